@@ -1,0 +1,85 @@
+/**
+ * The phone's ledger in IndexedDB. Versions only append: a new version adds stores or indexes
+ * and, where needed, an upgrade that rewrites old rows; each is tested by opening data written
+ * by the version before it (tests/app/db/ledger-db-upgrade.test.ts).
+ */
+import Dexie, { type Table } from 'dexie';
+import type { LedgerEvent, EventContent } from '../../domain/event';
+import type { Target } from '../../domain/targets';
+import type { OutboxMutation, MutationResult } from '../../sync/protocol';
+
+/** A stored event, with the calendar keys the indexes need (Asia/Shanghai, see domain/year). */
+export type EventRow = LedgerEvent & {
+  /** Report year of startAt in the region's time zone. */
+  year: number;
+  /** "YYYY-MM" of startAt in the region's time zone. */
+  ym: string;
+};
+
+/** An outbox row: one mutation waiting for the server, or held back after a rejection. */
+export type OutboxRow = OutboxMutation & {
+  state: 'pending' | 'quarantined';
+  /** Why the server refused it (when quarantined). */
+  rejection?: Extract<MutationResult, { status: 'rejected' }> | null;
+};
+
+/** An unsaved form, kept on every change so a phone call or a dead battery loses nothing. */
+export interface DraftRow {
+  /** 'new' for the form of a new event, else the id of the event being edited. */
+  key: string;
+  content: EventContent;
+  savedAt: string;
+}
+
+/** A photo as evidence (佐证材料): the resized JPEG and a thumbnail, named by content hash. */
+export interface PhotoRow {
+  hash: string;
+  blob: Blob;
+  thumb: Blob;
+  width: number;
+  height: number;
+  type: string;
+  /** 1 once the server holds it (kept as a number: booleans cannot be indexed). */
+  uploaded: 0 | 1;
+  createdAt: string;
+}
+
+/** Small named values: device id, seq counter, pull cursor, settings, session, taxonomy. */
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+/** A stored target (绩效目标). */
+export type TargetRow = Target;
+
+export const LEDGER_DB_NAME = 'kepu-ledger';
+
+/** The schema of each version, in order; never edit a published line, only add one. */
+export const LEDGER_DB_VERSIONS: Record<number, Record<string, string>> = {
+  1: {
+    events: 'id, startAt, [townshipCode+year], [year+ym], status, createdBy, updatedAt',
+    outbox: 'seq, eventId, targetId, state',
+    drafts: 'key',
+    photos: 'hash, uploaded',
+    meta: 'key',
+    targets: 'id, year',
+  },
+};
+
+/** The Dexie database of one phone's ledger. */
+export class LedgerDb extends Dexie {
+  events!: Table<EventRow, string>;
+  outbox!: Table<OutboxRow, number>;
+  drafts!: Table<DraftRow, string>;
+  photos!: Table<PhotoRow, string>;
+  meta!: Table<MetaRow, string>;
+  targets!: Table<TargetRow, string>;
+
+  constructor(name = LEDGER_DB_NAME) {
+    super(name);
+    for (const [version, stores] of Object.entries(LEDGER_DB_VERSIONS)) {
+      this.version(Number(version)).stores(stores);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Routes, one view per route. Every view but the shell loads on demand, so the logging route
+ * (/events/new) carries little JavaScript and Leaflet, charts and export writers load only on
+ * the routes that use them.
+ */
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: () => import('./views/HomeView.vue') },
+  { path: '/events', name: 'events', component: () => import('./views/EventListView.vue') },
+  { path: '/events/new', name: 'event-new', component: () => import('./views/EventEditView.vue') },
+  { path: '/events/:id', name: 'event-detail', component: () => import('./views/EventDetailView.vue'), props: true },
+  { path: '/events/:id/edit', name: 'event-edit', component: () => import('./views/EventEditView.vue'), props: true },
+  { path: '/map', name: 'map', component: () => import('./views/MapView.vue') },
+  { path: '/reports', name: 'reports', component: () => import('./views/ReportsView.vue') },
+  { path: '/review', name: 'review', component: () => import('./views/ReviewView.vue') },
+  { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue') },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+];
+
+export function createAppRouter() {
+  return createRouter({ history: createWebHistory(), routes });
+}

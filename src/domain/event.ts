@@ -1,0 +1,266 @@
+/**
+ * The ledger event (活动): one outreach occasion, as logged on a phone and kept by the server.
+ *
+ * Glossary (one English word per concept, everywhere in the code):
+ * - format 活动形式, venue 场所, campaign 专项 (全国科普日 …), themes 主题
+ * - township 乡镇/街道 (12-digit statistical code), village 村/社区
+ * - attendance 惠及群众 (人次), onlineAttendance 线上人次, audience 受众构成
+ * - materials 宣传资料 (kind + count 份), volunteers 志愿者, partners 协办单位
+ * - status: draft 草稿 → submitted 已提交 → reviewed 审核通过 | returned 退回
+ *
+ * Every key is always present (optional values are `null`), so a field-level merge can treat the
+ * record as a flat map of field → value, and a cleared value is a value like any other.
+ */
+import * as v from 'valibot';
+import { hasCode, type Taxonomy } from './taxonomy.js';
+import { toProblems, type Problem, type Result } from './problems.js';
+
+/** Bounds that reject absurd input; a county's event never comes near them. */
+export const EVENT_LIMITS = {
+  titleMax: 100,
+  notesMax: 4000,
+  venueNameMax: 100,
+  attendanceMax: 1_000_000,
+  materialCountMax: 10_000_000,
+  materialsMax: 30,
+  themesMax: 20,
+  volunteersMax: 200,
+  volunteerHoursMax: 744,
+  partnersMax: 30,
+  partnerNameMax: 100,
+  photosMax: 12,
+  distanceKmMax: 10_000,
+  earliestYear: 2000,
+  latestYear: 2100,
+  maxDurationDays: 366,
+} as const;
+
+const code = v.pipe(v.string('required'), v.minLength(1, 'required'), v.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'badCode'));
+const count = (max: number) =>
+  v.pipe(v.number('notNumber'), v.integer('notInteger'), v.minValue(0, 'negative'), v.maxValue(max, 'tooLarge'));
+const positiveCount = (max: number) =>
+  v.pipe(v.number('notNumber'), v.integer('notInteger'), v.minValue(1, 'notPositive'), v.maxValue(max, 'tooLarge'));
+const text = (max: number) => v.pipe(v.string('notText'), v.maxLength(max, 'tooLong'));
+
+/** ISO 8601 instant with an explicit offset (or Z), inside the plausible years. */
+const instant = v.pipe(
+  v.string('required'),
+  v.minLength(1, 'required'),
+  v.isoTimestamp('badTime'),
+  v.check((s) => {
+    const y = new Date(Date.parse(s)).getUTCFullYear();
+    return y >= EVENT_LIMITS.earliestYear && y <= EVENT_LIMITS.latestYear;
+  }, 'implausibleTime'),
+);
+
+/** A statistical code of a township-level unit: 12 digits. */
+export const townshipCodeSchema = v.pipe(v.string('required'), v.minLength(1, 'required'), v.regex(/^\d{12}$/, 'badTownshipCode'));
+const villageCodeSchema = v.pipe(v.string(), v.regex(/^\d{12}$/, 'badVillageCode'));
+const sha256Schema = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'badPhotoHash'));
+
+/** A located point in WGS-84: from the phone's GPS or tapped on the map. */
+export const geoPointSchema = v.strictObject({
+  lat: v.pipe(v.number('notNumber'), v.minValue(-90, 'badLatitude'), v.maxValue(90, 'badLatitude')),
+  lon: v.pipe(v.number('notNumber'), v.minValue(-180, 'badLongitude'), v.maxValue(180, 'badLongitude')),
+  accuracyM: v.nullable(v.pipe(v.number('notNumber'), v.minValue(0, 'negative'), v.maxValue(100_000, 'tooLarge'))),
+  source: v.picklist(['gps', 'map'], 'badPointSource'),
+});
+export type GeoPoint = v.InferOutput<typeof geoPointSchema>;
+
+/** One kind of material handed out and how many (份). */
+export const materialLineSchema = v.strictObject({ kind: code, count: positiveCount(EVENT_LIMITS.materialCountMax) });
+export type MaterialLine = v.InferOutput<typeof materialLineSchema>;
+
+/** One audience group and its size (人次). */
+export const audienceLineSchema = v.strictObject({ kind: code, count: count(EVENT_LIMITS.attendanceMax) });
+export type AudienceLine = v.InferOutput<typeof audienceLineSchema>;
+
+/** A volunteer on the roster re-entered into i志愿/志愿汇: a name and hours, never an ID number. */
+export const volunteerLineSchema = v.strictObject({
+  name: v.pipe(v.string('required'), v.trim(), v.minLength(1, 'required'), v.maxLength(40, 'tooLong')),
+  userId: v.nullable(v.pipe(v.string(), v.maxLength(64, 'tooLong'))),
+  hours: v.pipe(v.number('notNumber'), v.minValue(0, 'negative'), v.maxValue(EVENT_LIMITS.volunteerHoursMax, 'tooLarge')),
+});
+export type VolunteerLine = v.InferOutput<typeof volunteerLineSchema>;
+
+/** Review states; reports can count `reviewed` only. */
+export const EVENT_STATUSES = ['draft', 'submitted', 'reviewed', 'returned'] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+
+/** The fields a volunteer edits in the form. */
+export const eventContentEntries = {
+  title: v.pipe(v.string('required'), v.trim(), v.minLength(1, 'required'), v.maxLength(EVENT_LIMITS.titleMax, 'tooLong')),
+  notes: text(EVENT_LIMITS.notesMax),
+  startAt: instant,
+  endAt: instant,
+  format: code,
+  venue: code,
+  campaign: v.nullable(code),
+  themes: v.pipe(
+    v.array(code, 'notList'),
+    v.maxLength(EVENT_LIMITS.themesMax, 'tooMany'),
+    v.check((xs) => new Set(xs).size === xs.length, 'duplicate'),
+  ),
+  townshipCode: townshipCodeSchema,
+  villageCode: v.nullable(villageCodeSchema),
+  venueName: text(EVENT_LIMITS.venueNameMax),
+  point: v.nullable(geoPointSchema),
+  attendance: count(EVENT_LIMITS.attendanceMax),
+  onlineAttendance: v.nullable(count(EVENT_LIMITS.attendanceMax)),
+  audience: v.pipe(v.array(audienceLineSchema, 'notList'), v.maxLength(20, 'tooMany')),
+  materials: v.pipe(v.array(materialLineSchema, 'notList'), v.maxLength(EVENT_LIMITS.materialsMax, 'tooMany')),
+  volunteers: v.pipe(v.array(volunteerLineSchema, 'notList'), v.maxLength(EVENT_LIMITS.volunteersMax, 'tooMany')),
+  volunteerCount: v.nullable(count(10_000)),
+  partners: v.pipe(
+    v.array(v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(EVENT_LIMITS.partnerNameMax, 'tooLong')), 'notList'),
+    v.maxLength(EVENT_LIMITS.partnersMax, 'tooMany'),
+  ),
+  distanceKm: v.nullable(v.pipe(v.number('notNumber'), v.minValue(0, 'negative'), v.maxValue(EVENT_LIMITS.distanceKmMax, 'tooLarge'))),
+  photos: v.pipe(v.array(sha256Schema, 'notList'), v.maxLength(EVENT_LIMITS.photosMax, 'tooMany')),
+} as const;
+
+/** The review fields: set by staff (reviewed/returned) or the author (draft/submitted). */
+export const eventReviewEntries = {
+  status: v.picklist(EVENT_STATUSES, 'badStatus'),
+  reviewNote: v.nullable(text(500)),
+  reviewedBy: v.nullable(v.pipe(v.string(), v.maxLength(64, 'tooLong'))),
+  reviewedAt: v.nullable(instant),
+} as const;
+
+/** Bookkeeping the app and server maintain; never typed by a person. */
+export const eventBookkeepingEntries = {
+  id: v.pipe(v.string('required'), v.uuid('badId')),
+  orgId: v.pipe(v.string('required'), v.maxLength(64, 'tooLong')),
+  createdBy: v.pipe(v.string('required'), v.maxLength(64, 'tooLong')),
+  createdAt: instant,
+  updatedBy: v.pipe(v.string('required'), v.maxLength(64, 'tooLong')),
+  updatedAt: instant,
+  deleted: v.boolean('notBoolean'),
+  rev: v.pipe(v.number(), v.integer(), v.minValue(0)),
+} as const;
+
+const contentObject = v.strictObject(eventContentEntries);
+/** What the form edits, field by field; `validateEventContent` adds the cross-field checks. */
+export const eventContentSchema = contentObject;
+export type EventContent = v.InferOutput<typeof contentObject>;
+
+/** A whole stored event, as IndexedDB, the wire and SQL hold it. */
+export const ledgerEventSchema = v.strictObject(
+  { ...eventContentEntries, ...eventReviewEntries, ...eventBookkeepingEntries },
+);
+export type LedgerEvent = v.InferOutput<typeof ledgerEventSchema>;
+
+/** Checks that need two fields at once, reported on the field a person would fix. */
+export function crossFieldProblems(e: EventContent): Problem[] {
+  const problems: Problem[] = [];
+  const start = Date.parse(e.startAt);
+  const end = Date.parse(e.endAt);
+  if (end < start) problems.push({ field: 'endAt', code: 'endBeforeStart' });
+  else if (end - start > EVENT_LIMITS.maxDurationDays * 86_400_000) problems.push({ field: 'endAt', code: 'durationTooLong' });
+  if (e.audience.reduce((s, a) => s + a.count, 0) > e.attendance) {
+    problems.push({ field: 'audience', code: 'audienceExceedsAttendance' });
+  }
+  return problems;
+}
+
+/** Field names a mutation may set: content and review, never bookkeeping. */
+export const EVENT_MUTABLE_FIELDS = [
+  ...Object.keys(eventContentEntries),
+  ...Object.keys(eventReviewEntries),
+] as (keyof EventContent | keyof typeof eventReviewEntries)[];
+export type EventMutableField = (typeof EVENT_MUTABLE_FIELDS)[number];
+export type EventFields = Pick<LedgerEvent, EventMutableField>;
+
+/** A partial set of mutable fields, as a mutation carries it; every given field valid alone. */
+export const eventPatchSchema = v.partial(
+  v.strictObject({ ...eventContentEntries, ...eventReviewEntries }),
+);
+export type EventPatch = v.InferOutput<typeof eventPatchSchema>;
+
+/** Validates the form's content; problems come back as field + code for the UI to translate. */
+export function validateEventContent(input: unknown): Result<EventContent> {
+  const r = v.safeParse(eventContentSchema, input, { abortPipeEarly: true });
+  if (!r.success) return { ok: false, problems: toProblems(r.issues) };
+  const cross = crossFieldProblems(r.output);
+  return cross.length ? { ok: false, problems: cross } : { ok: true, value: r.output };
+}
+
+/** Validates a whole stored event (the server's check before it writes). */
+export function validateLedgerEvent(input: unknown): Result<LedgerEvent> {
+  const r = v.safeParse(ledgerEventSchema, input, { abortPipeEarly: true });
+  if (!r.success) return { ok: false, problems: toProblems(r.issues) };
+  const cross = crossFieldProblems(r.output);
+  return cross.length ? { ok: false, problems: cross } : { ok: true, value: r.output };
+}
+
+/** What the reference checks need to know: the taxonomy and the region's codes. */
+export interface ReferenceContext {
+  readonly taxonomy: Taxonomy;
+  readonly townshipCodes: ReadonlySet<string>;
+  /** Village code → township code; omit to skip the village check. */
+  readonly villageTownship?: ReadonlyMap<string, string>;
+}
+
+/** Checks that every code an event names exists in the taxonomy and the region pack. */
+export function checkEventReferences(e: EventContent, ctx: ReferenceContext): Problem[] {
+  const problems: Problem[] = [];
+  const t = ctx.taxonomy;
+  if (!hasCode(t, 'formats', e.format)) problems.push({ field: 'format', code: 'unknownCode' });
+  if (!hasCode(t, 'venues', e.venue)) problems.push({ field: 'venue', code: 'unknownCode' });
+  if (e.campaign !== null && !hasCode(t, 'campaigns', e.campaign)) problems.push({ field: 'campaign', code: 'unknownCode' });
+  e.themes.forEach((th, i) => {
+    if (!hasCode(t, 'themes', th)) problems.push({ field: `themes.${i}`, code: 'unknownCode' });
+  });
+  e.materials.forEach((m, i) => {
+    if (!hasCode(t, 'materialKinds', m.kind)) problems.push({ field: `materials.${i}.kind`, code: 'unknownCode' });
+  });
+  e.audience.forEach((a, i) => {
+    if (!hasCode(t, 'audienceKinds', a.kind)) problems.push({ field: `audience.${i}.kind`, code: 'unknownCode' });
+  });
+  if (!ctx.townshipCodes.has(e.townshipCode)) problems.push({ field: 'townshipCode', code: 'unknownTownship' });
+  if (e.villageCode !== null && ctx.villageTownship) {
+    const owner = ctx.villageTownship.get(e.villageCode);
+    if (owner === undefined) problems.push({ field: 'villageCode', code: 'unknownVillage' });
+    else if (owner !== e.townshipCode) problems.push({ field: 'villageCode', code: 'villageNotInTownship' });
+  }
+  return problems;
+}
+
+/** Total materials handed out at an event (份). */
+export function materialsTotal(e: Pick<LedgerEvent, 'materials'>): number {
+  return e.materials.reduce((s, m) => s + m.count, 0);
+}
+
+/** An empty form for a new event starting at `startAt` (ISO with offset). */
+export function emptyEventContent(startAt: string, endAt = startAt): EventContent {
+  return {
+    title: '',
+    notes: '',
+    startAt,
+    endAt,
+    format: '',
+    venue: '',
+    campaign: null,
+    themes: [],
+    townshipCode: '',
+    villageCode: null,
+    venueName: '',
+    point: null,
+    attendance: 0,
+    onlineAttendance: null,
+    audience: [],
+    materials: [],
+    volunteers: [],
+    volunteerCount: null,
+    partners: [],
+    distanceKm: null,
+    photos: [],
+  };
+}
+
+/** Picks the mutable fields out of a stored event. */
+export function eventFieldsOf(e: LedgerEvent): EventFields {
+  const out: Record<string, unknown> = {};
+  for (const k of EVENT_MUTABLE_FIELDS) out[k] = e[k];
+  return out as EventFields;
+}

@@ -1,0 +1,104 @@
+/**
+ * The sync wire protocol, shared by the phone (src/sync) and the server (src/server): push the
+ * outbox, pull rows changed since a cursor. Modelled on Replicache/Zero push/pull. The version
+ * travels with every request so a later change can be told apart from day one.
+ *
+ * Imports only src/domain, so the server can compile it with NodeNext resolution.
+ */
+import * as v from 'valibot';
+import { eventPatchSchema, type EventPatch, type LedgerEvent } from '../domain/event.js';
+import { targetPatchSchema, type Target, type TargetPatch } from '../domain/targets.js';
+
+/** The protocol version this build speaks. */
+export const PROTOCOL_VERSION = 1;
+
+/** Most mutations one push may carry; a longer outbox goes in several pushes. */
+export const MAX_PUSH_MUTATIONS = 500;
+/** Most rows one pull may return. */
+export const MAX_PULL_LIMIT = 2000;
+/** Largest photo the server accepts (bytes); phones resize to ≤ 1600 px JPEG, far below it. */
+export const MAX_BLOB_BYTES = 8 * 1024 * 1024;
+/** Largest request body other than a blob (bytes). */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+const uuid = v.pipe(v.string('required'), v.uuid('badId'));
+const seq = v.pipe(v.number('notNumber'), v.integer('notInteger'), v.minValue(1, 'notPositive'), v.maxValue(Number.MAX_SAFE_INTEGER, 'tooLarge'));
+const at = v.pipe(v.string('required'), v.isoTimestamp('badTime'));
+
+/** One change to one record, as the outbox keeps it and push sends it. */
+export const mutationSchema = v.variant('entity', [
+  v.variant('op', [
+    v.strictObject({ entity: v.literal('event'), op: v.literal('put'), seq, eventId: uuid, fields: eventPatchSchema, at }),
+    v.strictObject({ entity: v.literal('event'), op: v.literal('delete'), seq, eventId: uuid, at }),
+    v.strictObject({ entity: v.literal('event'), op: v.literal('undelete'), seq, eventId: uuid, at }),
+  ]),
+  v.variant('op', [
+    v.strictObject({ entity: v.literal('target'), op: v.literal('put'), seq, targetId: uuid, fields: targetPatchSchema, at }),
+    v.strictObject({ entity: v.literal('target'), op: v.literal('delete'), seq, targetId: uuid, at }),
+  ]),
+]);
+export type Mutation =
+  | { entity: 'event'; op: 'put'; seq: number; eventId: string; fields: EventPatch; at: string }
+  | { entity: 'event'; op: 'delete' | 'undelete'; seq: number; eventId: string; at: string }
+  | { entity: 'target'; op: 'put'; seq: number; targetId: string; fields: TargetPatch; at: string }
+  | { entity: 'target'; op: 'delete'; seq: number; targetId: string; at: string };
+
+/** An outbox row: a mutation and the device that made it. */
+export type OutboxMutation = Mutation & { readonly clientId: string };
+
+/** POST /api/sync/push body. Mutations in rising seq order. */
+export const pushRequestSchema = v.strictObject({
+  v: v.literal(PROTOCOL_VERSION, 'badVersion'),
+  clientId: uuid,
+  mutations: v.pipe(
+    v.array(mutationSchema, 'notList'),
+    v.maxLength(MAX_PUSH_MUTATIONS, 'tooMany'),
+    v.check((ms) => ms.every((m, i) => i === 0 || m.seq > ms[i - 1]!.seq), 'seqNotRising'),
+  ),
+});
+export interface PushRequest {
+  v: typeof PROTOCOL_VERSION;
+  clientId: string;
+  mutations: Mutation[];
+}
+
+/** What became of one pushed mutation. */
+export type MutationResult =
+  | { seq: number; status: 'applied'; rev: number }
+  /** seq ≤ the client's last applied seq: a retry; already done earlier. */
+  | { seq: number; status: 'skipped' }
+  /** Refused (bad data, no right): the phone quarantines it; it never blocks later ones. */
+  | { seq: number; status: 'rejected'; reason: string; problems?: { field: string; code: string }[] };
+
+/** POST /api/sync/push answer. `lastAppliedSeq` covers applied, skipped and rejected alike. */
+export interface PushResponse {
+  v: typeof PROTOCOL_VERSION;
+  lastAppliedSeq: number;
+  results: MutationResult[];
+}
+
+/** GET /api/sync/pull query. */
+export const pullQuerySchema = v.strictObject({
+  cursor: v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'badCursor'), v.transform(Number)),
+  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,4}$/, 'badLimit'), v.transform(Number), v.minValue(1, 'badLimit'), v.maxValue(MAX_PULL_LIMIT, 'badLimit'))),
+});
+
+/** One changed record in a pull, tombstones included (`deleted: true`). */
+export type PulledRow = { entity: 'event'; row: LedgerEvent } | { entity: 'target'; row: Target };
+
+/** GET /api/sync/pull answer: rows with rev > cursor in rev order, and the cursor to ask next. */
+export interface PullResponse {
+  v: typeof PROTOCOL_VERSION;
+  rows: PulledRow[];
+  cursor: number;
+  /** More rows wait beyond this page. */
+  more: boolean;
+}
+
+/** Whether a string is a lower-case hex SHA-256 (a blob's name). */
+export function isSha256Hex(s: string): boolean {
+  return /^[0-9a-f]{64}$/.test(s);
+}
+
+/** Image types a blob may have. */
+export const BLOB_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;

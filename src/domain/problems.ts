@@ -21,6 +21,7 @@ export function toProblems(issues: readonly BaseIssue<unknown>[]): Problem[] {
 function codeOfDefaultMessage(issue: BaseIssue<unknown>): string {
   // Valibot's own messages ("Invalid key: …", "Invalid type: …") for checks we did not word.
   if (issue.expected === 'never') return 'unknownField';
+  if (issue.received === 'undefined' && issue.path?.length) return 'required';
   if (issue.type === 'object' || issue.type === 'strict_object') return 'notObject';
   if (issue.type === 'array') return 'notList';
   return 'invalid';

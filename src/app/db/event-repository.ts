@@ -1,0 +1,151 @@
+/**
+ * Events on the phone: every create, edit and delete writes the event AND its outbox mutation in
+ * one Dexie transaction, so the outbox the sync engine pushes can never disagree with the ledger.
+ */
+import * as v from 'valibot';
+import {
+  checkEventReferences, eventContentEntries, eventFieldsOf, eventPatchSchema, validateEventContent,
+  type EventContent, type EventPatch, type EventStatus, type ReferenceContext,
+} from '../../domain/event';
+import { createUuidV7, isUuid } from '../../domain/ids';
+import { toProblems, type Problem } from '../../domain/problems';
+import { toZonedIso, yearMonthOf, yearOf } from '../../domain/year';
+import type { Mutation } from '../../sync/protocol';
+import { MissingRecordError, ValidationError } from './errors';
+import type { EventRow, LedgerDb } from './ledger-db';
+import { sameValue, takeSeq } from './meta';
+
+/** Who is signed in; userId '' when the phone was never signed in. */
+export interface Identity { userId: string; orgId: string; role: 'admin' | 'staff' | 'volunteer' | null }
+
+/** What the repository needs from the world: clock, randomness, identity, device id, zone. */
+export interface RepositoryDeps {
+  now(): number;
+  random16(): Uint8Array;
+  identity(): Identity;
+  clientId(): Promise<string>;
+  timeZone: string;
+  /** Taxonomy and region codes for checkEventReferences; null or absent skips that check. */
+  references?(): ReferenceContext | null;
+}
+
+/** The phone's event store; see the API contract. */
+export interface EventRepository {
+  newEventId(): string;
+  createEvent(id: string, content: EventContent, status: 'draft' | 'submitted'): Promise<EventRow>;
+  createEvents(items: { id: string; content: EventContent; status: EventStatus }[]): Promise<EventRow[]>;
+  updateEvent(id: string, patch: EventPatch): Promise<EventRow>;
+  deleteEvent(id: string): Promise<void>;
+  undeleteEvent(id: string): Promise<void>;
+  getEvent(id: string): Promise<EventRow | undefined>;
+}
+
+type MutationBody = { op: 'put'; fields: EventPatch } | { op: 'delete' | 'undelete' };
+const CONTENT_KEYS = new Set(Object.keys(eventContentEntries));
+const rootOf = (field: string) => field.split('.')[0] ?? field;
+
+/** Builds the repository over one LedgerDb. */
+export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): EventRepository {
+  const tables = [db.events, db.outbox, db.meta];
+
+  /** Validates form content and its references; throws ValidationError. */
+  function checkContent(content: unknown, prefix = ''): EventContent {
+    const r = validateEventContent(content);
+    const problems: Problem[] = r.ok ? referenceProblems(r.value) : r.problems;
+    if (problems.length || !r.ok) throw new ValidationError(problems.map((p) => ({ ...p, field: prefix + p.field })));
+    return r.value;
+  }
+  function referenceProblems(content: EventContent): Problem[] {
+    const ctx = deps.references?.() ?? null;
+    return ctx ? checkEventReferences(content, ctx) : [];
+  }
+
+  function newRow(id: string, content: EventContent, status: EventStatus, at: string): EventRow {
+    const who = deps.identity();
+    return {
+      ...content, status, reviewNote: null, reviewedBy: null, reviewedAt: null,
+      id, orgId: who.orgId, createdBy: who.userId, createdAt: at, updatedBy: who.userId, updatedAt: at,
+      deleted: false, rev: 0, ...calendarKeys(content.startAt),
+    };
+  }
+  function calendarKeys(startAt: string): { year: number; ym: string } {
+    return { year: yearOf(startAt, deps.timeZone), ym: yearMonthOf(startAt, deps.timeZone) };
+  }
+  async function enqueue(clientId: string, eventId: string, at: string, body: MutationBody): Promise<void> {
+    const seq = await takeSeq(db);
+    const m = { entity: 'event', seq, eventId, at, ...body } as Mutation;
+    await db.outbox.add({ ...m, clientId, state: 'pending', rejection: null });
+  }
+
+  async function createEvents(items: { id: string; content: EventContent; status: EventStatus }[]): Promise<EventRow[]> {
+    const clean = items.map((item, i) => {
+      const prefix = items.length > 1 ? `${i}.` : '';
+      if (!isUuid(item.id)) throw new ValidationError([{ field: `${prefix}id`, code: 'badId' }]);
+      return { ...item, content: checkContent(item.content, prefix) };
+    });
+    const clientId = await deps.clientId();
+    const at = toZonedIso(deps.now(), deps.timeZone);
+    return db.transaction('rw', tables, async () => {
+      const out: EventRow[] = [];
+      for (const { id, content, status } of clean) {
+        const existing = await db.events.get(id);
+        if (existing) { out.push(existing); continue; }
+        const row = newRow(id, content, status, at);
+        await db.events.add(row);
+        await enqueue(clientId, id, at, { op: 'put', fields: eventFieldsOf(row) });
+        out.push(row);
+      }
+      return out;
+    });
+  }
+
+  async function updateEvent(id: string, patch: EventPatch): Promise<EventRow> {
+    const parsed = v.safeParse(eventPatchSchema, patch, { abortPipeEarly: true });
+    if (!parsed.success) throw new ValidationError(toProblems(parsed.issues));
+    const clientId = await deps.clientId();
+    const at = toZonedIso(deps.now(), deps.timeZone);
+    return db.transaction('rw', tables, async () => {
+      const old = await db.events.get(id);
+      if (!old) throw new MissingRecordError('event', id);
+      if (old.deleted) throw new ValidationError([{ field: '', code: 'eventDeleted' }]);
+      const changed: Record<string, unknown> = {};
+      for (const [k, value] of Object.entries(parsed.output)) {
+        if (value !== undefined && !sameValue(old[k as keyof EventRow], value)) changed[k] = value;
+      }
+      if (Object.keys(changed).length === 0) return old;
+      const merged = { ...old, ...changed } as EventRow;
+      const content = Object.fromEntries([...CONTENT_KEYS].map((k) => [k, merged[k as keyof EventRow]]));
+      const r = validateEventContent(content);
+      if (!r.ok) throw new ValidationError(r.problems);
+      const refs = referenceProblems(r.value).filter((p) => rootOf(p.field) in changed);
+      if (refs.length) throw new ValidationError(refs);
+      const who = deps.identity();
+      const row: EventRow = { ...merged, updatedAt: at, updatedBy: who.userId, ...calendarKeys(merged.startAt) };
+      await db.events.put(row);
+      await enqueue(clientId, id, at, { op: 'put', fields: changed as EventPatch });
+      return row;
+    });
+  }
+
+  async function setDeleted(id: string, deleted: boolean): Promise<void> {
+    const clientId = await deps.clientId();
+    const at = toZonedIso(deps.now(), deps.timeZone);
+    await db.transaction('rw', tables, async () => {
+      const old = await db.events.get(id);
+      if (!old) throw new MissingRecordError('event', id);
+      if (old.deleted === deleted) return;
+      await db.events.put({ ...old, deleted, updatedAt: at, updatedBy: deps.identity().userId });
+      await enqueue(clientId, id, at, { op: deleted ? 'delete' : 'undelete' });
+    });
+  }
+
+  return {
+    newEventId: () => createUuidV7(deps.now(), deps.random16()),
+    createEvent: async (id, content, status) => (await createEvents([{ id, content, status }]))[0]!,
+    createEvents,
+    updateEvent,
+    deleteEvent: (id) => setDeleted(id, true),
+    undeleteEvent: (id) => setDeleted(id, false),
+    getEvent: (id) => db.events.get(id),
+  };
+}

@@ -77,6 +77,19 @@ export function addToTally(t: Tally, e: CountableEvent): void {
   if (t.lastStartAt === null || Date.parse(e.startAt) > Date.parse(t.lastStartAt)) t.lastStartAt = e.startAt;
 }
 
+/** Adds one tally to another, in place (e.g. a special zone's events into its parent town). */
+export function mergeTallyInto(into: Tally, from: Tally): void {
+  into.events += from.events;
+  into.attendance += from.attendance;
+  into.onlineAttendance += from.onlineAttendance;
+  into.materials += from.materials;
+  into.volunteers += from.volunteers;
+  into.volunteerHours += from.volunteerHours;
+  if (from.lastStartAt !== null && (into.lastStartAt === null || Date.parse(from.lastStartAt) > Date.parse(into.lastStartAt))) {
+    into.lastStartAt = from.lastStartAt;
+  }
+}
+
 /** The "YYYY-MM" of an event in the time zone, using the stored key when present. */
 export function eventYearMonth(e: CountableEvent, timeZone = DEFAULT_TIME_ZONE): string {
   return e.ym ?? yearMonthOf(e.startAt, timeZone);

@@ -1,0 +1,78 @@
+/**
+ * The upgrade path: data written by each earlier schema version must read back through the
+ * current LedgerDb. New versions appended to LEDGER_DB_VERSIONS are covered automatically; a
+ * version whose upgrade rewrites rows adds its expected rewrite to `expectedAfterUpgrade`.
+ */
+import { describe, expect, it } from 'vitest';
+import Dexie from 'dexie';
+import { LEDGER_DB_VERSIONS, LedgerDb, type EventRow, type OutboxRow } from '../../../src/app/db/ledger-db';
+import { ID1, freshDb, sampleContent } from './helpers';
+
+const VERSIONS = Object.keys(LEDGER_DB_VERSIONS).map(Number).sort((a, b) => a - b);
+const CURRENT = VERSIONS.at(-1)!;
+
+/** A Dexie opened with the schema as it was at `version` (every version up to it declared). */
+function openAtVersion(name: string, version: number): Dexie {
+  const db = new Dexie(name);
+  for (const v of VERSIONS.filter((x) => x <= version)) db.version(v).stores(LEDGER_DB_VERSIONS[v]!);
+  return db;
+}
+
+/** Rows as version 1 wrote them; later versions add their own fixtures when their rows differ. */
+function fixtures() {
+  const event: EventRow = {
+    ...sampleContent(), status: 'submitted', reviewNote: null, reviewedBy: null, reviewedAt: null,
+    id: ID1, orgId: 'org-huidong', createdBy: 'u-1', createdAt: '2023-09-16T10:00:00+08:00',
+    updatedBy: 'u-1', updatedAt: '2023-09-16T10:00:00+08:00', deleted: false, rev: 0, year: 2023, ym: '2023-09',
+  };
+  const outbox: OutboxRow = {
+    clientId: '0b6f1c1e-6a43-4c1e-9a7e-2f3c4d5e6f70', seq: 1, entity: 'event', op: 'delete', eventId: ID1,
+    at: '2023-09-16T10:05:00+08:00', state: 'pending', rejection: null,
+  };
+  return {
+    events: [event],
+    outbox: [outbox],
+    drafts: [{ key: 'new', content: sampleContent({ title: '草稿' }), savedAt: '2023-09-16T02:00:00.000Z' }],
+    meta: [{ key: 'seq', value: 1 }, { key: 'clientId', value: outbox.clientId }],
+    targets: [] as unknown[],
+  };
+}
+
+/** What the current version should read back from data written at `version`. */
+function expectedAfterUpgrade(_version: number, written: ReturnType<typeof fixtures>) {
+  return written;
+}
+
+describe('LedgerDb upgrade path', () => {
+  it('declares versions 1..N without gaps', () => {
+    expect(VERSIONS).toEqual(Array.from({ length: CURRENT }, (_, i) => i + 1));
+  });
+
+  for (const version of VERSIONS) {
+    it(`reads back data written at schema version ${version} through the current LedgerDb (v${CURRENT})`, async () => {
+      const name = freshDb().name;
+      const old = openAtVersion(name, version);
+      const written = fixtures();
+      await old.transaction('rw', ['events', 'outbox', 'drafts', 'meta'], async () => {
+        await old.table('events').bulkAdd(written.events);
+        await old.table('outbox').bulkAdd(written.outbox);
+        await old.table('drafts').bulkAdd(written.drafts);
+        await old.table('meta').bulkAdd(written.meta);
+      });
+      expect(old.verno).toBe(version);
+      old.close();
+
+      const db = new LedgerDb(name);
+      await db.open();
+      expect(db.verno).toBe(CURRENT);
+      const want = expectedAfterUpgrade(version, written);
+      expect(await db.events.toArray()).toEqual(want.events);
+      expect(await db.outbox.toArray()).toEqual(want.outbox);
+      expect(await db.drafts.toArray()).toEqual(want.drafts);
+      expect(await db.meta.orderBy('key').toArray()).toEqual([...want.meta].sort((a, b) => a.key.localeCompare(b.key)));
+      expect(await db.events.where('[townshipCode+year]').equals(['441323001000', 2023]).primaryKeys()).toEqual([ID1]);
+      expect(await db.outbox.where('eventId').equals(ID1).count()).toBe(1);
+      db.close();
+    });
+  }
+});

@@ -1,0 +1,186 @@
+/**
+ * The sync engine's LocalStore over the phone's Dexie database (see src/sync/local-store.ts for
+ * the contract). The outbox lives in the `outbox` table (pending and quarantined rows), the pull
+ * cursor in meta 'pullCursor', photos in `photos` (uploaded 0/1). Each method is one Dexie
+ * transaction, so a tab closed at any moment leaves either all of a step or none of it.
+ */
+import type { LedgerEvent } from '../../domain/event';
+import type { Target } from '../../domain/targets';
+import { yearMonthOf, yearOf } from '../../domain/year';
+import type { LocalStore, QuarantinedMutation, StoredBlob } from '../../sync/local-store';
+import { mergePulledEvent, mergePulledTarget } from '../../sync/merge';
+import { cursorAfterPull, recordKeyOf, settlePushResults } from '../../sync/outbox';
+import type { Mutation, MutationResult, OutboxMutation, PulledRow } from '../../sync/protocol';
+import type { EventRow, LedgerDb, OutboxRow } from './ledger-db';
+import { getOrCreateClientId, takeSeq } from './meta';
+
+/** Meta key of the last rev applied from pulls. */
+export const PULL_CURSOR_KEY = 'pullCursor';
+
+/** What the store needs besides the database. */
+export interface DexieLocalStoreDeps {
+  /** 16 random bytes, for the device id made on first use. */
+  random16(): Uint8Array;
+  /** The region's time zone, for the year/month keys of stored events. */
+  timeZone: string;
+}
+
+/** Strips the outbox row's own bookkeeping. */
+function mutationOf(row: OutboxRow): OutboxMutation {
+  const { state: _state, rejection: _rejection, ...m } = row;
+  return m as OutboxMutation;
+}
+
+/** The LocalStore over LedgerDb. */
+export class DexieLocalStore implements LocalStore {
+  constructor(
+    private readonly db: LedgerDb,
+    private readonly deps: DexieLocalStoreDeps,
+  ) {}
+
+  clientId(): Promise<string> {
+    return getOrCreateClientId(this.db, this.deps.random16);
+  }
+
+  async pendingMutations(limit: number): Promise<OutboxMutation[]> {
+    // Equal index keys come in primary-key (seq) order.
+    const rows = await this.db.outbox.where('state').equals('pending').limit(limit).toArray();
+    return rows.map(mutationOf);
+  }
+
+  pendingCount(): Promise<number> {
+    return this.db.outbox.where('state').equals('pending').count();
+  }
+
+  async applyPushResults(results: readonly MutationResult[]): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', [db.outbox, db.events, db.targets, db.meta], async () => {
+      const held = await db.outbox.bulkGet(results.map((r) => r.seq));
+      const pending = new Map<number, Mutation>();
+      for (const row of held) if (row && row.state === 'pending') pending.set(row.seq, row);
+      const revs = await this.revsOf([...pending.values()]);
+      const plan = settlePushResults(results, pending, (key) => revs.get(key));
+      await db.outbox.bulkDelete(plan.drop);
+      for (const q of plan.quarantine) {
+        await db.outbox.update(q.seq, { state: 'quarantined', rejection: q.rejection });
+      }
+      if (plan.rewindTo !== null) await this.lowerCursor(plan.rewindTo);
+    });
+  }
+
+  async pullCursor(): Promise<number> {
+    const row = await this.db.meta.get(PULL_CURSOR_KEY);
+    return typeof row?.value === 'number' ? row.value : 0;
+  }
+
+  async applyPulled(rows: readonly PulledRow[], cursor: number, fromCursor: number): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', [db.outbox, db.events, db.targets, db.meta], async () => {
+      // The outbox is read inside the same transaction: a save landing meanwhile is either fully
+      // before (and re-applied here) or fully after (and applied over what we write).
+      const unsettled = await db.outbox.toArray();
+      const events = rows.flatMap((r) => (r.entity === 'event' ? [r.row] : []));
+      const targets = rows.flatMap((r) => (r.entity === 'target' ? [r.row] : []));
+      if (events.length) {
+        const locals = await db.events.bulkGet(events.map((e) => e.id));
+        const merged = new Map<string, EventRow>();
+        events.forEach((pulled, i) => {
+          const row = mergePulledEvent(pulled, merged.get(pulled.id) ?? locals[i], unsettled);
+          merged.set(pulled.id, this.toEventRow(row));
+        });
+        await db.events.bulkPut([...merged.values()]);
+      }
+      if (targets.length) {
+        const locals = await db.targets.bulkGet(targets.map((t) => t.id));
+        const merged = new Map<string, Target>();
+        targets.forEach((pulled, i) => {
+          merged.set(pulled.id, mergePulledTarget(pulled, merged.get(pulled.id) ?? locals[i], unsettled));
+        });
+        await db.targets.bulkPut([...merged.values()]);
+      }
+      const stored = await this.pullCursor();
+      await db.meta.put({ key: PULL_CURSOR_KEY, value: cursorAfterPull(stored, fromCursor, cursor) });
+    });
+  }
+
+  async pendingBlobHashes(): Promise<string[]> {
+    return (await this.db.photos.where('uploaded').equals(0).primaryKeys()).map(String);
+  }
+
+  async readBlob(hash: string): Promise<StoredBlob | null> {
+    const p = await this.db.photos.get(hash);
+    return p ? { blob: p.blob, type: p.type } : null;
+  }
+
+  async markBlobUploaded(hash: string): Promise<void> {
+    await this.db.photos.update(hash, { uploaded: 1 });
+  }
+
+  async storeFetchedBlob(hash: string, blob: StoredBlob): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', db.photos, async () => {
+      if (await db.photos.get(hash)) return;
+      // A photo made elsewhere: no thumbnail was made for it here, the full image serves as one.
+      await db.photos.put({
+        hash, blob: blob.blob, thumb: blob.blob, width: 0, height: 0, type: blob.type, uploaded: 1,
+        createdAt: new Date(0).toISOString(),
+      });
+    });
+  }
+
+  async quarantined(): Promise<QuarantinedMutation[]> {
+    const rows = await this.db.outbox.where('state').equals('quarantined').toArray();
+    return rows.map((r) => ({ ...mutationOf(r), rejection: r.rejection! }) as QuarantinedMutation);
+  }
+
+  async retryQuarantined(seq: number): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', [db.outbox, db.meta], async () => {
+      const row = await db.outbox.get(seq);
+      if (!row || row.state !== 'quarantined') return;
+      const next = await takeSeq(db);
+      await db.outbox.delete(seq);
+      await db.outbox.add({ ...row, seq: next, state: 'pending', rejection: null } as OutboxRow);
+    });
+  }
+
+  async discardQuarantined(seq: number): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', [db.outbox, db.events, db.targets, db.meta], async () => {
+      const row = await db.outbox.get(seq);
+      if (!row || row.state !== 'quarantined') return;
+      await db.outbox.delete(seq);
+      const rec = row.entity === 'event' ? await db.events.get(row.eventId) : await db.targets.get(row.targetId);
+      if (!rec) return;
+      if (rec.rev > 0) {
+        await this.lowerCursor(rec.rev - 1);
+        return;
+      }
+      const key = recordKeyOf(row);
+      const others = await db.outbox.where(row.entity === 'event' ? 'eventId' : 'targetId')
+        .equals(row.entity === 'event' ? row.eventId : row.targetId).toArray();
+      if (others.some((o) => recordKeyOf(o) === key)) return;
+      if (row.entity === 'event') await db.events.delete(row.eventId);
+      else await db.targets.delete(row.targetId);
+    });
+  }
+
+  /** The rev each named record was last pulled at (0 when never). */
+  private async revsOf(mutations: readonly Mutation[]): Promise<Map<string, number>> {
+    const eventIds = [...new Set(mutations.flatMap((m) => (m.entity === 'event' ? [m.eventId] : [])))];
+    const targetIds = [...new Set(mutations.flatMap((m) => (m.entity === 'target' ? [m.targetId] : [])))];
+    const out = new Map<string, number>();
+    (await this.db.events.bulkGet(eventIds)).forEach((e, i) => out.set(`event:${eventIds[i]}`, e?.rev ?? 0));
+    (await this.db.targets.bulkGet(targetIds)).forEach((t, i) => out.set(`target:${targetIds[i]}`, t?.rev ?? 0));
+    return out;
+  }
+
+  private async lowerCursor(to: number): Promise<void> {
+    const stored = await this.pullCursor();
+    if (to < stored) await this.db.meta.put({ key: PULL_CURSOR_KEY, value: to });
+  }
+
+  private toEventRow(e: LedgerEvent): EventRow {
+    return { ...e, year: yearOf(e.startAt, this.deps.timeZone), ym: yearMonthOf(e.startAt, this.deps.timeZone) };
+  }
+}

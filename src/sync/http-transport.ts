@@ -1,0 +1,130 @@
+/**
+ * The app's only fetch: the sync Transport over HTTP. Sends the bearer token, gzips large request
+ * bodies with CompressionStream where the browser has it (falling back to plain JSON for good if
+ * the server refuses the encoding), and classifies every failure (see TransportErrorKind): a 401
+ * becomes 'unauthorized' and nothing else happens — local data is never touched here.
+ */
+import { PROTOCOL_VERSION, type PullResponse, type PushRequest, type PushResponse } from './protocol';
+import { TransportError, type Transport } from './transport';
+
+/** Bodies shorter than this go uncompressed: gzip would not pay for its header. */
+const GZIP_MIN_BYTES = 1024;
+
+/** How the HTTP transport reaches the server. */
+export interface HttpTransportOptions {
+  /** Origin of the server, '' for the page's own origin. Read on every request. */
+  baseUrl(): string;
+  /** The bearer token, or null when never signed in. Read on every request. */
+  token(): string | null;
+  /** The fetch to use (tests pass one over the server's inject()). */
+  fetch?: typeof fetch;
+  /** Gzip request bodies; default: when CompressionStream exists. */
+  gzip?: boolean;
+  /** Give up on a request after this long (ms); counts as offline. */
+  timeoutMs?: number;
+}
+
+async function gzipped(text: string): Promise<Uint8Array> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+async function messageOf(res: Response): Promise<string> {
+  try {
+    const body: unknown = await res.json();
+    if (body && typeof body === 'object' && 'message' in body && typeof body.message === 'string') return body.message;
+  } catch {
+    // Not JSON: the status line says enough.
+  }
+  return `HTTP ${res.status}`;
+}
+
+function isPushResponse(x: unknown): x is PushResponse {
+  if (!x || typeof x !== 'object') return false;
+  const r = x as Record<string, unknown>;
+  return typeof r.lastAppliedSeq === 'number' && Array.isArray(r.results)
+    && r.results.every((m: unknown) => !!m && typeof m === 'object' && typeof (m as { seq?: unknown }).seq === 'number'
+      && ['applied', 'skipped', 'rejected'].includes(String((m as { status?: unknown }).status)));
+}
+
+function isPullResponse(x: unknown): x is PullResponse {
+  if (!x || typeof x !== 'object') return false;
+  const r = x as Record<string, unknown>;
+  return Array.isArray(r.rows) && typeof r.cursor === 'number' && typeof r.more === 'boolean';
+}
+
+/** Makes the HTTP transport. */
+export function createHttpTransport(opts: HttpTransportOptions): Transport {
+  const doFetch = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  let gzip = opts.gzip ?? typeof CompressionStream !== 'undefined';
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+
+  async function request(method: string, path: string, body?: { bytes: BodyInit; type: string; encoding?: string }): Promise<Response> {
+    const headers: Record<string, string> = {};
+    const token = opts.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body) {
+      headers['content-type'] = body.type;
+      if (body.encoding) headers['content-encoding'] = body.encoding;
+    }
+    const controller = typeof AbortController !== 'undefined' ? new AbortController() : null;
+    const timer = controller ? setTimeout(() => controller.abort(), timeoutMs) : null;
+    let res: Response;
+    try {
+      res = await doFetch(opts.baseUrl() + path, { method, headers, body: body?.bytes, signal: controller?.signal });
+    } catch (e) {
+      throw new TransportError('offline', `no answer from the server (${method} ${path})`, null, { cause: e });
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+    if (res.ok) return res;
+    if (res.status === 401) throw new TransportError('unauthorized', await messageOf(res), 401);
+    if (res.status >= 500 || res.status === 429 || res.status === 408) {
+      throw new TransportError('server', await messageOf(res), res.status);
+    }
+    throw new TransportError('rejected', await messageOf(res), res.status);
+  }
+
+  async function json(res: Response): Promise<unknown> {
+    try {
+      return await res.json();
+    } catch (e) {
+      throw new TransportError('server', 'the server answered something that is not JSON', res.status, { cause: e });
+    }
+  }
+
+  async function postJson(path: string, payload: unknown): Promise<Response> {
+    const text = JSON.stringify(payload);
+    if (gzip && text.length >= GZIP_MIN_BYTES) {
+      try {
+        return await request('POST', path, { bytes: await gzipped(text), type: 'application/json', encoding: 'gzip' });
+      } catch (e) {
+        // A server without request decompression refuses the encoding: send plain from now on.
+        if (!(e instanceof TransportError && e.kind === 'rejected' && (e.status === 415 || e.status === 400))) throw e;
+        gzip = false;
+      }
+    }
+    return request('POST', path, { bytes: text, type: 'application/json' });
+  }
+
+  return {
+    async push(req: PushRequest): Promise<PushResponse> {
+      const body = await json(await postJson('/api/sync/push', req));
+      if (!isPushResponse(body)) throw new TransportError('server', 'push answer has the wrong shape', 200);
+      return body;
+    },
+    async pull(cursor: number, limit: number): Promise<PullResponse> {
+      const res = await request('GET', `/api/sync/pull?cursor=${cursor}&limit=${limit}`);
+      const body = await json(res);
+      if (!isPullResponse(body)) throw new TransportError('server', 'pull answer has the wrong shape', 200);
+      return { ...body, v: PROTOCOL_VERSION };
+    },
+    async putBlob(hash: string, blob: Blob, type: string): Promise<void> {
+      await request('PUT', `/api/blobs/${hash}`, { bytes: blob, type });
+    },
+    async getBlob(hash: string): Promise<Blob> {
+      const res = await request('GET', `/api/blobs/${hash}`);
+      return res.blob();
+    },
+  };
+}

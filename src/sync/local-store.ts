@@ -1,0 +1,74 @@
+/**
+ * The phone-side storage the sync engine needs, and nothing more. The engine never imports Dexie:
+ * `app/db/dexie-local-store.ts` implements this over IndexedDB, `sync/memory-local-store.ts` in
+ * memory for tests, and ONE conformance suite (tests/sync/local-store-conformance.ts) runs over both.
+ *
+ * Vocabulary:
+ * - pending mutation: an outbox row waiting to be pushed (state 'pending').
+ * - quarantined mutation: an outbox row the server rejected; kept, visible, never pushed again
+ *   unless retried (under a new seq), and never blocking the mutations behind it.
+ * - unsettled mutations of a record: its pending AND quarantined mutations. They still describe
+ *   what this device's user meant, so a pull re-applies them on top of the server's row (see
+ *   merge.ts) — local intent wins until the server has decided and the user has seen the answer.
+ *
+ * Every method is idempotent with respect to repeated input and atomic (one transaction): a tab
+ * closed between any two calls leaves a state from which the next run simply continues.
+ */
+import type { MutationResult, OutboxMutation, PulledRow } from './protocol';
+
+/** A mutation the server refused, with its answer, as the settings screen shows it. */
+export type QuarantinedMutation = OutboxMutation & {
+  readonly rejection: Extract<MutationResult, { status: 'rejected' }>;
+};
+
+/** A stored photo's bytes, as uploaded under its hash. */
+export interface StoredBlob {
+  readonly blob: Blob;
+  readonly type: string;
+}
+
+/**
+ * What the sync engine and the sync UI need from local storage. Implementers guarantee:
+ *
+ * 1. `clientId()` is the same UUID for the life of the local database.
+ * 2. `pendingMutations(limit)` returns at most `limit` pending (never quarantined) mutations in
+ *    rising seq order, starting at the lowest pending seq.
+ * 3. `applyPushResults(results)`, in one transaction: deletes the outbox rows whose result is
+ *    `applied` or `skipped`; marks `rejected` ones quarantined with the rejection; ignores results
+ *    for seqs it no longer holds (a duplicated response) and leaves rows without a result pending.
+ *    It then makes sure the next pull re-delivers any record whose local copy may now differ from
+ *    the server's: when a dropped mutation's record was already pulled at a rev the mutation may
+ *    not have been the last word on (`skipped`, or `applied` at a rev below the local rev), the
+ *    pull cursor is lowered to (local rev − 1). Normal pushes (applied at a rev above the local rev)
+ *    never move the cursor.
+ * 4. `pullCursor()` is the last rev this device has applied from pulls (0 at first).
+ * 5. `applyPulled(rows, cursor, fromCursor)`, in ONE transaction with the outbox read: writes every
+ *    pulled row (tombstones included) — verbatim when the record has no unsettled mutations, else
+ *    merged with `mergePulledRow` (pulled row, then the unsettled mutations re-applied in seq
+ *    order) — and sets the cursor to `cursor`, unless the stored cursor is no longer `fromCursor`
+ *    (a rewind happened meanwhile), in which case the lower of the two is kept.
+ * 6. `pendingBlobHashes()` lists photos stored locally and not yet uploaded; `readBlob(hash)` gives
+ *    the bytes (null when absent); `markBlobUploaded(hash)` records the upload (no-op when absent);
+ *    `storeFetchedBlob(hash, blob)` caches a photo fetched from the server (already uploaded).
+ * 7. `pendingCount()` counts pending mutations; `quarantined()` lists quarantined ones in seq order.
+ * 8. `retryQuarantined(seq)` re-queues a quarantined mutation as pending under a NEW seq (the
+ *    device's next one: the server skips seqs it has already answered). `discardQuarantined(seq)`
+ *    deletes it and restores the server's version of its record: the cursor is lowered to
+ *    (local rev − 1) so the next pull re-delivers it, or, for a record the server never gave
+ *    (rev 0) with no other unsettled mutation, the local copy is deleted.
+ */
+export interface LocalStore {
+  clientId(): Promise<string>;
+  pendingMutations(limit: number): Promise<OutboxMutation[]>;
+  pendingCount(): Promise<number>;
+  applyPushResults(results: readonly MutationResult[]): Promise<void>;
+  pullCursor(): Promise<number>;
+  applyPulled(rows: readonly PulledRow[], cursor: number, fromCursor: number): Promise<void>;
+  pendingBlobHashes(): Promise<string[]>;
+  readBlob(hash: string): Promise<StoredBlob | null>;
+  markBlobUploaded(hash: string): Promise<void>;
+  storeFetchedBlob(hash: string, blob: StoredBlob): Promise<void>;
+  quarantined(): Promise<QuarantinedMutation[]>;
+  retryQuarantined(seq: number): Promise<void>;
+  discardQuarantined(seq: number): Promise<void>;
+}

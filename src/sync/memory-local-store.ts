@@ -1,0 +1,187 @@
+/**
+ * An in-memory LocalStore for tests and simulations. Every method does its work synchronously
+ * between two awaits, so each is atomic like a Dexie transaction. Besides the LocalStore contract
+ * it offers the few local edits a test needs (create, edit, delete) which, like the real
+ * repository, write the record and its outbox mutation together.
+ */
+import { EVENT_MUTABLE_FIELDS, eventFieldsOf, type EventPatch, type LedgerEvent } from '../domain/event';
+import type { Target } from '../domain/targets';
+import type { LocalStore, QuarantinedMutation, StoredBlob } from './local-store';
+import { mergePulledEvent, mergePulledTarget } from './merge';
+import { cursorAfterPull, recordKeyOf, settlePushResults } from './outbox';
+import type { Mutation, MutationResult, OutboxMutation, PulledRow } from './protocol';
+
+type Rejection = Extract<MutationResult, { status: 'rejected' }>;
+/** An outbox row as this store keeps it. */
+export type MemoryOutboxRow = OutboxMutation & { state: 'pending' | 'quarantined'; rejection: Rejection | null };
+type MutationBody =
+  | { op: 'put'; fields: EventPatch }
+  | { op: 'delete' | 'undelete' };
+
+/** Structural equality of JSON-like values. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  return ka.every((k) => k in b && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+const clone = <T>(x: T): T => structuredClone(x);
+
+/** The in-memory LocalStore. */
+export class MemoryLocalStore implements LocalStore {
+  readonly events = new Map<string, LedgerEvent>();
+  readonly targets = new Map<string, Target>();
+  readonly outbox = new Map<number, MemoryOutboxRow>();
+  readonly photos = new Map<string, StoredBlob & { uploaded: boolean }>();
+  cursor = 0;
+  seq = 0;
+
+  constructor(private readonly id: string) {}
+
+  async clientId(): Promise<string> {
+    return this.id;
+  }
+
+  async pendingMutations(limit: number): Promise<OutboxMutation[]> {
+    return this.sortedOutbox()
+      .filter((r) => r.state === 'pending')
+      .slice(0, limit)
+      .map(({ state: _s, rejection: _r, ...m }) => clone(m) as OutboxMutation);
+  }
+
+  async pendingCount(): Promise<number> {
+    return this.sortedOutbox().filter((r) => r.state === 'pending').length;
+  }
+
+  async applyPushResults(results: readonly MutationResult[]): Promise<void> {
+    const pending = new Map<number, Mutation>();
+    for (const r of this.outbox.values()) if (r.state === 'pending') pending.set(r.seq, r);
+    const plan = settlePushResults(results, pending, (key) => this.recordOf(key)?.rev);
+    for (const seq of plan.drop) this.outbox.delete(seq);
+    for (const q of plan.quarantine) {
+      const row = this.outbox.get(q.seq)!;
+      this.outbox.set(q.seq, { ...row, state: 'quarantined', rejection: clone(q.rejection) });
+    }
+    if (plan.rewindTo !== null) this.cursor = Math.min(this.cursor, plan.rewindTo);
+  }
+
+  async pullCursor(): Promise<number> {
+    return this.cursor;
+  }
+
+  async applyPulled(rows: readonly PulledRow[], cursor: number, fromCursor: number): Promise<void> {
+    const unsettled = this.sortedOutbox();
+    for (const pulled of rows) {
+      if (pulled.entity === 'event') {
+        const local = this.events.get(pulled.row.id);
+        this.events.set(pulled.row.id, clone(mergePulledEvent(pulled.row, local, unsettled)));
+      } else {
+        const local = this.targets.get(pulled.row.id);
+        this.targets.set(pulled.row.id, clone(mergePulledTarget(pulled.row, local, unsettled)));
+      }
+    }
+    this.cursor = cursorAfterPull(this.cursor, fromCursor, cursor);
+  }
+
+  async pendingBlobHashes(): Promise<string[]> {
+    return [...this.photos.entries()].filter(([, p]) => !p.uploaded).map(([h]) => h).sort();
+  }
+
+  async readBlob(hash: string): Promise<StoredBlob | null> {
+    const p = this.photos.get(hash);
+    return p ? { blob: p.blob, type: p.type } : null;
+  }
+
+  async markBlobUploaded(hash: string): Promise<void> {
+    const p = this.photos.get(hash);
+    if (p) p.uploaded = true;
+  }
+
+  async storeFetchedBlob(hash: string, blob: StoredBlob): Promise<void> {
+    if (!this.photos.has(hash)) this.photos.set(hash, { ...blob, uploaded: true });
+  }
+
+  async quarantined(): Promise<QuarantinedMutation[]> {
+    return this.sortedOutbox()
+      .filter((r) => r.state === 'quarantined')
+      .map(({ state: _s, rejection, ...m }) => ({ ...clone(m), rejection: clone(rejection!) }) as QuarantinedMutation);
+  }
+
+  async retryQuarantined(seq: number): Promise<void> {
+    const row = this.outbox.get(seq);
+    if (!row || row.state !== 'quarantined') return;
+    this.outbox.delete(seq);
+    const next = ++this.seq;
+    this.outbox.set(next, { ...row, seq: next, state: 'pending', rejection: null });
+  }
+
+  async discardQuarantined(seq: number): Promise<void> {
+    const row = this.outbox.get(seq);
+    if (!row || row.state !== 'quarantined') return;
+    this.outbox.delete(seq);
+    const key = recordKeyOf(row);
+    const rec = this.recordOf(key);
+    if (!rec) return;
+    if (rec.rev > 0) this.cursor = Math.min(this.cursor, rec.rev - 1);
+    else if (!this.sortedOutbox().some((r) => recordKeyOf(r) === key)) {
+      if (row.entity === 'event') this.events.delete(row.eventId);
+      else this.targets.delete(row.targetId);
+    }
+  }
+
+  // ---- local edits, as the repository makes them (record + outbox in one step) ----
+
+  /** Creates an event and its 'put' mutation carrying every mutable field; idempotent on id. */
+  createEvent(row: LedgerEvent): void {
+    if (this.events.has(row.id)) return;
+    this.events.set(row.id, clone(row));
+    this.enqueue(row.id, row.createdAt, { op: 'put', fields: eventFieldsOf(row) });
+  }
+
+  /** Edits an event; the mutation carries only the fields whose value changed. */
+  updateEvent(id: string, patch: EventPatch, at: string, userId: string): void {
+    const old = this.events.get(id);
+    if (!old || old.deleted) throw new Error(`cannot edit event ${id}`);
+    const changed: Record<string, unknown> = {};
+    for (const [k, value] of Object.entries(patch)) {
+      if (value !== undefined && (EVENT_MUTABLE_FIELDS as string[]).includes(k) && !sameValue(old[k as keyof LedgerEvent], value)) {
+        changed[k] = value;
+      }
+    }
+    if (Object.keys(changed).length === 0) return;
+    this.events.set(id, clone({ ...old, ...changed, updatedAt: at, updatedBy: userId }));
+    this.enqueue(id, at, { op: 'put', fields: changed as EventPatch });
+  }
+
+  /** Deletes (tombstones) or undeletes an event. */
+  setEventDeleted(id: string, deleted: boolean, at: string, userId: string): void {
+    const old = this.events.get(id);
+    if (!old) throw new Error(`no event ${id}`);
+    if (old.deleted === deleted) return;
+    this.events.set(id, { ...old, deleted, updatedAt: at, updatedBy: userId });
+    this.enqueue(id, at, { op: deleted ? 'delete' : 'undelete' });
+  }
+
+  /** Stores a photo taken on this device (not yet uploaded). */
+  addPhoto(hash: string, blob: StoredBlob): void {
+    if (!this.photos.has(hash)) this.photos.set(hash, { ...blob, uploaded: false });
+  }
+
+  private enqueue(eventId: string, at: string, body: MutationBody): void {
+    const seq = ++this.seq;
+    const m = { entity: 'event', seq, eventId, at, ...body } as Mutation;
+    this.outbox.set(seq, { ...clone(m), clientId: this.id, state: 'pending', rejection: null } as MemoryOutboxRow);
+  }
+
+  private sortedOutbox(): MemoryOutboxRow[] {
+    return [...this.outbox.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  private recordOf(key: string): { rev: number } | undefined {
+    const [entity, id] = key.split(':') as [string, string];
+    return entity === 'event' ? this.events.get(id) : this.targets.get(id);
+  }
+}

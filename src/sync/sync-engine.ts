@@ -1,0 +1,129 @@
+/**
+ * One sync run: upload the photos the outbox will name, push the outbox in pages, then pull until
+ * the server has nothing more. Every step is idempotent — a blob PUT is content-addressed, a
+ * re-pushed seq is skipped by the server, a re-pulled row merges to the same result — so a run cut
+ * anywhere (tab closed, network gone, server restarted) is finished by the next run.
+ */
+import type { LocalStore } from './local-store';
+import { toWireMutation } from './outbox';
+import { MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, PROTOCOL_VERSION, type OutboxMutation } from './protocol';
+import { TransportError, type Transport } from './transport';
+
+/** What one run did, for the log and the badge. */
+export interface RunReport {
+  readonly blobsUploaded: number;
+  readonly pushed: number;
+  readonly quarantined: number;
+  readonly pulled: number;
+}
+
+/** Tuning of a run; defaults are the protocol's limits. */
+export interface SyncEngineOptions {
+  pushPageSize?: number;
+  pullLimit?: number;
+}
+
+/** A push made no progress: the server answered but settled none of the mutations sent. */
+export class PushStalledError extends Error {
+  override readonly name = 'PushStalledError';
+}
+
+/**
+ * Runs one sync over `store` and `transport`. Throws TransportError (offline, unauthorized,
+ * server) or PushStalledError; what was done before the failure stays done.
+ */
+export async function runSync(store: LocalStore, transport: Transport, opts: SyncEngineOptions = {}): Promise<RunReport> {
+  const pageSize = Math.min(opts.pushPageSize ?? MAX_PUSH_MUTATIONS, MAX_PUSH_MUTATIONS);
+  const pullLimit = Math.min(opts.pullLimit ?? MAX_PULL_LIMIT, MAX_PULL_LIMIT);
+  const clientId = await store.clientId();
+
+  // 1. Photos first: the server may refuse a mutation naming a blob it does not hold.
+  let blobsUploaded = 0;
+  for (const hash of await store.pendingBlobHashes()) {
+    const stored = await store.readBlob(hash);
+    if (!stored) continue;
+    try {
+      await transport.putBlob(hash, stored.blob, stored.type);
+    } catch (e) {
+      // A photo the server refuses for good (type, size) must not stop the ledger's text from
+      // syncing; the mutation naming it will be answered on its own.
+      if (e instanceof TransportError && e.kind === 'rejected') continue;
+      throw e;
+    }
+    await store.markBlobUploaded(hash);
+    blobsUploaded++;
+  }
+
+  // 2. Push the outbox, oldest first, in pages.
+  let pushed = 0;
+  let quarantined = 0;
+  let previousFirstSeq = 0;
+  for (;;) {
+    const page = await store.pendingMutations(pageSize);
+    if (page.length === 0) break;
+    // The oldest pending seq must move on after every page, or the server is not settling them.
+    if (page[0]!.seq === previousFirstSeq) throw new PushStalledError(`push from seq ${previousFirstSeq} settled nothing`);
+    previousFirstSeq = page[0]!.seq;
+    const settled = await pushPage(store, transport, clientId, page);
+    pushed += settled.pushed;
+    quarantined += settled.quarantined;
+  }
+
+  // 3. Pull until the server has nothing more.
+  let pulled = 0;
+  for (;;) {
+    const from = await store.pullCursor();
+    const res = await transport.pull(from, pullLimit);
+    await store.applyPulled(res.rows, res.cursor, from);
+    pulled += res.rows.length;
+    if (!res.more) break;
+    if (res.cursor <= from && res.rows.length === 0) break; // a server saying "more" without moving on
+  }
+  return { blobsUploaded, pushed, quarantined, pulled };
+}
+
+/**
+ * Pushes one page. A page the server refuses as a whole (4xx: one malformed mutation fails the
+ * body's schema) is split in halves until the culprit stands alone; it is then quarantined with
+ * the server's message, so one bad record never blocks the queue.
+ */
+async function pushPage(
+  store: LocalStore,
+  transport: Transport,
+  clientId: string,
+  page: readonly OutboxMutation[],
+): Promise<{ pushed: number; quarantined: number }> {
+  try {
+    const res = await transport.push({ v: PROTOCOL_VERSION, clientId, mutations: page.map(toWireMutation) });
+    await store.applyPushResults(res.results);
+    const rejected = res.results.filter((r) => r.status === 'rejected').length;
+    return { pushed: res.results.length - rejected, quarantined: rejected };
+  } catch (e) {
+    if (!(e instanceof TransportError && e.kind === 'rejected')) throw e;
+    if (page.length === 1) {
+      await store.applyPushResults([{ seq: page[0]!.seq, status: 'rejected', reason: e.message }]);
+      return { pushed: 0, quarantined: 1 };
+    }
+    const half = Math.ceil(page.length / 2);
+    const a = await pushPage(store, transport, clientId, page.slice(0, half));
+    const b = await pushPage(store, transport, clientId, page.slice(half));
+    return { pushed: a.pushed + b.pushed, quarantined: a.quarantined + b.quarantined };
+  }
+}
+
+/**
+ * Gets a photo for display: the local copy, else fetched from the server and cached (photos made
+ * on other devices arrive only when someone looks at them). Null when offline and not cached.
+ */
+export async function loadBlob(store: LocalStore, transport: Transport, hash: string): Promise<Blob | null> {
+  const local = await store.readBlob(hash);
+  if (local) return local.blob;
+  try {
+    const blob = await transport.getBlob(hash);
+    await store.storeFetchedBlob(hash, { blob, type: blob.type || 'image/jpeg' });
+    return blob;
+  } catch (e) {
+    if (e instanceof TransportError && (e.kind === 'offline' || e.kind === 'rejected')) return null;
+    throw e;
+  }
+}

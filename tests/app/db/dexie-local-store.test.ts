@@ -1,0 +1,44 @@
+import { beforeAll } from 'vitest';
+import { DexieLocalStore } from '../../../src/app/db/dexie-local-store';
+import { createEventRepository } from '../../../src/app/db/event-repository';
+import { eventFieldsOf, type LedgerEvent } from '../../../src/domain/event';
+import { describeLocalStoreConformance } from '../../sync/local-store-conformance';
+import { sampleEvent } from '../../sync/fixtures';
+import { freshDb, testDeps } from './helpers';
+
+// happy-dom's Blob does not survive fake-indexeddb's structuredClone; a browser's does, and so does Node's.
+beforeAll(async () => {
+  const { Blob: NodeBlob } = await import('node:buffer');
+  globalThis.Blob = NodeBlob as unknown as typeof Blob;
+});
+
+describeLocalStoreConformance('Dexie (fake-indexeddb)', async () => {
+  const db = freshDb();
+  let r = 100;
+  const store = new DexieLocalStore(db, { random16: () => new Uint8Array(16).fill((r += 1)), timeZone: 'Asia/Shanghai' });
+  const { deps } = testDeps({ clientId: () => store.clientId() });
+  const repo = createEventRepository(db, deps);
+  const strip = (row: (LedgerEvent & { year?: number; ym?: string }) | undefined) => {
+    if (!row) return undefined;
+    const { year: _y, ym: _m, ...e } = row;
+    return e as LedgerEvent;
+  };
+  return {
+    store,
+    create: async (id, overrides = {}) => {
+      const e = sampleEvent({ id, ...overrides });
+      const { status: _s, reviewNote: _n, reviewedBy: _b, reviewedAt: _a, ...content } = eventFieldsOf(e);
+      await repo.createEvent(id, content, 'submitted');
+    },
+    update: async (id, patch) => {
+      await repo.updateEvent(id, patch);
+    },
+    remove: (id) => repo.deleteEvent(id),
+    event: async (id) => strip(await db.events.get(id)),
+    target: (id) => db.targets.get(id),
+    addPhoto: async (hash, bytes, type) => {
+      const blob = new Blob([bytes], { type });
+      await db.photos.put({ hash, blob, thumb: blob, width: 1, height: 1, type, uploaded: 0, createdAt: '2023-09-16T12:00:00+08:00' });
+    },
+  };
+});

@@ -1,0 +1,224 @@
+/**
+ * ONE conformance suite for every LocalStore (src/sync/local-store.ts states the contract):
+ * run by tests/sync/memory-local-store.test.ts and tests/app/db/dexie-local-store.test.ts.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { EventPatch, LedgerEvent } from '../../src/domain/event';
+import type { Target } from '../../src/domain/targets';
+import type { LocalStore } from '../../src/sync/local-store';
+import type { OutboxMutation } from '../../src/sync/protocol';
+import { EVENT_1, EVENT_2, EVENT_3, sampleEvent } from './fixtures';
+
+/** What the suite needs besides the store: local edits made the way the app makes them. */
+export interface LocalStoreHarness {
+  store: LocalStore;
+  /** Creates an event locally (event + 'put' of all fields in the outbox). */
+  create(id: string, overrides?: Partial<LedgerEvent>): Promise<void>;
+  update(id: string, patch: EventPatch): Promise<void>;
+  remove(id: string): Promise<void>;
+  /** The stored event, without any storage-only keys. */
+  event(id: string): Promise<LedgerEvent | undefined>;
+  target(id: string): Promise<Target | undefined>;
+  addPhoto(hash: string, bytes: Uint8Array, type: string): Promise<void>;
+}
+
+const HASH_A = 'a'.repeat(64);
+const HASH_B = 'b'.repeat(64);
+
+const bookkeeping = (e: LedgerEvent | undefined) => e && { updatedAt: e.updatedAt, updatedBy: e.updatedBy };
+const seqs = (ms: OutboxMutation[]) => ms.map((m) => m.seq);
+
+export function describeLocalStoreConformance(name: string, make: () => Promise<LocalStoreHarness>): void {
+  describe(`LocalStore conformance: ${name}`, () => {
+    let h: LocalStoreHarness;
+    beforeEach(async () => {
+      h = await make();
+    });
+
+    it('keeps one client id for the life of the store', async () => {
+      const a = await h.store.clientId();
+      expect(a).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await h.store.clientId()).toBe(a);
+    });
+
+    it('lists pending mutations in rising seq order, at most limit, each carrying the client id', async () => {
+      await h.create(EVENT_1);
+      await h.update(EVENT_1, { title: '改过的标题' });
+      await h.create(EVENT_2);
+      const all = await h.store.pendingMutations(10);
+      expect(all.map((m) => [m.seq, m.op, m.entity === 'event' ? m.eventId : ''])).toEqual([
+        [1, 'put', EVENT_1], [2, 'put', EVENT_1], [3, 'put', EVENT_2],
+      ]);
+      expect(all[1]).toMatchObject({ entity: 'event', op: 'put', fields: { title: '改过的标题' }, clientId: await h.store.clientId() });
+      expect(all[1]).not.toHaveProperty('state');
+      expect(seqs(await h.store.pendingMutations(2))).toEqual([1, 2]);
+      expect(await h.store.pendingCount()).toBe(3);
+    });
+
+    it('drops applied and skipped mutations, quarantines rejected ones and leaves the unanswered pending', async () => {
+      await h.create(EVENT_1);
+      await h.create(EVENT_2);
+      await h.create(EVENT_3);
+      await h.update(EVENT_3, { attendance: 7 });
+      await h.store.applyPushResults([
+        { seq: 1, status: 'applied', rev: 10 },
+        { seq: 2, status: 'skipped' },
+        { seq: 3, status: 'rejected', reason: 'invalid', problems: [{ field: 'title', code: 'tooLong' }] },
+        { seq: 99, status: 'applied', rev: 11 },
+      ]);
+      expect(seqs(await h.store.pendingMutations(10))).toEqual([4]);
+      expect(await h.store.pendingCount()).toBe(1);
+      const q = await h.store.quarantined();
+      expect(q.map((m) => [m.seq, m.rejection])).toEqual([
+        [3, { seq: 3, status: 'rejected', reason: 'invalid', problems: [{ field: 'title', code: 'tooLong' }] }],
+      ]);
+      // The local copies stay as the user left them.
+      expect((await h.event(EVENT_3))?.attendance).toBe(7);
+    });
+
+    it('ignores a duplicated answer for a mutation already settled', async () => {
+      await h.create(EVENT_1);
+      await h.store.applyPushResults([{ seq: 1, status: 'rejected', reason: 'notYourEvent' }]);
+      await h.store.applyPushResults([{ seq: 1, status: 'skipped' }]);
+      expect(seqs(await h.store.quarantined())).toEqual([1]);
+      expect(await h.store.pendingCount()).toBe(0);
+    });
+
+    it('writes pulled rows verbatim, tombstones included, and advances the cursor', async () => {
+      expect(await h.store.pullCursor()).toBe(0);
+      const e1 = sampleEvent({ id: EVENT_1, rev: 4, title: '服务器上的活动' });
+      const e2 = sampleEvent({ id: EVENT_2, rev: 5, deleted: true });
+      await h.store.applyPulled([{ entity: 'event', row: e1 }, { entity: 'event', row: e2 }], 5, 0);
+      expect(await h.event(EVENT_1)).toEqual(e1);
+      expect(await h.event(EVENT_2)).toEqual(e2);
+      expect(await h.store.pullCursor()).toBe(5);
+    });
+
+    it('writes pulled targets', async () => {
+      const t: Target = {
+        id: EVENT_3, orgId: 'org-1', year: 2023, kind: 'count', measure: 'events', axis: 'all', axisCode: null, min: 12,
+        level1: '产出指标', level2: '数量指标', level3: '科普活动场次', unit: '场次', createdBy: 'u-staff',
+        createdAt: '2023-01-01T00:00:00+08:00', updatedBy: 'u-staff', updatedAt: '2023-01-01T00:00:00+08:00', deleted: false, rev: 2,
+      };
+      await h.store.applyPulled([{ entity: 'target', row: t }], 2, 0);
+      expect(await h.target(EVENT_3)).toEqual(t);
+    });
+
+    it('keeps a local edit when a pull brings an older version of the same event', async () => {
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 3, title: '旧标题', attendance: 100 }) }], 3, 0);
+      await h.update(EVENT_1, { title: '新标题' });
+      const mine = bookkeeping(await h.event(EVENT_1));
+      // Someone else changed attendance meanwhile; the server does not know our title yet.
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 8, title: '旧标题', attendance: 300, updatedBy: 'u-staff' }) }], 8, 3);
+      expect(await h.event(EVENT_1)).toEqual(sampleEvent({ id: EVENT_1, rev: 8, title: '新标题', attendance: 300, ...mine }));
+    });
+
+    it('keeps a quarantined edit on screen over a pulled row until the user decides', async () => {
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 3 }) }], 3, 0);
+      await h.update(EVENT_1, { venueName: '我写的场所' });
+      const [m] = await h.store.pendingMutations(1);
+      await h.store.applyPushResults([{ seq: m!.seq, status: 'rejected', reason: 'notYourEvent' }]);
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 9, notes: '员工补充' }) }], 9, 3);
+      expect(await h.event(EVENT_1)).toMatchObject({ venueName: '我写的场所', notes: '员工补充', rev: 9 });
+    });
+
+    it('keeps the lower cursor when a rewind happened while a pull page was in flight', async () => {
+      await h.store.applyPulled([], 20, 0);
+      await h.create(EVENT_1);
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 15 }) }], 20, 20);
+      await h.store.applyPushResults([{ seq: 1, status: 'skipped' }]);
+      expect(await h.store.pullCursor()).toBe(14);
+      await h.store.applyPulled([], 30, 20);
+      expect(await h.store.pullCursor()).toBe(14);
+    });
+
+    it('rewinds the cursor so the next pull re-delivers a record whose push answer was lost and then skipped', async () => {
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 6, title: 'A' }) }], 6, 0);
+      await h.update(EVENT_1, { title: 'B' });
+      // The push was applied (rev 7), its answer lost; another device then set title C (rev 8).
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 8, title: 'C' }) }], 8, 6);
+      expect((await h.event(EVENT_1))?.title).toBe('B');
+      await h.store.applyPushResults([{ seq: 1, status: 'skipped' }]);
+      expect(await h.store.pullCursor()).toBe(7);
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 8, title: 'C' }) }], 8, 7);
+      expect(await h.event(EVENT_1)).toEqual(sampleEvent({ id: EVENT_1, rev: 8, title: 'C' }));
+    });
+
+    it('does not move the cursor after a normal push applied above the local rev', async () => {
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 6 }) }], 6, 0);
+      await h.update(EVENT_1, { title: 'B' });
+      await h.store.applyPushResults([{ seq: 1, status: 'applied', rev: 7 }]);
+      expect(await h.store.pullCursor()).toBe(6);
+      expect(await h.store.pendingCount()).toBe(0);
+    });
+
+    it('retries a quarantined mutation as pending under a new, higher seq', async () => {
+      await h.create(EVENT_1);
+      await h.create(EVENT_2);
+      await h.store.applyPushResults([{ seq: 1, status: 'rejected', reason: 'invalid' }]);
+      await h.store.retryQuarantined(1);
+      const pending = await h.store.pendingMutations(10);
+      expect(pending.map((m) => [m.seq, m.entity === 'event' ? m.eventId : ''])).toEqual([[2, EVENT_2], [3, EVENT_1]]);
+      expect(await h.store.quarantined()).toEqual([]);
+      // The next local edit takes the seq after it.
+      await h.update(EVENT_2, { attendance: 1 });
+      expect(seqs(await h.store.pendingMutations(10))).toEqual([2, 3, 4]);
+    });
+
+    it('discards a quarantined edit and rewinds so the next pull restores the server version', async () => {
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 12, title: '服务器版' }) }], 30, 0);
+      await h.update(EVENT_1, { title: '被拒绝的改动' });
+      await h.store.applyPushResults([{ seq: 1, status: 'rejected', reason: 'notYourEvent' }]);
+      await h.store.discardQuarantined(1);
+      expect(await h.store.quarantined()).toEqual([]);
+      expect(await h.store.pullCursor()).toBe(11);
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 12, title: '服务器版' }) }], 30, 11);
+      expect((await h.event(EVENT_1))?.title).toBe('服务器版');
+    });
+
+    it('discards a refused create by deleting the local copy the server never had', async () => {
+      await h.create(EVENT_1);
+      await h.store.applyPushResults([{ seq: 1, status: 'rejected', reason: 'invalid' }]);
+      await h.store.discardQuarantined(1);
+      expect(await h.event(EVENT_1)).toBeUndefined();
+      expect(await h.store.pullCursor()).toBe(0);
+    });
+
+    it('keeps a never-synced event on discard while another of its mutations is unsettled', async () => {
+      await h.create(EVENT_1);
+      await h.update(EVENT_1, { attendance: 5 });
+      await h.store.applyPushResults([{ seq: 2, status: 'rejected', reason: 'invalid' }]);
+      await h.store.discardQuarantined(2);
+      expect((await h.event(EVENT_1))?.id).toBe(EVENT_1);
+      expect(seqs(await h.store.pendingMutations(10))).toEqual([1]);
+    });
+
+    it('lists photos not yet uploaded, reads their bytes and forgets them once uploaded', async () => {
+      await h.addPhoto(HASH_B, new Uint8Array([1, 2, 3]), 'image/jpeg');
+      await h.addPhoto(HASH_A, new Uint8Array([4, 5]), 'image/png');
+      expect((await h.store.pendingBlobHashes()).sort()).toEqual([HASH_A, HASH_B]);
+      const b = await h.store.readBlob(HASH_B);
+      expect(b?.type).toBe('image/jpeg');
+      expect([...new Uint8Array(await b!.blob.arrayBuffer())]).toEqual([1, 2, 3]);
+      await h.store.markBlobUploaded(HASH_B);
+      await h.store.markBlobUploaded('c'.repeat(64));
+      expect(await h.store.pendingBlobHashes()).toEqual([HASH_A]);
+      expect(await h.store.readBlob('c'.repeat(64))).toBeNull();
+    });
+
+    it('caches a photo fetched from the server as already uploaded', async () => {
+      await h.store.storeFetchedBlob(HASH_A, { blob: new Blob([new Uint8Array([9, 8])], { type: 'image/jpeg' }), type: 'image/jpeg' });
+      expect(await h.store.pendingBlobHashes()).toEqual([]);
+      const b = await h.store.readBlob(HASH_A);
+      expect([...new Uint8Array(await b!.blob.arrayBuffer())]).toEqual([9, 8]);
+    });
+
+    it('deletes locally as a pending tombstone that survives a pull of the live row', async () => {
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 2 }) }], 2, 0);
+      await h.remove(EVENT_1);
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 5, attendance: 9 }) }], 5, 2);
+      expect(await h.event(EVENT_1)).toMatchObject({ deleted: true, attendance: 9, rev: 5 });
+      expect((await h.store.pendingMutations(5)).map((m) => m.op)).toEqual(['delete']);
+    });
+  });
+}

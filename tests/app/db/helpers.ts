@@ -52,11 +52,3 @@ export function sampleContent(overrides: Partial<EventContent> = {}): EventConte
 export const ID1 = '018a9b7c-1d2e-7f00-8a00-000000000001';
 export const ID2 = '018a9b7c-1d2e-7f00-8a00-000000000002';
 
-/**
- * happy-dom's Blob does not survive fake-indexeddb's structuredClone (it comes back as a plain
- * object), while a real browser's does; tests that store Blobs use Node's Blob, which does.
- */
-export async function useCloneableBlob(): Promise<void> {
-  const { Blob: NodeBlob } = await import('node:buffer');
-  globalThis.Blob = NodeBlob as unknown as typeof Blob;
-}

@@ -1,9 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import './node-blob';
+import { describe, expect, it } from 'vitest';
 import { addPhoto, getPhoto, markPhotoUploaded, photosToUpload } from '../../../src/app/db/photo-repository';
 import { sha256Hex, type PhotoResizer } from '../../../src/app/photos/resize';
-import { freshDb, useCloneableBlob } from './helpers';
+import { freshDb } from './helpers';
 
-beforeAll(useCloneableBlob);
 
 /** Stands in for the canvas resizer: "resizes" to fixed bytes derived from the input. */
 const fakeResizer: PhotoResizer = async (file) => {

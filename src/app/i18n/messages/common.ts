@@ -1,13 +1,17 @@
-/** Words every screen uses: app name, navigation, generic actions. */
+/** Words every screen uses: app name, navigation, generic actions, the update prompt. */
 export default {
   'zh-CN': {
     app: { name: '科普台账' },
     nav: { home: '首页', events: '活动', map: '地图', reports: '报告', settings: '设置' },
-    action: { save: '保存', cancel: '取消', delete: '删除', undo: '撤销', edit: '编辑', back: '返回', retry: '重试', confirm: '确定', close: '关闭' },
+    action: { save: '保存', cancel: '取消', delete: '删除', undo: '撤销', edit: '编辑', back: '返回', retry: '重试', confirm: '确定', close: '关闭', add: '添加', rename: '改名', retire: '停用', reinstate: '恢复使用' },
+    pwa: { needRefresh: '新版本可用', refresh: '刷新', offlineReady: '已可离线使用', later: '稍后' },
+    common: { loading: '加载中…', yes: '是', no: '否', notSet: '未填写' },
   },
   en: {
     app: { name: 'Kepu Ledger' },
     nav: { home: 'Home', events: 'Events', map: 'Map', reports: 'Reports', settings: 'Settings' },
-    action: { save: 'Save', cancel: 'Cancel', delete: 'Delete', undo: 'Undo', edit: 'Edit', back: 'Back', retry: 'Retry', confirm: 'OK', close: 'Close' },
+    action: { save: 'Save', cancel: 'Cancel', delete: 'Delete', undo: 'Undo', edit: 'Edit', back: 'Back', retry: 'Retry', confirm: 'OK', close: 'Close', add: 'Add', rename: 'Rename', retire: 'Retire', reinstate: 'Reinstate' },
+    pwa: { needRefresh: 'A new version is available', refresh: 'Reload', offlineReady: 'Ready to work offline', later: 'Later' },
+    common: { loading: 'Loading…', yes: 'Yes', no: 'No', notSet: 'Not given' },
   },
 };

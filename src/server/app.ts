@@ -1,0 +1,129 @@
+/**
+ * buildApp: the whole server as a Fastify instance that never listens by itself (main.ts calls
+ * listen; tests call inject()). Serves the API under /api and, when a built PWA exists, the PWA
+ * with an SPA fallback to index.html.
+ */
+import compress from '@fastify/compress';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ReferenceContext } from '../domain/event.js';
+import { MAX_BODY_BYTES } from '../sync/protocol.js';
+import { DEFAULT_SCRYPT_N } from './auth/passwords.js';
+import { SlidingWindow } from './auth/rate-limit.js';
+import { newHumanCode } from './auth/tokens.js';
+import type { ServerContext } from './context.js';
+import { errorBody, installErrorHandler } from './errors.js';
+import { loadRegion, referenceContextOf } from './region.js';
+import { adminRoutes } from './routes/admin.js';
+import { authRoutes } from './routes/auth.js';
+import { blobRoutes } from './routes/blobs.js';
+import { eventRoutes } from './routes/events.js';
+import { syncRoutes } from './routes/sync.js';
+import type { Store } from './store/store.js';
+
+export interface RateLimitOptions {
+  /** Failed logins per username per window (default 10 per 15 min). */
+  loginPerAccount?: number;
+  /** Login attempts per address per window (default 100 per 15 min; schools share one address). */
+  loginPerAddress?: number;
+  /** Setup and join attempts per address per window (default 30 per 15 min). */
+  codePerAddress?: number;
+  windowMs?: number;
+}
+
+export interface AppOptions {
+  /** The store; the caller owns it (opens, migrates and closes it). */
+  store: Store;
+  /** The built PWA to serve; null or a missing directory serves the API only. */
+  staticDir?: string | null;
+  /** Codes events are checked against; default: the `huidong` region pack and the default taxonomy. */
+  refs?: ReferenceContext;
+  /** The region id to load when `refs` is not given. */
+  region?: string;
+  /** The one-time setup code (tests fix it); default: a fresh random code while no admin exists. */
+  setupCode?: string;
+  /** Fastify logger option; default: off. */
+  logger?: FastifyServerOptions['logger'];
+  /** The clock (tests); default: the system clock. */
+  now?: () => Date;
+  /** scrypt cost N for new passwords (tests lower it; default 2^15). */
+  scryptN?: number;
+  rateLimits?: RateLimitOptions;
+}
+
+/** Files the browser must revalidate on every load, so a new version is seen at once. */
+const NO_CACHE = new Set(['sw.js', 'index.html', 'registerSW.js', 'manifest.webmanifest']);
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: MAX_BODY_BYTES,
+    trustProxy: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const now = opts.now ?? (() => new Date());
+  const rl = opts.rateLimits ?? {};
+  const windowMs = rl.windowMs ?? 15 * 60_000;
+  const clock = () => now().getTime();
+  const hasAdmin = await opts.store.hasAdmin();
+  const ctx: ServerContext = {
+    store: opts.store,
+    refs: opts.refs ?? referenceContextOf(loadRegion(opts.region ?? 'huidong')),
+    now,
+    scryptN: opts.scryptN ?? DEFAULT_SCRYPT_N,
+    setupCode: hasAdmin ? null : (opts.setupCode ?? newHumanCode()),
+    limits: {
+      loginByAccount: new SlidingWindow(rl.loginPerAccount ?? 10, windowMs, clock),
+      loginByAddress: new SlidingWindow(rl.loginPerAddress ?? 100, windowMs, clock),
+      codeByAddress: new SlidingWindow(rl.codePerAddress ?? 30, windowMs, clock),
+    },
+  };
+  app.decorate('kepu', ctx);
+  app.decorateRequest('user', null);
+  installErrorHandler(app);
+
+  await app.register(compress, { global: true, globalDecompression: false, threshold: 1024 });
+
+  await app.register(authRoutes);
+  await app.register(adminRoutes);
+  await app.register(syncRoutes);
+  await app.register(eventRoutes);
+  await app.register(blobRoutes);
+
+  const staticDir = opts.staticDir ?? null;
+  const hasStatic = staticDir !== null && existsSync(path.join(staticDir, 'index.html'));
+  if (hasStatic) {
+    await app.register(fastifyStatic, {
+      root: staticDir,
+      wildcard: true,
+      cacheControl: false,
+      setHeaders(reply, filePath) {
+        const base = path.basename(filePath);
+        if (NO_CACHE.has(base)) reply.header('cache-control', 'no-cache');
+        else if (filePath.includes(`${path.sep}assets${path.sep}`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+        else reply.header('cache-control', 'public, max-age=3600');
+      },
+    });
+  } else if (staticDir !== null) {
+    app.log.warn({ staticDir }, 'no built PWA (index.html) in STATIC_DIR; serving the API only — run `npm run build`');
+  }
+
+  app.setNotFoundHandler(async (req, reply) => {
+    const url = req.url.split('?')[0]!;
+    const isApi = url === '/api' || url.startsWith('/api/');
+    const lastSegment = url.slice(url.lastIndexOf('/') + 1);
+    // SPA fallback: a client-side route (no file extension) gets the app shell.
+    if (!isApi && hasStatic && (req.method === 'GET' || req.method === 'HEAD') && !lastSegment.includes('.')) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.status(404).send(errorBody('notFound', `No route ${req.method} ${url}.`));
+  });
+
+  if (ctx.setupCode !== null) {
+    app.log.warn(`No administrator yet. One-time setup code: ${ctx.setupCode} (POST /api/setup or open the app's setup page)`);
+  }
+  return app;
+}

@@ -1,0 +1,32 @@
+/** Server configuration from environment variables (documented in src/server/README.md). */
+import path from 'node:path';
+import { REPO_ROOT } from './region.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  logLevel: string;
+  staticDir: string;
+  region: string;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0–65535, got "${env.PORT}"`);
+  const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  const databaseUrl = env.DATABASE_URL && env.DATABASE_URL.trim() !== '' ? env.DATABASE_URL.trim() : null;
+  return {
+    port,
+    host: env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '127.0.0.1',
+    dataDir: path.resolve(env.DATA_DIR && env.DATA_DIR.trim() !== '' ? env.DATA_DIR : './data'),
+    databaseUrl,
+    logLevel,
+    staticDir: path.resolve(env.STATIC_DIR && env.STATIC_DIR.trim() !== '' ? env.STATIC_DIR : path.join(REPO_ROOT, 'dist')),
+    region: env.REGION && env.REGION.trim() !== '' ? env.REGION.trim() : 'huidong',
+  };
+}

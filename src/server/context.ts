@@ -1,0 +1,98 @@
+/** What every route needs, hung on the Fastify instance as `app.kepu`. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import * as v from 'valibot';
+import type { PublicUser, Role } from '../domain/account.js';
+import type { ReferenceContext } from '../domain/event.js';
+import { toProblems } from '../domain/problems.js';
+import { SlidingWindow } from './auth/rate-limit.js';
+import { bearerOf, sha256Hex } from './auth/tokens.js';
+import { fail } from './errors.js';
+import type { Store, UserRow } from './store/store.js';
+
+export interface ServerContext {
+  store: Store;
+  refs: ReferenceContext;
+  now(): Date;
+  scryptN: number;
+  /** The one-time setup code while no admin exists; null afterwards. */
+  setupCode: string | null;
+  limits: {
+    loginByAccount: SlidingWindow;
+    loginByAddress: SlidingWindow;
+    /** Setup and join attempts per address (guessing codes). */
+    codeByAddress: SlidingWindow;
+  };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    kepu: ServerContext;
+  }
+  interface FastifyRequest {
+    user: UserRow | null;
+  }
+}
+
+/** Validates input with a shared schema; a failure is a 400 listing every problem. */
+export function parse<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+  const bad = badTextPath(input, '');
+  if (bad !== null) fail('invalid', 'Text must not contain NUL characters or unpaired surrogates.', [{ field: bad, code: 'badText' }]);
+  const r = v.safeParse(schema, input);
+  if (!r.success) fail('invalid', undefined, toProblems(r.issues));
+  return r.output;
+}
+
+/** Matches a NUL or a lone UTF-16 surrogate (the `u` flag reads a valid pair as one code point). */
+const BAD_TEXT = /[\u0000\uD800-\uDFFF]/u;
+
+/**
+ * The path of the first string (value or key) neither database can store — PostgreSQL refuses
+ * NUL and unpaired surrogates — or null when all text is clean.
+ */
+function badTextPath(x: unknown, at: string): string | null {
+  if (typeof x === 'string') return BAD_TEXT.test(x) ? at : null;
+  if (Array.isArray(x)) {
+    for (let i = 0; i < x.length; i++) {
+      const p = badTextPath(x[i], at ? `${at}.${i}` : String(i));
+      if (p !== null) return p;
+    }
+    return null;
+  }
+  if (x !== null && typeof x === 'object') {
+    for (const [k, val] of Object.entries(x)) {
+      const here = at ? `${at}.${k}` : k;
+      if (BAD_TEXT.test(k)) return here;
+      const p = badTextPath(val, here);
+      if (p !== null) return p;
+    }
+  }
+  return null;
+}
+
+export function publicUser(u: UserRow): PublicUser {
+  return { id: u.id, orgId: u.orgId, role: u.role, name: u.name, username: u.username, disabled: u.disabled, createdAt: u.createdAt };
+}
+
+/**
+ * An onRequest hook: the bearer token must name an enabled user (401), whose role is one of
+ * `roles` (403). Runs before the body is read, so strangers cannot make the server parse bodies.
+ */
+export function requireRole(...roles: Role[]) {
+  return async function authenticate(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    const token = bearerOf(req.headers.authorization);
+    if (!token) fail('unauthenticated');
+    const user = await req.server.kepu.store.userByToken(sha256Hex(token));
+    if (!user || user.disabled) fail('unauthenticated');
+    if (roles.length && !roles.includes(user.role)) fail('forbidden');
+    req.user = user;
+  };
+}
+
+export const ANY_ROLE: Role[] = [];
+export const STAFF: Role[] = ['admin', 'staff'];
+
+/** The signed-in user of a route guarded by requireRole. */
+export function userOf(req: FastifyRequest): UserRow {
+  if (!req.user) fail('unauthenticated');
+  return req.user;
+}

@@ -1,0 +1,99 @@
+/**
+ * The one table of API errors (code → status → message) and the one error handler. 4xx messages
+ * go to the client as they are; a 5xx is logged with its stack and answered with a generic message.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiError } from '../domain/account.js';
+import type { Problem } from '../domain/problems.js';
+
+export const ERRORS = {
+  badJson: [400, 'The request body is not valid JSON.'],
+  badRequest: [400, 'The request is malformed.'],
+  invalid: [400, 'The request body or parameters are invalid; see problems.'],
+  badContentLength: [400, 'The body length does not match Content-Length.'],
+  unauthenticated: [401, 'Sign in first: the bearer token is missing, unknown, revoked or its user is disabled.'],
+  badCredentials: [401, 'Wrong username or password.'],
+  badSetupCode: [403, 'Wrong setup code; see the server log for the one-time code.'],
+  forbidden: [403, 'Your role does not allow this.'],
+  badInvite: [403, 'The invite code is unknown, expired, revoked or used up.'],
+  userDisabled: [403, 'This account is disabled; ask the administrator.'],
+  notFound: [404, 'Not found.'],
+  methodNotAllowed: [405, 'Method not allowed.'],
+  setupDone: [409, 'The association is already set up.'],
+  usernameTaken: [409, 'That username or phone number is already registered.'],
+  payloadTooLarge: [413, 'The request body is too large.'],
+  unsupportedMediaType: [415, 'Unsupported content type or content encoding.'],
+  hashMismatch: [422, 'The SHA-256 of the body does not match the blob name.'],
+  rateLimited: [429, 'Too many attempts; wait a few minutes and try again.'],
+  internal: [500, 'Internal server error; the fault is logged.'],
+  unavailable: [503, 'The server is shutting down or the database is unavailable; retry shortly.'],
+} as const satisfies Record<string, readonly [number, string]>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An error a route throws on purpose; the handler answers it from the table. */
+export class ApiFailure extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly problems: Problem[] | undefined;
+  constructor(code: ErrorCode, message?: string, problems?: Problem[]) {
+    super(message ?? ERRORS[code][1]);
+    this.code = code;
+    this.statusCode = ERRORS[code][0];
+    this.problems = problems;
+  }
+}
+
+export function fail(code: ErrorCode, message?: string, problems?: Problem[]): never {
+  throw new ApiFailure(code, message, problems);
+}
+
+/** Fastify's own 4xx error codes mapped onto ours. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'badJson',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'badJson',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payloadTooLarge',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupportedMediaType',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'badContentLength',
+  FST_ERR_CTP_INVALID_TYPE: 'unsupportedMediaType',
+  FST_ERR_CTP_EMPTY_TYPE: 'unsupportedMediaType',
+  FST_ERR_VALIDATION: 'invalid',
+};
+
+function codeForStatus(status: number): ErrorCode {
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'notFound';
+  if (status === 405) return 'methodNotAllowed';
+  if (status === 413) return 'payloadTooLarge';
+  if (status === 415) return 'unsupportedMediaType';
+  if (status === 429) return 'rateLimited';
+  return 'badRequest';
+}
+
+export function errorBody(code: ErrorCode, message?: string, problems?: Problem[]): ApiError {
+  const body: ApiError = { error: code, message: message ?? ERRORS[code][1] };
+  if (problems && problems.length) body.problems = problems.map((p) => ({ field: p.field, code: p.code }));
+  return body;
+}
+
+/** Installs the one error handler and the JSON 404 for unknown API routes. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | ApiFailure, req: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof ApiFailure) {
+      if (err.statusCode >= 500) req.log.error({ err }, 'request failed');
+      void reply.status(err.statusCode).send(errorBody(err.code, err.message, err.problems));
+      return;
+    }
+    const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      const code = (err.code && FASTIFY_CODES[err.code]) || codeForStatus(status);
+      // Fastify's messages for client errors are safe and helpful (e.g. the JSON parse position).
+      void reply.status(status).send(errorBody(code, err.message || ERRORS[code][1]));
+      return;
+    }
+    req.log.error({ err }, 'request failed');
+    const code: ErrorCode = status === 503 ? 'unavailable' : 'internal';
+    void reply.status(status === 503 ? 503 : 500).send(errorBody(code));
+  });
+}

@@ -1,0 +1,378 @@
+/**
+ * The PostgreSQL store (pg), chosen when DATABASE_URL is set: the path for a province-wide
+ * deployment. Tables live in one schema (default `public`; tests use `kl_test_<random>`), set as
+ * the connection's search_path. A push locks the single rev_counter row first, so pushes are
+ * serialised and revs become visible in rev order (a pull never skips a row).
+ */
+import pg from 'pg';
+import type { LedgerEvent } from '../../domain/event.js';
+import type { Target } from '../../domain/targets.js';
+import type { PulledRow, PushResponse } from '../../sync/protocol.js';
+import { loadMigrations } from './migrations.js';
+import type {
+  BlobMeta,
+  HistoryRow,
+  InviteRow,
+  OrgRow,
+  PushInput,
+  PushPlanner,
+  Store,
+  UserPatch,
+  UserRow,
+} from './store.js';
+
+type Row = Record<string, unknown>;
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** Schema holding the tables (a plain lower-case identifier); default `public`. */
+  schema?: string;
+  /** Create the schema in migrate() when missing (tests). */
+  createSchema?: boolean;
+  poolSize?: number;
+}
+
+function userOf(r: Row): UserRow {
+  return {
+    id: String(r.id),
+    orgId: String(r.org_id),
+    role: r.role as UserRow['role'],
+    name: String(r.name),
+    username: String(r.username),
+    passwordHash: String(r.password_hash),
+    disabled: r.disabled === true,
+    createdAt: String(r.created_at),
+  };
+}
+
+function inviteOf(r: Row): InviteRow {
+  return {
+    id: String(r.id),
+    orgId: String(r.org_id),
+    codeHash: String(r.code_hash),
+    role: r.role as InviteRow['role'],
+    createdBy: String(r.created_by),
+    createdAt: String(r.created_at),
+    expiresAt: String(r.expires_at),
+    maxUses: Number(r.max_uses),
+    uses: Number(r.uses),
+    revoked: r.revoked === true,
+  };
+}
+
+function historyOf(r: Row): HistoryRow {
+  return {
+    entity: r.entity as HistoryRow['entity'],
+    recordId: String(r.record_id),
+    field: String(r.field),
+    oldValue: r.old_value,
+    newValue: r.new_value,
+    rev: Number(r.rev),
+    userId: String(r.user_id),
+    clientId: String(r.client_id),
+    at: String(r.at),
+    clientAt: String(r.client_at),
+  };
+}
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  readonly pool: pg.Pool;
+  readonly schema: string;
+  private readonly createSchema: boolean;
+
+  constructor(opts: PostgresStoreOptions) {
+    const schema = opts.schema ?? 'public';
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name "${schema}"`);
+    this.schema = schema;
+    this.createSchema = opts.createSchema ?? false;
+    this.pool = new pg.Pool({
+      connectionString: opts.connectionString,
+      max: opts.poolSize ?? 10,
+      options: `-c search_path=${schema}`,
+    });
+    // An idle client's error (the database restarted) must not crash the process.
+    this.pool.on('error', () => undefined);
+  }
+
+  private async q(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return (await this.pool.query(sql, params)).rows as Row[];
+  }
+
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  async migrate(): Promise<void> {
+    if (this.createSchema) await this.q(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+    await this.tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock(hashtext(current_schema()))');
+      await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+      const done = new Set((await c.query('SELECT version FROM schema_migrations')).rows.map((r: Row) => Number(r.version)));
+      for (const m of loadMigrations('postgres')) {
+        if (done.has(m.version)) continue;
+        await c.query(m.sql);
+        await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
+      }
+    });
+  }
+
+  /** Drops the whole schema (tests). */
+  async dropSchema(): Promise<void> {
+    if (this.schema === 'public') throw new Error('refusing to drop the public schema');
+    await this.q(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+
+  async hasAdmin(): Promise<boolean> {
+    return (await this.q("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1")).length > 0;
+  }
+
+  async setup(org: OrgRow, admin: UserRow): Promise<boolean> {
+    return this.tx(async (c) => {
+      await c.query('LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE');
+      if ((await c.query("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1")).rowCount) return false;
+      await c.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $2, $3)', [org.id, org.name, org.createdAt]);
+      await this.insertUser(c, admin);
+      return true;
+    });
+  }
+
+  async getOrg(id: string): Promise<OrgRow | null> {
+    const r = (await this.q('SELECT * FROM orgs WHERE id = $1', [id]))[0];
+    return r ? { id: String(r.id), name: String(r.name), createdAt: String(r.created_at) } : null;
+  }
+
+  private async insertUser(c: pg.PoolClient, u: UserRow): Promise<boolean> {
+    const r = await c.query(
+      'INSERT INTO users (id, org_id, role, name, username, password_hash, disabled, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (username) DO NOTHING',
+      [u.id, u.orgId, u.role, u.name, u.username, u.passwordHash, u.disabled, u.createdAt],
+    );
+    return r.rowCount === 1;
+  }
+
+  async createUser(user: UserRow): Promise<boolean> {
+    return this.tx((c) => this.insertUser(c, user));
+  }
+
+  async getUser(id: string): Promise<UserRow | null> {
+    const r = (await this.q('SELECT * FROM users WHERE id = $1', [id]))[0];
+    return r ? userOf(r) : null;
+  }
+
+  async getUserByUsername(username: string): Promise<UserRow | null> {
+    const r = (await this.q('SELECT * FROM users WHERE username = $1', [username]))[0];
+    return r ? userOf(r) : null;
+  }
+
+  async listUsers(orgId: string): Promise<UserRow[]> {
+    return (await this.q('SELECT * FROM users WHERE org_id = $1 ORDER BY created_at, id', [orgId])).map(userOf);
+  }
+
+  async updateUser(id: string, patch: UserPatch): Promise<UserRow | null> {
+    return this.tx(async (c) => {
+      const r = (await c.query('SELECT * FROM users WHERE id = $1 FOR UPDATE', [id])).rows[0] as Row | undefined;
+      if (!r) return null;
+      if (patch.name !== undefined) await c.query('UPDATE users SET name = $1 WHERE id = $2', [patch.name, id]);
+      if (patch.disabled !== undefined) await c.query('UPDATE users SET disabled = $1 WHERE id = $2', [patch.disabled, id]);
+      if (patch.passwordHash !== undefined) await c.query('UPDATE users SET password_hash = $1 WHERE id = $2', [patch.passwordHash, id]);
+      if (patch.disabled === true || patch.passwordHash !== undefined) await c.query('DELETE FROM tokens WHERE user_id = $1', [id]);
+      return userOf((await c.query('SELECT * FROM users WHERE id = $1', [id])).rows[0] as Row);
+    });
+  }
+
+  async createToken(tokenHash: string, userId: string, createdAt: string): Promise<void> {
+    await this.q('INSERT INTO tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)', [tokenHash, userId, createdAt]);
+  }
+
+  async userByToken(tokenHash: string): Promise<UserRow | null> {
+    const r = (await this.q('SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1', [tokenHash]))[0];
+    return r ? userOf(r) : null;
+  }
+
+  async deleteToken(tokenHash: string): Promise<void> {
+    await this.q('DELETE FROM tokens WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async createInvite(i: InviteRow): Promise<void> {
+    await this.q(
+      'INSERT INTO invites (id, org_id, code_hash, role, created_by, created_at, expires_at, max_uses, uses, revoked) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+      [i.id, i.orgId, i.codeHash, i.role, i.createdBy, i.createdAt, i.expiresAt, i.maxUses, i.uses, i.revoked],
+    );
+  }
+
+  async listInvites(orgId: string): Promise<InviteRow[]> {
+    return (await this.q('SELECT * FROM invites WHERE org_id = $1 ORDER BY created_at, id', [orgId])).map(inviteOf);
+  }
+
+  async revokeInvite(orgId: string, id: string): Promise<boolean> {
+    return ((await this.pool.query('UPDATE invites SET revoked = TRUE WHERE org_id = $1 AND id = $2', [orgId, id])).rowCount ?? 0) > 0;
+  }
+
+  async redeemInvite(
+    codeHash: string,
+    now: string,
+    makeUser: (invite: InviteRow) => UserRow,
+  ): Promise<{ ok: true; user: UserRow } | { ok: false; reason: 'badInvite' | 'usernameTaken' }> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const r = (await c.query('SELECT * FROM invites WHERE code_hash = $1 FOR UPDATE', [codeHash])).rows[0] as Row | undefined;
+      const invite = r ? inviteOf(r) : null;
+      if (!invite || invite.revoked || invite.uses >= invite.maxUses || Date.parse(invite.expiresAt) <= Date.parse(now)) {
+        await c.query('ROLLBACK');
+        return { ok: false, reason: 'badInvite' };
+      }
+      const user = makeUser(invite);
+      if (!(await this.insertUser(c, user))) {
+        await c.query('ROLLBACK');
+        return { ok: false, reason: 'usernameTaken' };
+      }
+      await c.query('UPDATE invites SET uses = uses + 1 WHERE id = $1', [invite.id]);
+      await c.query('COMMIT');
+      return { ok: true, user };
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  async push(input: PushInput, plan: PushPlanner): Promise<PushResponse> {
+    return this.tx(async (c) => {
+      const { actor, clientId, mutations } = input;
+      const rev = Number((await c.query('SELECT rev FROM rev_counter WHERE id = 1 FOR UPDATE')).rows[0].rev);
+      const cr = (await c.query('SELECT last_seq FROM clients WHERE user_id = $1 AND client_id = $2', [actor.userId, clientId])).rows[0] as Row | undefined;
+      const eventIds = [...new Set(mutations.flatMap((m) => (m.entity === 'event' ? [m.eventId] : [])))];
+      const targetIds = [...new Set(mutations.flatMap((m) => (m.entity === 'target' ? [m.targetId] : [])))];
+      const events = new Map<string, LedgerEvent>();
+      const targets = new Map<string, Target>();
+      if (eventIds.length) {
+        for (const r of (await c.query('SELECT id, data FROM events WHERE id = ANY($1::text[])', [eventIds])).rows as Row[]) {
+          events.set(String(r.id), r.data as LedgerEvent);
+        }
+      }
+      if (targetIds.length) {
+        for (const r of (await c.query('SELECT id, data FROM targets WHERE id = ANY($1::text[])', [targetIds])).rows as Row[]) {
+          targets.set(String(r.id), r.data as Target);
+        }
+      }
+      const out = plan({ lastSeq: cr ? Number(cr.last_seq) : 0, rev, events, targets });
+      for (const e of out.events) {
+        await c.query(
+          'INSERT INTO events (id, org_id, rev, created_by, deleted, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb) ' +
+            'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data',
+          [e.id, e.orgId, e.rev, e.createdBy, e.deleted, JSON.stringify(e)],
+        );
+      }
+      for (const t of out.targets) {
+        await c.query(
+          'INSERT INTO targets (id, org_id, rev, deleted, data) VALUES ($1, $2, $3, $4, $5::jsonb) ' +
+            'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data',
+          [t.id, t.orgId, t.rev, t.deleted, JSON.stringify(t)],
+        );
+      }
+      if (out.history.length) {
+        const h = out.history;
+        await c.query(
+          'INSERT INTO event_history (entity, record_id, field, old_value, new_value, rev, user_id, client_id, at, client_at) ' +
+            'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[])',
+          [
+            h.map((x) => x.entity),
+            h.map((x) => x.recordId),
+            h.map((x) => x.field),
+            h.map((x) => JSON.stringify(x.oldValue ?? null)),
+            h.map((x) => JSON.stringify(x.newValue ?? null)),
+            h.map((x) => x.rev),
+            h.map((x) => x.userId),
+            h.map((x) => x.clientId),
+            h.map((x) => x.at),
+            h.map((x) => x.clientAt),
+          ],
+        );
+      }
+      if (out.rev !== rev) await c.query('UPDATE rev_counter SET rev = $1 WHERE id = 1', [out.rev]);
+      if (!cr || out.lastSeq !== Number(cr.last_seq)) {
+        await c.query(
+          'INSERT INTO clients (user_id, client_id, last_seq, updated_at) VALUES ($1, $2, $3, $4) ' +
+            'ON CONFLICT (user_id, client_id) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at',
+          [actor.userId, clientId, out.lastSeq, new Date().toISOString()],
+        );
+      }
+      return out.response;
+    });
+  }
+
+  async pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean }> {
+    const rows = await this.q(
+      "(SELECT 'event' AS entity, rev, data FROM events WHERE org_id = $1 AND rev > $2 ORDER BY rev LIMIT $3) " +
+        "UNION ALL (SELECT 'target' AS entity, rev, data FROM targets WHERE org_id = $1 AND rev > $2 ORDER BY rev LIMIT $3) " +
+        'ORDER BY rev LIMIT $3',
+      [orgId, cursor, limit + 1],
+    );
+    const more = rows.length > limit;
+    return {
+      rows: rows.slice(0, limit).map((r): PulledRow =>
+        r.entity === 'event' ? { entity: 'event', row: r.data as LedgerEvent } : { entity: 'target', row: r.data as Target },
+      ),
+      more,
+    };
+  }
+
+  async getEvent(id: string): Promise<LedgerEvent | null> {
+    const r = (await this.q('SELECT data FROM events WHERE id = $1', [id]))[0];
+    return r ? (r.data as LedgerEvent) : null;
+  }
+
+  async history(entity: 'event' | 'target', recordId: string): Promise<HistoryRow[]> {
+    return (await this.q('SELECT * FROM event_history WHERE entity = $1 AND record_id = $2 ORDER BY id', [entity, recordId])).map(historyOf);
+  }
+
+  async putBlob(sha256: string, contentType: string, bytes: Buffer): Promise<boolean> {
+    const r = await this.pool.query(
+      'INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING',
+      [sha256, contentType, bytes.length, new Date().toISOString(), bytes],
+    );
+    return r.rowCount === 1;
+  }
+
+  async blobMeta(sha256: string): Promise<BlobMeta | null> {
+    const r = (await this.q('SELECT content_type, size FROM blobs WHERE sha256 = $1', [sha256]))[0];
+    return r ? { contentType: String(r.content_type), size: Number(r.size) } : null;
+  }
+
+  async getBlob(sha256: string): Promise<(BlobMeta & { bytes: Buffer }) | null> {
+    const r = (await this.q('SELECT content_type, size, bytes FROM blobs WHERE sha256 = $1', [sha256]))[0];
+    return r ? { contentType: String(r.content_type), size: Number(r.size), bytes: r.bytes as Buffer } : null;
+  }
+
+  async dump(): Promise<Record<string, unknown[]>> {
+    return {
+      orgs: await this.q('SELECT * FROM orgs ORDER BY id'),
+      users: await this.q('SELECT * FROM users ORDER BY id'),
+      tokens: await this.q('SELECT * FROM tokens ORDER BY token_hash'),
+      invites: await this.q('SELECT * FROM invites ORDER BY id'),
+      rev_counter: await this.q('SELECT * FROM rev_counter'),
+      clients: await this.q('SELECT * FROM clients ORDER BY user_id, client_id'),
+      events: await this.q('SELECT id, org_id, rev, created_by, deleted, data FROM events ORDER BY id'),
+      targets: await this.q('SELECT id, org_id, rev, deleted, data FROM targets ORDER BY id'),
+      event_history: await this.q('SELECT * FROM event_history ORDER BY id'),
+      blobs: await this.q('SELECT sha256, content_type, size, created_at FROM blobs ORDER BY sha256'),
+    };
+  }
+}

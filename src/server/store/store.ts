@@ -1,0 +1,163 @@
+/**
+ * The storage interface the routes use. Two implementations (sqlite.ts, postgres.ts) pass one
+ * conformance suite (tests/server/store-conformance.ts). The store does IO only: what a push
+ * means is decided by a pure planner (src/server/sync/plan.ts) the store calls inside its
+ * transaction, so both databases apply exactly the same rules.
+ */
+import type { PublicInvite, PublicUser } from '../../domain/account.js';
+import type { LedgerEvent } from '../../domain/event.js';
+import type { Target } from '../../domain/targets.js';
+import type { Mutation, PulledRow, PushResponse } from '../../sync/protocol.js';
+
+export interface OrgRow {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface UserRow extends PublicUser {
+  passwordHash: string;
+}
+
+export interface InviteRow extends Omit<PublicInvite, 'code'> {
+  codeHash: string;
+}
+
+export interface UserPatch {
+  disabled?: boolean;
+  name?: string;
+  passwordHash?: string;
+}
+
+/** Who is acting: from the bearer token. */
+export interface Actor {
+  userId: string;
+  orgId: string;
+  role: PublicUser['role'];
+}
+
+/** One overwritten value: kept forever so the loser of a conflict can be seen and restored. */
+export interface HistoryRow {
+  entity: 'event' | 'target';
+  recordId: string;
+  field: string;
+  oldValue: unknown;
+  newValue: unknown;
+  rev: number;
+  userId: string;
+  clientId: string;
+  /** Server time of the change. */
+  at: string;
+  /** The device's time of the mutation. */
+  clientAt: string;
+}
+
+/** What the store reads, under its write lock, before planning a push. */
+export interface PushState {
+  /** The client's last applied seq (0 for a new client). */
+  lastSeq: number;
+  /** The global rev counter: the highest rev given out so far. */
+  rev: number;
+  /** The current rows of every event / target the push names (any org), by id. */
+  events: ReadonlyMap<string, LedgerEvent>;
+  targets: ReadonlyMap<string, Target>;
+}
+
+/** What the store writes after planning a push. */
+export interface PushPlan {
+  response: PushResponse;
+  /** New value of the client's last applied seq. */
+  lastSeq: number;
+  /** New value of the global rev counter. */
+  rev: number;
+  /** Rows to insert or replace (final state only). */
+  events: LedgerEvent[];
+  targets: Target[];
+  history: HistoryRow[];
+}
+
+export type PushPlanner = (state: PushState) => PushPlan;
+
+export interface PushInput {
+  actor: Actor;
+  clientId: string;
+  mutations: readonly Mutation[];
+}
+
+export interface BlobMeta {
+  contentType: string;
+  size: number;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies pending numbered migrations (idempotent). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  // Accounts
+  hasAdmin(): Promise<boolean>;
+  /** Creates the association and its first admin, unless an admin exists (then false). */
+  setup(org: OrgRow, admin: UserRow): Promise<boolean>;
+  getOrg(id: string): Promise<OrgRow | null>;
+  /** False when the username is taken. */
+  createUser(user: UserRow): Promise<boolean>;
+  getUser(id: string): Promise<UserRow | null>;
+  getUserByUsername(username: string): Promise<UserRow | null>;
+  listUsers(orgId: string): Promise<UserRow[]>;
+  /** Disabling or a new password also revokes every token of the user. Null when unknown. */
+  updateUser(id: string, patch: UserPatch): Promise<UserRow | null>;
+
+  // Tokens (only their SHA-256 is stored)
+  createToken(tokenHash: string, userId: string, createdAt: string): Promise<void>;
+  /** The user a token belongs to, or null (unknown or revoked). */
+  userByToken(tokenHash: string): Promise<UserRow | null>;
+  deleteToken(tokenHash: string): Promise<void>;
+
+  // Invites
+  createInvite(invite: InviteRow): Promise<void>;
+  listInvites(orgId: string): Promise<InviteRow[]>;
+  /** False when there is no such invite in the org. */
+  revokeInvite(orgId: string, id: string): Promise<boolean>;
+  /**
+   * Atomically: finds a usable invite by code hash (not revoked, not expired at `now`, uses left),
+   * counts one use and creates the user `makeUser` returns.
+   */
+  redeemInvite(
+    codeHash: string,
+    now: string,
+    makeUser: (invite: InviteRow) => UserRow,
+  ): Promise<{ ok: true; user: UserRow } | { ok: false; reason: 'badInvite' | 'usernameTaken' }>;
+
+  // Sync
+  /** Runs the planner in one write transaction and stores its outcome. */
+  push(input: PushInput, plan: PushPlanner): Promise<PushResponse>;
+  /** Rows of the org with rev > cursor, in rev order, at most `limit`, and whether more wait. */
+  pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean }>;
+  getEvent(id: string): Promise<LedgerEvent | null>;
+  history(entity: 'event' | 'target', recordId: string): Promise<HistoryRow[]>;
+
+  // Blobs (content-addressed photos)
+  /** True when stored now, false when it was there already. */
+  putBlob(sha256: string, contentType: string, bytes: Buffer): Promise<boolean>;
+  blobMeta(sha256: string): Promise<BlobMeta | null>;
+  getBlob(sha256: string): Promise<(BlobMeta & { bytes: Buffer }) | null>;
+
+  /** Every table's rows in a stable order (for tests that assert nothing was written). */
+  dump(): Promise<Record<string, unknown[]>>;
+}
+
+/** JSON with object keys sorted, so equal values compare equal whatever their key order. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,219 @@
+/**
+ * What a push means, as a pure function of the stored rows it names: rights, validation,
+ * field-level merge, tombstones, revs and history. Both stores call it inside their write
+ * transaction (see PushPlanner in ../store/store.ts), so SQLite and PostgreSQL agree exactly.
+ */
+import * as v from 'valibot';
+import {
+  EVENT_MUTABLE_FIELDS,
+  checkEventReferences,
+  validateLedgerEvent,
+  type LedgerEvent,
+  type ReferenceContext,
+} from '../../domain/event.js';
+import type { Problem } from '../../domain/problems.js';
+import { TARGET_MUTABLE_FIELDS, targetSchema, type Target } from '../../domain/targets.js';
+import { PROTOCOL_VERSION, type Mutation, type MutationResult } from '../../sync/protocol.js';
+import { stableJson, type Actor, type HistoryRow, type PushPlan, type PushState } from '../store/store.js';
+
+export interface PlanContext {
+  actor: Actor;
+  clientId: string;
+  mutations: readonly Mutation[];
+  /** Server time of the push (ISO). */
+  now: string;
+  refs: ReferenceContext;
+}
+
+/** Reasons a mutation is rejected (the phone shows them on the quarantined entry). */
+export const REJECT_REASONS = {
+  invalid: 'invalid',
+  notFound: 'notFound',
+  notYourEvent: 'notYourEvent',
+  staffOnlyField: 'staffOnlyField',
+  staffOnly: 'staffOnly',
+} as const;
+
+type Outcome<T> =
+  | { kind: 'rejected'; reason: string; problems?: Problem[] }
+  | { kind: 'noop'; rev: number }
+  | { kind: 'write'; row: T; changes: { field: string; oldValue: unknown; newValue: unknown }[] };
+
+const STAFF_ONLY_EVENT_FIELDS = ['reviewNote', 'reviewedBy', 'reviewedAt'] as const;
+const STAFF_STATUSES: readonly string[] = ['reviewed', 'returned'];
+
+function isStaff(actor: Actor): boolean {
+  return actor.role === 'staff' || actor.role === 'admin';
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return stableJson(a) === stableJson(b);
+}
+
+/** The device's time of creation, unless it is unparsable, implausibly old or in the future. */
+function creationTime(at: string, now: string): string {
+  const t = Date.parse(at);
+  if (!Number.isFinite(t) || t > Date.parse(now) || new Date(t).getUTCFullYear() < 2000) return now;
+  return at;
+}
+
+function changesOf(
+  fields: readonly string[],
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown>,
+): { field: string; oldValue: unknown; newValue: unknown }[] {
+  if (before === null) return [];
+  const out: { field: string; oldValue: unknown; newValue: unknown }[] = [];
+  for (const f of fields) {
+    if (!same(before[f], after[f])) out.push({ field: f, oldValue: before[f] ?? null, newValue: after[f] ?? null });
+  }
+  return out;
+}
+
+function planEvent(m: Extract<Mutation, { entity: 'event' }>, current: LedgerEvent | undefined, ctx: PlanContext): Outcome<LedgerEvent> {
+  const { actor, now } = ctx;
+  if (current && current.orgId !== actor.orgId) return { kind: 'rejected', reason: REJECT_REASONS.notFound };
+  if (current && !isStaff(actor) && current.createdBy !== actor.userId) {
+    return { kind: 'rejected', reason: REJECT_REASONS.notYourEvent };
+  }
+  if (m.op !== 'put') {
+    if (!current) return { kind: 'rejected', reason: REJECT_REASONS.notFound };
+    const deleted = m.op === 'delete';
+    if (current.deleted === deleted) return { kind: 'noop', rev: current.rev };
+    const row: LedgerEvent = { ...current, deleted, updatedBy: actor.userId, updatedAt: now };
+    return { kind: 'write', row, changes: [{ field: 'deleted', oldValue: current.deleted, newValue: deleted }] };
+  }
+  const base: Record<string, unknown> = current ?? {
+    status: 'submitted',
+    reviewNote: null,
+    reviewedBy: null,
+    reviewedAt: null,
+    id: m.eventId,
+    orgId: actor.orgId,
+    createdBy: actor.userId,
+    createdAt: creationTime(m.at, now),
+    deleted: false,
+    rev: 0,
+  };
+  const fields = m.fields as Record<string, unknown>;
+  if (!isStaff(actor)) {
+    const problems: Problem[] = [];
+    for (const f of STAFF_ONLY_EVENT_FIELDS) {
+      if (f in fields && !same(fields[f], base[f] ?? null)) problems.push({ field: f, code: 'staffOnly' });
+    }
+    if ('status' in fields && fields.status !== base.status && STAFF_STATUSES.includes(String(fields.status))) {
+      problems.push({ field: 'status', code: 'staffOnly' });
+    }
+    if (problems.length) return { kind: 'rejected', reason: REJECT_REASONS.staffOnlyField, problems };
+  }
+  const merged: Record<string, unknown> = { ...base, ...fields, updatedBy: actor.userId, updatedAt: now };
+  if (isStaff(actor) && 'status' in fields && fields.status !== base.status && STAFF_STATUSES.includes(String(fields.status))) {
+    if (!('reviewedBy' in fields)) merged.reviewedBy = actor.userId;
+    if (!('reviewedAt' in fields)) merged.reviewedAt = now;
+  }
+  const checked = validateLedgerEvent(merged);
+  if (!checked.ok) return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems: checked.problems };
+  const refProblems = checkEventReferences(checked.value, ctx.refs);
+  if (refProblems.length) return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems: refProblems };
+  const row = checked.value;
+  const changes = changesOf(EVENT_MUTABLE_FIELDS, current ?? null, row);
+  if (current && changes.length === 0) return { kind: 'noop', rev: current.rev };
+  return { kind: 'write', row, changes };
+}
+
+function planTarget(m: Extract<Mutation, { entity: 'target' }>, current: Target | undefined, ctx: PlanContext): Outcome<Target> {
+  const { actor, now } = ctx;
+  if (current && current.orgId !== actor.orgId) return { kind: 'rejected', reason: REJECT_REASONS.notFound };
+  if (!isStaff(actor)) return { kind: 'rejected', reason: REJECT_REASONS.staffOnly };
+  if (m.op === 'delete') {
+    if (!current) return { kind: 'rejected', reason: REJECT_REASONS.notFound };
+    if (current.deleted) return { kind: 'noop', rev: current.rev };
+    const row: Target = { ...current, deleted: true, updatedBy: actor.userId, updatedAt: now };
+    return { kind: 'write', row, changes: [{ field: 'deleted', oldValue: false, newValue: true }] };
+  }
+  const base: Record<string, unknown> = current ?? {
+    id: m.targetId,
+    orgId: actor.orgId,
+    createdBy: actor.userId,
+    createdAt: creationTime(m.at, now),
+    deleted: false,
+    rev: 0,
+  };
+  const merged = { ...base, ...(m.fields as Record<string, unknown>), updatedBy: actor.userId, updatedAt: now };
+  const r = v.safeParse(targetSchema, merged, { abortPipeEarly: true });
+  if (!r.success) {
+    const problems: Problem[] = r.issues.map((i) => ({ field: v.getDotPath(i) ?? '', code: i.message.startsWith('Invalid') ? 'invalid' : i.message }));
+    return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems };
+  }
+  const row = r.output;
+  const changes = changesOf(TARGET_MUTABLE_FIELDS, current ?? null, row);
+  if (current && changes.length === 0) return { kind: 'noop', rev: current.rev };
+  return { kind: 'write', row, changes };
+}
+
+/** Plans a push: which mutations apply, the rows to write, their revs and the history. */
+export function planPush(ctx: PlanContext, state: PushState): PushPlan {
+  let lastSeq = state.lastSeq;
+  let rev = state.rev;
+  const events = new Map(state.events);
+  const targets = new Map(state.targets);
+  const changedEvents = new Map<string, LedgerEvent>();
+  const changedTargets = new Map<string, Target>();
+  const history: HistoryRow[] = [];
+  const results: MutationResult[] = [];
+
+  for (const m of ctx.mutations) {
+    if (m.seq <= lastSeq) {
+      results.push({ seq: m.seq, status: 'skipped' });
+      continue;
+    }
+    lastSeq = m.seq;
+    const id = m.entity === 'event' ? m.eventId : m.targetId;
+    const outcome: Outcome<LedgerEvent | Target> =
+      m.entity === 'event' ? planEvent(m, events.get(m.eventId), ctx) : planTarget(m, targets.get(m.targetId), ctx);
+    if (outcome.kind === 'rejected') {
+      const r: MutationResult = { seq: m.seq, status: 'rejected', reason: outcome.reason };
+      if (outcome.problems && outcome.problems.length) r.problems = outcome.problems.map((p) => ({ field: p.field, code: p.code }));
+      results.push(r);
+      continue;
+    }
+    if (outcome.kind === 'noop') {
+      results.push({ seq: m.seq, status: 'applied', rev: outcome.rev });
+      continue;
+    }
+    rev += 1;
+    if (m.entity === 'event') {
+      const row = { ...(outcome.row as LedgerEvent), rev };
+      events.set(id, row);
+      changedEvents.set(id, row);
+    } else {
+      const row = { ...(outcome.row as Target), rev };
+      targets.set(id, row);
+      changedTargets.set(id, row);
+    }
+    for (const c of outcome.changes) {
+      history.push({
+        entity: m.entity,
+        recordId: id,
+        field: c.field,
+        oldValue: c.oldValue,
+        newValue: c.newValue,
+        rev,
+        userId: ctx.actor.userId,
+        clientId: ctx.clientId,
+        at: ctx.now,
+        clientAt: m.at,
+      });
+    }
+    results.push({ seq: m.seq, status: 'applied', rev });
+  }
+
+  return {
+    response: { v: PROTOCOL_VERSION, lastAppliedSeq: lastSeq, results },
+    lastSeq,
+    rev,
+    events: [...changedEvents.values()],
+    targets: [...changedTargets.values()],
+    history,
+  };
+}

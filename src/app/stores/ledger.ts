@@ -10,7 +10,8 @@ import type { ReferenceContext } from '../../domain/event';
 import { townshipCodesOf, villageTownshipMapOf, type RegionPack } from '../../domain/region';
 import { createEventRepository, type Identity } from '../db/event-repository';
 import { LedgerDb } from '../db/ledger-db';
-import { getOrCreateClientId } from '../db/meta';
+import { META, getOrCreateClientId } from '../db/meta';
+import { exportLedger, importLedger, type ImportCounts } from '../db/ledger-backup';
 import { useRegionStore } from './region';
 import { useSettingsStore } from './settings';
 
@@ -43,11 +44,16 @@ export const useLedgerStore = defineStore('ledger', () => {
   const settings = useSettingsStore();
 
   let clientIdPromise: Promise<string> | null = null;
+  /** This device's id, made on first use; follows meta 'clientId' (an import may adopt another). */
   function ensureClientId(): Promise<string> {
+    if (clientId.value) return Promise.resolve(clientId.value);
     clientIdPromise ??= getOrCreateClientId(db, random16).then((id) => (clientId.value = id));
     return clientIdPromise;
   }
   void ensureClientId();
+  liveQuery(() => db.meta.get(META.clientId)).subscribe({
+    next: (row) => { if (typeof row?.value === 'string') clientId.value = row.value; },
+  });
 
   // Keep the identity cache in step with whatever the session store writes to meta 'session'.
   liveQuery(() => db.meta.get('session')).subscribe({
@@ -76,5 +82,9 @@ export const useLedgerStore = defineStore('ledger', () => {
   });
 
   const timeZone = computed(() => region.pack?.meta.timeZone ?? DEFAULT_TIME_ZONE);
-  return { db, repo, clientId, identity, timeZone, ensureClientId };
+  /** The whole ledger as a backup file (导出全部数据). */
+  const exportBackup = (): Promise<Blob> => exportLedger(db);
+  /** Merges a backup file (导入); throws ImportError with problems when the file is refused. */
+  const importBackup = (file: Blob): Promise<ImportCounts> => importLedger(db, file, timeZone.value);
+  return { db, repo, clientId, identity, timeZone, ensureClientId, exportBackup, importBackup };
 });

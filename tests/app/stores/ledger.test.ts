@@ -38,3 +38,26 @@ describe('useLedgerStore', () => {
     expect(identityOf({ userId: 3, role: 'king' })).toEqual({ userId: '', orgId: '', role: null });
   });
 });
+
+describe('useLedgerStore backup', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia());
+  });
+
+  it('restores a backup into a wiped ledger and stamps later mutations with the restored device id', async () => {
+    setLedgerDbFactory(freshDb);
+    const first = useLedgerStore();
+    const oldId = await first.ensureClientId();
+    await first.repo.createEvent(first.repo.newEventId(), sampleContent(), 'submitted');
+    const file = await first.exportBackup();
+
+    setActivePinia(createPinia());
+    const wiped = useLedgerStore();
+    const newId = await wiped.ensureClientId();
+    expect(newId).not.toBe(oldId);
+    expect(await wiped.importBackup(file)).toEqual({ events: 1, outbox: 1, photos: 0 });
+    await until(() => wiped.clientId === oldId);
+    await wiped.repo.createEvent(wiped.repo.newEventId(), sampleContent(), 'draft');
+    expect((await wiped.db.outbox.toArray()).map((m) => [m.seq, m.clientId])).toEqual([[1, oldId], [2, oldId]]);
+  });
+});

@@ -1,0 +1,9 @@
+// Builds the bench page (tests/bench/browser) from the app's real modules; no PWA, no Vue.
+import { defineConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  logLevel: 'warn',
+  build: { target: 'es2020', sourcemap: false, emptyOutDir: true, reportCompressedSize: false },
+});

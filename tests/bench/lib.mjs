@@ -1,0 +1,214 @@
+/**
+ * Shared pieces of the benchmark harness: statistics, interleaved repetitions, the machine
+ * description, Chromium, child servers, and the result table.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+// ---------------------------------------------------------------- statistics
+
+/** Median, min, max, p95 and count of a list of numbers. */
+export function summary(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => {
+    if (!s.length) return NaN;
+    const i = (s.length - 1) * p;
+    const lo = Math.floor(i);
+    const hi = Math.ceil(i);
+    return s[lo] + (s[hi] - s[lo]) * (i - lo);
+  };
+  return { median: q(0.5), min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN, p95: q(0.95), n: s.length };
+}
+
+/**
+ * Runs every variant `warmup + reps` times, interleaved run by run (A B C, A B C, …; the order
+ * rotates so no variant always goes first), and returns the measured values of each variant
+ * (warm-up runs dropped). `run()` returns a number or an object of numbers.
+ */
+export async function interleave(variants, { reps, warmup }, log = () => {}) {
+  const out = Object.fromEntries(variants.map((v) => [v.name, []]));
+  for (let i = 0; i < warmup + reps; i++) {
+    const order = variants.map((_, k) => variants[(k + i) % variants.length]);
+    for (const v of order) {
+      const value = await v.run(i);
+      log(`${i < warmup ? 'warm-up' : `run ${i - warmup + 1}/${reps}`} ${v.name}: ${fmtValue(value)}`);
+      if (i >= warmup) out[v.name].push(value);
+    }
+  }
+  return out;
+}
+
+function fmtValue(v) {
+  if (typeof v === 'number') return fmtNum(v);
+  return Object.entries(v).map(([k, x]) => `${k}=${typeof x === 'number' ? fmtNum(x) : x}`).join(' ');
+}
+
+/** The values of one key across runs. */
+export const pluck = (runs, key) => runs.map((r) => (typeof r === 'number' ? r : r[key]));
+
+// ---------------------------------------------------------------- the machine
+
+/** CPU model, cores, memory, Node and Chromium versions, OS. */
+export function machine() {
+  let chromium = 'unknown';
+  try {
+    chromium = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim();
+  } catch { /* reported as unknown */ }
+  let os = 'linux';
+  try {
+    const rel = readFileSync('/etc/os-release', 'utf8');
+    os = /PRETTY_NAME="([^"]+)"/.exec(rel)?.[1] ?? os;
+  } catch { /* keep default */ }
+  const c = cpus();
+  return {
+    cpu: c[0]?.model ?? 'unknown',
+    cores: c.length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    chromium,
+    os,
+    date: new Date().toISOString(),
+  };
+}
+
+// ---------------------------------------------------------------- Chromium
+
+/** A fresh headless Chromium with its own profile (playwright-core, real Debian Chromium). */
+export async function launchChromium(extraArgs = []) {
+  const { chromium } = await import('playwright-core');
+  const dir = mkdtempSync(join(tmpdir(), 'kl-bench-chrome-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+    viewport: { width: 390, height: 844 },
+  });
+  return context;
+}
+
+// ---------------------------------------------------------------- child processes
+
+/**
+ * Starts a Node child process and waits until it prints a line matching `ready` (or answers
+ * HTTP on `port`). Returns { child, port, stop() }.
+ */
+export async function startChild(args, { env = {}, readyPattern, url, timeoutMs = 60_000, name = 'child' }) {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const onData = (d) => { output += d.toString(); if (output.length > 200_000) output = output.slice(-100_000); };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const deadline = Date.now() + timeoutMs;
+  let match = null;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output.slice(-4000)}`);
+    if (readyPattern) {
+      match = readyPattern.exec(output);
+      if (match) break;
+    }
+    if (url) {
+      try {
+        const r = await fetch(url);
+        await r.arrayBuffer();
+        match = [url];
+        break;
+      } catch { /* not yet */ }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!match) {
+    child.kill('SIGKILL');
+    throw new Error(`${name} not ready after ${timeoutMs} ms:\n${output.slice(-4000)}`);
+  }
+  return {
+    child,
+    match,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await once(child, 'exit');
+      clearTimeout(t);
+    },
+  };
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort() {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// ---------------------------------------------------------------- the table
+
+export function fmtNum(x, digits) {
+  if (x === null || x === undefined || Number.isNaN(x)) return '—';
+  if (digits !== undefined) return x.toFixed(digits);
+  const a = Math.abs(x);
+  if (a >= 1000) return Math.round(x).toLocaleString('en-US');
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  if (a >= 1) return x.toFixed(2);
+  return x.toFixed(3);
+}
+
+/** "median [min–max] unit" of a summary (or a single exact value). */
+export function fmtStat(s, unit) {
+  if (s === null || s === undefined) return '—';
+  if (typeof s === 'number') return `${fmtNum(s)} ${unit}`.trim();
+  if (s.n <= 1 || s.min === s.max) return `${fmtNum(s.median)} ${unit}`.trim();
+  return `${fmtNum(s.median)} [${fmtNum(s.min)}–${fmtNum(s.max)}] ${unit}`.trim();
+}
+
+/**
+ * One row of the table.
+ * - figure: what is measured; value: summary or number; unit
+ * - baseline: { name, value, unit } measured in the same run (or null for an absolute target)
+ * - ratio: value / baseline median (or given)
+ * - target: text; pass: true | false | null (not judged)
+ */
+export function row({ id, value, unit, baseline = null, ratio, pass = null, note = '', extra }) {
+  const v = typeof value === 'number' ? value : value?.median;
+  const b = baseline ? (typeof baseline.value === 'number' ? baseline.value : baseline.value?.median) : null;
+  const r = ratio !== undefined ? ratio : b && v !== null && v !== undefined ? v / b : null;
+  return { id, value, unit, baseline, ratio: r, pass, note, ...(extra ? { extra } : {}) };
+}
+
+/** Renders the rows as one plain-text table (also valid Markdown). */
+export function renderTable(rows) {
+  const head = ['figure', 'ours (median [min–max])', 'baseline (same run)', 'ratio', 'target', 'met'];
+  const lines = rows.map((r) => [
+    r.figure,
+    fmtStat(r.value, r.unit),
+    r.baseline ? `${r.baseline.name}: ${fmtStat(r.baseline.value, r.baseline.unit ?? r.unit)}` : '—',
+    r.ratio === null || r.ratio === undefined ? '—' : `${fmtNum(r.ratio, 2)}×`,
+    r.target || '—',
+    r.pass === null ? (r.note ? 'n/a' : '—') : r.pass ? 'yes' : 'NO',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  const out = [fmt(head), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...lines.map(fmt)];
+  const notes = rows.filter((r) => r.note).map((r) => `- ${r.figure}: ${r.note}`);
+  return out.join('\n') + (notes.length ? `\n\nNotes:\n${notes.join('\n')}` : '');
+}

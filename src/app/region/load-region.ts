@@ -36,7 +36,7 @@ export async function loadRegionPack(baseUrl = regionBaseUrl(), fetchFn: Fetch =
   return buildRegionPack(meta, townships, cleanVillages(villages), county);
 }
 
-/** Trims stray whitespace (the shipped villages.json has CR-terminated township codes). */
+/** Trims stray whitespace from codes and names (an early villages.json had CR-terminated codes). */
 export function cleanVillages(villages: Village[]): Village[] {
   return villages.map((v) => ({ code: v.code.trim(), name: v.name.trim(), townshipCode: v.townshipCode.trim() }));
 }

@@ -24,8 +24,10 @@ export const useSettingsStore = defineStore('settings', () => {
   const db = () => useLedgerStore().db;
 
   let loading: Promise<void> | null = null;
+  /** Reads settings from meta (once); also asks the browser, in the background, to keep our storage. */
   function load(): Promise<void> {
     loading ??= (async () => {
+      void refreshStorage(true).catch(() => undefined);
       const [l, t] = await db().meta.bulkGet([SETTINGS_KEYS.locale, SETTINGS_KEYS.taxonomy]);
       if (l?.value === 'zh-CN' || l?.value === 'en') applyLocale(l.value);
       const parsed = v.safeParse(taxonomySchema, t?.value);

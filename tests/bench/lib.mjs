@@ -166,6 +166,7 @@ export function fmtNum(x, digits) {
   if (x === null || x === undefined || Number.isNaN(x)) return '—';
   if (digits !== undefined) return x.toFixed(digits);
   const a = Math.abs(x);
+  if (Number.isInteger(x)) return a >= 1000 ? x.toLocaleString('en-US') : String(x);
   if (a >= 1000) return Math.round(x).toLocaleString('en-US');
   if (a >= 100) return x.toFixed(0);
   if (a >= 10) return x.toFixed(1);

@@ -49,7 +49,11 @@ export async function startPeer(docs) {
       if (r.docs_written !== docs.length) throw new Error(`PouchDB Node pulled ${r.docs_written} of ${docs.length}`);
       return { ms };
     },
-    /** Raw HTTP against the peer (server-ingest). */
+    /** Copies one remote database into another (server to server, through Node). */
+    async copy(src, dst) {
+      const r = await PouchDB.replicate(remote(src), remote(dst));
+      if (r.docs_written !== docs.length) throw new Error(`copy wrote ${r.docs_written} of ${docs.length}`);
+    },
     async stop() {
       await source.destroy();
       await proc.stop();

@@ -202,6 +202,35 @@ async function firstPush(dbName: string, rowsName: string, count: number): Promi
   return { ms, pushed: report.pushed, left };
 }
 
+/** One sync run on a phone that keeps its database between calls (round trips). */
+async function phoneSync(dbName: string): Promise<Json> {
+  const make = await localStoreFactory();
+  const db = new LedgerDb(dbName);
+  await db.open();
+  const t0 = performance.now();
+  const report = await runSync(make(db), transport());
+  const ms = performance.now() - t0;
+  const events = await db.events.count();
+  const pending = await db.outbox.count();
+  db.close();
+  return { ms, pushed: report.pushed, pulled: report.pulled, events, pending };
+}
+
+/** Edits `count` events on a phone through the repository (one outbox mutation each). */
+async function phoneEdit(dbName: string, count: number): Promise<number> {
+  const { db, repo } = await openRepo(dbName);
+  const ids = (await db.events.limit(count).primaryKeys()) as string[];
+  for (const id of ids) {
+    const e = await db.events.get(id);
+    await repo.updateEvent(id, { attendance: (e?.attendance ?? 0) + 1 });
+  }
+  const pending = await db.outbox.count();
+  db.close();
+  return pending;
+}
+
+async function phoneDrop(dbName: string): Promise<void> { await drop(dbName); }
+
 // ------------------------------------------------------------ PouchDB (the peer)
 
 type PouchLike = {
@@ -255,12 +284,28 @@ async function pouchPush(dbName: string, remote: string, docsName: string, count
   return { ms, docs: Number(r.docs_written) };
 }
 
+/** PouchDB steps for the round-trip counts: 'pull' (replicate.from), 'sync' (both ways), 'edit' (count docs), 'drop'. */
+async function pouchStep(dbName: string, step: string, remote: string, count = 0): Promise<Json> {
+  const PouchDB = await pouch();
+  const db = new PouchDB(dbName) as PouchLike & { sync(url: string): Promise<Json>; allDocs(o: Json): Promise<{ rows: { doc: Json }[] }> };
+  const url = `${location.origin}${remote}`;
+  if (step === 'drop') { await db.destroy(); return {}; }
+  if (step === 'pull') { const r = await db.replicate.from(url); return { docs: Number(r.docs_written) }; }
+  if (step === 'sync') { await db.sync(url); return {}; }
+  if (step === 'edit') {
+    const { rows } = await db.allDocs({ include_docs: true, limit: count });
+    await db.bulkDocs(rows.map((r) => ({ ...r.doc, attendance: Number(r.doc.attendance) + 1 })));
+    return { edited: rows.length };
+  }
+  throw new Error(`unknown step ${step}`);
+}
+
 // ------------------------------------------------------------ the hook
 
 const bench = {
   ready: true,
   setToken(t: string | null) { token = t; },
-  rawBulk, rawSingles, savePath, firstSync, firstPush, pouchPull, pouchPush,
+  rawBulk, rawSingles, savePath, firstSync, firstPush, pouchPull, pouchPush, phoneSync, phoneEdit, phoneDrop, pouchStep,
   optionalModules: Object.keys(optional),
   async hasSyncStore() { return !!optional['../../../src/app/db/dexie-local-store.ts']; },
 };

@@ -1,0 +1,177 @@
+/**
+ * Server ingest, from Node over loopback HTTP with a bounded loop of our own (a fixed number of
+ * requests, a fixed number in flight; bodies built before the clock starts). Each server runs in
+ * its own process on a fresh database per run:
+ * - batches: B pushes of 100 events, 4 in flight — ours (POST /api/sync/push, 100 put mutations)
+ *   against express-pouchdb (POST /db/_bulk_docs, 100 new documents): events per second;
+ * - singles: S pushes of one event, 50 clients in flight — ours (a push of one mutation) against
+ *   express-pouchdb (PUT /db/<id>): requests per second, with p50/p99 latency.
+ * Ours on SQLite and on PostgreSQL, interleaved run by run with the peer.
+ */
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { interleave, pluck, row, summary } from '../lib.mjs';
+import { makeEvents, toPouchDoc } from '../fixtures.mjs';
+import { putMutations, startServer, PG_URL } from '../ours.mjs';
+
+function request(agent, port, method, path, body, headers) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
+      const parts = [];
+      res.on('data', (c) => parts.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(parts).toString(), ms: performance.now() - t0 }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Runs `jobs` (each a () => Promise<{status, ms}>) with `inFlight` at a time; returns wall ms and latencies. */
+async function bounded(jobs, inFlight, okStatus) {
+  let next = 0;
+  const lat = [];
+  const t0 = performance.now();
+  async function worker() {
+    for (;;) {
+      const i = next++;
+      if (i >= jobs.length) return;
+      const r = await jobs[i]();
+      if (!okStatus(r)) throw new Error(`HTTP ${r.status}: ${r.body.slice(0, 300)}`);
+      lat.push(r.ms);
+    }
+  }
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return { ms: performance.now() - t0, lat };
+}
+
+export async function run(ctx) {
+  const B = ctx.quick ? 10 : 200;
+  const S = ctx.quick ? 200 : 4000;
+  const CLIENTS = 50;
+  const evs = makeEvents(ctx.domain, B * 100 + S, 7);
+  const batchEvents = evs.slice(0, B * 100);
+  const singleEvents = evs.slice(B * 100);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+  async function ours(kind) {
+    const server = await startServer(ctx.serverDir, { kind });
+    try {
+      const auth = { authorization: `Bearer ${server.token}` };
+      // Batches: 4 clients, each its own clientId and rising seq, pushes of 100.
+      const slots = Array.from({ length: 4 }, () => ({ clientId: randomUUID(), seq: 0 }));
+      const bodies = [];
+      for (let i = 0; i < B; i++) {
+        const slot = slots[i % 4];
+        const ms = putMutations(ctx.domain, batchEvents.slice(i * 100, i * 100 + 100), slot.seq + 1);
+        slot.seq += 100;
+        bodies.push({ slot: i % 4, body: JSON.stringify({ v: 1, clientId: slot.clientId, mutations: ms }) });
+      }
+      // Requests of one slot must stay in seq order: run each slot's queue sequentially, 4 slots in flight.
+      const queues = slots.map((_, s) => bodies.filter((b) => b.slot === s));
+      const ok = (r) => r.status === 200 && !r.body.includes('"rejected"');
+      const t0 = performance.now();
+      await Promise.all(queues.map(async (q) => {
+        for (const b of q) {
+          const r = await request(agent, server.port, 'POST', '/api/sync/push', b.body, auth);
+          if (!ok(r)) throw new Error(`push: HTTP ${r.status} ${r.body.slice(0, 300)}`);
+        }
+      }));
+      const batchMs = performance.now() - t0;
+      // Singles: 50 clients in flight, each pushing its own events one at a time.
+      const clients = Array.from({ length: CLIENTS }, () => ({ clientId: randomUUID(), seq: 0 }));
+      const sq = clients.map(() => []);
+      singleEvents.forEach((e, i) => {
+        const c = clients[i % CLIENTS];
+        c.seq += 1;
+        sq[i % CLIENTS].push(JSON.stringify({ v: 1, clientId: c.clientId, mutations: putMutations(ctx.domain, [e], c.seq) }));
+      });
+      const lat = [];
+      const t1 = performance.now();
+      await Promise.all(sq.map(async (q) => {
+        for (const body of q) {
+          const r = await request(agent, server.port, 'POST', '/api/sync/push', body, auth);
+          if (!ok(r)) throw new Error(`push: HTTP ${r.status} ${r.body.slice(0, 300)}`);
+          lat.push(r.ms);
+        }
+      }));
+      const singleMs = performance.now() - t1;
+      const l = summary(lat);
+      return { eps: (B * 100) / (batchMs / 1000), rps: S / (singleMs / 1000), p50: l.median, p99: quantile(lat, 0.99) };
+    } finally {
+      await server.stop();
+    }
+  }
+
+  let n = 0;
+  async function peer() {
+    const db = `ingest-${n++}`;
+    const port = ctx.peer.port;
+    await request(agent, port, 'PUT', `/${db}`, '', {});
+    try {
+      const bodies = [];
+      for (let i = 0; i < B; i++) bodies.push(JSON.stringify({ docs: batchEvents.slice(i * 100, i * 100 + 100).map(toPouchDoc) }));
+      const b = await bounded(bodies.map((body) => () => request(agent, port, 'POST', `/${db}/_bulk_docs`, body, {})), 4,
+        (r) => r.status === 201 && !r.body.includes('"error"'));
+      const singles = singleEvents.map((e) => { const { _id, ...doc } = toPouchDoc(e); return { _id, body: JSON.stringify(doc) }; });
+      const s = await bounded(singles.map((d) => () => request(agent, port, 'PUT', `/${db}/${d._id}`, d.body, {})), CLIENTS,
+        (r) => r.status === 201);
+      return { eps: (B * 100) / (b.ms / 1000), rps: S / (s.ms / 1000), p50: summary(s.lat).median, p99: quantile(s.lat, 0.99) };
+    } finally {
+      await request(agent, port, 'DELETE', `/${db}`, '', {});
+    }
+  }
+
+  const variants = [{ name: 'express-pouchdb', run: peer }];
+  const pgOn = process.env.BENCH_PG_URL !== 'off';
+  if (ctx.ours.ok) {
+    variants.unshift({ name: 'ours SQLite', run: () => ours('sqlite') });
+    if (pgOn) variants.push({ name: 'ours PostgreSQL', run: () => ours('postgres') });
+  }
+  let runs;
+  try {
+    runs = await interleave(variants, ctx.plan, ctx.log);
+  } finally {
+    agent.destroy();
+  }
+  const p = runs['express-pouchdb'];
+  const pe = { name: 'express-pouchdb', value: summary(pluck(p, 'eps')), unit: 'events/s' };
+  const pr = { name: 'express-pouchdb', value: summary(pluck(p, 'rps')), unit: 'req/s' };
+  const lat = (rs) => `p50 ${summary(pluck(rs, 'p50')).median.toFixed(1)} ms, p99 ${summary(pluck(rs, 'p99')).median.toFixed(1)} ms`;
+  const sizes = `${B} pushes of 100 (4 in flight); ${S} single pushes (${CLIENTS} clients)`;
+  if (!ctx.ours.ok) {
+    const note = `not measured: ${ctx.ours.reason}`;
+    return [
+      row({ id: 'ingest-sqlite-batch', value: null, unit: 'events/s', baseline: pe, note }),
+      row({ id: 'ingest-sqlite-single', value: null, unit: 'req/s', baseline: pr, note }),
+      row({ id: 'ingest-pg-batch', value: null, unit: 'events/s', baseline: pe, note }),
+      row({ id: 'ingest-pg-single', value: null, unit: 'req/s', baseline: pr, note }),
+    ];
+  }
+  const sq = runs['ours SQLite'];
+  const out = [
+    row({ id: 'ingest-sqlite-batch', value: summary(pluck(sq, 'eps')), unit: 'events/s', baseline: pe, note: sizes }),
+    row({ id: 'ingest-sqlite-single', value: summary(pluck(sq, 'rps')), unit: 'req/s', baseline: pr, note: `ours ${lat(sq)}; express-pouchdb ${lat(p)}` }),
+  ];
+  out[0].pass = out[0].ratio >= 1.5;
+  out[1].pass = out[1].ratio >= 2.5;
+  if (pgOn) {
+    const pg = runs['ours PostgreSQL'];
+    out.push(
+      row({ id: 'ingest-pg-batch', value: summary(pluck(pg, 'eps')), unit: 'events/s', baseline: pe, note: `PostgreSQL at ${PG_URL.replace(/\/\/[^@]*@/, '//')}` }),
+      row({ id: 'ingest-pg-single', value: summary(pluck(pg, 'rps')), unit: 'req/s', baseline: pr, note: `ours ${lat(pg)}` }),
+    );
+  } else {
+    out.push(
+      row({ id: 'ingest-pg-batch', value: null, unit: 'events/s', baseline: pe, note: 'not measured: BENCH_PG_URL=off' }),
+      row({ id: 'ingest-pg-single', value: null, unit: 'req/s', baseline: pr, note: 'not measured: BENCH_PG_URL=off' }),
+    );
+  }
+  return out;
+}
+
+function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}

@@ -1,0 +1,303 @@
+/**
+ * The storage conformance suite, written once and run against every Store implementation
+ * (store-sqlite.test.ts, store-postgres.test.ts). It talks to the Store interface only.
+ */
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { DEFAULT_TAXONOMY } from '../../src/domain/taxonomy';
+import type { ReferenceContext } from '../../src/domain/event';
+import type { Target } from '../../src/domain/targets';
+import { planPush } from '../../src/server/sync/plan';
+import type { Actor, InviteRow, OrgRow, PushPlan, Store, UserRow } from '../../src/server/store/store';
+import type { Mutation } from '../../src/sync/protocol';
+import { AT, eventFields, newId, putEvent, TOWNSHIP, VILLAGE, type StoreHandle } from './helpers';
+
+const NOW = '2024-06-01T08:00:00.000Z';
+const refs: ReferenceContext = {
+  taxonomy: DEFAULT_TAXONOMY,
+  townshipCodes: new Set([TOWNSHIP, '441323002000']),
+  villageTownship: new Map([[VILLAGE, TOWNSHIP]]),
+};
+
+function org(id = newId()): OrgRow {
+  return { id, name: '惠东县科协', createdAt: NOW };
+}
+
+function user(orgId: string, role: UserRow['role'], username: string): UserRow {
+  return { id: newId(), orgId, role, name: username, username, passwordHash: 'scrypt$1024$8$1$c2FsdA$aGFzaA', disabled: false, createdAt: NOW };
+}
+
+function invite(orgId: string, createdBy: string, over: Partial<InviteRow> = {}): InviteRow {
+  return {
+    id: newId(),
+    orgId,
+    codeHash: createHash('sha256').update(newId()).digest('hex'),
+    role: 'volunteer',
+    createdBy,
+    createdAt: NOW,
+    expiresAt: '2024-07-01T00:00:00.000Z',
+    maxUses: 2,
+    uses: 0,
+    revoked: false,
+    ...over,
+  };
+}
+
+function targetPut(seq: number, targetId: string, min: number): Mutation {
+  return {
+    entity: 'target',
+    op: 'put',
+    seq,
+    targetId,
+    at: AT,
+    fields: { year: 2024, kind: 'count', measure: 'events', axis: 'format', axisCode: 'caravan', min, level1: '产出指标', level2: '数量指标', level3: '科普大篷车巡展', unit: '场次' },
+  };
+}
+
+export function storeConformance(name: string, makeHandle: () => Promise<StoreHandle>): void {
+  describe(`Store conformance: ${name}`, () => {
+    let h: StoreHandle;
+    let store: Store;
+    let o: OrgRow;
+    let admin: UserRow;
+    let staff: UserRow;
+    let vol: UserRow;
+
+    const actorOf = (u: UserRow): Actor => ({ userId: u.id, orgId: u.orgId, role: u.role });
+    const doPush = (u: UserRow, clientId: string, mutations: Mutation[], now = NOW) =>
+      store.push({ actor: actorOf(u), clientId, mutations }, (state) => planPush({ actor: actorOf(u), clientId, mutations, now, refs }, state));
+
+    beforeEach(async () => {
+      h = await makeHandle();
+      store = h.store;
+      o = org();
+      admin = user(o.id, 'admin', `admin-${newId().slice(0, 8)}`);
+      expect(await store.setup(o, admin)).toBe(true);
+      staff = user(o.id, 'staff', `staff-${newId().slice(0, 8)}`);
+      vol = user(o.id, 'volunteer', `vol-${newId().slice(0, 8)}`);
+      expect(await store.createUser(staff)).toBe(true);
+      expect(await store.createUser(vol)).toBe(true);
+    });
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    test('migrating again changes nothing', async () => {
+      const before = await store.dump();
+      await store.migrate();
+      expect(await store.dump()).toEqual(before);
+    });
+
+    test('setup creates the association and its admin once; a second setup is refused', async () => {
+      expect(await store.hasAdmin()).toBe(true);
+      expect(await store.getOrg(o.id)).toEqual(o);
+      expect(await store.getUser(admin.id)).toEqual(admin);
+      expect(await store.setup(org(), user(o.id, 'admin', 'second-admin'))).toBe(false);
+      expect(await store.getUserByUsername('second-admin')).toBeNull();
+    });
+
+    test('a fresh store has no admin', async () => {
+      const fresh = await makeHandle();
+      try {
+        expect(await fresh.store.hasAdmin()).toBe(false);
+        expect(await fresh.store.getOrg(o.id)).toBeNull();
+      } finally {
+        await fresh.cleanup();
+      }
+    });
+
+    test('usernames are unique; users are found by id and username and listed per org', async () => {
+      expect(await store.createUser({ ...user(o.id, 'volunteer', vol.username) })).toBe(false);
+      expect(await store.getUserByUsername(vol.username)).toEqual(vol);
+      expect(await store.getUser(staff.id)).toEqual(staff);
+      expect(await store.getUser(newId())).toBeNull();
+      const ids = (await store.listUsers(o.id)).map((u) => u.id).sort();
+      expect(ids).toEqual([admin.id, staff.id, vol.id].sort());
+      expect(await store.listUsers(newId())).toEqual([]);
+    });
+
+    test('tokens resolve to their user until deleted', async () => {
+      await store.createToken('a'.repeat(64), vol.id, NOW);
+      expect(await store.userByToken('a'.repeat(64))).toEqual(vol);
+      expect(await store.userByToken('b'.repeat(64))).toBeNull();
+      await store.deleteToken('a'.repeat(64));
+      expect(await store.userByToken('a'.repeat(64))).toBeNull();
+    });
+
+    test('disabling a user or resetting the password revokes all their tokens; renaming does not', async () => {
+      await store.createToken('1'.repeat(64), vol.id, NOW);
+      await store.createToken('2'.repeat(64), vol.id, NOW);
+      await store.createToken('3'.repeat(64), staff.id, NOW);
+      const renamed = await store.updateUser(vol.id, { name: '新名字' });
+      expect(renamed?.name).toBe('新名字');
+      expect((await store.userByToken('1'.repeat(64)))?.id).toBe(vol.id);
+      const disabled = await store.updateUser(vol.id, { disabled: true });
+      expect(disabled?.disabled).toBe(true);
+      expect(await store.userByToken('1'.repeat(64))).toBeNull();
+      expect(await store.userByToken('2'.repeat(64))).toBeNull();
+      expect((await store.userByToken('3'.repeat(64)))?.id).toBe(staff.id);
+      await store.updateUser(staff.id, { passwordHash: 'scrypt$new' });
+      expect(await store.userByToken('3'.repeat(64))).toBeNull();
+      expect((await store.getUser(staff.id))?.passwordHash).toBe('scrypt$new');
+      expect(await store.updateUser(newId(), { name: 'x' })).toBeNull();
+    });
+
+    test('an invite is redeemed up to maxUses, then refused', async () => {
+      const inv = invite(o.id, staff.id, { maxUses: 2 });
+      await store.createInvite(inv);
+      const a = await store.redeemInvite(inv.codeHash, NOW, (i) => user(i.orgId, i.role, 'joiner-a'));
+      const b = await store.redeemInvite(inv.codeHash, NOW, (i) => user(i.orgId, i.role, 'joiner-b'));
+      const c = await store.redeemInvite(inv.codeHash, NOW, (i) => user(i.orgId, i.role, 'joiner-c'));
+      expect(a.ok && a.user.role).toBe('volunteer');
+      expect(b.ok && b.user.orgId).toBe(o.id);
+      expect(c).toEqual({ ok: false, reason: 'badInvite' });
+      expect(await store.getUserByUsername('joiner-c')).toBeNull();
+      expect((await store.listInvites(o.id))[0]?.uses).toBe(2);
+    });
+
+    test('expired, revoked and unknown invites are refused', async () => {
+      const expired = invite(o.id, staff.id, { expiresAt: '2024-05-01T00:00:00.000Z' });
+      const revoked = invite(o.id, staff.id);
+      await store.createInvite(expired);
+      await store.createInvite(revoked);
+      expect(await store.revokeInvite(o.id, revoked.id)).toBe(true);
+      expect(await store.revokeInvite(newId(), revoked.id)).toBe(false);
+      for (const hash of [expired.codeHash, revoked.codeHash, 'f'.repeat(64)]) {
+        expect(await store.redeemInvite(hash, NOW, (i) => user(i.orgId, i.role, 'nobody'))).toEqual({ ok: false, reason: 'badInvite' });
+      }
+      expect(await store.getUserByUsername('nobody')).toBeNull();
+    });
+
+    test('redeeming with a taken username counts no use and creates no user', async () => {
+      const inv = invite(o.id, staff.id, { maxUses: 1 });
+      await store.createInvite(inv);
+      expect(await store.redeemInvite(inv.codeHash, NOW, (i) => user(i.orgId, i.role, vol.username))).toEqual({ ok: false, reason: 'usernameTaken' });
+      expect((await store.listInvites(o.id))[0]?.uses).toBe(0);
+      const ok = await store.redeemInvite(inv.codeHash, NOW, (i) => user(i.orgId, i.role, 'free-name'));
+      expect(ok.ok).toBe(true);
+    });
+
+    test('a push stores rows with consecutive global revs, the client seq and the counter', async () => {
+      const client = newId();
+      const e1 = newId();
+      const e2 = newId();
+      const t1 = newId();
+      const res = await doPush(staff, client, [putEvent(1, e1, eventFields()), targetPut(2, t1, 5), putEvent(3, e2, eventFields({ title: '第二场' }))]);
+      expect(res).toEqual({
+        v: 1,
+        lastAppliedSeq: 3,
+        results: [
+          { seq: 1, status: 'applied', rev: 1 },
+          { seq: 2, status: 'applied', rev: 2 },
+          { seq: 3, status: 'applied', rev: 3 },
+        ],
+      });
+      const ev = await store.getEvent(e2);
+      expect(ev).toMatchObject({ id: e2, orgId: o.id, title: '第二场', rev: 3, createdBy: staff.id, updatedBy: staff.id, deleted: false, createdAt: AT, updatedAt: NOW });
+      const again = await doPush(staff, client, [putEvent(3, e2, eventFields({ title: '重试' })), putEvent(4, e1, eventFields({ title: '改' }))]);
+      expect(again.results).toEqual([
+        { seq: 3, status: 'skipped' },
+        { seq: 4, status: 'applied', rev: 4 },
+      ]);
+      expect((await store.getEvent(e2))?.title).toBe('第二场');
+      expect((await store.dump()).rev_counter).toEqual([{ id: 1, rev: expect.anything() }]);
+    });
+
+    test('the planner sees the stored rows, the last seq and the rev counter', async () => {
+      const client = newId();
+      const e1 = newId();
+      await doPush(vol, client, [putEvent(1, e1, eventFields())]);
+      let seen: { lastSeq: number; rev: number; ids: string[] } | null = null;
+      await store.push({ actor: actorOf(vol), clientId: client, mutations: [putEvent(2, e1, { title: 'x' })] }, (state): PushPlan => {
+        seen = { lastSeq: state.lastSeq, rev: state.rev, ids: [...state.events.keys()] };
+        return { response: { v: 1, lastAppliedSeq: state.lastSeq, results: [] }, lastSeq: state.lastSeq, rev: state.rev, events: [], targets: [], history: [] };
+      });
+      expect(seen).toEqual({ lastSeq: 1, rev: 1, ids: [e1] });
+    });
+
+    test('a planner that throws writes nothing', async () => {
+      const before = await store.dump();
+      await expect(
+        store.push({ actor: actorOf(vol), clientId: newId(), mutations: [putEvent(1, newId(), eventFields())] }, () => {
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await store.dump()).toEqual(before);
+    });
+
+    test('history keeps every overwritten value with who, which client and when', async () => {
+      const cA = newId();
+      const cS = newId();
+      const e = newId();
+      await doPush(vol, cA, [putEvent(1, e, eventFields({ title: '甲' }))]);
+      await doPush(staff, cS, [putEvent(1, e, { title: '乙', attendance: 320 })], '2024-06-02T00:00:00.000Z');
+      const hist = await store.history('event', e);
+      expect(hist).toEqual([
+        { entity: 'event', recordId: e, field: 'title', oldValue: '甲', newValue: '乙', rev: 2, userId: staff.id, clientId: cS, at: '2024-06-02T00:00:00.000Z', clientAt: AT },
+        { entity: 'event', recordId: e, field: 'attendance', oldValue: 300, newValue: 320, rev: 2, userId: staff.id, clientId: cS, at: '2024-06-02T00:00:00.000Z', clientAt: AT },
+      ]);
+      expect(await store.history('event', newId())).toEqual([]);
+    });
+
+    test('a pull returns the org’s events and targets after the cursor in rev order, tombstones included, page by page', async () => {
+      const client = newId();
+      const ids = Array.from({ length: 5 }, () => newId());
+      const t = newId();
+      await doPush(staff, client, [
+        ...ids.map((id, i) => putEvent(i + 1, id, eventFields({ title: `活动${i}` }))),
+        targetPut(6, t, 3),
+        { entity: 'event', op: 'delete', seq: 7, eventId: ids[0]!, at: AT },
+      ]);
+      const page1 = await store.pull(o.id, 0, 3);
+      expect(page1.more).toBe(true);
+      expect(page1.rows.map((r) => r.row.rev)).toEqual([2, 3, 4]);
+      const page2 = await store.pull(o.id, 4, 3);
+      expect(page2.rows.map((r) => [r.entity, r.row.rev])).toEqual([['event', 5], ['target', 6], ['event', 7]]);
+      expect(page2.more).toBe(false);
+      const tomb = page2.rows[2]!.row;
+      expect(tomb).toMatchObject({ id: ids[0], deleted: true, rev: 7 });
+      expect((page2.rows[1]!.row as Target).min).toBe(3);
+      expect(await store.pull(o.id, 7, 10)).toEqual({ rows: [], more: false });
+      // Another association sees none of them.
+      expect(await store.pull(newId(), 0, 10)).toEqual({ rows: [], more: false });
+    });
+
+    test('concurrent pushes from many clients get distinct consecutive revs', async () => {
+      const n = 12;
+      const results = await Promise.all(
+        Array.from({ length: n }, () => doPush(vol, newId(), [putEvent(1, newId(), eventFields()), putEvent(2, newId(), eventFields())])),
+      );
+      const revs = results.flatMap((r) => r.results.map((x) => (x.status === 'applied' ? x.rev : -1))).sort((a, b) => a - b);
+      expect(revs).toEqual(Array.from({ length: 2 * n }, (_, i) => i + 1));
+      const pulled = await store.pull(o.id, 0, 1000);
+      expect(pulled.rows.map((r) => r.row.rev)).toEqual(revs);
+    });
+
+    test('blobs are stored once by hash and read back byte for byte', async () => {
+      const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0, 255]);
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      expect(await store.blobMeta(sha)).toBeNull();
+      expect(await store.putBlob(sha, 'image/jpeg', bytes)).toBe(true);
+      expect(await store.putBlob(sha, 'image/jpeg', bytes)).toBe(false);
+      expect(await store.blobMeta(sha)).toEqual({ contentType: 'image/jpeg', size: 9 });
+      const got = await store.getBlob(sha);
+      expect(got?.contentType).toBe('image/jpeg');
+      expect(Buffer.compare(got!.bytes, bytes)).toBe(0);
+      expect(await store.getBlob('0'.repeat(64))).toBeNull();
+    });
+
+    test('a reopened store (a restarted server) holds the same data and continues the counters', async () => {
+      const client = newId();
+      const e = newId();
+      await doPush(vol, client, [putEvent(1, e, eventFields())]);
+      const before = await store.dump();
+      const again = await h.reopen();
+      expect(await again.dump()).toEqual(before);
+      const res = await again.push({ actor: actorOf(vol), clientId: client, mutations: [putEvent(1, e, { title: 'retry' }), putEvent(2, newId(), eventFields())] }, (state) =>
+        planPush({ actor: actorOf(vol), clientId: client, mutations: [putEvent(1, e, { title: 'retry' }), putEvent(2, newId(), eventFields())], now: NOW, refs }, state),
+      );
+      expect(res.results.map((r) => r.status)).toEqual(['skipped', 'applied']);
+      expect(res.results[1]).toMatchObject({ rev: 2 });
+    });
+  });
+}

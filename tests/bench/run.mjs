@@ -117,7 +117,17 @@ async function main() {
     await page.waitForFunction(() => window.__bench?.ready === true);
     if (ours.ok) await ours.attachPage(page);
 
-    const ctx = { quick, plan, N, M, ROOT, distDir, serverDir, domain, events, rows, rawGzipBytes, front, peer, ours, page, browser, shared: {}, log };
+    // The built app as users get it: served by our server (compression and cache headers included).
+    let appServer = null;
+    const getAppServer = async () => {
+      if (appServer) return appServer;
+      if (!existsSync(join(distDir, 'index.html'))) throw new Error(`${distDir}/index.html is missing: run npm run build (or set BENCH_DIST)`);
+      const { startServer } = await import('./ours.mjs');
+      appServer = await startServer(serverDir, { staticDir: distDir });
+      cleanup.push(() => appServer.stop());
+      return appServer;
+    };
+    const ctx = { getAppServer, quick, plan, N, M, ROOT, distDir, serverDir, domain, events, rows, rawGzipBytes, front, peer, ours, page, browser, shared: {}, log };
     for (const g of groups) {
       log(`— ${g}`);
       try {

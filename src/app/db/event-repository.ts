@@ -12,8 +12,8 @@ import { toProblems, type Problem } from '../../domain/problems';
 import { toZonedIso, yearMonthOf, yearOf } from '../../domain/year';
 import type { Mutation } from '../../sync/protocol';
 import { MissingRecordError, ValidationError } from './errors';
-import type { EventRow, LedgerDb } from './ledger-db';
-import { sameValue, takeSeq } from './meta';
+import type { EventRow, LedgerDb, OutboxRow } from './ledger-db';
+import { META, currentSeq, sameValue } from './meta';
 
 /** Who is signed in; userId '' when the phone was never signed in. */
 export interface Identity { userId: string; orgId: string; role: 'admin' | 'staff' | 'volunteer' | null }
@@ -71,10 +71,17 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
   function calendarKeys(startAt: string): { year: number; ym: string } {
     return { year: yearOf(startAt, deps.timeZone), ym: yearMonthOf(startAt, deps.timeZone) };
   }
-  async function enqueue(clientId: string, eventId: string, at: string, body: MutationBody): Promise<void> {
-    const seq = await takeSeq(db);
-    const m = { entity: 'event', seq, eventId, at, ...body } as Mutation;
-    await db.outbox.add({ ...m, clientId, state: 'pending', rejection: null });
+  /** The outbox row of one mutation. */
+  function mutation(clientId: string, seq: number, eventId: string, at: string, body: MutationBody): OutboxRow {
+    return { ...({ entity: 'event', seq, eventId, at, ...body } as Mutation), clientId, state: 'pending', rejection: null };
+  }
+  /** Writes event rows, their outbox rows and the new seq together (one round of requests). */
+  async function write(events: EventRow[], outbox: OutboxRow[], seq: number, put: boolean): Promise<void> {
+    await Promise.all([
+      put ? db.events.bulkPut(events) : db.events.bulkAdd(events),
+      outbox.length === 1 ? db.outbox.add(outbox[0]!) : db.outbox.bulkAdd(outbox),
+      db.meta.put({ key: META.seq, value: seq }),
+    ]);
   }
 
   async function createEvents(items: { id: string; content: EventContent; status: EventStatus }[]): Promise<EventRow[]> {
@@ -86,15 +93,19 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
     const clientId = await deps.clientId();
     const at = toZonedIso(deps.now(), deps.timeZone);
     return db.transaction('rw', tables, async () => {
+      const [existing, seq0] = await Promise.all([db.events.bulkGet(clean.map((c) => c.id)), currentSeq(db)]);
       const out: EventRow[] = [];
-      for (const { id, content, status } of clean) {
-        const existing = await db.events.get(id);
-        if (existing) { out.push(existing); continue; }
-        const row = newRow(id, content, status, at);
-        await db.events.add(row);
-        await enqueue(clientId, id, at, { op: 'put', fields: eventFieldsOf(row) });
-        out.push(row);
-      }
+      const fresh = new Map<string, EventRow>();
+      const outbox: OutboxRow[] = [];
+      clean.forEach(({ id, content, status }, i) => {
+        const row = existing[i] ?? fresh.get(id);
+        if (row) { out.push(row); return; }
+        const created = newRow(id, content, status, at);
+        fresh.set(id, created);
+        outbox.push(mutation(clientId, seq0 + outbox.length + 1, id, at, { op: 'put', fields: eventFieldsOf(created) }));
+        out.push(created);
+      });
+      if (outbox.length) await write([...fresh.values()], outbox, seq0 + outbox.length, false);
       return out;
     });
   }
@@ -105,7 +116,7 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
     const clientId = await deps.clientId();
     const at = toZonedIso(deps.now(), deps.timeZone);
     return db.transaction('rw', tables, async () => {
-      const old = await db.events.get(id);
+      const [old, seq0] = await Promise.all([db.events.get(id), currentSeq(db)]);
       if (!old) throw new MissingRecordError('event', id);
       if (old.deleted) throw new ValidationError([{ field: '', code: 'eventDeleted' }]);
       const changed: Record<string, unknown> = {};
@@ -121,8 +132,7 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
       if (refs.length) throw new ValidationError(refs);
       const who = deps.identity();
       const row: EventRow = { ...merged, updatedAt: at, updatedBy: who.userId, ...calendarKeys(merged.startAt) };
-      await db.events.put(row);
-      await enqueue(clientId, id, at, { op: 'put', fields: changed as EventPatch });
+      await write([row], [mutation(clientId, seq0 + 1, id, at, { op: 'put', fields: changed as EventPatch })], seq0 + 1, true);
       return row;
     });
   }
@@ -131,11 +141,11 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
     const clientId = await deps.clientId();
     const at = toZonedIso(deps.now(), deps.timeZone);
     await db.transaction('rw', tables, async () => {
-      const old = await db.events.get(id);
+      const [old, seq0] = await Promise.all([db.events.get(id), currentSeq(db)]);
       if (!old) throw new MissingRecordError('event', id);
       if (old.deleted === deleted) return;
-      await db.events.put({ ...old, deleted, updatedAt: at, updatedBy: deps.identity().userId });
-      await enqueue(clientId, id, at, { op: deleted ? 'delete' : 'undelete' });
+      const row: EventRow = { ...old, deleted, updatedAt: at, updatedBy: deps.identity().userId };
+      await write([row], [mutation(clientId, seq0 + 1, id, at, { op: deleted ? 'delete' : 'undelete' })], seq0 + 1, true);
     });
   }
 

@@ -1,0 +1,100 @@
+/**
+ * Targets (绩效目标) on the phone, the same way as events: every create, edit and delete writes
+ * the `targets` row AND its outbox mutation (entity 'target') in one Dexie transaction, so a
+ * target set offline syncs like an event and the server keeps its history.
+ */
+import * as v from 'valibot';
+import { createUuidV7, isUuid } from '../../domain/ids';
+import { toProblems } from '../../domain/problems';
+import { targetFieldEntries, targetPatchSchema, TARGET_MUTABLE_FIELDS, type TargetFields, type TargetPatch } from '../../domain/targets';
+import { toZonedIso } from '../../domain/year';
+import type { Mutation } from '../../sync/protocol';
+import { MissingRecordError, ValidationError } from './errors';
+import type { RepositoryDeps } from './event-repository';
+import type { LedgerDb, TargetRow } from './ledger-db';
+import { sameValue, takeSeq } from './meta';
+
+const targetFieldsSchema = v.strictObject(targetFieldEntries);
+
+/** The phone's target store. */
+export interface TargetRepository {
+  newTargetId(): string;
+  /** Creates the target and its outbox 'put' (all fields); idempotent on id. Throws ValidationError. */
+  createTarget(id: string, fields: TargetFields): Promise<TargetRow>;
+  /** Applies a patch; the outbox gets only the changed fields. */
+  updateTarget(id: string, patch: TargetPatch): Promise<TargetRow>;
+  /** Tombstone + outbox 'delete'. */
+  deleteTarget(id: string): Promise<void>;
+  /** Live targets of a year, in the order they were made. */
+  targetsOfYear(year: number): Promise<TargetRow[]>;
+}
+
+/** Builds the repository over one LedgerDb, with the event repository's world (clock, ids, identity). */
+export function createTargetRepository(db: LedgerDb, deps: Omit<RepositoryDeps, 'references'>): TargetRepository {
+  const tables = [db.targets, db.outbox, db.meta];
+
+  async function enqueue(clientId: string, targetId: string, at: string, body: { op: 'put'; fields: TargetPatch } | { op: 'delete' }): Promise<void> {
+    const seq = await takeSeq(db);
+    const m = { entity: 'target', seq, targetId, at, ...body } as Mutation;
+    await db.outbox.add({ ...m, clientId, state: 'pending', rejection: null });
+  }
+
+  async function createTarget(id: string, fields: TargetFields): Promise<TargetRow> {
+    if (!isUuid(id)) throw new ValidationError([{ field: 'id', code: 'badId' }]);
+    const parsed = v.safeParse(targetFieldsSchema, fields, { abortPipeEarly: true });
+    if (!parsed.success) throw new ValidationError(toProblems(parsed.issues));
+    const clientId = await deps.clientId();
+    const at = toZonedIso(deps.now(), deps.timeZone);
+    const who = deps.identity();
+    return db.transaction('rw', tables, async () => {
+      const existing = await db.targets.get(id);
+      if (existing) return existing;
+      const row: TargetRow = {
+        ...parsed.output, id, orgId: who.orgId, createdBy: who.userId, createdAt: at, updatedBy: who.userId, updatedAt: at, deleted: false, rev: 0,
+      };
+      await db.targets.add(row);
+      await enqueue(clientId, id, at, { op: 'put', fields: { ...parsed.output } });
+      return row;
+    });
+  }
+
+  async function updateTarget(id: string, patch: TargetPatch): Promise<TargetRow> {
+    const parsed = v.safeParse(targetPatchSchema, patch, { abortPipeEarly: true });
+    if (!parsed.success) throw new ValidationError(toProblems(parsed.issues));
+    const clientId = await deps.clientId();
+    const at = toZonedIso(deps.now(), deps.timeZone);
+    return db.transaction('rw', tables, async () => {
+      const old = await db.targets.get(id);
+      if (!old) throw new MissingRecordError('target', id);
+      const changed: Record<string, unknown> = {};
+      for (const k of TARGET_MUTABLE_FIELDS) {
+        const value = parsed.output[k];
+        if (value !== undefined && !sameValue(old[k], value)) changed[k] = value;
+      }
+      if (Object.keys(changed).length === 0) return old;
+      const row: TargetRow = { ...old, ...changed, updatedAt: at, updatedBy: deps.identity().userId };
+      await db.targets.put(row);
+      await enqueue(clientId, id, at, { op: 'put', fields: changed as TargetPatch });
+      return row;
+    });
+  }
+
+  async function deleteTarget(id: string): Promise<void> {
+    const clientId = await deps.clientId();
+    const at = toZonedIso(deps.now(), deps.timeZone);
+    await db.transaction('rw', tables, async () => {
+      const old = await db.targets.get(id);
+      if (!old) throw new MissingRecordError('target', id);
+      if (old.deleted) return;
+      await db.targets.put({ ...old, deleted: true, updatedAt: at, updatedBy: deps.identity().userId });
+      await enqueue(clientId, id, at, { op: 'delete' });
+    });
+  }
+
+  async function targetsOfYear(year: number): Promise<TargetRow[]> {
+    const rows = await db.targets.where('year').equals(year).toArray();
+    return rows.filter((t) => !t.deleted).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
+  return { newTargetId: () => createUuidV7(deps.now(), deps.random16()), createTarget, updateTarget, deleteTarget, targetsOfYear };
+}

@@ -1,0 +1,96 @@
+/**
+ * The report's tables as plain rows (label + numbers), shared by the XLSX sheets, the DOCX
+ * tables and the print page, so each file shows the screen's numbers cell for cell.
+ */
+import type { ReportRow } from '../../domain/report';
+import { hasArea } from '../../domain/region';
+import { formatRate, type TargetEvaluation } from '../../domain/targets-eval';
+import type { ReportBundle } from './report-bundle';
+import { wallTime } from './event-detail';
+
+export type Cell = string | number;
+
+/** 汇总: the year's totals as [指标, 数值]. */
+export function summaryRows(b: ReportBundle): [string, number][] {
+  const t = b.report.total;
+  return [
+    ['活动场次', t.events],
+    ['惠及群众（人次）', t.attendance],
+    ['线上人次', t.onlineAttendance],
+    ['派发资料（份）', t.materials],
+    ['志愿者（人次）', t.volunteers],
+    ['志愿服务时长（小时）', t.volunteerHours],
+  ];
+}
+
+/** Headers of a breakdown table (by format, venue, campaign, theme). */
+export const BREAKDOWN_HEADERS = ['类别', '场次', '惠及人次', '资料份数'] as const;
+
+/** A breakdown table's rows: [label, 场次, 人次, 份数]. */
+export function breakdownRows(rows: readonly ReportRow[]): Cell[][] {
+  return rows.map((r) => [r.label, r.tally.events, r.tally.attendance, r.tally.materials]);
+}
+
+/** The breakdowns of 汇总, each with its title. */
+export function breakdowns(b: ReportBundle): { title: string; rows: Cell[][] }[] {
+  return [
+    { title: '按活动形式', rows: breakdownRows(b.report.byFormat) },
+    { title: '按场所类型', rows: breakdownRows(b.report.byVenue) },
+    { title: '按专项', rows: breakdownRows(b.report.byCampaign) },
+    { title: '按主题（一场活动可计入多个主题）', rows: breakdownRows(b.report.byTheme) },
+  ];
+}
+
+export const TOWNSHIP_HEADERS = ['乡镇/街道', '场次', '惠及人次', '资料份数', '志愿者', '志愿服务时长', '覆盖情况'] as const;
+
+/** 按乡镇: every township, zeros included, and whether it was reached. */
+export function townshipRows(b: ReportBundle): Cell[][] {
+  const gaps = new Set(b.coverage.gaps.map((g) => g.code));
+  return b.report.byTownship.map((r) => {
+    const unit = b.pack.townships.find((t) => t.code === r.key);
+    const status = unit && !hasArea(unit) ? '计入所属镇' : gaps.has(r.key) ? '未覆盖' : '已覆盖';
+    return [r.label, r.tally.events, r.tally.attendance, r.tally.materials, r.tally.volunteers, r.tally.volunteerHours, status];
+  });
+}
+
+export const MONTH_HEADERS = ['月份', '场次', '惠及人次', '资料份数', '志愿服务时长'] as const;
+
+/** 按月: twelve months. */
+export function monthRows(b: ReportBundle): Cell[][] {
+  return b.report.byMonth.map((r) => [r.label, r.tally.events, r.tally.attendance, r.tally.materials, r.tally.volunteerHours]);
+}
+
+export const TARGET_HEADERS = ['一级指标', '二级指标', '三级指标', '单位', '目标值', '实际值', '完成率', '完成情况', '说明'] as const;
+
+/** 目标完成情况 in the layout of the 绩效自评表; 完成率 as a fraction (the sheet formats it as %). */
+export function targetRows(evals: readonly TargetEvaluation[]): Cell[][] {
+  return evals.map((e) => [
+    e.target.level1,
+    e.target.level2,
+    e.target.level3,
+    e.target.unit,
+    e.goal,
+    e.actual,
+    e.rate === null ? '—' : e.rate,
+    e.met ? '已完成' : '未完成',
+    e.gaps.length > 0 ? `未达标：${e.gaps.map((g) => `${g.name}(${g.value})`).join('、')}` : '',
+  ]);
+}
+
+/** 完成率 as text for DOCX and the screen. */
+export function rateText(c: Cell): string {
+  return typeof c === 'number' ? formatRate(c) : c;
+}
+
+export const ROSTER_HEADERS = ['姓名', '活动名称', '活动日期', '服务时长（小时）', '乡镇/街道', '场所名称'] as const;
+
+/** 志愿者名册: one line per volunteer per event (name and hours only, never an ID number). */
+export function rosterRows(b: ReportBundle): Cell[][] {
+  const out: Cell[][] = [];
+  for (const e of b.events) {
+    const township = b.pack.townships.find((t) => t.code === e.townshipCode)?.name ?? e.townshipCode;
+    const date = wallTime(e.startAt, b.pack.meta.timeZone).slice(0, 10);
+    for (const v of e.volunteers) out.push([v.name, e.title, date, v.hours, township, e.venueName]);
+  }
+  return out;
+}

@@ -1,0 +1,146 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import { DEFAULT_TAXONOMY } from '../../../src/domain/taxonomy';
+import { buildReportBundle, type ReportBundle } from '../../../src/app/export/report-bundle';
+import { reportXlsxBytes, SHEET_NAMES } from '../../../src/app/export/xlsx';
+import { reportDocxBytes } from '../../../src/app/export/docx';
+import { eventDetailCsv, UTF8_BOM } from '../../../src/app/export/csv';
+import { parseCsvText } from '../../../src/app/export/read-table';
+import { DETAIL_HEADERS } from '../../../src/app/export/event-detail';
+import { summaryRows, townshipRows, monthRows, targetRows } from '../../../src/app/export/report-sheets';
+import type { Target } from '../../../src/domain/targets';
+import { pack, seedLedger } from './seed-ledger';
+
+const target = (i: number, over: Partial<Target>): Target => ({
+  year: 2023, kind: 'count', measure: 'events', axis: 'all', axisCode: null, min: 1, level1: '产出指标', level2: '数量指标', level3: '', unit: '场次',
+  id: `00000000-0000-7000-9000-${String(i).padStart(12, '0')}`, orgId: 'org-huidong', createdBy: 'u-staff-1', createdAt: '2023-01-02T09:00:00+08:00',
+  updatedBy: 'u-staff-1', updatedAt: '2023-01-02T09:00:00+08:00', deleted: false, rev: 0, ...over,
+});
+const TARGETS: Target[] = [
+  target(1, { axis: 'format', axisCode: 'caravan', min: 5, level3: '科普大篷车巡展场次' }),
+  target(2, { axis: 'campaign', axisCode: 'science-day', min: 10, level3: '全国科普日专题活动场次' }),
+  target(3, { measure: 'materials', min: 20000, unit: '份', level3: '发放科普宣传资料' }),
+  target(4, { kind: 'coverage', min: 2, level2: '社会效益指标', level3: '每个镇街至少开展活动2场次' }),
+];
+
+let bundle: ReportBundle;
+beforeAll(async () => {
+  const { db } = await seedLedger('reviewed');
+  bundle = buildReportBundle(await db.events.toArray(), TARGETS, { year: 2023, reviewedOnly: true, round: true, taxonomy: DEFAULT_TAXONOMY, pack });
+});
+
+describe('the 2023 report from the seed fixture imported through the real import path', () => {
+  test('counts what the seed report says', () => {
+    expect(bundle.report.total.events).toBe(53);
+    expect(bundle.report.byFormat.find((r) => r.key === 'volunteer-service')!.tally.events).toBe(24);
+    expect(bundle.narrative.clauses[0]!.text).toBe(
+      '一是在平山街道、九龙峰、吉隆、黄埠、稔山、梁化等镇街开展了以传统文化、科技知识、防灾减灾、应急救护、养生保健、雷锋精神、食品安全等为主题的各类进村、进社区科学普及志愿服务活动24场次',
+    );
+    expect(bundle.narrative.clauses[6]!.text.endsWith('资料20000多份，惠及群众3500多人次')).toBe(true);
+    expect(bundle.targets.map((t) => [t.goal, t.actual, t.met])).toEqual([[5, 5, true], [10, 5, false], [20000, 28680, true], [14, 6, false]]);
+  });
+});
+
+describe('the XLSX read back with exceljs', () => {
+  let wb: ExcelJS.Workbook;
+  const values = (ws: ExcelJS.Worksheet) => {
+    const rows: unknown[][] = [];
+    ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    return rows;
+  };
+  beforeAll(async () => {
+    wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await reportXlsxBytes(bundle)).buffer as ArrayBuffer);
+  });
+
+  test('has the six sheets in order', () => {
+    expect(wb.worksheets.map((w) => w.name)).toEqual([...SHEET_NAMES]);
+  });
+
+  test('汇总 carries the screen\'s totals and breakdowns', () => {
+    const rows = values(wb.getWorksheet('汇总')!);
+    for (const [label, n] of summaryRows(bundle)) expect(rows.find((r) => r[0] === label)).toEqual([label, n]);
+    expect(rows.find((r) => r[0] === '进村/进社区志愿服务')).toEqual(['进村/进社区志愿服务', 24, 3252, 6000]);
+    expect(rows.find((r) => r[0] === '全国科普日')).toEqual(['全国科普日', 5, 3530, 20400]);
+  });
+
+  test('目标完成情况 has the 自评表 columns and the evaluated numbers', () => {
+    const rows = values(wb.getWorksheet('目标完成情况')!);
+    const head = rows.findIndex((r) => r[0] === '一级指标');
+    expect(rows[head]).toEqual(['一级指标', '二级指标', '三级指标', '单位', '目标值', '实际值', '完成率', '完成情况', '说明']);
+    expect(rows.slice(head + 1).map((r) => r.slice(0, 8))).toEqual(targetRows(bundle.targets).map((r) => r.slice(0, 8)));
+    expect(rows[head + 3]!.slice(4, 7)).toEqual([20000, 28680, 1.434]);
+    expect(String(rows[head + 4]![8])).toContain('白花镇(0)');
+  });
+
+  test('按乡镇 and 按月 equal the screen\'s tables and add up to the year', () => {
+    const tw = values(wb.getWorksheet('按乡镇')!);
+    expect(tw.slice(1, -1)).toEqual(townshipRows(bundle));
+    expect(tw.at(-1)!.slice(0, 4)).toEqual(['合计', 53, 11617, 28680]);
+    const mo = values(wb.getWorksheet('按月')!);
+    expect(mo.slice(1, -1)).toEqual(monthRows(bundle));
+    expect(mo.at(-1)!.slice(0, 4)).toEqual(['合计', 53, 11617, 28680]);
+  });
+
+  test('活动明细 has every field and one row per event', () => {
+    const rows = values(wb.getWorksheet('活动明细')!);
+    expect(rows[0]).toEqual([...DETAIL_HEADERS]);
+    expect(rows).toHaveLength(54);
+    const sum = (col: string) => rows.slice(1).reduce((s: number, r) => s + Number(r[DETAIL_HEADERS.indexOf(col as (typeof DETAIL_HEADERS)[number])] ?? 0), 0);
+    expect([sum('惠及人次'), sum('资料份数')]).toEqual([11617, 28680]);
+  });
+
+  test('志愿者名册 lists names and hours per event and no ID number', () => {
+    const rows = values(wb.getWorksheet('志愿者名册')!);
+    expect(rows[0]).toEqual(['姓名', '活动名称', '活动日期', '服务时长（小时）', '乡镇/街道', '场所名称']);
+    expect(rows).toHaveLength(1 + 154);
+    expect(rows.slice(1).reduce((s: number, r) => s + Number(r[3]), 0)).toBe(452.5);
+    expect(rows.some((r) => r.some((c) => /\d{15}/.test(String(c))))).toBe(false);
+  });
+});
+
+describe('the DOCX read back from word/document.xml', () => {
+  let text: string;
+  let cells: string[];
+  beforeAll(async () => {
+    const zip = await JSZip.loadAsync(await reportDocxBytes(bundle));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    const paras = [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((m) => [...m[0].matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''));
+    text = paras.join('\n');
+    cells = [...xml.matchAll(/<w:tc>[\s\S]*?<\/w:tc>/g)].map((m) => [...m[0].matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''));
+  });
+
+  test('has the title, the narrative and the coverage sentence', () => {
+    expect(text).toContain('惠东县2023年科普活动统计报告');
+    expect(text).toContain(bundle.narrative.activities.replace(/"/g, '&quot;'));
+    expect(text).toContain(bundle.narrative.coverage);
+    expect(text).toContain('未覆盖镇街（6个）：白花镇、铁涌镇、多祝镇、安墩镇、高潭镇、白盆珠镇');
+  });
+
+  test('has the summary, township and target tables with the screen\'s numbers', () => {
+    const at = (label: string) => cells.indexOf(label);
+    for (const [label, n] of summaryRows(bundle)) expect(cells[at(label) + 1]).toBe(String(n));
+    const ps = at('平山街道');
+    expect(cells.slice(ps, ps + 7)).toEqual(townshipRows(bundle)[0]!.map(String));
+    const caravan = at('科普大篷车巡展场次');
+    expect(cells.slice(caravan + 2, caravan + 6)).toEqual(['5', '5', '100%', '已完成']);
+  });
+});
+
+describe('the detail CSV', () => {
+  test('starts with the UTF-8 BOM and its Chinese survives a round trip', async () => {
+    const blob = await eventDetailCsv(bundle);
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    expect(text.startsWith(UTF8_BOM)).toBe(true);
+    const rows = parseCsvText(text);
+    expect(rows[0]).toEqual([...DETAIL_HEADERS]);
+    expect(rows).toHaveLength(54);
+    const first = rows[1]!;
+    expect([first[1], first[4], first[8], first[10]]).toEqual(['传统文化科普进社区志愿服务', '进村/进社区志愿服务', '平山街道', '平山街道南湖社区']);
+    const fa = rows.find((r) => r[1] === '“终身学急救 救护伴我行”急救技术科普活动')!;
+    expect(fa[10]).toBe('惠东县人民政府大院');
+  });
+});

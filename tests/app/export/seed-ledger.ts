@@ -1,0 +1,23 @@
+// The 2023 seed fixture imported through the real path: the CSV read as the app reads a chosen
+// file, checked by event-import, written by repo.createEvents into a fake-indexeddb ledger.
+import { DEFAULT_TAXONOMY } from '../../../src/domain/taxonomy';
+import { readImportTable } from '../../../src/domain/event-import';
+import { townshipCodesOf, villageTownshipMapOf } from '../../../src/domain/region';
+import { readTableFile } from '../../../src/app/export/read-table';
+import { importEvents } from '../../../src/app/export/import-events';
+import { freshRepo } from '../db/helpers';
+import { loadHuidongPack } from '../../fixtures/region-pack';
+import { seed2023CsvText } from '../../fixtures/seed-2023';
+
+export const pack = loadHuidongPack();
+export const references = () => ({ taxonomy: DEFAULT_TAXONOMY, townshipCodes: townshipCodesOf(pack), villageTownship: villageTownshipMapOf(pack) });
+
+/** A fresh ledger holding the 53 seed events, imported as staff with the given status. */
+export async function seedLedger(status: 'reviewed' | 'submitted' = 'reviewed') {
+  const world = freshRepo({ references, identity: () => ({ userId: 'u-staff-1', orgId: 'org-huidong', role: 'staff' }) });
+  const file = Object.assign(new Blob([seed2023CsvText()], { type: 'text/csv' }), { name: 'seed-2023.csv' });
+  const result = readImportTable(await readTableFile(file), { taxonomy: DEFAULT_TAXONOMY, pack });
+  const outcome = await importEvents(world.repo, result, status, 'all');
+  if (!outcome.written) throw new Error(`seed import refused: ${JSON.stringify(result.problems.slice(0, 3))}`);
+  return { ...world, result };
+}

@@ -35,8 +35,8 @@ declare module 'fastify' {
 
 /** Validates input with a shared schema; a failure is a 400 listing every problem. */
 export function parse<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
-  const bad = badTextPath(input, '');
-  if (bad !== null) fail('invalid', 'Text must not contain NUL characters or unpaired surrogates.', [{ field: bad, code: 'badText' }]);
+  const bad = badTextPath(input);
+  if (bad !== null) fail('invalid', 'Text must not contain NUL characters or unpaired surrogates, and nesting must stay shallow.', [{ field: bad, code: 'badText' }]);
   const r = v.safeParse(schema, input);
   if (!r.success) fail('invalid', undefined, toProblems(r.issues));
   return r.output;
@@ -45,25 +45,29 @@ export function parse<S extends v.GenericSchema>(schema: S, input: unknown): v.I
 /** Matches a NUL or a lone UTF-16 surrogate (the `u` flag reads a valid pair as one code point). */
 const BAD_TEXT = /[\u0000\uD800-\uDFFF]/u;
 
+/** Deeper than any valid body; refused before anything walks it. */
+const MAX_DEPTH = 32;
+
 /**
  * The path of the first string (value or key) neither database can store — PostgreSQL refuses
- * NUL and unpaired surrogates — or null when all text is clean.
+ * NUL and unpaired surrogates — or of a value nested deeper than MAX_DEPTH; null when all is
+ * clean. Iterative, so no input can exhaust the stack.
  */
-function badTextPath(x: unknown, at: string): string | null {
-  if (typeof x === 'string') return BAD_TEXT.test(x) ? at : null;
-  if (Array.isArray(x)) {
-    for (let i = 0; i < x.length; i++) {
-      const p = badTextPath(x[i], at ? `${at}.${i}` : String(i));
-      if (p !== null) return p;
+function badTextPath(root: unknown): string | null {
+  const stack: [unknown, string, number][] = [[root, '', 0]];
+  while (stack.length) {
+    const [x, at, depth] = stack.pop()!;
+    if (typeof x === 'string') {
+      if (BAD_TEXT.test(x)) return at;
+      continue;
     }
-    return null;
-  }
-  if (x !== null && typeof x === 'object') {
-    for (const [k, val] of Object.entries(x)) {
+    if (x === null || typeof x !== 'object') continue;
+    if (depth >= MAX_DEPTH) return at;
+    const entries: [string, unknown][] = Array.isArray(x) ? x.map((v, i) => [String(i), v]) : Object.entries(x);
+    for (const [k, val] of entries) {
       const here = at ? `${at}.${k}` : k;
       if (BAD_TEXT.test(k)) return here;
-      const p = badTextPath(val, here);
-      if (p !== null) return p;
+      stack.push([val, here, depth + 1]);
     }
   }
   return null;

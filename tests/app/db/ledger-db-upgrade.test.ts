@@ -3,6 +3,7 @@
  * current LedgerDb. New versions appended to LEDGER_DB_VERSIONS are covered automatically; a
  * version whose upgrade rewrites rows adds its expected rewrite to `expectedAfterUpgrade`.
  */
+import './node-blob';
 import { describe, expect, it } from 'vitest';
 import Dexie from 'dexie';
 import { LEDGER_DB_VERSIONS, LedgerDb, type EventRow, type OutboxRow } from '../../../src/app/db/ledger-db';
@@ -34,7 +35,15 @@ function fixtures() {
     outbox: [outbox],
     drafts: [{ key: 'new', content: sampleContent({ title: '草稿' }), savedAt: '2023-09-16T02:00:00.000Z' }],
     meta: [{ key: 'seq', value: 1 }, { key: 'clientId', value: outbox.clientId }],
-    targets: [] as unknown[],
+    photos: [{
+      hash: 'a'.repeat(64), blob: new Blob([new Uint8Array([255, 216, 255])], { type: 'image/jpeg' }),
+      thumb: new Blob([new Uint8Array([255, 216])], { type: 'image/jpeg' }), width: 1600, height: 1200,
+      type: 'image/jpeg', uploaded: 0 as const, createdAt: '2023-09-16T02:00:00.000Z',
+    }],
+    targets: [{
+      id: '018a9b7c-1d2e-7f00-8a00-0000000000aa', year: 2023, kind: 'count', measure: 'events', axis: 'all', axisCode: null,
+      min: 180, orgId: 'org-huidong', createdBy: 'u-1', updatedBy: 'u-1', deleted: false, rev: 3,
+    }],
   };
 }
 
@@ -53,7 +62,9 @@ describe('LedgerDb upgrade path', () => {
       const name = freshDb().name;
       const old = openAtVersion(name, version);
       const written = fixtures();
-      await old.transaction('rw', ['events', 'outbox', 'drafts', 'meta'], async () => {
+      await old.transaction('rw', ['events', 'outbox', 'drafts', 'meta', 'photos', 'targets'], async () => {
+        await old.table('photos').bulkAdd(written.photos);
+        await old.table('targets').bulkAdd(written.targets);
         await old.table('events').bulkAdd(written.events);
         await old.table('outbox').bulkAdd(written.outbox);
         await old.table('drafts').bulkAdd(written.drafts);
@@ -70,6 +81,11 @@ describe('LedgerDb upgrade path', () => {
       expect(await db.outbox.toArray()).toEqual(want.outbox);
       expect(await db.drafts.toArray()).toEqual(want.drafts);
       expect(await db.meta.orderBy('key').toArray()).toEqual([...want.meta].sort((a, b) => a.key.localeCompare(b.key)));
+      expect(await db.targets.toArray()).toEqual(want.targets);
+      const photos = await db.photos.toArray();
+      expect(photos.map(({ blob: _b, thumb: _t, ...p }) => p)).toEqual(want.photos.map(({ blob: _b, thumb: _t, ...p }) => p));
+      expect([...new Uint8Array(await photos[0]!.blob.arrayBuffer())]).toEqual([255, 216, 255]);
+      expect(await db.photos.where('uploaded').equals(0).count()).toBe(1);
       expect(await db.events.where('[townshipCode+year]').equals(['441323001000', 2023]).primaryKeys()).toEqual([ID1]);
       expect(await db.outbox.where('eventId').equals(ID1).count()).toBe(1);
       db.close();

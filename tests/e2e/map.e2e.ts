@@ -1,0 +1,194 @@
+/**
+ * Issue 4 in a real browser: the BUILT app on a 390×844 phone, offline (network emulation AND the
+ * server stopped, no tiles at all), with the 2023 seed-pattern events written into IndexedDB
+ * through the page. /map draws the 14 township polygons, the legend and the gaps; tapping 平山
+ * opens its sheet with 23 场次; switching the measure recolours. Screenshots of each state go to
+ * test-artifacts/map/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  collectErrors, launchBrowser, newProfileDir, removeProfileDir, screenshot, serveApp, waitForServiceWorkerControl,
+  type AppServer,
+} from './harness';
+import { coverage2023Events, T } from '../fixtures/coverage-2023';
+
+const FEATURE = 'map';
+const GAPS = ['大岭街道', '白花镇', '铁涌镇', '多祝镇', '安墩镇', '高潭镇', '白盆珠镇'];
+const GAP_FILL = 'url(#kl-gap-hatch)';
+
+let server: AppServer;
+let profile: string;
+let ctx: BrowserContext;
+let page: Page;
+let errors: string[] = [];
+
+/** Writes rows into the app's own IndexedDB (opened first by the app, so its schema exists). */
+async function seedEvents(rows: unknown[]): Promise<void> {
+  await page.evaluate(
+    (list) =>
+      new Promise<void>((ok, fail) => {
+        const req = indexedDB.open('kepu-ledger');
+        req.onerror = () => fail(req.error);
+        req.onsuccess = () => {
+          const db = req.result;
+          const tx = db.transaction('events', 'readwrite');
+          for (const row of list) tx.objectStore('events').put(row);
+          tx.oncomplete = () => {
+            db.close();
+            ok();
+          };
+          tx.onerror = () => fail(tx.error);
+        };
+      }),
+    rows,
+  );
+}
+
+/** Waits until the map has painted at least `n` times (CoverageMap counts its paints). */
+async function paintedAtLeast(n: number): Promise<void> {
+  await page.waitForFunction(
+    (min) => Number(document.querySelector<HTMLElement>('[data-testid=coverage-map]')?.dataset.paints ?? '0') >= min,
+    n,
+  );
+}
+const paints = () => page.evaluate(() => Number(document.querySelector<HTMLElement>('[data-testid=coverage-map]')?.dataset.paints ?? '0'));
+
+/** Township code → fill attribute of its SVG path. */
+function fills(): Promise<Record<string, string>> {
+  return page.evaluate(() => {
+    const out: Record<string, string> = {};
+    for (const p of document.querySelectorAll<SVGPathElement>('path.kl-town')) {
+      const code = [...p.classList].find((c) => /^kl-town-\d{12}$/.test(c))!.slice('kl-town-'.length);
+      out[code] = p.getAttribute('fill') ?? '';
+    }
+    return out;
+  });
+}
+
+/** Taps the map at a township's label (labels let taps through to the polygon underneath). */
+async function tapTownship(code: string): Promise<void> {
+  const box = await page.locator(`.kl-label-${code}`).boundingBox();
+  if (!box) throw new Error(`no label for ${code}`);
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+beforeAll(async () => {
+  server = await serveApp();
+  profile = newProfileDir();
+  ctx = await launchBrowser(profile);
+  page = ctx.pages()[0] ?? (await ctx.newPage());
+  errors = collectErrors(page);
+});
+
+afterAll(async () => {
+  await ctx?.close();
+  await server?.stop();
+  if (profile) removeProfileDir(profile);
+});
+
+describe('the township coverage map on a phone with no signal', () => {
+  it('loads online once, takes the 2023 events into IndexedDB, then reloads offline with the server stopped', async () => {
+    await page.goto(`${server.url}/map?year=2023`);
+    await waitForServiceWorkerControl(page);
+    await paintedAtLeast(1);
+    await seedEvents(coverage2023Events());
+    await ctx.setOffline(true);
+    await server.stop();
+    await page.reload({ waitUntil: 'load' });
+    await paintedAtLeast(1);
+    await page.getByText('已覆盖 7 / 14 个乡镇').waitFor();
+  });
+
+  it('draws all 14 township polygons with no tiles, the legend, and the gaps hatched and listed', async () => {
+    expect(await page.locator('path.kl-town').count()).toBe(14);
+    expect(await page.locator('.leaflet-tile').count()).toBe(0);
+    const legend = page.locator('[data-testid=map-legend]');
+    expect(await legend.locator('h2').innerText()).toBe('场次（场）');
+    expect(await legend.locator('li').allInnerTexts()).toEqual([
+      '1–2', '3', '4–5', '6–8', '9–23', '未覆盖（无活动）', '特殊区域（计入所在镇）', '有定位的活动',
+    ]);
+    expect(await page.locator('[data-testid=gap-list] h2').innerText()).toBe('未覆盖乡镇 (7)');
+    expect(await page.locator('[data-testid=gap-list] li').allInnerTexts()).toEqual(GAPS);
+
+    const f = await fills();
+    expect(f[T.daling]).toBe(GAP_FILL);
+    expect(f[T.pinghai]).toBe('#deebf7'); // covered through 巽寮
+    expect(f[T.pingshan]).toBe('#08306b');
+    expect(Object.values(f).filter((x) => x === GAP_FILL).length).toBe(7);
+    expect(await page.locator(`path.kl-town-${T.daling}`).getAttribute('stroke')).toBe('#d9480f');
+    expect(await page.locator('#kl-gap-hatch').count()).toBe(1);
+    expect(await page.locator(`.kl-zone-${T.xunliao} .kl-zone__badge`).innerText()).toBe('2');
+    expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('乡镇范围为近似');
+    expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('GeoNames');
+    await screenshot(page, FEATURE, '01-events-offline');
+    await screenshot(page, FEATURE, '02-events-offline-full', true);
+  });
+
+  it('opens 平山街道\'s sheet with its numbers and events when the township is tapped', async () => {
+    await tapTownship(T.pingshan);
+    const sheet = page.locator('[data-testid=township-sheet]');
+    await sheet.waitFor();
+    expect(await sheet.locator('h2').innerText()).toBe('平山街道');
+    expect(await sheet.locator('[data-stat=events] dd').innerText()).toBe('23');
+    expect(await sheet.locator('[data-stat=attendance] dd').innerText()).toBe('4,640');
+    expect(await sheet.locator('[data-stat=materials] dd').innerText()).toBe('17,500');
+    expect(await sheet.locator('[data-stat=last] dd').innerText()).toMatch(/^2023-12-31/);
+    expect(await sheet.locator('[data-stat=share] dd').innerText()).toBe('43.4%');
+    expect(await sheet.locator('[data-stat=rank] dd').innerText()).toBe('第 1 / 14');
+    expect(await sheet.locator('.van-cell').count()).toBe(23);
+    await screenshot(page, FEATURE, '03-sheet-pingshan');
+    await page.locator('.van-popup__close-icon').click();
+    await sheet.waitFor({ state: 'hidden' });
+  });
+
+  it('opens a gap township from the list with its warning', async () => {
+    await page.locator(`[data-testid=gap-list] button[data-code="${T.gaotan}"]`).click();
+    const sheet = page.locator('[data-testid=township-sheet]');
+    await sheet.waitFor();
+    expect(await sheet.locator('h2').innerText()).toBe('高潭镇');
+    expect(await sheet.locator('.kl-sheet__gap').innerText()).toBe('所选范围内该乡镇没有活动');
+    expect(await sheet.locator('[data-stat=events] dd').innerText()).toBe('0');
+    await page.locator('.van-popup__close-icon').click();
+    await sheet.waitFor({ state: 'hidden' });
+  });
+
+  it('recolours when the measure switches to 人次, and to days since the last event', async () => {
+    const before = await fills();
+    const n = await paints();
+    await page.getByRole('radio', { name: '人次' }).click();
+    await paintedAtLeast(n + 1);
+    const after = await fills();
+    expect(after).not.toEqual(before);
+    expect(page.url()).toContain('measure=attendance');
+    expect(await page.locator('[data-testid=map-legend] h2').innerText()).toBe('人次（人次）');
+    // 人次: 平山 4,640 alone in the top class; 梁化 595 is now above 吉隆 490.
+    expect(after[T.pingshan]).toBe('#08306b');
+    expect(after[T.daling]).toBe(GAP_FILL);
+    await screenshot(page, FEATURE, '04-attendance');
+
+    const m = await paints();
+    await page.getByRole('radio', { name: '距上次活动天数' }).click();
+    await paintedAtLeast(m + 1);
+    const days = await fills();
+    expect(days[T.pingshan]).toBe('#08306b'); // visited most recently (2023-12-31): darkest
+    expect(days[T.huangbu]).toBe('#deebf7'); // last visited 2023-10-14, the longest ago
+    await screenshot(page, FEATURE, '05-days-since');
+  });
+
+  it('follows the 只统计已审核 filter from the URL: 平海 becomes a gap without 巽寮\'s submitted events', async () => {
+    await page.goto(`${page.url().split('?')[0]}?year=2023&reviewed=1`).catch(() => undefined);
+    // Offline, navigation is served by the service worker.
+    await paintedAtLeast(1);
+    await page.getByText('已覆盖 6 / 14 个乡镇').waitFor();
+    expect((await fills())[T.pinghai]).toBe(GAP_FILL);
+    expect(await page.locator('[data-testid=gap-list] h2').innerText()).toBe('未覆盖乡镇 (8)');
+    await page.locator('[data-testid=open-filters]').click();
+    expect(await page.getByLabel('只统计已审核').isChecked()).toBe(true);
+    await screenshot(page, FEATURE, '06-filters-reviewed-only');
+  });
+
+  it('logged no errors in the page', () => {
+    expect(errors.filter((e) => !/favicon|ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
+  });
+});

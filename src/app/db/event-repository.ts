@@ -31,12 +31,19 @@ export interface RepositoryDeps {
 
 /** The phone's event store; see the API contract. */
 export interface EventRepository {
+  /** A new UUID v7 event id; the form takes one when it opens and keeps it in its draft. */
   newEventId(): string;
+  /** Event + outbox 'put' (all mutable fields) in one transaction; returns the kept row if the id exists. */
   createEvent(id: string, content: EventContent, status: 'draft' | 'submitted'): Promise<EventRow>;
+  /** Many events and their outbox rows in one transaction: all or nothing. */
   createEvents(items: { id: string; content: EventContent; status: EventStatus }[]): Promise<EventRow[]>;
+  /** Applies a patch; the outbox gets only the changed fields; nothing is written when none changed. */
   updateEvent(id: string, patch: EventPatch): Promise<EventRow>;
+  /** Tombstone (deleted=true) + outbox 'delete'; a no-op on a deleted event. */
   deleteEvent(id: string): Promise<void>;
+  /** Reverses deleteEvent + outbox 'undelete'. */
   undeleteEvent(id: string): Promise<void>;
+  /** The stored row, tombstones included. */
   getEvent(id: string): Promise<EventRow | undefined>;
 }
 

@@ -29,3 +29,12 @@ export const ROWS = [
 ];
 
 export const GROUPS = [...new Set(ROWS.map((r) => r.group))];
+
+/** The figure's printed name: N and M replaced by the sizes of this run. */
+export function figureName(r, sizes) {
+  return r.figure.replace(/\bN\b/g, sizes.N.toLocaleString('en-US')).replace(/\bM\b/g, sizes.M.toLocaleString('en-US'));
+}
+
+/** Sizes of a quick (CI) run and of a full run. */
+export const QUICK_SIZES = { N: 300, M: 3000 };
+export const FULL_SIZES = { N: 10000, M: 100000 };

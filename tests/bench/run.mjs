@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { ROWS, GROUPS } from './rows.mjs';
+import { ROWS, GROUPS, figureName, QUICK_SIZES, FULL_SIZES } from './rows.mjs';
 import { launchChromium, machine, renderTable } from './lib.mjs';
 import { assertValid, loadDomain, makeEvents, toContent, toPouchDoc, toRow } from './fixtures.mjs';
 import { startFront } from './front.mjs';
@@ -28,8 +28,8 @@ const quick = args.includes('--quick');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const groups = GROUPS.filter((g) => !only || only.includes(g));
 
-const N = Number(process.env.BENCH_N ?? (quick ? 300 : 10_000));
-const M = Number(process.env.BENCH_M ?? (quick ? 3_000 : 100_000));
+const N = Number(process.env.BENCH_N ?? (quick ? QUICK_SIZES.N : FULL_SIZES.N));
+const M = Number(process.env.BENCH_M ?? (quick ? QUICK_SIZES.M : FULL_SIZES.M));
 const plan = quick ? { reps: 1, warmup: 0 } : { reps: Number(process.env.BENCH_REPS ?? 5), warmup: 1 };
 const distDir = resolve(ROOT, process.env.BENCH_DIST ?? 'dist');
 const serverDir = resolve(ROOT, process.env.BENCH_SERVER_DIST ?? 'dist-server');
@@ -39,10 +39,6 @@ mkdirSync(outDir, { recursive: true });
 const t0 = Date.now();
 const log = (msg) => process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
 
-/** The figure's printed name: N and M replaced by the sizes of this run. */
-export function figureName(r, sizes) {
-  return r.figure.replace(/\bN\b/g, sizes.N.toLocaleString('en-US')).replace(/\bM\b/g, sizes.M.toLocaleString('en-US'));
-}
 
 async function main() {
   const mach = machine();

@@ -8,6 +8,8 @@ import { LedgerDb, LEDGER_DB_VERSIONS } from '../../../src/app/db/ledger-db';
 import { createEventRepository } from '../../../src/app/db/event-repository';
 import { getOrCreateClientId } from '../../../src/app/db/meta';
 import { DEFAULT_TAXONOMY } from '../../../src/domain/taxonomy';
+import { countEventsBy } from '../../../src/domain/counts';
+import Dexie from 'dexie';
 import { runSync } from '../../../src/sync/sync-engine';
 import { createHttpTransport } from '../../../src/sync/http-transport';
 
@@ -300,12 +302,76 @@ async function pouchStep(dbName: string, step: string, remote: string, count = 0
   throw new Error(`unknown step ${step}`);
 }
 
+// ------------------------------------------------------------ year totals
+
+/**
+ * A phone holding `m` events (the N fixture rows repeated under new ids), written the way a phone
+ * gets them from the server: DexieLocalStore.applyPulled in pages of 2,000 (so any totals the
+ * store maintains are maintained). Not timed. Returns the count per year.
+ */
+async function yearTotalsSetup(dbName: string, m: number): Promise<Json> {
+  await drop(dbName);
+  const make = await localStoreFactory();
+  const base = await fixture<Json[]>('rows.json');
+  const db = new LedgerDb(dbName);
+  await db.open();
+  const store = make(db);
+  let cursor = 0;
+  for (let i = 0; i < m; i += 2000) {
+    const page = [];
+    for (let j = i; j < Math.min(m, i + 2000); j++) {
+      const { year: _y, ym: _ym, ...e } = base[j % base.length] as Json;
+      const id = String(e.id).slice(0, 24) + j.toString(16).padStart(12, '0');
+      page.push({ entity: 'event' as const, row: { ...e, id, rev: j + 1 } as never });
+    }
+    await store.applyPulled(page, j0(i, page.length), cursor);
+    cursor = j0(i, page.length);
+  }
+  const years: Record<string, number> = {};
+  await db.events.each((e) => { years[e.year] = (years[e.year] ?? 0) + 1; });
+  db.close();
+  return years;
+}
+const j0 = (i: number, n: number) => i + n;
+
+/** The baseline: read the year's events through the [year+ym] index, then group by township and by format. */
+async function yearTotalsRead(dbName: string, year: number): Promise<Json> {
+  const db = new LedgerDb(dbName);
+  await db.open();
+  const t0 = performance.now();
+  const events = await db.events.where('[year+ym]').between([year, Dexie.minKey], [year, Dexie.maxKey]).toArray();
+  const byTownship = countEventsBy(events, 'township', { year });
+  const byFormat = countEventsBy(events, 'format', { year });
+  const ms = performance.now() - t0;
+  db.close();
+  return { ms, events: events.length, total: byTownship.total.events, townships: byTownship.groups.size, formats: byFormat.groups.size,
+    check: [...byTownship.groups].map(([k, t]) => `${k}:${t.events}:${t.attendance}`).sort().join(',') };
+}
+
+/** Ours: the maintained totals, if the app has them (a module under src/app/db or src/app/reports). */
+async function yearTotalsOurs(dbName: string, year: number): Promise<Json | null> {
+  for (const [path, load] of Object.entries(optional)) {
+    if (!/totals/i.test(path)) continue;
+    const mod = (await load()) as Record<string, unknown>;
+    const fn = Object.entries(mod).find(([k, v]) => typeof v === 'function' && /^(read|get|load)\w*Totals$/i.test(k));
+    if (!fn) continue;
+    const db = new LedgerDb(dbName);
+    await db.open();
+    const t0 = performance.now();
+    const r = await (fn[1] as (db: LedgerDb, year: number) => Promise<unknown>)(db, year);
+    const ms = performance.now() - t0;
+    db.close();
+    return { ms, module: path, fn: fn[0], result: JSON.stringify(r).slice(0, 2000) };
+  }
+  return null;
+}
+
 // ------------------------------------------------------------ the hook
 
 const bench = {
   ready: true,
   setToken(t: string | null) { token = t; },
-  rawBulk, rawSingles, savePath, firstSync, firstPush, pouchPull, pouchPush, phoneSync, phoneEdit, phoneDrop, pouchStep,
+  rawBulk, rawSingles, savePath, firstSync, firstPush, pouchPull, pouchPush, phoneSync, phoneEdit, phoneDrop, pouchStep, yearTotalsSetup, yearTotalsRead, yearTotalsOurs,
   optionalModules: Object.keys(optional),
   async hasSyncStore() { return !!optional['../../../src/app/db/dexie-local-store.ts']; },
 };

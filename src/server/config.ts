@@ -2,6 +2,9 @@
 import path from 'node:path';
 import { REPO_ROOT } from './region.js';
 
+/** The SQLite file inside DATA_DIR. */
+export const SQLITE_FILE = 'ledger.sqlite';
+
 export interface Config {
   port: number;
   host: string;

@@ -6,14 +6,11 @@
  */
 import path from 'node:path';
 import { buildApp } from './app.js';
-import { readConfig } from './config.js';
+import { SQLITE_FILE, readConfig } from './config.js';
 import { defaultRegionDirs, loadRegion, referenceContextOf } from './region.js';
 import { PostgresStore } from './store/postgres.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
-
-/** The SQLite file inside DATA_DIR (backup.ts uses the same name). */
-export const SQLITE_FILE = 'ledger.sqlite';
 
 /** How long shutdown may wait for in-flight requests before giving up. */
 const SHUTDOWN_GRACE_MS = 30_000;

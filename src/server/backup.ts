@@ -1,0 +1,79 @@
+/**
+ * Online backup of the SQLite ledger while the server runs:
+ *
+ *   npm run backup                      # → DATA_DIR/backups/ledger-<UTC time>.sqlite
+ *   node dist-server/server/backup.js --out /mnt/usb/ledger.sqlite
+ *
+ * Uses SQLite's online backup API (better-sqlite3 `db.backup()`), which copies a consistent
+ * snapshot page by page while other connections keep reading and writing; the copy is then
+ * checked with `PRAGMA integrity_check`. Restore: see src/server/README.md. For PostgreSQL
+ * (DATABASE_URL set) use pg_dump instead; this command says so and exits.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SQLITE_FILE, readConfig } from './config.js';
+
+export interface BackupResult {
+  file: string;
+  bytes: number;
+  events: number;
+  blobs: number;
+  integrity: string;
+}
+
+/** Copies `source` (a live SQLite database) to `dest` consistently and verifies the copy. */
+export async function backupSqlite(source: string, dest: string): Promise<BackupResult> {
+  if (!existsSync(source)) throw new Error(`no database at ${source}`);
+  if (existsSync(dest)) throw new Error(`refusing to overwrite ${dest}`);
+  mkdirSync(path.dirname(path.resolve(dest)), { recursive: true });
+  const db = new Database(source, { fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 5000');
+    await db.backup(dest);
+  } finally {
+    db.close();
+  }
+  const copy = new Database(dest, { readonly: true, fileMustExist: true });
+  try {
+    const integrity = String(copy.pragma('integrity_check', { simple: true }));
+    const events = Number((copy.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n);
+    const blobs = Number((copy.prepare('SELECT count(*) AS n FROM blobs').get() as { n: number }).n);
+    if (integrity !== 'ok') throw new Error(`backup ${dest} failed its integrity check: ${integrity}`);
+    return { file: path.resolve(dest), bytes: statSync(dest).size, events, blobs, integrity };
+  } finally {
+    copy.close();
+  }
+}
+
+function stamp(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+async function cli(argv: string[]): Promise<number> {
+  const config = readConfig();
+  if (config.databaseUrl) {
+    process.stderr.write(
+      'DATABASE_URL is set: the ledger lives in PostgreSQL. Back it up with\n' +
+        '  pg_dump --format=custom --file=ledger.dump "$DATABASE_URL"\n' +
+        'and restore with\n  pg_restore --clean --if-exists --dbname="$DATABASE_URL" ledger.dump\n',
+    );
+    return 2;
+  }
+  const i = argv.indexOf('--out');
+  const dest = i >= 0 && argv[i + 1] ? argv[i + 1]! : path.join(config.dataDir, 'backups', `ledger-${stamp(new Date())}.sqlite`);
+  const result = await backupSqlite(path.join(config.dataDir, SQLITE_FILE), dest);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  cli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`backup failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * One port for the PWA and the API: static files with the right caching, the SPA fallback,
+ * compression; and the online SQLite backup taken while the server writes.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { backupSqlite } from '../../src/server/backup';
+import { readConfig } from '../../src/server/config';
+import { SqliteStore } from '../../src/server/store/sqlite';
+import { eventFields, newId, push, putEvent, seedAccounts, sqliteHandle, testApp, type StoreHandle } from './helpers';
+
+describe('serving the built PWA', () => {
+  let dir: string;
+  let h: StoreHandle;
+  let app: FastifyInstance;
+  const bigJs = `console.log(${JSON.stringify('科普'.repeat(5000))});`;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kl-static-'));
+    mkdirSync(path.join(dir, 'assets'));
+    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>科普台账</title><div id="app"></div>');
+    writeFileSync(path.join(dir, 'sw.js'), 'self.addEventListener("install", () => {});');
+    writeFileSync(path.join(dir, 'assets', 'index-abc123.js'), bigJs);
+    h = await sqliteHandle();
+    app = await testApp(h.store, { staticDir: dir });
+  });
+  afterAll(async () => {
+    await app.close();
+    await h.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the app shell is served at / and must be revalidated', async () => {
+    const res = await app.inject('/');
+    expect([res.statusCode, res.headers['content-type'], res.headers['cache-control']]).toEqual([200, 'text/html; charset=utf-8', 'no-cache']);
+    expect(res.body).toContain('科普台账');
+  });
+
+  test('client-side routes fall back to index.html', async () => {
+    const res = await app.inject('/events/0190a000-0000-7000-8000-000000000000/edit');
+    expect([res.statusCode, res.headers['cache-control']]).toEqual([200, 'no-cache']);
+    expect(res.body).toContain('<div id="app">');
+  });
+
+  test('sw.js is served with Cache-Control: no-cache; hashed assets are immutable', async () => {
+    expect((await app.inject('/sw.js')).headers['cache-control']).toBe('no-cache');
+    expect((await app.inject('/assets/index-abc123.js')).headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
+  test('a missing asset and an unknown API route are JSON 404s, not the app shell', async () => {
+    const asset = await app.inject('/assets/gone-999.js');
+    expect([asset.statusCode, asset.json().error]).toEqual([404, 'notFound']);
+    const api = await app.inject('/api/nothing/here');
+    expect([api.statusCode, api.json()]).toEqual([404, { error: 'notFound', message: 'No route GET /api/nothing/here.' }]);
+    expect((await app.inject({ method: 'POST', url: '/events' })).statusCode).toBe(404);
+  });
+
+  test('responses are gzip-compressed for clients that accept it', async () => {
+    const res = await app.inject({ url: '/assets/index-abc123.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(res.rawPayload).toString()).toBe(bigJs);
+  });
+});
+
+describe('configuration', () => {
+  test('defaults: port 8080 on 127.0.0.1, ./data, the huidong region, info logs, no DATABASE_URL', () => {
+    const c = readConfig({});
+    expect([c.port, c.host, c.dataDir, c.databaseUrl, c.logLevel, c.region]).toEqual([8080, '127.0.0.1', path.resolve('./data'), null, 'info', 'huidong']);
+    expect(c.staticDir.endsWith(`${path.sep}dist`)).toBe(true);
+  });
+
+  test('environment variables override the defaults and bad values are refused', () => {
+    const c = readConfig({ PORT: '9000', HOST: '0.0.0.0', DATA_DIR: '/srv/kl', DATABASE_URL: 'postgres://x@y/z', LOG_LEVEL: 'WARN', STATIC_DIR: '/srv/www', REGION: 'boluo' });
+    expect(c).toEqual({ port: 9000, host: '0.0.0.0', dataDir: '/srv/kl', databaseUrl: 'postgres://x@y/z', logLevel: 'warn', staticDir: '/srv/www', region: 'boluo' });
+    expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+});
+
+describe('online SQLite backup', () => {
+  test('a backup taken while pushes keep arriving is consistent and restores to a working server', async () => {
+    const h = await sqliteHandle();
+    const app = await testApp(h.store);
+    const acc = await seedAccounts(app);
+    const client = newId();
+    let seq = 0;
+    const pushSome = async (n: number) => {
+      for (let i = 0; i < n; i++) await push(app, acc.volA, client, [putEvent(++seq, newId(), eventFields())]);
+    };
+    await pushSome(20);
+    const store = h.store as SqliteStore;
+    const file = store.db.name;
+    const out = path.join(path.dirname(file), 'backups', 'copy.sqlite');
+    const [result] = await Promise.all([backupSqlite(file, out), pushSome(20)]);
+    expect(result.integrity).toBe('ok');
+    expect(result.events).toBeGreaterThanOrEqual(20);
+    expect(result.events).toBeLessThanOrEqual(40);
+    await expect(backupSqlite(file, out)).rejects.toThrow(/refusing to overwrite/);
+
+    // Restore: a server over the copy has every event of the snapshot, revs without gaps.
+    const restored = new SqliteStore({ file: out });
+    await restored.migrate();
+    const app2 = await testApp(restored);
+    const login = await app2.inject({ method: 'POST', url: '/api/login', payload: { username: acc.staff.username, password: acc.staff.password } });
+    expect(login.statusCode).toBe(200);
+    const pulled = await app2.inject({ url: '/api/sync/pull?cursor=0&limit=100', headers: { authorization: `Bearer ${login.json().token}` } });
+    const revs = pulled.json<{ rows: { row: { rev: number } }[] }>().rows.map((r) => r.row.rev);
+    expect(revs).toEqual(Array.from({ length: result.events }, (_, i) => i + 1));
+    const raw = new Database(out, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
+    await app2.close();
+    await restored.close();
+    await app.close();
+    await h.cleanup();
+  });
+});

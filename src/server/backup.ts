@@ -35,8 +35,10 @@ export async function backupSqlite(source: string, dest: string): Promise<Backup
   } finally {
     db.close();
   }
-  const copy = new Database(dest, { readonly: true, fileMustExist: true });
+  const copy = new Database(dest, { fileMustExist: true });
   try {
+    // One self-contained file (no -wal/-shm beside it); the server turns WAL back on when it opens it.
+    copy.pragma('journal_mode = DELETE');
     const integrity = String(copy.pragma('integrity_check', { simple: true }));
     const events = Number((copy.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n);
     const blobs = Number((copy.prepare('SELECT count(*) AS n FROM blobs').get() as { n: number }).n);

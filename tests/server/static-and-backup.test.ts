@@ -2,7 +2,7 @@
  * One port for the PWA and the API: static files with the right caching, the SPA fallback,
  * compression; and the online SQLite backup taken while the server writes.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -102,6 +102,11 @@ describe('online SQLite backup', () => {
     expect(result.events).toBeLessThanOrEqual(40);
     await expect(backupSqlite(file, out)).rejects.toThrow(/refusing to overwrite/);
 
+    const raw = new Database(out, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('delete');
+    raw.close();
+    expect(existsSync(`${out}-wal`)).toBe(false);
+
     // Restore: a server over the copy has every event of the snapshot, revs without gaps.
     const restored = new SqliteStore({ file: out });
     await restored.migrate();
@@ -111,9 +116,6 @@ describe('online SQLite backup', () => {
     const pulled = await app2.inject({ url: '/api/sync/pull?cursor=0&limit=100', headers: { authorization: `Bearer ${login.json().token}` } });
     const revs = pulled.json<{ rows: { row: { rev: number } }[] }>().rows.map((r) => r.row.rev);
     expect(revs).toEqual(Array.from({ length: result.events }, (_, i) => i + 1));
-    const raw = new Database(out, { readonly: true });
-    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-    raw.close();
     await app2.close();
     await restored.close();
     await app.close();

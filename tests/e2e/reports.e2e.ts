@@ -108,8 +108,8 @@ describe('the 2023 report in the browser', () => {
     const rows = page.locator('[data-testid=target-table] tbody tr');
     await rows.nth(2).waitFor();
     const all = (await rows.allInnerTexts()).map((r) => r.split('\t').map((c) => c.trim()));
-    expect(all[0]).toEqual(['产出指标', '数量指标', '科普大篷车巡展场次', '5场次', '5', '100% 已完成']);
-    expect(all[1]).toEqual(['产出指标', '数量指标', '每个镇街至少2场', '14', '6', '42.9% 未完成']);
+    expect(all[0]).toEqual(['科普大篷车巡展场次\n产出指标 · 数量指标', '5场次', '5', '100%\n已完成']);
+    expect(all[1]).toEqual(['每个镇街至少2场\n产出指标 · 数量指标', '14', '6', '42.9%\n未完成']);
     expect(all[2]![0]).toBe('未达标：大岭街道(1)、白花镇(0)、铁涌镇(0)、平海镇(1)、多祝镇(0)、安墩镇(0)、高潭镇(0)、白盆珠镇(0)');
     await page.locator('[data-testid=target-table]').scrollIntoViewIfNeeded();
     await screenshot(page, FEATURE, '04-targets');

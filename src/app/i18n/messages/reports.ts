@@ -59,7 +59,7 @@ export default {
     review: {
       title: '活动审核',
       queue: '待审核', queueEmpty: '没有待审核的活动', returnedMine: '被退回的活动', returnedEmpty: '没有被退回的活动',
-      open: '查看', approve: '审核通过', return: '退回', reason: '退回原因', reasonPlaceholder: '请写明需要修改的内容', reasonRequired: '请填写退回原因',
+      open: '查看', approve: '审核通过', return: '退回', reason: '退回原因', previousReason: '上次退回原因', reasonPlaceholder: '请写明需要修改的内容', reasonRequired: '请填写退回原因',
       approved: '已审核通过', returned: '已退回', resubmit: '重新提交', resubmitted: '已重新提交', fix: '去修改',
       reasonShown: '退回原因：{note}', by: '审核人：{who}', volunteerView: '志愿者：查看被退回的活动并修改后重新提交',
       staffOnly: '只有工作人员可以审核', attendance: '{n} 人次', materials: '{n} 份',
@@ -124,7 +124,7 @@ export default {
     review: {
       title: 'Review',
       queue: 'Waiting for review', queueEmpty: 'Nothing waiting for review', returnedMine: 'Returned to me', returnedEmpty: 'Nothing returned',
-      open: 'Open', approve: 'Approve', return: 'Return', reason: 'Reason', reasonPlaceholder: 'What needs fixing', reasonRequired: 'Give a reason',
+      open: 'Open', approve: 'Approve', return: 'Return', reason: 'Reason', previousReason: 'Earlier reason', reasonPlaceholder: 'What needs fixing', reasonRequired: 'Give a reason',
       approved: 'Approved', returned: 'Returned', resubmit: 'Resubmit', resubmitted: 'Resubmitted', fix: 'Fix',
       reasonShown: 'Returned because: {note}', by: 'Reviewed by {who}', volunteerView: 'Volunteers: fix returned events and resubmit them',
       staffOnly: 'Only staff can review', attendance: '{n} people', materials: '{n} copies',

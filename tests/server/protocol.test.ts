@@ -307,4 +307,14 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     expect(retry.json<PushResponse>().results).toEqual([{ seq: 1, status: 'skipped' }, { seq: 2, status: 'applied', rev: 2 }]);
     expect((await pullAll()).map((r) => [r.row.id, r.row.rev])).toEqual([[e, 2]]);
   });
+
+  test('a pull cursor ahead of the server (a restored backup) gets every row again from rev 0', async () => {
+    const ids = [newId(), newId()];
+    await push(app, acc.volA, newId(), ids.map((id, i) => putEvent(i + 1, id, eventFields())));
+    const res = await app.inject({ url: '/api/sync/pull?cursor=900&limit=10', headers: bearer(acc.volB) });
+    const body = res.json<PullResponse>();
+    expect([body.rows.map((r) => r.row.id), body.cursor, body.more]).toEqual([ids, 2, false]);
+    const atEnd = await app.inject({ url: '/api/sync/pull?cursor=2', headers: bearer(acc.volB) });
+    expect(atEnd.json<PullResponse>()).toEqual({ v: 1, rows: [], cursor: 2, more: false });
+  });
 });

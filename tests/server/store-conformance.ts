@@ -258,6 +258,7 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       expect(tomb).toMatchObject({ id: ids[0], deleted: true, rev: 7 });
       expect((page2.rows[1]!.row as Target).min).toBe(3);
       expect(await store.pull(o.id, 7, 10)).toEqual({ rows: [], more: false });
+      expect(await store.currentRev()).toBe(7);
       // Another association sees none of them.
       expect(await store.pull(newId(), 0, 10)).toEqual({ rows: [], more: false });
     });

@@ -59,8 +59,15 @@ export async function syncRoutes(app: FastifyInstance): Promise<void> {
     const user = userOf(req);
     const q = parse(pullQuerySchema, req.query);
     const limit = q.limit ?? DEFAULT_PULL_LIMIT;
-    const { rows, more } = await k.store.pull(user.orgId, q.cursor, limit);
+    let cursor = q.cursor;
+    if (cursor > 0 && cursor > (await k.store.currentRev())) {
+      // The phone has seen revs this server never gave out: the database was restored from a
+      // backup. Send everything again (applying a row twice is harmless) so nothing is missed.
+      req.log.warn({ userId: user.id, cursor }, 'pull cursor ahead of the server (restored backup?); re-sending from 0');
+      cursor = 0;
+    }
+    const { rows, more } = await k.store.pull(user.orgId, cursor, limit);
     const last = rows[rows.length - 1];
-    return { v: PROTOCOL_VERSION, rows, cursor: last ? last.row.rev : q.cursor, more };
+    return { v: PROTOCOL_VERSION, rows, cursor: last ? last.row.rev : cursor, more };
   });
 }

@@ -334,6 +334,10 @@ export class PostgresStore implements Store {
     };
   }
 
+  async currentRev(): Promise<number> {
+    return Number((await this.q('SELECT rev FROM rev_counter WHERE id = 1'))[0]!.rev);
+  }
+
   async getEvent(id: string): Promise<LedgerEvent | null> {
     const r = (await this.q('SELECT data FROM events WHERE id = $1', [id]))[0];
     return r ? (r.data as LedgerEvent) : null;

@@ -281,6 +281,10 @@ export class SqliteStore implements Store {
     };
   }
 
+  async currentRev(): Promise<number> {
+    return Number((this.db.prepare('SELECT rev FROM rev_counter WHERE id = 1').get() as Row).rev);
+  }
+
   async getEvent(id: string): Promise<LedgerEvent | null> {
     const r = this.db.prepare('SELECT data FROM events WHERE id = ?').get(id) as Row | undefined;
     return r ? (JSON.parse(String(r.data)) as LedgerEvent) : null;

@@ -134,6 +134,8 @@ export interface Store {
   push(input: PushInput, plan: PushPlanner): Promise<PushResponse>;
   /** Rows of the org with rev > cursor, in rev order, at most `limit`, and whether more wait. */
   pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean }>;
+  /** The highest rev given out so far (the rev counter). */
+  currentRev(): Promise<number>;
   getEvent(id: string): Promise<LedgerEvent | null>;
   history(entity: 'event' | 'target', recordId: string): Promise<HistoryRow[]>;
 

@@ -71,7 +71,8 @@ export async function serveApp(dir = distDir(), port?: number): Promise<AppServe
     const s = server;
     server = null;
     // Drop idle keep-alive sockets too, or close() waits for them.
-    s.httpServer.closeAllConnections?.();
+    const http = s.httpServer;
+    if ('closeAllConnections' in http) http.closeAllConnections();
     await s.close();
   };
   return {

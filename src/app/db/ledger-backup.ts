@@ -7,7 +7,7 @@ import { DEFAULT_TIME_ZONE, yearMonthOf, yearOf } from '../../domain/year';
 import { sha256Hex } from '../photos/resize';
 import { ImportError } from './errors';
 import type { EventRow, LedgerDb, OutboxRow, PhotoRow } from './ledger-db';
-import { META, currentSeq, sameValue } from './meta';
+import { META, currentSeq } from './meta';
 import { BACKUP_FORMAT, BACKUP_VERSION, base64ToBytes, bytesToBase64, parseBackup, type BackupFile } from './ledger-backup-format';
 
 /** Counts of rows an import wrote. */
@@ -70,16 +70,19 @@ export async function importLedger(db: LedgerDb, file: Blob, timeZone: string = 
       seq = Math.max(seq, backup.seq);
     }
     const existing = await db.outbox.toArray();
+    const seqs = new Set(existing.map((x) => x.seq));
+    const changes = new Set(existing.map(changeKey));
     const rows: OutboxRow[] = [];
     for (const row of backup.outbox) {
       if (row.clientId === clientId) {
-        if (existing.some((x) => x.seq === row.seq)) continue;
+        if (seqs.has(row.seq)) continue;
         rows.push(row);
         seq = Math.max(seq, row.seq);
-      } else if (![...existing, ...rows].some((x) => sameMutation(x, row))) {
+      } else if (!changes.has(changeKey(row))) {
         seq += 1;
         rows.push({ ...row, clientId: clientId ?? row.clientId, seq } as OutboxRow);
       }
+      changes.add(changeKey(row));
     }
     await db.outbox.bulkAdd(rows);
     await db.meta.put({ key: META.seq, value: seq });
@@ -97,8 +100,7 @@ export async function importLedger(db: LedgerDb, file: Blob, timeZone: string = 
   return counts;
 }
 
-/** Whether two outbox rows carry the same change (ignoring device and seq). */
-function sameMutation(a: OutboxRow, b: OutboxRow): boolean {
-  const strip = ({ clientId: _c, seq: _s, state: _st, rejection: _r, ...m }: OutboxRow) => m;
-  return sameValue(strip(a), strip(b));
+/** What an outbox row changes, ignoring device and seq: equal keys, same change. */
+function changeKey({ clientId: _c, seq: _s, state: _st, rejection: _r, ...m }: OutboxRow): string {
+  return JSON.stringify(m);
 }

@@ -91,6 +91,8 @@ describe('export and import', () => {
     expect((await mine.outbox.toArray()).map((m) => [m.seq, m.clientId])).toEqual([1, 2, 3, 4, 5].map((s) => [s, OTHER]));
     expect((await mine.meta.get('clientId'))?.value).toBe(OTHER);
     expect((await mine.meta.get('seq'))?.value).toBe(5);
+    expect(await importLedger(mine, file)).toEqual({ events: 0, outbox: 0, photos: 0 });
+    expect(await mine.outbox.count()).toBe(5);
   });
 });
 

@@ -3,6 +3,7 @@ import { createPinia } from 'pinia';
 import App from './App.vue';
 import { createAppRouter } from './router';
 import { i18n } from './i18n';
+import { startSync } from './stores/sync';
 import './styles.css';
 
 const app = createApp(App);
@@ -10,3 +11,5 @@ app.use(createPinia());
 app.use(createAppRouter());
 app.use(i18n);
 app.mount('#app');
+// Sync runs at start, on online/visible, after every save (outbox hook) and on a timer.
+void startSync();

@@ -24,9 +24,9 @@ export interface HttpTransportOptions {
   timeoutMs?: number;
 }
 
-async function gzipped(text: string): Promise<Uint8Array> {
+async function gzipped(text: string): Promise<ArrayBuffer> {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  return new Response(stream).arrayBuffer();
 }
 
 async function messageOf(res: Response): Promise<string> {
@@ -127,4 +127,55 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
       return res.blob();
     },
   };
+}
+
+/** An account request the server refused, or could not be asked: `code` is the API's error code or 'offline'. */
+export class AccountError extends Error {
+  override readonly name = 'AccountError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly problems: { field: string; code: string }[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Calls an account route (/api/login, /api/join, /api/logout, /api/me) on `serverUrl` ('' for
+ * this origin). Answers the parsed JSON (null for 204); throws AccountError.
+ */
+export async function callAccountApi(
+  serverUrl: string,
+  method: 'GET' | 'POST',
+  path: string,
+  opts: { body?: unknown; token?: string | null; fetch?: typeof fetch } = {},
+): Promise<unknown> {
+  const doFetch = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await doFetch(serverUrl.replace(/\/+$/, '') + path, {
+      method,
+      headers,
+      ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+    });
+  } catch (e) {
+    throw new AccountError('offline', `no answer from ${serverUrl || 'this site'}`, [], { cause: e });
+  }
+  if (res.status === 204) return null;
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    // Not JSON: a proxy page or a server fault; the status tells.
+  }
+  if (res.ok) return body;
+  const b = (body && typeof body === 'object' ? body : {}) as { error?: unknown; message?: unknown; problems?: unknown };
+  const code = typeof b.error === 'string' ? b.error : res.status >= 500 ? 'server' : `http${res.status}`;
+  const problems = Array.isArray(b.problems) ? (b.problems as { field: string; code: string }[]) : [];
+  throw new AccountError(code, typeof b.message === 'string' ? b.message : `HTTP ${res.status}`, problems);
 }

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpTransport } from '../../src/sync/http-transport';
 import { PROTOCOL_VERSION } from '../../src/sync/protocol';
 import { TransportError } from '../../src/sync/transport';
-import { createOf, sampleEvent, EVENT_1 } from './fixtures';
+import { createOf, put, sampleEvent, EVENT_1 } from './fixtures';
 import { startRealServer, type RealServer, type SimAccount } from './sim/real-server';
 
 const CLIENT = '7c1f6a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
@@ -95,7 +95,7 @@ describe('HTTP transport against the real server', () => {
     });
     const big = sampleEvent({ id: EVENT_1, notes: '备注'.repeat(600) });
     await t.push({ v: PROTOCOL_VERSION, clientId: CLIENT, mutations: [createOf(1, big)] });
-    await t.push({ v: PROTOCOL_VERSION, clientId: CLIENT, mutations: [{ ...createOf(2, big), fields: { notes: '再改'.repeat(600) } }] });
+    await t.push({ v: PROTOCOL_VERSION, clientId: CLIENT, mutations: [put(2, EVENT_1, { notes: '再改'.repeat(600) })] });
     expect(encodings).toEqual(['gzip', null, null]);
   });
 

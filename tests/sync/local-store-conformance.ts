@@ -19,7 +19,7 @@ export interface LocalStoreHarness {
   /** The stored event, without any storage-only keys. */
   event(id: string): Promise<LedgerEvent | undefined>;
   target(id: string): Promise<Target | undefined>;
-  addPhoto(hash: string, bytes: Uint8Array, type: string): Promise<void>;
+  addPhoto(hash: string, bytes: Uint8Array<ArrayBuffer>, type: string): Promise<void>;
 }
 
 const HASH_A = 'a'.repeat(64);

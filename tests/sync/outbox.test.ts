@@ -47,7 +47,7 @@ describe('settlePushResults', () => {
 
 describe('outbox helpers', () => {
   it('strips the outbox bookkeeping from a mutation before it goes on the wire', () => {
-    const row = { ...put(1, EVENT_1, { title: 'x' }), clientId: CLIENT_A, state: 'pending', rejection: null } as OutboxMutation;
+    const row = { ...put(1, EVENT_1, { title: 'x' }), clientId: CLIENT_A, state: 'pending', rejection: null } as unknown as OutboxMutation;
     expect(toWireMutation(row)).toEqual(put(1, EVENT_1, { title: 'x' }));
     expect(toWireMutation({ ...del(2, EVENT_1), clientId: CLIENT_A })).toEqual(del(2, EVENT_1));
   });

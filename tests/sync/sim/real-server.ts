@@ -47,6 +47,7 @@ export function injectFetch(app: () => FastifyInstance): typeof fetch {
     const body = init?.body;
     if (typeof body === 'string') payload = body;
     else if (body instanceof Uint8Array) payload = Buffer.from(body);
+    else if (body instanceof ArrayBuffer) payload = Buffer.from(new Uint8Array(body));
     else if (body instanceof Blob) payload = Buffer.from(await body.arrayBuffer());
     else if (body != null) throw new Error('injectFetch: unsupported body');
     const res = await app().inject({

@@ -1,0 +1,128 @@
+/**
+ * Who is signed in on this phone. The last identity lives in meta 'session' ({userId, orgId,
+ * role, name, token, serverUrl} plus display extras), so the phone keeps working offline with it
+ * for weeks. It asks to sign in again ONLY when the server answers 401 (the sync store calls
+ * markExpired), and signing in again never touches the ledger: unsynced records simply sync next.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, toRaw } from 'vue';
+import type { JoinRequest, LoginRequest, SessionResponse } from '../../domain/account';
+import { AccountError, callAccountApi } from '../../sync/http-transport';
+import { useLedgerStore } from './ledger';
+
+/** Meta key of the stored session. */
+export const SESSION_KEY = 'session';
+
+/** The stored session (meta 'session'). */
+export interface StoredSession {
+  userId: string;
+  orgId: string;
+  role: 'admin' | 'staff' | 'volunteer';
+  name: string;
+  /** The bearer token; null after signing out (the identity stays for records made offline). */
+  token: string | null;
+  /** Server origin, '' for the site the app was loaded from. */
+  serverUrl: string;
+  username: string;
+  orgName: string;
+  /** The server said the token is no longer valid: ask to sign in again. */
+  expired: boolean;
+}
+
+/** Whether a stored value looks like a session this version wrote. */
+export function isStoredSession(x: unknown): x is StoredSession {
+  if (!x || typeof x !== 'object') return false;
+  const s = x as Record<string, unknown>;
+  return typeof s.userId === 'string' && typeof s.orgId === 'string' && typeof s.serverUrl === 'string'
+    && (s.token === null || typeof s.token === 'string') && ['admin', 'staff', 'volunteer'].includes(String(s.role));
+}
+
+/** Builds the stored session from a login/join answer. */
+export function sessionOf(res: SessionResponse, serverUrl: string): StoredSession {
+  return {
+    userId: res.user.id, orgId: res.user.orgId, role: res.user.role, name: res.user.name, token: res.token,
+    serverUrl, username: res.user.username, orgName: res.org.name, expired: false,
+  };
+}
+
+/** The session store: `session`, `signedIn`, `needsSignIn`; sign in, join, sign out. */
+export const useSessionStore = defineStore('session', () => {
+  const ledger = useLedgerStore();
+  const db = () => toRaw(ledger.db);
+  const session = ref<StoredSession | null>(null);
+  const loaded = ref(false);
+
+  /** A token the server has not refused. */
+  const signedIn = computed(() => !!session.value?.token && !session.value.expired);
+  /** The phone should show 请重新登录: never signed in, signed out, or the token was refused. */
+  const needsSignIn = computed(() => !signedIn.value);
+  const expired = computed(() => !!session.value?.expired);
+
+  async function load(): Promise<StoredSession | null> {
+    const row = await db().meta.get(SESSION_KEY);
+    session.value = isStoredSession(row?.value) ? { ...row.value, expired: !!row.value.expired } : null;
+    loaded.value = true;
+    return session.value;
+  }
+
+  async function save(next: StoredSession | null): Promise<void> {
+    if (next) await db().meta.put({ key: SESSION_KEY, value: { ...next } });
+    else await db().meta.delete(SESSION_KEY);
+    session.value = next;
+  }
+
+  /**
+   * Refuses to sign in as someone else while another user's records wait to be pushed: they
+   * would reach the server under the wrong name.
+   */
+  async function assertSameUserOrNothingPending(userId: string): Promise<void> {
+    const current = session.value ?? (await load());
+    if (!current || current.userId === userId) return;
+    const pending = await db().outbox.count();
+    if (pending > 0) throw new AccountError('otherUserPending', `${pending} mutations of another user wait`, [{ field: 'n', code: String(pending) }]);
+  }
+
+  async function signIn(serverUrl: string, body: LoginRequest): Promise<StoredSession> {
+    const res = (await callAccountApi(serverUrl, 'POST', '/api/login', { body })) as SessionResponse;
+    await assertSameUserOrNothingPending(res.user.id);
+    const next = sessionOf(res, serverUrl);
+    await save(next);
+    return next;
+  }
+
+  async function join(serverUrl: string, body: JoinRequest): Promise<StoredSession> {
+    // A new account has nothing on the server yet; another user's pending records would be
+    // pushed under the new name, so the same guard applies.
+    const current = session.value ?? (await load());
+    if (current && (await db().outbox.count()) > 0) {
+      throw new AccountError('otherUserPending', 'mutations of another user wait', [{ field: 'n', code: String(await db().outbox.count()) }]);
+    }
+    const res = (await callAccountApi(serverUrl, 'POST', '/api/join', { body })) as SessionResponse;
+    const next = sessionOf(res, serverUrl);
+    await save(next);
+    return next;
+  }
+
+  /** Forgets the token (and tells the server, when it can be reached); keeps identity and ledger. */
+  async function signOut(): Promise<void> {
+    const current = session.value ?? (await load());
+    if (!current) return;
+    if (current.token) {
+      try {
+        await callAccountApi(current.serverUrl, 'POST', '/api/logout', { token: current.token });
+      } catch {
+        // Offline or already revoked: the token is forgotten here either way.
+      }
+    }
+    await save({ ...current, token: null, expired: false });
+  }
+
+  /** The server refused the token (401): keep everything, ask to sign in again. */
+  async function markExpired(): Promise<void> {
+    const current = session.value ?? (await load());
+    if (!current || current.expired) return;
+    await save({ ...current, expired: true });
+  }
+
+  return { session, loaded, signedIn, needsSignIn, expired, load, signIn, join, signOut, markExpired };
+});

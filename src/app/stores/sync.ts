@@ -1,0 +1,159 @@
+/**
+ * Sync state for the badge and the settings screen, and the app's one sync loop.
+ *
+ * Wiring: main.ts calls startSync() once. Runs are triggered at start, on `online`, when the page
+ * becomes visible, on a timer (the loop), and after each save: a Dexie 'creating' hook on the
+ * outbox table fires on every new mutation, whoever wrote it (repository, import, retry), and asks
+ * for a run once its transaction has committed — so no view has to remember to call anything.
+ * requestSync() is exported too, for a view that wants to ask explicitly.
+ *
+ * Failures become state, in plain Chinese (messages sync.error.*): being offline is weather, shown
+ * calmly; a 401 marks the session expired and stops the loop until the user signs in again —
+ * the ledger and outbox are never touched by any of this.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, toRaw } from 'vue';
+import { liveQuery, type Transaction } from 'dexie';
+import { DexieLocalStore } from '../db/dexie-local-store';
+import type { OutboxRow } from '../db/ledger-db';
+import type { QuarantinedMutation } from '../../sync/local-store';
+import { createHttpTransport } from '../../sync/http-transport';
+import { loadBlob, runSync } from '../../sync/sync-engine';
+import { createSyncLoop, type SyncLoop, type SyncLoopStatus, type SyncTrigger } from '../../sync/sync-loop';
+import { useLedgerStore } from './ledger';
+import { useSessionStore } from './session';
+
+/** Meta key of the last successful sync time (ms), so the badge shows it after a reload. */
+export const LAST_SYNC_KEY = 'lastSyncAt';
+
+/** The sync store. */
+export const useSyncStore = defineStore('sync', () => {
+  const ledger = useLedgerStore();
+  const session = useSessionStore();
+  const db = toRaw(ledger.db);
+  const local = new DexieLocalStore(db, {
+    random16: () => crypto.getRandomValues(new Uint8Array(16)),
+    get timeZone() {
+      return ledger.timeZone;
+    },
+  });
+  const transport = createHttpTransport({
+    baseUrl: () => session.session?.serverUrl.replace(/\/+$/, '') ?? '',
+    token: () => session.session?.token ?? null,
+  });
+
+  const status = shallowRef<SyncLoopStatus | null>(null);
+  const pendingCount = ref(0);
+  const quarantined = shallowRef<QuarantinedMutation[]>([]);
+  const lastSuccessAt = ref<number | null>(null);
+  const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine);
+  let loop: SyncLoop | null = null;
+  let started = false;
+
+  const running = computed(() => status.value?.state === 'running');
+  /** The failure to show, or null: offline is reported as weather, not as an error. */
+  const failure = computed(() => {
+    const f = status.value?.lastFailure;
+    if (!f) return online.value ? null : { kind: 'offline' as const, message: '' };
+    return f;
+  });
+  /** The i18n key of the line the badge shows when something is wrong. */
+  const errorKey = computed(() => (failure.value ? `sync.error.${failure.value.kind}` : null));
+
+  function ensureLoop(): SyncLoop {
+    loop ??= createSyncLoop({
+      run: () => runSync(local, transport),
+      clock: { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as number) },
+      random: Math.random,
+      onStatus: (s) => {
+        status.value = s;
+        if (s.lastSuccessAt !== null && s.lastSuccessAt !== lastSuccessAt.value) {
+          lastSuccessAt.value = s.lastSuccessAt;
+          void db.meta.put({ key: LAST_SYNC_KEY, value: s.lastSuccessAt });
+        }
+        if (s.lastFailure?.kind === 'unauthorized') void session.markExpired();
+      },
+    });
+    return loop;
+  }
+
+  /** Asks for a run (coalesced with one in flight; a save waits out a backoff). */
+  function requestSync(reason: SyncTrigger = 'save'): void {
+    if (!session.signedIn) return;
+    const l = ensureLoop();
+    if (l.status().state === 'stopped') l.start();
+    else l.trigger(reason);
+  }
+
+  /** 立即同步 / 重试. */
+  function syncNow(): void {
+    requestSync('manual');
+  }
+
+  /** Starts the loop with the current session (after sign-in, or at app start). */
+  function resume(): void {
+    if (!session.signedIn) return;
+    const l = ensureLoop();
+    if (l.status().state === 'stopped') l.start();
+  }
+
+  /** Stops syncing (sign out). */
+  function pause(): void {
+    loop?.stop();
+  }
+
+  async function retryQuarantined(seq: number): Promise<void> {
+    await local.retryQuarantined(seq);
+  }
+
+  async function discardQuarantined(seq: number): Promise<void> {
+    await local.discardQuarantined(seq);
+    requestSync('manual');
+  }
+
+  /** A photo for display: local, else fetched from the server and cached; null when unreachable. */
+  function loadPhoto(hash: string): Promise<Blob | null> {
+    return loadBlob(local, transport, hash);
+  }
+
+  /** Wires the triggers and starts; safe to call more than once. */
+  async function start(): Promise<void> {
+    if (started) return;
+    started = true;
+    liveQuery(() => db.outbox.where('state').equals('pending').count()).subscribe({ next: (n) => (pendingCount.value = n) });
+    liveQuery(() => local.quarantined()).subscribe({ next: (q) => (quarantined.value = q) });
+    const last = await db.meta.get(LAST_SYNC_KEY);
+    if (typeof last?.value === 'number') lastSuccessAt.value = last.value;
+
+    db.outbox.hook('creating', function (_key: number, _row: OutboxRow, tx: Transaction) {
+      tx.on('complete', () => requestSync('save'));
+    });
+    if (typeof window !== 'undefined') {
+      window.addEventListener('online', () => {
+        online.value = true;
+        requestSync('online');
+      });
+      window.addEventListener('offline', () => (online.value = false));
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'visible') requestSync('visible');
+      });
+    }
+    await session.load();
+    resume();
+  }
+
+  return {
+    status, running, pendingCount, quarantined, lastSuccessAt, online, failure, errorKey,
+    start, requestSync, syncNow, resume, pause, retryQuarantined, discardQuarantined, loadPhoto,
+  };
+});
+
+/** Starts the app's sync (main.ts calls this once after mounting). */
+export function startSync(): Promise<void> {
+  return useSyncStore().start();
+}
+
+/** Asks for a sync run, e.g. after a save (the outbox hook already does this). */
+export function requestSync(): void {
+  useSyncStore().requestSync('save');
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { emptyEventContent, type EventContent } from '../../../../src/domain/event';
+import { cloneContent, problemsByField, problemUnder, repeatOf } from '../../../../src/app/components/event/event-content';
+import { matchesListFilters, type ListFilters } from '../../../../src/app/components/event/list-filters';
+import type { EventRow } from '../../../../src/app/db/ledger-db';
+
+const last: EventContent = {
+  ...emptyEventContent('2026-03-05T09:30:00+08:00', '2026-03-05T11:30:00+08:00'),
+  title: '科普大篷车进校园', notes: '天气好', format: 'caravan', venue: 'school', campaign: 'science-day',
+  themes: ['sci-tech'], townshipCode: '441323001000', villageCode: '441323001001', venueName: '平山中心小学',
+  point: { lat: 22.99, lon: 114.71, accuracyM: 20, source: 'gps' }, attendance: 120, onlineAttendance: 30,
+  audience: [{ kind: 'students', count: 100 }], materials: [{ kind: 'booklet', count: 200 }],
+  volunteers: [{ name: '李明', userId: null, hours: 3 }], volunteerCount: 4, partners: ['平山中学'], distanceKm: 35,
+  photos: ['a'.repeat(64)],
+};
+
+describe('repeat last event', () => {
+  it('copies format, venue, campaign, place, themes and materials and takes the new time', () => {
+    expect(repeatOf(last, '2026-04-01T10:00:00+08:00')).toEqual({
+      ...emptyEventContent('2026-04-01T10:00:00+08:00'),
+      format: 'caravan', venue: 'school', campaign: 'science-day', townshipCode: '441323001000',
+      villageCode: '441323001001', venueName: '平山中心小学', themes: ['sci-tech'], materials: [{ kind: 'booklet', count: 200 }],
+    });
+  });
+
+  it('shares no list with the event it copies', () => {
+    const copy = repeatOf(last, '2026-04-01T10:00:00+08:00');
+    copy.themes.push('health');
+    copy.materials[0]!.count = 1;
+    expect(last.themes).toEqual(['sci-tech']);
+    expect(last.materials).toEqual([{ kind: 'booklet', count: 200 }]);
+  });
+});
+
+describe('form content helpers', () => {
+  it('deep-copies content so edits to the copy leave the original alone', () => {
+    const copy = cloneContent(last);
+    expect(copy).toEqual(last);
+    copy.point!.lat = 0;
+    copy.volunteers[0]!.hours = 9;
+    expect(last.point!.lat).toBe(22.99);
+    expect(last.volunteers[0]!.hours).toBe(3);
+  });
+
+  it('keeps the first problem of each field and finds problems under a group', () => {
+    const errors = problemsByField([
+      { field: 'title', code: 'required' },
+      { field: 'title', code: 'tooLong' },
+      { field: 'materials.1.count', code: 'notPositive' },
+    ]);
+    expect(errors).toEqual({ title: 'required', 'materials.1.count': 'notPositive' });
+    expect(problemUnder(errors, 'materials')).toBe('notPositive');
+    expect(problemUnder(errors, 'mat')).toBeUndefined();
+  });
+});
+
+describe('list filters', () => {
+  const row = { ...last, id: 'x', year: 2026, ym: '2026-03', status: 'submitted', deleted: false } as unknown as EventRow;
+  const none: ListFilters = { year: null, format: null, campaign: null, township: null, status: null, text: '' };
+
+  it('pass a row that every filter allows and drop deleted rows', () => {
+    expect(matchesListFilters(row, none)).toBe(true);
+    expect(matchesListFilters({ ...row, deleted: true }, none)).toBe(false);
+    expect(matchesListFilters(row, { ...none, year: 2026, format: 'caravan', campaign: 'science-day', township: '441323001000', status: 'submitted' })).toBe(true);
+  });
+
+  it('drop a row on any one mismatching filter', () => {
+    expect(matchesListFilters(row, { ...none, year: 2025 })).toBe(false);
+    expect(matchesListFilters(row, { ...none, format: 'lecture' })).toBe(false);
+    expect(matchesListFilters(row, { ...none, campaign: 'none' })).toBe(false);
+    expect(matchesListFilters({ ...row, campaign: null }, { ...none, campaign: 'none' })).toBe(true);
+    expect(matchesListFilters(row, { ...none, township: '441323002000' })).toBe(false);
+    expect(matchesListFilters(row, { ...none, status: 'reviewed' })).toBe(false);
+  });
+
+  it('search title, venue name and notes, ignoring case', () => {
+    expect(matchesListFilters(row, { ...none, text: '大篷车' })).toBe(true);
+    expect(matchesListFilters(row, { ...none, text: '中心小学' })).toBe(true);
+    expect(matchesListFilters(row, { ...none, text: '天气' })).toBe(true);
+    expect(matchesListFilters({ ...row, title: 'First Aid' }, { ...none, text: 'first aid' })).toBe(true);
+    expect(matchesListFilters(row, { ...none, text: '平山街道' })).toBe(false);
+  });
+});

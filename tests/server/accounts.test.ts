@@ -69,7 +69,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('accounts on %s', (kind) => {
     const s = (await setup(SETUP_CODE)).json<{ token: string }>();
     const dump = await h.store.dump();
     const users = dump.users as { password_hash: string }[];
-    expect(users[0]!.password_hash).toMatch(/^scrypt\$1024\$8\$1\$[\w-]+\$[\w-]+$/);
+    expect(users[0]!.password_hash).toMatch(/^scrypt\$16\$8\$1\$[\w-]+\$[\w-]+$/);
     expect(JSON.stringify(dump)).not.toContain(PW);
     expect(JSON.stringify(dump)).not.toContain(s.token);
     expect((dump.tokens as { token_hash: string }[])[0]!.token_hash).toBe(createHash('sha256').update(s.token).digest('hex'));

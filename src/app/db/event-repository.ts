@@ -56,10 +56,10 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
   const tables = [db.events, db.outbox, db.meta];
 
   /** Validates form content and its references; throws ValidationError. */
-  function checkContent(content: unknown, prefix = ''): EventContent {
+  function checkContent(content: unknown): EventContent {
     const r = validateEventContent(content);
     const problems: Problem[] = r.ok ? referenceProblems(r.value) : r.problems;
-    if (problems.length || !r.ok) throw new ValidationError(problems.map((p) => ({ ...p, field: prefix + p.field })));
+    if (problems.length || !r.ok) throw new ValidationError(problems);
     return r.value;
   }
   function referenceProblems(content: EventContent): Problem[] {
@@ -92,11 +92,19 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
   }
 
   async function createEvents(items: { id: string; content: EventContent; status: EventStatus }[]): Promise<EventRow[]> {
-    const clean = items.map((item, i) => {
+    const problems: Problem[] = [];
+    const clean = items.flatMap((item, i) => {
       const prefix = items.length > 1 ? `${i}.` : '';
-      if (!isUuid(item.id)) throw new ValidationError([{ field: `${prefix}id`, code: 'badId' }]);
-      return { ...item, content: checkContent(item.content, prefix) };
+      try {
+        if (!isUuid(item.id)) throw new ValidationError([{ field: 'id', code: 'badId' }]);
+        return [{ ...item, content: checkContent(item.content) }];
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        problems.push(...e.problems.map((p) => ({ ...p, field: prefix + p.field })));
+        return [];
+      }
     });
+    if (problems.length) throw new ValidationError(problems);
     const clientId = await deps.clientId();
     const at = toZonedIso(deps.now(), deps.timeZone);
     return db.transaction('rw', tables, async () => {

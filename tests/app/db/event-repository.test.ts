@@ -94,14 +94,15 @@ describe('createEvents', () => {
     expect([await db.events.count(), await db.outbox.count()]).toEqual([0, 0]);
   });
 
-  it('names the item of a bad batch in the problem field and writes nothing', async () => {
+  it('names every bad item of a batch in the problem fields and writes nothing', async () => {
     const { db, repo } = freshRepo();
     const items = [
       { id: ID1, content: sampleContent(), status: 'submitted' as const },
       { id: ID2, content: sampleContent({ venue: '' }), status: 'submitted' as const },
+      { id: 'x', content: sampleContent({ attendance: 1.5 }), status: 'submitted' as const },
     ];
     const err = await repo.createEvents(items).catch((e: unknown) => e);
-    expect((err as ValidationError).problems).toEqual([{ field: '1.venue', code: 'required' }]);
+    expect((err as ValidationError).problems).toEqual([{ field: '1.venue', code: 'required' }, { field: '2.id', code: 'badId' }]);
     expect(await db.events.count()).toBe(0);
   });
 

@@ -155,7 +155,7 @@ function makeFuzzer(rand: () => number, acc: Accounts, existing: string[]) {
     (b) => {
       const o = clone(b) as unknown as { mutations: Record<string, Json>[] };
       const kind = int(4);
-      if (kind === 0 && o.mutations.length > 1) o.mutations[1]!.seq = o.mutations[0]!.seq;
+      if (kind === 0 && o.mutations.length > 1) o.mutations[1]!.seq = o.mutations[0]!.seq ?? null;
       else if (kind === 1) o.mutations[0]!.seq = pick([0, -1, 1.5, '2', 2 ** 60, null] as Json[]);
       else o.mutations = [...o.mutations, { ...o.mutations[0]!, seq: 0 }];
       return { desc: 'seqs not rising or not positive integers', req: pushReq(o) };

@@ -140,3 +140,97 @@ export function collectErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/** What the page audit found: controls without a name, touch targets under 44 px, low-contrast text. */
+export interface A11yFindings {
+  unlabeled: string[];
+  smallTargets: string[];
+  lowContrast: string[];
+}
+
+/**
+ * A small accessibility audit run in the page (no axe-core in the tree): every visible form
+ * control has an accessible name; every visible control is at least 44 × 44 CSS px (a control
+ * inside a label counts the label); visible text has WCAG AA contrast (4.5:1, 3:1 when large).
+ * `skip` selects subtrees owned by other features that a test does not judge.
+ */
+export async function auditA11y(page: Page, skip: string[] = []): Promise<A11yFindings> {
+  return page.evaluate((skipSelectors) => {
+    const skipped = (el: Element) => skipSelectors.some((s) => el.closest(s));
+    const visible = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      const cs = getComputedStyle(el);
+      return r.width > 1 && r.height > 1 && cs.visibility !== 'hidden' && cs.display !== 'none' && Number(cs.opacity) > 0.05;
+    };
+    const describe = (el: Element) => {
+      const id = el.id ? `#${el.id}` : '';
+      const cls = typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).slice(0, 2).join('.')}` : '';
+      const text = (el.textContent ?? '').trim().slice(0, 20);
+      return `${el.tagName.toLowerCase()}${id}${cls}${text ? ` "${text}"` : ''}`;
+    };
+    const unlabeled: string[] = [];
+    const smallTargets: string[] = [];
+    const lowContrast: string[] = [];
+
+    for (const el of document.querySelectorAll('input, select, textarea')) {
+      if (skipped(el) || (el as HTMLInputElement).type === 'hidden') continue;
+      const named =
+        el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el as HTMLInputElement).labels?.length || el.getAttribute('title');
+      if (!named) unlabeled.push(describe(el));
+    }
+
+    const controls = document.querySelectorAll('a[href], button, input, select, textarea, [role=button], [role=checkbox], [role=radio], [role=tab]');
+    for (const el of controls) {
+      if (skipped(el)) continue;
+      // A visually hidden input is operated through its label.
+      const target = !visible(el) && el.closest('label') ? el.closest('label')! : el;
+      if (!visible(target)) continue;
+      if (el.closest('[role=checkbox], [role=radio]') && el.closest('[role=checkbox], [role=radio]') !== el) continue;
+      const r = target.getBoundingClientRect();
+      if (Math.round(r.height) < 44 || Math.round(r.width) < 44) smallTargets.push(`${describe(target)} ${Math.round(r.width)}×${Math.round(r.height)}`);
+    }
+
+    const parse = (c: string): [number, number, number, number] => {
+      const m = c.match(/rgba?\(([^)]+)\)/);
+      if (!m) return [0, 0, 0, 0];
+      const p = m[1]!.split(/[\s,/]+/).filter(Boolean).map(Number);
+      return [p[0]!, p[1]!, p[2]!, p.length > 3 ? p[3]! : 1];
+    };
+    const lum = ([r, g, b]: number[]) => {
+      const f = (v: number) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+    };
+    const background = (el: Element | null): number[] => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = parse(getComputedStyle(e).backgroundColor);
+        if (c[3] > 0.9) return c;
+        if (getComputedStyle(e).backgroundImage !== 'none' && e.tagName !== 'SELECT') return [];
+      }
+      return [255, 255, 255, 1];
+    };
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const seen = new Set<Element>();
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || seen.has(el) || !(n.textContent ?? '').trim() || skipped(el) || !visible(el)) continue;
+      seen.add(el);
+      if (el.closest('[disabled], [aria-disabled=true], .van-button--disabled, .van-toast, .van-overlay')) continue;
+      const cs = getComputedStyle(el);
+      const fg = parse(cs.color);
+      const bg = background(el);
+      if (bg.length === 0) continue; // text on an image or gradient: not judged here
+      const a = fg[3];
+      const mixed = [0, 1, 2].map((i) => fg[i]! * a + bg[i]! * (1 - a));
+      const l1 = lum(mixed);
+      const l2 = lum(bg);
+      const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+      const size = parseFloat(cs.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(cs.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) lowContrast.push(`${describe(el)} ${ratio.toFixed(2)}`);
+    }
+    return { unlabeled, smallTargets, lowContrast };
+  }, skip);
+}

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
-  collectErrors, launchBrowser, newProfileDir, removeProfileDir, screenshot, serveApp, waitForServiceWorkerControl,
+  auditA11y, collectErrors, launchBrowser, newProfileDir, removeProfileDir, screenshot, serveApp, waitForServiceWorkerControl,
   type AppServer,
 } from './harness';
 import { gradientPng } from './png';
@@ -342,6 +342,26 @@ describe('the offline event ledger on a phone', () => {
     expect(box && Math.round(box.x)).toBe(280);
     await screenshot(page, FEATURE, '11-desktop-form');
     await page.setViewportSize({ width: 390, height: 844 });
+  });
+
+  it('labels every control, keeps touch targets at 44 px and text at AA contrast on the ledger screens', async () => {
+    // Other features' parts of these screens are judged by their own tests.
+    const others = ['.kl-sync-badge', '.kl-sync-settings', '.kl-coverage-card', '.kl-region', '.kl-basemap', '.kl-target-settings'];
+    const found: Record<string, unknown> = {};
+    const screens: [string, () => Promise<void>][] = [
+      ['home', async () => { await tab('首页'); await page.locator('[data-test=log-event]').waitFor(); }],
+      ['form', async () => { await page.locator('[data-test=log-event]').click(); await page.locator('#ev-title').waitFor(); }],
+      ['list', async () => { await tab('活动'); await page.locator('.kl-card').first().waitFor(); }],
+      ['detail', async () => { await page.locator('.kl-card').first().click(); await page.locator('[data-test=detail-title]').waitFor(); }],
+      ['settings', async () => { await tab('设置'); await page.locator('[data-test=client-id]').waitFor(); }],
+    ];
+    for (const [name, go] of screens) {
+      await go();
+      await page.waitForTimeout(2500); // let toasts fade: they are not part of the screen
+      const f = await auditA11y(page, others);
+      if (f.unlabeled.length || f.smallTargets.length || f.lowContrast.length) found[name] = f;
+    }
+    expect(found).toEqual({});
   });
 
   it('logged no page errors', () => {

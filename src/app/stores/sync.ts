@@ -19,7 +19,7 @@ import type { OutboxRow } from '../db/ledger-db';
 import type { QuarantinedMutation } from '../../sync/local-store';
 import { createHttpTransport } from '../../sync/http-transport';
 import { loadBlob, runSync } from '../../sync/sync-engine';
-import { createSyncLoop, type SyncLoop, type SyncLoopStatus, type SyncTrigger } from '../../sync/sync-loop';
+import { createSyncLoop, type SyncFailureKind, type SyncLoop, type SyncLoopStatus, type SyncTrigger } from '../../sync/sync-loop';
 import { useLedgerStore } from './ledger';
 import { useSessionStore } from './session';
 
@@ -51,11 +51,15 @@ export const useSyncStore = defineStore('sync', () => {
   let started = false;
 
   const running = computed(() => status.value?.state === 'running');
-  /** The failure to show, or null: offline is reported as weather, not as an error. */
-  const failure = computed(() => {
+  /**
+   * The failure to show, or null. No network is weather ('offline'); no answer while the phone
+   * says it is online means the server is down or unreachable ('unreachable').
+   */
+  const failure = computed((): { kind: SyncFailureKind | 'unreachable'; message: string } | null => {
     const f = status.value?.lastFailure;
-    if (!f) return online.value ? null : { kind: 'offline' as const, message: '' };
-    return f;
+    if (!online.value) return { kind: 'offline', message: f?.message ?? '' };
+    if (!f) return null;
+    return f.kind === 'offline' ? { kind: 'unreachable', message: f.message } : f;
   });
   /** The i18n key of the line the badge shows when something is wrong. */
   const errorKey = computed(() => (failure.value ? `sync.error.${failure.value.kind}` : null));

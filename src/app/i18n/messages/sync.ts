@@ -17,6 +17,7 @@ export default {
       },
       error: {
         offline: '离线，联网后自动同步',
+        unreachable: '连不上服务器，稍后自动重试',
         server: '服务器暂时不可用，稍后自动重试',
         rejected: '服务器拒绝了同步请求',
         unauthorized: '登录已失效，请重新登录（本机记录不受影响）',
@@ -105,6 +106,7 @@ export default {
       },
       error: {
         offline: 'Offline; will sync when connected',
+        unreachable: 'Cannot reach the server; retrying shortly',
         server: 'The server is unavailable; retrying shortly',
         rejected: 'The server refused the sync request',
         unauthorized: 'Your sign-in has expired; please sign in again (nothing on this device is lost)',

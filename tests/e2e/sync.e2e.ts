@@ -1,0 +1,417 @@
+/**
+ * Issue 3 in a real browser: the BUILT app served by the REAL server on SQLite
+ * (`node dist-server/server/main.js`, STATIC_DIR = the build, a temp DATA_DIR), two phones
+ * (separate Chromium profiles):
+ * - A logs an event offline, comes online, and B sees it;
+ * - A and B edit different fields of one event offline, both sync, both changes survive;
+ * - the server is killed (SIGKILL) in the middle of a push and restarted: nothing lost, nothing
+ *   duplicated;
+ * - a volunteer cannot change another volunteer's event: the server refuses, the badge and
+ *   settings say why in Chinese, and discarding brings the server's version back.
+ * Screenshots go to test-artifacts/sync/. KL_DIST and KL_SERVER_DIST point at private builds.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  ROOT, collectErrors, distDir, freePort, launchBrowser, newProfileDir, removeProfileDir, screenshot, waitForServiceWorkerControl,
+} from './harness';
+
+const FEATURE = 'sync';
+const PINGSHAN = '441323001000';
+const PASSWORD = 'kepu-ledger-2026';
+const serverMain = resolve(ROOT, process.env.KL_SERVER_DIST ?? 'dist-server', 'server', 'main.js');
+
+interface Phone {
+  name: string;
+  profile: string;
+  ctx: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+let port = 0;
+let proxyPort = 0;
+let proxy: Server | null = null;
+/** Set to make the proxy kill the server as soon as it starts answering the next push. */
+let killOnNextPush = false;
+let pushesSeen = 0;
+let base = '';
+let dataDir = '';
+let proc: ChildProcess | null = null;
+let adminToken = '';
+const phones: Phone[] = [];
+
+/** Starts the real server on `port` over `dataDir`; resolves with the setup code (null once set up). */
+function startServer(): Promise<string | null> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, [serverMain], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: distDir(), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    proc = child;
+    let out = '';
+    let code: string | null = null;
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = /One-time setup code: ([A-Z0-9-]+)/.exec(out);
+      if (m) code = m[1]!;
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (c) => fail(new Error(`server exited (${c}) before it was ready:\n${out}`)));
+    const deadline = Date.now() + 20_000;
+    const poll = async () => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+        if (res.ok) {
+          const health = (await res.json()) as { setupNeeded: boolean };
+          if (!health.setupNeeded || code) {
+            child.removeAllListeners('exit');
+            ok(code);
+            return;
+          }
+        }
+      } catch {
+        // Not listening yet.
+      }
+      if (Date.now() > deadline) fail(new Error(`server did not start:\n${out}`));
+      else setTimeout(() => void poll(), 100);
+    };
+    void poll();
+  });
+}
+
+/**
+ * The phones reach the server through this TCP proxy (their origin is the proxy's port). It can
+ * kill the server while a push is in flight: the request has reached the server and been applied,
+ * the answer is on its way, and the process dies before the phone receives a byte of it.
+ */
+function startProxy(): Promise<void> {
+  proxy = createServer((client: Socket) => {
+    const upstream = connect(port, '127.0.0.1');
+    let pushInFlight = false;
+    client.on('data', (chunk) => {
+      if (chunk.toString('latin1').startsWith('POST /api/sync/push')) {
+        pushesSeen++;
+        pushInFlight = true;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      if (pushInFlight && killOnNextPush) {
+        killOnNextPush = false;
+        upstream.pause();
+        void killServer().then(() => client.destroy());
+        return;
+      }
+      pushInFlight = false;
+      client.write(chunk);
+    });
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    upstream.on('error', end);
+    upstream.on('close', end);
+    client.on('error', end);
+    client.on('close', end);
+  });
+  return new Promise((ok) => proxy!.listen(proxyPort, '127.0.0.1', () => ok()));
+}
+
+/** Kills the server at once (no graceful shutdown): what a crash or a pulled plug does. */
+function killServer(): Promise<void> {
+  const p = proc;
+  proc = null;
+  if (!p || p.exitCode !== null) return Promise.resolve();
+  return new Promise((ok) => {
+    p.once('exit', () => ok());
+    p.kill('SIGKILL');
+  });
+}
+
+async function api<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const res = await fetch(base + path, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+interface ServerEvent { id: string; title: string; attendance: number; venueName: string; createdBy: string; rev: number; deleted: boolean }
+
+/** Every event on the server, read through pull as the admin. */
+async function serverEvents(): Promise<ServerEvent[]> {
+  const out: ServerEvent[] = [];
+  let cursor = 0;
+  for (;;) {
+    const page = await api<{ rows: { entity: string; row: ServerEvent }[]; cursor: number; more: boolean }>('GET', `/api/sync/pull?cursor=${cursor}&limit=2000`, adminToken);
+    out.push(...page.rows.filter((r) => r.entity === 'event').map((r) => r.row));
+    cursor = page.cursor;
+    if (!page.more) return out;
+  }
+}
+
+async function openPhone(name: string): Promise<Phone> {
+  const profile = newProfileDir();
+  const ctx = await launchBrowser(profile);
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const phone = { name, profile, ctx, page, errors: collectErrors(page) };
+  phones.push(phone);
+  return phone;
+}
+
+async function closePhone(p: Phone): Promise<void> {
+  await p.ctx.close();
+  removeProfileDir(p.profile);
+  phones.splice(phones.indexOf(p), 1);
+}
+
+/** Rows of an object store of the app's IndexedDB, read with the raw API (no app code). */
+async function idb<T>(page: Page, store: 'events' | 'outbox' | 'meta'): Promise<T[]> {
+  return page.evaluate(
+    (name) =>
+      new Promise<T[]>((ok, fail) => {
+        const req = indexedDB.open('kepu-ledger');
+        req.onerror = () => fail(req.error);
+        req.onsuccess = () => {
+          const db = req.result;
+          const r = db.transaction(name, 'readonly').objectStore(name).getAll();
+          r.onsuccess = () => {
+            db.close();
+            ok(r.result as T[]);
+          };
+          r.onerror = () => fail(r.error);
+        };
+      }),
+    store,
+  );
+}
+
+/** Waits until the phone has synced after `since` (ms) with nothing left in the outbox but `quarantined`. */
+async function waitSynced(p: Phone, since: number, quarantined = 0, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const meta = await idb<{ key: string; value: unknown }>(p.page, 'meta');
+    const last = meta.find((m) => m.key === 'lastSyncAt')?.value;
+    const outbox = await idb<{ state: string }>(p.page, 'outbox');
+    if (typeof last === 'number' && last >= since && outbox.length === quarantined && outbox.every((m) => m.state === 'quarantined')) return;
+    if (Date.now() > deadline) throw new Error(`${p.name} did not sync: lastSyncAt ${String(last)}, outbox ${JSON.stringify(outbox.map((m) => m.state))}`);
+    await p.page.waitForTimeout(200);
+  }
+}
+
+async function badge(p: Phone): Promise<string> {
+  const headline = await p.page.locator('[data-testid=sync-headline]').innerText();
+  const details = await p.page.locator('[data-testid=sync-details]').innerText();
+  return `${headline} | ${details}`;
+}
+
+/** Navigates inside the app (no page load, so it works offline like a tap would). */
+async function go(p: Phone, path: string): Promise<void> {
+  await p.page.evaluate((to) => {
+    history.pushState({}, '', to);
+    dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+}
+
+async function signIn(p: Phone, username: string): Promise<void> {
+  await p.page.goto(`${base}/`);
+  await waitForServiceWorkerControl(p.page);
+  await go(p, '/login');
+  await p.page.locator('[data-testid=login-username] input').fill(username);
+  await p.page.locator('[data-testid=login-password] input').fill(PASSWORD);
+  const since = Date.now();
+  await p.page.locator('[data-testid=login-submit]').click();
+  await p.page.waitForURL(`${base}/`);
+  await waitSynced(p, since);
+}
+
+/** Logs an event through the form; answers its id. */
+async function logEvent(p: Phone, title: string, attendance: number): Promise<string> {
+  await go(p, '/events/new');
+  await p.page.locator('#ev-title').fill(title);
+  await p.page.locator('#ev-format').selectOption('caravan');
+  await p.page.locator('#ev-venue').selectOption('school');
+  await p.page.locator('#ev-township').selectOption(PINGSHAN);
+  await p.page.locator('#ev-attendance').fill(String(attendance));
+  await p.page.locator('#ev-startAt').fill('2026-03-05T09:30');
+  await p.page.locator('#ev-endAt').fill('2026-03-05T11:30');
+  await p.page.locator('#ev-venueName').fill('平山中心小学');
+  await p.page.locator('[data-test=save]').click();
+  await p.page.locator('[data-test=detail-title]').waitFor();
+  const match = /\/events\/([0-9a-f-]{36})/.exec(p.page.url());
+  if (!match) throw new Error(`not on a detail page: ${p.page.url()}`);
+  return match[1]!;
+}
+
+/** Opens an event's edit form inside the app (works offline: no page load). */
+async function editEvent(p: Phone, id: string, field: '#ev-attendance' | '#ev-venueName' | '#ev-title', value: string): Promise<void> {
+  await go(p, `/events/${id}/edit`);
+  await p.page.locator(field).waitFor();
+  await p.page.waitForFunction((sel) => (document.querySelector(sel) as HTMLInputElement | null)?.value !== '', field);
+  await p.page.locator(field).fill(value);
+  await p.page.locator('[data-test=save]').click();
+  await p.page.locator('[data-test=detail-title]').waitFor();
+}
+
+beforeAll(async () => {
+  port = await freePort();
+  proxyPort = await freePort();
+  base = `http://127.0.0.1:${proxyPort}`;
+  await startProxy();
+  dataDir = mkdtempSync(join(tmpdir(), 'kl-sync-e2e-'));
+  const code = await startServer();
+  const setup = await api<{ token: string }>('POST', '/api/setup', null, {
+    code, orgName: '惠东县科协', adminName: '管理员', username: 'admin', password: PASSWORD,
+  });
+  adminToken = setup.token;
+  for (const [role, name, username] of [['volunteer', '张志愿', 'zhang'], ['volunteer', '李志愿', 'lizy'], ['staff', '王干事', 'wang']] as const) {
+    await api('POST', '/api/users', adminToken, { role, name, username, password: PASSWORD });
+  }
+});
+
+afterAll(async () => {
+  for (const p of [...phones]) await closePhone(p);
+  await killServer();
+  await new Promise((ok) => (proxy ? proxy.close(() => ok(null)) : ok(null)));
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('two phones share one ledger through the real server', () => {
+  let a: Phone;
+  let b: Phone;
+  let offlineId = '';
+
+  it('A logs an event offline, comes online, and B sees it', async () => {
+    a = await openPhone('A');
+    b = await openPhone('B');
+    await signIn(a, 'zhang');
+    await signIn(b, 'wang');
+    expect(await badge(a)).toMatch(/^已同步 \| 上次同步 \d\d:\d\d$/);
+
+    await a.ctx.setOffline(true);
+    offlineId = await logEvent(a, '离线记录的大篷车', 120);
+    await a.page.locator('[data-testid=sync-headline]', { hasText: '离线' }).waitFor();
+    expect(await badge(a)).toMatch(/^离线，联网后自动同步 \| 1 条未同步 · 上次同步 \d\d:\d\d$/);
+    await screenshot(a.page, FEATURE, '01-a-offline-pending');
+
+    const since = Date.now();
+    await a.ctx.setOffline(false);
+    await waitSynced(a, since);
+    await a.page.locator('[data-testid=sync-headline]', { hasText: '已同步' }).waitFor();
+    await screenshot(a.page, FEATURE, '02-a-synced');
+
+    const server = await serverEvents();
+    expect(server.map((e) => [e.id, e.title, e.attendance])).toEqual([[offlineId, '离线记录的大篷车', 120]]);
+
+    const sinceB = Date.now();
+    await go(b, '/settings');
+    await b.page.locator('[data-testid=sync-now]').click();
+    await waitSynced(b, sinceB);
+    await go(b, '/events');
+    await b.page.locator('.kl-card__title', { hasText: '离线记录的大篷车' }).waitFor();
+    expect(await b.page.locator('.kl-card__title').allInnerTexts()).toEqual(['离线记录的大篷车']);
+    await screenshot(b.page, FEATURE, '03-b-sees-it');
+  });
+
+  it('A and B edit different fields of one event offline; after both sync, both changes survive', async () => {
+    await a.ctx.setOffline(true);
+    await b.ctx.setOffline(true);
+    await editEvent(a, offlineId, '#ev-attendance', '333');
+    await editEvent(b, offlineId, '#ev-venueName', '吉隆中心小学');
+
+    let since = Date.now();
+    await a.ctx.setOffline(false);
+    await waitSynced(a, since);
+    since = Date.now();
+    await b.ctx.setOffline(false);
+    await waitSynced(b, since);
+    // A hears B's change on its next run (立即同步).
+    since = Date.now();
+    await go(a, '/settings');
+    await a.page.locator('[data-testid=sync-now]').click();
+    await waitSynced(a, since);
+
+    const [server] = await serverEvents();
+    expect([server!.attendance, server!.venueName]).toEqual([333, '吉隆中心小学']);
+    for (const p of [a, b]) {
+      const [row] = await idb<ServerEvent>(p.page, 'events');
+      expect([p.name, row!.attendance, row!.venueName, row!.rev]).toEqual([p.name, 333, '吉隆中心小学', server!.rev]);
+    }
+    await go(b, `/events/${offlineId}`);
+    await b.page.locator('[data-test=detail-attendance]').waitFor();
+    expect(await b.page.locator('[data-test=detail-attendance] .van-cell__value').innerText()).toBe('333 人次');
+    await screenshot(b.page, FEATURE, '04-b-both-changes');
+  });
+
+  it('loses nothing and duplicates nothing when the server is killed in the middle of a push', async () => {
+    await a.ctx.setOffline(true);
+    await logEvent(a, '断电前的讲座一', 40);
+    await logEvent(a, '断电前的讲座二', 50);
+    await a.page.locator('[data-testid=sync-headline]', { hasText: '离线' }).waitFor();
+
+    // The push reaches the server and is applied; the server dies before the phone hears back.
+    pushesSeen = 0;
+    killOnNextPush = true;
+    await a.ctx.setOffline(false);
+    await a.page.locator('[data-testid=sync-retry]').waitFor({ timeout: 30_000 });
+    // The server is gone; the phone may already have tried again (backoff) and failed to connect.
+    expect(proc).toBeNull();
+    expect(pushesSeen).toBeGreaterThanOrEqual(1);
+    const pushesBeforeRestart = pushesSeen;
+    expect(await a.page.locator('[data-testid=sync-details]').innerText()).toMatch(/^2 条未同步 · 上次同步 \d\d:\d\d$/);
+    await screenshot(a.page, FEATURE, '05-a-server-killed');
+
+    await startServer();
+    const since = Date.now();
+    // 重试 (unless the backoff timer got there first).
+    await a.page.locator('[data-testid=sync-retry]').click({ timeout: 2_000 }).catch(() => undefined);
+    await waitSynced(a, since);
+    expect(pushesSeen).toBeGreaterThan(pushesBeforeRestart);
+
+    const titles = (await serverEvents()).map((e) => e.title).sort();
+    expect(titles).toEqual(['断电前的讲座一', '断电前的讲座二', '离线记录的大篷车']);
+    const sinceB = Date.now();
+    await go(b, '/settings');
+    await b.page.locator('[data-testid=sync-now]').click();
+    await waitSynced(b, sinceB);
+    expect((await idb<ServerEvent>(b.page, 'events')).map((e) => e.title).sort()).toEqual(titles);
+    expect((await idb<ServerEvent>(a.page, 'events')).map((e) => e.title).sort()).toEqual(titles);
+  });
+
+  it('a volunteer cannot change another volunteer’s event: the server refuses and the app says why', async () => {
+    await closePhone(b);
+    const c = await openPhone('C');
+    await signIn(c, 'lizy');
+    let since = Date.now();
+    await editEvent(c, offlineId, '#ev-title', '李志愿改了张志愿的活动');
+    await c.page.locator('[data-testid=sync-headline]', { hasText: '1 条被服务器退回' }).waitFor({ timeout: 30_000 });
+    await waitSynced(c, since, 1);
+    expect(await badge(c)).toMatch(/^1 条被服务器退回 \| 上次同步 \d\d:\d\d$/);
+    await screenshot(c.page, FEATURE, '06-c-refused-badge');
+
+    await c.page.locator('[data-testid=sync-badge] a').click();
+    await c.page.locator('[data-testid=quarantined-item]').waitFor();
+    expect(await c.page.locator('[data-testid=quarantined-reason]').allInnerTexts()).toEqual(['只能修改自己记录的活动']);
+    await screenshot(c.page, FEATURE, '07-c-quarantine', true);
+    expect((await serverEvents()).find((e) => e.id === offlineId)?.title).toBe('离线记录的大篷车');
+
+    since = Date.now();
+    await c.page.locator('[data-testid=quarantined-item] .van-button--danger').click();
+    await c.page.locator('.van-dialog__confirm').click();
+    await waitSynced(c, since);
+    const row = (await idb<ServerEvent>(c.page, 'events')).find((e) => e.id === offlineId);
+    expect(row?.title).toBe('离线记录的大篷车');
+    expect(await c.page.locator('[data-testid=quarantined-item]').count()).toBe(0);
+    expect(c.errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED') && !e.includes('Failed to load resource'))).toEqual([]);
+  });
+});

@@ -7,7 +7,7 @@ import { computeCoverage, type CoverageResult } from '../../domain/coverage';
 import type { LedgerEvent } from '../../domain/event';
 import type { RegionPack } from '../../domain/region';
 import { buildYearReport, selectEvents, yearFilter, type YearReport } from '../../domain/report';
-import { buildNarrative, type Narrative } from '../../domain/report-text';
+import { buildNarrative, byStart, type Narrative } from '../../domain/report-text';
 import type { Target } from '../../domain/targets';
 import { evaluateTargets, type TargetEvaluation } from '../../domain/targets-eval';
 import type { Taxonomy } from '../../domain/taxonomy';
@@ -44,9 +44,7 @@ export interface ReportBundleOptions {
 export function buildReportBundle(events: readonly LedgerEvent[], targets: readonly Target[], o: ReportBundleOptions): ReportBundle {
   const timeZone = o.pack.meta.timeZone || DEFAULT_TIME_ZONE;
   const ctx = { taxonomy: o.taxonomy, pack: o.pack, timeZone };
-  const counted = selectEvents(events, yearFilter(o.year, o.reviewedOnly), timeZone).sort(
-    (a, b) => Date.parse(a.startAt) - Date.parse(b.startAt) || a.id.localeCompare(b.id),
-  );
+  const counted = byStart(selectEvents(events, yearFilter(o.year, o.reviewedOnly), timeZone));
   return {
     year: o.year,
     reviewedOnly: o.reviewedOnly,

@@ -5,6 +5,8 @@
  * errors for bad input with nothing saved, a restored draft, and "repeat last event".
  * Screenshots of every screen go to test-artifacts/ledger/.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
@@ -362,6 +364,38 @@ describe('the offline event ledger on a phone', () => {
       if (f.unlabeled.length || f.smallTargets.length || f.lowContrast.length) found[name] = f;
     }
     expect(found).toEqual({});
+  });
+
+  it('exports the whole ledger to a file that a fresh phone imports, photos included', async () => {
+    await tab('设置');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出全部数据' }).click()]);
+    const file = join(profile, 'backup.json');
+    await download.saveAs(file);
+    expect(download.suggestedFilename()).toMatch(/^kepu-ledger-\d{12}\.json$/);
+    const backup = JSON.parse(readFileSync(file, 'utf8')) as { events: { title: string }[]; photos: unknown[] };
+    expect(backup.events.filter((e) => e.title === '科普大篷车进校园').length).toBe(1);
+    expect(backup.photos.length).toBe(1);
+
+    // A new phone: another profile, online for its first visit.
+    await server.restart();
+    const fresh = newProfileDir();
+    const other = await launchBrowser(fresh);
+    try {
+      const p2 = other.pages()[0] ?? (await other.newPage());
+      await p2.goto(`${server.url}/settings`);
+      await p2.locator('[data-test=import]').setInputFiles(file);
+      await p2.locator('[data-test=backup-result]').waitFor();
+      expect(await p2.locator('[data-test=backup-result]').innerText()).toMatch(/^已导入：活动 5001 条，待同步 \d+ 条，照片 1 张$/);
+      await p2.locator('.van-tabbar-item', { hasText: '活动' }).click();
+      await p2.locator('#ev-search').fill('中心小学');
+      await p2.waitForFunction(() => document.querySelector('[data-test=list-count]')?.textContent === '共 1 场');
+      await p2.locator('.kl-card').first().click();
+      await p2.waitForFunction(() => (document.querySelector<HTMLImageElement>('[data-test=detail-photo]')?.naturalWidth ?? 0) === 1200);
+    } finally {
+      await other.close();
+      removeProfileDir(fresh);
+      await server.stop();
+    }
   });
 
   it('logged no page errors', () => {

@@ -213,3 +213,55 @@ export function renderTable(rows) {
   const notes = rows.filter((r) => r.note).map((r) => `- ${r.figure}: ${r.note}`);
   return out.join('\n') + (notes.length ? `\n\nNotes:\n${notes.join('\n')}` : '');
 }
+
+// ---------------------------------------------------------------- profiles
+
+/**
+ * Wraps `fn` in a V8 CPU profile of the page's renderer (CDP Profiler) when `dir` is set: writes
+ * <dir>/<name>.cpuprofile (open it in Chromium DevTools) and returns, besides fn's result, a
+ * summary: wall time, the renderer's JS/GC/idle time and the functions with the most self time.
+ * Time the renderer spends idle is time waited on IndexedDB (browser process) or the network.
+ */
+export async function profiled(page, dir, name, fn) {
+  if (!dir) return { result: await fn(), profile: null };
+  const { writeFileSync, mkdirSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  await cdp.send('Profiler.start');
+  const t0 = performance.now();
+  const result = await fn();
+  const wall = performance.now() - t0;
+  const { profile } = await cdp.send('Profiler.stop');
+  await cdp.detach();
+  writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+  return { result, profile: summarizeProfile(profile, wall) };
+}
+
+/** Self time by function from a .cpuprofile, with idle, GC and program time apart. */
+export function summarizeProfile(profile, wallMs) {
+  const self = new Map();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  for (let i = 0; i < profile.samples.length; i++) {
+    const n = byId.get(profile.samples[i]);
+    const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const f = n.callFrame;
+    const file = f.url ? f.url.split('/').pop().replace(/\?.*$/, '') : '';
+    const key = f.url ? `${f.functionName || '(anonymous)'} ${file}:${f.lineNumber + 1}` : f.functionName;
+    self.set(key, (self.get(key) ?? 0) + dt);
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const idle = self.get('(idle)') ?? 0;
+  const gc = self.get('(garbage collector)') ?? 0;
+  const program = self.get('(program)') ?? 0;
+  const top = [...self].filter(([k]) => !['(idle)', '(garbage collector)', '(program)', '(root)'].includes(k))
+    .sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, ms]) => ({ fn: k, ms: Math.round(ms) }));
+  return { wallMs: Math.round(wallMs), sampledMs: Math.round(total), jsMs: Math.round(total - idle - gc - program), gcMs: Math.round(gc), programMs: Math.round(program), idleMs: Math.round(idle), top };
+}
+
+/** One line per profile, for the log and the report. */
+export function fmtProfile(name, p) {
+  if (!p) return '';
+  return `${name}: wall ${p.wallMs} ms — renderer JS ${p.jsMs}, GC ${p.gcMs}, program ${p.programMs}, idle (IndexedDB / network) ${p.idleMs}; top self: ${p.top.slice(0, 8).map((t) => `${t.fn} ${t.ms}`).join('; ')}`;
+}

@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { startChild } from './lib.mjs';
@@ -15,12 +15,14 @@ const LAUNCHER = fileURLToPath(new URL('./our-server.mjs', import.meta.url));
 export const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Starts one server; kind 'sqlite' (fresh temp dir) or 'postgres' (fresh schema). */
-export async function startServer(serverDir, { kind = 'sqlite', staticDir = '' } = {}) {
+export async function startServer(serverDir, { kind = 'sqlite', staticDir = '', cpuProfile = null } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kl-bench-data-'));
   const schema = `bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const env = { SERVER_DIR: serverDir, DATA_DIR: dataDir, STATIC_DIR: staticDir, DATABASE_URL: '', BENCH_PG_SCHEMA: '' };
   if (kind === 'postgres') Object.assign(env, { DATABASE_URL: PG_URL, BENCH_PG_SCHEMA: schema });
-  const proc = await startChild([LAUNCHER], { env, readyPattern: /OURS_LISTENING (\d+)/, name: `our server (${kind})` });
+  // cpuProfile: a path; the server is run under --cpu-prof and writes it when stopped.
+  const nodeArgs = cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${dirname(cpuProfile)}`, `--cpu-prof-name=${basename(cpuProfile)}`] : [];
+  const proc = await startChild([...nodeArgs, LAUNCHER], { env, readyPattern: /OURS_LISTENING (\d+)/, name: `our server (${kind})` });
   const port = Number(proc.match[1]);
   const base = `http://127.0.0.1:${port}`;
   const res = await fetch(`${base}/api/setup`, {

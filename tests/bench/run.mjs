@@ -6,6 +6,7 @@
  *   node tests/bench/run.mjs            full run: N = 10,000 events, 5 measured runs after 1 warm-up
  *   node tests/bench/run.mjs --quick    CI smoke run: small N, 1 run, no warm-up (keeps the scripts alive)
  *   node tests/bench/run.mjs --only=save-path,first-sync
+ *   node tests/bench/run.mjs --profile  also CPU-profiles our browser-side runs (test-artifacts/bench/profiles/*.cpuprofile)
  *
  * Inputs (defaults suit `npm run build`): BENCH_DIST (built app, default dist/), BENCH_SERVER_DIST
  * (compiled server, default dist-server/), BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/test;
@@ -18,13 +19,14 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { ROWS, GROUPS, figureName, QUICK_SIZES, FULL_SIZES } from './rows.mjs';
-import { launchChromium, machine, renderTable } from './lib.mjs';
+import { fmtProfile, launchChromium, machine, profiled, renderTable } from './lib.mjs';
 import { assertValid, loadDomain, makeEvents, toContent, toPouchDoc, toRow } from './fixtures.mjs';
 import { startFront } from './front.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const profileDir = args.includes('--profile') ? join(fileURLToPath(new URL('../..', import.meta.url)), 'test-artifacts/bench/profiles') : null;
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const groups = GROUPS.filter((g) => !only || only.includes(g));
 
@@ -40,19 +42,34 @@ const t0 = Date.now();
 const log = (msg) => process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
 
 
+// Servers, browsers and temp dirs to close, also when the run is interrupted.
+const cleanup = [];
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => {
+    if (stopping) return;
+    stopping = true;
+    log(`${sig}: stopping`);
+    for (const f of cleanup.reverse()) {
+      try { await f(); } catch { /* going down anyway */ }
+    }
+    process.exit(130);
+  });
+}
+
 async function main() {
   const mach = machine();
   log(`machine: ${mach.cpu}, ${mach.cores} cores, ${mach.memoryGiB} GiB, Node ${mach.node}, ${mach.chromium}`);
   log(`N=${N} M=${M} reps=${plan.reps} warm-up=${plan.warmup} groups=${groups.join(',')}`);
-  const cleanup = [];
   const results = new Map();
+  let profilesOut = {};
   let failed = false;
   try {
     // 1. The bench page, built by Vite from the app's real modules.
     const pageDir = mkdtempSync(join(tmpdir(), 'kl-bench-page-'));
     cleanup.push(() => rmSync(pageDir, { recursive: true, force: true }));
     execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'tests/bench/browser/vite.config.mjs', '--outDir', pageDir],
-      { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, BENCH_PAGE_MINIFY: profileDir ? '0' : '1' } });
     log('bench page built');
 
     // 2. The data: N realistic events, valid by the domain's own schema.
@@ -123,7 +140,14 @@ async function main() {
       cleanup.push(() => appServer.stop());
       return appServer;
     };
-    const ctx = { getAppServer, quick, plan, N, M, ROOT, distDir, serverDir, domain, events, rows, rawGzipBytes, front, peer, ours, page, browser, shared: {}, log };
+    const profiles = {};
+    const prof = async (name, fn) => {
+      const r = await profiled(page, profileDir, name, fn);
+      if (r.profile) { profiles[name] = r.profile; log(fmtProfile(name, r.profile)); }
+      return r.result;
+    };
+    const ctx = { profileDir, prof, profiles, getAppServer, quick, plan, N, M, ROOT, distDir, serverDir, domain, events, rows, rawGzipBytes, front, peer, ours, page, browser, shared: {}, log };
+    profilesOut = profiles;
     for (const g of groups) {
       log(`— ${g}`);
       try {
@@ -141,7 +165,8 @@ async function main() {
     failed = true;
     log(`setup FAILED: ${e?.stack ?? e}`);
   } finally {
-    for (const f of cleanup.reverse()) {
+    while (cleanup.length) {
+      const f = cleanup.pop();
       try { await f(); } catch (e) { log(`cleanup: ${e?.message ?? e}`); }
     }
   }
@@ -151,12 +176,13 @@ async function main() {
     const got = results.get(r.id) ?? { id: r.id, value: null, unit: '', baseline: null, ratio: null, pass: null, note: 'not run' };
     return { ...got, group: r.group, figure: figureName(r, sizes), target: r.target };
   });
-  const text = renderTable(table);
+  let text = renderTable(table);
+  if (Object.keys(profilesOut).length) text += `\n\nProfiles (last measured run; .cpuprofile files in test-artifacts/bench/profiles):\n${Object.entries(profilesOut).map(([k, p]) => `- ${fmtProfile(k, p)}`).join('\n')}`;
   const m = machine();
   const header = `Kepu Ledger bench — ${quick ? 'QUICK (CI smoke: small N, 1 run; figures not meaningful)' : `medians of ${plan.reps} runs after ${plan.warmup} warm-up`}, N=${N.toLocaleString('en-US')}, M=${M.toLocaleString('en-US')}\n`
     + `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}, ${m.chromium}\n`;
   process.stdout.write(`\n${header}\n${text}\n`);
-  const json = { quick, sizes, plan, machine: m, durationS: (Date.now() - t0) / 1000, rows: table };
+  const json = { quick, sizes, plan, machine: m, durationS: (Date.now() - t0) / 1000, rows: table, profiles: profilesOut };
   writeFileSync(join(outDir, quick ? 'latest-quick.json' : 'latest.json'), JSON.stringify(json, null, 2));
   writeFileSync(join(outDir, quick ? 'latest-quick.md' : 'latest.md'), `${header}\n${text}\n`);
   log(`written ${join(outDir, quick ? 'latest-quick.json' : 'latest.json')} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

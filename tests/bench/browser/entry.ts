@@ -114,6 +114,37 @@ async function rawSingles(dbName: string, rowsName: string, count: number): Prom
   return times;
 }
 
+/**
+ * The save path's own IndexedDB work done raw, for the decomposition: one readwrite transaction
+ * over events, outbox and meta doing what the repository does — get the event (absent), add it,
+ * read and bump the seq, add the outbox row — with each request awaited in turn.
+ */
+async function rawSaveOps(dbName: string, rowsName: string, count: number): Promise<number[]> {
+  const rows = (await fixture<Json[]>(rowsName)).slice(0, count);
+  await drop(dbName);
+  const db = await rawOpen(dbName);
+  const times: number[] = [];
+  let i = 0;
+  for (const r of rows) {
+    const t0 = performance.now();
+    const tx = db.transaction(['events', 'outbox', 'meta'], 'readwrite');
+    const events = tx.objectStore('events');
+    const meta = tx.objectStore('meta');
+    await req(events.get(String(r.id)));
+    await req(events.add(r));
+    const seqRow = (await req(meta.get('seq'))) as { value: number } | undefined;
+    const seq = (seqRow?.value ?? 0) + 1;
+    await req(meta.put({ key: 'seq', value: seq }));
+    await req(tx.objectStore('outbox').add({ entity: 'event', op: 'put', seq, eventId: r.id, fields: r, at: r.updatedAt, clientId: 'c', state: 'pending', rejection: null }));
+    await done(tx);
+    times.push(performance.now() - t0);
+    i++;
+  }
+  db.close();
+  await drop(dbName);
+  return times;
+}
+
 // ------------------------------------------------------------ the app's save path
 
 const IDENTITY = { userId: 'u-0001', orgId: 'huidong-kx', role: 'volunteer' as const };
@@ -185,23 +216,42 @@ async function firstSync(dbName: string): Promise<Json> {
   return { ms, pulled: report.pulled, events };
 }
 
-/** A phone that logged `count` events offline (not timed), then one sync run that pushes them. */
-async function firstPush(dbName: string, rowsName: string, count: number): Promise<Json> {
+/** A phone that logged `count` events offline through the repository (the push's setup, not timed). */
+async function firstPushSetup(dbName: string, rowsName: string, count: number): Promise<number> {
   await drop(dbName);
-  const make = await localStoreFactory();
   const rows = (await fixture<Json[]>(rowsName)).slice(0, count);
   const { db, repo } = await openRepo(dbName);
   const contentKeys = ['title', 'notes', 'startAt', 'endAt', 'format', 'venue', 'campaign', 'themes', 'townshipCode', 'villageCode', 'venueName', 'point', 'attendance', 'onlineAttendance', 'audience', 'materials', 'volunteers', 'volunteerCount', 'partners', 'distanceKm', 'photos'];
   const items = rows.map((r) => ({ id: repo.newEventId(), content: Object.fromEntries(contentKeys.map((k) => [k, r[k]])) as never, status: 'submitted' as const }));
   for (let i = 0; i < items.length; i += 1000) await repo.createEvents(items.slice(i, i + 1000));
+  const pending = await db.outbox.count();
+  db.close();
+  return pending;
+}
+
+/** One sync run that pushes the outbox firstPushSetup left (timed), then the database is dropped. */
+async function firstPushRun(dbName: string): Promise<Json> {
+  const make = await localStoreFactory();
+  const db = new LedgerDb(dbName);
+  await db.open();
   const store = make(db);
+  // The run pushes, then pulls (the server hands the phone its own events back, with their revs):
+  // the push's time is until the last push is answered.
+  const inner = transport();
+  let lastPush = 0;
+  const timed = {
+    push: async (r: Parameters<typeof inner.push>[0]) => { const a = await inner.push(r); lastPush = performance.now(); return a; },
+    pull: (c: number, l: number) => inner.pull(c, l),
+    putBlob: (h: string, b: Blob, t: string) => inner.putBlob(h, b, t),
+    getBlob: (h: string) => inner.getBlob(h),
+  };
   const t0 = performance.now();
-  const report = await runSync(store, transport());
+  const report = await runSync(store, timed);
   const ms = performance.now() - t0;
   const left = await db.outbox.count();
   db.close();
   await drop(dbName);
-  return { ms, pushed: report.pushed, left };
+  return { ms: lastPush - t0, runMs: ms, pushed: report.pushed, pulled: report.pulled, left };
 }
 
 /** One sync run on a phone that keeps its database between calls (round trips). */
@@ -271,14 +321,20 @@ async function pouchPull(dbName: string, remote: string): Promise<Json> {
   return { ms, docs: Number(r.docs_written), stored: Number(info.doc_count) };
 }
 
-/** A PouchDB holding `count` docs (written before the clock starts) replicating them to a new remote database. */
-async function pouchPush(dbName: string, remote: string, docsName: string, count: number): Promise<Json> {
+/** A PouchDB holding `count` docs (the push's setup, not timed). */
+async function pouchPushSetup(dbName: string, docsName: string, count: number): Promise<number> {
   const PouchDB = await pouch();
   const docs = (await fixture<Json[]>(docsName)).slice(0, count);
-  const old = new PouchDB(dbName);
-  await old.destroy();
+  await new PouchDB(dbName).destroy();
   const db = new PouchDB(dbName);
   for (let i = 0; i < docs.length; i += 1000) await db.bulkDocs(docs.slice(i, i + 1000));
+  return Number((await db.info()).doc_count);
+}
+
+/** Replicates what pouchPushSetup stored to the remote database (timed), then destroys the local one. */
+async function pouchPushRun(dbName: string, remote: string): Promise<Json> {
+  const PouchDB = await pouch();
+  const db = new PouchDB(dbName);
   const t0 = performance.now();
   const r = await db.replicate.to(`${location.origin}${remote}`);
   const ms = performance.now() - t0;
@@ -371,7 +427,7 @@ async function yearTotalsOurs(dbName: string, year: number): Promise<Json | null
 const bench = {
   ready: true,
   setToken(t: string | null) { token = t; },
-  rawBulk, rawSingles, savePath, firstSync, firstPush, pouchPull, pouchPush, phoneSync, phoneEdit, phoneDrop, pouchStep, yearTotalsSetup, yearTotalsRead, yearTotalsOurs,
+  rawBulk, rawSingles, rawSaveOps, savePath, firstSync, firstPushSetup, firstPushRun, pouchPull, pouchPushSetup, pouchPushRun, phoneSync, phoneEdit, phoneDrop, pouchStep, yearTotalsSetup, yearTotalsRead, yearTotalsOurs,
   optionalModules: Object.keys(optional),
   async hasSyncStore() { return !!optional['../../../src/app/db/dexie-local-store.ts']; },
 };

@@ -14,17 +14,17 @@ export async function run(ctx) {
   const variants = [
     { name: 'PouchDB pull', run: async () => {
       front.take();
-      const r = await page.evaluate(([n]) => window.__bench.pouchPull(n, '/couch/pull-src'), [`pouch-pull-${k++}`]);
+      const r = await ctx.prof('first-sync PouchDB', () => page.evaluate(([n]) => window.__bench.pouchPull(n, '/couch/pull-src'), [`pouch-pull-${k++}`]));
       const w = front.take();
       if (r.docs !== N) throw new Error(`PouchDB pulled ${r.docs} of ${N}`);
       return { ms: r.ms, requests: w.requests, bytes: w.reqBytes + w.resBytes };
     } },
-    { name: 'raw IndexedDB write', run: async () => page.evaluate(([n]) => window.__bench.rawBulk(n, 'rows.json'), [`raw-bulk-${k++}`]) },
+    { name: 'raw IndexedDB write', run: async () => ctx.prof('first-sync raw IndexedDB', () => page.evaluate(([n]) => window.__bench.rawBulk(n, 'rows.json'), [`raw-bulk-${k++}`])) },
   ];
   if (ctx.ours.ok) {
     variants.unshift({ name: 'ours', run: async () => {
       front.take();
-      const r = await page.evaluate(([n]) => window.__bench.firstSync(n), [`first-sync-${k++}`]);
+      const r = await ctx.prof('first-sync ours', () => page.evaluate(([n]) => window.__bench.firstSync(n), [`first-sync-${k++}`]));
       const w = front.take();
       if (r.events !== N) throw new Error(`first sync stored ${r.events} of ${N} events`);
       return { ms: r.ms, requests: w.requests, bytes: w.reqBytes + w.resBytes };

@@ -10,7 +10,9 @@
  */
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { interleave, pluck, row, summary } from '../lib.mjs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fmtProfile, interleave, pluck, row, summarizeProfile, summary } from '../lib.mjs';
 import { makeEvents, toPouchDoc } from '../fixtures.mjs';
 import { putMutations, startServer, PG_URL } from '../ours.mjs';
 
@@ -47,17 +49,35 @@ async function bounded(jobs, inFlight, okStatus) {
 }
 
 export async function run(ctx) {
-  const B = ctx.quick ? 10 : 200;
-  const S = ctx.quick ? 200 : 4000;
+  const B = ctx.quick ? 10 : 100;
+  const S = ctx.quick ? 200 : 2000;
   const CLIENTS = 50;
   const evs = makeEvents(ctx.domain, B * 100 + S, 7);
   const batchEvents = evs.slice(0, B * 100);
   const singleEvents = evs.slice(B * 100);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
+  let runNo = 0;
   async function ours(kind) {
-    const server = await startServer(ctx.serverDir, { kind });
+    const cpuProfile = ctx.profileDir ? join(ctx.profileDir, `server-ingest-${kind}-${runNo++}.cpuprofile`) : null;
+    if (cpuProfile) mkdirSync(ctx.profileDir, { recursive: true });
+    const server = await startServer(ctx.serverDir, { kind, cpuProfile });
+    let result;
     try {
+      result = await oursRun(server);
+    } finally {
+      await server.stop();
+    }
+    if (cpuProfile && existsSync(cpuProfile)) {
+      const p = summarizeProfile(JSON.parse(readFileSync(cpuProfile, 'utf8')), 0);
+      ctx.profiles[`server ingest ${kind} (server process, whole life)`] = p;
+      ctx.log(fmtProfile(`server ingest ${kind}`, p));
+    }
+    return result;
+  }
+
+  async function oursRun(server) {
+    {
       const auth = { authorization: `Bearer ${server.token}` };
       // Batches: 4 clients, each its own clientId and rising seq, pushes of 100.
       const slots = Array.from({ length: 4 }, () => ({ clientId: randomUUID(), seq: 0 }));
@@ -99,8 +119,6 @@ export async function run(ctx) {
       const singleMs = performance.now() - t1;
       const l = summary(lat);
       return { eps: (B * 100) / (batchMs / 1000), rps: S / (singleMs / 1000), p50: l.median, p99: quantile(lat, 0.99) };
-    } finally {
-      await server.stop();
     }
   }
 

@@ -117,7 +117,8 @@ describe('the 2023 report in the browser', () => {
 
   it('downloads an XLSX whose numbers equal the screen\'s', async () => {
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await download('export-xlsx'));
+    const xlsxBytes = await download('export-xlsx');
+    await wb.xlsx.load(xlsxBytes.buffer.slice(xlsxBytes.byteOffset, xlsxBytes.byteOffset + xlsxBytes.byteLength) as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '目标完成情况', '按乡镇', '按月', '活动明细', '志愿者名册']);
     const col = (ws: ExcelJS.Worksheet, label: string) => {
       let out: unknown[] = [];

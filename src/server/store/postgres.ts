@@ -273,18 +273,23 @@ export class PostgresStore implements Store {
         }
       }
       const out = plan({ lastSeq: cr ? Number(cr.last_seq) : 0, rev, events, targets });
-      for (const e of out.events) {
+      // One statement per table, whatever the push's size (a round trip per row is the slow part).
+      if (out.events.length) {
+        const es = out.events;
         await c.query(
-          'INSERT INTO events (id, org_id, rev, created_by, deleted, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb) ' +
+          'INSERT INTO events (id, org_id, rev, created_by, deleted, data) ' +
+            'SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::boolean[], $6::jsonb[]) ' +
             'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data',
-          [e.id, e.orgId, e.rev, e.createdBy, e.deleted, JSON.stringify(e)],
+          [es.map((e) => e.id), es.map((e) => e.orgId), es.map((e) => e.rev), es.map((e) => e.createdBy), es.map((e) => e.deleted), es.map((e) => JSON.stringify(e))],
         );
       }
-      for (const t of out.targets) {
+      if (out.targets.length) {
+        const ts = out.targets;
         await c.query(
-          'INSERT INTO targets (id, org_id, rev, deleted, data) VALUES ($1, $2, $3, $4, $5::jsonb) ' +
+          'INSERT INTO targets (id, org_id, rev, deleted, data) ' +
+            'SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::boolean[], $5::jsonb[]) ' +
             'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data',
-          [t.id, t.orgId, t.rev, t.deleted, JSON.stringify(t)],
+          [ts.map((t) => t.id), ts.map((t) => t.orgId), ts.map((t) => t.rev), ts.map((t) => t.deleted), ts.map((t) => JSON.stringify(t))],
         );
       }
       if (out.history.length) {

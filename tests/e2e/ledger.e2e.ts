@@ -88,6 +88,15 @@ describe('the offline event ledger on a phone', () => {
     await screenshot(page, FEATURE, '01-home-empty');
   });
 
+  it('is installable: Chromium finds the manifest, its icons and the service worker sufficient', async () => {
+    const cdp = await ctx.newCDPSession(page);
+    const result = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: { errorId: string }[] };
+    expect(result.installabilityErrors).toEqual([]);
+    const manifest = (await cdp.send('Page.getAppManifest')) as { errors: unknown[]; url: string };
+    expect(manifest.errors).toEqual([]);
+    await cdp.detach();
+  });
+
   it('reloads offline with the server stopped, from the service worker cache', async () => {
     await ctx.setOffline(true);
     await server.stop();
@@ -244,7 +253,10 @@ describe('the offline event ledger on a phone', () => {
     expect(await page.locator('#ev-title').inputValue()).toBe('急救培训（未保存）');
     expect(await page.locator('#ev-venueName').inputValue()).toBe('大岭社区');
     await page.getByRole('button', { name: '放弃草稿' }).click();
+    await page.getByText('已恢复上次未保存的内容').waitFor({ state: 'detached' });
     expect(await page.locator('#ev-title').inputValue()).toBe('');
+    await page.waitForTimeout(600); // an untouched form is not a draft
+    expect(await rows('drafts')).toEqual([]);
     expect(await rows('events').then((r) => r.length)).toBe(1);
   });
 

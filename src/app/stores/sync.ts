@@ -26,6 +26,16 @@ import { useSessionStore } from './session';
 /** Meta key of the last successful sync time (ms), so the badge shows it after a reload. */
 export const LAST_SYNC_KEY = 'lastSyncAt';
 
+/**
+ * One run at a time across tabs too: two tabs of the app share one IndexedDB and one outbox, so
+ * their runs take a Web Lock (where the browser has it). Both would be safe anyway — a repeated
+ * push is skipped, a repeated pull merges to the same rows — this only saves the duplicate work.
+ */
+function runExclusively<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  return locks ? locks.request('kepu-ledger-sync', fn) : fn();
+}
+
 /** The sync store. */
 export const useSyncStore = defineStore('sync', () => {
   const ledger = useLedgerStore();
@@ -66,7 +76,7 @@ export const useSyncStore = defineStore('sync', () => {
 
   function ensureLoop(): SyncLoop {
     loop ??= createSyncLoop({
-      run: () => runSync(local, transport),
+      run: () => runExclusively(() => runSync(local, transport)),
       clock: { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as number) },
       random: Math.random,
       onStatus: (s) => {

@@ -51,6 +51,8 @@ export interface AppOptions {
   /** scrypt cost N for new passwords (tests lower it; default 2^15). */
   scryptN?: number;
   rateLimits?: RateLimitOptions;
+  /** Fastify's trustProxy (behind nginx: true or the proxy's addresses), so limits see the real address. */
+  trustProxy?: boolean | string;
 }
 
 /** Files the browser must revalidate on every load, so a new version is seen at once. */
@@ -60,7 +62,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: MAX_BODY_BYTES,
-    trustProxy: false,
+    trustProxy: opts.trustProxy ?? false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });

@@ -13,6 +13,8 @@ export interface Config {
   logLevel: string;
   staticDir: string;
   region: string;
+  /** Fastify's trustProxy: false, true, or a comma-separated list of proxy addresses/CIDRs. */
+  trustProxy: boolean | string;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -31,5 +33,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     staticDir: path.resolve(env.STATIC_DIR && env.STATIC_DIR.trim() !== '' ? env.STATIC_DIR : path.join(REPO_ROOT, 'dist')),
     region: env.REGION && env.REGION.trim() !== '' ? env.REGION.trim() : 'huidong',
+    trustProxy: trustProxyOf(env.TRUST_PROXY),
   };
+}
+
+function trustProxyOf(value: string | undefined): boolean | string {
+  const v = (value ?? '').trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  return v;
 }

@@ -77,6 +77,19 @@ export function errorBody(code: ErrorCode, message?: string, problems?: Problem[
   return body;
 }
 
+/** Error codes of a database that is down, restarting or overloaded (retry later, not a bug). */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
+  // PostgreSQL: connection exceptions, shutdown, too many connections.
+  '08000', '08003', '08006', '57P01', '57P02', '57P03', '53300',
+  'SQLITE_BUSY', 'SQLITE_LOCKED',
+]);
+
+function isDatabaseUnavailable(err: { code?: unknown; message?: unknown }): boolean {
+  if (typeof err.code === 'string' && UNAVAILABLE_CODES.has(err.code)) return true;
+  return typeof err.message === 'string' && /Connection terminated|connection timeout|Cannot use a pool after calling end/i.test(err.message);
+}
+
 /** Installs the one error handler and the JSON 404 for unknown API routes. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ApiFailure, req: FastifyRequest, reply: FastifyReply) => {
@@ -93,7 +106,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       return;
     }
     req.log.error({ err }, 'request failed');
-    const code: ErrorCode = status === 503 ? 'unavailable' : 'internal';
-    void reply.status(status === 503 ? 503 : 500).send(errorBody(code));
+    const unavailable = status === 503 || isDatabaseUnavailable(err);
+    void reply.status(unavailable ? 503 : 500).send(errorBody(unavailable ? 'unavailable' : 'internal'));
   });
 }

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     staticDir: config.staticDir,
     refs: referenceContextOf(region),
     logger: { level: config.logLevel },
+    trustProxy: config.trustProxy,
   });
   app.log.info(
     {

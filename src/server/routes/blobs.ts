@@ -54,6 +54,7 @@ export async function blobRoutes(app: FastifyInstance): Promise<void> {
     if (!blob) fail('notFound', 'No such blob.');
     return reply
       .header('content-type', blob.contentType)
+      .header('x-content-type-options', 'nosniff')
       .header('cache-control', 'private, max-age=31536000, immutable')
       .header('etag', `"${name}"`)
       .send(blob.bytes);

@@ -11,7 +11,8 @@ import {
   collectErrors, launchBrowser, newProfileDir, removeProfileDir, screenshot, serveApp, waitForServiceWorkerControl,
   type AppServer,
 } from './harness';
-import { coverage2023Events, T } from '../fixtures/coverage-2023';
+import { coverage2023Events, fixtureId, T } from '../fixtures/coverage-2023';
+import { yearMonthOf, yearOf } from '../../src/domain/year';
 
 const FEATURE = 'map';
 const GAPS = ['大岭街道', '白花镇', '铁涌镇', '多祝镇', '安墩镇', '高潭镇', '白盆珠镇'];
@@ -66,11 +67,33 @@ function fills(): Promise<Record<string, string>> {
   });
 }
 
-/** Taps the map at a township's label (labels let taps through to the polygon underneath). */
+/**
+ * Taps a township where a finger would land on its polygon: the label's centre when nothing
+ * covers it there (labels let taps through), else the first point of a grid over the polygon
+ * that hits the polygon itself (not a zone marker, a cluster, an overlay or the attribution).
+ */
 async function tapTownship(code: string): Promise<void> {
-  const box = await page.locator(`.kl-label-${code}`).boundingBox();
-  if (!box) throw new Error(`no label for ${code}`);
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const label = await page.locator(`.kl-label-${code}`).boundingBox();
+  const shape = await page.locator(`path.kl-town-${code}`).boundingBox();
+  if (!label || !shape) throw new Error(`no polygon for ${code}`);
+  const found = await page.waitForFunction(
+    ([lx, ly, bx, by, bw, bh, c]) => {
+      const hits = (x: number, y: number) => document.elementFromPoint(x, y)?.classList.contains(`kl-town-${c}`) ?? false;
+      if (hits(lx as number, ly as number)) return [lx, ly];
+      for (let i = 1; i < 10; i++) {
+        for (let j = 1; j < 10; j++) {
+          const x = (bx as number) + ((bw as number) * i) / 10;
+          const y = (by as number) + ((bh as number) * j) / 10;
+          if (hits(x, y)) return [x, y];
+        }
+      }
+      return null;
+    },
+    [label.x + label.width / 2, label.y + label.height / 2, shape.x, shape.y, shape.width, shape.height, code] as const,
+    { timeout: 5000 },
+  );
+  const [x, y] = (await found.jsonValue()) as [number, number];
+  await page.mouse.click(x, y);
 }
 
 beforeAll(async () => {
@@ -186,6 +209,85 @@ describe('the township coverage map on a phone with no signal', () => {
     await page.locator('[data-testid=open-filters]').click();
     expect(await page.getByLabel('只统计已审核').isChecked()).toBe(true);
     await screenshot(page, FEATURE, '06-filters-reviewed-only');
+  });
+
+  it('shows 巽寮 as a marker with its own numbers, its sheet naming the town it counts for', async () => {
+    await page.goto(`${page.url().split('?')[0]}?year=2023`);
+    await paintedAtLeast(1);
+    await page.locator(`.kl-zone-${T.xunliao}`).click();
+    const sheet = page.locator('[data-testid=township-sheet]');
+    await sheet.waitFor();
+    expect(await sheet.locator('h2').innerText()).toBe('巺寮滨海旅游度假区');
+    expect(await sheet.locator('.kl-sheet__note').innerText()).toBe('特殊区域，活动计入平海');
+    expect(await sheet.locator('[data-stat=events] dd').innerText()).toBe('2');
+    expect(await sheet.locator('[data-stat=rank] dd').innerText()).toBe('—');
+    await screenshot(page, FEATURE, '07-sheet-xunliao');
+    await page.locator('.van-popup__close-icon').click();
+    await sheet.waitFor({ state: 'hidden' });
+    await tapTownship(T.pinghai);
+    await sheet.waitFor();
+    expect(await sheet.locator('.kl-sheet__note').innerText()).toBe('含巽寮滨海旅游度假区的活动');
+    expect(await sheet.locator('[data-stat=events] dd').innerText()).toBe('2');
+    await page.locator('.van-popup__close-icon').click();
+    await sheet.waitFor({ state: 'hidden' });
+  });
+
+  it('counts this year on the home card, "今年已覆盖 N / M 个乡镇", and opens the map from it', async () => {
+    const now = Date.now();
+    const [a, b] = coverage2023Events().filter((e) => e.townshipCode === T.pingshan || e.townshipCode === T.xunliao);
+    const thisYear = [a!, b!].map((e, i) => {
+      const startAt = new Date(now - (i + 1) * 3_600_000).toISOString();
+      return { ...e, id: fixtureId(900 + i), townshipCode: i === 0 ? T.pingshan : T.xunliao, startAt, endAt: startAt, year: yearOf(startAt), ym: yearMonthOf(startAt) };
+    });
+    await seedEvents(thisYear);
+    await page.goto(`${page.url().split('/map')[0]}/`);
+    const card = page.locator('[data-testid=coverage-card]');
+    await card.getByText('今年已覆盖 2 / 14 个乡镇').waitFor();
+    expect(await card.innerText()).toContain('未覆盖：大岭、白花、梁化、稔山、铁涌、吉隆、黄埠、多祝、安墩、高潭、宝口、白盆珠');
+    await screenshot(page, FEATURE, '08-home-card');
+    await card.click();
+    await paintedAtLeast(1);
+    expect(new URL(page.url()).pathname).toBe('/map');
+    await page.getByText('已覆盖 2 / 14 个乡镇').waitFor();
+  });
+
+  it('refuses a bad region file in settings with a Chinese message and keeps the map; a good one replaces it', async () => {
+    const origin = page.url().split('/map')[0];
+    await page.goto(`${origin}/settings`);
+    const input = page.locator('[data-testid=region-file]');
+    await input.setInputFiles({ name: 'roads.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify({
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: { code: '441302001000', name: '桥东街道' }, geometry: { type: 'LineString', coordinates: [[114, 23], [115, 23]] } }],
+    })) });
+    const problems = page.locator('[data-testid=region-problems]');
+    await problems.waitFor();
+    expect(await problems.innerText()).toContain('文件未导入，原区域数据保持不变');
+    expect(await problems.locator('li').allInnerTexts()).toEqual(['第 1 个要素：几何类型须为 Polygon 或 MultiPolygon（特殊区域可为 Point）']);
+    await problems.scrollIntoViewIfNeeded();
+    await screenshot(page, FEATURE, '09-region-import-refused');
+
+    const sq = (x: number) => [[[x, 23.0], [x + 0.1, 23.0], [x + 0.1, 23.1], [x, 23.1], [x, 23.0]]];
+    await input.setInputFiles({ name: 'huicheng.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify({
+      type: 'FeatureCollection', name: '测试区',
+      features: [
+        { type: 'Feature', properties: { code: '441302001000', name: '桥东街道' }, geometry: { type: 'Polygon', coordinates: sq(114.4) } },
+        { type: 'Feature', properties: { code: '441302100000', name: '横沥镇' }, geometry: { type: 'Polygon', coordinates: sq(114.5) } },
+      ],
+    })) });
+    await page.getByText('已导入 测试区，共 2 个乡镇').waitFor();
+    await page.goto(`${origin}/map?year=2023`);
+    await paintedAtLeast(1);
+    expect(await page.locator('path.kl-town').count()).toBe(2);
+    await page.getByText('已覆盖 0 / 2 个乡镇').waitFor();
+    expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('乡镇范围来自导入文件 huicheng.geojson');
+    await screenshot(page, FEATURE, '10-imported-region');
+
+    await page.goto(`${origin}/settings`);
+    await page.locator('.kl-region__restore').click();
+    await page.getByText('已恢复默认区域').waitFor();
+    await page.goto(`${origin}/map?year=2023`);
+    await paintedAtLeast(1);
+    expect(await page.locator('path.kl-town').count()).toBe(14);
   });
 
   it('logged no errors in the page', () => {

@@ -288,6 +288,19 @@ describe('the offline event ledger on a phone', () => {
     await screenshot(page, FEATURE, '09-settings', true);
   });
 
+  it('switches to English and back, and remembers the choice across a reload', async () => {
+    await page.getByRole('radio', { name: 'English' }).click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    expect(await page.locator('.van-tabbar-item').allInnerTexts()).toEqual(['Home', 'Events', 'Map', 'Reports', 'Settings']);
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    expect(await page.locator('.kl-settings__title').innerText()).toBe('Settings');
+    await screenshot(page, FEATURE, '13-settings-en');
+    await page.getByRole('radio', { name: '简体中文' }).click();
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    expect(await page.locator('.kl-settings__title').innerText()).toBe('设置');
+  });
+
   it('searches and filters the list', async () => {
     await tab('活动');
     await page.locator('.kl-card').first().waitFor();

@@ -3,7 +3,7 @@
  * description, Chromium, child servers, and the result table.
  */
 import { spawn, execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,12 +35,23 @@ export function summary(xs) {
  * rotates so no variant always goes first), and returns the measured values of each variant
  * (warm-up runs dropped). `run()` returns a number or an object of numbers.
  */
+/** Runs that failed and were retried once (printed under the table: a peer that fails is a fact too). */
+export const RETRIES = [];
+
 export async function interleave(variants, { reps, warmup }, log = () => {}) {
   const out = Object.fromEntries(variants.map((v) => [v.name, []]));
   for (let i = 0; i < warmup + reps; i++) {
     const order = variants.map((_, k) => variants[(k + i) % variants.length]);
     for (const v of order) {
-      const value = await v.run(i);
+      let value;
+      try {
+        value = await v.run(i);
+      } catch (e) {
+        const msg = String(e?.message ?? e).split('\n')[0].slice(0, 300);
+        RETRIES.push(`${v.name}, run ${i + 1}: ${msg}`);
+        log(`${v.name} failed (${msg}); retrying once`);
+        value = await v.run(i);
+      }
       log(`${i < warmup ? 'warm-up' : `run ${i - warmup + 1}/${reps}`} ${v.name}: ${fmtValue(value)}`);
       if (i >= warmup) out[v.name].push(value);
     }
@@ -77,6 +88,8 @@ export function machine() {
     node: process.version,
     chromium,
     os,
+    // The machine is shared: the 1-minute load average when the table was written says how busy.
+    loadAvg1m: Math.round(loadavg()[0] * 10) / 10,
     date: new Date().toISOString(),
   };
 }

@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { ROWS, GROUPS, figureName, QUICK_SIZES, FULL_SIZES } from './rows.mjs';
-import { fmtProfile, launchChromium, machine, profiled, renderTable } from './lib.mjs';
+import { RETRIES, fmtProfile, launchChromium, machine, profiled, renderTable } from './lib.mjs';
 import { assertValid, loadDomain, makeEvents, toContent, toPouchDoc, toRow } from './fixtures.mjs';
 import { startFront } from './front.mjs';
 
@@ -177,12 +177,13 @@ async function main() {
     return { ...got, group: r.group, figure: figureName(r, sizes), target: r.target };
   });
   let text = renderTable(table);
+  if (RETRIES.length) text += `\n\nRuns that failed and were retried once:\n${RETRIES.map((r) => `- ${r}`).join('\n')}`;
   if (Object.keys(profilesOut).length) text += `\n\nProfiles (last measured run; .cpuprofile files in test-artifacts/bench/profiles):\n${Object.entries(profilesOut).map(([k, p]) => `- ${fmtProfile(k, p)}`).join('\n')}`;
   const m = machine();
   const header = `Kepu Ledger bench — ${quick ? 'QUICK (CI smoke: small N, 1 run; figures not meaningful)' : `medians of ${plan.reps} runs after ${plan.warmup} warm-up`}, N=${N.toLocaleString('en-US')}, M=${M.toLocaleString('en-US')}\n`
-    + `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}, ${m.chromium}\n`;
+    + `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}, ${m.chromium}; load average ${m.loadAvg1m} at the end\n`;
   process.stdout.write(`\n${header}\n${text}\n`);
-  const json = { quick, sizes, plan, machine: m, durationS: (Date.now() - t0) / 1000, rows: table, profiles: profilesOut };
+  const json = { quick, sizes, plan, machine: m, durationS: (Date.now() - t0) / 1000, rows: table, retries: RETRIES, profiles: profilesOut };
   writeFileSync(join(outDir, quick ? 'latest-quick.json' : 'latest.json'), JSON.stringify(json, null, 2));
   writeFileSync(join(outDir, quick ? 'latest-quick.md' : 'latest.md'), `${header}\n${text}\n`);
   log(`written ${join(outDir, quick ? 'latest-quick.json' : 'latest.json')} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);

@@ -293,6 +293,16 @@ type PouchLike = {
 };
 type PouchCtor = new (name: string, opts?: Json) => PouchLike;
 
+/** PouchDB rejects with plain objects; make them readable Errors. */
+async function pouchTry<T>(what: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    const o = (e ?? {}) as Record<string, unknown>;
+    throw new Error(`PouchDB ${what}: ${[o.name, o.status, o.message, o.reason].filter(Boolean).join(' ') || String(e)}`);
+  }
+}
+
 async function pouch(): Promise<PouchCtor> {
   const w = window as unknown as { PouchDB?: PouchCtor };
   if (!w.PouchDB) {
@@ -314,7 +324,7 @@ async function pouchPull(dbName: string, remote: string): Promise<Json> {
   await db.destroy();
   const fresh = new PouchDB(dbName);
   const t0 = performance.now();
-  const r = await fresh.replicate.from(`${location.origin}${remote}`);
+  const r = await pouchTry('pull', () => fresh.replicate.from(`${location.origin}${remote}`));
   const ms = performance.now() - t0;
   const info = await fresh.info();
   await fresh.destroy();
@@ -336,7 +346,7 @@ async function pouchPushRun(dbName: string, remote: string): Promise<Json> {
   const PouchDB = await pouch();
   const db = new PouchDB(dbName);
   const t0 = performance.now();
-  const r = await db.replicate.to(`${location.origin}${remote}`);
+  const r = await pouchTry('push', () => db.replicate.to(`${location.origin}${remote}`));
   const ms = performance.now() - t0;
   await db.destroy();
   return { ms, docs: Number(r.docs_written) };

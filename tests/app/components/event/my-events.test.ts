@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { emptyEventContent } from '../../../../src/domain/event';
+import { LedgerDb, type EventRow } from '../../../../src/app/db/ledger-db';
+import { myLastLoggedEvent, myRecentEvents } from '../../../../src/app/components/event/my-events';
+
+let db: LedgerDb;
+let n = 0;
+afterEach(async () => {
+  await db?.delete();
+});
+
+function row(id: string, createdBy: string, startAt: string, createdAt: string, deleted = false): EventRow {
+  return {
+    ...emptyEventContent(startAt), title: id, status: 'submitted', reviewNote: null, reviewedBy: null, reviewedAt: null,
+    id, orgId: '', createdBy, createdAt, updatedBy: createdBy, updatedAt: createdAt, deleted, rev: 0, year: 2026, ym: startAt.slice(0, 7),
+  };
+}
+
+async function seed(): Promise<void> {
+  db = new LedgerDb(`my-events-${++n}`);
+  await db.events.bulkPut([
+    row('a', 'u1', '2026-03-01T09:00:00+08:00', '2026-03-01T12:00:00+08:00'),
+    row('b', 'u1', '2026-03-05T09:00:00+08:00', '2026-03-02T12:00:00+08:00'),
+    row('c', '', '2026-02-01T09:00:00+08:00', '2026-03-03T12:00:00+08:00'),
+    row('d', 'u2', '2026-04-01T09:00:00+08:00', '2026-03-04T12:00:00+08:00'),
+    row('e', 'u1', '2026-05-01T09:00:00+08:00', '2026-03-05T12:00:00+08:00', true),
+  ]);
+}
+
+describe('my events', () => {
+  it('lists my events and the ones logged before sign-in, newest start first, without deleted ones', async () => {
+    await seed();
+    expect((await myRecentEvents(db, 'u1', 5)).map((e) => e.id)).toEqual(['b', 'a', 'c']);
+    expect((await myRecentEvents(db, 'u1', 2)).map((e) => e.id)).toEqual(['b', 'a']);
+    expect((await myRecentEvents(db, '', 5)).map((e) => e.id)).toEqual(['c']);
+  });
+
+  it('repeats the event I logged last, by when it was logged, not when it happened', async () => {
+    await seed();
+    expect((await myLastLoggedEvent(db, 'u1'))?.id).toBe('c');
+    expect((await myLastLoggedEvent(db, 'u2'))?.id).toBe('d');
+    expect(await myLastLoggedEvent(db, 'nobody')).toEqual(expect.objectContaining({ id: 'c' }));
+  });
+});

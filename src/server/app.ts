@@ -89,6 +89,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(compress, { global: true, globalDecompression: false, threshold: 1024 });
 
+  // API answers are per user and change all the time: never cached (blobs set their own header).
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+
   await app.register(authRoutes);
   await app.register(adminRoutes);
   await app.register(syncRoutes);

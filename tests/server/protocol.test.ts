@@ -2,6 +2,7 @@
  * The sync protocol over HTTP, on SQLite and PostgreSQL: idempotent push, paging pull,
  * tombstones, field-level merge and history, rejected mutations that do not block the rest.
  */
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -316,5 +317,32 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     expect([body.rows.map((r) => r.row.id), body.cursor, body.more]).toEqual([ids, 2, false]);
     const atEnd = await app.inject({ url: '/api/sync/pull?cursor=2', headers: bearer(acc.volB) });
     expect(atEnd.json<PullResponse>()).toEqual({ v: 1, rows: [], cursor: 2, more: false });
+  });
+
+  test('a photo is stored once under its SHA-256 and read back with private, immutable caching', async () => {
+    const bytes = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('png body')]);
+    const name = createHash('sha256').update(bytes).digest('hex');
+    const put = (b: Buffer, type = 'image/png', n = name) =>
+      app.inject({ method: 'PUT', url: `/api/blobs/${n}`, headers: { ...bearer(acc.volA), 'content-type': type }, payload: b });
+    const first = await put(bytes);
+    expect([first.statusCode, first.json()]).toEqual([201, { sha256: name, size: 16, contentType: 'image/png' }]);
+    expect((await put(bytes)).statusCode).toBe(200);
+    const got = await app.inject({ url: `/api/blobs/${name}`, headers: bearer(acc.volB) });
+    expect([got.statusCode, got.headers['content-type'], got.headers['cache-control'], got.headers['x-content-type-options'], got.headers.etag]).toEqual([
+      200,
+      'image/png',
+      'private, max-age=31536000, immutable',
+      'nosniff',
+      `"${name}"`,
+    ]);
+    expect(Buffer.compare(got.rawPayload, bytes)).toBe(0);
+    const head = await app.inject({ method: 'HEAD', url: `/api/blobs/${name}`, headers: bearer(acc.staff) });
+    expect([head.statusCode, head.headers['content-length'], head.body]).toEqual([200, '16', '']);
+    const wrongHash = await put(bytes, 'image/png', 'a'.repeat(64));
+    expect([wrongHash.statusCode, wrongHash.json().error]).toEqual([422, 'hashMismatch']);
+    const notJpeg = await put(bytes, 'image/jpeg');
+    expect([notJpeg.statusCode, notJpeg.json().message]).toEqual([400, 'The bytes are not an image of type image/jpeg.']);
+    const missing = await app.inject({ url: `/api/blobs/${'b'.repeat(64)}`, headers: bearer(acc.volA) });
+    expect(missing.statusCode).toBe(404);
   });
 });

@@ -60,6 +60,11 @@ describe('serving the built PWA', () => {
     expect((await app.inject({ method: 'POST', url: '/events' })).statusCode).toBe(404);
   });
 
+  test('API answers are never cached', async () => {
+    expect((await app.inject('/api/health')).headers['cache-control']).toBe('no-store');
+    expect((await app.inject('/api/sync/pull?cursor=0')).headers['cache-control']).toBe('no-store');
+  });
+
   test('responses are gzip-compressed for clients that accept it', async () => {
     const res = await app.inject({ url: '/assets/index-abc123.js', headers: { 'accept-encoding': 'gzip' } });
     expect(res.headers['content-encoding']).toBe('gzip');

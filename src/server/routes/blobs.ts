@@ -33,23 +33,14 @@ export async function blobRoutes(app: FastifyInstance): Promise<void> {
     }
     if (body.length === 0) fail('badRequest', 'The blob is empty.');
     if (sha256Hex(body) !== name) fail('hashMismatch');
-    if (!looksLike(contentType, body)) fail('badRequest', `The bytes are not a ${contentType} image.`);
+    if (!looksLike(contentType, body)) fail('badRequest', `The bytes are not an image of type ${contentType}.`);
     const created = await k.store.putBlob(name, contentType, body);
     return reply.status(created ? 201 : 200).send({ sha256: name, size: body.length, contentType });
   });
 
+  // HEAD is Fastify's automatic twin of this route: same headers and length, no body.
   app.get('/api/blobs/:sha256', { onRequest: requireRole() }, async (req, reply) => {
     const name = nameOf(req.params);
-    if (req.method === 'HEAD') {
-      const meta = await k.store.blobMeta(name);
-      if (!meta) fail('notFound', 'No such blob.');
-      return reply
-        .header('content-type', meta.contentType)
-        .header('content-length', meta.size)
-        .header('cache-control', 'private, max-age=31536000, immutable')
-        .header('etag', `"${name}"`)
-        .send();
-    }
     const blob = await k.store.getBlob(name);
     if (!blob) fail('notFound', 'No such blob.');
     return reply

@@ -83,7 +83,8 @@ export function addToTally(t: Tally, e: CountableEvent): void {
  * far cheaper than parsing; anything else is parsed.
  */
 export function isLaterInstant(a: string, b: string): boolean {
-  if (a.length === b.length && a.length >= 20 && a.slice(-6) === b.slice(-6) && /[+-]\d\d:\d\d$/.test(a)) return a > b;
+  const n = a.length;
+  if (n === b.length && n >= 20 && (a.charCodeAt(n - 6) === 43 || a.charCodeAt(n - 6) === 45) && a.endsWith(b.slice(-6))) return a > b;
   return Date.parse(a) > Date.parse(b);
 }
 
@@ -163,6 +164,33 @@ export function countEventsBy(
       let t = groups.get(k);
       if (!t) groups.set(k, (t = emptyTally()));
       addToTally(t, e);
+    }
+  }
+  return { total, groups };
+}
+
+/**
+ * Tallies the events matching a filter along several axes in ONE pass (the report's six tables):
+ * the same tallies as calling `countEventsBy` once per axis, for a seventh of the filtering work.
+ */
+export function countEventsByAxes<A extends CountAxis>(
+  events: Iterable<CountableEvent>,
+  axes: readonly A[],
+  filter: EventFilter = {},
+  timeZone = DEFAULT_TIME_ZONE,
+): { total: Tally; groups: Record<A, Map<string, Tally>> } {
+  const total = emptyTally();
+  const groups = Object.fromEntries(axes.map((a) => [a, new Map<string, Tally>()])) as Record<A, Map<string, Tally>>;
+  for (const e of events) {
+    if (!matchesFilter(e, filter, timeZone)) continue;
+    addToTally(total, e);
+    for (const axis of axes) {
+      const m = groups[axis];
+      for (const k of keysAlong(axis, e, timeZone)) {
+        let t = m.get(k);
+        if (!t) m.set(k, (t = emptyTally()));
+        addToTally(t, e);
+      }
     }
   }
   return { total, groups };

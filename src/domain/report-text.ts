@@ -273,7 +273,12 @@ export function buildNarrative(
   ctx: NarrativeContext,
 ): Narrative {
   const tz = ctx.timeZone ?? DEFAULT_TIME_ZONE;
-  const selected = selectEvents(events, yearFilter(year, reviewedOnly), tz);
+  return narrativeOfSelected(selectEvents(events, yearFilter(year, reviewedOnly), tz), year, ctx);
+}
+
+/** The narrative of events already selected with `yearFilter` (the bundle selects once for all). */
+export function narrativeOfSelected(selected: readonly NarratableEvent[], year: number, ctx: NarrativeContext): Narrative {
+  const tz = ctx.timeZone ?? DEFAULT_TIME_ZONE;
   const { total } = countEventsBy(selected, 'format', {}, tz);
   const n = (x: number) => (ctx.round ? roundInReportManner(x) : String(x));
   const summary = `${year}年共开展各类科普活动${total.events}场次，惠及群众${n(total.attendance)}人次，派发科普宣传资料${n(total.materials)}份。`;

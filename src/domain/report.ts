@@ -5,7 +5,7 @@
  * the map and every file show the same numbers. Pure: events, region pack and taxonomy come in
  * as arguments.
  */
-import { countEventsBy, emptyTally, eventYearMonth, matchesFilter, type CountAxis, type CountableEvent, type EventFilter, type Tally } from './counts.js';
+import { countEventsBy, countEventsByAxes, emptyTally, eventYearMonth, matchesFilter, type CountAxis, type CountableEvent, type EventFilter, type Tally } from './counts.js';
 import type { RegionPack, TownshipUnit, Village } from './region.js';
 import { labelOf, type Taxonomy, type TaxonomyListName } from './taxonomy.js';
 import { DEFAULT_TIME_ZONE } from './year.js';
@@ -76,7 +76,10 @@ export function tableAlong(
   axis: Exclude<CountAxis, 'township' | 'month'>,
   ctx: ReportContext,
 ): ReportRow[] {
-  const { groups } = countEventsBy(events, axis, {}, ctx.timeZone);
+  return labelledRows(countEventsBy(events, axis, {}, ctx.timeZone).groups, axis, ctx);
+}
+
+function labelledRows(groups: Map<string, Tally>, axis: Exclude<CountAxis, 'township' | 'month'>, ctx: ReportContext): ReportRow[] {
   const list: TaxonomyListName = ({ format: 'formats', venue: 'venues', campaign: 'campaigns', theme: 'themes' } as const)[axis];
   const order = ctx.taxonomy[list].map((x) => x.code);
   const rank = (k: string) => (k === 'none' ? order.length + 1 : order.indexOf(k) === -1 ? order.length : order.indexOf(k));
@@ -91,7 +94,10 @@ export function tableAlong(
 
 /** Every township of the pack with its tally (zeros kept), then any unknown codes seen. */
 export function townshipTable(events: readonly CountableEvent[], ctx: ReportContext): ReportRow[] {
-  const { groups } = countEventsBy(events, 'township', {}, ctx.timeZone);
+  return townshipRows(countEventsBy(events, 'township', {}, ctx.timeZone).groups, ctx);
+}
+
+function townshipRows(groups: Map<string, Tally>, ctx: ReportContext): ReportRow[] {
   const rows: ReportRow[] = ctx.pack.townships.map((t) => ({
     key: t.code,
     label: t.name,
@@ -103,7 +109,10 @@ export function townshipTable(events: readonly CountableEvent[], ctx: ReportCont
 
 /** The twelve months of `year`, zeros kept. */
 export function monthTable(events: readonly CountableEvent[], year: number, ctx: ReportContext): ReportRow[] {
-  const { groups } = countEventsBy(events, 'month', {}, ctx.timeZone);
+  return monthRows(countEventsBy(events, 'month', {}, ctx.timeZone).groups, year, ctx);
+}
+
+function monthRows(groups: Map<string, Tally>, year: number, ctx: ReportContext): ReportRow[] {
   return Array.from({ length: 12 }, (_, i) => {
     const key = `${year}-${String(i + 1).padStart(2, '0')}`;
     return { key, label: ctx.locale === 'en' ? key : `${i + 1}月`, tally: groups.get(key) ?? emptyTally() };
@@ -133,19 +142,28 @@ export function buildYearReport(
   reviewedOnly: boolean,
   ctx: ReportContext,
 ): YearReport {
-  const selected = selectEvents(events, yearFilter(year, reviewedOnly), ctx.timeZone);
-  const { total } = countEventsBy(selected, 'format', {}, ctx.timeZone);
+  return yearReportOfSelected(selectEvents(events, yearFilter(year, reviewedOnly), ctx.timeZone), year, reviewedOnly, ctx);
+}
+
+/** The year's tables from events already selected with `yearFilter` (each with its ym). */
+export function yearReportOfSelected(
+  selected: readonly CountableEvent[],
+  year: number,
+  reviewedOnly: boolean,
+  ctx: ReportContext,
+): YearReport {
+  const { total, groups } = countEventsByAxes(selected, ['format', 'venue', 'campaign', 'theme', 'township', 'month'] as const, {}, ctx.timeZone);
   total.volunteerHours = roundHours(total.volunteerHours);
   return {
     year,
     reviewedOnly,
     total,
-    byFormat: tableAlong(selected, 'format', ctx),
-    byVenue: tableAlong(selected, 'venue', ctx),
-    byCampaign: tableAlong(selected, 'campaign', ctx),
-    byTheme: tableAlong(selected, 'theme', ctx),
-    byTownship: townshipTable(selected, ctx),
-    byMonth: monthTable(selected, year, ctx),
+    byFormat: labelledRows(groups.format, 'format', ctx),
+    byVenue: labelledRows(groups.venue, 'venue', ctx),
+    byCampaign: labelledRows(groups.campaign, 'campaign', ctx),
+    byTheme: labelledRows(groups.theme, 'theme', ctx),
+    byTownship: townshipRows(groups.township, ctx),
+    byMonth: monthRows(groups.month, year, ctx),
     volunteers: volunteerRoster(selected),
   };
 }

@@ -96,7 +96,16 @@ export function evaluateTargets(
   ctx: TargetContext,
 ): TargetEvaluation[] {
   const tz = ctx.timeZone ?? DEFAULT_TIME_ZONE;
-  const selected = selectEvents(events, yearFilter(ctx.year, ctx.reviewedOnly), tz);
+  return evaluateTargetsOfSelected(targets, selectEvents(events, yearFilter(ctx.year, ctx.reviewedOnly), tz), ctx);
+}
+
+/** Evaluates targets over events already selected with `yearFilter(ctx.year, ctx.reviewedOnly)`. */
+export function evaluateTargetsOfSelected(
+  targets: readonly Target[],
+  selected: readonly CountableEvent[],
+  ctx: TargetContext,
+): TargetEvaluation[] {
+  const tz = ctx.timeZone ?? DEFAULT_TIME_ZONE;
   return targets
     .filter((t) => !t.deleted && t.year === ctx.year)
     .map((t) => evaluateTarget(t, selected, ctx.pack, tz));

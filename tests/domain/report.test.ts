@@ -86,3 +86,20 @@ describe('place names in the report\'s manner', () => {
     expect(['平江村民委员会', '王公社区居民委员会', '华侨城社区居委会'].map((name) => villageShortName({ name }))).toEqual(['平江村', '王公社区', '华侨城社区']);
   });
 });
+
+describe('counting along several axes at once', () => {
+  test('gives the same tallies as counting one axis at a time', async () => {
+    const { countEventsBy, countEventsByAxes } = await import('../../src/domain/counts');
+    const axes = ['format', 'venue', 'campaign', 'theme', 'township', 'month'] as const;
+    const all = countEventsByAxes(events, axes, { year: 2023 });
+    for (const a of axes) expect(all.groups[a]).toEqual(countEventsBy(events, a, { year: 2023 }).groups);
+    expect(all.total).toEqual(countEventsBy(events, 'format', { year: 2023 }).total);
+  });
+
+  test('finds the latest start across offsets, as text when the offsets agree', async () => {
+    const { isLaterInstant } = await import('../../src/domain/counts');
+    expect(isLaterInstant('2023-05-20T10:00:00+08:00', '2023-05-20T09:00:00+08:00')).toBe(true);
+    expect(isLaterInstant('2023-05-20T09:00:00+08:00', '2023-05-20T02:30:00Z')).toBe(false);
+    expect(isLaterInstant('2023-05-20T03:00:00+00:00', '2023-05-20T10:30:00+08:00')).toBe(true);
+  });
+});

@@ -7,7 +7,7 @@ import { materialsTotal, type LedgerEvent } from '../../domain/event';
 import type { RegionPack } from '../../domain/region';
 import { villageShortName } from '../../domain/report';
 import { labelOf, type Taxonomy } from '../../domain/taxonomy';
-import { zonedParts } from '../../domain/year';
+import { offsetMinutesAt, zonedParts } from '../../domain/year';
 
 export type DetailCell = string | number;
 
@@ -26,11 +26,32 @@ export const DETAIL_HEADERS = [
   '里程(公里)', '照片数', '状态', '审核人', '审核时间', '审核意见', '备注', '填报人', '填报时间', '更新时间',
 ] as const;
 
-/** "2023-05-20 09:00" in the region's zone. */
+const fixedOffsets = new Map<string, number | null>();
+
+/** The zone's offset (minutes) if the same all year round (no DST, e.g. Asia/Shanghai), else null. */
+function fixedOffsetOf(timeZone: string, year: number): number | null {
+  const key = `${timeZone}|${year}`;
+  let off = fixedOffsets.get(key);
+  if (off === undefined) {
+    const jan = offsetMinutesAt(Date.UTC(year, 0, 1), timeZone);
+    const jul = offsetMinutesAt(Date.UTC(year, 6, 1), timeZone);
+    off = jan === jul ? jan : null;
+    fixedOffsets.set(key, off);
+  }
+  return off;
+}
+
+/** "2023-05-20 09:00" in the region's zone (a detail sheet formats tens of thousands of these). */
 export function wallTime(iso: string | null, timeZone: string): string {
   if (iso === null || iso === '') return '';
-  const p = zonedParts(iso, timeZone);
+  const ms = Date.parse(iso);
   const d = (n: number) => String(n).padStart(2, '0');
+  const off = fixedOffsetOf(timeZone, new Date(ms).getUTCFullYear());
+  if (off !== null) {
+    const w = new Date(ms + off * 60_000);
+    return `${w.getUTCFullYear()}-${d(w.getUTCMonth() + 1)}-${d(w.getUTCDate())} ${d(w.getUTCHours())}:${d(w.getUTCMinutes())}`;
+  }
+  const p = zonedParts(ms, timeZone);
   return `${p.year}-${d(p.month)}-${d(p.day)} ${d(p.hour)}:${d(p.minute)}`;
 }
 

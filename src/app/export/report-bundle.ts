@@ -6,10 +6,10 @@
 import { computeCoverage, type CoverageResult } from '../../domain/coverage';
 import type { LedgerEvent } from '../../domain/event';
 import type { RegionPack } from '../../domain/region';
-import { buildYearReport, selectEvents, yearFilter, type YearReport } from '../../domain/report';
-import { buildNarrative, byStart, type Narrative } from '../../domain/report-text';
+import { selectEvents, yearFilter, yearReportOfSelected, type YearReport } from '../../domain/report';
+import { byStart, narrativeOfSelected, type Narrative } from '../../domain/report-text';
 import type { Target } from '../../domain/targets';
-import { evaluateTargets, type TargetEvaluation } from '../../domain/targets-eval';
+import { evaluateTargetsOfSelected, type TargetEvaluation } from '../../domain/targets-eval';
 import type { Taxonomy } from '../../domain/taxonomy';
 import { DEFAULT_TIME_ZONE } from '../../domain/year';
 
@@ -49,9 +49,9 @@ export function buildReportBundle(events: readonly LedgerEvent[], targets: reado
     year: o.year,
     reviewedOnly: o.reviewedOnly,
     round: o.round,
-    report: buildYearReport(counted, o.year, o.reviewedOnly, ctx),
-    targets: evaluateTargets(targets, counted, { year: o.year, reviewedOnly: o.reviewedOnly, pack: o.pack, timeZone }),
-    narrative: buildNarrative(counted, o.year, o.reviewedOnly, { ...ctx, round: o.round }),
+    report: yearReportOfSelected(counted, o.year, o.reviewedOnly, ctx),
+    targets: evaluateTargetsOfSelected(targets, counted, { year: o.year, reviewedOnly: o.reviewedOnly, pack: o.pack, timeZone }),
+    narrative: narrativeOfSelected(counted, o.year, { ...ctx, round: o.round }),
     coverage: computeCoverage(o.pack, counted, {}, 'events', { now: 0, timeZone }),
     events: counted,
     taxonomy: o.taxonomy,

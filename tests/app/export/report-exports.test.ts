@@ -144,3 +144,14 @@ describe('the detail CSV', () => {
     expect(fa[10]).toBe('惠东县人民政府大院');
   });
 });
+
+describe('wall times in the files', () => {
+  test('are the region\'s clock time whatever offset the stamp was written with', async () => {
+    const { wallTime } = await import('../../../src/app/export/event-detail');
+    expect(wallTime('2023-12-31T15:30:00Z', 'Asia/Shanghai')).toBe('2023-12-31 23:30');
+    expect(wallTime('2023-05-20T09:00:00+08:00', 'Asia/Shanghai')).toBe('2023-05-20 09:00');
+    expect(wallTime('2023-07-01T12:00:00Z', 'Europe/Berlin')).toBe('2023-07-01 14:00');
+    expect(wallTime('2023-01-01T12:00:00Z', 'Europe/Berlin')).toBe('2023-01-01 13:00');
+    expect(wallTime(null, 'Asia/Shanghai')).toBe('');
+  });
+});

@@ -190,6 +190,7 @@ describe('the offline event ledger on a phone', () => {
     await page.locator('.kl-card').first().waitFor();
     expect(await page.locator('[data-test=list-count]').innerText()).toBe('共 1 场');
     expect(await page.locator('.kl-card__title').allInnerTexts()).toEqual(['科普大篷车进校园']);
+    expect(await page.locator('.kl-card [data-test=unsynced]').allInnerTexts()).toEqual(['未同步']);
     await screenshot(page, FEATURE, '05-list');
 
     await page.reload({ waitUntil: 'load' });

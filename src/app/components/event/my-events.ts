@@ -22,3 +22,9 @@ export async function myLastLoggedEvent(db: LedgerDb, userId: string): Promise<E
   for (const r of rows) if (!best || Date.parse(r.createdAt) > Date.parse(best.createdAt) || (r.createdAt === best.createdAt && r.id > best.id)) best = r;
   return best;
 }
+
+/** Ids of events with changes still in the outbox (not yet accepted by the server). */
+export async function unsyncedEventIds(db: LedgerDb): Promise<Set<string>> {
+  const keys = await db.outbox.orderBy('eventId').uniqueKeys();
+  return new Set(keys.filter((k): k is string => typeof k === 'string'));
+}

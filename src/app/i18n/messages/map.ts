@@ -51,6 +51,7 @@ export default {
         none: '所选范围内每个乡镇都有活动',
       },
       covered: '已覆盖 {n} / {m} 个乡镇',
+      table: { title: '各乡镇（按{measure}排序）', zone: '特殊区域' },
       unassigned: '另有 {n} 场活动的乡镇不在当前区域数据中',
       attribution: '乡镇范围为近似，非法定界线',
       sheet: {
@@ -89,6 +90,7 @@ export default {
         url: '瓦片地址模板',
         urlHint: '含 {z}、{x}、{y}，如 https://tile.example.com/{z}/{x}/{y}.png',
         attribution: '底图署名',
+        datum: '瓦片坐标系',
         note: '底图需要网络；没有网络时地图只显示乡镇范围。高德底图使用 GCJ-02 坐标，显示时自动换算，数据仍按 WGS-84 保存。',
         saved: '已保存',
         badUrl: '地址须以 https:// 或 http:// 开头，并包含 {z}、{x}、{y}',
@@ -181,6 +183,7 @@ export default {
         none: 'Every township has events in this selection',
       },
       covered: '{n} of {m} townships covered',
+      table: { title: 'All townships (by {measure})', zone: 'special zone' },
       unassigned: '{n} more events name a township outside this region',
       attribution: 'Township areas are approximate, not legal boundaries',
       sheet: {
@@ -219,6 +222,7 @@ export default {
         url: 'Tile URL template',
         urlHint: 'With {z}, {x}, {y}, e.g. https://tile.example.com/{z}/{x}/{y}.png',
         attribution: 'Base map attribution',
+        datum: 'Tile datum',
         note: 'Base maps need the network; offline the map shows the township areas only. AMap uses GCJ-02: positions are converted for display, data stays WGS-84.',
         saved: 'Saved',
         badUrl: 'The URL must start with https:// or http:// and contain {z}, {x} and {y}',

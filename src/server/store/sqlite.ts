@@ -85,15 +85,27 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, compiled once per SQL text (preparing is the costly part). */
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   async migrate(): Promise<void> {
     const db = this.db;
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => Number(r.version)));
+    const done = new Set((this.stmt('SELECT version FROM schema_migrations').all() as Row[]).map((r) => Number(r.version)));
     for (const m of loadMigrations('sqlite')) {
       if (done.has(m.version)) continue;
       db.transaction(() => {
         db.exec(m.sql);
-        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+        this.stmt('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
       }).immediate();
     }
   }
@@ -103,31 +115,30 @@ export class SqliteStore implements Store {
   }
 
   async hasAdmin(): Promise<boolean> {
-    return this.db.prepare("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1").get() !== undefined;
+    return this.stmt("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1").get() !== undefined;
   }
 
   async setup(org: OrgRow, admin: UserRow): Promise<boolean> {
     return this.db.transaction(() => {
-      if (this.db.prepare("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1").get() !== undefined) return false;
-      this.db.prepare('INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)').run(org.id, org.name, org.createdAt);
+      if (this.stmt("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1").get() !== undefined) return false;
+      this.stmt('INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)').run(org.id, org.name, org.createdAt);
       this.insertUser(admin);
       return true;
     }).immediate();
   }
 
   async getOrg(id: string): Promise<OrgRow | null> {
-    const r = this.db.prepare('SELECT * FROM orgs WHERE id = ?').get(id) as Row | undefined;
+    const r = this.stmt('SELECT * FROM orgs WHERE id = ?').get(id) as Row | undefined;
     return r ? { id: String(r.id), name: String(r.name), createdAt: String(r.created_at) } : null;
   }
 
   private insertUser(u: UserRow): void {
-    this.db
-      .prepare('INSERT INTO users (id, org_id, role, name, username, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    this.stmt('INSERT INTO users (id, org_id, role, name, username, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(u.id, u.orgId, u.role, u.name, u.username, u.passwordHash, u.disabled ? 1 : 0, u.createdAt);
   }
 
   private usernameTaken(username: string): boolean {
-    return this.db.prepare('SELECT 1 FROM users WHERE username = ?').get(username) !== undefined;
+    return this.stmt('SELECT 1 FROM users WHERE username = ?').get(username) !== undefined;
   }
 
   async createUser(user: UserRow): Promise<boolean> {
@@ -139,60 +150,58 @@ export class SqliteStore implements Store {
   }
 
   async getUser(id: string): Promise<UserRow | null> {
-    const r = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+    const r = this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
     return r ? userOf(r) : null;
   }
 
   async getUserByUsername(username: string): Promise<UserRow | null> {
-    const r = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as Row | undefined;
+    const r = this.stmt('SELECT * FROM users WHERE username = ?').get(username) as Row | undefined;
     return r ? userOf(r) : null;
   }
 
   async listUsers(orgId: string): Promise<UserRow[]> {
-    return (this.db.prepare('SELECT * FROM users WHERE org_id = ? ORDER BY created_at, id').all(orgId) as Row[]).map(userOf);
+    return (this.stmt('SELECT * FROM users WHERE org_id = ? ORDER BY created_at, id').all(orgId) as Row[]).map(userOf);
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRow | null> {
     return this.db.transaction(() => {
-      const r = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+      const r = this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
       if (!r) return null;
-      if (patch.name !== undefined) this.db.prepare('UPDATE users SET name = ? WHERE id = ?').run(patch.name, id);
-      if (patch.disabled !== undefined) this.db.prepare('UPDATE users SET disabled = ? WHERE id = ?').run(patch.disabled ? 1 : 0, id);
-      if (patch.passwordHash !== undefined) this.db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(patch.passwordHash, id);
-      if (patch.disabled === true || patch.passwordHash !== undefined) this.db.prepare('DELETE FROM tokens WHERE user_id = ?').run(id);
-      return userOf(this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row);
+      if (patch.name !== undefined) this.stmt('UPDATE users SET name = ? WHERE id = ?').run(patch.name, id);
+      if (patch.disabled !== undefined) this.stmt('UPDATE users SET disabled = ? WHERE id = ?').run(patch.disabled ? 1 : 0, id);
+      if (patch.passwordHash !== undefined) this.stmt('UPDATE users SET password_hash = ? WHERE id = ?').run(patch.passwordHash, id);
+      if (patch.disabled === true || patch.passwordHash !== undefined) this.stmt('DELETE FROM tokens WHERE user_id = ?').run(id);
+      return userOf(this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row);
     }).immediate();
   }
 
   async createToken(tokenHash: string, userId: string, createdAt: string): Promise<void> {
-    this.db.prepare('INSERT INTO tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)').run(tokenHash, userId, createdAt);
+    this.stmt('INSERT INTO tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)').run(tokenHash, userId, createdAt);
   }
 
   async userByToken(tokenHash: string): Promise<UserRow | null> {
-    const r = this.db
-      .prepare('SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?')
+    const r = this.stmt('SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?')
       .get(tokenHash) as Row | undefined;
     return r ? userOf(r) : null;
   }
 
   async deleteToken(tokenHash: string): Promise<void> {
-    this.db.prepare('DELETE FROM tokens WHERE token_hash = ?').run(tokenHash);
+    this.stmt('DELETE FROM tokens WHERE token_hash = ?').run(tokenHash);
   }
 
   async createInvite(i: InviteRow): Promise<void> {
-    this.db
-      .prepare(
+    this.stmt(
         'INSERT INTO invites (id, org_id, code_hash, role, created_by, created_at, expires_at, max_uses, uses, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       )
       .run(i.id, i.orgId, i.codeHash, i.role, i.createdBy, i.createdAt, i.expiresAt, i.maxUses, i.uses, i.revoked ? 1 : 0);
   }
 
   async listInvites(orgId: string): Promise<InviteRow[]> {
-    return (this.db.prepare('SELECT * FROM invites WHERE org_id = ? ORDER BY created_at, id').all(orgId) as Row[]).map(inviteOf);
+    return (this.stmt('SELECT * FROM invites WHERE org_id = ? ORDER BY created_at, id').all(orgId) as Row[]).map(inviteOf);
   }
 
   async revokeInvite(orgId: string, id: string): Promise<boolean> {
-    return this.db.prepare('UPDATE invites SET revoked = 1 WHERE org_id = ? AND id = ?').run(orgId, id).changes > 0;
+    return this.stmt('UPDATE invites SET revoked = 1 WHERE org_id = ? AND id = ?').run(orgId, id).changes > 0;
   }
 
   async redeemInvite(
@@ -201,7 +210,7 @@ export class SqliteStore implements Store {
     makeUser: (invite: InviteRow) => UserRow,
   ): Promise<{ ok: true; user: UserRow } | { ok: false; reason: 'badInvite' | 'usernameTaken' }> {
     return this.db.transaction((): { ok: true; user: UserRow } | { ok: false; reason: 'badInvite' | 'usernameTaken' } => {
-      const r = this.db.prepare('SELECT * FROM invites WHERE code_hash = ?').get(codeHash) as Row | undefined;
+      const r = this.stmt('SELECT * FROM invites WHERE code_hash = ?').get(codeHash) as Row | undefined;
       if (!r) return { ok: false, reason: 'badInvite' };
       const invite = inviteOf(r);
       if (invite.revoked || invite.uses >= invite.maxUses || Date.parse(invite.expiresAt) <= Date.parse(now)) {
@@ -209,7 +218,7 @@ export class SqliteStore implements Store {
       }
       const user = makeUser(invite);
       if (this.usernameTaken(user.username)) return { ok: false, reason: 'usernameTaken' };
-      this.db.prepare('UPDATE invites SET uses = uses + 1 WHERE id = ?').run(invite.id);
+      this.stmt('UPDATE invites SET uses = uses + 1 WHERE id = ?').run(invite.id);
       this.insertUser(user);
       return { ok: true, user };
     }).immediate();
@@ -219,12 +228,12 @@ export class SqliteStore implements Store {
     const db = this.db;
     return db.transaction((): PushResponse => {
       const { actor, clientId, mutations } = input;
-      const c = db.prepare('SELECT last_seq FROM clients WHERE user_id = ? AND client_id = ?').get(actor.userId, clientId) as Row | undefined;
-      const rev = Number((db.prepare('SELECT rev FROM rev_counter WHERE id = 1').get() as Row).rev);
+      const c = this.stmt('SELECT last_seq FROM clients WHERE user_id = ? AND client_id = ?').get(actor.userId, clientId) as Row | undefined;
+      const rev = Number((this.stmt('SELECT rev FROM rev_counter WHERE id = 1').get() as Row).rev);
       const events = new Map<string, LedgerEvent>();
       const targets = new Map<string, Target>();
-      const getEvent = db.prepare('SELECT data FROM events WHERE id = ?');
-      const getTarget = db.prepare('SELECT data FROM targets WHERE id = ?');
+      const getEvent = this.stmt('SELECT data FROM events WHERE id = ?');
+      const getTarget = this.stmt('SELECT data FROM targets WHERE id = ?');
       for (const m of mutations) {
         if (m.entity === 'event' && !events.has(m.eventId)) {
           const r = getEvent.get(m.eventId) as Row | undefined;
@@ -235,25 +244,25 @@ export class SqliteStore implements Store {
         }
       }
       const out = plan({ lastSeq: c ? Number(c.last_seq) : 0, rev, events, targets });
-      const putEvent = db.prepare(
+      const putEvent = this.stmt(
         'INSERT INTO events (id, org_id, rev, created_by, deleted, data) VALUES (?, ?, ?, ?, ?, ?) ' +
           'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data',
       );
       for (const e of out.events) putEvent.run(e.id, e.orgId, e.rev, e.createdBy, e.deleted ? 1 : 0, JSON.stringify(e));
-      const putTarget = db.prepare(
+      const putTarget = this.stmt(
         'INSERT INTO targets (id, org_id, rev, deleted, data) VALUES (?, ?, ?, ?, ?) ' +
           'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data',
       );
       for (const t of out.targets) putTarget.run(t.id, t.orgId, t.rev, t.deleted ? 1 : 0, JSON.stringify(t));
-      const putHistory = db.prepare(
+      const putHistory = this.stmt(
         'INSERT INTO event_history (entity, record_id, field, old_value, new_value, rev, user_id, client_id, at, client_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
       for (const h of out.history) {
         putHistory.run(h.entity, h.recordId, h.field, JSON.stringify(h.oldValue ?? null), JSON.stringify(h.newValue ?? null), h.rev, h.userId, h.clientId, h.at, h.clientAt);
       }
-      if (out.rev !== rev) db.prepare('UPDATE rev_counter SET rev = ? WHERE id = 1').run(out.rev);
+      if (out.rev !== rev) this.stmt('UPDATE rev_counter SET rev = ? WHERE id = 1').run(out.rev);
       if (!c || out.lastSeq !== Number(c.last_seq)) {
-        db.prepare(
+        this.stmt(
           'INSERT INTO clients (user_id, client_id, last_seq, updated_at) VALUES (?, ?, ?, ?) ' +
             'ON CONFLICT (user_id, client_id) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at',
         ).run(actor.userId, clientId, out.lastSeq, new Date().toISOString());
@@ -263,8 +272,7 @@ export class SqliteStore implements Store {
   }
 
   async pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean }> {
-    const rows = this.db
-      .prepare(
+    const rows = this.stmt(
         "SELECT 'event' AS entity, rev, data FROM events WHERE org_id = ? AND rev > ? " +
           "UNION ALL SELECT 'target' AS entity, rev, data FROM targets WHERE org_id = ? AND rev > ? " +
           'ORDER BY rev LIMIT ?',
@@ -282,37 +290,36 @@ export class SqliteStore implements Store {
   }
 
   async currentRev(): Promise<number> {
-    return Number((this.db.prepare('SELECT rev FROM rev_counter WHERE id = 1').get() as Row).rev);
+    return Number((this.stmt('SELECT rev FROM rev_counter WHERE id = 1').get() as Row).rev);
   }
 
   async getEvent(id: string): Promise<LedgerEvent | null> {
-    const r = this.db.prepare('SELECT data FROM events WHERE id = ?').get(id) as Row | undefined;
+    const r = this.stmt('SELECT data FROM events WHERE id = ?').get(id) as Row | undefined;
     return r ? (JSON.parse(String(r.data)) as LedgerEvent) : null;
   }
 
   async history(entity: 'event' | 'target', recordId: string): Promise<HistoryRow[]> {
-    return (this.db.prepare('SELECT * FROM event_history WHERE entity = ? AND record_id = ? ORDER BY id').all(entity, recordId) as Row[]).map(historyOf);
+    return (this.stmt('SELECT * FROM event_history WHERE entity = ? AND record_id = ? ORDER BY id').all(entity, recordId) as Row[]).map(historyOf);
   }
 
   async putBlob(sha256: string, contentType: string, bytes: Buffer): Promise<boolean> {
-    const r = this.db
-      .prepare('INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING')
+    const r = this.stmt('INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING')
       .run(sha256, contentType, bytes.length, new Date().toISOString(), bytes);
     return r.changes > 0;
   }
 
   async blobMeta(sha256: string): Promise<BlobMeta | null> {
-    const r = this.db.prepare('SELECT content_type, size FROM blobs WHERE sha256 = ?').get(sha256) as Row | undefined;
+    const r = this.stmt('SELECT content_type, size FROM blobs WHERE sha256 = ?').get(sha256) as Row | undefined;
     return r ? { contentType: String(r.content_type), size: Number(r.size) } : null;
   }
 
   async getBlob(sha256: string): Promise<(BlobMeta & { bytes: Buffer }) | null> {
-    const r = this.db.prepare('SELECT content_type, size, bytes FROM blobs WHERE sha256 = ?').get(sha256) as Row | undefined;
+    const r = this.stmt('SELECT content_type, size, bytes FROM blobs WHERE sha256 = ?').get(sha256) as Row | undefined;
     return r ? { contentType: String(r.content_type), size: Number(r.size), bytes: r.bytes as Buffer } : null;
   }
 
   async dump(): Promise<Record<string, unknown[]>> {
-    const q = (sql: string): unknown[] => this.db.prepare(sql).all();
+    const q = (sql: string): unknown[] => this.stmt(sql).all();
     return {
       orgs: q('SELECT * FROM orgs ORDER BY id'),
       users: q('SELECT * FROM users ORDER BY id'),

@@ -345,4 +345,24 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     const missing = await app.inject({ url: `/api/blobs/${'b'.repeat(64)}`, headers: bearer(acc.volA) });
     expect(missing.statusCode).toBe(404);
   });
+
+  test('extreme but valid values come back exactly as sent', async () => {
+    const e = newId();
+    const fields = eventFields({
+      title: '🚀科普 "quotes" \\ back\\slash ' + 'ー'.repeat(60),
+      notes: '长'.repeat(4000),
+      point: { lat: -90, lon: 180, accuracyM: 0, source: 'map' },
+      attendance: 1_000_000,
+      audience: [{ kind: 'students', count: 0 }],
+      volunteers: [{ name: '𠮷野', userId: null, hours: 0.1 + 0.2 }],
+      distanceKm: 1e-7,
+      materials: [{ kind: 'booklet', count: 10_000_000 }],
+      startAt: '2000-01-01T08:00:00+08:00',
+      endAt: '2000-12-31T23:59:59.999+08:00',
+    });
+    const res = await push(app, acc.volA, newId(), [putEvent(1, e, fields)]);
+    expect(res.json<PushResponse>(), res.body).toEqual({ v: 1, lastAppliedSeq: 1, results: [{ seq: 1, status: 'applied', rev: 1 }] });
+    const ev = await eventById(e);
+    for (const [k, val] of Object.entries(fields)) expect(ev[k as keyof LedgerEvent], k).toEqual(val);
+  });
 });

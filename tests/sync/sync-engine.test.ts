@@ -144,6 +144,30 @@ describe('sync engine over the real server', () => {
     expect((await server.allEvents()).map((e) => [e.id, e.rev])).toEqual([[EVENT_1, 1], [EVENT_2, 2]]);
   });
 
+  it('resumes safely after a run cut (tab closed) between the push and recording its answer, or between pull pages', async () => {
+    const a = phone(PHONE_A, v1);
+    a.store.createEvent(sampleEvent({ id: EVENT_1 }));
+    a.store.createEvent(sampleEvent({ id: EVENT_2 }));
+    a.store.createEvent(sampleEvent({ id: EVENT_3 }));
+    const realApply = a.store.applyPushResults.bind(a.store);
+    const realPulled = a.store.applyPulled.bind(a.store);
+    a.store.applyPushResults = async () => {
+      throw new Error('tab closed');
+    };
+    await expect(a.sync()).rejects.toThrow('tab closed');
+    a.store.applyPushResults = realApply;
+    let pages = 0;
+    a.store.applyPulled = async (rows, cursor, from) => {
+      if (++pages === 2) throw new Error('tab closed');
+      return realPulled(rows, cursor, from);
+    };
+    await expect(a.sync()).rejects.toThrow('tab closed');
+    a.store.applyPulled = realPulled;
+    await a.sync();
+    expect((await server.allEvents()).map((e) => [e.id, e.rev])).toEqual([[EVENT_1, 1], [EVENT_2, 2], [EVENT_3, 3]]);
+    expect([a.store.cursor, await a.store.pendingCount(), [...a.store.events.values()].map((e) => e.rev)]).toEqual([3, 0, [1, 2, 3]]);
+  });
+
   it('leaves the outbox and the ledger untouched when the token is refused', async () => {
     const a = phone(PHONE_A, { ...v1, token: 'revoked' });
     a.store.createEvent(sampleEvent({ id: EVENT_1 }));

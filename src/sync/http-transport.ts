@@ -29,14 +29,21 @@ async function gzipped(text: string): Promise<ArrayBuffer> {
   return new Response(stream).arrayBuffer();
 }
 
-async function messageOf(res: Response): Promise<string> {
+/** The message and code of an error answer (ApiError), or the status line when it is not JSON. */
+async function errorOf(res: Response): Promise<{ message: string; code?: string }> {
   try {
     const body: unknown = await res.json();
-    if (body && typeof body === 'object' && 'message' in body && typeof body.message === 'string') return body.message;
+    if (body && typeof body === 'object') {
+      const b = body as { message?: unknown; error?: unknown };
+      return {
+        message: typeof b.message === 'string' ? b.message : `HTTP ${res.status}`,
+        ...(typeof b.error === 'string' ? { code: b.error } : {}),
+      };
+    }
   } catch {
     // Not JSON: the status line says enough.
   }
-  return `HTTP ${res.status}`;
+  return { message: `HTTP ${res.status}` };
 }
 
 function isPushResponse(x: unknown): x is PushResponse {
@@ -78,11 +85,9 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
       if (timer) clearTimeout(timer);
     }
     if (res.ok) return res;
-    if (res.status === 401) throw new TransportError('unauthorized', await messageOf(res), 401);
-    if (res.status >= 500 || res.status === 429 || res.status === 408) {
-      throw new TransportError('server', await messageOf(res), res.status);
-    }
-    throw new TransportError('rejected', await messageOf(res), res.status);
+    const { message, code } = await errorOf(res);
+    const kind = res.status === 401 ? 'unauthorized' : res.status >= 500 || res.status === 429 || res.status === 408 ? 'server' : 'rejected';
+    throw new TransportError(kind, message, res.status, code === undefined ? {} : { code });
   }
 
   async function json(res: Response): Promise<unknown> {
@@ -99,8 +104,10 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
       try {
         return await request('POST', path, { bytes: await gzipped(text), type: 'application/json', encoding: 'gzip' });
       } catch (e) {
-        // A server without request decompression refuses the encoding: send plain from now on.
-        if (!(e instanceof TransportError && e.kind === 'rejected' && (e.status === 415 || e.status === 400))) throw e;
+        // A server without request decompression refuses the encoding (415), or reads the gzip
+        // bytes as broken JSON (400 badJson): send plain from now on. Other refusals stand.
+        const unreadable = e instanceof TransportError && (e.status === 415 || (e.status === 400 && e.code === 'badJson'));
+        if (!unreadable) throw e;
         gzip = false;
       }
     }

@@ -22,10 +22,13 @@ export class TransportError extends Error {
     readonly kind: TransportErrorKind,
     message: string,
     readonly status: number | null = null,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; code?: string },
   ) {
     super(message, options);
+    this.code = options?.code ?? null;
   }
+  /** The server's error code (ApiError.error), when it sent one. */
+  readonly code: string | null;
 }
 
 /** Whether a thrown value is a TransportError of the given kind. */

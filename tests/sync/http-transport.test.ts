@@ -66,9 +66,13 @@ describe('HTTP transport against the real server', () => {
     expect(await failureOf(transport().pull(0, 10))).toEqual({ kind: 'unauthorized', status: 401 });
   });
 
-  it('maps a body the server refuses to rejected with its status', async () => {
-    const bad = { ...createOf(1, sampleEvent({ id: EVENT_1 })), fields: { title: 'x'.repeat(500) } };
-    expect(await failureOf(transport(false).push({ v: PROTOCOL_VERSION, clientId: CLIENT, mutations: [bad] }))).toEqual({ kind: 'rejected', status: 400 });
+  it('maps a body the server refuses to rejected with its status and code, and keeps gzip on', async () => {
+    const bad = { ...createOf(1, sampleEvent({ id: EVENT_1 })), fields: { title: 'x'.repeat(2000) } };
+    const t = transport(true);
+    const e = await t.push({ v: PROTOCOL_VERSION, clientId: CLIENT, mutations: [bad] }).catch((x: unknown) => x);
+    expect(e).toMatchObject({ kind: 'rejected', status: 400, code: 'invalid' });
+    await t.push({ v: PROTOCOL_VERSION, clientId: CLIENT, mutations: [createOf(1, sampleEvent({ id: EVENT_1, notes: '备注'.repeat(600) }))] });
+    expect(seen.map((s) => s.encoding)).toEqual(['gzip', 'gzip']);
   });
 
   it('maps no answer to offline and a 5xx to server', async () => {

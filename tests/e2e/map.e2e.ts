@@ -144,6 +144,8 @@ describe('the township coverage map on a phone with no signal', () => {
     expect(await page.locator(`.kl-zone-${T.xunliao} .kl-zone__badge`).innerText()).toBe('2');
     expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('乡镇范围为近似');
     expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('GeoNames');
+    expect(await page.getByRole('button', { name: '放大' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: '缩小' }).count()).toBe(1);
     const table = page.locator('[data-testid=township-table] button');
     expect(await table.count()).toBe(16);
     expect((await table.first().innerText()).replace(/\s+/g, ' ')).toBe('1 平山街道 23 场');

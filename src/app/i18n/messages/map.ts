@@ -7,6 +7,8 @@ export default {
     map: {
       title: '覆盖地图',
       loading: '正在载入地图…',
+      zoomIn: '放大',
+      zoomOut: '缩小',
       noRegion: '未能载入乡镇范围数据',
       measure: {
         label: '着色指标',
@@ -139,6 +141,8 @@ export default {
     map: {
       title: 'Coverage map',
       loading: 'Loading the map…',
+      zoomIn: 'Zoom in',
+      zoomOut: 'Zoom out',
       noRegion: 'Could not load the township areas',
       measure: {
         label: 'Colour by',

@@ -4,14 +4,14 @@
  */
 import { liveQuery } from 'dexie';
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, markRaw, ref } from 'vue';
 import { DEFAULT_TIME_ZONE } from '../../domain/year';
 import type { ReferenceContext } from '../../domain/event';
 import { townshipCodesOf, villageTownshipMapOf, type RegionPack } from '../../domain/region';
 import { createEventRepository, type Identity } from '../db/event-repository';
 import { LedgerDb } from '../db/ledger-db';
 import { META, getOrCreateClientId } from '../db/meta';
-import { exportLedger, importLedger, type ImportCounts } from '../db/ledger-backup';
+import type { ImportCounts } from '../db/ledger-backup';
 import { useRegionStore } from './region';
 import { useSettingsStore } from './settings';
 
@@ -37,7 +37,8 @@ const packCodes = new WeakMap<RegionPack, Pick<ReferenceContext, 'townshipCodes'
 
 /** The phone's ledger: `db`, `repo`, `clientId` (null until read), `identity`. */
 export const useLedgerStore = defineStore('ledger', () => {
-  const db = makeDb();
+  // markRaw: a reactive proxy around Dexie breaks its transactions (PrematureCommitError in Chromium).
+  const db = markRaw(makeDb());
   const clientId = ref<string | null>(null);
   const identity = ref<Identity>(NO_IDENTITY);
   const region = useRegionStore();
@@ -83,8 +84,10 @@ export const useLedgerStore = defineStore('ledger', () => {
 
   const timeZone = computed(() => region.pack?.meta.timeZone ?? DEFAULT_TIME_ZONE);
   /** The whole ledger as a backup file (导出全部数据). */
-  const exportBackup = (): Promise<Blob> => exportLedger(db);
+  // The backup code loads only when asked: it is not part of the logging route.
+  const exportBackup = async (): Promise<Blob> => (await import('../db/ledger-backup')).exportLedger(db);
   /** Merges a backup file (导入); throws ImportError with problems when the file is refused. */
-  const importBackup = (file: Blob): Promise<ImportCounts> => importLedger(db, file, timeZone.value);
+  const importBackup = async (file: Blob): Promise<ImportCounts> =>
+    (await import('../db/ledger-backup')).importLedger(db, file, timeZone.value);
   return { db, repo, clientId, identity, timeZone, ensureClientId, exportBackup, importBackup };
 });

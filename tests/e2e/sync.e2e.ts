@@ -8,7 +8,11 @@
  *   duplicated;
  * - a volunteer cannot change another volunteer's event: the server refuses, the badge and
  *   settings say why in Chinese, and discarding brings the server's version back.
- * Screenshots go to test-artifacts/sync/. KL_DIST and KL_SERVER_DIST point at private builds.
+ * Screenshots go to test-artifacts/sync/. KL_DIST and KL_SERVER_DIST point at private builds
+ * (default dist/ and dist-server/, what `npm run build` writes). A private server build must sit
+ * inside the repository (so Node finds node_modules) with its SQL migrations beside it, e.g.:
+ *   npx tsc -p src/server/tsconfig.json --outDir test-artifacts/sync/server-dist
+ *   cp -r src/server/store/migrations test-artifacts/sync/server-dist/server/store/
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -47,9 +47,10 @@ const instant = v.pipe(
   v.string('required'),
   v.minLength(1, 'required'),
   v.isoTimestamp('badTime'),
+  // Bounds widened by a day on each side so that no time zone's 1 January 00:00 falls outside.
   v.check((s) => {
-    const y = new Date(Date.parse(s)).getUTCFullYear();
-    return y >= EVENT_LIMITS.earliestYear && y <= EVENT_LIMITS.latestYear;
+    const ms = Date.parse(s);
+    return ms >= Date.UTC(EVENT_LIMITS.earliestYear - 1, 11, 31) && ms < Date.UTC(EVENT_LIMITS.latestYear + 1, 0, 2);
   }, 'implausibleTime'),
 );
 

@@ -74,6 +74,11 @@ describe('the event content schema', () => {
     expect(validateEventContent(c).ok).toBe(true);
   });
 
+  test('accepts the first minute of 2000 in Huidong, which is still 1999 in UTC', () => {
+    const c = { ...validContent(), startAt: '2000-01-01T00:00:00+08:00', endAt: '2000-01-01T01:00:00+08:00' };
+    expect(validateEventContent(c).ok).toBe(true);
+  });
+
   test('trims the title', () => {
     const r = validateEventContent({ ...validContent(), title: '  科普讲座  ' });
     expect(r.ok && r.value.title).toBe('科普讲座');

@@ -217,6 +217,7 @@ for (let i = 0; i < WARMUP + RUNS; i++) {
 // /map opened directly (a new document at /map: app boot, no rows read before, a cold read).
 const direct = [];
 const directRows = [];
+const directOutline = [];
 for (let i = 0; i < WARMUP + RUNS; i++) {
   await page.goto(`${base}/map`);
   const d = await page.evaluate(async () => {
@@ -224,11 +225,16 @@ for (let i = 0; i < WARMUP + RUNS; i++) {
       const poll = () => (performance.getEntriesByName('kl-map-paint').length ? ok() : requestAnimationFrame(poll));
       poll();
     });
-    return { paint: performance.getEntriesByName('kl-map-paint')[0].startTime, rows: performance.getEntriesByName('kl-map-rows')[0]?.startTime ?? NaN };
+    return {
+      paint: performance.getEntriesByName('kl-map-paint')[0].startTime,
+      rows: performance.getEntriesByName('kl-map-rows')[0]?.startTime ?? NaN,
+      outline: performance.getEntriesByName('kl-map-outline')[0]?.startTime ?? NaN,
+    };
   });
-  console.log(`${i < WARMUP ? 'warm-up' : `run ${i - WARMUP + 1}`}: direct /map navigation start → painted ${d.paint.toFixed(1)} ms (rows read at ${d.rows.toFixed(1)})`);
+  console.log(`${i < WARMUP ? 'warm-up' : `run ${i - WARMUP + 1}`}: direct /map navigation start → outlines ${d.outline.toFixed(1)} ms, coloured ${d.paint.toFixed(1)} ms (rows read at ${d.rows.toFixed(1)})`);
   if (i < WARMUP) continue;
   direct.push(d.paint);
+  directOutline.push(d.outline);
   directRows.push(d.rows);
 }
 
@@ -246,7 +252,7 @@ console.log(`  main-thread CPU time over that span (CDP ThreadTime, includes the
 console.log(`  of which tap → view setup (chunk load): ${fmt(split.setup)}`);
 console.log(`  of which rows ready (0 when the home card's read of this year is reused): ${fmt(split.read)}`);
 console.log(`  of which coverage + Leaflet paint: ${fmt(split.paint)}`);
-console.log(`/map opened directly (new document; boot + cold [year+ym] read of all ${seeded.count}): navigation start → painted ${fmt(direct)}; rows ready at ${fmt(directRows)}`);
+console.log(`/map opened directly (new document; boot + cold [year+ym] read of all ${seeded.count}): navigation start → coloured ${fmt(direct)}; rows ready at ${fmt(directRows)}; outlines (neutral, before the numbers) at ${fmt(directOutline)}`);
 console.log(`re-filter → repaint, measure 场次→人次: ${fmt(measureSwitch)}  (target ≤ 100 ms)`);
 console.log(`  main-thread CPU for the measure switch: ${fmt(measureCpuMs)}`);
 console.log(`re-filter → repaint, 只统计已审核 on: ${fmt(reviewedToggle)}  (target ≤ 100 ms)`);

@@ -20,6 +20,7 @@ import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { blobRoutes } from './routes/blobs.js';
 import { eventRoutes } from './routes/events.js';
+import { orgRoutes } from './routes/org.js';
 import { syncRoutes } from './routes/sync.js';
 import type { Store } from './store/store.js';
 
@@ -99,6 +100,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(syncRoutes);
   await app.register(eventRoutes);
   await app.register(blobRoutes);
+  await app.register(orgRoutes);
 
   const staticDir = opts.staticDir ?? null;
   const hasStatic = staticDir !== null && existsSync(path.join(staticDir, 'index.html'));

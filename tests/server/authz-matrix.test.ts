@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PushResponse } from '../../src/sync/protocol';
+import { DEFAULT_TAXONOMY } from '../../src/domain/taxonomy';
 import {
   AT,
   bearer,
@@ -154,6 +155,18 @@ const ROWS: Row[] = [
   },
   { route: 'GET /api/blobs/:sha256', request: (w, _who, a) => ({ method: 'GET', url: `/api/blobs/${w.blob}`, headers: headers(a) }), expect: authed(200) },
   { route: 'HEAD /api/blobs/:sha256', request: (w, _who, a) => ({ method: 'HEAD', url: `/api/blobs/${w.blob}`, headers: headers(a) }), expect: authed(200) },
+  { route: 'GET /api/org/taxonomy', request: (_w, _who, a) => ({ method: 'GET', url: '/api/org/taxonomy', headers: headers(a) }), expect: authed(200) },
+  {
+    route: 'PUT /api/org/taxonomy (adds an entry)',
+    request: (_w, who, a) => ({
+      method: 'PUT',
+      url: '/api/org/taxonomy',
+      headers: headers(a),
+      // Each caller adds its own entry on top of every entry any earlier caller may have added.
+      payload: { ...DEFAULT_TAXONOMY, themes: [...DEFAULT_TAXONOMY.themes, ...WHO.slice(0, WHO.indexOf(who) + 1).map((w) => ({ code: `t-${w.toLowerCase()}`, zh: w }))] },
+    }),
+    expect: staffOnly(200),
+  },
   { route: 'GET /api/unknown', request: (_w, _who, a) => ({ method: 'GET', url: '/api/unknown', headers: headers(a) }), expect: all(404) },
 ];
 

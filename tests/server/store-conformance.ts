@@ -274,6 +274,33 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       expect(pulled.rows.map((r) => r.row.rev)).toEqual(revs);
     });
 
+    test('the org taxonomy is absent until put, then read back per org; a refusing decision writes nothing', async () => {
+      expect(await store.getTaxonomy(o.id)).toBeNull();
+      const added = { ...DEFAULT_TAXONOMY, formats: [...DEFAULT_TAXONOMY.formats, { code: 'film', zh: '科普电影放映' }] };
+      const seen: unknown[] = [];
+      const first = await store.putTaxonomy(o.id, (current) => {
+        seen.push(current);
+        return { taxonomy: added, updatedBy: staff.id, updatedAt: NOW };
+      });
+      expect(first).toEqual({ taxonomy: added, updatedBy: staff.id, updatedAt: NOW });
+      expect(await store.getTaxonomy(o.id)).toEqual({ taxonomy: added, updatedBy: staff.id, updatedAt: NOW });
+      const before = await store.dump();
+      const kept = await store.putTaxonomy(o.id, (current) => {
+        seen.push(current);
+        return null;
+      });
+      expect(kept).toEqual({ taxonomy: added, updatedBy: staff.id, updatedAt: NOW });
+      expect(seen).toEqual([null, { taxonomy: added, updatedBy: staff.id, updatedAt: NOW }]);
+      expect(await store.dump()).toEqual(before);
+      const renamed = { ...added, formats: added.formats.map((e) => (e.code === 'film' ? { ...e, zh: '科普电影', retired: true } : e)) };
+      await store.putTaxonomy(o.id, () => ({ taxonomy: renamed, updatedBy: admin.id, updatedAt: '2024-06-02T08:00:00.000Z' }));
+      expect(await store.getTaxonomy(o.id)).toEqual({ taxonomy: renamed, updatedBy: admin.id, updatedAt: '2024-06-02T08:00:00.000Z' });
+      const other = org();
+      expect(await store.getTaxonomy(other.id)).toBeNull();
+      const again = await h.reopen();
+      expect((await again.getTaxonomy(o.id))?.taxonomy.formats.at(-1)).toEqual({ code: 'film', zh: '科普电影', retired: true });
+    });
+
     test('blobs are stored once by hash and read back byte for byte', async () => {
       const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0, 255]);
       const sha = createHash('sha256').update(bytes).digest('hex');

@@ -6,6 +6,7 @@ import { MAX_BODY_BYTES, PROTOCOL_VERSION, pullQuerySchema, pushRequestSchema, t
 import { parse, requireRole, userOf } from '../context.js';
 import { fail } from '../errors.js';
 import { planPush } from '../sync/plan.js';
+import { orgTaxonomyOf } from './org.js';
 
 /** Rows per pull page when the phone does not say. */
 export const DEFAULT_PULL_LIMIT = 500;
@@ -47,8 +48,11 @@ export async function syncRoutes(app: FastifyInstance): Promise<void> {
     const body = parse(pushRequestSchema, req.body);
     const now = k.now().toISOString();
     const actor = { userId: user.id, orgId: user.orgId, role: user.role };
+    // Events are checked against the org's taxonomy (staff add entries); codes are never removed
+    // from it, so reading it before the push transaction can only miss a code added meanwhile.
+    const refs = { ...k.refs, taxonomy: await orgTaxonomyOf(k, user.orgId) };
     const res = await k.store.push({ actor, clientId: body.clientId, mutations: body.mutations }, (state) =>
-      planPush({ actor, clientId: body.clientId, mutations: body.mutations, now, refs: k.refs }, state),
+      planPush({ actor, clientId: body.clientId, mutations: body.mutations, now, refs }, state),
     );
     const rejected = res.results.filter((r) => r.status === 'rejected').length;
     req.log.info({ userId: user.id, clientId: body.clientId, mutations: body.mutations.length, rejected, lastAppliedSeq: res.lastAppliedSeq }, 'push');

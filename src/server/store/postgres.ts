@@ -14,9 +14,11 @@ import type {
   HistoryRow,
   InviteRow,
   OrgRow,
+  OrgTaxonomyRow,
   PushInput,
   PushPlanner,
   Store,
+  TaxonomyDecider,
   UserPatch,
   UserRow,
 } from './store.js';
@@ -352,6 +354,30 @@ export class PostgresStore implements Store {
     return (await this.q('SELECT * FROM event_history WHERE entity = $1 AND record_id = $2 ORDER BY id', [entity, recordId])).map(historyOf);
   }
 
+  async getTaxonomy(orgId: string): Promise<OrgTaxonomyRow | null> {
+    const r = (await this.q('SELECT data, updated_by, updated_at FROM org_taxonomy WHERE org_id = $1', [orgId]))[0];
+    return r ? { taxonomy: r.data as OrgTaxonomyRow['taxonomy'], updatedBy: String(r.updated_by), updatedAt: String(r.updated_at) } : null;
+  }
+
+  async putTaxonomy(orgId: string, decide: TaxonomyDecider): Promise<OrgTaxonomyRow | null> {
+    return this.tx(async (c) => {
+      // Lock the org row: serialises PUTs of one org even when none is stored yet.
+      await c.query('SELECT 1 FROM orgs WHERE id = $1 FOR UPDATE', [orgId]);
+      const r = (await c.query('SELECT data, updated_by, updated_at FROM org_taxonomy WHERE org_id = $1', [orgId])).rows[0] as Row | undefined;
+      const current: OrgTaxonomyRow | null = r
+        ? { taxonomy: r.data as OrgTaxonomyRow['taxonomy'], updatedBy: String(r.updated_by), updatedAt: String(r.updated_at) }
+        : null;
+      const next = decide(current);
+      if (!next) return current;
+      await c.query(
+        'INSERT INTO org_taxonomy (org_id, data, updated_by, updated_at) VALUES ($1, $2::jsonb, $3, $4) ' +
+          'ON CONFLICT (org_id) DO UPDATE SET data = excluded.data, updated_by = excluded.updated_by, updated_at = excluded.updated_at',
+        [orgId, JSON.stringify(next.taxonomy), next.updatedBy, next.updatedAt],
+      );
+      return next;
+    });
+  }
+
   async putBlob(sha256: string, contentType: string, bytes: Buffer): Promise<boolean> {
     const r = await this.pool.query(
       'INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING',
@@ -382,6 +408,7 @@ export class PostgresStore implements Store {
       targets: await this.q('SELECT id, org_id, rev, deleted, data FROM targets ORDER BY id'),
       event_history: await this.q('SELECT * FROM event_history ORDER BY id'),
       blobs: await this.q('SELECT sha256, content_type, size, created_at FROM blobs ORDER BY sha256'),
+      org_taxonomy: await this.q('SELECT org_id, data, updated_by, updated_at FROM org_taxonomy ORDER BY org_id'),
     };
   }
 }

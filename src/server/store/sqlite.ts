@@ -15,9 +15,11 @@ import type {
   HistoryRow,
   InviteRow,
   OrgRow,
+  OrgTaxonomyRow,
   PushInput,
   PushPlanner,
   Store,
+  TaxonomyDecider,
   UserPatch,
   UserRow,
 } from './store.js';
@@ -302,6 +304,28 @@ export class SqliteStore implements Store {
     return (this.stmt('SELECT * FROM event_history WHERE entity = ? AND record_id = ? ORDER BY id').all(entity, recordId) as Row[]).map(historyOf);
   }
 
+  private taxonomyRow(orgId: string): OrgTaxonomyRow | null {
+    const r = this.stmt('SELECT data, updated_by, updated_at FROM org_taxonomy WHERE org_id = ?').get(orgId) as Row | undefined;
+    return r ? { taxonomy: JSON.parse(String(r.data)) as OrgTaxonomyRow['taxonomy'], updatedBy: String(r.updated_by), updatedAt: String(r.updated_at) } : null;
+  }
+
+  async getTaxonomy(orgId: string): Promise<OrgTaxonomyRow | null> {
+    return this.taxonomyRow(orgId);
+  }
+
+  async putTaxonomy(orgId: string, decide: TaxonomyDecider): Promise<OrgTaxonomyRow | null> {
+    return this.db.transaction((): OrgTaxonomyRow | null => {
+      const current = this.taxonomyRow(orgId);
+      const next = decide(current);
+      if (!next) return current;
+      this.stmt(
+        'INSERT INTO org_taxonomy (org_id, data, updated_by, updated_at) VALUES (?, ?, ?, ?) ' +
+          'ON CONFLICT (org_id) DO UPDATE SET data = excluded.data, updated_by = excluded.updated_by, updated_at = excluded.updated_at',
+      ).run(orgId, JSON.stringify(next.taxonomy), next.updatedBy, next.updatedAt);
+      return next;
+    }).immediate();
+  }
+
   async putBlob(sha256: string, contentType: string, bytes: Buffer): Promise<boolean> {
     const r = this.stmt('INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING')
       .run(sha256, contentType, bytes.length, new Date().toISOString(), bytes);
@@ -331,6 +355,7 @@ export class SqliteStore implements Store {
       targets: (q('SELECT id, org_id, rev, deleted, data FROM targets ORDER BY id') as Row[]).map((r) => ({ ...r, data: JSON.parse(String(r.data)) as unknown })),
       event_history: q('SELECT * FROM event_history ORDER BY id'),
       blobs: q('SELECT sha256, content_type, size, created_at FROM blobs ORDER BY sha256'),
+      org_taxonomy: (q('SELECT org_id, data, updated_by, updated_at FROM org_taxonomy ORDER BY org_id') as Row[]).map((r) => ({ ...r, data: JSON.parse(String(r.data)) as unknown })),
     };
   }
 }

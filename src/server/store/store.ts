@@ -7,6 +7,7 @@
 import type { PublicInvite, PublicUser } from '../../domain/account.js';
 import type { LedgerEvent } from '../../domain/event.js';
 import type { Target } from '../../domain/targets.js';
+import type { Taxonomy } from '../../domain/taxonomy.js';
 import type { Mutation, PulledRow, PushResponse } from '../../sync/protocol.js';
 
 export interface OrgRow {
@@ -84,6 +85,19 @@ export interface PushInput {
   mutations: readonly Mutation[];
 }
 
+/** The org's taxonomy document (GET/PUT /api/org/taxonomy). */
+export interface OrgTaxonomyRow {
+  taxonomy: Taxonomy;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+/**
+ * Decides, from the stored taxonomy (null: none yet), what to store; null stores nothing. Called
+ * inside the store's write transaction, so two PUTs cannot both pass a check against stale data.
+ */
+export type TaxonomyDecider = (current: OrgTaxonomyRow | null) => OrgTaxonomyRow | null;
+
 export interface BlobMeta {
   contentType: string;
   size: number;
@@ -138,6 +152,11 @@ export interface Store {
   currentRev(): Promise<number>;
   getEvent(id: string): Promise<LedgerEvent | null>;
   history(entity: 'event' | 'target', recordId: string): Promise<HistoryRow[]>;
+
+  // The org's taxonomy (migration 002)
+  getTaxonomy(orgId: string): Promise<OrgTaxonomyRow | null>;
+  /** Runs `decide` on the stored row in one write transaction; answers the row stored afterwards. */
+  putTaxonomy(orgId: string, decide: TaxonomyDecider): Promise<OrgTaxonomyRow | null>;
 
   // Blobs (content-addressed photos)
   /** True when stored now, false when it was there already. */

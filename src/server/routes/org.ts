@@ -1,0 +1,49 @@
+/**
+ * The org-level taxonomy: GET (anyone signed in) and PUT (staff, admin). A PUT may add entries,
+ * rename and retire them, but never remove a code the org's taxonomy has (events point at it):
+ * that is a 400 with one `removedCode:<code>` problem per missing code, and nothing is written.
+ * With none stored, the org's taxonomy is the server's default (DEFAULT_TAXONOMY unless the app
+ * was built with other reference data).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Problem } from '../../domain/problems.js';
+import { taxonomySchema, type Taxonomy } from '../../domain/taxonomy.js';
+import { removedCodes } from '../../domain/taxonomy-merge.js';
+import type { ServerContext } from '../context.js';
+import { STAFF, parse, requireRole, userOf } from '../context.js';
+import { fail } from '../errors.js';
+
+/** GET/PUT /api/org/taxonomy answer; `updatedAt`/`updatedBy` null while the default applies. */
+export interface OrgTaxonomyResponse {
+  taxonomy: Taxonomy;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+/** The taxonomy events of `orgId` are checked against: the stored one, else the default. */
+export async function orgTaxonomyOf(k: ServerContext, orgId: string): Promise<Taxonomy> {
+  return (await k.store.getTaxonomy(orgId))?.taxonomy ?? k.refs.taxonomy;
+}
+
+export async function orgRoutes(app: FastifyInstance): Promise<void> {
+  const k = app.kepu;
+
+  app.get('/api/org/taxonomy', { onRequest: requireRole() }, async (req): Promise<OrgTaxonomyResponse> => {
+    const row = await k.store.getTaxonomy(userOf(req).orgId);
+    return row ? { taxonomy: row.taxonomy, updatedAt: row.updatedAt, updatedBy: row.updatedBy } : { taxonomy: k.refs.taxonomy, updatedAt: null, updatedBy: null };
+  });
+
+  app.put('/api/org/taxonomy', { onRequest: requireRole(...STAFF) }, async (req): Promise<OrgTaxonomyResponse> => {
+    const me = userOf(req);
+    const next = parse(taxonomySchema, req.body);
+    const updatedAt = k.now().toISOString();
+    let problems: Problem[] = [];
+    const stored = await k.store.putTaxonomy(me.orgId, (current) => {
+      problems = removedCodes(current?.taxonomy ?? k.refs.taxonomy, next);
+      return problems.length ? null : { taxonomy: next, updatedBy: me.id, updatedAt };
+    });
+    if (problems.length) fail('invalid', 'A taxonomy code, once used, is never removed; retire the entry instead.', problems);
+    req.log.info({ orgId: me.orgId, by: me.id }, 'taxonomy updated');
+    return { taxonomy: stored!.taxonomy, updatedAt: stored!.updatedAt, updatedBy: stored!.updatedBy };
+  });
+}

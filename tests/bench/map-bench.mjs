@@ -79,7 +79,7 @@ const cpu = async () => {
 async function openHome() {
   await page.goto(`${base}/`);
   await page.locator('[data-testid=coverage-card]').waitFor();
-  await page.waitForFunction(() => !document.querySelector('[data-testid=coverage-card]')?.textContent?.includes('载入'));
+  await page.waitForFunction(() => document.querySelector('[data-testid=coverage-card]')?.textContent?.includes('今年已覆盖'));
 }
 
 /** Writes `n` events of this year (Asia/Shanghai) straight into the app's IndexedDB. */

@@ -79,6 +79,7 @@ export default {
         title: '今年已覆盖 {n} / {m} 个乡镇',
         gaps: '未覆盖：{names}',
         allCovered: '每个乡镇都已覆盖',
+        loading: '正在统计今年的覆盖情况…',
         open: '查看覆盖地图',
       },
       baseMap: {
@@ -213,6 +214,7 @@ export default {
         title: 'Covered this year: {n} / {m} townships',
         gaps: 'Not covered: {names}',
         allCovered: 'Every township is covered',
+        loading: 'Counting this year\'s coverage…',
         open: 'Open the coverage map',
       },
       baseMap: {

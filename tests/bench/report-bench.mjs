@@ -10,6 +10,7 @@
  * Sizes: REPORT_BENCH_N (default 100000), REPORT_BENCH_X (default 10000). CHROMIUM_PATH, or
  * REPORT_BENCH_CHROMIUM=off to skip the browser.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -21,14 +22,25 @@ const N = Number(process.env.REPORT_BENCH_N ?? 100_000);
 const X = Number(process.env.REPORT_BENCH_X ?? 10_000);
 const REPS = 7;
 
-// 1. Bundle the TypeScript under test: for Node (inside the repo so node_modules resolve) and for the browser.
+// 1. Bundle the TypeScript under test, for Node (inside the repo so node_modules resolve) and for
+// the browser, in a child process: Vite's module graph left in this heap slows every GC, which
+// the allocation-heavy report then pays for (×5 in a first version of this bench).
 const outDir = join(ROOT, 'test-artifacts/report-bench-build');
-mkdirSync(outDir, { recursive: true });
-const { build } = await import('vite');
-await build({
-  root: ROOT, configFile: false, logLevel: 'warn',
-  build: { ssr: 'tests/bench/report-bench-node-entry.ts', outDir, emptyOutDir: true, rollupOptions: { output: { entryFileNames: 'entry.mjs', format: 'esm' } } },
-});
+const browserOut = join(outDir, 'browser');
+if (process.argv.includes('--build')) {
+  mkdirSync(outDir, { recursive: true });
+  const { build } = await import('vite');
+  await build({
+    root: ROOT, configFile: false, logLevel: 'warn',
+    build: { ssr: 'tests/bench/report-bench-node-entry.ts', outDir, emptyOutDir: true, rollupOptions: { output: { entryFileNames: 'entry.mjs', format: 'esm' } } },
+  });
+  await build({
+    root: ROOT, configFile: false, logLevel: 'warn',
+    build: { outDir: browserOut, emptyOutDir: true, lib: { entry: join(ROOT, 'tests/bench/report-bench-entry.ts'), formats: ['iife'], name: 'ReportBench', fileName: () => 'bench.js' } },
+  });
+  process.exit(0);
+}
+execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--build'], { stdio: 'inherit' });
 const m = await import(pathToFileURL(join(outDir, 'entry.mjs')).href);
 
 const dir = join(ROOT, 'public/regions/huidong');
@@ -52,11 +64,6 @@ const csv = await m.medianMs(async () => { csvBytes = (await m.eventDetailCsv(sb
 // 4. Chromium: the same aggregation in a page.
 let chrome = null;
 if (process.env.REPORT_BENCH_CHROMIUM !== 'off') {
-  const browserDir = mkdtempSync(join(tmpdir(), 'kl-report-bench-'));
-  await build({
-    root: ROOT, configFile: false, logLevel: 'warn',
-    build: { outDir: browserDir, emptyOutDir: true, lib: { entry: join(ROOT, 'tests/bench/report-bench-entry.ts'), formats: ['iife'], name: 'ReportBench', fileName: () => 'bench.js' } },
-  });
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'kl-report-bench-profile-'));
   const ctx = await chromium.launchPersistentContext(profile, {
@@ -66,7 +73,7 @@ if (process.env.REPORT_BENCH_CHROMIUM !== 'off') {
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage());
     await page.setContent('<!doctype html><meta charset="utf-8"><body></body>');
-    await page.addScriptTag({ content: readFileSync(join(browserDir, 'bench.js'), 'utf8') });
+    await page.addScriptTag({ content: readFileSync(join(browserOut, 'bench.js'), 'utf8') });
     chrome = await page.evaluate(async ({ raw, n, reps }) => {
       const b = globalThis.ReportBench;
       const p = b.buildRegionPack(raw['region.json'], raw['townships.geojson'], raw['villages.json'], raw['county.geojson']);
@@ -76,11 +83,10 @@ if (process.env.REPORT_BENCH_CHROMIUM !== 'off') {
   } finally {
     await ctx.close();
     rmSync(profile, { recursive: true, force: true });
-    rmSync(browserDir, { recursive: true, force: true });
   }
 }
 
-const f = (ms) => `${ms.toFixed(ms < 10 ? 2 : 0)} ms`;
+const f = (ms) => `${ms.toFixed(ms < 1 ? 3 : ms < 10 ? 2 : 0)} ms`;
 const kib = (b) => `${(b / 1024).toFixed(0)} KiB`;
 const row = (label, r) => `  ${label.padEnd(10)} index-only count ${f(r.baseline).padStart(9)} | tables ${f(r.tables).padStart(8)} (${(r.tables / r.baseline).toFixed(0)}×) | whole bundle ${f(r.bundle).padStart(8)} (${(r.bundle / r.baseline).toFixed(0)}×)`;
 console.log(`machine: ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, Node ${process.version}`);

@@ -16,6 +16,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/review', name: 'review', component: () => import('./views/ReviewView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue') },
+  { path: '/admin', name: 'admin', component: () => import('./views/AdminView.vue') },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
 

@@ -1,6 +1,11 @@
 /**
  * Settings kept on the phone (in meta): language, the taxonomy lists staff edit, and the
  * browser's storage status.
+ *
+ * The taxonomy is an org-level document on the server (GET/PUT /api/org/taxonomy); staff edits
+ * here are saved locally at once, remembered as pending (meta 'taxonomyPending', `list:code`
+ * keys) and sent by stores/taxonomy-sync.ts, which also adopts the server's version. load()
+ * starts that sync (loaded on demand).
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, type Ref } from 'vue';
@@ -13,12 +18,16 @@ import { readStorageStatus, storageWarnings, type StorageStatus } from '../compo
 import { useLedgerStore } from './ledger';
 
 /** Meta keys of the settings. */
-export const SETTINGS_KEYS = { locale: 'locale', taxonomy: 'taxonomy' } as const;
+export const SETTINGS_KEYS = { locale: 'locale', taxonomy: 'taxonomy', taxonomyPending: 'taxonomyPending' } as const;
 
 /** Language, taxonomy and storage status; `load()` reads what meta holds. */
 export const useSettingsStore = defineStore('settings', () => {
   const locale = ref<Locale>('zh-CN');
   const taxonomy = shallowRef<Taxonomy>(DEFAULT_TAXONOMY);
+  /** `list:code` of entries edited on this phone that the server has not accepted yet. */
+  const taxonomyPending = shallowRef<ReadonlySet<string>>(new Set());
+  /** Counts local taxonomy edits (taxonomy-sync watches it to send them). */
+  const taxonomyEdits = ref(0);
   const storage = ref<StorageStatus>({ persisted: null, usage: null, quota: null });
   const warnings = computed(() => storageWarnings(storage.value));
   const db = () => useLedgerStore().db;
@@ -28,10 +37,13 @@ export const useSettingsStore = defineStore('settings', () => {
   function load(): Promise<void> {
     loading ??= (async () => {
       void refreshStorage(true).catch(() => undefined);
-      const [l, t] = await db().meta.bulkGet([SETTINGS_KEYS.locale, SETTINGS_KEYS.taxonomy]);
+      const [l, t, p] = await db().meta.bulkGet([SETTINGS_KEYS.locale, SETTINGS_KEYS.taxonomy, SETTINGS_KEYS.taxonomyPending]);
       if (l?.value === 'zh-CN' || l?.value === 'en') applyLocale(l.value);
       const parsed = v.safeParse(taxonomySchema, t?.value);
       if (parsed.success) taxonomy.value = parsed.output;
+      if (Array.isArray(p?.value)) taxonomyPending.value = new Set(p.value.filter((x: unknown): x is string => typeof x === 'string'));
+      // The org taxonomy sync (fetch after sign-in / at start, send staff edits) loads on demand.
+      void import('./taxonomy-sync').then((m) => m.startTaxonomySync()).catch(() => undefined);
     })();
     return loading;
   }
@@ -52,8 +64,23 @@ export const useSettingsStore = defineStore('settings', () => {
     await db().meta.put({ key: SETTINGS_KEYS.taxonomy, value: r.output });
     taxonomy.value = r.output;
   }
-  function editList(list: TaxonomyListName, edit: (entries: TaxonomyEntry[]) => TaxonomyEntry[]): Promise<void> {
-    return saveTaxonomy({ ...taxonomy.value, [list]: edit([...taxonomy.value[list]]) });
+  async function setPending(next: ReadonlySet<string>): Promise<void> {
+    await db().meta.put({ key: SETTINGS_KEYS.taxonomyPending, value: [...next] });
+    taxonomyPending.value = next;
+  }
+  async function editList(list: TaxonomyListName, code: string, edit: (entries: TaxonomyEntry[]) => TaxonomyEntry[]): Promise<void> {
+    await saveTaxonomy({ ...taxonomy.value, [list]: edit([...taxonomy.value[list]]) });
+    await setPending(new Set([...taxonomyPending.value, `${list}:${code}`]));
+    taxonomyEdits.value += 1;
+  }
+  /**
+   * Adopts a taxonomy from the server (taxonomy-sync): saved without counting as a local edit;
+   * `accepted` keys leave the pending set.
+   */
+  async function adoptTaxonomy(next: Taxonomy, accepted: Iterable<string> = []): Promise<void> {
+    await saveTaxonomy(next);
+    const done = new Set(accepted);
+    if (done.size) await setPending(new Set([...taxonomyPending.value].filter((k) => !done.has(k))));
   }
   function mustHave(list: TaxonomyListName, code: string): void {
     if (!taxonomy.value[list].some((e) => e.code === code)) throw new ValidationError([{ field: `${list}.code`, code: 'unknownCode' }]);
@@ -61,15 +88,15 @@ export const useSettingsStore = defineStore('settings', () => {
   /** Adds an entry; without a code one is made from the clock (codes never change once stored). */
   function addEntry(list: TaxonomyListName, entry: { zh: string; en?: string; code?: string }): Promise<void> {
     const code = entry.code ?? `c-${Date.now().toString(36)}-${crypto.getRandomValues(new Uint16Array(1))[0]!.toString(36)}`;
-    return editList(list, (xs) => [...xs, { code, zh: entry.zh, ...(entry.en ? { en: entry.en } : {}) }]);
+    return editList(list, code, (xs) => [...xs, { code, zh: entry.zh, ...(entry.en ? { en: entry.en } : {}) }]);
   }
   async function renameEntry(list: TaxonomyListName, code: string, zh: string, en?: string): Promise<void> {
     mustHave(list, code);
-    await editList(list, (xs) => xs.map((e) => (e.code === code ? { ...e, zh, ...(en !== undefined ? { en } : {}) } : e)));
+    await editList(list, code, (xs) => xs.map((e) => (e.code === code ? { ...e, zh, ...(en !== undefined ? { en } : {}) } : e)));
   }
   async function retireEntry(list: TaxonomyListName, code: string, retired = true): Promise<void> {
     mustHave(list, code);
-    await editList(list, (xs) => xs.map((e) => (e.code === code ? { ...e, retired } : e)));
+    await editList(list, code, (xs) => xs.map((e) => (e.code === code ? { ...e, retired } : e)));
   }
   async function resetTaxonomy(): Promise<void> {
     await saveTaxonomy(DEFAULT_TAXONOMY);
@@ -80,5 +107,8 @@ export const useSettingsStore = defineStore('settings', () => {
     return storage.value;
   }
 
-  return { locale, taxonomy, storage, warnings, load, setLocale, addEntry, renameEntry, retireEntry, resetTaxonomy, refreshStorage };
+  return {
+    locale, taxonomy, taxonomyPending, taxonomyEdits, storage, warnings,
+    load, setLocale, addEntry, renameEntry, retireEntry, resetTaxonomy, adoptTaxonomy, refreshStorage,
+  };
 });

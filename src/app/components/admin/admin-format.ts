@@ -1,0 +1,75 @@
+/** Pure helpers of the admin screens: invite status, expiry, error words, field problems. */
+import * as v from 'valibot';
+import type { PublicInvite } from '../../../domain/account';
+import { toProblems } from '../../../domain/problems';
+import { AdminApiError } from '../../api/admin-api';
+
+export type InviteStatus = 'active' | 'expired' | 'used' | 'revoked';
+
+/** What an invite is now: revoked wins, then used up, then expired. */
+export function inviteStatus(i: Pick<PublicInvite, 'revoked' | 'uses' | 'maxUses' | 'expiresAt'>, nowMs: number): InviteStatus {
+  if (i.revoked) return 'revoked';
+  if (i.uses >= i.maxUses) return 'used';
+  if (Date.parse(i.expiresAt) <= nowMs) return 'expired';
+  return 'active';
+}
+
+/** Active invites first, then the rest; newest first within each. */
+export function sortInvites<T extends Pick<PublicInvite, 'revoked' | 'uses' | 'maxUses' | 'expiresAt' | 'createdAt'>>(xs: readonly T[], nowMs: number): T[] {
+  return [...xs].sort((a, b) => {
+    const aa = inviteStatus(a, nowMs) === 'active' ? 0 : 1;
+    const bb = inviteStatus(b, nowMs) === 'active' ? 0 : 1;
+    return aa - bb || b.createdAt.localeCompare(a.createdAt);
+  });
+}
+
+/** The expiry `days` days from now (ISO instant). */
+export function expiresAtFor(days: number, nowMs: number): string {
+  return new Date(nowMs + days * 86_400_000).toISOString();
+}
+
+/** A short local date-time, e.g. 2026-11-26 17:05, in the phone's zone. */
+export function shortTime(iso: string, locale: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+}
+
+type T = (key: string, named?: Record<string, unknown>) => string;
+type Te = (key: string) => boolean;
+
+/** Words for a failed call, in the UI language; never a stack or a raw body. */
+export function errorText(e: unknown, t: T, te: Te): string {
+  if (e instanceof AdminApiError) {
+    if (e.kind === 'offline') return t('admin.error.offline');
+    if (e.kind === 'unauthorized') return t('admin.error.unauthorized');
+    if (e.code === 'otherUserPending') return t('admin.error.otherUserPending', { n: e.problems[0]?.code ?? '' });
+    const fieldCode = e.problems.find((p) => te(`admin.error.${p.code}`))?.code;
+    if (fieldCode) return t(`admin.error.${fieldCode}`);
+    if (te(`admin.error.${e.code}`)) return t(`admin.error.${e.code}`);
+    if (e.kind === 'server') return t('admin.error.server');
+    return t('admin.error.other', { code: e.code });
+  }
+  return t('admin.error.other', { code: e instanceof Error ? e.name : 'error' });
+}
+
+/** Field → validation message key of the first problem, from a shared schema (checked before sending). */
+export function fieldProblems(schema: v.GenericSchema, input: unknown): Record<string, string> {
+  const r = v.safeParse(schema, input);
+  if (r.success) return {};
+  const out: Record<string, string> = {};
+  for (const p of toProblems(r.issues)) {
+    const field = p.field.split('.')[0] ?? '';
+    out[field] ??= `validation.${p.code}`;
+  }
+  return out;
+}
+
+/** Field problems the server answered (400 invalid), in the same shape. */
+export function serverFieldProblems(e: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (e instanceof AdminApiError && e.code === 'invalid') {
+    for (const p of e.problems) out[p.field.split('.')[0] ?? ''] ??= `validation.${p.code}`;
+  }
+  return out;
+}

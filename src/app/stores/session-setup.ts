@@ -1,0 +1,41 @@
+/**
+ * First-start setup (设置 → 初始化): creates the association and its admin with the server's
+ * one-time code, then adopts the answer as this phone's session exactly as signing in does
+ * (meta 'session' via sessionOf, then the session store reloads it). Additive to stores/session.ts,
+ * which has no way to adopt a token it did not fetch itself.
+ */
+import { toRaw } from 'vue';
+import type { SessionResponse, SetupRequest } from '../../domain/account';
+import { AdminApiError, createAdminApi } from '../api/admin-api';
+import { SESSION_KEY, sessionOf, useSessionStore, type StoredSession } from './session';
+import { useLedgerStore } from './ledger';
+
+/**
+ * Refuses to set up while another user's records wait in the outbox: they would be pushed under
+ * the new admin's name. The code stays valid (nothing was sent).
+ */
+async function assertNothingPendingOfAnother(): Promise<void> {
+  const session = useSessionStore();
+  const db = toRaw(useLedgerStore().db);
+  const current = session.session ?? (await session.load());
+  if (!current) return;
+  const pending = await db.outbox.count();
+  if (pending > 0) throw new AdminApiError('rejected', 'otherUserPending', null, [{ field: 'n', code: String(pending) }]);
+}
+
+/** Writes a session answer (setup, or any other that hands out a token) as this phone's session. */
+export async function adoptSession(res: SessionResponse, serverUrl: string): Promise<StoredSession> {
+  const session = useSessionStore();
+  const next = sessionOf(res, serverUrl);
+  await toRaw(useLedgerStore().db).meta.put({ key: SESSION_KEY, value: { ...next } });
+  await session.load();
+  return next;
+}
+
+/** POST /api/setup on `serverUrl` ('' = this site), then signed in as the new admin. */
+export async function setupAndSignIn(serverUrl: string, body: SetupRequest, fetchImpl?: typeof fetch): Promise<StoredSession> {
+  await assertNothingPendingOfAnother();
+  const api = createAdminApi({ baseUrl: () => serverUrl, token: () => null, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  const res = await api.setup(body);
+  return adoptSession(res, serverUrl);
+}

@@ -1,0 +1,159 @@
+/**
+ * Keeps the phone's taxonomy in step with the org's (GET/PUT /api/org/taxonomy).
+ *
+ * - Every phone fetches the org taxonomy after sign-in, at app start when online, when the network
+ *   comes back, and after a successful sync when the last fetch is older than REFRESH_MS, and
+ *   adopts it: the server wins for every code it has (except entries edited here and not yet
+ *   accepted); codes only this phone has are kept (mergeTaxonomy in domain/taxonomy-merge.ts).
+ * - Staff edits (settings store addEntry/renameEntry/retireEntry) are sent as the whole merged
+ *   taxonomy when online; a failed send stays local (pending) and is retried after the next
+ *   successful sync. Local-only codes are sent too when the user is staff.
+ * Nothing here ever throws at the caller: the taxonomy on the phone keeps working offline.
+ */
+import { getActivePinia, type Pinia } from 'pinia';
+import { watch } from 'vue';
+import type { Taxonomy } from '../../domain/taxonomy';
+import { entryKey, mergeTaxonomy } from '../../domain/taxonomy-merge';
+import { TAXONOMY_LISTS } from '../../domain/taxonomy';
+import { AdminApiError, browserOffline, useAdminApi, type AdminApi } from '../api/admin-api';
+import { useSessionStore } from './session';
+import { useSettingsStore } from './settings';
+import { useSyncStore } from './sync';
+
+/** A successful sync refetches the org taxonomy when the last fetch is older than this. */
+export const REFRESH_MS = 10 * 60_000;
+
+export type TaxonomySyncOutcome = 'skipped' | 'offline' | 'adopted' | 'pushed' | 'failed';
+
+export interface TaxonomySyncDeps {
+  api: Pick<AdminApi, 'getTaxonomy' | 'putTaxonomy'>;
+  /** Signed in with a token the server has not refused. */
+  signedIn(): boolean;
+  isStaff(): boolean;
+  online(): boolean;
+}
+
+/** Keys of the pending entries whose value in `local` is what `sent` holds (the server has them now). */
+function acceptedKeys(pending: ReadonlySet<string>, local: Taxonomy, sent: Taxonomy): string[] {
+  const out: string[] = [];
+  for (const list of TAXONOMY_LISTS) {
+    for (const e of local[list]) {
+      const key = entryKey(list, e.code);
+      if (!pending.has(key)) continue;
+      const s = sent[list].find((x) => x.code === e.code);
+      if (s && JSON.stringify(s) === JSON.stringify(e)) out.push(key);
+    }
+  }
+  return out;
+}
+
+/**
+ * One round: fetch, merge, send what the server lacks (staff), adopt. Resolves to what happened;
+ * failures are outcomes, never exceptions.
+ */
+export async function syncTaxonomyOnce(deps: TaxonomySyncDeps): Promise<TaxonomySyncOutcome> {
+  if (!deps.signedIn()) return 'skipped';
+  if (!deps.online()) return 'offline';
+  const settings = useSettingsStore();
+  await settings.load();
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const server = (await deps.api.getTaxonomy()).taxonomy;
+      const pending = settings.taxonomyPending;
+      const local = settings.taxonomy;
+      const merged = mergeTaxonomy(server, local, pending);
+      if (!merged.aheadOfServer || !deps.isStaff()) {
+        // In step (every pending entry is what the server has), or a volunteer: volunteers keep
+        // their local-only codes on the phone but never send them.
+        await settings.adoptTaxonomy(merged.taxonomy, pending);
+        return 'adopted';
+      }
+      try {
+        const stored = (await deps.api.putTaxonomy(merged.taxonomy)).taxonomy;
+        // Edits made while the request was out stay pending and stay on top.
+        const nowPending = settings.taxonomyPending;
+        const accepted = acceptedKeys(nowPending, settings.taxonomy, stored);
+        const rest = new Set([...nowPending].filter((k) => !accepted.includes(k)));
+        await settings.adoptTaxonomy(mergeTaxonomy(stored, settings.taxonomy, rest).taxonomy, accepted);
+        return 'pushed';
+      } catch (e) {
+        // Another device added a code between our GET and PUT: merge again.
+        if (e instanceof AdminApiError && e.code === 'invalid' && e.problems.some((p) => p.code.startsWith('removedCode:'))) continue;
+        // No longer staff: adopt the server's, keep ours locally, stop sending.
+        if (e instanceof AdminApiError && e.kind === 'forbidden') {
+          await settings.adoptTaxonomy(merged.taxonomy, pending);
+          return 'adopted';
+        }
+        throw e;
+      }
+    }
+    return 'failed';
+  } catch (e) {
+    if (e instanceof AdminApiError && e.kind === 'offline') return 'offline';
+    return 'failed';
+  }
+}
+
+interface Runner {
+  request(reason: 'start' | 'signIn' | 'edit' | 'online' | 'sync'): void;
+  idle(): Promise<void>;
+  lastFetchAt: number;
+}
+
+const runners = new WeakMap<Pinia, Runner>();
+
+/**
+ * Starts the taxonomy sync for the app (idempotent per Pinia): settings.load() calls it.
+ * Answers a runner tests can await (`idle()`).
+ */
+export function startTaxonomySync(deps?: Partial<TaxonomySyncDeps> & { now?: () => number }): Runner {
+  const pinia = getActivePinia();
+  if (!pinia) throw new Error('no active Pinia');
+  const existing = runners.get(pinia);
+  if (existing) return existing;
+
+  const session = useSessionStore();
+  const sync = useSyncStore();
+  const now = deps?.now ?? (() => Date.now());
+  const full: TaxonomySyncDeps = {
+    api: deps?.api ?? useAdminApi(),
+    signedIn: deps?.signedIn ?? (() => session.signedIn),
+    isStaff: deps?.isStaff ?? (() => session.signedIn && (session.session?.role === 'admin' || session.session?.role === 'staff')),
+    online: deps?.online ?? (() => !browserOffline()),
+  };
+
+  let running: Promise<void> | null = null;
+  let again = false;
+  const runner: Runner = {
+    lastFetchAt: 0,
+    request(reason) {
+      if (reason === 'start' && (running || runner.lastFetchAt)) return;
+      if (reason === 'sync' && useSettingsStore().taxonomyPending.size === 0 && now() - runner.lastFetchAt < REFRESH_MS) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      running = (async () => {
+        do {
+          again = false;
+          const outcome = await syncTaxonomyOnce(full);
+          if (outcome === 'adopted' || outcome === 'pushed') runner.lastFetchAt = now();
+        } while (again);
+      })().finally(() => {
+        running = null;
+      });
+    },
+    idle: () => running ?? Promise.resolve(),
+  };
+  runners.set(pinia, runner);
+
+  const settings = useSettingsStore();
+  watch(() => (session.signedIn ? session.session?.userId : null), (id) => { if (id) runner.request('signIn'); });
+  watch(() => settings.taxonomyEdits, () => runner.request('edit'));
+  watch(() => sync.lastSuccessAt, (at) => { if (at !== null) runner.request('sync'); });
+  if (typeof window !== 'undefined') window.addEventListener('online', () => runner.request('online'));
+  void (session.loaded ? Promise.resolve() : session.load().then(() => undefined))
+    .then(() => runner.request('start'))
+    .catch(() => undefined);
+  return runner;
+}

@@ -1,13 +1,54 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import Components from 'unplugin-vue-components/vite';
 import { VantResolver } from '@vant/auto-import-resolver';
 import { VitePWA } from 'vite-plugin-pwa';
+import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite';
+import { fileURLToPath } from 'node:url';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+
+/**
+ * Vant's icon stylesheet carries its whole font as a base64 data URL (~27 KB gzipped) plus a
+ * fallback on a CDN. Every Vant component that can show an icon imports that stylesheet, so
+ * the font rode along with the first paint of every route. This writes the font to a file and
+ * points the @font-face at it: the browser fetches it (once, then from the precache) only when
+ * an icon glyph is actually drawn, and never from the CDN.
+ */
+function vantIconFontAsFile(): Plugin {
+  const fontDir = fileURLToPath(new URL('./node_modules/.cache/kl-vant-icon', import.meta.url));
+  return {
+    name: 'kl-vant-icon-font-file',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/[\\/]vant[\\/](es|lib)[\\/]icon[\\/]index\.css$/.test(id)) return null;
+      const m = code.match(/src:\s*url\(data:font\/woff2;[^,]*base64,([A-Za-z0-9+/=]+)\)[^;}]*/);
+      if (!m) this.error('vant icon font: no inline woff2 found (Vant changed its icon stylesheet)');
+      mkdirSync(fontDir, { recursive: true });
+      const font = join(fontDir, 'vant-icon.woff2');
+      writeFileSync(font, Buffer.from(m[1]!, 'base64'));
+      const rel = relative(dirname(id), font).split('\\').join('/');
+      return { code: code.replace(m[0], `src:url("${rel}") format("woff2")`), map: null };
+    },
+  };
+}
 
 export default defineConfig({
   plugins: [
     vue(),
     Components({ resolvers: [VantResolver()], dts: false }),
+    // Messages (src/app/i18n/messages/*.ts) are compiled at build time, so the app ships
+    // vue-i18n's runtime-only build without the message compiler.
+    VueI18nPlugin({
+      include: [fileURLToPath(new URL('./src/app/i18n/messages/*.ts', import.meta.url))],
+      runtimeOnly: true,
+      compositionOnly: true,
+      fullInstall: false,
+      dropMessageCompiler: true,
+      strictMessage: false,
+    }),
+    // Vant inlines its whole icon font in CSS; serve it as a file fetched only when an icon shows.
+    vantIconFontAsFile(),
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,

@@ -9,7 +9,8 @@
  * Every count comes from counts.ts (`countEventsBy`), so the text never disagrees with the tables.
  * Pure; the Chinese here is the report's wording, not UI text.
  */
-import { countEventsBy, type CountableEvent, type EventFilter } from './counts.js';
+import { countEventsBy, isLaterInstant, type CountableEvent, type EventFilter } from './counts.js';
+import type { CoverageResult } from './coverage.js';
 import type { LedgerEvent } from './event.js';
 import type { RegionPack } from './region.js';
 import { selectEvents, townshipReportName, villageShortName, yearFilter } from './report.js';
@@ -110,8 +111,21 @@ function distinct<T>(xs: Iterable<T>): T[] {
   return [...new Set(xs)];
 }
 
+/** Whether events are already in start-time (then id) order; a linear check, no parsing in the usual case. */
+function isByStart(events: readonly CountableEvent[]): boolean {
+  for (let i = 1; i < events.length; i++) {
+    const a = events[i - 1]!;
+    const b = events[i]!;
+    if (isLaterInstant(a.startAt, b.startAt)) return false;
+    if (a.startAt === b.startAt && a.id > b.id) return false;
+    if (a.startAt !== b.startAt && !isLaterInstant(b.startAt, a.startAt)) return false;
+  }
+  return true;
+}
+
 /** Events by start time (then id), parsing each time once: a year can hold 100,000 events. */
 export function byStart<E extends CountableEvent>(events: readonly E[]): E[] {
+  if (isByStart(events)) return [...events];
   return events
     .map((e) => ({ e, t: Date.parse(e.startAt) }))
     .sort((a, b) => a.t - b.t || (a.e.id < b.e.id ? -1 : a.e.id > b.e.id ? 1 : 0))
@@ -248,8 +262,17 @@ export function activityClauses(events: readonly NarratableEvent[], year: number
 export function coverageSentence(events: readonly CountableEvent[], year: number, pack: RegionPack, timeZone = DEFAULT_TIME_ZONE): string {
   const values = coverageValues(events, {}, 'events', pack, timeZone);
   const missed = pack.townships.filter((t) => values.get(t.code) === 0).map((t) => t.name);
-  const covered = values.size - missed.length;
-  const head = `${year}年活动覆盖全县${values.size}个镇街中的${covered}个`;
+  return coverageSentenceOf(year, values.size, missed);
+}
+
+/** The coverage sentence from a coverage already computed (computeCoverage, filter {} of the year). */
+export function coverageSentenceFrom(year: number, c: Pick<CoverageResult, 'areaCount' | 'gaps'>): string {
+  return coverageSentenceOf(year, c.areaCount, c.gaps.map((g) => g.name));
+}
+
+function coverageSentenceOf(year: number, areaCount: number, missed: readonly string[]): string {
+  const covered = areaCount - missed.length;
+  const head = `${year}年活动覆盖全县${areaCount}个镇街中的${covered}个`;
   if (missed.length === 0) return `${head}，实现镇街全覆盖。`;
   return `${head}，${missed.join('、')}${missed.length > 1 ? `等${missed.length}个镇街` : ''}尚未开展活动，活动地域覆盖范围有待扩大。`;
 }
@@ -277,13 +300,18 @@ export function buildNarrative(
 }
 
 /** The narrative of events already selected with `yearFilter` (the bundle selects once for all). */
-export function narrativeOfSelected(selected: readonly NarratableEvent[], year: number, ctx: NarrativeContext): Narrative {
+export function narrativeOfSelected(
+  selected: readonly NarratableEvent[],
+  year: number,
+  ctx: NarrativeContext,
+  coverage?: Pick<CoverageResult, 'areaCount' | 'gaps'>,
+): Narrative {
   const tz = ctx.timeZone ?? DEFAULT_TIME_ZONE;
   const { total } = countEventsBy(selected, 'format', {}, tz);
   const n = (x: number) => (ctx.round ? roundInReportManner(x) : String(x));
   const summary = `${year}年共开展各类科普活动${total.events}场次，惠及群众${n(total.attendance)}人次，派发科普宣传资料${n(total.materials)}份。`;
   const clauses = activityClauses(selected, year, ctx);
   const activities = clauses.length > 0 ? `${clauses.map((c) => c.text).join('；')}。` : '';
-  const coverage = coverageSentence(selected, year, ctx.pack, tz);
-  return { summary, clauses, activities, coverage, text: [summary, activities, coverage].filter((s) => s !== '').join('\n') };
+  const cover = coverage ? coverageSentenceFrom(year, coverage) : coverageSentence(selected, year, ctx.pack, tz);
+  return { summary, clauses, activities, coverage: cover, text: [summary, activities, cover].filter((s) => s !== '').join('\n') };
 }

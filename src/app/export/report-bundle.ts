@@ -45,14 +45,15 @@ export function buildReportBundle(events: readonly LedgerEvent[], targets: reado
   const timeZone = o.pack.meta.timeZone || DEFAULT_TIME_ZONE;
   const ctx = { taxonomy: o.taxonomy, pack: o.pack, timeZone };
   const counted = byStart(selectEvents(events, yearFilter(o.year, o.reviewedOnly), timeZone));
+  const coverage = computeCoverage(o.pack, counted, {}, 'events', { now: 0, timeZone });
   return {
     year: o.year,
     reviewedOnly: o.reviewedOnly,
     round: o.round,
     report: yearReportOfSelected(counted, o.year, o.reviewedOnly, ctx),
     targets: evaluateTargetsOfSelected(targets, counted, { year: o.year, reviewedOnly: o.reviewedOnly, pack: o.pack, timeZone }),
-    narrative: narrativeOfSelected(counted, o.year, { ...ctx, round: o.round }),
-    coverage: computeCoverage(o.pack, counted, {}, 'events', { now: 0, timeZone }),
+    narrative: narrativeOfSelected(counted, o.year, { ...ctx, round: o.round }, coverage),
+    coverage,
     events: counted,
     taxonomy: o.taxonomy,
     pack: o.pack,

@@ -68,19 +68,34 @@ export const useSettingsStore = defineStore('settings', () => {
     await db().meta.put({ key: SETTINGS_KEYS.taxonomyPending, value: [...next] });
     taxonomyPending.value = next;
   }
-  async function editList(list: TaxonomyListName, code: string, edit: (entries: TaxonomyEntry[]) => TaxonomyEntry[]): Promise<void> {
-    await saveTaxonomy({ ...taxonomy.value, [list]: edit([...taxonomy.value[list]]) });
-    await setPending(new Set([...taxonomyPending.value, `${list}:${code}`]));
-    taxonomyEdits.value += 1;
+  /** Taxonomy writes run one at a time, so an edit and an adoption never interleave. */
+  let taxonomyChain: Promise<unknown> = Promise.resolve();
+  function oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+    const run = taxonomyChain.then(fn, fn);
+    taxonomyChain = run.catch(() => undefined);
+    return run;
+  }
+  function editList(list: TaxonomyListName, code: string, edit: (entries: TaxonomyEntry[]) => TaxonomyEntry[]): Promise<void> {
+    return oneAtATime(async () => {
+      await saveTaxonomy({ ...taxonomy.value, [list]: edit([...taxonomy.value[list]]) });
+      await setPending(new Set([...taxonomyPending.value, `${list}:${code}`]));
+      taxonomyEdits.value += 1;
+    });
   }
   /**
-   * Adopts a taxonomy from the server (taxonomy-sync): saved without counting as a local edit;
-   * `accepted` keys leave the pending set.
+   * Adopts a taxonomy from the server (taxonomy-sync), not counted as a local edit. `decide` runs
+   * against the latest local taxonomy and pending keys (no edit can slip in between) and names the
+   * pending keys the server now has (`accepted`), which leave the pending set.
    */
-  async function adoptTaxonomy(next: Taxonomy, accepted: Iterable<string> = []): Promise<void> {
-    await saveTaxonomy(next);
-    const done = new Set(accepted);
-    if (done.size) await setPending(new Set([...taxonomyPending.value].filter((k) => !done.has(k))));
+  function adoptTaxonomy(
+    decide: Taxonomy | ((local: Taxonomy, pending: ReadonlySet<string>) => { taxonomy: Taxonomy; accepted?: Iterable<string> }),
+  ): Promise<void> {
+    return oneAtATime(async () => {
+      const d = typeof decide === 'function' ? decide(taxonomy.value, taxonomyPending.value) : { taxonomy: decide };
+      await saveTaxonomy(d.taxonomy);
+      const done = new Set(d.accepted ?? []);
+      if (done.size) await setPending(new Set([...taxonomyPending.value].filter((k) => !done.has(k))));
+    });
   }
   function mustHave(list: TaxonomyListName, code: string): void {
     if (!taxonomy.value[list].some((e) => e.code === code)) throw new ValidationError([{ field: `${list}.code`, code: 'unknownCode' }]);

@@ -49,39 +49,39 @@ function acceptedKeys(pending: ReadonlySet<string>, local: Taxonomy, sent: Taxon
 
 /**
  * One round: fetch, merge, send what the server lacks (staff), adopt. Resolves to what happened;
- * failures are outcomes, never exceptions.
+ * failures are outcomes, never exceptions. The merge is redone against the phone's latest state
+ * when adopting (settings.adoptTaxonomy), so an edit made meanwhile is never lost.
  */
 export async function syncTaxonomyOnce(deps: TaxonomySyncDeps): Promise<TaxonomySyncOutcome> {
   if (!deps.signedIn()) return 'skipped';
   if (!deps.online()) return 'offline';
   const settings = useSettingsStore();
   await settings.load();
+  /** Adopts `server` merged with the phone's latest taxonomy; pending entries it already has are done. */
+  const adopt = (server: Taxonomy, dropPending = false) =>
+    settings.adoptTaxonomy((local, pending) => {
+      const accepted = dropPending ? [...pending] : acceptedKeys(pending, local, server);
+      const rest = new Set([...pending].filter((k) => !accepted.includes(k)));
+      return { taxonomy: mergeTaxonomy(server, local, rest).taxonomy, accepted };
+    });
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       const server = (await deps.api.getTaxonomy()).taxonomy;
-      const pending = settings.taxonomyPending;
-      const local = settings.taxonomy;
-      const merged = mergeTaxonomy(server, local, pending);
+      const merged = mergeTaxonomy(server, settings.taxonomy, settings.taxonomyPending);
+      // In step, or a volunteer: volunteers keep local-only codes on the phone but never send them.
       if (!merged.aheadOfServer || !deps.isStaff()) {
-        // In step (every pending entry is what the server has), or a volunteer: volunteers keep
-        // their local-only codes on the phone but never send them.
-        await settings.adoptTaxonomy(merged.taxonomy, pending);
+        await adopt(server);
         return 'adopted';
       }
       try {
-        const stored = (await deps.api.putTaxonomy(merged.taxonomy)).taxonomy;
-        // Edits made while the request was out stay pending and stay on top.
-        const nowPending = settings.taxonomyPending;
-        const accepted = acceptedKeys(nowPending, settings.taxonomy, stored);
-        const rest = new Set([...nowPending].filter((k) => !accepted.includes(k)));
-        await settings.adoptTaxonomy(mergeTaxonomy(stored, settings.taxonomy, rest).taxonomy, accepted);
+        await adopt((await deps.api.putTaxonomy(merged.taxonomy)).taxonomy);
         return 'pushed';
       } catch (e) {
         // Another device added a code between our GET and PUT: merge again.
         if (e instanceof AdminApiError && e.code === 'invalid' && e.problems.some((p) => p.code.startsWith('removedCode:'))) continue;
-        // No longer staff: adopt the server's, keep ours locally, stop sending.
+        // No longer staff: adopt the server's, keep ours on the phone, stop sending.
         if (e instanceof AdminApiError && e.kind === 'forbidden') {
-          await settings.adoptTaxonomy(merged.taxonomy, pending);
+          await adopt(server, true);
           return 'adopted';
         }
         throw e;

@@ -184,9 +184,11 @@ async function main() {
     + `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}, ${m.chromium}; load average ${m.loadAvg1m} at the end\n`;
   process.stdout.write(`\n${header}\n${text}\n`);
   const json = { quick, sizes, plan, machine: m, durationS: (Date.now() - t0) / 1000, rows: table, retries: RETRIES, profiles: profilesOut };
-  writeFileSync(join(outDir, quick ? 'latest-quick.json' : 'latest.json'), JSON.stringify(json, null, 2));
-  writeFileSync(join(outDir, quick ? 'latest-quick.md' : 'latest.md'), `${header}\n${text}\n`);
-  log(`written ${join(outDir, quick ? 'latest-quick.json' : 'latest.json')} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  // latest.json is the whole table of a full run; a quick, partial (--only) or profiling run writes its own file.
+  const base = quick ? 'latest-quick' : only || profileDir ? 'latest-partial' : 'latest';
+  writeFileSync(join(outDir, `${base}.json`), JSON.stringify(json, null, 2));
+  writeFileSync(join(outDir, `${base}.md`), `${header}\n${text}\n`);
+  log(`written ${join(outDir, `${base}.json`)} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   process.exitCode = failed ? 1 : 0;
 }
 

@@ -142,7 +142,8 @@ export async function run(ctx) {
   }
 
   const variants = [{ name: 'express-pouchdb', run: peer }];
-  const pgOn = process.env.BENCH_PG_URL !== 'off';
+  const pgReason = process.env.BENCH_PG_URL === 'off' ? 'BENCH_PG_URL=off' : await pgUnreachable();
+  const pgOn = !pgReason;
   if (ctx.ours.ok) {
     variants.unshift({ name: 'ours SQLite', run: () => ours('sqlite') });
     if (pgOn) variants.push({ name: 'ours PostgreSQL', run: () => ours('postgres') });
@@ -182,11 +183,25 @@ export async function run(ctx) {
     );
   } else {
     out.push(
-      row({ id: 'ingest-pg-batch', value: null, unit: 'events/s', baseline: pe, note: 'not measured: BENCH_PG_URL=off' }),
-      row({ id: 'ingest-pg-single', value: null, unit: 'req/s', baseline: pr, note: 'not measured: BENCH_PG_URL=off' }),
+      row({ id: 'ingest-pg-batch', value: null, unit: 'events/s', baseline: pe, note: `not measured: ${pgReason}` }),
+      row({ id: 'ingest-pg-single', value: null, unit: 'req/s', baseline: pr, note: `not measured: ${pgReason}` }),
     );
   }
   return out;
+}
+
+/** Null when PostgreSQL answers at PG_URL, else why not (the PostgreSQL rows then say so). */
+async function pgUnreachable() {
+  try {
+    const pg = (await import('pg')).default;
+    const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+    await c.connect();
+    await c.query('SELECT 1');
+    await c.end();
+    return null;
+  } catch (e) {
+    return `PostgreSQL unreachable at ${PG_URL.replace(/\/\/[^@]*@/, '//')} (${String(e?.message ?? e).slice(0, 100)})`;
+  }
 }
 
 function quantile(xs, q) {

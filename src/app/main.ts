@@ -3,13 +3,15 @@ import { createPinia } from 'pinia';
 import App from './App.vue';
 import { createAppRouter } from './router';
 import { i18n } from './i18n';
-import { startSync } from './stores/sync';
+import { afterFirstPaint } from './after-first-paint';
 import './styles.css';
 
+const router = createAppRouter();
 const app = createApp(App);
 app.use(createPinia());
-app.use(createAppRouter());
+app.use(router);
 app.use(i18n);
 app.mount('#app');
-// Sync runs at start, on online/visible, after every save (outbox hook) and on a timer.
-void startSync();
+// Sync runs at start, on online/visible, after every save (outbox hook) and on a timer. Its code
+// (engine, transport, loop) loads once the first screen has painted.
+void afterFirstPaint(router).then(() => import('./stores/sync')).then((m) => m.startSync());

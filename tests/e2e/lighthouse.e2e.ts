@@ -36,6 +36,8 @@ interface RouteScores {
   route: string;
   url: string;
   scores: Record<Category, number | null>;
+  /** Lab metrics behind the performance score (ms; CLS unitless). */
+  metrics: Record<string, number | null>;
   /** Audits of the category scored below 1 (weight > 0), with the elements Lighthouse names. */
   failing: Record<Category, { id: string; title: string; score: number | null; items: string[] }[]>;
 }
@@ -140,7 +142,12 @@ async function audit(route: string, url: string, keepStorage: boolean): Promise<
         return { id: a.id, title: a.title, score: a.score, items: (details?.items ?? []).slice(0, 8).map(itemLabel) };
       });
   }
-  return { route, url, scores, failing };
+  const metrics: Record<string, number | null> = {};
+  for (const id of ['first-contentful-paint', 'largest-contentful-paint', 'speed-index', 'total-blocking-time', 'cumulative-layout-shift', 'interactive']) {
+    const v = lhr.audits[id]?.numericValue;
+    metrics[id] = typeof v === 'number' ? Math.round(v * 1000) / 1000 : null;
+  }
+  return { route, url, scores, metrics, failing };
 }
 
 describe('Lighthouse on every route', () => {
@@ -171,8 +178,16 @@ describe('Lighthouse on every route', () => {
     mkdirSync(OUT, { recursive: true });
     writeFileSync(join(OUT, 'scores.json'), `${JSON.stringify({ at: new Date().toISOString(), results }, null, 2)}\n`);
     const fmt = (v: number | null) => (v === null ? '  –  ' : v.toFixed(2));
+    const ms = (v: number | null | undefined) => (typeof v === 'number' ? String(Math.round(v)).padStart(6) : '     –');
     console.log(
-      ['route            perf  a11y  best', ...results.map((r) => `${r.route.padEnd(16)} ${fmt(r.scores.performance)}  ${fmt(r.scores.accessibility)}  ${fmt(r.scores['best-practices'])}`)].join('\n'),
+      [
+        'route            perf  a11y  best     FCP    LCP     TBT     TTI (ms, simulated slow 4G + 4x CPU)',
+        ...results.map(
+          (r) =>
+            `${r.route.padEnd(16)} ${fmt(r.scores.performance)}  ${fmt(r.scores.accessibility)}  ${fmt(r.scores['best-practices'])}  ` +
+            `${ms(r.metrics['first-contentful-paint'])} ${ms(r.metrics['largest-contentful-paint'])} ${ms(r.metrics['total-blocking-time'])}  ${ms(r.metrics.interactive)}`,
+        ),
+      ].join('\n'),
     );
     for (const r of results) {
       for (const c of ['accessibility', 'best-practices'] as const) {

@@ -6,7 +6,7 @@
  */
 import type { LocalStore } from './local-store';
 import { toWireMutation } from './outbox';
-import { MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, PROTOCOL_VERSION, type OutboxMutation } from './protocol';
+import { MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, PROTOCOL_VERSION, type OutboxMutation, type PushResponse } from './protocol';
 import { TransportError, type Transport } from './transport';
 
 /** What one run did, for the log and the badge. */
@@ -21,6 +21,21 @@ export interface RunReport {
 export interface SyncEngineOptions {
   pushPageSize?: number;
   pullLimit?: number;
+}
+
+/** Push pages read from the outbox at once (one page is answered while the next is sent). */
+const PUSH_PAGES_PER_READ = 4;
+
+/** A request started early: its outcome is kept (never an unhandled rejection) until asked for. */
+interface Prefetch<T> {
+  value(): Promise<T>;
+  /** Resolves once the request has finished, however it ended. */
+  readonly settled: Promise<void>;
+}
+
+function prefetch<T>(p: Promise<T>): Prefetch<T> {
+  const settled = p.then(() => undefined, () => undefined);
+  return { value: () => p, settled };
 }
 
 /** A push made no progress: the server answered but settled none of the mutations sent. */
@@ -54,30 +69,74 @@ export async function runSync(store: LocalStore, transport: Transport, opts: Syn
     blobsUploaded++;
   }
 
-  // 2. Push the outbox, oldest first, in pages.
+  // 2. Push the outbox, oldest first, in pages. Pages are read a few at a time; the answer to one
+  // page is written to the outbox while the next page is already on its way (the server has
+  // committed a page before it answers, and only one push is ever in flight, so seqs still reach
+  // it in rising order).
   let pushed = 0;
   let quarantined = 0;
   let previousFirstSeq = 0;
   for (;;) {
-    const page = await store.pendingMutations(pageSize);
-    if (page.length === 0) break;
-    // The oldest pending seq must move on after every page, or the server is not settling them.
-    if (page[0]!.seq === previousFirstSeq) throw new PushStalledError(`push from seq ${previousFirstSeq} settled nothing`);
-    previousFirstSeq = page[0]!.seq;
-    const settled = await pushPage(store, transport, clientId, page);
-    pushed += settled.pushed;
-    quarantined += settled.quarantined;
+    const batch = await store.pendingMutations(pageSize * PUSH_PAGES_PER_READ);
+    if (batch.length === 0) break;
+    // The oldest pending seq must move on after every batch, or the server is not settling them.
+    if (batch[0]!.seq === previousFirstSeq) throw new PushStalledError(`push from seq ${previousFirstSeq} settled nothing`);
+    previousFirstSeq = batch[0]!.seq;
+    let applying: Promise<unknown> = Promise.resolve();
+    let applyError: unknown = null;
+    try {
+      for (let i = 0; i < batch.length; i += pageSize) {
+        const page = batch.slice(i, i + pageSize);
+        let res: PushResponse;
+        try {
+          res = await transport.push({ v: PROTOCOL_VERSION, clientId, mutations: page.map(toWireMutation) });
+        } catch (e) {
+          if (!(e instanceof TransportError && e.kind === 'rejected')) throw e;
+          // A page refused as a whole: settle what came before, then split this one (below).
+          await applying;
+          const settled = await settleRefusedPage(store, transport, clientId, page, e);
+          pushed += settled.pushed;
+          quarantined += settled.quarantined;
+          continue;
+        }
+        const rejected = res.results.filter((r) => r.status === 'rejected').length;
+        pushed += res.results.length - rejected;
+        quarantined += rejected;
+        applying = applying.then(() => store.applyPushResults(res.results)).catch((e: unknown) => {
+          applyError ??= e;
+        });
+      }
+    } finally {
+      await applying;
+    }
+    if (applyError !== null) throw applyError;
   }
 
-  // 3. Pull until the server has nothing more.
+  // 3. Pull until the server has nothing more. The next page is requested while this one is
+  // written; it is used only when the cursor it was asked from is still the stored one (no rewind
+  // meanwhile), so the cursor only ever moves past rows that are committed.
   let pulled = 0;
+  let from = await store.pullCursor();
+  let res = await transport.pull(from, pullLimit);
   for (;;) {
-    const from = await store.pullCursor();
-    const res = await transport.pull(from, pullLimit);
-    await store.applyPulled(res.rows, res.cursor, from);
+    const next = res.more && (res.cursor > from || res.rows.length > 0) ? prefetch(transport.pull(res.cursor, pullLimit)) : null;
+    try {
+      await store.applyPulled(res.rows, res.cursor, from);
+    } catch (e) {
+      if (next) await next.settled;
+      throw e;
+    }
     pulled += res.rows.length;
-    if (!res.more) break;
-    if (res.cursor <= from && res.rows.length === 0) break; // a server saying "more" without moving on
+    if (!next) break; // done, or a server saying "more" without moving on
+    const stored = await store.pullCursor();
+    if (stored === res.cursor) {
+      from = res.cursor;
+      res = await next.value();
+    } else {
+      await next.settled;
+      from = stored;
+      res = await transport.pull(from, pullLimit);
+    }
   }
   return { blobsUploaded, pushed, quarantined, pulled };
 }
@@ -100,15 +159,26 @@ async function pushPage(
     return { pushed: res.results.length - rejected, quarantined: rejected };
   } catch (e) {
     if (!(e instanceof TransportError && e.kind === 'rejected')) throw e;
-    if (page.length === 1) {
-      await store.applyPushResults([{ seq: page[0]!.seq, status: 'rejected', reason: e.message }]);
-      return { pushed: 0, quarantined: 1 };
-    }
-    const half = Math.ceil(page.length / 2);
-    const a = await pushPage(store, transport, clientId, page.slice(0, half));
-    const b = await pushPage(store, transport, clientId, page.slice(half));
-    return { pushed: a.pushed + b.pushed, quarantined: a.quarantined + b.quarantined };
+    return settleRefusedPage(store, transport, clientId, page, e);
   }
+}
+
+/** Settles a page the server refused as a whole: halves pushed on their own, a lone culprit quarantined. */
+async function settleRefusedPage(
+  store: LocalStore,
+  transport: Transport,
+  clientId: string,
+  page: readonly OutboxMutation[],
+  e: TransportError,
+): Promise<{ pushed: number; quarantined: number }> {
+  if (page.length === 1) {
+    await store.applyPushResults([{ seq: page[0]!.seq, status: 'rejected', reason: e.message }]);
+    return { pushed: 0, quarantined: 1 };
+  }
+  const half = Math.ceil(page.length / 2);
+  const a = await pushPage(store, transport, clientId, page.slice(0, half));
+  const b = await pushPage(store, transport, clientId, page.slice(half));
+  return { pushed: a.pushed + b.pushed, quarantined: a.quarantined + b.quarantined };
 }
 
 /**

@@ -2,6 +2,11 @@
  * vue-i18n set-up: zh-CN first, English second. Each feature keeps its words in
  * `messages/<feature>.ts` ({ 'zh-CN': …, en: … }); routes loaded on demand (map, reports) merge
  * theirs when they load, so the logging route carries only the words it shows.
+ *
+ * Every messages/*.ts file is compiled at build time (@intlify/unplugin-vue-i18n, vite.config.ts):
+ * the app ships vue-i18n's runtime without the message compiler, so a message must be a plain
+ * string literal in one of those files (tests and the dev server still compile them at runtime).
+ * Literal `@ { } |` in a message are written as `{'@'}` etc.
  */
 import { createI18n } from 'vue-i18n';
 import common from './messages/common';

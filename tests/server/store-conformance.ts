@@ -274,6 +274,33 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       expect(pulled.rows.map((r) => r.row.rev)).toEqual(revs);
     });
 
+    test('concurrent edits of one event from many clients each merge onto the previous one, in rev order', async () => {
+      const e = newId();
+      await doPush(staff, newId(), [putEvent(1, e, eventFields({ title: 't0' }))]);
+      const n = 8;
+      const results = await Promise.all(Array.from({ length: n }, (_, i) => doPush(staff, newId(), [putEvent(1, e, { title: `t${i + 1}` })])));
+      expect(results.map((r) => r.results[0]!.status)).toEqual(Array(n).fill('applied'));
+      const revs = results.map((r) => (r.results[0]!.status === 'applied' ? r.results[0]!.rev : -1)).sort((a, b) => a - b);
+      expect(revs).toEqual(Array.from({ length: n }, (_, i) => i + 2));
+      const hist = (await store.history('event', e)).filter((x) => x.field === 'title').sort((a, b) => a.rev - b.rev);
+      expect(hist.map((x) => x.rev)).toEqual(revs);
+      // Each change saw the value the one before it wrote: no push merged from a stale row.
+      expect(hist.map((x) => x.oldValue)).toEqual(['t0', ...hist.slice(0, -1).map((x) => x.newValue)]);
+      expect((await store.getEvent(e))).toMatchObject({ rev: n + 1, title: hist.at(-1)!.newValue });
+    });
+
+    test('concurrent creates of the same new event from several clients: one creates it, the others merge onto it', async () => {
+      const e = newId();
+      const n = 5;
+      const results = await Promise.all(Array.from({ length: n }, (_, i) => doPush(staff, newId(), [putEvent(1, e, eventFields({ title: `c${i}` }))])));
+      expect(results.map((r) => r.results[0]!.status)).toEqual(Array(n).fill('applied'));
+      const hist = (await store.history('event', e)).filter((x) => x.field === 'title').sort((a, b) => a.rev - b.rev);
+      expect(hist.map((x) => x.rev)).toEqual([2, 3, 4, 5]);
+      expect(hist.slice(1).map((x) => x.oldValue)).toEqual(hist.slice(0, -1).map((x) => x.newValue));
+      expect(await store.currentRev()).toBe(n);
+      expect((await store.pull(o.id, 0, 100)).rows.map((r) => [r.row.id, r.row.rev])).toEqual([[e, n]]);
+    });
+
     test('the org taxonomy is absent until put, then read back per org; a refusing decision writes nothing', async () => {
       expect(await store.getTaxonomy(o.id)).toBeNull();
       const added = { ...DEFAULT_TAXONOMY, formats: [...DEFAULT_TAXONOMY.formats, { code: 'film', zh: '科普电影放映' }] };

@@ -1,8 +1,9 @@
 /**
  * The PostgreSQL store (pg), chosen when DATABASE_URL is set: the path for a province-wide
  * deployment. Tables live in one schema (default `public`; tests use `kl_test_<random>`), set as
- * the connection's search_path. A push locks the single rev_counter row first, so pushes are
- * serialised and revs become visible in rev order (a pull never skips a row).
+ * the connection's search_path. Pushes run side by side and take their revs last, under the
+ * rev_counter row lock held to COMMIT, so revs become visible in rev order (a pull never skips a
+ * row): see pushOnce.
  */
 import pg from 'pg';
 import type { LedgerEvent } from '../../domain/event.js';
@@ -16,6 +17,7 @@ import type {
   OrgRow,
   OrgTaxonomyRow,
   PushInput,
+  PushPlan,
   PushPlanner,
   Store,
   TaxonomyDecider,
@@ -74,6 +76,38 @@ function historyOf(r: Row): HistoryRow {
     clientId: String(r.client_id),
     at: String(r.at),
     clientAt: String(r.client_at),
+  };
+}
+
+/** Tries of one push before a conflict is reported (each retry follows a concurrent write). */
+const PUSH_ATTEMPTS = 5;
+
+/** Another push created a record this push planned as new: rolled back and retried. */
+class ConcurrentCreate extends Error {}
+
+function isRetryablePushError(e: unknown): boolean {
+  // 40P01 deadlock_detected, 40001 serialization_failure.
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof ConcurrentCreate || code === '40P01' || code === '40001';
+}
+
+/** Every row written as new (absent when read under lock) must really have been inserted. */
+function assertCreated(written: Row[], before: ReadonlyMap<string, unknown>): void {
+  for (const r of written) {
+    if (r.inserted !== true && !before.has(String(r.id))) throw new ConcurrentCreate(`record ${String(r.id)} was created by a concurrent push`);
+  }
+}
+
+/** The plan with its provisional revs (those above `seen`) moved onto the block after `base`. */
+function shiftRevs(p: PushPlan, seen: number, base: number): PushPlan {
+  const shift = (rev: number): number => (rev > seen ? rev - seen + base : rev);
+  return {
+    ...p,
+    rev: shift(p.rev),
+    events: p.events.map((e) => ({ ...e, rev: shift(e.rev) })),
+    targets: p.targets.map((t) => ({ ...t, rev: shift(t.rev) })),
+    history: p.history.map((h) => ({ ...h, rev: shift(h.rev) })),
+    response: { ...p.response, results: p.response.results.map((r) => (r.status === 'applied' ? { ...r, rev: shift(r.rev) } : r)) },
   };
 }
 
@@ -256,73 +290,125 @@ export class PostgresStore implements Store {
   }
 
   async push(input: PushInput, plan: PushPlanner): Promise<PushResponse> {
-    return this.tx(async (c) => {
-      const { actor, clientId, mutations } = input;
-      const rev = Number((await c.query('SELECT rev FROM rev_counter WHERE id = 1 FOR UPDATE')).rows[0].rev);
+    // A concurrent create of the same record, or a deadlock PostgreSQL broke, rolls the push back
+    // and runs it again from the start (the planner is pure, so a rerun decides afresh).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.tx((c) => this.pushOnce(c, input, plan));
+      } catch (e) {
+        if (attempt >= PUSH_ATTEMPTS || !isRetryablePushError(e)) throw e;
+      }
+    }
+  }
+
+  /**
+   * One push transaction (READ COMMITTED). Pushes run side by side until they take their revs:
+   *
+   * - Rows are locked in one global order, so pushes naming the same rows take turns: the
+   *   client's row (an upsert that creates it when new, so the client is locked either way),
+   *   then the named events, then the named targets, each `ORDER BY id FOR UPDATE` (rows are
+   *   locked in sort order). Two pushes never merge from the same stale row. A record that does
+   *   not exist yet cannot be locked: its write reports whether it inserted (`xmax = 0`), and when
+   *   another push created it meanwhile, the push is retried (ConcurrentCreate), and then merges.
+   * - Revs are taken last, right before the rows are written:
+   *   `UPDATE rev_counter SET rev = rev + n RETURNING rev`. Its row lock is held until COMMIT,
+   *   so the next push cannot get a rev block before this one has committed: blocks commit in rev
+   *   order, and a reader never sees rev N+1 committed while rev N is still uncommitted (a pull
+   *   never skips a row). The lock spans that UPDATE, the row inserts and the COMMIT, not the
+   *   reads and the planning; a push that writes nothing takes no rev lock at all.
+   * - The planner runs before the revs are known. It counts from the rev counter as read (no
+   *   lock) after the rows are locked: every locked row was committed before that read, so its
+   *   rev is at most the value read, and every rev above it is one this push made up; those are
+   *   shifted onto the real block afterwards.
+   */
+  private async pushOnce(c: pg.PoolClient, input: PushInput, plan: PushPlanner): Promise<PushResponse> {
+    const { actor, clientId, mutations } = input;
+    let lastSeq = 0;
+    let clientIsNew = false;
+    if (mutations.length) {
+      const cr = (
+        await c.query(
+          'INSERT INTO clients (user_id, client_id, last_seq, updated_at) VALUES ($1, $2, 0, $3) ' +
+            'ON CONFLICT (user_id, client_id) DO UPDATE SET last_seq = clients.last_seq RETURNING last_seq, (xmax = 0) AS inserted',
+          [actor.userId, clientId, new Date().toISOString()],
+        )
+      ).rows[0] as Row;
+      lastSeq = Number(cr.last_seq);
+      clientIsNew = cr.inserted === true;
+    } else {
       const cr = (await c.query('SELECT last_seq FROM clients WHERE user_id = $1 AND client_id = $2', [actor.userId, clientId])).rows[0] as Row | undefined;
-      const eventIds = [...new Set(mutations.flatMap((m) => (m.entity === 'event' ? [m.eventId] : [])))];
-      const targetIds = [...new Set(mutations.flatMap((m) => (m.entity === 'target' ? [m.targetId] : [])))];
-      const events = new Map<string, LedgerEvent>();
-      const targets = new Map<string, Target>();
-      if (eventIds.length) {
-        for (const r of (await c.query('SELECT id, data FROM events WHERE id = ANY($1::text[])', [eventIds])).rows as Row[]) {
-          events.set(String(r.id), r.data as LedgerEvent);
-        }
+      lastSeq = cr ? Number(cr.last_seq) : 0;
+    }
+    const eventIds = [...new Set(mutations.flatMap((m) => (m.entity === 'event' ? [m.eventId] : [])))];
+    const targetIds = [...new Set(mutations.flatMap((m) => (m.entity === 'target' ? [m.targetId] : [])))];
+    const events = new Map<string, LedgerEvent>();
+    const targets = new Map<string, Target>();
+    if (eventIds.length) {
+      for (const r of (await c.query('SELECT id, data FROM events WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [eventIds])).rows as Row[]) {
+        events.set(String(r.id), r.data as LedgerEvent);
       }
-      if (targetIds.length) {
-        for (const r of (await c.query('SELECT id, data FROM targets WHERE id = ANY($1::text[])', [targetIds])).rows as Row[]) {
-          targets.set(String(r.id), r.data as Target);
-        }
+    }
+    if (targetIds.length) {
+      for (const r of (await c.query('SELECT id, data FROM targets WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [targetIds])).rows as Row[]) {
+        targets.set(String(r.id), r.data as Target);
       }
-      const out = plan({ lastSeq: cr ? Number(cr.last_seq) : 0, rev, events, targets });
-      // One statement per table, whatever the push's size (a round trip per row is the slow part).
-      if (out.events.length) {
-        const es = out.events;
-        await c.query(
-          'INSERT INTO events (id, org_id, rev, created_by, deleted, data) ' +
-            'SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::boolean[], $6::jsonb[]) ' +
-            'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data',
-          [es.map((e) => e.id), es.map((e) => e.orgId), es.map((e) => e.rev), es.map((e) => e.createdBy), es.map((e) => e.deleted), es.map((e) => JSON.stringify(e))],
-        );
-      }
-      if (out.targets.length) {
-        const ts = out.targets;
-        await c.query(
-          'INSERT INTO targets (id, org_id, rev, deleted, data) ' +
-            'SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::boolean[], $5::jsonb[]) ' +
-            'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data',
-          [ts.map((t) => t.id), ts.map((t) => t.orgId), ts.map((t) => t.rev), ts.map((t) => t.deleted), ts.map((t) => JSON.stringify(t))],
-        );
-      }
-      if (out.history.length) {
-        const h = out.history;
-        await c.query(
-          'INSERT INTO event_history (entity, record_id, field, old_value, new_value, rev, user_id, client_id, at, client_at) ' +
-            'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[])',
-          [
-            h.map((x) => x.entity),
-            h.map((x) => x.recordId),
-            h.map((x) => x.field),
-            h.map((x) => JSON.stringify(x.oldValue ?? null)),
-            h.map((x) => JSON.stringify(x.newValue ?? null)),
-            h.map((x) => x.rev),
-            h.map((x) => x.userId),
-            h.map((x) => x.clientId),
-            h.map((x) => x.at),
-            h.map((x) => x.clientAt),
-          ],
-        );
-      }
-      if (out.rev !== rev) await c.query('UPDATE rev_counter SET rev = $1 WHERE id = 1', [out.rev]);
-      if (!cr || out.lastSeq !== Number(cr.last_seq)) {
-        await c.query(
-          'INSERT INTO clients (user_id, client_id, last_seq, updated_at) VALUES ($1, $2, $3, $4) ' +
-            'ON CONFLICT (user_id, client_id) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at',
-          [actor.userId, clientId, out.lastSeq, new Date().toISOString()],
-        );
-      }
-      return out.response;
-    });
+    }
+    const seen = Number((await c.query('SELECT rev FROM rev_counter WHERE id = 1')).rows[0].rev);
+    const planned = plan({ lastSeq, rev: seen, events, targets });
+    if (clientIsNew || planned.lastSeq !== lastSeq) {
+      await c.query('UPDATE clients SET last_seq = $3, updated_at = $4 WHERE user_id = $1 AND client_id = $2', [
+        actor.userId,
+        clientId,
+        planned.lastSeq,
+        new Date().toISOString(),
+      ]);
+    }
+    const n = planned.rev - seen;
+    if (n === 0) return planned.response;
+    // The rev lock: held from here to COMMIT (see above).
+    const top = Number((await c.query('UPDATE rev_counter SET rev = rev + $1 WHERE id = 1 RETURNING rev', [n])).rows[0].rev);
+    const out = top - n === seen ? planned : shiftRevs(planned, seen, top - n);
+    // One statement per table, whatever the push's size (a round trip per row is the slow part).
+    if (out.events.length) {
+      const es = out.events;
+      const written = await c.query(
+        'INSERT INTO events (id, org_id, rev, created_by, deleted, data) ' +
+          'SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::boolean[], $6::jsonb[]) ' +
+          'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data RETURNING id, (xmax = 0) AS inserted',
+        [es.map((e) => e.id), es.map((e) => e.orgId), es.map((e) => e.rev), es.map((e) => e.createdBy), es.map((e) => e.deleted), es.map((e) => JSON.stringify(e))],
+      );
+      assertCreated(written.rows as Row[], events);
+    }
+    if (out.targets.length) {
+      const ts = out.targets;
+      const written = await c.query(
+        'INSERT INTO targets (id, org_id, rev, deleted, data) ' +
+          'SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::boolean[], $5::jsonb[]) ' +
+          'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data RETURNING id, (xmax = 0) AS inserted',
+        [ts.map((t) => t.id), ts.map((t) => t.orgId), ts.map((t) => t.rev), ts.map((t) => t.deleted), ts.map((t) => JSON.stringify(t))],
+      );
+      assertCreated(written.rows as Row[], targets);
+    }
+    if (out.history.length) {
+      const h = out.history;
+      await c.query(
+        'INSERT INTO event_history (entity, record_id, field, old_value, new_value, rev, user_id, client_id, at, client_at) ' +
+          'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[])',
+        [
+          h.map((x) => x.entity),
+          h.map((x) => x.recordId),
+          h.map((x) => x.field),
+          h.map((x) => JSON.stringify(x.oldValue ?? null)),
+          h.map((x) => JSON.stringify(x.newValue ?? null)),
+          h.map((x) => x.rev),
+          h.map((x) => x.userId),
+          h.map((x) => x.clientId),
+          h.map((x) => x.at),
+          h.map((x) => x.clientAt),
+        ],
+      );
+    }
+    return out.response;
   }
 
   async pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean }> {

@@ -76,6 +76,33 @@ export function describeLocalStoreConformance(name: string, make: () => Promise<
       expect((await h.event(EVENT_3))?.attendance).toBe(7);
     });
 
+    it('settles a long answer: applied and skipped dropped, rejected quarantined, a quarantined row inside the run kept as it was', async () => {
+      const ids = Array.from({ length: 80 }, (_, i) => `0190a000-0000-7000-8000-${String(i).padStart(12, '0')}`);
+      for (const id of ids) await h.create(id);
+      await h.store.applyPushResults([{ seq: 5, status: 'rejected', reason: 'notYourEvent' }]);
+      const answer = ids.slice(0, 79).map((_, i) => i + 1).filter((seq) => seq !== 5).map((seq) =>
+        seq === 40 ? { seq, status: 'rejected' as const, reason: 'invalid' }
+          : seq === 41 ? { seq, status: 'skipped' as const }
+            : { seq, status: 'applied' as const, rev: 100 + seq });
+      await h.store.applyPushResults(answer);
+      expect(seqs(await h.store.pendingMutations(100))).toEqual([80]);
+      expect((await h.store.quarantined()).map((m) => [m.seq, m.rejection.reason])).toEqual([[5, 'notYourEvent'], [40, 'invalid']]);
+      expect(await h.store.pullCursor()).toBe(0);
+    });
+
+    it('merges a long pulled page with the few events the phone holds and writes the rest verbatim', async () => {
+      const ids = Array.from({ length: 100 }, (_, i) => `0190a000-0000-7000-8000-${String(i).padStart(12, '0')}`);
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: ids[10]!, rev: 1, title: '旧标题' }) }], 1, 0);
+      await h.update(ids[10]!, { title: '新标题' });
+      const mine = bookkeeping(await h.event(ids[10]!));
+      const page = ids.map((id, i) => ({ entity: 'event' as const, row: sampleEvent({ id, rev: 2 + i, attendance: i }) }));
+      await h.store.applyPulled(page, 101, 1);
+      expect(await h.event(ids[10]!)).toEqual(sampleEvent({ id: ids[10]!, rev: 12, attendance: 10, title: '新标题', ...mine }));
+      expect(await h.event(ids[11]!)).toEqual(page[11]!.row);
+      expect(await h.event(ids[99]!)).toEqual(page[99]!.row);
+      expect(await h.store.pullCursor()).toBe(101);
+    });
+
     it('ignores a duplicated answer for a mutation already settled', async () => {
       await h.create(EVENT_1);
       await h.store.applyPushResults([{ seq: 1, status: 'rejected', reason: 'notYourEvent' }]);

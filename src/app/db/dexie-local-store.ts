@@ -31,6 +31,21 @@ function mutationOf(row: OutboxRow): OutboxMutation {
   return m as OutboxMutation;
 }
 
+/** Pages at least this long look up their local rows by a key scan first (see localEventsOf). */
+const LOCAL_KEYS_SCAN_MIN = 64;
+
+/** Runs of consecutive integers, as [first, last] pairs, of a list in any order. */
+export function runsOf(seqs: readonly number[]): [number, number][] {
+  const sorted = [...seqs].sort((a, b) => a - b);
+  const runs: [number, number][] = [];
+  for (const n of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && n <= last[1] + 1) last[1] = Math.max(last[1], n);
+    else runs.push([n, n]);
+  }
+  return runs;
+}
+
 /** The LocalStore over LedgerDb. */
 export class DexieLocalStore implements LocalStore {
   constructor(
@@ -55,12 +70,25 @@ export class DexieLocalStore implements LocalStore {
   async applyPushResults(results: readonly MutationResult[]): Promise<void> {
     const { db } = this;
     await db.transaction('rw', [db.outbox, db.events, db.targets, db.meta], async () => {
-      const held = await db.outbox.bulkGet(results.map((r) => r.seq));
+      if (results.length === 0) return;
+      // A page's seqs are one run of the outbox: one range read (getAll) instead of a get per seq;
+      // rows in the range without a result are never settled (settlePushResults goes by results).
+      let lo = results[0]!.seq;
+      let hi = lo;
+      for (const r of results) {
+        if (r.seq < lo) lo = r.seq;
+        if (r.seq > hi) hi = r.seq;
+      }
+      const held = await db.outbox.where(':id').between(lo, hi, true, true).toArray();
       const pending = new Map<number, Mutation>();
-      for (const row of held) if (row && row.state === 'pending') pending.set(row.seq, row);
+      for (const row of held) if (row.state === 'pending') pending.set(row.seq, row);
       const revs = await this.revsOf([...pending.values()]);
       const plan = settlePushResults(results, pending, (key) => revs.get(key));
-      await db.outbox.bulkDelete(plan.drop);
+      // Consecutive seqs go in one range delete each (seqs are integers: a run holds no other key).
+      for (const [from, to] of runsOf(plan.drop)) {
+        if (from === to) await db.outbox.delete(from);
+        else await db.outbox.where(':id').between(from, to, true, true).delete();
+      }
       for (const q of plan.quarantine) {
         await db.outbox.update(q.seq, { state: 'quarantined', rejection: q.rejection });
       }
@@ -82,7 +110,7 @@ export class DexieLocalStore implements LocalStore {
       const events = rows.flatMap((r) => (r.entity === 'event' ? [r.row] : []));
       const targets = rows.flatMap((r) => (r.entity === 'target' ? [r.row] : []));
       if (events.length) {
-        const locals = await db.events.bulkGet(events.map((e) => e.id));
+        const locals = await this.localEventsOf(events.map((e) => e.id));
         const merged = new Map<string, EventRow>();
         events.forEach((pulled, i) => {
           const row = mergePulledEvent(pulled, merged.get(pulled.id) ?? locals[i], unsettled);
@@ -163,6 +191,27 @@ export class DexieLocalStore implements LocalStore {
       if (row.entity === 'event') await db.events.delete(row.eventId);
       else await db.targets.delete(row.targetId);
     });
+  }
+
+  /**
+   * The stored rows of `ids` (undefined where absent), in order. A large page into a phone that
+   * holds few of them (a first sync) would cost one get per id, nearly all answering "absent":
+   * the keys within the page's id span are read first (one request), and only those are fetched.
+   */
+  private async localEventsOf(ids: readonly string[]): Promise<(EventRow | undefined)[]> {
+    if (ids.length < LOCAL_KEYS_SCAN_MIN) return this.db.events.bulkGet([...ids]);
+    let lo = ids[0]!;
+    let hi = lo;
+    for (const id of ids) {
+      if (id < lo) lo = id;
+      if (id > hi) hi = id;
+    }
+    const present = new Set(await this.db.events.where(':id').between(lo, hi, true, true).primaryKeys());
+    const wanted = ids.filter((id) => present.has(id));
+    if (wanted.length === 0) return ids.map(() => undefined);
+    const found = new Map<string, EventRow>();
+    for (const row of await this.db.events.bulkGet(wanted)) if (row) found.set(row.id, row);
+    return ids.map((id) => found.get(id));
   }
 
   /** The rev each named record was last pulled at (0 when never). */

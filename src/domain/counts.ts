@@ -72,9 +72,14 @@ export function addToTally(t: Tally, e: CountableEvent): void {
   t.attendance += e.attendance;
   t.onlineAttendance += e.onlineAttendance ?? 0;
   t.materials += materialsTotal(e);
-  t.volunteers += e.volunteers.length > 0 ? e.volunteers.length : (e.volunteerCount ?? 0);
+  t.volunteers += volunteersOf(e);
   for (const v of e.volunteers) t.volunteerHours += v.hours;
   if (t.lastStartAt === null || isLaterInstant(e.startAt, t.lastStartAt)) t.lastStartAt = e.startAt;
+}
+
+/** 志愿者 of one event: its named volunteers, or `volunteerCount` when names are not known. */
+export function volunteersOf(e: Pick<CountableEvent, 'volunteers' | 'volunteerCount'>): number {
+  return e.volunteers.length > 0 ? e.volunteers.length : (e.volunteerCount ?? 0);
 }
 
 /**

@@ -13,6 +13,7 @@ import { cursorAfterPull, recordKeyOf, settlePushResults } from '../../sync/outb
 import type { Mutation, MutationResult, OutboxMutation, PulledRow } from '../../sync/protocol';
 import type { EventRow, LedgerDb, OutboxRow } from './ledger-db';
 import { getOrCreateClientId, takeSeq } from './meta';
+import { applyTotalsDelta } from './year-totals';
 
 /** Meta key of the last rev applied from pulls. */
 export const PULL_CURSOR_KEY = 'pullCursor';
@@ -103,7 +104,7 @@ export class DexieLocalStore implements LocalStore {
 
   async applyPulled(rows: readonly PulledRow[], cursor: number, fromCursor: number): Promise<void> {
     const { db } = this;
-    await db.transaction('rw', [db.outbox, db.events, db.targets, db.meta], async () => {
+    await db.transaction('rw', [db.outbox, db.events, db.targets, db.meta, db.totals], async () => {
       // The outbox is read inside the same transaction: a save landing meanwhile is either fully
       // before (and re-applied here) or fully after (and applied over what we write).
       const unsettled = await db.outbox.toArray();
@@ -116,7 +117,12 @@ export class DexieLocalStore implements LocalStore {
           const row = mergePulledEvent(pulled, merged.get(pulled.id) ?? locals[i], unsettled);
           merged.set(pulled.id, this.toEventRow(row));
         });
-        await db.events.bulkPut([...merged.values()]);
+        const before = new Map<string, EventRow | undefined>();
+        events.forEach((e, i) => { if (!before.has(e.id)) before.set(e.id, locals[i]); });
+        await Promise.all([
+          db.events.bulkPut([...merged.values()]),
+          applyTotalsDelta(db, [...merged.values()].map((after) => ({ before: before.get(after.id), after }))),
+        ]);
       }
       if (targets.length) {
         const locals = await db.targets.bulkGet(targets.map((t) => t.id));
@@ -174,7 +180,7 @@ export class DexieLocalStore implements LocalStore {
 
   async discardQuarantined(seq: number): Promise<void> {
     const { db } = this;
-    await db.transaction('rw', [db.outbox, db.events, db.targets, db.meta], async () => {
+    await db.transaction('rw', [db.outbox, db.events, db.targets, db.meta, db.totals], async () => {
       const row = await db.outbox.get(seq);
       if (!row || row.state !== 'quarantined') return;
       await db.outbox.delete(seq);
@@ -188,7 +194,10 @@ export class DexieLocalStore implements LocalStore {
       const others = await db.outbox.where(row.entity === 'event' ? 'eventId' : 'targetId')
         .equals(row.entity === 'event' ? row.eventId : row.targetId).toArray();
       if (others.some((o) => recordKeyOf(o) === key)) return;
-      if (row.entity === 'event') await db.events.delete(row.eventId);
+      if (row.entity === 'event') {
+        await db.events.delete(row.eventId);
+        await applyTotalsDelta(db, [{ before: rec as EventRow, after: null }]);
+      }
       else await db.targets.delete(row.targetId);
     });
   }

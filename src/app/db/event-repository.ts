@@ -14,6 +14,7 @@ import type { Mutation } from '../../sync/protocol';
 import { MissingRecordError, ValidationError } from './errors';
 import type { EventRow, LedgerDb, OutboxRow } from './ledger-db';
 import { META, currentSeq, sameValue } from './meta';
+import { applyTotalsDelta, type TotalsChange } from './year-totals';
 
 /** Who is signed in; userId '' when the phone was never signed in. */
 export interface Identity { userId: string; orgId: string; role: 'admin' | 'staff' | 'volunteer' | null }
@@ -53,7 +54,7 @@ const rootOf = (field: string) => field.split('.')[0] ?? field;
 
 /** Builds the repository over one LedgerDb. */
 export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): EventRepository {
-  const tables = [db.events, db.outbox, db.meta];
+  const tables = [db.events, db.outbox, db.meta, db.totals];
 
   /** Validates form content and its references; throws ValidationError. */
   function checkContent(content: unknown): EventContent {
@@ -82,12 +83,13 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
   function mutation(clientId: string, seq: number, eventId: string, at: string, body: MutationBody): OutboxRow {
     return { ...({ entity: 'event', seq, eventId, at, ...body } as Mutation), clientId, state: 'pending', rejection: null };
   }
-  /** Writes event rows, their outbox rows and the new seq together (one round of requests). */
-  async function write(events: EventRow[], outbox: OutboxRow[], seq: number, put: boolean): Promise<void> {
+  /** Writes event rows, their outbox rows, the new seq and the year totals together (one round of requests). */
+  async function write(events: EventRow[], outbox: OutboxRow[], seq: number, put: boolean, totals: TotalsChange[]): Promise<void> {
     await Promise.all([
       put ? db.events.bulkPut(events) : db.events.bulkAdd(events),
       outbox.length === 1 ? db.outbox.add(outbox[0]!) : db.outbox.bulkAdd(outbox),
       db.meta.put({ key: META.seq, value: seq }),
+      applyTotalsDelta(db, totals),
     ]);
   }
 
@@ -120,7 +122,10 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
         outbox.push(mutation(clientId, seq0 + outbox.length + 1, id, at, { op: 'put', fields: eventFieldsOf(created) }));
         out.push(created);
       });
-      if (outbox.length) await write([...fresh.values()], outbox, seq0 + outbox.length, false);
+      if (outbox.length) {
+        const created = [...fresh.values()];
+        await write(created, outbox, seq0 + outbox.length, false, created.map((after) => ({ before: null, after })));
+      }
       return out;
     });
   }
@@ -147,7 +152,7 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
       if (refs.length) throw new ValidationError(refs);
       const who = deps.identity();
       const row: EventRow = { ...merged, updatedAt: at, updatedBy: who.userId, ...calendarKeys(merged.startAt) };
-      await write([row], [mutation(clientId, seq0 + 1, id, at, { op: 'put', fields: changed as EventPatch })], seq0 + 1, true);
+      await write([row], [mutation(clientId, seq0 + 1, id, at, { op: 'put', fields: changed as EventPatch })], seq0 + 1, true, [{ before: old, after: row }]);
       return row;
     });
   }
@@ -160,7 +165,7 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
       if (!old) throw new MissingRecordError('event', id);
       if (old.deleted === deleted) return;
       const row: EventRow = { ...old, deleted, updatedAt: at, updatedBy: deps.identity().userId };
-      await write([row], [mutation(clientId, seq0 + 1, id, at, { op: deleted ? 'delete' : 'undelete' })], seq0 + 1, true);
+      await write([row], [mutation(clientId, seq0 + 1, id, at, { op: deleted ? 'delete' : 'undelete' })], seq0 + 1, true, [{ before: old, after: row }]);
     });
   }
 

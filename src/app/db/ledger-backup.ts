@@ -8,6 +8,7 @@ import { sha256Hex } from '../photos/resize';
 import { ImportError } from './errors';
 import type { EventRow, LedgerDb, OutboxRow, PhotoRow } from './ledger-db';
 import { META, currentSeq } from './meta';
+import { applyTotalsDelta } from './year-totals';
 import { BACKUP_FORMAT, BACKUP_VERSION, base64ToBytes, bytesToBase64, parseBackup, type BackupFile } from './ledger-backup-format';
 
 /** Counts of rows an import wrote. */
@@ -53,14 +54,20 @@ export async function readBackup(file: Blob): Promise<{ backup: BackupFile; phot
 export async function importLedger(db: LedgerDb, file: Blob, timeZone: string = DEFAULT_TIME_ZONE): Promise<ImportCounts> {
   const { backup, photos } = await readBackup(file);
   const counts: ImportCounts = { events: 0, outbox: 0, photos: 0 };
-  await db.transaction('rw', [db.events, db.outbox, db.drafts, db.photos, db.meta], async () => {
+  await db.transaction('rw', [db.events, db.outbox, db.drafts, db.photos, db.meta, db.totals], async () => {
     let seq = await currentSeq(db);
     const pristine = seq === 0 && (await db.outbox.count()) === 0 && (await db.events.count()) === 0;
     const local = await db.events.bulkGet(backup.events.map((e) => e.id));
     const events: EventRow[] = backup.events
       .filter((e, i) => !local[i] || Date.parse(e.updatedAt) > Date.parse(local[i]!.updatedAt))
       .map((e) => ({ ...e, year: yearOf(e.startAt, timeZone), ym: yearMonthOf(e.startAt, timeZone) }));
-    await db.events.bulkPut(events);
+    // Year totals: each written id goes from its stored row to the last row written for it.
+    const before = new Map<string, EventRow | undefined>(backup.events.map((e, i) => [e.id, local[i]]));
+    const after = new Map(events.map((e) => [e.id, e]));
+    await Promise.all([
+      db.events.bulkPut(events),
+      applyTotalsDelta(db, [...after.values()].map((e) => ({ before: before.get(e.id), after: e }))),
+    ]);
     counts.events = events.length;
 
     let clientId = (await db.meta.get(META.clientId))?.value as string | undefined;

@@ -3,10 +3,12 @@
  * and, where needed, an upgrade that rewrites old rows; each is tested by opening data written
  * by the version before it (tests/app/db/ledger-db-upgrade.test.ts).
  */
-import Dexie, { type Table } from 'dexie';
+import Dexie, { type Table, type Transaction } from 'dexie';
 import type { LedgerEvent, EventContent } from '../../domain/event';
 import type { Target } from '../../domain/targets';
 import type { OutboxMutation, MutationResult } from '../../sync/protocol';
+import type { TotalsKey, TotalsRow } from '../../domain/totals';
+import { rebuildTotals } from './year-totals';
 
 /** A stored event, with the calendar keys the indexes need (Asia/Shanghai, see domain/year). */
 export type EventRow = LedgerEvent & {
@@ -65,6 +67,15 @@ export const LEDGER_DB_VERSIONS: Record<number, Record<string, string>> = {
     meta: 'key',
     targets: 'id, year',
   },
+  // Year totals by township and by format, kept in the same transaction as every event write.
+  2: {
+    totals: '[year+axis+key]',
+  },
+};
+
+/** Upgrades that rewrite or build rows, by the version that brings them. */
+const LEDGER_DB_UPGRADES: Record<number, (tx: Transaction) => Promise<void>> = {
+  2: rebuildTotals,
 };
 
 /** The Dexie database of one phone's ledger. */
@@ -75,11 +86,14 @@ export class LedgerDb extends Dexie {
   photos!: Table<PhotoRow, string>;
   meta!: Table<MetaRow, string>;
   targets!: Table<TargetRow, string>;
+  totals!: Table<TotalsRow, TotalsKey>;
 
   constructor(name = LEDGER_DB_NAME) {
     super(name);
     for (const [version, stores] of Object.entries(LEDGER_DB_VERSIONS)) {
-      this.version(Number(version)).stores(stores);
+      const v = this.version(Number(version)).stores(stores);
+      const upgrade = LEDGER_DB_UPGRADES[Number(version)];
+      if (upgrade) v.upgrade(upgrade);
     }
   }
 }

@@ -27,6 +27,52 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * Zones whose UTC offset has not changed since an instant (IANA tzdata): there, wall-clock parts
+ * are arithmetic on the UTC fields, with no Intl call (the cost of a pull page's year/month keys).
+ * Asia/Shanghai last changed on 1991-09-15, the end of its 1986–1991 summer time.
+ */
+const FIXED_OFFSET_ZONES: Readonly<Record<string, { since: number; until: number; offsetMinutes: number }>> = {
+  'Asia/Shanghai': { since: Date.UTC(1992, 0, 1), until: Date.UTC(2100, 0, 1), offsetMinutes: 480 },
+};
+
+/** Per zone: the fixed offset when the runtime's own zone data agrees with the table, else null. */
+const fixedOffsets = new Map<string, { since: number; until: number; offsetMinutes: number } | null>();
+
+function fixedOffsetAt(ms: number, timeZone: string): number | null {
+  let fixed = fixedOffsets.get(timeZone);
+  if (fixed === undefined) {
+    const entry = FIXED_OFFSET_ZONES[timeZone];
+    // Checked once against Intl (start, a winter and a summer far later), so an engine with other
+    // zone data keeps the exact path.
+    const agrees = entry !== undefined && [entry.since, Date.UTC(2040, 0, 15), Date.UTC(2040, 6, 15)]
+      .every((t) => intlOffsetMinutesAt(t, timeZone) === entry.offsetMinutes);
+    fixed = agrees ? entry : null;
+    fixedOffsets.set(timeZone, fixed);
+  }
+  return fixed && ms >= fixed.since && ms < fixed.until ? fixed.offsetMinutes : null;
+}
+
+function intlParts(ms: number, timeZone: string): ZonedParts {
+  const parts: Record<string, number> = {};
+  for (const p of formatterFor(timeZone).formatToParts(ms)) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return {
+    year: parts.year!,
+    month: parts.month!,
+    day: parts.day!,
+    hour: parts.hour!,
+    minute: parts.minute!,
+  };
+}
+
+function intlOffsetMinutesAt(ms: number, timeZone: string): number {
+  const p = intlParts(ms, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
+  return Math.round((asUtc - Math.floor(ms / 60000) * 60000) / 60000);
+}
+
 /** Wall-clock parts of an instant in a time zone. */
 export interface ZonedParts {
   readonly year: number;
@@ -40,17 +86,10 @@ export interface ZonedParts {
 export function zonedParts(instant: number | string, timeZone = DEFAULT_TIME_ZONE): ZonedParts {
   const ms = typeof instant === 'number' ? instant : Date.parse(instant);
   if (Number.isNaN(ms)) throw new RangeError(`not a time: ${String(instant)}`);
-  const parts: Record<string, number> = {};
-  for (const p of formatterFor(timeZone).formatToParts(ms)) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  return {
-    year: parts.year!,
-    month: parts.month!,
-    day: parts.day!,
-    hour: parts.hour!,
-    minute: parts.minute!,
-  };
+  const fixed = fixedOffsetAt(ms, timeZone);
+  if (fixed === null) return intlParts(ms, timeZone);
+  const d = new Date(ms + fixed * 60000);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes() };
 }
 
 /** The report year an instant falls in, in the association's time zone. */

@@ -226,6 +226,38 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     expect(retry.json<PushResponse>().results).toEqual([{ seq: 5, status: 'applied', rev: 2 }]);
   });
 
+  test('a retried push whose answer was lost gets the same rejection again, not skipped, and changes nothing', async () => {
+    const client = newId();
+    const good = newId();
+    const bad = newId();
+    const muts = [
+      putEvent(1, bad, eventFields({ townshipCode: '441323999000', villageCode: null })),
+      putEvent(2, good, eventFields()),
+      { entity: 'target' as const, op: 'delete' as const, seq: 3, targetId: newId(), at: AT },
+    ];
+    const first = await push(app, acc.volA, client, muts);
+    const expected: PushResponse = {
+      v: 1,
+      lastAppliedSeq: 3,
+      results: [
+        { seq: 1, status: 'rejected', reason: 'invalid', problems: [{ field: 'townshipCode', code: 'unknownTownship' }] },
+        { seq: 2, status: 'applied', rev: 1 },
+        { seq: 3, status: 'rejected', reason: 'staffOnly' },
+      ],
+    };
+    expect(first.json<PushResponse>()).toEqual(expected);
+    const dump = await h.store.dump();
+    // The phone never saw that answer and pushes the same page again, then a page overlapping it.
+    const again = await push(app, acc.volA, client, muts);
+    expect(again.json<PushResponse>()).toEqual({ ...expected, results: [expected.results[0], { seq: 2, status: 'skipped' }, expected.results[2]] });
+    expect(await h.store.dump()).toEqual(dump);
+    const overlap = await push(app, acc.volA, client, [muts[2]!, putEvent(4, good, { title: '新标题' })]);
+    expect(overlap.json<PushResponse>()).toEqual({ v: 1, lastAppliedSeq: 4, results: [expected.results[2], { seq: 4, status: 'applied', rev: 2 }] });
+    // Rejections are per user and client: another phone of the same user with the same seqs is new.
+    const other = await push(app, acc.volA, newId(), [putEvent(1, newId(), eventFields())]);
+    expect(other.json<PushResponse>().results).toEqual([{ seq: 1, status: 'applied', rev: 3 }]);
+  });
+
   test('cross-field rules hold on the merged row: an end moved before the start is rejected', async () => {
     const client = newId();
     const e = newId();

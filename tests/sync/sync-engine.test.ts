@@ -118,7 +118,7 @@ describe('sync engine over the real server', () => {
     expect((await a.store.quarantined()).map((q) => [q.seq, q.rejection.reason])).toEqual([[2, 'The request body or parameters are invalid; see problems.']]);
   });
 
-  it('restores the server version when a refused edit’s answer was lost and the retry came back skipped', async () => {
+  it('quarantines a refused edit whose answer was lost: the server answers the retry with the same rejection', async () => {
     const a = phone(PHONE_A, v1);
     const b = phone(PHONE_B, v2);
     a.store.createEvent(sampleEvent({ id: EVENT_1, attendance: 120 }));
@@ -128,9 +128,10 @@ describe('sync engine over the real server', () => {
     drop = (method) => (method === 'POST' ? 'response' : null);
     await expect(b.sync()).rejects.toBeInstanceOf(TransportError);
     drop = null;
-    await b.sync();
-    expect(b.store.events.get(EVENT_1)?.attendance).toBe(120);
-    expect(await b.store.pendingCount()).toBe(0);
+    expect(await b.sync()).toEqual({ blobsUploaded: 0, pushed: 0, quarantined: 1, pulled: 0 });
+    expect((await b.store.quarantined()).map((q) => [q.seq, q.rejection.reason])).toEqual([[1, 'notYourEvent']]);
+    expect(b.store.events.get(EVENT_1)?.attendance).toBe(999);
+    expect((await server.allEvents()).map((e) => e.attendance)).toEqual([120]);
   });
 
   it('loses nothing and duplicates nothing when a push answer is lost and the push is retried', async () => {

@@ -19,6 +19,7 @@ import type {
   PushInput,
   PushPlan,
   PushPlanner,
+  RejectedResult,
   Store,
   TaxonomyDecider,
   UserPatch,
@@ -353,8 +354,21 @@ export class PostgresStore implements Store {
         targets.set(String(r.id), r.data as Target);
       }
     }
+    const rejections = new Map<number, RejectedResult>();
+    const first = mutations[0];
+    if (first && first.seq <= lastSeq) {
+      const rows = (
+        await c.query('SELECT seq, result FROM push_rejections WHERE user_id = $1 AND client_id = $2 AND seq BETWEEN $3 AND $4', [
+          actor.userId,
+          clientId,
+          first.seq,
+          lastSeq,
+        ])
+      ).rows as Row[];
+      for (const r of rows) rejections.set(Number(r.seq), r.result as RejectedResult);
+    }
     const seen = Number((await c.query('SELECT rev FROM rev_counter WHERE id = 1')).rows[0].rev);
-    const planned = plan({ lastSeq, rev: seen, events, targets });
+    const planned = plan({ lastSeq, rev: seen, events, targets, rejections });
     if (clientIsNew || planned.lastSeq !== lastSeq) {
       await c.query('UPDATE clients SET last_seq = $3, updated_at = $4 WHERE user_id = $1 AND client_id = $2', [
         actor.userId,
@@ -362,6 +376,14 @@ export class PostgresStore implements Store {
         planned.lastSeq,
         new Date().toISOString(),
       ]);
+    }
+    if (planned.rejections?.length) {
+      const rs = planned.rejections;
+      await c.query(
+        'INSERT INTO push_rejections (user_id, client_id, seq, result, at) ' +
+          'SELECT $1, $2, s, r, $5 FROM unnest($3::bigint[], $4::jsonb[]) AS x(s, r) ON CONFLICT (user_id, client_id, seq) DO NOTHING',
+        [actor.userId, clientId, rs.map((r) => r.seq), rs.map((r) => JSON.stringify(r)), new Date().toISOString()],
+      );
     }
     const n = planned.rev - seen;
     if (n === 0) return planned.response;
@@ -495,6 +517,7 @@ export class PostgresStore implements Store {
       event_history: await this.q('SELECT * FROM event_history ORDER BY id'),
       blobs: await this.q('SELECT sha256, content_type, size, created_at FROM blobs ORDER BY sha256'),
       org_taxonomy: await this.q('SELECT org_id, data, updated_by, updated_at FROM org_taxonomy ORDER BY org_id'),
+      push_rejections: await this.q('SELECT user_id, client_id, seq, result, at FROM push_rejections ORDER BY user_id, client_id, seq'),
     };
   }
 }

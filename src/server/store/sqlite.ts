@@ -18,6 +18,7 @@ import type {
   OrgTaxonomyRow,
   PushInput,
   PushPlanner,
+  RejectedResult,
   Store,
   TaxonomyDecider,
   UserPatch,
@@ -245,7 +246,15 @@ export class SqliteStore implements Store {
           if (r) targets.set(m.targetId, JSON.parse(String(r.data)) as Target);
         }
       }
-      const out = plan({ lastSeq: c ? Number(c.last_seq) : 0, rev, events, targets });
+      const lastSeq = c ? Number(c.last_seq) : 0;
+      const rejections = new Map<number, RejectedResult>();
+      const first = mutations[0];
+      if (first && first.seq <= lastSeq) {
+        const rows = this.stmt('SELECT seq, result FROM push_rejections WHERE user_id = ? AND client_id = ? AND seq BETWEEN ? AND ?')
+          .all(actor.userId, clientId, first.seq, lastSeq) as Row[];
+        for (const r of rows) rejections.set(Number(r.seq), JSON.parse(String(r.result)) as RejectedResult);
+      }
+      const out = plan({ lastSeq, rev, events, targets, rejections });
       const putEvent = this.stmt(
         'INSERT INTO events (id, org_id, rev, created_by, deleted, data) VALUES (?, ?, ?, ?, ?, ?) ' +
           'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data',
@@ -268,6 +277,13 @@ export class SqliteStore implements Store {
           'INSERT INTO clients (user_id, client_id, last_seq, updated_at) VALUES (?, ?, ?, ?) ' +
             'ON CONFLICT (user_id, client_id) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at',
         ).run(actor.userId, clientId, out.lastSeq, new Date().toISOString());
+      }
+      if (out.rejections?.length) {
+        const putRejection = this.stmt(
+          'INSERT INTO push_rejections (user_id, client_id, seq, result, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, client_id, seq) DO NOTHING',
+        );
+        const at = new Date().toISOString();
+        for (const r of out.rejections) putRejection.run(actor.userId, clientId, r.seq, JSON.stringify(r), at);
       }
       return out.response;
     }).immediate();
@@ -356,6 +372,7 @@ export class SqliteStore implements Store {
       event_history: q('SELECT * FROM event_history ORDER BY id'),
       blobs: q('SELECT sha256, content_type, size, created_at FROM blobs ORDER BY sha256'),
       org_taxonomy: (q('SELECT org_id, data, updated_by, updated_at FROM org_taxonomy ORDER BY org_id') as Row[]).map((r) => ({ ...r, data: JSON.parse(String(r.data)) as unknown })),
+      push_rejections: (q('SELECT user_id, client_id, seq, result, at FROM push_rejections ORDER BY user_id, client_id, seq') as Row[]).map((r) => ({ ...r, result: JSON.parse(String(r.result)) as unknown })),
     };
   }
 }

@@ -8,7 +8,7 @@ import type { PublicInvite, PublicUser } from '../../domain/account.js';
 import type { LedgerEvent } from '../../domain/event.js';
 import type { Target } from '../../domain/targets.js';
 import type { Taxonomy } from '../../domain/taxonomy.js';
-import type { Mutation, PulledRow, PushResponse } from '../../sync/protocol.js';
+import type { Mutation, MutationResult, PulledRow, PushResponse } from '../../sync/protocol.js';
 
 export interface OrgRow {
   id: string;
@@ -62,7 +62,15 @@ export interface PushState {
   /** The current rows of every event / target the push names (any org), by id. */
   events: ReadonlyMap<string, LedgerEvent>;
   targets: ReadonlyMap<string, Target>;
+  /**
+   * The stored answers of earlier rejected mutations of this client, by seq, for the pushed seqs
+   * ≤ lastSeq (a retry whose first answer was lost is answered "rejected" again). Absent: none.
+   */
+  rejections?: ReadonlyMap<number, RejectedResult>;
 }
+
+/** A rejected mutation's answer (remembered per user, client and seq: migration 003). */
+export type RejectedResult = Extract<MutationResult, { status: 'rejected' }>;
 
 /** What the store writes after planning a push. */
 export interface PushPlan {
@@ -75,6 +83,8 @@ export interface PushPlan {
   events: LedgerEvent[];
   targets: Target[];
   history: HistoryRow[];
+  /** Answers of the mutations rejected by this push, to remember (absent: none). */
+  rejections?: RejectedResult[];
 }
 
 export type PushPlanner = (state: PushState) => PushPlan;

@@ -14,7 +14,7 @@ import {
 import type { Problem } from '../../domain/problems.js';
 import { TARGET_MUTABLE_FIELDS, targetSchema, type Target } from '../../domain/targets.js';
 import { PROTOCOL_VERSION, type Mutation, type MutationResult } from '../../sync/protocol.js';
-import { stableJson, type Actor, type HistoryRow, type PushPlan, type PushState } from '../store/store.js';
+import { stableJson, type Actor, type HistoryRow, type PushPlan, type PushState, type RejectedResult } from '../store/store.js';
 
 export interface PlanContext {
   actor: Actor;
@@ -161,10 +161,13 @@ export function planPush(ctx: PlanContext, state: PushState): PushPlan {
   const changedTargets = new Map<string, Target>();
   const history: HistoryRow[] = [];
   const results: MutationResult[] = [];
+  const rejections: RejectedResult[] = [];
 
   for (const m of ctx.mutations) {
     if (m.seq <= lastSeq) {
-      results.push({ seq: m.seq, status: 'skipped' });
+      // A retry. A rejected one is answered "rejected" again: had it been answered "skipped" after
+      // the first answer was lost, the phone would drop the refused edit from its quarantine.
+      results.push(state.rejections?.get(m.seq) ?? { seq: m.seq, status: 'skipped' });
       continue;
     }
     lastSeq = m.seq;
@@ -172,9 +175,10 @@ export function planPush(ctx: PlanContext, state: PushState): PushPlan {
     const outcome: Outcome<LedgerEvent | Target> =
       m.entity === 'event' ? planEvent(m, events.get(m.eventId), ctx) : planTarget(m, targets.get(m.targetId), ctx);
     if (outcome.kind === 'rejected') {
-      const r: MutationResult = { seq: m.seq, status: 'rejected', reason: outcome.reason };
+      const r: RejectedResult = { seq: m.seq, status: 'rejected', reason: outcome.reason };
       if (outcome.problems && outcome.problems.length) r.problems = outcome.problems.map((p) => ({ field: p.field, code: p.code }));
       results.push(r);
+      rejections.push(r);
       continue;
     }
     if (outcome.kind === 'noop') {
@@ -215,5 +219,6 @@ export function planPush(ctx: PlanContext, state: PushState): PushPlan {
     events: [...changedEvents.values()],
     targets: [...changedTargets.values()],
     history,
+    rejections,
   };
 }

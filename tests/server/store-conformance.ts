@@ -142,6 +142,24 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       expect(await store.updateUser(newId(), { name: 'x' })).toBeNull();
     });
 
+    test('token lookups are remembered only until a logout or a user change: revocation takes effect at once', async () => {
+      const t1 = '4'.repeat(64);
+      const t2 = '5'.repeat(64);
+      await store.createToken(t1, vol.id, NOW);
+      await store.createToken(t2, vol.id, NOW);
+      expect((await store.userByToken(t1))?.name).toBe(vol.name);
+      expect((await store.userByToken(t1))?.name).toBe(vol.name);
+      // A lookup in flight while its token is deleted must not leave the token usable.
+      const [during] = await Promise.all([store.userByToken(t2), store.deleteToken(t2)]);
+      expect([null, vol.id]).toContain(during?.id ?? null);
+      expect(await store.userByToken(t2)).toBeNull();
+      const renamed = await store.updateUser(vol.id, { name: '改过的名字' });
+      expect((await store.userByToken(t1))?.name).toBe(renamed?.name);
+      expect((await store.userByToken(t1))?.name).toBe('改过的名字');
+      await store.deleteToken(t1);
+      expect(await store.userByToken(t1)).toBeNull();
+    });
+
     test('an invite is redeemed up to maxUses, then refused', async () => {
       const inv = invite(o.id, staff.id, { maxUses: 2 });
       await store.createInvite(inv);

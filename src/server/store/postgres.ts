@@ -9,6 +9,7 @@ import pg from 'pg';
 import type { LedgerEvent } from '../../domain/event.js';
 import type { Target } from '../../domain/targets.js';
 import type { PulledRow, PushResponse } from '../../sync/protocol.js';
+import { TokenCache } from '../auth/token-cache.js';
 import { loadMigrations } from './migrations.js';
 import type {
   BlobMeta,
@@ -117,6 +118,8 @@ export class PostgresStore implements Store {
   readonly pool: pg.Pool;
   readonly schema: string;
   private readonly createSchema: boolean;
+  /** User by token hash for a few seconds; forgotten on logout and on any user change. */
+  private readonly tokenCache = new TokenCache();
 
   constructor(opts: PostgresStoreOptions) {
     const schema = opts.schema ?? 'public';
@@ -221,15 +224,19 @@ export class PostgresStore implements Store {
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRow | null> {
-    return this.tx(async (c) => {
-      const r = (await c.query('SELECT * FROM users WHERE id = $1 FOR UPDATE', [id])).rows[0] as Row | undefined;
-      if (!r) return null;
-      if (patch.name !== undefined) await c.query('UPDATE users SET name = $1 WHERE id = $2', [patch.name, id]);
-      if (patch.disabled !== undefined) await c.query('UPDATE users SET disabled = $1 WHERE id = $2', [patch.disabled, id]);
-      if (patch.passwordHash !== undefined) await c.query('UPDATE users SET password_hash = $1 WHERE id = $2', [patch.passwordHash, id]);
-      if (patch.disabled === true || patch.passwordHash !== undefined) await c.query('DELETE FROM tokens WHERE user_id = $1', [id]);
-      return userOf((await c.query('SELECT * FROM users WHERE id = $1', [id])).rows[0] as Row);
-    });
+    try {
+      return await this.tx(async (c) => {
+        const r = (await c.query('SELECT * FROM users WHERE id = $1 FOR UPDATE', [id])).rows[0] as Row | undefined;
+        if (!r) return null;
+        if (patch.name !== undefined) await c.query('UPDATE users SET name = $1 WHERE id = $2', [patch.name, id]);
+        if (patch.disabled !== undefined) await c.query('UPDATE users SET disabled = $1 WHERE id = $2', [patch.disabled, id]);
+        if (patch.passwordHash !== undefined) await c.query('UPDATE users SET password_hash = $1 WHERE id = $2', [patch.passwordHash, id]);
+        if (patch.disabled === true || patch.passwordHash !== undefined) await c.query('DELETE FROM tokens WHERE user_id = $1', [id]);
+        return userOf((await c.query('SELECT * FROM users WHERE id = $1', [id])).rows[0] as Row);
+      });
+    } finally {
+      this.tokenCache.forgetUser(id);
+    }
   }
 
   async createToken(tokenHash: string, userId: string, createdAt: string): Promise<void> {
@@ -237,12 +244,23 @@ export class PostgresStore implements Store {
   }
 
   async userByToken(tokenHash: string): Promise<UserRow | null> {
+    const hit = this.tokenCache.get(tokenHash);
+    if (hit) return hit;
+    // Taken before the query: a revocation landing while it runs keeps its answer out of the cache.
+    const epoch = this.tokenCache.epoch;
     const r = (await this.q('SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1', [tokenHash]))[0];
-    return r ? userOf(r) : null;
+    if (!r) return null;
+    const user = userOf(r);
+    this.tokenCache.set(tokenHash, user, epoch);
+    return user;
   }
 
   async deleteToken(tokenHash: string): Promise<void> {
-    await this.q('DELETE FROM tokens WHERE token_hash = $1', [tokenHash]);
+    try {
+      await this.q('DELETE FROM tokens WHERE token_hash = $1', [tokenHash]);
+    } finally {
+      this.tokenCache.forgetToken(tokenHash);
+    }
   }
 
   async createInvite(i: InviteRow): Promise<void> {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { LedgerEvent } from '../../domain/event.js';
 import type { Target } from '../../domain/targets.js';
 import type { PulledRow, PushResponse } from '../../sync/protocol.js';
+import { TokenCache } from '../auth/token-cache.js';
 import { loadMigrations } from './migrations.js';
 import type {
   BlobMeta,
@@ -90,6 +91,9 @@ export class SqliteStore implements Store {
 
   private readonly statements = new Map<string, Database.Statement>();
 
+  /** User by token hash for a few seconds; forgotten on logout and on any user change. */
+  private readonly tokenCache = new TokenCache();
+
   /** A prepared statement, compiled once per SQL text (preparing is the costly part). */
   private stmt(sql: string): Database.Statement {
     let st = this.statements.get(sql);
@@ -167,15 +171,19 @@ export class SqliteStore implements Store {
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRow | null> {
-    return this.db.transaction(() => {
-      const r = this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
-      if (!r) return null;
-      if (patch.name !== undefined) this.stmt('UPDATE users SET name = ? WHERE id = ?').run(patch.name, id);
-      if (patch.disabled !== undefined) this.stmt('UPDATE users SET disabled = ? WHERE id = ?').run(patch.disabled ? 1 : 0, id);
-      if (patch.passwordHash !== undefined) this.stmt('UPDATE users SET password_hash = ? WHERE id = ?').run(patch.passwordHash, id);
-      if (patch.disabled === true || patch.passwordHash !== undefined) this.stmt('DELETE FROM tokens WHERE user_id = ?').run(id);
-      return userOf(this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row);
-    }).immediate();
+    try {
+      return this.db.transaction(() => {
+        const r = this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+        if (!r) return null;
+        if (patch.name !== undefined) this.stmt('UPDATE users SET name = ? WHERE id = ?').run(patch.name, id);
+        if (patch.disabled !== undefined) this.stmt('UPDATE users SET disabled = ? WHERE id = ?').run(patch.disabled ? 1 : 0, id);
+        if (patch.passwordHash !== undefined) this.stmt('UPDATE users SET password_hash = ? WHERE id = ?').run(patch.passwordHash, id);
+        if (patch.disabled === true || patch.passwordHash !== undefined) this.stmt('DELETE FROM tokens WHERE user_id = ?').run(id);
+        return userOf(this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row);
+      }).immediate();
+    } finally {
+      this.tokenCache.forgetUser(id);
+    }
   }
 
   async createToken(tokenHash: string, userId: string, createdAt: string): Promise<void> {
@@ -183,13 +191,23 @@ export class SqliteStore implements Store {
   }
 
   async userByToken(tokenHash: string): Promise<UserRow | null> {
+    const hit = this.tokenCache.get(tokenHash);
+    if (hit) return hit;
+    const epoch = this.tokenCache.epoch;
     const r = this.stmt('SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?')
       .get(tokenHash) as Row | undefined;
-    return r ? userOf(r) : null;
+    if (!r) return null;
+    const user = userOf(r);
+    this.tokenCache.set(tokenHash, user, epoch);
+    return user;
   }
 
   async deleteToken(tokenHash: string): Promise<void> {
-    this.stmt('DELETE FROM tokens WHERE token_hash = ?').run(tokenHash);
+    try {
+      this.stmt('DELETE FROM tokens WHERE token_hash = ?').run(tokenHash);
+    } finally {
+      this.tokenCache.forgetToken(tokenHash);
+    }
   }
 
   async createInvite(i: InviteRow): Promise<void> {

@@ -12,8 +12,11 @@ import { targetPatchSchema, type Target, type TargetPatch } from '../domain/targ
 /** The protocol version this build speaks. */
 export const PROTOCOL_VERSION = 1;
 
-/** Most mutations one push may carry; a longer outbox goes in several pushes. */
-export const MAX_PUSH_MUTATIONS = 500;
+/**
+ * Most mutations one push may carry; a longer outbox goes in several pushes. A page of 2,000
+ * realistic events is about 2.2 MB of JSON, inside MAX_BODY_BYTES; phones also cut pages by size.
+ */
+export const MAX_PUSH_MUTATIONS = 2000;
 /** Most rows one pull may return. */
 export const MAX_PULL_LIMIT = 2000;
 /** Largest photo the server accepts (bytes); phones resize to ≤ 1600 px JPEG, far below it. */

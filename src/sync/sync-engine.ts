@@ -6,7 +6,7 @@
  */
 import type { LocalStore } from './local-store';
 import { toWireMutation } from './outbox';
-import { MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, PROTOCOL_VERSION, type OutboxMutation, type PushResponse } from './protocol';
+import { MAX_BODY_BYTES, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, PROTOCOL_VERSION, type OutboxMutation, type PushResponse } from './protocol';
 import { TransportError, type Transport } from './transport';
 
 /** What one run did, for the log and the badge. */
@@ -25,6 +25,30 @@ export interface SyncEngineOptions {
 
 /** Push pages read from the outbox at once (one page is answered while the next is sent). */
 const PUSH_PAGES_PER_READ = 4;
+
+/** Room a push page's mutations may take: the body limit, less the envelope's share. */
+const PUSH_PAGE_BYTES = MAX_BODY_BYTES - 64 * 1024;
+
+const utf8 = new TextEncoder();
+
+/** Cuts mutations into push pages of at most `pageSize` and at most PUSH_PAGE_BYTES of JSON each. */
+function pagesOf(batch: readonly OutboxMutation[], pageSize: number): OutboxMutation[][] {
+  const pages: OutboxMutation[][] = [];
+  let page: OutboxMutation[] = [];
+  let bytes = 0;
+  for (const m of batch) {
+    const size = utf8.encode(JSON.stringify(toWireMutation(m))).byteLength + 1;
+    if (page.length > 0 && (page.length >= pageSize || bytes + size > PUSH_PAGE_BYTES)) {
+      pages.push(page);
+      page = [];
+      bytes = 0;
+    }
+    page.push(m);
+    bytes += size;
+  }
+  if (page.length > 0) pages.push(page);
+  return pages;
+}
 
 /** A request started early: its outcome is kept (never an unhandled rejection) until asked for. */
 interface Prefetch<T> {
@@ -85,8 +109,7 @@ export async function runSync(store: LocalStore, transport: Transport, opts: Syn
     let applying: Promise<unknown> = Promise.resolve();
     let applyError: unknown = null;
     try {
-      for (let i = 0; i < batch.length; i += pageSize) {
-        const page = batch.slice(i, i + pageSize);
+      for (const page of pagesOf(batch, pageSize)) {
         let res: PushResponse;
         try {
           res = await transport.push({ v: PROTOCOL_VERSION, clientId, mutations: page.map(toWireMutation) });

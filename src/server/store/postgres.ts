@@ -387,14 +387,8 @@ export class PostgresStore implements Store {
     }
     const seen = Number((await c.query('SELECT rev FROM rev_counter WHERE id = 1')).rows[0].rev);
     const planned = plan({ lastSeq, rev: seen, events, targets, rejections });
-    if (clientIsNew || planned.lastSeq !== lastSeq) {
-      await c.query('UPDATE clients SET last_seq = $3, updated_at = $4 WHERE user_id = $1 AND client_id = $2', [
-        actor.userId,
-        clientId,
-        planned.lastSeq,
-        new Date().toISOString(),
-      ]);
-    }
+    const clientChanged = clientIsNew || planned.lastSeq !== lastSeq;
+    const clientRow = [actor.userId, clientId, planned.lastSeq, new Date().toISOString()];
     if (planned.rejections?.length) {
       const rs = planned.rejections;
       await c.query(
@@ -404,50 +398,63 @@ export class PostgresStore implements Store {
       );
     }
     const n = planned.rev - seen;
-    if (n === 0) return planned.response;
-    // The rev lock: held from here to COMMIT (see above).
-    const top = Number((await c.query('UPDATE rev_counter SET rev = rev + $1 WHERE id = 1 RETURNING rev', [n])).rows[0].rev);
+    if (n === 0) {
+      if (clientChanged) await c.query('UPDATE clients SET last_seq = $3, updated_at = $4 WHERE user_id = $1 AND client_id = $2', clientRow);
+      return planned.response;
+    }
+    // The rev lock: held from here to COMMIT (see above). The client's row (already locked by this
+    // push) is updated in the same statement, to save a round trip.
+    const top = Number(
+      (
+        await c.query(
+          'WITH cl AS (UPDATE clients SET last_seq = $3, updated_at = $4 WHERE user_id = $1 AND client_id = $2 AND $5::boolean) ' +
+            'UPDATE rev_counter SET rev = rev + $6 WHERE id = 1 RETURNING rev',
+          [...clientRow, clientChanged, n],
+        )
+      ).rows[0].rev,
+    );
     const out = top - n === seen ? planned : shiftRevs(planned, seen, top - n);
-    // One statement per table, whatever the push's size (a round trip per row is the slow part).
-    if (out.events.length) {
-      const es = out.events;
-      const written = await c.query(
-        'INSERT INTO events (id, org_id, rev, created_by, deleted, data) ' +
-          'SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::boolean[], $6::jsonb[]) ' +
-          'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data RETURNING id, (xmax = 0) AS inserted',
-        [es.map((e) => e.id), es.map((e) => e.orgId), es.map((e) => e.rev), es.map((e) => e.createdBy), es.map((e) => e.deleted), es.map((e) => JSON.stringify(e))],
-      );
-      assertCreated(written.rows as Row[], events);
-    }
-    if (out.targets.length) {
-      const ts = out.targets;
-      const written = await c.query(
-        'INSERT INTO targets (id, org_id, rev, deleted, data) ' +
-          'SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::boolean[], $5::jsonb[]) ' +
-          'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data RETURNING id, (xmax = 0) AS inserted',
-        [ts.map((t) => t.id), ts.map((t) => t.orgId), ts.map((t) => t.rev), ts.map((t) => t.deleted), ts.map((t) => JSON.stringify(t))],
-      );
-      assertCreated(written.rows as Row[], targets);
-    }
-    if (out.history.length) {
-      const h = out.history;
-      await c.query(
-        'INSERT INTO event_history (entity, record_id, field, old_value, new_value, rev, user_id, client_id, at, client_at) ' +
-          'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[])',
-        [
-          h.map((x) => x.entity),
-          h.map((x) => x.recordId),
-          h.map((x) => x.field),
-          h.map((x) => JSON.stringify(x.oldValue ?? null)),
-          h.map((x) => JSON.stringify(x.newValue ?? null)),
-          h.map((x) => x.rev),
-          h.map((x) => x.userId),
-          h.map((x) => x.clientId),
-          h.map((x) => x.at),
-          h.map((x) => x.clientAt),
-        ],
-      );
-    }
+    // One statement for all rows, whatever the push's size (a round trip is the slow part).
+    const es = out.events;
+    const ts = out.targets;
+    const h = out.history;
+    const written = await c.query(
+      'WITH e AS (INSERT INTO events (id, org_id, rev, created_by, deleted, data) ' +
+        'SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::boolean[], $6::jsonb[]) ' +
+        'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data RETURNING id, (xmax = 0) AS inserted), ' +
+        't AS (INSERT INTO targets (id, org_id, rev, deleted, data) ' +
+        'SELECT * FROM unnest($7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::jsonb[]) ' +
+        'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data RETURNING id, (xmax = 0) AS inserted), ' +
+        'h AS (INSERT INTO event_history (entity, record_id, field, old_value, new_value, rev, user_id, client_id, at, client_at) ' +
+        'SELECT * FROM unnest($12::text[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[], $17::bigint[], $18::text[], $19::text[], $20::text[], $21::text[])) ' +
+        "SELECT 'event' AS entity, id, inserted FROM e UNION ALL SELECT 'target' AS entity, id, inserted FROM t",
+      [
+        es.map((e) => e.id),
+        es.map((e) => e.orgId),
+        es.map((e) => e.rev),
+        es.map((e) => e.createdBy),
+        es.map((e) => e.deleted),
+        es.map((e) => JSON.stringify(e)),
+        ts.map((t) => t.id),
+        ts.map((t) => t.orgId),
+        ts.map((t) => t.rev),
+        ts.map((t) => t.deleted),
+        ts.map((t) => JSON.stringify(t)),
+        h.map((x) => x.entity),
+        h.map((x) => x.recordId),
+        h.map((x) => x.field),
+        h.map((x) => JSON.stringify(x.oldValue ?? null)),
+        h.map((x) => JSON.stringify(x.newValue ?? null)),
+        h.map((x) => x.rev),
+        h.map((x) => x.userId),
+        h.map((x) => x.clientId),
+        h.map((x) => x.at),
+        h.map((x) => x.clientAt),
+      ],
+    );
+    const rows = written.rows as Row[];
+    assertCreated(rows.filter((r) => r.entity === 'event'), events);
+    assertCreated(rows.filter((r) => r.entity === 'target'), targets);
     return out.response;
   }
 

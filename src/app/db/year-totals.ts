@@ -7,7 +7,7 @@
 import type { Table, Transaction } from 'dexie';
 import type { CountableEvent, Tally } from '../../domain/counts';
 import {
-  addTotalsChange, applyTotalsRow, sumsToTally, totalsOf, type TotalsDelta, type TotalsKey, type TotalsRow,
+  addTotalsChange, applyTotalsRow, sumsToTally, type TotalsDelta, type TotalsKey, type TotalsRow,
 } from '../../domain/totals';
 import type { LedgerDb } from './ledger-db';
 
@@ -46,10 +46,11 @@ async function applyDelta(table: Table<TotalsRow, TotalsKey>, delta: TotalsDelta
 export async function rebuildTotals(tx: Transaction): Promise<void> {
   const events = tx.table('events');
   const totals = tx.table('totals');
-  const rows: CountableEvent[] = [];
+  const delta: TotalsDelta = new Map();
   await totals.clear();
-  await events.each((e: CountableEvent) => { rows.push(e); });
-  await totals.bulkPut(totalsOf(rows));
+  // Folded one event at a time: a big ledger is never held in memory whole.
+  await events.each((e: CountableEvent) => { addTotalsChange(delta, null, e); });
+  await totals.bulkPut([...delta.values()]);
 }
 
 /** A year's totals: the whole year, by township code, by format code. */

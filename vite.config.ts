@@ -75,6 +75,20 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//],
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+        runtimeCaching: [
+          {
+            // Optional base-map tiles (天地图, 高德 or a custom template): cross-origin images. The
+            // township polygons never need them. Opaque responses are padded in the quota, so the
+            // cache is capped hard and purged when the browser reports the quota exceeded.
+            urlPattern: ({ url, request }) => request.destination === 'image' && url.origin !== self.location.origin,
+            handler: 'CacheFirst',
+            options: {
+              cacheName: 'kl-map-tiles',
+              expiration: { maxEntries: 500, maxAgeSeconds: 30 * 24 * 3600, purgeOnQuotaError: true },
+              cacheableResponse: { statuses: [0, 200] },
+            },
+          },
+        ],
       },
     }),
   ],

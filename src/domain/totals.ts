@@ -80,8 +80,23 @@ export function sumsToTally(s: TotalsSums): Tally {
   };
 }
 
-/** The stored key of a totals row. */
-export type TotalsKey = [year: number, axis: TotalsAxis, key: string];
+/**
+ * A logged change, not yet folded into the rows: a single save appends one (a put, no read)
+ * instead of reading and rewriting its three rows; readers fold the logs of the year in, batch
+ * writers fold every log into the rows. Keyed [year, 'log', tag] beside the rows of its year.
+ */
+export interface TotalsLogRow {
+  year: number;
+  axis: 'log';
+  key: string;
+  changes: TotalsRow[];
+}
+
+/** What the totals store holds. */
+export type StoredTotalsRow = TotalsRow | TotalsLogRow;
+
+/** The stored key of a totals row or log. */
+export type TotalsKey = [year: number, axis: TotalsAxis | 'log', key: string];
 
 /** A text form of a totals key, for maps. */
 export function totalsKeyText(year: number, axis: TotalsAxis, key: string): string {
@@ -150,14 +165,14 @@ export function totalsOf(events: Iterable<CountableEvent>): TotalsRow[] {
 }
 
 /**
- * A stored row plus a change: the new row, or null when no event counts under it any more (the
- * row is deleted so that the stored groups are exactly the groups a recount finds).
+ * A stored row plus a change: the new row, or null when every sum is zero (no event counts under
+ * it any more: the row is deleted so that the stored groups are exactly the groups a recount finds).
  */
 export function applyTotalsRow(stored: TotalsRow | undefined, change: TotalsRow): TotalsRow | null {
   const all = stored ? { ...stored.all } : zeroSums();
   const reviewed = stored ? { ...stored.reviewed } : zeroSums();
   addSums(all, change.all);
   addSums(reviewed, change.reviewed);
-  if (all.events === 0) return null;
+  if (isZeroSums(all) && isZeroSums(reviewed)) return null;
   return { year: change.year, axis: change.axis, key: change.key, all, reviewed };
 }

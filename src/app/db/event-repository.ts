@@ -14,7 +14,7 @@ import type { Mutation } from '../../sync/protocol';
 import { MissingRecordError, ValidationError } from './errors';
 import type { EventRow, LedgerDb, OutboxRow } from './ledger-db';
 import { META, currentSeq, sameValue } from './meta';
-import { applyTotalsDelta, type TotalsChange } from './year-totals';
+import { logTotalsDelta, type TotalsChange } from './year-totals';
 
 /** Who is signed in; userId '' when the phone was never signed in. */
 export interface Identity { userId: string; orgId: string; role: 'admin' | 'staff' | 'volunteer' | null }
@@ -83,13 +83,16 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
   function mutation(clientId: string, seq: number, eventId: string, at: string, body: MutationBody): OutboxRow {
     return { ...({ entity: 'event', seq, eventId, at, ...body } as Mutation), clientId, state: 'pending', rejection: null };
   }
-  /** Writes event rows, their outbox rows, the new seq and the year totals together (one round of requests). */
+  /**
+   * Writes event rows, their outbox rows, the new seq and the year totals' change together (one
+   * round of requests: the totals change is logged under the seq, not read and rewritten).
+   */
   async function write(events: EventRow[], outbox: OutboxRow[], seq: number, put: boolean, totals: TotalsChange[]): Promise<void> {
     await Promise.all([
       put ? db.events.bulkPut(events) : db.events.bulkAdd(events),
       outbox.length === 1 ? db.outbox.add(outbox[0]!) : db.outbox.bulkAdd(outbox),
       db.meta.put({ key: META.seq, value: seq }),
-      applyTotalsDelta(db, totals),
+      logTotalsDelta(db, totals, `seq-${String(seq).padStart(12, '0')}`),
     ]);
   }
 

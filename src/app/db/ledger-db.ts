@@ -7,7 +7,7 @@ import Dexie, { type Table, type Transaction } from 'dexie';
 import type { LedgerEvent, EventContent } from '../../domain/event';
 import type { Target } from '../../domain/targets';
 import type { OutboxMutation, MutationResult } from '../../sync/protocol';
-import type { TotalsKey, TotalsRow } from '../../domain/totals';
+import type { StoredTotalsRow, TotalsKey } from '../../domain/totals';
 import { rebuildTotals } from './year-totals';
 
 /** A stored event, with the calendar keys the indexes need (Asia/Shanghai, see domain/year). */
@@ -86,7 +86,7 @@ export class LedgerDb extends Dexie {
   photos!: Table<PhotoRow, string>;
   meta!: Table<MetaRow, string>;
   targets!: Table<TargetRow, string>;
-  totals!: Table<TotalsRow, TotalsKey>;
+  totals!: Table<StoredTotalsRow, TotalsKey>;
 
   constructor(name = LEDGER_DB_NAME) {
     super(name);

@@ -2,12 +2,15 @@
  * Year totals by township and by format, kept in the `totals` store (schema v2) and changed in
  * the SAME transaction as every event write (event-repository, DexieLocalStore.applyPulled and
  * discardQuarantined, ledger-backup import), so they are always exactly what a recount with
- * domain/counts would find. Reading a year is one key-range read of a few dozen rows.
+ * domain/counts would find. Reading a year is one key-range read of a few dozen rows. A single
+ * save only appends a log row (no read before its write); batch writers and compactTotals fold
+ * the logs into the rows.
  */
 import type { Table, Transaction } from 'dexie';
 import type { CountableEvent, Tally } from '../../domain/counts';
 import {
-  addTotalsChange, applyTotalsRow, sumsToTally, type TotalsDelta, type TotalsKey, type TotalsRow,
+  addTotalsChange, applyTotalsRow, sumsToTally, totalsKeyText, zeroSums,
+  type StoredTotalsRow, type TotalsDelta, type TotalsKey, type TotalsLogRow, type TotalsRow,
 } from '../../domain/totals';
 import type { LedgerDb } from './ledger-db';
 
@@ -17,23 +20,57 @@ export interface TotalsChange {
   after: CountableEvent | null | undefined;
 }
 
+const isLog = (r: StoredTotalsRow): r is TotalsLogRow => r.axis === 'log';
+
 /**
- * Adds the changes of some event writes to the stored totals. Must be called inside the
- * caller's 'rw' transaction, whose scope includes `db.totals`.
+ * Adds the changes of some event writes to the stored totals, folding in every logged change.
+ * For batch writers (pulls, imports). Must be called inside the caller's 'rw' transaction, whose
+ * scope includes `db.totals`.
  */
 export async function applyTotalsDelta(db: LedgerDb, changes: readonly TotalsChange[]): Promise<void> {
   const delta: TotalsDelta = new Map();
   for (const c of changes) addTotalsChange(delta, c.before, c.after);
-  await applyDelta(db.totals, delta);
+  await applyDelta(db.totals, delta, true);
 }
 
-async function applyDelta(table: Table<TotalsRow, TotalsKey>, delta: TotalsDelta): Promise<void> {
+/**
+ * Logs the changes of a single save as one row per year touched (one put, no read), for the save
+ * path. Same transaction rule as applyTotalsDelta; `tag` is unique per write (the outbox seq).
+ */
+export async function logTotalsDelta(db: LedgerDb, changes: readonly TotalsChange[], tag: string): Promise<void> {
+  const delta: TotalsDelta = new Map();
+  for (const c of changes) addTotalsChange(delta, c.before, c.after);
   if (delta.size === 0) return;
+  const byYear = new Map<number, TotalsRow[]>();
+  for (const row of delta.values()) byYear.set(row.year, [...(byYear.get(row.year) ?? []), row]);
+  const logs = [...byYear].map(([year, rows]): TotalsLogRow => ({ year, axis: 'log', key: tag, changes: rows }));
+  await (logs.length === 1 ? db.totals.put(logs[0]!) : db.totals.bulkPut(logs));
+}
+
+/** Folds every logged change into the rows (in its own transaction). */
+export async function compactTotals(db: LedgerDb): Promise<void> {
+  await db.transaction('rw', db.totals, () => applyDelta(db.totals, new Map(), true));
+}
+
+async function applyDelta(table: Table<StoredTotalsRow, TotalsKey>, delta: TotalsDelta, foldLogs: boolean): Promise<void> {
+  const logKeys: TotalsKey[] = [];
+  if (foldLogs) {
+    // The store is small (a few dozen rows a year, plus the logs since the last fold): a scan.
+    const logs = (await table.toArray()).filter(isLog);
+    for (const log of logs) {
+      logKeys.push([log.year, 'log', log.key]);
+      for (const c of log.changes) {
+        const k = totalsKeyText(c.year, c.axis, c.key);
+        delta.set(k, applyTotalsRow(delta.get(k), c) ?? { ...c, all: zeroSums(), reviewed: zeroSums() });
+      }
+    }
+  }
+  if (delta.size === 0 && logKeys.length === 0) return;
   const changes = [...delta.values()];
   const keys = changes.map((c): TotalsKey => [c.year, c.axis, c.key]);
-  const stored = await table.bulkGet(keys);
+  const stored = (await table.bulkGet(keys)) as (TotalsRow | undefined)[];
   const put: TotalsRow[] = [];
-  const drop: TotalsKey[] = [];
+  const drop: TotalsKey[] = [...logKeys];
   changes.forEach((c, i) => {
     const next = applyTotalsRow(stored[i], c);
     if (next) put.push(next);
@@ -67,9 +104,21 @@ export interface YearTotals {
  */
 export async function readYearTotals(db: LedgerDb, year: number, options: { reviewedOnly?: boolean } = {}): Promise<YearTotals> {
   // [year] sorts before every [year, axis, key] and [year + 1] after them.
-  const rows = await db.totals.where(':id').between([year], [year + 1], true, false).toArray();
-  const out: YearTotals = { year, total: sumsToTally({ events: 0, attendance: 0, onlineAttendance: 0, materials: 0, volunteers: 0, volunteerMicroHours: 0 }), byTownship: {}, byFormat: {} };
-  for (const r of rows) {
+  const stored = await db.totals.where(':id').between([year], [year + 1], true, false).toArray();
+  // The rows, with the year's logged changes folded in.
+  const folded = new Map<string, TotalsRow>();
+  for (const r of stored) if (!isLog(r)) folded.set(totalsKeyText(r.year, r.axis, r.key), r);
+  for (const r of stored) {
+    if (!isLog(r)) continue;
+    for (const c of r.changes) {
+      const k = totalsKeyText(c.year, c.axis, c.key);
+      const next = applyTotalsRow(folded.get(k), c);
+      if (next) folded.set(k, next);
+      else folded.delete(k);
+    }
+  }
+  const out: YearTotals = { year, total: sumsToTally(zeroSums()), byTownship: {}, byFormat: {} };
+  for (const r of folded.values()) {
     const sums = options.reviewedOnly ? r.reviewed : r.all;
     if (sums.events === 0) continue;
     const t = sumsToTally(sums);

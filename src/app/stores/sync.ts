@@ -153,7 +153,10 @@ export const useSyncStore = defineStore('sync', () => {
       });
     }
     await session.load();
-    resume();
+    // Sign-in may have started the loop before these triggers were wired (start() runs after the
+    // first screen); a save made in between fired no hook, so ask for one more run to send it.
+    if (loop && loop.status().state !== 'stopped') requestSync('start');
+    else resume();
   }
 
   return {

@@ -7,20 +7,19 @@
  * Screenshots go to test-artifacts/admin/. KL_DIST and KL_SERVER_DIST point at private builds
  * (default dist/ and dist-server/, what `npm run build` writes); see sync.e2e.ts for how.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
-  ROOT, auditA11y, collectErrors, distDir, freePort, launchBrowser, newProfileDir, removeProfileDir, screenshot, waitForServiceWorkerControl,
+  auditA11y, collectErrors, freePort, readStore, startRealServer, launchBrowser, newProfileDir, removeProfileDir, screenshot, waitForServiceWorkerControl,
 } from './harness';
 
 const FEATURE = 'admin';
 const PASSWORD = 'kepu-ledger-2026';
 const PINGSHAN = '441323001000';
-const serverMain = resolve(ROOT, process.env.KL_SERVER_DIST ?? 'dist-server', 'server', 'main.js');
 
 interface Phone { name: string; profile: string; ctx: BrowserContext; page: Page; errors: string[] }
 
@@ -29,27 +28,6 @@ let dataDir = '';
 let proc: ChildProcess | null = null;
 let setupCode = '';
 const phones: Phone[] = [];
-
-function startServer(port: number): Promise<string> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [serverMain], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: distDir(), LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    proc = child;
-    let out = '';
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = /One-time setup code: ([A-Z0-9-]+)/.exec(out);
-      if (m) ok(m[1]!);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (c) => fail(new Error(`server exited (${c}):\n${out}`)));
-    setTimeout(() => fail(new Error(`no setup code within 20 s:\n${out}`)), 20_000);
-  });
-}
 
 async function api<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
   const res = await fetch(base + path, {
@@ -80,26 +58,6 @@ async function go(p: Phone, path: string): Promise<void> {
   }, path);
 }
 
-async function idb<T>(page: Page, store: 'outbox' | 'meta'): Promise<T[]> {
-  return page.evaluate(
-    (name) =>
-      new Promise<T[]>((ok, fail) => {
-        const req = indexedDB.open('kepu-ledger');
-        req.onerror = () => fail(req.error);
-        req.onsuccess = () => {
-          const db = req.result;
-          const r = db.transaction(name, 'readonly').objectStore(name).getAll();
-          r.onsuccess = () => {
-            db.close();
-            ok(r.result as T[]);
-          };
-          r.onerror = () => fail(r.error);
-        };
-      }),
-    store,
-  );
-}
-
 /** Errors a test expects: requests refused while the phone was offline. */
 const expectedError = (e: string) => /ERR_INTERNET_DISCONNECTED|Failed to load resource|net::ERR_/.test(e);
 
@@ -107,7 +65,9 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   dataDir = mkdtempSync(join(tmpdir(), 'kl-admin-e2e-'));
-  setupCode = await startServer(port);
+  const server = await startRealServer(port, dataDir);
+  proc = server.child;
+  setupCode = server.setupCode!;
 });
 
 afterAll(async () => {
@@ -208,7 +168,7 @@ describe('accounts and the org taxonomy through the real server', () => {
       if (Date.now() > deadline) throw new Error('the staff edit never reached the server');
       await staff.page.waitForTimeout(200);
     }
-    const pending = (await idb<{ key: string; value: unknown }>(staff.page, 'meta')).find((m) => m.key === 'taxonomyPending')?.value;
+    const pending = (await readStore<{ key: string; value: unknown }>(staff.page, 'meta')).find((m) => m.key === 'taxonomyPending')?.value;
     expect(pending).toEqual([]);
   });
 
@@ -243,7 +203,7 @@ describe('accounts and the org taxonomy through the real server', () => {
     await volunteer.page.locator('[data-test=detail-title]').waitFor();
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const outbox = await idb<{ state: string }>(volunteer.page, 'outbox');
+      const outbox = await readStore<{ state: string }>(volunteer.page, 'outbox');
       if (outbox.length === 0) break;
       if (outbox.some((m) => m.state === 'quarantined')) throw new Error('the event was refused by the server');
       if (Date.now() > deadline) throw new Error('the event never synced');

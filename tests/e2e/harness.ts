@@ -6,6 +6,7 @@
  * The app directory is `KL_DIST` when set (a helper's private build), else `dist/` (what
  * `npm run build` writes, as `npm test` and CI use).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -233,4 +234,80 @@ export async function auditA11y(page: Page, skip: string[] = []): Promise<A11yFi
     }
     return { unlabeled, smallTargets, lowContrast };
   }, skip);
+}
+
+/** The compiled server's entry: `KL_SERVER_DIST` when set (a private build), else `dist-server/`. */
+export function serverMainPath(): string {
+  return resolve(ROOT, process.env.KL_SERVER_DIST ?? 'dist-server', 'server', 'main.js');
+}
+
+/** A running real server process and the setup code it printed (null when already set up). */
+export interface RealServer {
+  readonly child: ChildProcess;
+  readonly setupCode: string | null;
+}
+
+/**
+ * Starts the real server (`node dist-server/server/main.js`) on `port` over `dataDir`, serving the
+ * built app, and resolves once /api/health answers — and, on a fresh data dir, once the one-time
+ * setup code has been printed.
+ */
+export function startRealServer(port: number, dataDir: string): Promise<RealServer> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, [serverMainPath()], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: distDir(), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let code: string | null = null;
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = /One-time setup code: ([A-Z0-9-]+)/.exec(out);
+      if (m) code = m[1]!;
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (c) => fail(new Error(`server exited (${c}) before it was ready:\n${out}`)));
+    const deadline = Date.now() + 20_000;
+    const poll = async () => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+        if (res.ok) {
+          const health = (await res.json()) as { setupNeeded: boolean };
+          if (!health.setupNeeded || code) {
+            child.removeAllListeners('exit');
+            ok({ child, setupCode: code });
+            return;
+          }
+        }
+      } catch {
+        // Not listening yet.
+      }
+      if (Date.now() > deadline) fail(new Error(`server did not start:\n${out}`));
+      else setTimeout(() => void poll(), 100);
+    };
+    void poll();
+  });
+}
+
+/** Rows of an object store of the app's IndexedDB, read with the raw API (no app code). */
+export async function readStore<T>(page: Page, store: string): Promise<T[]> {
+  return page.evaluate(
+    (name) =>
+      new Promise<T[]>((ok, fail) => {
+        const req = indexedDB.open('kepu-ledger');
+        req.onerror = () => fail(req.error);
+        req.onsuccess = () => {
+          const db = req.result;
+          const r = db.transaction(name, 'readonly').objectStore(name).getAll();
+          r.onsuccess = () => {
+            db.close();
+            ok(r.result as T[]);
+          };
+          r.onerror = () => fail(r.error);
+        };
+      }),
+    store,
+  );
 }

@@ -12,17 +12,16 @@
  *
  * Inputs: KL_DIST (default dist/), KL_SERVER_DIST (default dist-server/), CHROMIUM_PATH.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import lighthouse from 'lighthouse';
 import { launch, type LaunchedChrome } from 'chrome-launcher';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, ROOT, distDir, freePort } from './harness';
+import { CHROMIUM_ARGS, ROOT, freePort, startRealServer } from './harness';
 
-const serverMain = resolve(ROOT, process.env.KL_SERVER_DIST ?? 'dist-server', 'server', 'main.js');
 const OUT = join(ROOT, 'test-artifacts', 'lighthouse');
 const MIN_A11Y = 0.95;
 const MIN_BEST_PRACTICES = 0.95;
@@ -47,38 +46,6 @@ let chrome: LaunchedChrome | null = null;
 let dataDir = '';
 let base = '';
 const results: RouteScores[] = [];
-
-function startServer(port: number): Promise<void> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [serverMain], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: distDir(), LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    proc = child;
-    let out = '';
-    const onData = (b: Buffer) => { out += b.toString(); };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (c) => fail(new Error(`server exited (${c}) before it was ready:\n${out}`)));
-    const deadline = Date.now() + 20_000;
-    const poll = async () => {
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-        if (res.ok) {
-          child.removeAllListeners('exit');
-          ok();
-          return;
-        }
-      } catch {
-        // Not listening yet.
-      }
-      if (Date.now() > deadline) fail(new Error(`server did not start:\n${out}`));
-      else setTimeout(() => void poll(), 100);
-    };
-    void poll();
-  });
-}
 
 /** Logs one event through the form (in Lighthouse's Chrome, over CDP) and returns its id. */
 async function logOneEvent(): Promise<string> {
@@ -155,7 +122,7 @@ describe('Lighthouse on every route', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'kl-lh-data-'));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    await startServer(port);
+    proc = (await startRealServer(port, dataDir)).child;
     chrome = await launch({
       chromePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       chromeFlags: [...CHROMIUM_ARGS, '--lang=zh-CN'],

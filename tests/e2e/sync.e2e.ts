@@ -14,21 +14,20 @@
  *   npx tsc -p src/server/tsconfig.json --outDir test-artifacts/sync/server-dist
  *   cp -r src/server/store/migrations test-artifacts/sync/server-dist/server/store/
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
-  ROOT, collectErrors, distDir, freePort, launchBrowser, newProfileDir, removeProfileDir, screenshot, waitForServiceWorkerControl,
+  collectErrors, freePort, readStore, startRealServer, launchBrowser, newProfileDir, removeProfileDir, screenshot, waitForServiceWorkerControl,
 } from './harness';
 
 const FEATURE = 'sync';
 const PINGSHAN = '441323001000';
 const PASSWORD = 'kepu-ledger-2026';
-const serverMain = resolve(ROOT, process.env.KL_SERVER_DIST ?? 'dist-server', 'server', 'main.js');
 
 interface Phone {
   name: string;
@@ -51,44 +50,10 @@ let adminToken = '';
 const phones: Phone[] = [];
 
 /** Starts the real server on `port` over `dataDir`; resolves with the setup code (null once set up). */
-function startServer(): Promise<string | null> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [serverMain], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: distDir(), LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    proc = child;
-    let out = '';
-    let code: string | null = null;
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = /One-time setup code: ([A-Z0-9-]+)/.exec(out);
-      if (m) code = m[1]!;
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (c) => fail(new Error(`server exited (${c}) before it was ready:\n${out}`)));
-    const deadline = Date.now() + 20_000;
-    const poll = async () => {
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-        if (res.ok) {
-          const health = (await res.json()) as { setupNeeded: boolean };
-          if (!health.setupNeeded || code) {
-            child.removeAllListeners('exit');
-            ok(code);
-            return;
-          }
-        }
-      } catch {
-        // Not listening yet.
-      }
-      if (Date.now() > deadline) fail(new Error(`server did not start:\n${out}`));
-      else setTimeout(() => void poll(), 100);
-    };
-    void poll();
-  });
+async function startServer(): Promise<string | null> {
+  const server = await startRealServer(port, dataDir);
+  proc = server.child;
+  return server.setupCode;
 }
 
 /**
@@ -179,34 +144,13 @@ async function closePhone(p: Phone): Promise<void> {
   phones.splice(phones.indexOf(p), 1);
 }
 
-/** Rows of an object store of the app's IndexedDB, read with the raw API (no app code). */
-async function idb<T>(page: Page, store: 'events' | 'outbox' | 'meta'): Promise<T[]> {
-  return page.evaluate(
-    (name) =>
-      new Promise<T[]>((ok, fail) => {
-        const req = indexedDB.open('kepu-ledger');
-        req.onerror = () => fail(req.error);
-        req.onsuccess = () => {
-          const db = req.result;
-          const r = db.transaction(name, 'readonly').objectStore(name).getAll();
-          r.onsuccess = () => {
-            db.close();
-            ok(r.result as T[]);
-          };
-          r.onerror = () => fail(r.error);
-        };
-      }),
-    store,
-  );
-}
-
 /** Waits until the phone has synced after `since` (ms) with nothing left in the outbox but `quarantined`. */
 async function waitSynced(p: Phone, since: number, quarantined = 0, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const meta = await idb<{ key: string; value: unknown }>(p.page, 'meta');
+    const meta = await readStore<{ key: string; value: unknown }>(p.page, 'meta');
     const last = meta.find((m) => m.key === 'lastSyncAt')?.value;
-    const outbox = await idb<{ state: string }>(p.page, 'outbox');
+    const outbox = await readStore<{ state: string }>(p.page, 'outbox');
     if (typeof last === 'number' && last >= since && outbox.length === quarantined && outbox.every((m) => m.state === 'quarantined')) return;
     if (Date.now() > deadline) throw new Error(`${p.name} did not sync: lastSyncAt ${String(last)}, outbox ${JSON.stringify(outbox.map((m) => m.state))}`);
     await p.page.waitForTimeout(200);
@@ -348,7 +292,7 @@ describe('two phones share one ledger through the real server', () => {
     const [server] = await serverEvents();
     expect([server!.attendance, server!.venueName]).toEqual([333, '吉隆中心小学']);
     for (const p of [a, b]) {
-      const [row] = await idb<ServerEvent>(p.page, 'events');
+      const [row] = await readStore<ServerEvent>(p.page, 'events');
       expect([p.name, row!.attendance, row!.venueName, row!.rev]).toEqual([p.name, 333, '吉隆中心小学', server!.rev]);
     }
     await go(b, `/events/${offlineId}`);
@@ -388,8 +332,8 @@ describe('two phones share one ledger through the real server', () => {
     await go(b, '/settings');
     await b.page.locator('[data-testid=sync-now]').click();
     await waitSynced(b, sinceB);
-    expect((await idb<ServerEvent>(b.page, 'events')).map((e) => e.title).sort()).toEqual(titles);
-    expect((await idb<ServerEvent>(a.page, 'events')).map((e) => e.title).sort()).toEqual(titles);
+    expect((await readStore<ServerEvent>(b.page, 'events')).map((e) => e.title).sort()).toEqual(titles);
+    expect((await readStore<ServerEvent>(a.page, 'events')).map((e) => e.title).sort()).toEqual(titles);
   });
 
   it('a volunteer cannot change another volunteer’s event: the server refuses and the app says why', async () => {
@@ -413,7 +357,7 @@ describe('two phones share one ledger through the real server', () => {
     await c.page.locator('[data-testid=quarantined-item] .van-button--danger').click();
     await c.page.locator('.van-dialog__confirm').click();
     await waitSynced(c, since);
-    const row = (await idb<ServerEvent>(c.page, 'events')).find((e) => e.id === offlineId);
+    const row = (await readStore<ServerEvent>(c.page, 'events')).find((e) => e.id === offlineId);
     expect(row?.title).toBe('离线记录的大篷车');
     expect(await c.page.locator('[data-testid=quarantined-item]').count()).toBe(0);
     expect(c.errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED') && !e.includes('Failed to load resource'))).toEqual([]);

@@ -139,9 +139,6 @@ export const useSyncStore = defineStore('sync', () => {
     const last = await db.meta.get(LAST_SYNC_KEY);
     if (typeof last?.value === 'number') lastSuccessAt.value = last.value;
 
-    db.outbox.hook('creating', function (_key: number, _row: OutboxRow, tx: Transaction) {
-      tx.on('complete', () => requestSync('save'));
-    });
     if (typeof window !== 'undefined') {
       window.addEventListener('online', () => {
         online.value = true;
@@ -153,11 +150,16 @@ export const useSyncStore = defineStore('sync', () => {
       });
     }
     await session.load();
-    // Sign-in may have started the loop before these triggers were wired (start() runs after the
-    // first screen); a save made in between fired no hook, so ask for one more run to send it.
-    if (loop && loop.status().state !== 'stopped') requestSync('start');
-    else resume();
+    resume();
   }
+
+  // Every committed outbox row asks for a run, from the moment this store exists: sign-in can
+  // create it and start the loop well before start() runs (after the first screen), and a save
+  // made in that gap must not wait for the timer. Saves made before the store existed are sent
+  // by the loop's first run.
+  db.outbox.hook('creating', function (_key: number, _row: OutboxRow, tx: Transaction) {
+    tx.on('complete', () => requestSync('save'));
+  });
 
   return {
     status, running, pendingCount, quarantined, lastSuccessAt, online, failure, errorKey,

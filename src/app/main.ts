@@ -13,5 +13,10 @@ app.use(router);
 app.use(i18n);
 app.mount('#app');
 // Sync runs at start, on online/visible, after every save (outbox hook) and on a timer. Its code
-// (engine, transport, loop) loads once the first screen has painted.
-void afterFirstPaint(router).then(() => import('./stores/sync')).then((m) => m.startSync());
+// (engine, transport, loop) and the org taxonomy sync (fetch at start and after sign-in, send
+// staff edits) load once the first screen has painted.
+void afterFirstPaint(router).then(async () => {
+  const [sync, taxonomy] = await Promise.all([import('./stores/sync'), import('./stores/taxonomy-sync')]);
+  await sync.startSync();
+  taxonomy.startTaxonomySync();
+});

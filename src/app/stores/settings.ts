@@ -4,8 +4,8 @@
  *
  * The taxonomy is an org-level document on the server (GET/PUT /api/org/taxonomy); staff edits
  * here are saved locally at once, remembered as pending (meta 'taxonomyPending', `list:code`
- * keys) and sent by stores/taxonomy-sync.ts, which also adopts the server's version. load()
- * starts that sync (loaded on demand).
+ * keys) and sent by stores/taxonomy-sync.ts, which also adopts the server's version. main.ts
+ * starts that sync once the first screen has painted.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, type Ref } from 'vue';
@@ -42,8 +42,6 @@ export const useSettingsStore = defineStore('settings', () => {
       const parsed = v.safeParse(taxonomySchema, t?.value);
       if (parsed.success) taxonomy.value = parsed.output;
       if (Array.isArray(p?.value)) taxonomyPending.value = new Set(p.value.filter((x: unknown): x is string => typeof x === 'string'));
-      // The org taxonomy sync (fetch after sign-in / at start, send staff edits) loads on demand.
-      void import('./taxonomy-sync').then((m) => m.startTaxonomySync()).catch(() => undefined);
     })();
     return loading;
   }

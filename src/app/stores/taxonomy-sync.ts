@@ -103,7 +103,7 @@ interface Runner {
 const runners = new WeakMap<Pinia, Runner>();
 
 /**
- * Starts the taxonomy sync for the app (idempotent per Pinia): settings.load() calls it.
+ * Starts the taxonomy sync for the app (idempotent per Pinia): main.ts calls it after first paint.
  * Answers a runner tests can await (`idle()`).
  */
 export function startTaxonomySync(deps?: Partial<TaxonomySyncDeps> & { now?: () => number }): Runner {

@@ -33,10 +33,59 @@ function vantIconFontAsFile(): Plugin {
   };
 }
 
+/**
+ * Vant's resolver imports components from the 'vant/es' barrel, which re-exports every component;
+ * this imports each from its own module ('vant/es/cell-group'), so the module graph holds only
+ * the components in use (the logging-route chunk below is built from that graph).
+ */
+function vantPerComponent() {
+  const vant = VantResolver();
+  return (name: string) => {
+    const r = vant.resolve(name);
+    if (!r) return undefined;
+    const dir = r.name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+    return { ...r, from: `vant/es/${dir}` };
+  };
+}
+
+/**
+ * The logging route (/events/new) is what a volunteer opens in the field on a slow link. Split
+ * the usual way it needed ~40 files (every Vant component, its style module and its CSS on its
+ * own), and a slow-4G phone fetches them six at a time, ~0.56 s of latency per round. This
+ * plugin finds, once the module graph is known, every module the route's view reaches through
+ * static imports; the `logging` chunk group below puts them in one chunk (and one CSS file).
+ * Other routes load that chunk when they use any of it; most need Dexie, the stores and the
+ * basic Vant parts anyway.
+ */
+function loggingRouteGraph(viewFile: string) {
+  const view = fileURLToPath(new URL(viewFile, import.meta.url));
+  const reached = new Set<string>();
+  const plugin: Plugin = {
+    name: 'kl-logging-route-graph',
+    buildEnd() {
+      reached.clear();
+      const stack = [view];
+      while (stack.length) {
+        const id = stack.pop()!;
+        if (reached.has(id)) continue;
+        reached.add(id);
+        // Vant's barrel re-exports every component: reaching it would put all of them here.
+        if (/[\\/]vant[\\/]es[\\/]index\.mjs$/.test(id)) this.error(`logging route graph: import from 'vant/es/<component>', not 'vant' (${view})`);
+        stack.push(...(this.getModuleInfo(id)?.importedIds ?? []));
+      }
+      if (reached.size < 2) this.error(`logging route graph: ${viewFile} not found in the build`);
+    },
+  };
+  return { plugin, test: (id: string) => reached.has(id) && id !== view };
+}
+
+const loggingRoute = loggingRouteGraph('./src/app/views/EventEditView.vue');
+
 export default defineConfig({
   plugins: [
     vue(),
-    Components({ resolvers: [VantResolver()], dts: false }),
+    loggingRoute.plugin,
+    Components({ resolvers: [vantPerComponent()], dts: false }),
     // Messages (src/app/i18n/messages/*.ts) are compiled at build time, so the app ships
     // vue-i18n's runtime-only build without the message compiler.
     VueI18nPlugin({
@@ -94,6 +143,20 @@ export default defineConfig({
   ],
   // No component uses the Options API (all are <script setup> or setup(), Vant's too): drop it.
   define: { __VUE_OPTIONS_API__: 'false' },
-  build: { target: 'es2020', sourcemap: false },
+  build: {
+    target: 'es2020',
+    sourcemap: false,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            // Vue, the router, Pinia and vue-i18n: the shell of every route.
+            { name: 'framework', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 2 },
+            { name: 'logging', test: loggingRoute.test, priority: 1 },
+          ],
+        },
+      },
+    },
+  },
   server: { proxy: { '/api': 'http://127.0.0.1:8080' } },
 });

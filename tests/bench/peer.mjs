@@ -1,7 +1,12 @@
 /**
- * The peer baseline: express-pouchdb in its own process (peer-server.mjs) and PouchDB in Node
- * (memory adapter) replicating the same events to and from it.
+ * The peer baseline: express-pouchdb in its own process (peer-server.mjs, LevelDB on disk in a
+ * temp dir; BENCH_PEER_ADAPTER=memory for in-memory databases) and PouchDB in Node (memory
+ * adapter: like our Node protocol client, it keeps nothing on disk) replicating the same events
+ * to and from it.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import PouchDB from 'pouchdb';
 import memoryAdapter from 'pouchdb-adapter-memory';
@@ -12,7 +17,10 @@ const MemoryPouch = PouchDB.defaults({ adapter: 'memory' });
 
 /** Starts express-pouchdb and loads `docs` into its database `pull-src` (via replication from Node). */
 export async function startPeer(docs) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kl-bench-peer-'));
+  const adapter = process.env.BENCH_PEER_ADAPTER === 'memory' ? 'memory' : 'leveldb';
   const proc = await startChild([fileURLToPath(new URL('./peer-server.mjs', import.meta.url))], {
+    env: { PEER_DATA_DIR: dataDir, PEER_ADAPTER: adapter },
     readyPattern: /PEER_LISTENING (\d+)/, name: 'express-pouchdb',
   });
   const port = Number(proc.match[1]);
@@ -54,9 +62,11 @@ export async function startPeer(docs) {
       const r = await PouchDB.replicate(remote(src), remote(dst));
       if (r.docs_written !== docs.length) throw new Error(`copy wrote ${r.docs_written} of ${docs.length}`);
     },
+    adapter,
     async stop() {
       await source.destroy();
       await proc.stop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -64,6 +64,7 @@ async function main() {
   const results = new Map();
   let profilesOut = {};
   let failed = false;
+  let peerAdapter = null;
   try {
     // 1. The bench page, built by Vite from the app's real modules.
     const pageDir = mkdtempSync(join(tmpdir(), 'kl-bench-page-'));
@@ -105,7 +106,8 @@ async function main() {
       peer = await startPeer(docs);
       cleanup.push(() => peer.stop());
       front.setUpstream('/couch', { port: peer.port, strip: true });
-      log(`express-pouchdb on ${peer.port}, pull-src seeded with ${N} docs`);
+      log(`express-pouchdb (${peer.adapter}) on ${peer.port}, pull-src seeded with ${N} docs`);
+      peerAdapter = peer.adapter;
     }
 
     // 4. Our server (when it is built), seeded with the same N events.
@@ -181,9 +183,10 @@ async function main() {
   if (Object.keys(profilesOut).length) text += `\n\nProfiles (last measured run; .cpuprofile files in test-artifacts/bench/profiles):\n${Object.entries(profilesOut).map(([k, p]) => `- ${fmtProfile(k, p)}`).join('\n')}`;
   const m = machine();
   const header = `Kepu Ledger bench — ${quick ? 'QUICK (CI smoke: small N, 1 run; figures not meaningful)' : `medians of ${plan.reps} runs after ${plan.warmup} warm-up`}, N=${N.toLocaleString('en-US')}, M=${M.toLocaleString('en-US')}\n`
-    + `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}, ${m.chromium}; load average ${m.loadAvg1m} at the end\n`;
+    + `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}, ${m.chromium}; load average ${m.loadAvg1m} at the end\n`
+    + (peerAdapter ? `peer: express-pouchdb 4.2 over PouchDB 9 (${peerAdapter === 'leveldb' ? 'LevelDB on disk' : 'databases in memory'})\n` : '');
   process.stdout.write(`\n${header}\n${text}\n`);
-  const json = { quick, sizes, plan, machine: m, durationS: (Date.now() - t0) / 1000, rows: table, retries: RETRIES, profiles: profilesOut };
+  const json = { quick, sizes, plan, machine: m, peerAdapter, durationS: (Date.now() - t0) / 1000, rows: table, retries: RETRIES, profiles: profilesOut };
   // latest.json is the whole table of a full run; a quick, partial (--only) or profiling run writes its own file.
   const base = quick ? 'latest-quick' : only || profileDir ? 'latest-partial' : 'latest';
   writeFileSync(join(outDir, `${base}.json`), JSON.stringify(json, null, 2));

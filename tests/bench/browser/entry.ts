@@ -116,29 +116,31 @@ async function rawSingles(dbName: string, rowsName: string, count: number): Prom
 
 /**
  * The save path's own IndexedDB work done raw, for the decomposition: one readwrite transaction
- * over events, outbox and meta doing what the repository does — get the event (absent), add it,
- * read and bump the seq, add the outbox row — with each request awaited in turn.
+ * over events, outbox, meta and totals making the requests the repository makes, in its two
+ * phases — read the event (absent) and the seq together; then add the event, add the outbox row,
+ * put the seq and put the year-totals log row together.
  */
 async function rawSaveOps(dbName: string, rowsName: string, count: number): Promise<number[]> {
   const rows = (await fixture<Json[]>(rowsName)).slice(0, count);
   await drop(dbName);
   const db = await rawOpen(dbName);
   const times: number[] = [];
-  let i = 0;
   for (const r of rows) {
     const t0 = performance.now();
-    const tx = db.transaction(['events', 'outbox', 'meta'], 'readwrite');
+    const tx = db.transaction(['events', 'outbox', 'meta', 'totals'], 'readwrite');
     const events = tx.objectStore('events');
     const meta = tx.objectStore('meta');
-    await req(events.get(String(r.id)));
-    await req(events.add(r));
-    const seqRow = (await req(meta.get('seq'))) as { value: number } | undefined;
-    const seq = (seqRow?.value ?? 0) + 1;
-    await req(meta.put({ key: 'seq', value: seq }));
-    await req(tx.objectStore('outbox').add({ entity: 'event', op: 'put', seq, eventId: r.id, fields: r, at: r.updatedAt, clientId: 'c', state: 'pending', rejection: null }));
+    const [, seqRow] = await Promise.all([req(events.get(String(r.id))), req(meta.get('seq'))]);
+    const seq = ((seqRow as { value: number } | undefined)?.value ?? 0) + 1;
+    const log = { year: r.year, axis: 'log', key: `seq-${String(seq).padStart(12, '0')}`, changes: [{ year: r.year, axis: 'township', key: r.townshipCode }] };
+    await Promise.all([
+      req(events.add(r)),
+      req(tx.objectStore('outbox').add({ entity: 'event', op: 'put', seq, eventId: r.id, fields: r, at: r.updatedAt, clientId: 'c', state: 'pending', rejection: null })),
+      req(meta.put({ key: 'seq', value: seq })),
+      req(tx.objectStore('totals').put(log)),
+    ]);
     await done(tx);
     times.push(performance.now() - t0);
-    i++;
   }
   db.close();
   await drop(dbName);

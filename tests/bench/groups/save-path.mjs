@@ -1,10 +1,11 @@
 /**
  * One save, whole save path: the event repository's createEvent (validation, event row, outbox
- * row and seq in one Dexie transaction over three stores) against a raw IndexedDB put of the same
- * row in its own readwrite transaction, in the same Chromium page, interleaved run by run.
- * For the decomposition, a third variant does the save path's IndexedDB requests raw (get, add,
- * get seq, put seq, add outbox row in one transaction over the same three stores): the gap between
- * it and the single put is IndexedDB's, the gap between it and the save path is Dexie's and ours.
+ * row, seq and year-totals log row in one Dexie transaction over four stores) against a raw
+ * IndexedDB put of the same row in its own readwrite transaction, in the same Chromium page,
+ * interleaved run by run. For the decomposition, a third variant makes the save path's IndexedDB
+ * requests raw (get event + get seq; then add event, add outbox row, put seq, put totals log, in
+ * one transaction over the same four stores): the gap between it and the single put is
+ * IndexedDB's, the gap between it and the save path is Dexie's and ours.
  */
 import { interleave, pluck, row, summary } from '../lib.mjs';
 

@@ -89,7 +89,7 @@ export default defineConfig({
     // Messages (src/app/i18n/messages/*.ts) are compiled at build time, so the app ships
     // vue-i18n's runtime-only build without the message compiler.
     VueI18nPlugin({
-      include: [fileURLToPath(new URL('./src/app/i18n/messages/*.ts', import.meta.url))],
+      include: [fileURLToPath(new URL('./src/app/i18n/messages/**/*.ts', import.meta.url))],
       runtimeOnly: true,
       compositionOnly: true,
       fullInstall: false,

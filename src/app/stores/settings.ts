@@ -13,7 +13,7 @@ import * as v from 'valibot';
 import { DEFAULT_TAXONOMY, taxonomySchema, type Taxonomy, type TaxonomyEntry, type TaxonomyListName } from '../../domain/taxonomy';
 import { toProblems } from '../../domain/problems';
 import { ValidationError } from '../db/errors';
-import { i18n, type Locale } from '../i18n';
+import { i18n, loadLocale, type Locale } from '../i18n';
 import { readStorageStatus, storageWarnings, type StorageStatus } from '../composables/useStorageStatus';
 import { useLedgerStore } from './ledger';
 
@@ -38,7 +38,7 @@ export const useSettingsStore = defineStore('settings', () => {
     loading ??= (async () => {
       void refreshStorage(true).catch(() => undefined);
       const [l, t, p] = await db().meta.bulkGet([SETTINGS_KEYS.locale, SETTINGS_KEYS.taxonomy, SETTINGS_KEYS.taxonomyPending]);
-      if (l?.value === 'zh-CN' || l?.value === 'en') applyLocale(l.value);
+      if (l?.value === 'zh-CN' || l?.value === 'en') await applyLocale(l.value).catch(() => undefined);
       const parsed = v.safeParse(taxonomySchema, t?.value);
       if (parsed.success) taxonomy.value = parsed.output;
       if (Array.isArray(p?.value)) taxonomyPending.value = new Set(p.value.filter((x: unknown): x is string => typeof x === 'string'));
@@ -46,13 +46,15 @@ export const useSettingsStore = defineStore('settings', () => {
     return loading;
   }
 
-  function applyLocale(l: Locale): void {
+  /** Switches the UI once the language's words are loaded (English loads on first use). */
+  async function applyLocale(l: Locale): Promise<void> {
+    await loadLocale(l);
     locale.value = l;
     (i18n.global.locale as unknown as Ref<Locale>).value = l;
     if (typeof document !== 'undefined') document.documentElement.lang = l;
   }
   async function setLocale(l: Locale): Promise<void> {
-    applyLocale(l);
+    await applyLocale(l);
     await db().meta.put({ key: SETTINGS_KEYS.locale, value: l });
   }
 

@@ -6,7 +6,7 @@ import { tableToCsv } from '../../../src/app/export/csv';
 import { readTableFile } from '../../../src/app/export/read-table';
 import { freshRepo } from '../db/helpers';
 import messages from '../../../src/app/i18n/messages/reports';
-import validation from '../../../src/app/i18n/messages/validation';
+import validationZh from '../../../src/app/i18n/messages/zh-CN/validation';
 import { pack, references, seedLedger } from './seed-ledger';
 
 const HEADERS = IMPORT_COLUMNS.map((c) => c.header);
@@ -19,7 +19,7 @@ const BAD: Record<string, string>[] = [
   { 受众构成: '学生:400' },
 ];
 const zh = (code: string): string | undefined =>
-  (messages['zh-CN'].report.import.problem as Record<string, string>)[code] ?? (validation['zh-CN'].validation as Record<string, string>)[code];
+  (messages['zh-CN'].report.import.problem as Record<string, string>)[code] ?? (validationZh.validation as Record<string, string>)[code];
 
 async function fileOf(rows: string[][], name: string) {
   return readImportTable(await readTableFile(Object.assign(new Blob([tableToCsv(rows)]), { name })), { taxonomy: DEFAULT_TAXONOMY, pack });

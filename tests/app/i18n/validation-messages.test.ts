@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import validation from '../../../src/app/i18n/messages/validation';
+import validationZh from '../../../src/app/i18n/messages/zh-CN/validation';
+import validationEn from '../../../src/app/i18n/messages/en/validation';
 import { validateEventContent, emptyEventContent } from '../../../src/domain/event';
 
 const DOMAIN = join(__dirname, '../../../src/domain');
@@ -15,8 +16,8 @@ function codesIn(file: string): Set<string> {
   return out;
 }
 
-const zh = validation['zh-CN'].validation as Record<string, string>;
-const en = validation.en.validation as Record<string, string>;
+const zh = validationZh.validation as Record<string, string>;
+const en = validationEn.validation as Record<string, string>;
 
 describe('validation messages', () => {
   it('word every code of the event schema, problems and taxonomy in Chinese and English', () => {

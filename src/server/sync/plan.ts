@@ -106,7 +106,9 @@ function planEvent(m: Extract<Mutation, { entity: 'event' }>, current: LedgerEve
     }
     if (problems.length) return { kind: 'rejected', reason: REJECT_REASONS.staffOnlyField, problems };
   }
-  const merged: Record<string, unknown> = { ...base, ...fields, updatedBy: actor.userId, updatedAt: now };
+  // Object.assign, not a second spread: V8 copies a large object spread into a literal after
+  // another spread on a slow path (~20 µs per event here, most of a push's planning).
+  const merged: Record<string, unknown> = Object.assign({}, base, fields, { updatedBy: actor.userId, updatedAt: now });
   if (isStaff(actor) && 'status' in fields && fields.status !== base.status && STAFF_STATUSES.includes(String(fields.status))) {
     if (!('reviewedBy' in fields)) merged.reviewedBy = actor.userId;
     if (!('reviewedAt' in fields)) merged.reviewedAt = now;
@@ -139,7 +141,7 @@ function planTarget(m: Extract<Mutation, { entity: 'target' }>, current: Target 
     deleted: false,
     rev: 0,
   };
-  const merged = { ...base, ...(m.fields as Record<string, unknown>), updatedBy: actor.userId, updatedAt: now };
+  const merged = Object.assign({}, base, m.fields as Record<string, unknown>, { updatedBy: actor.userId, updatedAt: now });
   const r = v.safeParse(targetSchema, merged, { abortPipeEarly: true });
   if (!r.success) {
     const problems: Problem[] = r.issues.map((i) => ({ field: v.getDotPath(i) ?? '', code: i.message.startsWith('Invalid') ? 'invalid' : i.message }));

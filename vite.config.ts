@@ -62,6 +62,7 @@ function loggingRouteGraph(viewFile: string) {
   const reached = new Set<string>();
   const plugin: Plugin = {
     name: 'kl-logging-route-graph',
+    apply: 'build',
     buildEnd() {
       reached.clear();
       const stack = [view];
@@ -86,7 +87,7 @@ export default defineConfig({
     vue(),
     loggingRoute.plugin,
     Components({ resolvers: [vantPerComponent()], dts: false }),
-    // Messages (src/app/i18n/messages/*.ts) are compiled at build time, so the app ships
+    // Messages (src/app/i18n/messages/**/*.ts) are compiled at build time, so the app ships
     // vue-i18n's runtime-only build without the message compiler.
     VueI18nPlugin({
       include: [fileURLToPath(new URL('./src/app/i18n/messages/**/*.ts', import.meta.url))],

@@ -14,9 +14,12 @@ app.use(i18n);
 app.mount('#app');
 // Sync runs at start, on online/visible, after every save (outbox hook) and on a timer. Its code
 // (engine, transport, loop) and the org taxonomy sync (fetch at start and after sign-in, send
-// staff edits) load once the first screen has painted.
+// staff edits) load once the first screen has painted. Then the year totals' change log (one row
+// per save since the last fold) is folded into the rows, so reading them stays a few dozen rows.
 void afterFirstPaint(router).then(async () => {
   const [sync, taxonomy] = await Promise.all([import('./stores/sync'), import('./stores/taxonomy-sync')]);
   await sync.startSync();
   taxonomy.startTaxonomySync();
+  const [ledger, totals] = await Promise.all([import('./stores/ledger'), import('./db/year-totals')]);
+  await totals.compactTotals(ledger.useLedgerStore().db).catch((e: unknown) => console.warn('year totals: fold of the change log failed', e));
 });

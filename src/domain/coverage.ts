@@ -116,8 +116,23 @@ export function computeCoverage(
   measure: CoverageMeasure,
   options: CoverageOptions,
 ): CoverageResult {
+  const { total, groups } = countEventsBy(events, 'township', filter, options.timeZone ?? DEFAULT_TIME_ZONE);
+  return coverageOfTallies(pack, total, groups, measure, options);
+}
+
+/**
+ * The same from tallies already made per township code (countEventsBy's answer, or the year
+ * totals the phone keeps as events are written). The 'daysSince' measure needs each tally's
+ * lastStartAt, which the kept totals do not have.
+ */
+export function coverageOfTallies(
+  pack: RegionPack,
+  total: Tally,
+  groups: ReadonlyMap<string, Tally>,
+  measure: CoverageMeasure,
+  options: CoverageOptions,
+): CoverageResult {
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
-  const { total, groups } = countEventsBy(events, 'township', filter, timeZone);
 
   const known = new Set(pack.townships.map((t) => t.code));
   const unassigned = emptyTally();

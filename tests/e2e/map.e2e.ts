@@ -13,6 +13,8 @@ import {
 } from './harness';
 import { coverage2023Events, fixtureId, T } from '../fixtures/coverage-2023';
 import { yearMonthOf, yearOf } from '../../src/domain/year';
+import type { CountableEvent } from '../../src/domain/counts';
+import { totalsOf, type TotalsRow } from '../../src/domain/totals';
 
 const FEATURE = 'map';
 const GAPS = ['大岭街道', '白花镇', '铁涌镇', '多祝镇', '安墩镇', '高潭镇', '白盆珠镇'];
@@ -25,16 +27,23 @@ let page: Page;
 let errors: string[] = [];
 
 /** Writes rows into the app's own IndexedDB (opened first by the app, so its schema exists). */
-async function seedEvents(rows: unknown[]): Promise<void> {
+let seeded = 0;
+async function seedEvents(rows: CountableEvent[]): Promise<void> {
+  // As the app's own writers do: the events and their year-totals change in one transaction (the
+  // change as log rows, one per year, which the app folds when it reads the totals).
+  const byYear = new Map<number, TotalsRow[]>();
+  for (const r of totalsOf(rows)) byYear.set(r.year, [...(byYear.get(r.year) ?? []), r]);
+  const logs = [...byYear].map(([year, changes]) => ({ year, axis: 'log', key: `seed-${++seeded}`, changes }));
   await page.evaluate(
-    (list) =>
+    ([list, logRows]) =>
       new Promise<void>((ok, fail) => {
         const req = indexedDB.open('kepu-ledger');
         req.onerror = () => fail(req.error);
         req.onsuccess = () => {
           const db = req.result;
-          const tx = db.transaction('events', 'readwrite');
+          const tx = db.transaction(['events', 'totals'], 'readwrite');
           for (const row of list) tx.objectStore('events').put(row);
+          for (const log of logRows) tx.objectStore('totals').put(log);
           tx.oncomplete = () => {
             db.close();
             ok();
@@ -42,7 +51,7 @@ async function seedEvents(rows: unknown[]): Promise<void> {
           tx.onerror = () => fail(tx.error);
         };
       }),
-    rows,
+    [rows, logs] as const,
   );
 }
 

@@ -42,7 +42,13 @@ export function loadLocale(locale: Locale): Promise<void> {
   return english;
 }
 
-/** Adds a lazily loaded feature's words to both locales. */
+const merged = new WeakSet<FeatureMessages>();
+/**
+ * Adds a lazily loaded feature's words to both locales, once: every component that shows them
+ * calls this at setup (a screen and its parts may each call it), later calls cost nothing.
+ */
 export function mergeFeatureMessages(m: FeatureMessages): void {
+  if (merged.has(m)) return;
+  merged.add(m);
   for (const locale of LOCALES) i18n.global.mergeLocaleMessage(locale, m[locale]);
 }

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
@@ -8,17 +6,8 @@ import { i18n } from '../../../../src/app/i18n';
 import { setLedgerDbFactory, useLedgerStore } from '../../../../src/app/stores/ledger';
 import { REGION_PACK_KEY, useRegionStore } from '../../../../src/app/stores/region';
 import type { RegionPack } from '../../../../src/domain/region';
+import { serveHuidongFiles } from '../../../fixtures/region-pack';
 import { freshDb } from '../../db/helpers';
-
-const dir = join(process.cwd(), 'public/regions/huidong/');
-
-function stubFetch() {
-  vi.stubGlobal('fetch', async (url: string) => {
-    const m = /^\/regions\/huidong\/([\w.-]+)$/.exec(url);
-    const text = readFileSync(dir + m![1]!, 'utf8');
-    return { ok: true, status: 200, json: async () => JSON.parse(text) as unknown };
-  });
-}
 
 const square = (x: number, y: number) => [[[x, y], [x + 0.1, y], [x + 0.1, y + 0.1], [x, y + 0.1], [x, y]]];
 const feature = (code: unknown, name: unknown, geometry: unknown) => ({ type: 'Feature', properties: { code, name }, geometry });
@@ -57,7 +46,7 @@ describe('RegionSettings', () => {
   beforeEach(async () => {
     setActivePinia(createPinia());
     setLedgerDbFactory(freshDb);
-    stubFetch();
+    serveHuidongFiles();
     original = (await useRegionStore().load())!;
   });
   afterEach(() => vi.unstubAllGlobals());

@@ -3,8 +3,6 @@
  * random creates, edits and deletes both must give the same coverage, and the card must follow
  * new saves (its live query watches the totals store).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
@@ -17,29 +15,15 @@ import { useRegionStore } from '../../../../src/app/stores/region';
 import { computeCoverage, coverageOfTallies } from '../../../../src/domain/coverage';
 import { hasArea, type RegionPack } from '../../../../src/domain/region';
 import { toZonedIso, yearOf } from '../../../../src/domain/year';
+import { serveHuidongFiles } from '../../../fixtures/region-pack';
+import { seededRandom } from '../../../sync/sim/fault-fetch';
 import { freshDb, sampleContent, testDeps } from '../../db/helpers';
 
-const dir = join(process.cwd(), 'public/regions/huidong/');
 const TZ = 'Asia/Shanghai';
 
-function stubFetch() {
-  vi.stubGlobal('fetch', async (url: string) => {
-    const m = /^\/regions\/huidong\/([\w.-]+)$/.exec(url);
-    const text = readFileSync(dir + m![1]!, 'utf8');
-    return { ok: true, status: 200, json: async () => JSON.parse(text) as unknown };
-  });
-}
-
-/** mulberry32, so a failing sequence can be replayed by its seed. */
+/** Seeded, so a failing sequence can be replayed by its seed. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return { next, int: (n: number) => Math.floor(next() * n) };
 }
 
@@ -49,7 +33,7 @@ describe('coverage card', () => {
   beforeEach(async () => {
     setActivePinia(createPinia());
     setLedgerDbFactory(freshDb);
-    stubFetch();
+    serveHuidongFiles();
     pack = (await useRegionStore().load())!;
   });
   afterEach(() => vi.unstubAllGlobals());

@@ -6,10 +6,11 @@
  *
  * Uses SQLite's online backup API (better-sqlite3 `db.backup()`), which copies a consistent
  * snapshot page by page while other connections keep reading and writing; the copy is then
- * checked with `PRAGMA integrity_check`. Restore: see src/server/README.md. For PostgreSQL
+ * checked with `PRAGMA integrity_check`. Restore: `npm run restore -- FILE` (restore.ts). For PostgreSQL
  * (DATABASE_URL set) use pg_dump instead; this command says so and exits.
  */
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,6 +40,11 @@ export async function backupSqlite(source: string, dest: string): Promise<Backup
   try {
     // One self-contained file (no -wal/-shm beside it); the server turns WAL back on when it opens it.
     copy.pragma('journal_mode = DELETE');
+    // The copy gets an epoch of its own (when the schema has one): put back by hand in place of
+    // the live file, it still tells every phone that the ledger went back in time. npm run restore
+    // gives a fresh epoch again, so restoring the same copy twice is seen twice.
+    const hasLedger = copy.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger'").get() !== undefined;
+    if (hasLedger) copy.prepare('UPDATE ledger SET epoch = ?, epoch_started_at = ? WHERE id = 1').run(randomBytes(16).toString('hex'), new Date().toISOString());
     const integrity = String(copy.pragma('integrity_check', { simple: true }));
     const events = Number((copy.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n);
     const blobs = Number((copy.prepare('SELECT count(*) AS n FROM blobs').get() as { n: number }).n);
@@ -59,7 +65,7 @@ async function cli(argv: string[]): Promise<number> {
     process.stderr.write(
       'DATABASE_URL is set: the ledger lives in PostgreSQL. Back it up with\n' +
         '  pg_dump --format=custom --file=ledger.dump "$DATABASE_URL"\n' +
-        'and restore with\n  pg_restore --clean --if-exists --dbname="$DATABASE_URL" ledger.dump\n',
+        'and restore (server stopped) with\n  pg_restore --clean --if-exists --dbname="$DATABASE_URL" ledger.dump\n  npm run restore -- --renew-epoch\n',
     );
     return 2;
   }

@@ -21,6 +21,7 @@ export const ERRORS = {
   methodNotAllowed: [405, 'Method not allowed.'],
   setupDone: [409, 'The association is already set up.'],
   usernameTaken: [409, 'That username or phone number is already registered.'],
+  epochChanged: [409, 'The ledger was restored from a backup; recover, then pull from 0.'],
   payloadTooLarge: [413, 'The request body is too large.'],
   unsupportedMediaType: [415, 'Unsupported content type or content encoding.'],
   hashMismatch: [422, 'The SHA-256 of the body does not match the blob name.'],
@@ -36,11 +37,14 @@ export class ApiFailure extends Error {
   readonly code: ErrorCode;
   readonly statusCode: number;
   readonly problems: Problem[] | undefined;
-  constructor(code: ErrorCode, message?: string, problems?: Problem[]) {
+  /** Extra fields of the answer (e.g. the server's `epoch` with epochChanged). */
+  readonly detail: Readonly<Record<string, string>> | undefined;
+  constructor(code: ErrorCode, message?: string, problems?: Problem[], detail?: Record<string, string>) {
     super(message ?? ERRORS[code][1]);
     this.code = code;
     this.statusCode = ERRORS[code][0];
     this.problems = problems;
+    this.detail = detail;
   }
 }
 
@@ -95,7 +99,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | ApiFailure, req: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof ApiFailure) {
       if (err.statusCode >= 500) req.log.error({ err }, 'request failed');
-      void reply.status(err.statusCode).send(errorBody(err.code, err.message, err.problems));
+      void reply.status(err.statusCode).send({ ...errorBody(err.code, err.message, err.problems), ...err.detail });
       return;
     }
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500;

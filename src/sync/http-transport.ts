@@ -4,8 +4,8 @@
  * the server refuses the encoding), and classifies every failure (see TransportErrorKind): a 401
  * becomes 'unauthorized' and nothing else happens — local data is never touched here.
  */
-import { PROTOCOL_VERSION, type PullResponse, type PushRequest, type PushResponse } from './protocol';
-import { TransportError, type Transport } from './transport';
+import { EPOCH_CHANGED, PROTOCOL_VERSION, type PullResponse, type PushRequest, type PushResponse, type RecoverResponse } from './protocol';
+import { EpochChangedError, TransportError, type Transport } from './transport';
 
 /** Bodies shorter than this go uncompressed: gzip would not pay for its header. */
 const GZIP_MIN_BYTES = 1024;
@@ -30,14 +30,15 @@ async function gzipped(text: string): Promise<ArrayBuffer> {
 }
 
 /** The message and code of an error answer (ApiError), or the status line when it is not JSON. */
-async function errorOf(res: Response): Promise<{ message: string; code?: string }> {
+async function errorOf(res: Response): Promise<{ message: string; code?: string; epoch?: string }> {
   try {
     const body: unknown = await res.json();
     if (body && typeof body === 'object') {
-      const b = body as { message?: unknown; error?: unknown };
+      const b = body as { message?: unknown; error?: unknown; epoch?: unknown };
       return {
         message: typeof b.message === 'string' ? b.message : `HTTP ${res.status}`,
         ...(typeof b.error === 'string' ? { code: b.error } : {}),
+        ...(typeof b.epoch === 'string' ? { epoch: b.epoch } : {}),
       };
     }
   } catch {
@@ -49,7 +50,7 @@ async function errorOf(res: Response): Promise<{ message: string; code?: string 
 function isPushResponse(x: unknown): x is PushResponse {
   if (!x || typeof x !== 'object') return false;
   const r = x as Record<string, unknown>;
-  return typeof r.lastAppliedSeq === 'number' && Array.isArray(r.results)
+  return typeof r.lastAppliedSeq === 'number' && typeof r.epoch === 'string' && Array.isArray(r.results)
     && r.results.every((m: unknown) => !!m && typeof m === 'object' && typeof (m as { seq?: unknown }).seq === 'number'
       && ['applied', 'skipped', 'rejected'].includes(String((m as { status?: unknown }).status)));
 }
@@ -57,7 +58,13 @@ function isPushResponse(x: unknown): x is PushResponse {
 function isPullResponse(x: unknown): x is PullResponse {
   if (!x || typeof x !== 'object') return false;
   const r = x as Record<string, unknown>;
-  return Array.isArray(r.rows) && typeof r.cursor === 'number' && typeof r.more === 'boolean';
+  return Array.isArray(r.rows) && typeof r.cursor === 'number' && typeof r.more === 'boolean' && typeof r.epoch === 'string';
+}
+
+function isRecoverResponse(x: unknown): x is RecoverResponse {
+  if (!x || typeof x !== 'object') return false;
+  const r = x as Record<string, unknown>;
+  return typeof r.epoch === 'string' && Array.isArray(r.results);
 }
 
 /** Makes the HTTP transport. */
@@ -85,7 +92,8 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
       if (timer) clearTimeout(timer);
     }
     if (res.ok) return res;
-    const { message, code } = await errorOf(res);
+    const { message, code, epoch } = await errorOf(res);
+    if (res.status === 409 && code === EPOCH_CHANGED && epoch !== undefined) throw new EpochChangedError(epoch);
     const kind = res.status === 401 ? 'unauthorized' : res.status >= 500 || res.status === 429 || res.status === 408 ? 'server' : 'rejected';
     throw new TransportError(kind, message, res.status, code === undefined ? {} : { code });
   }
@@ -120,11 +128,16 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
       if (!isPushResponse(body)) throw new TransportError('server', 'push answer has the wrong shape', 200);
       return body;
     },
-    async pull(cursor: number, limit: number): Promise<PullResponse> {
-      const res = await request('GET', `/api/sync/pull?cursor=${cursor}&limit=${limit}`);
+    async pull(cursor: number, limit: number, epoch: string | null): Promise<PullResponse> {
+      const res = await request('GET', `/api/sync/pull?cursor=${cursor}&limit=${limit}&epoch=${epoch ?? ''}`);
       const body = await json(res);
       if (!isPullResponse(body)) throw new TransportError('server', 'pull answer has the wrong shape', 200);
       return { ...body, v: PROTOCOL_VERSION };
+    },
+    async recover(req): Promise<RecoverResponse> {
+      const body = await json(await postJson('/api/sync/recover', req));
+      if (!isRecoverResponse(body)) throw new TransportError('server', 'recover answer has the wrong shape', 200);
+      return body;
     },
     async putBlob(hash: string, blob: Blob, type: string): Promise<void> {
       await request('PUT', `/api/blobs/${hash}`, { bytes: blob, type });

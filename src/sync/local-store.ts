@@ -14,7 +14,7 @@
  * Every method is idempotent with respect to repeated input and atomic (one transaction): a tab
  * closed between any two calls leaves a state from which the next run simply continues.
  */
-import type { MutationResult, OutboxMutation, PulledRow } from './protocol';
+import type { MutationResult, OutboxMutation, PulledRow, RecoveredRow } from './protocol';
 
 /** A mutation the server refused, with its answer, as the settings screen shows it. */
 export type QuarantinedMutation = OutboxMutation & {
@@ -56,6 +56,18 @@ export interface StoredBlob {
  *    deletes it and restores the server's version of its record: the cursor is lowered to
  *    (local rev − 1) so the next pull re-delivers it, or, for a record the server never gave
  *    (rev 0) with no other unsettled mutation, the local copy is deleted.
+ * 9. Epochs (the identity of the server's ledger, changed by a restore from a backup):
+ *    `ledgerEpoch()` answers the epoch this device's rows and cursor belong to (null before the
+ *    first pull from rev 0) and the epoch of a recovery under way (null when none).
+ *    `adoptEpoch(epoch)` stores it only when none is stored and the cursor is 0 (a fresh device).
+ *    `beginRecovery(epoch)` atomically records the recovery and marks every local photo as not
+ *    uploaded (the restored server may lack it; a PUT of one it has is harmless).
+ *    `recoveryRows(after, limit)` pages every stored event, then every target, in id order after
+ *    `after` (null: from the start), tombstones included, each with only the record's own fields
+ *    and the signature it was last pulled with (null when it has none, or was changed here since).
+ *    `finishRecovery(epoch)` atomically, when that recovery is the one under way: stores the
+ *    epoch, ends the recovery and sets the pull cursor to 0. `applyPulled` keeps the signature of
+ *    a row it writes verbatim and forgets it for a merged one.
  */
 export interface LocalStore {
   clientId(): Promise<string>;
@@ -71,4 +83,21 @@ export interface LocalStore {
   quarantined(): Promise<QuarantinedMutation[]>;
   retryQuarantined(seq: number): Promise<void>;
   discardQuarantined(seq: number): Promise<void>;
+  ledgerEpoch(): Promise<LocalEpoch>;
+  adoptEpoch(epoch: string): Promise<void>;
+  beginRecovery(epoch: string): Promise<void>;
+  recoveryRows(after: RecoveryKey | null, limit: number): Promise<RecoveredRow[]>;
+  finishRecovery(epoch: string): Promise<void>;
+}
+
+/** Where a device stands with the server's ledger epochs (point 9). */
+export interface LocalEpoch {
+  readonly epoch: string | null;
+  readonly recovering: string | null;
+}
+
+/** A place in the recovery order: events by id, then targets by id. */
+export interface RecoveryKey {
+  readonly entity: 'event' | 'target';
+  readonly id: string;
 }

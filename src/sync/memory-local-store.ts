@@ -6,10 +6,10 @@
  */
 import { EVENT_MUTABLE_FIELDS, eventFieldsOf, type EventPatch, type LedgerEvent } from '../domain/event';
 import type { Target } from '../domain/targets';
-import type { LocalStore, QuarantinedMutation, StoredBlob } from './local-store';
+import type { LocalEpoch, LocalStore, QuarantinedMutation, RecoveryKey, StoredBlob } from './local-store';
 import { mergePulledEvent, mergePulledTarget } from './merge';
 import { cursorAfterPull, recordKeyOf, settlePushResults } from './outbox';
-import type { Mutation, MutationResult, OutboxMutation, PulledRow } from './protocol';
+import type { Mutation, MutationResult, OutboxMutation, PulledRow, RecoveredRow } from './protocol';
 
 type Rejection = Extract<MutationResult, { status: 'rejected' }>;
 /** An outbox row as this store keeps it. */
@@ -36,8 +36,12 @@ export class MemoryLocalStore implements LocalStore {
   readonly targets = new Map<string, Target>();
   readonly outbox = new Map<number, MemoryOutboxRow>();
   readonly photos = new Map<string, StoredBlob & { uploaded: boolean }>();
+  /** The signature each record was last pulled with, by "event:<id>" / "target:<id>". */
+  readonly sigs = new Map<string, string>();
   cursor = 0;
   seq = 0;
+  epoch: string | null = null;
+  recovering: string | null = null;
 
   constructor(private readonly id: string) {}
 
@@ -75,13 +79,21 @@ export class MemoryLocalStore implements LocalStore {
   async applyPulled(rows: readonly PulledRow[], cursor: number, fromCursor: number): Promise<void> {
     const unsettled = this.sortedOutbox();
     for (const pulled of rows) {
+      let verbatim: boolean;
       if (pulled.entity === 'event') {
         const local = this.events.get(pulled.row.id);
-        this.events.set(pulled.row.id, clone(mergePulledEvent(pulled.row, local, unsettled)));
+        const merged = mergePulledEvent(pulled.row, local, unsettled);
+        verbatim = merged === pulled.row;
+        this.events.set(pulled.row.id, clone(merged));
       } else {
         const local = this.targets.get(pulled.row.id);
-        this.targets.set(pulled.row.id, clone(mergePulledTarget(pulled.row, local, unsettled)));
+        const merged = mergePulledTarget(pulled.row, local, unsettled);
+        verbatim = merged === pulled.row;
+        this.targets.set(pulled.row.id, clone(merged));
       }
+      const key = `${pulled.entity}:${pulled.row.id}`;
+      if (verbatim && pulled.sig) this.sigs.set(key, pulled.sig);
+      else this.sigs.delete(key);
     }
     this.cursor = cursorAfterPull(this.cursor, fromCursor, cursor);
   }
@@ -132,6 +144,40 @@ export class MemoryLocalStore implements LocalStore {
     }
   }
 
+  async ledgerEpoch(): Promise<LocalEpoch> {
+    return { epoch: this.epoch, recovering: this.recovering };
+  }
+
+  async adoptEpoch(epoch: string): Promise<void> {
+    if (this.epoch === null && this.cursor === 0) this.epoch = epoch;
+  }
+
+  async beginRecovery(epoch: string): Promise<void> {
+    this.recovering = epoch;
+    for (const p of this.photos.values()) p.uploaded = false;
+  }
+
+  async recoveryRows(after: RecoveryKey | null, limit: number): Promise<RecoveredRow[]> {
+    const all: RecoveredRow[] = [
+      ...[...this.events.keys()].sort().map((id) => ({ entity: 'event' as const, id })),
+      ...[...this.targets.keys()].sort().map((id) => ({ entity: 'target' as const, id })),
+    ]
+      .filter((k) => after === null || (k.entity === after.entity ? k.id > after.id : k.entity === 'target' && after.entity === 'event'))
+      .slice(0, limit)
+      .map((k) => {
+        const row = (k.entity === 'event' ? this.events.get(k.id) : this.targets.get(k.id))!;
+        return { entity: k.entity, row: clone(row) as unknown as RecoveredRow['row'], sig: this.sigs.get(`${k.entity}:${k.id}`) ?? null };
+      });
+    return all;
+  }
+
+  async finishRecovery(epoch: string): Promise<void> {
+    if (this.recovering !== epoch) return;
+    this.epoch = epoch;
+    this.recovering = null;
+    this.cursor = 0;
+  }
+
   // ---- local edits, as the repository makes them (record + outbox in one step) ----
 
   /** Creates an event and its 'put' mutation carrying every mutable field; idempotent on id. */
@@ -153,6 +199,7 @@ export class MemoryLocalStore implements LocalStore {
     }
     if (Object.keys(changed).length === 0) return;
     this.events.set(id, clone({ ...old, ...changed, updatedAt: at, updatedBy: userId }));
+    this.sigs.delete(`event:${id}`);
     this.enqueue(id, at, { op: 'put', fields: changed as EventPatch });
   }
 
@@ -162,6 +209,7 @@ export class MemoryLocalStore implements LocalStore {
     if (!old) throw new Error(`no event ${id}`);
     if (old.deleted === deleted) return;
     this.events.set(id, { ...old, deleted, updatedAt: at, updatedBy: userId });
+    this.sigs.delete(`event:${id}`);
     this.enqueue(id, at, { op: deleted ? 'delete' : 'undelete' });
   }
 

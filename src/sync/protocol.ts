@@ -49,10 +49,19 @@ export type Mutation =
 /** An outbox row: a mutation and the device that made it. */
 export type OutboxMutation = Mutation & { readonly clientId: string };
 
+/**
+ * A ledger epoch: the identity of one copy of the server's ledger, changed by every restore from
+ * a backup (see src/server/README.md). Phones send the one they last saw; null when they have
+ * none yet (a fresh phone, or one from before epochs existed).
+ */
+const epochSchema = v.pipe(v.string('notText'), v.regex(/^[0-9a-f]{32}$/, 'badEpoch'));
+
 /** POST /api/sync/push body. Mutations in rising seq order. */
 export const pushRequestSchema = v.strictObject({
   v: v.literal(PROTOCOL_VERSION, 'badVersion'),
   clientId: uuid,
+  /** The epoch the phone's rows and cursor belong to; absent from phones older than epochs. */
+  epoch: v.optional(v.nullable(epochSchema)),
   mutations: v.pipe(
     v.array(mutationSchema, 'notList'),
     v.maxLength(MAX_PUSH_MUTATIONS, 'tooMany'),
@@ -62,6 +71,7 @@ export const pushRequestSchema = v.strictObject({
 export interface PushRequest {
   v: typeof PROTOCOL_VERSION;
   clientId: string;
+  epoch?: string | null;
   mutations: Mutation[];
 }
 
@@ -76,27 +86,86 @@ export type MutationResult =
 /** POST /api/sync/push answer. `lastAppliedSeq` covers applied, skipped and rejected alike. */
 export interface PushResponse {
   v: typeof PROTOCOL_VERSION;
+  /** The server's ledger epoch the push was applied in. */
+  epoch: string;
   lastAppliedSeq: number;
   results: MutationResult[];
 }
 
-/** GET /api/sync/pull query. */
+/** GET /api/sync/pull query; `epoch` empty or absent when the phone has none. */
 export const pullQuerySchema = v.strictObject({
   cursor: v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'badCursor'), v.transform(Number)),
+  epoch: v.optional(v.union([v.literal(''), epochSchema])),
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,4}$/, 'badLimit'), v.transform(Number), v.minValue(1, 'badLimit'), v.maxValue(MAX_PULL_LIMIT, 'badLimit'))),
 });
 
-/** One changed record in a pull, tombstones included (`deleted: true`). */
-export type PulledRow = { entity: 'event'; row: LedgerEvent } | { entity: 'target'; row: Target };
+/**
+ * One changed record in a pull, tombstones included (`deleted: true`). `sig` is the server's
+ * signature of the row (absent for rows written before signatures existed): the phone keeps it
+ * and sends it back with the row if the server is ever restored from an older backup.
+ */
+export type PulledRow = { entity: 'event'; row: LedgerEvent; sig?: string } | { entity: 'target'; row: Target; sig?: string };
 
 /** GET /api/sync/pull answer: rows with rev > cursor in rev order, and the cursor to ask next. */
 export interface PullResponse {
   v: typeof PROTOCOL_VERSION;
+  /** The server's ledger epoch the cursor belongs to. */
+  epoch: string;
   rows: PulledRow[];
   cursor: number;
   /** More rows wait beyond this page. */
   more: boolean;
 }
+
+/** Most rows one recovery request may carry. */
+export const MAX_RECOVER_ROWS = 1000;
+
+/**
+ * One record a phone holds, sent back after a restore: the row as the phone has it and the
+ * signature it was pulled with (null when it has none, or changed the row since). The server
+ * checks each row on its own (src/server/sync/plan-recovery.ts); here only its identity.
+ */
+const recoveredRowSchema = v.variant('entity', [
+  v.strictObject({ entity: v.literal('event'), row: v.looseObject({ id: uuid }), sig: v.nullable(v.pipe(v.string(), v.maxLength(100, 'tooLong'))) }),
+  v.strictObject({ entity: v.literal('target'), row: v.looseObject({ id: uuid }), sig: v.nullable(v.pipe(v.string(), v.maxLength(100, 'tooLong'))) }),
+]);
+export type RecoveredRow = { entity: 'event' | 'target'; row: { id: string } & Record<string, unknown>; sig: string | null };
+
+/**
+ * POST /api/sync/recover body: after a restore, a phone sends every event and target it holds,
+ * in pages, under the server's new epoch (which it learnt from an `epochChanged` answer).
+ */
+export const recoverRequestSchema = v.strictObject({
+  v: v.literal(PROTOCOL_VERSION, 'badVersion'),
+  clientId: uuid,
+  epoch: epochSchema,
+  rows: v.pipe(v.array(recoveredRowSchema, 'notList'), v.maxLength(MAX_RECOVER_ROWS, 'tooMany')),
+});
+export interface RecoverRequest {
+  v: typeof PROTOCOL_VERSION;
+  clientId: string;
+  epoch: string;
+  rows: RecoveredRow[];
+}
+
+/** What became of one recovered row. */
+export type RecoverResult =
+  /** The server lacked the row, or held an older version: the phone's is stored (a new rev). */
+  | { entity: 'event' | 'target'; id: string; status: 'restored'; rev: number }
+  /** The server holds the same or a newer version: nothing written. */
+  | { entity: 'event' | 'target'; id: string; status: 'kept' }
+  /** Not taken (bad row, or a change this user may not make); the next pull brings the server's. */
+  | { entity: 'event' | 'target'; id: string; status: 'rejected'; reason: string; problems?: { field: string; code: string }[] };
+
+/** POST /api/sync/recover answer. */
+export interface RecoverResponse {
+  v: typeof PROTOCOL_VERSION;
+  epoch: string;
+  results: RecoverResult[];
+}
+
+/** The error code of a push, pull or recovery made under an epoch the server no longer has. */
+export const EPOCH_CHANGED = 'epochChanged';
 
 /** Whether a string is a lower-case hex SHA-256 (a blob's name). */
 export function isSha256Hex(s: string): boolean {

@@ -3,11 +3,25 @@
  * the server has nothing more. Every step is idempotent — a blob PUT is content-addressed, a
  * re-pushed seq is skipped by the server, a re-pulled row merges to the same result — so a run cut
  * anywhere (tab closed, network gone, server restarted) is finished by the next run.
+ *
+ * A restored server: every push and pull carries the epoch this device synced with; the server
+ * answers EpochChangedError when its ledger is another copy (restored from a backup). Then, before
+ * anything else, the device sends back every row it holds (recover) — the server takes what the
+ * backup lacks — and pulls again from rev 0. The recovery is recorded first (beginRecovery), so a
+ * run cut in the middle of it resumes it, and re-sending rows is harmless.
  */
-import type { LocalStore } from './local-store';
+import type { LocalStore, RecoveryKey } from './local-store';
 import { toWireMutation } from './outbox';
-import { MAX_BODY_BYTES, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, PROTOCOL_VERSION, type OutboxMutation, type PushResponse } from './protocol';
-import { TransportError, type Transport } from './transport';
+import {
+  MAX_BODY_BYTES,
+  MAX_PULL_LIMIT,
+  MAX_PUSH_MUTATIONS,
+  MAX_RECOVER_ROWS,
+  PROTOCOL_VERSION,
+  type OutboxMutation,
+  type PushResponse,
+} from './protocol';
+import { EpochChangedError, TransportError, type Transport } from './transport';
 
 /** What one run did, for the log and the badge. */
 export interface RunReport {
@@ -15,7 +29,15 @@ export interface RunReport {
   readonly pushed: number;
   readonly quarantined: number;
   readonly pulled: number;
+  /** Rows the server took back from this device after a restore (0 in a normal run). */
+  readonly recovered: number;
 }
+
+/** Restores of the server one run follows before it gives up (each one restarts the run). */
+const MAX_EPOCH_CHANGES = 3;
+
+/** Rows per recovery request: well inside the body limit (~1 KB a row). */
+const RECOVER_PAGE_ROWS = Math.min(500, MAX_RECOVER_ROWS);
 
 /** Tuning of a run; defaults are the protocol's limits. */
 export interface SyncEngineOptions {
@@ -72,12 +94,20 @@ export class PushStalledError extends Error {
  * server) or PushStalledError; what was done before the failure stays done.
  */
 export async function runSync(store: LocalStore, transport: Transport, opts: SyncEngineOptions = {}): Promise<RunReport> {
-  const pageSize = Math.min(opts.pushPageSize ?? MAX_PUSH_MUTATIONS, MAX_PUSH_MUTATIONS);
-  const pullLimit = Math.min(opts.pullLimit ?? MAX_PULL_LIMIT, MAX_PULL_LIMIT);
-  const clientId = await store.clientId();
+  for (let changes = 0; ; changes++) {
+    try {
+      return await runOnce(store, transport, opts);
+    } catch (e) {
+      if (!(e instanceof EpochChangedError) || changes >= MAX_EPOCH_CHANGES) throw e;
+      // Recorded before anything is sent, so an interrupted recovery resumes in the next run.
+      await store.beginRecovery(e.epoch);
+    }
+  }
+}
 
-  // 1. Photos first: the server may refuse a mutation naming a blob it does not hold.
-  let blobsUploaded = 0;
+/** Uploads every photo marked not uploaded; one the server refuses for good is left for later. */
+async function uploadBlobs(store: LocalStore, transport: Transport): Promise<number> {
+  let uploaded = 0;
   for (const hash of await store.pendingBlobHashes()) {
     const stored = await store.readBlob(hash);
     if (!stored) continue;
@@ -90,8 +120,49 @@ export async function runSync(store: LocalStore, transport: Transport, opts: Syn
       throw e;
     }
     await store.markBlobUploaded(hash);
-    blobsUploaded++;
+    uploaded++;
   }
+  return uploaded;
+}
+
+/**
+ * Sends every row this device holds back to a restored server (epoch `epoch`), then adopts the
+ * epoch with the pull cursor at 0. Photos go first: the rows may name them.
+ */
+async function recover(store: LocalStore, transport: Transport, clientId: string, epoch: string): Promise<{ blobs: number; rows: number }> {
+  const blobs = await uploadBlobs(store, transport);
+  let rows = 0;
+  let after: RecoveryKey | null = null;
+  for (;;) {
+    const page = await store.recoveryRows(after, RECOVER_PAGE_ROWS);
+    if (page.length === 0) break;
+    const res = await transport.recover({ v: PROTOCOL_VERSION, clientId, epoch, rows: page });
+    rows += res.results.filter((r) => r.status === 'restored').length;
+    const last = page[page.length - 1]!;
+    after = { entity: last.entity, id: last.row.id };
+  }
+  await store.finishRecovery(epoch);
+  return { blobs, rows };
+}
+
+async function runOnce(store: LocalStore, transport: Transport, opts: SyncEngineOptions): Promise<RunReport> {
+  const pageSize = Math.min(opts.pushPageSize ?? MAX_PUSH_MUTATIONS, MAX_PUSH_MUTATIONS);
+  const pullLimit = Math.min(opts.pullLimit ?? MAX_PULL_LIMIT, MAX_PULL_LIMIT);
+  const clientId = await store.clientId();
+
+  // 0. A recovery under way (begun by an EpochChangedError, maybe in an earlier run) comes first.
+  let blobsUploaded = 0;
+  let recovered = 0;
+  const begun = await store.ledgerEpoch();
+  if (begun.recovering !== null) {
+    const r = await recover(store, transport, clientId, begun.recovering);
+    blobsUploaded += r.blobs;
+    recovered = r.rows;
+  }
+  let { epoch } = await store.ledgerEpoch();
+
+  // 1. Photos first: the server may refuse a mutation naming a blob it does not hold.
+  blobsUploaded += await uploadBlobs(store, transport);
 
   // 2. Push the outbox, oldest first, in pages. Pages are read a few at a time; the answer to one
   // page is written to the outbox while the next page is already on its way (the server has
@@ -112,12 +183,12 @@ export async function runSync(store: LocalStore, transport: Transport, opts: Syn
       for (const page of pagesOf(batch, pageSize)) {
         let res: PushResponse;
         try {
-          res = await transport.push({ v: PROTOCOL_VERSION, clientId, mutations: page.map(toWireMutation) });
+          res = await transport.push({ v: PROTOCOL_VERSION, clientId, epoch, mutations: page.map(toWireMutation) });
         } catch (e) {
           if (!(e instanceof TransportError && e.kind === 'rejected')) throw e;
           // A page refused as a whole: settle what came before, then split this one (below).
           await applying;
-          const settled = await settleRefusedPage(store, transport, clientId, page, e);
+          const settled = await settleRefusedPage(store, transport, clientId, epoch, page, e);
           pushed += settled.pushed;
           quarantined += settled.quarantined;
           continue;
@@ -140,9 +211,15 @@ export async function runSync(store: LocalStore, transport: Transport, opts: Syn
   // meanwhile), so the cursor only ever moves past rows that are committed.
   let pulled = 0;
   let from = await store.pullCursor();
-  let res = await transport.pull(from, pullLimit);
+  let res = await transport.pull(from, pullLimit, epoch);
+  if (epoch === null) {
+    // A fresh device (cursor 0; the server refuses a cursor without an epoch): from now on its
+    // rows belong to the server's epoch.
+    await store.adoptEpoch(res.epoch);
+    epoch = res.epoch;
+  }
   for (;;) {
-    const next = res.more && (res.cursor > from || res.rows.length > 0) ? prefetch(transport.pull(res.cursor, pullLimit)) : null;
+    const next = res.more && (res.cursor > from || res.rows.length > 0) ? prefetch(transport.pull(res.cursor, pullLimit, epoch)) : null;
     try {
       await store.applyPulled(res.rows, res.cursor, from);
     } catch (e) {
@@ -158,10 +235,10 @@ export async function runSync(store: LocalStore, transport: Transport, opts: Syn
     } else {
       await next.settled;
       from = stored;
-      res = await transport.pull(from, pullLimit);
+      res = await transport.pull(from, pullLimit, epoch);
     }
   }
-  return { blobsUploaded, pushed, quarantined, pulled };
+  return { blobsUploaded, pushed, quarantined, pulled, recovered };
 }
 
 /**
@@ -173,16 +250,17 @@ async function pushPage(
   store: LocalStore,
   transport: Transport,
   clientId: string,
+  epoch: string | null,
   page: readonly OutboxMutation[],
 ): Promise<{ pushed: number; quarantined: number }> {
   try {
-    const res = await transport.push({ v: PROTOCOL_VERSION, clientId, mutations: page.map(toWireMutation) });
+    const res = await transport.push({ v: PROTOCOL_VERSION, clientId, epoch, mutations: page.map(toWireMutation) });
     await store.applyPushResults(res.results);
     const rejected = res.results.filter((r) => r.status === 'rejected').length;
     return { pushed: res.results.length - rejected, quarantined: rejected };
   } catch (e) {
     if (!(e instanceof TransportError && e.kind === 'rejected')) throw e;
-    return settleRefusedPage(store, transport, clientId, page, e);
+    return settleRefusedPage(store, transport, clientId, epoch, page, e);
   }
 }
 
@@ -191,6 +269,7 @@ async function settleRefusedPage(
   store: LocalStore,
   transport: Transport,
   clientId: string,
+  epoch: string | null,
   page: readonly OutboxMutation[],
   e: TransportError,
 ): Promise<{ pushed: number; quarantined: number }> {
@@ -199,8 +278,8 @@ async function settleRefusedPage(
     return { pushed: 0, quarantined: 1 };
   }
   const half = Math.ceil(page.length / 2);
-  const a = await pushPage(store, transport, clientId, page.slice(0, half));
-  const b = await pushPage(store, transport, clientId, page.slice(half));
+  const a = await pushPage(store, transport, clientId, epoch, page.slice(0, half));
+  const b = await pushPage(store, transport, clientId, epoch, page.slice(half));
   return { pushed: a.pushed + b.pushed, quarantined: a.quarantined + b.quarantined };
 }
 

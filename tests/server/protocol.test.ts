@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { PullResponse, PushResponse } from '../../src/sync/protocol';
 import type { LedgerEvent } from '../../src/domain/event';
+import { signRecord } from '../../src/server/sync/signature';
 import {
   AT,
   bearer,
@@ -31,11 +32,13 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
   let h: StoreHandle;
   let app: FastifyInstance;
   let acc: Accounts;
+  let epoch: string;
 
   beforeEach(async () => {
     h = await handleFor(kind);
     app = await testApp(h.store);
     acc = await seedAccounts(app);
+    epoch = (await h.store.ledger()).epoch;
   });
   afterEach(async () => {
     await app.close();
@@ -67,6 +70,7 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     const first = await push(app, acc.volA, client, muts);
     expect(first.json<PushResponse>()).toEqual({
       v: 1,
+      epoch,
       lastAppliedSeq: 2,
       results: [
         { seq: 1, status: 'applied', rev: 1 },
@@ -76,7 +80,7 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     const dump = await h.store.dump();
     const second = await push(app, acc.volA, client, muts);
     expect(second.statusCode).toBe(200);
-    expect(second.json<PushResponse>()).toEqual({ v: 1, lastAppliedSeq: 2, results: [{ seq: 1, status: 'skipped' }, { seq: 2, status: 'skipped' }] });
+    expect(second.json<PushResponse>()).toEqual({ v: 1, epoch, lastAppliedSeq: 2, results: [{ seq: 1, status: 'skipped' }, { seq: 2, status: 'skipped' }] });
     expect(await h.store.dump()).toEqual(dump);
   });
 
@@ -93,7 +97,7 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     const client = newId();
     await push(app, acc.volA, client, [putEvent(7, newId(), eventFields())]);
     const res = await push(app, acc.volA, client, []);
-    expect(res.json<PushResponse>()).toEqual({ v: 1, lastAppliedSeq: 7, results: [] });
+    expect(res.json<PushResponse>()).toEqual({ v: 1, epoch, lastAppliedSeq: 7, results: [] });
   });
 
   test('pull pages through every row once, in rev order, with the next cursor and the more flag', async () => {
@@ -114,7 +118,7 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     expect(all.map((r) => r.row.id)).toEqual(ids);
     expect(all.map((r) => r.row.rev)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     const empty = await app.inject({ url: '/api/sync/pull?cursor=25', headers: bearer(acc.volB) });
-    expect(empty.json<PullResponse>()).toEqual({ v: 1, rows: [], cursor: 25, more: false });
+    expect(empty.json<PullResponse>()).toEqual({ v: 1, epoch, rows: [], cursor: 25, more: false });
   });
 
   test('the server sets orgId, createdBy and the timestamps; the pusher cannot', async () => {
@@ -212,6 +216,7 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     expect(res.statusCode).toBe(200);
     expect(res.json<PushResponse>()).toEqual({
       v: 1,
+      epoch,
       lastAppliedSeq: 4,
       results: [
         { seq: 1, status: 'rejected', reason: 'invalid', problems: [{ field: 'townshipCode', code: 'unknownTownship' }] },
@@ -238,6 +243,7 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     const first = await push(app, acc.volA, client, muts);
     const expected: PushResponse = {
       v: 1,
+      epoch,
       lastAppliedSeq: 3,
       results: [
         { seq: 1, status: 'rejected', reason: 'invalid', problems: [{ field: 'townshipCode', code: 'unknownTownship' }] },
@@ -252,7 +258,7 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     expect(again.json<PushResponse>()).toEqual({ ...expected, results: [expected.results[0], { seq: 2, status: 'skipped' }, expected.results[2]] });
     expect(await h.store.dump()).toEqual(dump);
     const overlap = await push(app, acc.volA, client, [muts[2]!, putEvent(4, good, { title: '新标题' })]);
-    expect(overlap.json<PushResponse>()).toEqual({ v: 1, lastAppliedSeq: 4, results: [expected.results[2], { seq: 4, status: 'applied', rev: 2 }] });
+    expect(overlap.json<PushResponse>()).toEqual({ v: 1, epoch, lastAppliedSeq: 4, results: [expected.results[2], { seq: 4, status: 'applied', rev: 2 }] });
     // Rejections are per user and client: another phone of the same user with the same seqs is new.
     const other = await push(app, acc.volA, newId(), [putEvent(1, newId(), eventFields())]);
     expect(other.json<PushResponse>().results).toEqual([{ seq: 1, status: 'applied', rev: 3 }]);
@@ -303,7 +309,8 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     const byStaff = await push(app, acc.staff, newId(), [{ entity: 'target', op: 'put', seq: 1, targetId: t, fields, at: AT }]);
     expect(byStaff.json<PushResponse>().results).toEqual([{ seq: 1, status: 'applied', rev: 1 }]);
     const rows = await pullAll(acc.volB);
-    expect(rows).toEqual([{ entity: 'target', row: { ...fields, id: t, orgId: acc.staff.orgId, createdBy: acc.staff.userId, createdAt: AT, updatedBy: acc.staff.userId, updatedAt: expect.any(String), deleted: false, rev: 1 } }]);
+    const row = { ...fields, id: t, orgId: acc.staff.orgId, createdBy: acc.staff.userId, createdAt: AT, updatedBy: acc.staff.userId, updatedAt: rows[0]?.row.updatedAt, deleted: false, rev: 1 };
+    expect(rows).toEqual([{ entity: 'target', row, sig: signRecord((await h.store.ledger()).signKey, row) }]);
   });
 
   test('a gzip-compressed push is accepted', async () => {
@@ -348,7 +355,7 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     const body = res.json<PullResponse>();
     expect([body.rows.map((r) => r.row.id), body.cursor, body.more]).toEqual([ids, 2, false]);
     const atEnd = await app.inject({ url: '/api/sync/pull?cursor=2', headers: bearer(acc.volB) });
-    expect(atEnd.json<PullResponse>()).toEqual({ v: 1, rows: [], cursor: 2, more: false });
+    expect(atEnd.json<PullResponse>()).toEqual({ v: 1, epoch, rows: [], cursor: 2, more: false });
   });
 
   test('a photo is stored once under its SHA-256 and read back with private, immutable caching', async () => {
@@ -393,7 +400,7 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
       endAt: '2000-12-31T23:59:59.999+08:00',
     });
     const res = await push(app, acc.volA, newId(), [putEvent(1, e, fields)]);
-    expect(res.json<PushResponse>(), res.body).toEqual({ v: 1, lastAppliedSeq: 1, results: [{ seq: 1, status: 'applied', rev: 1 }] });
+    expect(res.json<PushResponse>(), res.body).toEqual({ v: 1, epoch, lastAppliedSeq: 1, results: [{ seq: 1, status: 'applied', rev: 1 }] });
     const ev = await eventById(e);
     for (const [k, val] of Object.entries(fields)) expect(ev[k as keyof LedgerEvent], k).toEqual(val);
   });

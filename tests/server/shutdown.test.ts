@@ -50,7 +50,7 @@ test('a push in flight when shutdown starts is finished and stored; new connecti
   });
   const res = await answer;
   expect(res.status).toBe(200);
-  expect(JSON.parse(res.body) as PushResponse).toEqual({ v: 1, lastAppliedSeq: 1, results: [{ seq: 1, status: 'applied', rev: 1 }] });
+  expect(JSON.parse(res.body) as PushResponse).toEqual({ v: 1, epoch: expect.stringMatching(/^[0-9a-f]{32}$/), lastAppliedSeq: 1, results: [{ seq: 1, status: 'applied', rev: 1 }] });
   expect((await h.store.getEvent(e))?.rev).toBe(1);
   expect(['ECONNREFUSED', 503]).toContain(refused);
   await h.cleanup();

@@ -8,6 +8,7 @@ import { DEFAULT_TAXONOMY } from '../../src/domain/taxonomy';
 import type { ReferenceContext } from '../../src/domain/event';
 import type { Target } from '../../src/domain/targets';
 import { planPush } from '../../src/server/sync/plan';
+import { signRecord, verifyRecord } from '../../src/server/sync/signature';
 import type { Actor, InviteRow, OrgRow, PushPlan, Store, UserRow } from '../../src/server/store/store';
 import type { Mutation } from '../../src/sync/protocol';
 import { AT, eventFields, newId, putEvent, TOWNSHIP, VILLAGE, type StoreHandle } from './helpers';
@@ -203,6 +204,7 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       const res = await doPush(staff, client, [putEvent(1, e1, eventFields()), targetPut(2, t1, 5), putEvent(3, e2, eventFields({ title: '第二场' }))]);
       expect(res).toEqual({
         v: 1,
+        epoch: (await store.ledger()).epoch,
         lastAppliedSeq: 3,
         results: [
           { seq: 1, status: 'applied', rev: 1 },
@@ -228,7 +230,7 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       let seen: { lastSeq: number; rev: number; ids: string[] } | null = null;
       await store.push({ actor: actorOf(vol), clientId: client, mutations: [putEvent(2, e1, { title: 'x' })] }, (state): PushPlan => {
         seen = { lastSeq: state.lastSeq, rev: state.rev, ids: [...state.events.keys()] };
-        return { response: { v: 1, lastAppliedSeq: state.lastSeq, results: [] }, lastSeq: state.lastSeq, rev: state.rev, events: [], targets: [], history: [] };
+        return { response: { v: 1, epoch: state.epoch, lastAppliedSeq: state.lastSeq, results: [] }, lastSeq: state.lastSeq, rev: state.rev, events: [], targets: [], history: [] };
       });
       expect(seen).toEqual({ lastSeq: 1, rev: 1, ids: [e1] });
     });
@@ -275,10 +277,14 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       const tomb = page2.rows[2]!.row;
       expect(tomb).toMatchObject({ id: ids[0], deleted: true, rev: 7 });
       expect((page2.rows[1]!.row as Target).min).toBe(3);
-      expect(await store.pull(o.id, 7, 10)).toEqual({ rows: [], more: false });
+      const { epoch, signKey } = await store.ledger();
+      expect(await store.pull(o.id, 7, 10)).toEqual({ rows: [], more: false, epoch });
       expect(await store.currentRev()).toBe(7);
+      // Every row comes with the signature of exactly its stored content (the key is the ledger's).
+      expect(page2.rows.map((r) => r.sig)).toEqual(page2.rows.map((r) => signRecord(signKey, r.row)));
+      expect(page2.rows.every((r) => verifyRecord(signKey, r.row, r.sig) && !verifyRecord(signKey, { ...r.row, deleted: !r.row.deleted }, r.sig))).toBe(true);
       // Another association sees none of them.
-      expect(await store.pull(newId(), 0, 10)).toEqual({ rows: [], more: false });
+      expect(await store.pull(newId(), 0, 10)).toEqual({ rows: [], more: false, epoch });
     });
 
     test('concurrent pushes from many clients get distinct consecutive revs', async () => {

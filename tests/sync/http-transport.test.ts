@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpTransport } from '../../src/sync/http-transport';
 import { PROTOCOL_VERSION } from '../../src/sync/protocol';
-import { TransportError } from '../../src/sync/transport';
+import { TransportError, type EpochChangedError } from '../../src/sync/transport';
 import { createOf, put, sampleEvent, EVENT_1 } from './fixtures';
 import { startRealServer, type RealServer, type SimAccount } from './sim/real-server';
 
@@ -46,10 +46,11 @@ describe('HTTP transport against the real server', () => {
 
   it('pushes a gzipped body with the bearer token and reads the answer', async () => {
     const e = sampleEvent({ id: EVENT_1, createdBy: vol.userId, notes: '很长的备注'.repeat(100) });
-    const res = await transport().push({ v: PROTOCOL_VERSION, clientId: CLIENT, mutations: [createOf(1, e)] });
-    expect(res).toEqual({ v: 1, lastAppliedSeq: 1, results: [{ seq: 1, status: 'applied', rev: 1 }] });
+    const epoch = await server.epoch();
+    const res = await transport().push({ v: PROTOCOL_VERSION, clientId: CLIENT, epoch, mutations: [createOf(1, e)] });
+    expect(res).toEqual({ v: 1, epoch, lastAppliedSeq: 1, results: [{ seq: 1, status: 'applied', rev: 1 }] });
     expect(seen).toEqual([{ method: 'POST', url: '/api/sync/push', auth: `Bearer ${vol.token}`, encoding: 'gzip' }]);
-    const pulled = await transport().pull(0, 10);
+    const pulled = await transport().pull(0, 10, epoch);
     expect(pulled.rows.map((r) => [r.entity, r.row.id, r.row.rev])).toEqual([['event', EVENT_1, 1]]);
     expect([pulled.cursor, pulled.more]).toEqual([1, false]);
   });
@@ -58,12 +59,12 @@ describe('HTTP transport against the real server', () => {
     const m = createOf(1, sampleEvent({ id: EVENT_1 }));
     await transport(false).push({ v: PROTOCOL_VERSION, clientId: CLIENT, mutations: [m] });
     expect(await transport(false).push({ v: PROTOCOL_VERSION, clientId: CLIENT, mutations: [m] }))
-      .toEqual({ v: 1, lastAppliedSeq: 1, results: [{ seq: 1, status: 'skipped' }] });
+      .toEqual({ v: 1, epoch: await server.epoch(), lastAppliedSeq: 1, results: [{ seq: 1, status: 'skipped' }] });
   });
 
   it('maps a revoked or unknown token to unauthorized (401) and nothing else', async () => {
     token = 'not-a-token';
-    expect(await failureOf(transport().pull(0, 10))).toEqual({ kind: 'unauthorized', status: 401 });
+    expect(await failureOf(transport().pull(0, 10, null))).toEqual({ kind: 'unauthorized', status: 401 });
   });
 
   it('maps a body the server refuses to rejected with its status and code, and keeps gzip on', async () => {
@@ -77,11 +78,11 @@ describe('HTTP transport against the real server', () => {
 
   it('maps no answer to offline and a 5xx to server', async () => {
     const offline = createHttpTransport({ baseUrl: () => '', token: () => token, fetch: async () => { throw new TypeError('Failed to fetch'); } });
-    expect(await failureOf(offline.pull(0, 1))).toEqual({ kind: 'offline', status: null });
+    expect(await failureOf(offline.pull(0, 1, null))).toEqual({ kind: 'offline', status: null });
     const down = createHttpTransport({ baseUrl: () => '', token: () => token, fetch: async () => new Response('{"error":"unavailable","message":"shutting down"}', { status: 503 }) });
-    expect(await failureOf(down.pull(0, 1))).toEqual({ kind: 'server', status: 503 });
+    expect(await failureOf(down.pull(0, 1, null))).toEqual({ kind: 'server', status: 503 });
     const nonsense = createHttpTransport({ baseUrl: () => '', token: () => token, fetch: async () => new Response('<html>portal</html>', { status: 200 }) });
-    expect(await failureOf(nonsense.pull(0, 1))).toEqual({ kind: 'server', status: 200 });
+    expect(await failureOf(nonsense.pull(0, 1, null))).toEqual({ kind: 'server', status: 200 });
   });
 
   it('falls back to plain JSON for good when a server refuses the gzip encoding', async () => {
@@ -101,6 +102,22 @@ describe('HTTP transport against the real server', () => {
     await t.push({ v: PROTOCOL_VERSION, clientId: CLIENT, mutations: [createOf(1, big)] });
     await t.push({ v: PROTOCOL_VERSION, clientId: CLIENT, mutations: [put(2, EVENT_1, { notes: '再改'.repeat(600) })] });
     expect(encodings).toEqual(['gzip', null, null]);
+  });
+
+  it('turns a 409 epochChanged into EpochChangedError carrying the server\'s epoch, for push, pull and recover', async () => {
+    const epoch = await server.epoch();
+    const other = 'f'.repeat(32);
+    const m = createOf(1, sampleEvent({ id: EVENT_1 }));
+    const failures = await Promise.all([
+      transport().push({ v: PROTOCOL_VERSION, clientId: CLIENT, epoch: other, mutations: [m] }).catch((e: unknown) => e),
+      transport().pull(0, 10, other).catch((e: unknown) => e),
+      transport().pull(3, 10, null).catch((e: unknown) => e),
+      transport().recover({ v: PROTOCOL_VERSION, clientId: CLIENT, epoch: other, rows: [] }).catch((e: unknown) => e),
+    ]);
+    expect(failures.map((e) => [(e as Error).name, (e as EpochChangedError).epoch])).toEqual([
+      ['EpochChangedError', epoch], ['EpochChangedError', epoch], ['EpochChangedError', epoch], ['EpochChangedError', epoch],
+    ]);
+    expect(await server.allEvents()).toEqual([]);
   });
 
   it('uploads a photo by its hash and fetches it back', async () => {

@@ -7,24 +7,26 @@ import type { Transport } from '../../src/sync/transport';
 import { sampleEvent } from './fixtures';
 
 const PHONE = '11111111-1111-4111-8111-111111111111';
+const EPOCH = 'e'.repeat(32);
 const idOf = (i: number) => `0190a000-0000-7000-8000-${String(i).padStart(12, '0')}`;
 
 /** A server holding events of revs 1..n; every request is logged with what the phone had committed then. */
 function fakeServer(n: number, log: string[], committed: () => number) {
   const rows: PulledRow[] = Array.from({ length: n }, (_, i) => ({ entity: 'event', row: sampleEvent({ id: idOf(i + 1), rev: i + 1 }) }));
   const transport: Transport = {
-    async pull(cursor: number, limit: number): Promise<PullResponse> {
+    async pull(cursor: number, limit: number, _epoch: string | null): Promise<PullResponse> {
       log.push(`pull ${cursor} (committed ${committed()})`);
       const page = rows.filter((r) => r.row.rev > cursor).slice(0, limit);
       const last = page[page.length - 1];
-      return { v: 1, rows: page, cursor: last ? last.row.rev : cursor, more: rows.some((r) => r.row.rev > (last?.row.rev ?? cursor)) };
+      return { v: 1, epoch: EPOCH, rows: page, cursor: last ? last.row.rev : cursor, more: rows.some((r) => r.row.rev > (last?.row.rev ?? cursor)) };
     },
     async push(req: PushRequest): Promise<PushResponse> {
       log.push(`push ${req.mutations.map((m) => m.seq).join(',')}`);
-      return { v: 1, lastAppliedSeq: req.mutations[req.mutations.length - 1]!.seq, results: req.mutations.map((m, i) => ({ seq: m.seq, status: 'applied', rev: 100 + i })) };
+      return { v: 1, epoch: EPOCH, lastAppliedSeq: req.mutations[req.mutations.length - 1]!.seq, results: req.mutations.map((m, i) => ({ seq: m.seq, status: 'applied', rev: 100 + i })) };
     },
     putBlob: async () => undefined,
     getBlob: async () => new Blob([]),
+    recover: async () => ({ v: 1, epoch: EPOCH, results: [] }),
   };
   return transport;
 }
@@ -86,7 +88,7 @@ describe('sync engine pipelining', () => {
       log.push(`apply ${results.map((r) => r.seq).join(',')} done`);
     };
     const report = await runSync(store, fakeServer(0, log, () => store.cursor), { pushPageSize: 2 });
-    expect(report).toEqual({ blobsUploaded: 0, pushed: 5, quarantined: 0, pulled: 0 });
+    expect(report).toEqual({ blobsUploaded: 0, pushed: 5, quarantined: 0, pulled: 0, recovered: 0 });
     expect(log).toEqual([
       'push 1,2', 'push 3,4', 'apply 1,2 start', 'push 5', 'apply 1,2 done', 'apply 3,4 start', 'apply 3,4 done', 'apply 5 start', 'apply 5 done',
       'pull 0 (committed 0)',

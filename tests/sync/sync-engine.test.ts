@@ -38,7 +38,7 @@ describe('sync engine over the real server', () => {
         const method = init?.method ?? 'GET';
         const url = String(input);
         const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { mutations?: { seq: number }[] }) : null;
-        log.push(`${clientId === PHONE_A ? 'A' : 'B'} ${method} ${url.replace(/[0-9a-f]{64}/, '<hash>')}${body?.mutations ? ` seqs=${body.mutations.map((m) => m.seq).join(',')}` : ''}`);
+        log.push(`${clientId === PHONE_A ? 'A' : 'B'} ${method} ${url.replace(/[0-9a-f]{64}/, '<hash>').replace(/epoch=[0-9a-f]{32}/, 'epoch=<epoch>')}${body?.mutations ? ` seqs=${body.mutations.map((m) => m.seq).join(',')}` : ''}`);
         const d = drop?.(method, url) ?? null;
         if (d === 'request') throw new TypeError('Failed to fetch');
         const res = await server.fetch(input, init);
@@ -59,13 +59,13 @@ describe('sync engine over the real server', () => {
     a.store.updateEvent(EVENT_1, { attendance: 5 }, AT, v1.userId);
     a.store.createEvent(sampleEvent({ id: EVENT_3 }));
     a.store.createEvent(sampleEvent({ id: EVENT_3 })); // a double tap writes nothing
-    expect(await a.sync()).toEqual({ blobsUploaded: 1, pushed: 4, quarantined: 0, pulled: 3 });
+    expect(await a.sync()).toEqual({ blobsUploaded: 1, pushed: 4, quarantined: 0, pulled: 3, recovered: 0 });
     expect(log).toEqual([
       'A PUT /api/blobs/<hash>',
       'A POST /api/sync/push seqs=1,2',
       'A POST /api/sync/push seqs=3,4',
-      'A GET /api/sync/pull?cursor=0&limit=2',
-      'A GET /api/sync/pull?cursor=3&limit=2',
+      'A GET /api/sync/pull?cursor=0&limit=2&epoch=',
+      'A GET /api/sync/pull?cursor=3&limit=2&epoch=<epoch>',
     ]);
     expect(await a.store.pendingBlobHashes()).toEqual([]);
     expect([a.store.cursor, a.store.events.get(EVENT_1)?.rev, a.store.events.get(EVENT_1)?.attendance]).toEqual([4, 3, 5]);
@@ -92,7 +92,7 @@ describe('sync engine over the real server', () => {
     await b.sync();
     b.store.updateEvent(EVENT_1, { title: '我改别人的活动' }, AT, v2.userId);
     b.store.createEvent(sampleEvent({ id: EVENT_2, title: '我自己的活动' }));
-    expect(await b.sync()).toEqual({ blobsUploaded: 0, pushed: 1, quarantined: 1, pulled: 1 });
+    expect(await b.sync()).toEqual({ blobsUploaded: 0, pushed: 1, quarantined: 1, pulled: 1, recovered: 0 });
     expect((await b.store.quarantined()).map((q) => [q.seq, q.rejection.reason])).toEqual([[1, 'notYourEvent']]);
     expect(b.store.events.get(EVENT_1)?.title).toBe('我改别人的活动');
     expect((await server.allEvents()).map((e) => e.title).sort()).toEqual(['全国科普日进校园', '我自己的活动']);
@@ -108,7 +108,7 @@ describe('sync engine over the real server', () => {
     a.store.updateEvent(EVENT_1, { title: '太长'.repeat(80) }, AT, v1.userId);
     a.store.createEvent(sampleEvent({ id: EVENT_2 }));
     a.store.createEvent(sampleEvent({ id: EVENT_3 }));
-    expect(await a.sync()).toEqual({ blobsUploaded: 0, pushed: 3, quarantined: 1, pulled: 3 });
+    expect(await a.sync()).toEqual({ blobsUploaded: 0, pushed: 3, quarantined: 1, pulled: 3, recovered: 0 });
     expect(log.filter((l) => l.includes('push'))).toEqual([
       'A POST /api/sync/push seqs=1,2',
       'A POST /api/sync/push seqs=1',
@@ -128,7 +128,7 @@ describe('sync engine over the real server', () => {
     drop = (method) => (method === 'POST' ? 'response' : null);
     await expect(b.sync()).rejects.toBeInstanceOf(TransportError);
     drop = null;
-    expect(await b.sync()).toEqual({ blobsUploaded: 0, pushed: 0, quarantined: 1, pulled: 0 });
+    expect(await b.sync()).toEqual({ blobsUploaded: 0, pushed: 0, quarantined: 1, pulled: 0, recovered: 0 });
     expect((await b.store.quarantined()).map((q) => [q.seq, q.rejection.reason])).toEqual([[1, 'notYourEvent']]);
     expect(b.store.events.get(EVENT_1)?.attendance).toBe(999);
     expect((await server.allEvents()).map((e) => e.attendance)).toEqual([120]);
@@ -141,7 +141,7 @@ describe('sync engine over the real server', () => {
     drop = (method) => (method === 'POST' ? 'response' : null);
     await expect(a.sync()).rejects.toBeInstanceOf(TransportError);
     drop = null;
-    expect(await a.sync()).toEqual({ blobsUploaded: 0, pushed: 2, quarantined: 0, pulled: 2 });
+    expect(await a.sync()).toEqual({ blobsUploaded: 0, pushed: 2, quarantined: 0, pulled: 2, recovered: 0 });
     expect((await server.allEvents()).map((e) => [e.id, e.rev])).toEqual([[EVENT_1, 1], [EVENT_2, 2]]);
   });
 

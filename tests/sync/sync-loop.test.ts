@@ -3,7 +3,7 @@ import { backoffDelay, createSyncLoop, type SyncLoop } from '../../src/sync/sync
 import type { RunReport } from '../../src/sync/sync-engine';
 import { TransportError } from '../../src/sync/transport';
 
-const REPORT: RunReport = { blobsUploaded: 0, pushed: 1, quarantined: 0, pulled: 2 };
+const REPORT: RunReport = { blobsUploaded: 0, pushed: 1, quarantined: 0, pulled: 2, recovered: 0 };
 type Outcome = 'ok' | 'offline' | 'server' | 'unauthorized';
 
 /**

@@ -7,16 +7,20 @@
 import type { LedgerEvent } from '../../domain/event';
 import type { Target } from '../../domain/targets';
 import { yearMonthOf, yearOf } from '../../domain/year';
-import type { LocalStore, QuarantinedMutation, StoredBlob } from '../../sync/local-store';
+import type { LocalEpoch, LocalStore, QuarantinedMutation, RecoveryKey, StoredBlob } from '../../sync/local-store';
 import { mergePulledEvent, mergePulledTarget } from '../../sync/merge';
 import { cursorAfterPull, recordKeyOf, settlePushResults } from '../../sync/outbox';
-import type { Mutation, MutationResult, OutboxMutation, PulledRow } from '../../sync/protocol';
-import type { EventRow, LedgerDb, OutboxRow } from './ledger-db';
+import type { Mutation, MutationResult, OutboxMutation, PulledRow, RecoveredRow } from '../../sync/protocol';
+import { withoutSig, type EventRow, type LedgerDb, type OutboxRow, type TargetRow } from './ledger-db';
 import { getOrCreateClientId, takeSeq } from './meta';
 import { applyTotalsDelta } from './year-totals';
 
 /** Meta key of the last rev applied from pulls. */
 export const PULL_CURSOR_KEY = 'pullCursor';
+/** Meta key of the server ledger epoch the events and the cursor belong to. */
+export const LEDGER_EPOCH_KEY = 'ledgerEpoch';
+/** Meta key of the epoch a recovery under way is sending rows back to. */
+export const RECOVERING_EPOCH_KEY = 'recoveringEpoch';
 
 /** What the store needs besides the database. */
 export interface DexieLocalStoreDeps {
@@ -30,6 +34,12 @@ export interface DexieLocalStoreDeps {
 function mutationOf(row: OutboxRow): OutboxMutation {
   const { state: _state, rejection: _rejection, ...m } = row;
   return m as OutboxMutation;
+}
+
+/** The record's own fields of a stored event: the calendar keys and the signature stripped. */
+function recordOfRow(row: EventRow): Record<string, unknown> {
+  const { year: _y, ym: _m, sig: _s, ...record } = row;
+  return record;
 }
 
 /** Pages at least this long look up their local rows by a key scan first (see localEventsOf). */
@@ -113,9 +123,12 @@ export class DexieLocalStore implements LocalStore {
       if (events.length) {
         const locals = await this.localEventsOf(events.map((e) => e.id));
         const merged = new Map<string, EventRow>();
+        const sigs = rows.flatMap((r) => (r.entity === 'event' ? [r.sig] : []));
         events.forEach((pulled, i) => {
           const row = mergePulledEvent(pulled, merged.get(pulled.id) ?? locals[i], unsettled);
-          merged.set(pulled.id, this.toEventRow(row));
+          // The server's signature holds only for its row as sent (see local-store.ts, point 9).
+          const sig = row === pulled ? sigs[i] : undefined;
+          merged.set(pulled.id, sig ? { ...this.toEventRow(row), sig } : this.toEventRow(row));
         });
         const before = new Map<string, EventRow | undefined>();
         events.forEach((e, i) => { if (!before.has(e.id)) before.set(e.id, locals[i]); });
@@ -126,9 +139,12 @@ export class DexieLocalStore implements LocalStore {
       }
       if (targets.length) {
         const locals = await db.targets.bulkGet(targets.map((t) => t.id));
-        const merged = new Map<string, Target>();
+        const merged = new Map<string, TargetRow>();
+        const sigs = rows.flatMap((r) => (r.entity === 'target' ? [r.sig] : []));
         targets.forEach((pulled, i) => {
-          merged.set(pulled.id, mergePulledTarget(pulled, merged.get(pulled.id) ?? locals[i], unsettled));
+          const row: Target = mergePulledTarget(pulled, merged.get(pulled.id) ?? locals[i], unsettled);
+          const sig = row === pulled ? sigs[i] : undefined;
+          merged.set(pulled.id, sig ? { ...row, sig } : withoutSig<TargetRow>(row));
         });
         await db.targets.bulkPut([...merged.values()]);
       }
@@ -199,6 +215,66 @@ export class DexieLocalStore implements LocalStore {
         await applyTotalsDelta(db, [{ before: rec as EventRow, after: null }]);
       }
       else await db.targets.delete(row.targetId);
+    });
+  }
+
+  async ledgerEpoch(): Promise<LocalEpoch> {
+    const [epoch, recovering] = await this.db.meta.bulkGet([LEDGER_EPOCH_KEY, RECOVERING_EPOCH_KEY]);
+    return {
+      epoch: typeof epoch?.value === 'string' ? epoch.value : null,
+      recovering: typeof recovering?.value === 'string' ? recovering.value : null,
+    };
+  }
+
+  async adoptEpoch(epoch: string): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', db.meta, async () => {
+      const [stored, cursor] = await db.meta.bulkGet([LEDGER_EPOCH_KEY, PULL_CURSOR_KEY]);
+      if (typeof stored?.value === 'string') return;
+      if (typeof cursor?.value === 'number' && cursor.value > 0) return;
+      await db.meta.put({ key: LEDGER_EPOCH_KEY, value: epoch });
+    });
+  }
+
+  async beginRecovery(epoch: string): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', [db.meta, db.photos], async () => {
+      await db.meta.put({ key: RECOVERING_EPOCH_KEY, value: epoch });
+      await db.photos.where('uploaded').equals(1).modify({ uploaded: 0 });
+    });
+  }
+
+  async recoveryRows(after: RecoveryKey | null, limit: number): Promise<RecoveredRow[]> {
+    const { db } = this;
+    return db.transaction('r', [db.events, db.targets], async () => {
+      const out: RecoveredRow[] = [];
+      if (after === null || after.entity === 'event') {
+        const events = after === null ? db.events.orderBy(':id') : db.events.where(':id').above(after.id);
+        for (const row of await events.limit(limit).toArray()) {
+          out.push({ entity: 'event', row: recordOfRow(row) as RecoveredRow['row'], sig: row.sig ?? null });
+        }
+      }
+      if (out.length < limit) {
+        const targets = after?.entity === 'target' ? db.targets.where(':id').above(after.id) : db.targets.orderBy(':id');
+        for (const row of await targets.limit(limit - out.length).toArray()) {
+          const { sig, ...record } = row;
+          out.push({ entity: 'target', row: record as RecoveredRow['row'], sig: sig ?? null });
+        }
+      }
+      return out;
+    });
+  }
+
+  async finishRecovery(epoch: string): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', db.meta, async () => {
+      const recovering = await db.meta.get(RECOVERING_EPOCH_KEY);
+      if (recovering?.value !== epoch) return;
+      await db.meta.bulkPut([
+        { key: LEDGER_EPOCH_KEY, value: epoch },
+        { key: PULL_CURSOR_KEY, value: 0 },
+      ]);
+      await db.meta.delete(RECOVERING_EPOCH_KEY);
     });
   }
 

@@ -12,7 +12,7 @@ import { toProblems, type Problem } from '../../domain/problems';
 import { toZonedIso, yearMonthOf, yearOf } from '../../domain/year';
 import type { Mutation } from '../../sync/protocol';
 import { MissingRecordError, ValidationError } from './errors';
-import type { EventRow, LedgerDb, OutboxRow } from './ledger-db';
+import { withoutSig, type EventRow, type LedgerDb, type OutboxRow } from './ledger-db';
 import { META, currentSeq, sameValue } from './meta';
 import { logTotalsDelta, type TotalsChange } from './year-totals';
 
@@ -147,7 +147,7 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
         if (value !== undefined && !sameValue(old[k as keyof EventRow], value)) changed[k] = value;
       }
       if (Object.keys(changed).length === 0) return old;
-      const merged = { ...old, ...changed } as EventRow;
+      const merged = { ...withoutSig(old), ...changed } as EventRow;
       const content = Object.fromEntries([...CONTENT_KEYS].map((k) => [k, merged[k as keyof EventRow]]));
       const r = validateEventContent(content);
       if (!r.ok) throw new ValidationError(r.problems);
@@ -167,7 +167,7 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
       const [old, seq0] = await Promise.all([db.events.get(id), currentSeq(db)]);
       if (!old) throw new MissingRecordError('event', id);
       if (old.deleted === deleted) return;
-      const row: EventRow = { ...old, deleted, updatedAt: at, updatedBy: deps.identity().userId };
+      const row: EventRow = { ...withoutSig(old), deleted, updatedAt: at, updatedBy: deps.identity().userId };
       await write([row], [mutation(clientId, seq0 + 1, id, at, { op: deleted ? 'delete' : 'undelete' })], seq0 + 1, true, [{ before: old, after: row }]);
     });
   }

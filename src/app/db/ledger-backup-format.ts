@@ -30,7 +30,8 @@ export interface BackupFile {
   exportedAt: string;
   clientId: string | null;
   seq: number;
-  events: LedgerEvent[];
+  /** Events as stored (the server's `sig` included when the row had one). */
+  events: (LedgerEvent & { sig?: string })[];
   outbox: OutboxRow[];
   drafts: DraftRow[];
   photos: BackupPhoto[];
@@ -74,10 +75,11 @@ export function parseBackup(input: unknown): { ok: true; value: BackupFile } | {
   if (!h.success) return { ok: false, problems: toProblems(h.issues) };
   const problems: Problem[] = [];
   const events = h.output.events.map((raw, i) => {
-    const { year: _y, ym: _m, ...rest } = (raw ?? {}) as Record<string, unknown>;
+    const { year: _y, ym: _m, sig, ...rest } = (raw ?? {}) as Record<string, unknown>;
     const r = validateLedgerEvent(rest);
     if (!r.ok) problems.push(...at(`events.${i}`, r.problems));
-    return r.ok ? r.value : null;
+    // The server's signature travels with the row, so a restored phone can still vouch for it.
+    return r.ok ? (typeof sig === 'string' && sig.length <= 100 ? { ...r.value, sig } : r.value) : null;
   });
   const outbox = h.output.outbox.map((raw, i) => {
     const { clientId, state, rejection, ...mutation } = (raw ?? {}) as Record<string, unknown>;
@@ -104,7 +106,7 @@ export function parseBackup(input: unknown): { ok: true; value: BackupFile } | {
   if (problems.length) return { ok: false, problems };
   return {
     ok: true,
-    value: { ...h.output, events: events as LedgerEvent[], outbox, drafts: h.output.drafts as DraftRow[], photos: h.output.photos as BackupPhoto[] } as BackupFile,
+    value: { ...h.output, events: events as (LedgerEvent & { sig?: string })[], outbox, drafts: h.output.drafts as DraftRow[], photos: h.output.photos as BackupPhoto[] } as BackupFile,
   };
 }
 

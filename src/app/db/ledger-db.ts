@@ -16,6 +16,8 @@ export type EventRow = LedgerEvent & {
   year: number;
   /** "YYYY-MM" of startAt in the region's time zone. */
   ym: string;
+  /** The server's signature of the row as last pulled, absent once changed here (sync/local-store.ts, point 9). */
+  sig?: string;
 };
 
 /** An outbox row: one mutation waiting for the server, or held back after a rejection. */
@@ -52,8 +54,15 @@ export interface MetaRow {
   value: unknown;
 }
 
-/** A stored target (绩效目标). */
-export type TargetRow = Target;
+/** A stored target (绩效目标), with the server's signature as for events. */
+export type TargetRow = Target & { sig?: string };
+
+/** A stored row without the server's signature: what a local change must store (it no longer holds). */
+export function withoutSig<T extends { sig?: string }>(row: T): T {
+  if (!('sig' in row)) return row;
+  const { sig: _sig, ...rest } = row;
+  return rest as T;
+}
 
 export const LEDGER_DB_NAME = 'kepu-ledger';
 

@@ -11,7 +11,7 @@ import { toZonedIso } from '../../domain/year';
 import type { Mutation } from '../../sync/protocol';
 import { MissingRecordError, ValidationError } from './errors';
 import type { RepositoryDeps } from './event-repository';
-import type { LedgerDb, TargetRow } from './ledger-db';
+import { withoutSig, type LedgerDb, type TargetRow } from './ledger-db';
 import { sameValue, takeSeq } from './meta';
 
 const targetFieldsSchema = v.strictObject(targetFieldEntries);
@@ -72,7 +72,7 @@ export function createTargetRepository(db: LedgerDb, deps: Omit<RepositoryDeps, 
         if (value !== undefined && !sameValue(old[k], value)) changed[k] = value;
       }
       if (Object.keys(changed).length === 0) return old;
-      const row: TargetRow = { ...old, ...changed, updatedAt: at, updatedBy: deps.identity().userId };
+      const row: TargetRow = { ...withoutSig(old), ...changed, updatedAt: at, updatedBy: deps.identity().userId };
       await db.targets.put(row);
       await enqueue(clientId, id, at, { op: 'put', fields: changed as TargetPatch });
       return row;
@@ -86,7 +86,7 @@ export function createTargetRepository(db: LedgerDb, deps: Omit<RepositoryDeps, 
       const old = await db.targets.get(id);
       if (!old) throw new MissingRecordError('target', id);
       if (old.deleted) return;
-      await db.targets.put({ ...old, deleted: true, updatedAt: at, updatedBy: deps.identity().userId });
+      await db.targets.put({ ...withoutSig(old), deleted: true, updatedAt: at, updatedBy: deps.identity().userId });
       await enqueue(clientId, id, at, { op: 'delete' });
     });
   }

@@ -2,10 +2,21 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { MAX_BODY_BYTES, PROTOCOL_VERSION, pullQuerySchema, pushRequestSchema, type PullResponse } from '../../sync/protocol.js';
+import {
+  EPOCH_CHANGED,
+  MAX_BODY_BYTES,
+  PROTOCOL_VERSION,
+  pullQuerySchema,
+  pushRequestSchema,
+  recoverRequestSchema,
+  type PullResponse,
+  type RecoverResponse,
+} from '../../sync/protocol.js';
 import { parse, requireRole, userOf } from '../context.js';
-import { fail } from '../errors.js';
-import { planPush } from '../sync/plan.js';
+import { ApiFailure, fail } from '../errors.js';
+import { EpochChangedError, planPush } from '../sync/plan.js';
+import { planRecovery } from '../sync/plan-recovery.js';
+import { verifyRecord } from '../sync/signature.js';
 import { orgTaxonomyOf } from './org.js';
 
 /** Rows per pull page when the phone does not say. */
@@ -40,6 +51,21 @@ async function gunzipRequest(req: FastifyRequest, _reply: unknown, payload: Node
   return out;
 }
 
+/** The 409 a phone gets when its epoch is not the ledger's: it must recover, then pull from 0. */
+function epochChanged(epoch: string): never {
+  throw new ApiFailure(EPOCH_CHANGED, 'The ledger was restored from a backup: send back what this phone holds (POST /api/sync/recover), then pull from 0.', undefined, { epoch });
+}
+
+/** Runs a store call that plans in a transaction, turning EpochChangedError into the 409. */
+async function withinEpoch<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof EpochChangedError) epochChanged(e.epoch);
+    throw e;
+  }
+}
+
 export async function syncRoutes(app: FastifyInstance): Promise<void> {
   const k = app.kepu;
 
@@ -51,8 +77,10 @@ export async function syncRoutes(app: FastifyInstance): Promise<void> {
     // Events are checked against the org's taxonomy (staff add entries); codes are never removed
     // from it, so reading it before the push transaction can only miss a code added meanwhile.
     const refs = { ...k.refs, taxonomy: await orgTaxonomyOf(k, user.orgId) };
-    const res = await k.store.push({ actor, clientId: body.clientId, mutations: body.mutations }, (state) =>
-      planPush({ actor, clientId: body.clientId, mutations: body.mutations, now, refs }, state),
+    const res = await withinEpoch(() =>
+      k.store.push({ actor, clientId: body.clientId, mutations: body.mutations }, (state) =>
+        planPush({ actor, clientId: body.clientId, mutations: body.mutations, now, refs, clientEpoch: body.epoch ?? null }, state),
+      ),
     );
     const rejected = res.results.filter((r) => r.status === 'rejected').length;
     req.log.info({ userId: user.id, clientId: body.clientId, mutations: body.mutations.length, rejected, lastAppliedSeq: res.lastAppliedSeq }, 'push');
@@ -64,14 +92,51 @@ export async function syncRoutes(app: FastifyInstance): Promise<void> {
     const q = parse(pullQuerySchema, req.query);
     const limit = q.limit ?? DEFAULT_PULL_LIMIT;
     let cursor = q.cursor;
-    if (cursor > 0 && cursor > (await k.store.currentRev())) {
-      // The phone has seen revs this server never gave out: the database was restored from a
-      // backup. Send everything again (applying a row twice is harmless) so nothing is missed.
-      req.log.warn({ userId: user.id, cursor }, 'pull cursor ahead of the server (restored backup?); re-sending from 0');
-      cursor = 0;
+    const page = await k.store.pull(user.orgId, cursor, limit);
+    if (q.epoch === undefined) {
+      // A phone older than epochs. Its cursor ahead of the server means a restore: send everything
+      // again (applying a row twice is harmless). Phones that know epochs recover properly.
+      if (cursor > 0 && cursor > (await k.store.currentRev())) {
+        req.log.warn({ userId: user.id, cursor }, 'pull cursor ahead of the server (restored backup?); re-sending from 0');
+        cursor = 0;
+        const again = await k.store.pull(user.orgId, 0, limit);
+        const last = again.rows[again.rows.length - 1];
+        return { v: PROTOCOL_VERSION, epoch: again.epoch, rows: again.rows, cursor: last ? last.row.rev : 0, more: again.more };
+      }
+    } else if (q.epoch !== page.epoch && (q.epoch !== '' || cursor > 0)) {
+      // The phone's cursor and rows belong to another copy of the ledger (or to one it cannot
+      // name, from before epochs): it must send back what it holds before pulling from 0.
+      epochChanged(page.epoch);
     }
-    const { rows, more } = await k.store.pull(user.orgId, cursor, limit);
-    const last = rows[rows.length - 1];
-    return { v: PROTOCOL_VERSION, rows, cursor: last ? last.row.rev : cursor, more };
+    const last = page.rows[page.rows.length - 1];
+    return { v: PROTOCOL_VERSION, epoch: page.epoch, rows: page.rows, cursor: last ? last.row.rev : cursor, more: page.more };
+  });
+
+  /**
+   * After a restore: a phone sends back every row it holds (in pages), under the new epoch. Rows
+   * carrying the server's own signature are taken as issued; others count as the sender's changes
+   * (plan-recovery.ts). A volunteer's phone thus restores the whole org's rows it pulled, but can
+   * vouch only for its own edits.
+   */
+  app.post('/api/sync/recover', { onRequest: requireRole(), preParsing: gunzipRequest }, async (req): Promise<RecoverResponse> => {
+    const user = userOf(req);
+    const body = parse(recoverRequestSchema, req.body);
+    const now = k.now().toISOString();
+    const actor = { userId: user.id, orgId: user.orgId, role: user.role };
+    const { signKey } = await k.store.ledger();
+    const rows = body.rows.map((r) => ({ entity: r.entity, row: r.row, trusted: verifyRecord(signKey, r.row, r.sig) }));
+    const refs = { ...k.refs, taxonomy: await orgTaxonomyOf(k, user.orgId) };
+    const records = {
+      events: rows.filter((r) => r.entity === 'event').map((r) => r.row.id),
+      targets: rows.filter((r) => r.entity === 'target').map((r) => r.row.id),
+    };
+    const res = await withinEpoch(() =>
+      k.store.push<RecoverResponse>({ actor, clientId: body.clientId, mutations: [], records }, (state) =>
+        planRecovery({ actor, clientId: body.clientId, now, refs, epoch: body.epoch, rows }, state),
+      ),
+    );
+    const count = (status: string) => res.results.filter((r) => r.status === status).length;
+    req.log.info({ userId: user.id, clientId: body.clientId, rows: rows.length, trusted: rows.filter((r) => r.trusted).length, restored: count('restored'), kept: count('kept'), rejected: count('rejected') }, 'recover');
+    return res;
   });
 }

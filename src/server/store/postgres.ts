@@ -10,11 +10,13 @@ import type { LedgerEvent } from '../../domain/event.js';
 import type { Target } from '../../domain/targets.js';
 import type { PulledRow, PushResponse } from '../../sync/protocol.js';
 import { TokenCache } from '../auth/token-cache.js';
+import { signRecord } from '../sync/signature.js';
 import { loadMigrations } from './migrations.js';
 import type {
   BlobMeta,
   HistoryRow,
   InviteRow,
+  LedgerIdentity,
   OrgRow,
   OrgTaxonomyRow,
   PushInput,
@@ -101,15 +103,17 @@ function assertCreated(written: Row[], before: ReadonlyMap<string, unknown>): vo
 }
 
 /** The plan with its provisional revs (those above `seen`) moved onto the block after `base`. */
-function shiftRevs(p: PushPlan, seen: number, base: number): PushPlan {
+function shiftRevs<R>(p: PushPlan<R>, seen: number, base: number): PushPlan<R> {
   const shift = (rev: number): number => (rev > seen ? rev - seen + base : rev);
+  // Push and recovery answers both list results; those that name a rev gave one out.
+  const answer = p.response as { results: { rev?: number }[] };
   return {
     ...p,
     rev: shift(p.rev),
     events: p.events.map((e) => ({ ...e, rev: shift(e.rev) })),
     targets: p.targets.map((t) => ({ ...t, rev: shift(t.rev) })),
     history: p.history.map((h) => ({ ...h, rev: shift(h.rev) })),
-    response: { ...p.response, results: p.response.results.map((r) => (r.status === 'applied' ? { ...r, rev: shift(r.rev) } : r)) },
+    response: { ...p.response, results: answer.results.map((r) => (typeof r.rev === 'number' ? { ...r, rev: shift(r.rev) } : r)) },
   };
 }
 
@@ -308,7 +312,7 @@ export class PostgresStore implements Store {
     }
   }
 
-  async push(input: PushInput, plan: PushPlanner): Promise<PushResponse> {
+  async push<R = PushResponse>(input: PushInput, plan: PushPlanner<R>): Promise<R> {
     // A concurrent create of the same record, or a deadlock PostgreSQL broke, rolls the push back
     // and runs it again from the start (the planner is pure, so a rerun decides afresh).
     for (let attempt = 1; ; attempt++) {
@@ -340,7 +344,7 @@ export class PostgresStore implements Store {
    *   rev is at most the value read, and every rev above it is one this push made up; those are
    *   shifted onto the real block afterwards.
    */
-  private async pushOnce(c: pg.PoolClient, input: PushInput, plan: PushPlanner): Promise<PushResponse> {
+  private async pushOnce<R>(c: pg.PoolClient, input: PushInput, plan: PushPlanner<R>): Promise<R> {
     const { actor, clientId, mutations } = input;
     let lastSeq = 0;
     let clientIsNew = false;
@@ -358,8 +362,8 @@ export class PostgresStore implements Store {
       const cr = (await c.query('SELECT last_seq FROM clients WHERE user_id = $1 AND client_id = $2', [actor.userId, clientId])).rows[0] as Row | undefined;
       lastSeq = cr ? Number(cr.last_seq) : 0;
     }
-    const eventIds = [...new Set(mutations.flatMap((m) => (m.entity === 'event' ? [m.eventId] : [])))];
-    const targetIds = [...new Set(mutations.flatMap((m) => (m.entity === 'target' ? [m.targetId] : [])))];
+    const eventIds = [...new Set([...mutations.flatMap((m) => (m.entity === 'event' ? [m.eventId] : [])), ...(input.records?.events ?? [])])];
+    const targetIds = [...new Set([...mutations.flatMap((m) => (m.entity === 'target' ? [m.targetId] : [])), ...(input.records?.targets ?? [])])];
     const events = new Map<string, LedgerEvent>();
     const targets = new Map<string, Target>();
     if (eventIds.length) {
@@ -385,8 +389,21 @@ export class PostgresStore implements Store {
       ).rows as Row[];
       for (const r of rows) rejections.set(Number(r.seq), r.result as RejectedResult);
     }
-    const seen = Number((await c.query('SELECT rev FROM rev_counter WHERE id = 1')).rows[0].rev);
-    const planned = plan({ lastSeq, rev: seen, events, targets, rejections });
+    const deletedBy = new Map<string, string>();
+    const deletedIds = [...events.values()].filter((e) => e.deleted).map((e) => e.id);
+    if (deletedIds.length) {
+      const rows = (
+        await c.query(
+          "SELECT DISTINCT ON (record_id) record_id, user_id FROM event_history WHERE entity = 'event' AND field = 'deleted' AND record_id = ANY($1::text[]) ORDER BY record_id, id DESC",
+          [deletedIds],
+        )
+      ).rows as Row[];
+      for (const r of rows) deletedBy.set(String(r.record_id), String(r.user_id));
+    }
+    const head = (await c.query('SELECT r.rev, l.epoch, l.sign_key FROM rev_counter r, ledger l WHERE r.id = 1 AND l.id = 1')).rows[0] as Row;
+    const seen = Number(head.rev);
+    const signKey = String(head.sign_key);
+    const planned = plan({ epoch: String(head.epoch), lastSeq, rev: seen, events, targets, rejections, deletedBy });
     const clientChanged = clientIsNew || planned.lastSeq !== lastSeq;
     const clientRow = [actor.userId, clientId, planned.lastSeq, new Date().toISOString()];
     if (planned.rejections?.length) {
@@ -419,12 +436,12 @@ export class PostgresStore implements Store {
     const ts = out.targets;
     const h = out.history;
     const written = await c.query(
-      'WITH e AS (INSERT INTO events (id, org_id, rev, created_by, deleted, data) ' +
-        'SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::boolean[], $6::jsonb[]) ' +
-        'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data RETURNING id, (xmax = 0) AS inserted), ' +
-        't AS (INSERT INTO targets (id, org_id, rev, deleted, data) ' +
-        'SELECT * FROM unnest($7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::jsonb[]) ' +
-        'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data RETURNING id, (xmax = 0) AS inserted), ' +
+      'WITH e AS (INSERT INTO events (id, org_id, rev, created_by, deleted, data, sig) ' +
+        'SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::boolean[], $6::jsonb[], $22::text[]) ' +
+        'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig RETURNING id, (xmax = 0) AS inserted), ' +
+        't AS (INSERT INTO targets (id, org_id, rev, deleted, data, sig) ' +
+        'SELECT * FROM unnest($7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::jsonb[], $23::text[]) ' +
+        'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig RETURNING id, (xmax = 0) AS inserted), ' +
         'h AS (INSERT INTO event_history (entity, record_id, field, old_value, new_value, rev, user_id, client_id, at, client_at) ' +
         'SELECT * FROM unnest($12::text[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[], $17::bigint[], $18::text[], $19::text[], $20::text[], $21::text[])) ' +
         "SELECT 'event' AS entity, id, inserted FROM e UNION ALL SELECT 'target' AS entity, id, inserted FROM t",
@@ -450,6 +467,8 @@ export class PostgresStore implements Store {
         h.map((x) => x.clientId),
         h.map((x) => x.at),
         h.map((x) => x.clientAt),
+        es.map((e) => signRecord(signKey, e)),
+        ts.map((t) => signRecord(signKey, t)),
       ],
     );
     const rows = written.rows as Row[];
@@ -458,24 +477,40 @@ export class PostgresStore implements Store {
     return out.response;
   }
 
-  async pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean }> {
-    const rows = await this.q(
-      "(SELECT 'event' AS entity, rev, data FROM events WHERE org_id = $1 AND rev > $2 ORDER BY rev LIMIT $3) " +
-        "UNION ALL (SELECT 'target' AS entity, rev, data FROM targets WHERE org_id = $1 AND rev > $2 ORDER BY rev LIMIT $3) " +
-        'ORDER BY rev LIMIT $3',
-      [orgId, cursor, limit + 1],
-    );
+  async pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean; epoch: string }> {
+    const [rows, head] = await Promise.all([
+      this.q(
+        "(SELECT 'event' AS entity, rev, data, sig FROM events WHERE org_id = $1 AND rev > $2 ORDER BY rev LIMIT $3) " +
+          "UNION ALL (SELECT 'target' AS entity, rev, data, sig FROM targets WHERE org_id = $1 AND rev > $2 ORDER BY rev LIMIT $3) " +
+          'ORDER BY rev LIMIT $3',
+        [orgId, cursor, limit + 1],
+      ),
+      this.q('SELECT epoch FROM ledger WHERE id = 1'),
+    ]);
     const more = rows.length > limit;
     return {
-      rows: rows.slice(0, limit).map((r): PulledRow =>
-        r.entity === 'event' ? { entity: 'event', row: r.data as LedgerEvent } : { entity: 'target', row: r.data as Target },
-      ),
+      rows: rows.slice(0, limit).map((r): PulledRow => {
+        const pulled: PulledRow = r.entity === 'event' ? { entity: 'event', row: r.data as LedgerEvent } : { entity: 'target', row: r.data as Target };
+        if (typeof r.sig === 'string') pulled.sig = r.sig;
+        return pulled;
+      }),
       more,
+      epoch: String(head[0]!.epoch),
     };
   }
 
   async currentRev(): Promise<number> {
     return Number((await this.q('SELECT rev FROM rev_counter WHERE id = 1'))[0]!.rev);
+  }
+
+  async ledger(): Promise<LedgerIdentity> {
+    const r = (await this.q('SELECT epoch, sign_key FROM ledger WHERE id = 1'))[0]!;
+    return { epoch: String(r.epoch), signKey: String(r.sign_key) };
+  }
+
+  async renewEpoch(epoch: string, at: string): Promise<string> {
+    await this.q('UPDATE ledger SET epoch = $1, epoch_started_at = $2 WHERE id = 1', [epoch, at]);
+    return epoch;
   }
 
   async getEvent(id: string): Promise<LedgerEvent | null> {
@@ -536,6 +571,7 @@ export class PostgresStore implements Store {
       tokens: await this.q('SELECT * FROM tokens ORDER BY token_hash'),
       invites: await this.q('SELECT * FROM invites ORDER BY id'),
       rev_counter: await this.q('SELECT * FROM rev_counter'),
+      ledger: await this.q('SELECT epoch FROM ledger'),
       clients: await this.q('SELECT * FROM clients ORDER BY user_id, client_id'),
       events: await this.q('SELECT id, org_id, rev, created_by, deleted, data FROM events ORDER BY id'),
       targets: await this.q('SELECT id, org_id, rev, deleted, data FROM targets ORDER BY id'),

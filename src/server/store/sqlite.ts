@@ -10,11 +10,13 @@ import type { LedgerEvent } from '../../domain/event.js';
 import type { Target } from '../../domain/targets.js';
 import type { PulledRow, PushResponse } from '../../sync/protocol.js';
 import { TokenCache } from '../auth/token-cache.js';
+import { signRecord } from '../sync/signature.js';
 import { loadMigrations } from './migrations.js';
 import type {
   BlobMeta,
   HistoryRow,
   InviteRow,
+  LedgerIdentity,
   OrgRow,
   OrgTaxonomyRow,
   PushInput,
@@ -245,24 +247,40 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  async push(input: PushInput, plan: PushPlanner): Promise<PushResponse> {
+  async push<R = PushResponse>(input: PushInput, plan: PushPlanner<R>): Promise<R> {
     const db = this.db;
-    return db.transaction((): PushResponse => {
+    return db.transaction((): R => {
       const { actor, clientId, mutations } = input;
       const c = this.stmt('SELECT last_seq FROM clients WHERE user_id = ? AND client_id = ?').get(actor.userId, clientId) as Row | undefined;
-      const rev = Number((this.stmt('SELECT rev FROM rev_counter WHERE id = 1').get() as Row).rev);
+      const head = this.stmt('SELECT r.rev, l.epoch, l.sign_key FROM rev_counter r, ledger l WHERE r.id = 1 AND l.id = 1').get() as Row;
+      const rev = Number(head.rev);
+      const signKey = String(head.sign_key);
       const events = new Map<string, LedgerEvent>();
       const targets = new Map<string, Target>();
+      const deletedBy = new Map<string, string>();
       const getEvent = this.stmt('SELECT data FROM events WHERE id = ?');
       const getTarget = this.stmt('SELECT data FROM targets WHERE id = ?');
+      const readEvent = (id: string): void => {
+        if (events.has(id)) return;
+        const r = getEvent.get(id) as Row | undefined;
+        if (r) events.set(id, JSON.parse(String(r.data)) as LedgerEvent);
+      };
+      const readTarget = (id: string): void => {
+        if (targets.has(id)) return;
+        const r = getTarget.get(id) as Row | undefined;
+        if (r) targets.set(id, JSON.parse(String(r.data)) as Target);
+      };
       for (const m of mutations) {
-        if (m.entity === 'event' && !events.has(m.eventId)) {
-          const r = getEvent.get(m.eventId) as Row | undefined;
-          if (r) events.set(m.eventId, JSON.parse(String(r.data)) as LedgerEvent);
-        } else if (m.entity === 'target' && !targets.has(m.targetId)) {
-          const r = getTarget.get(m.targetId) as Row | undefined;
-          if (r) targets.set(m.targetId, JSON.parse(String(r.data)) as Target);
-        }
+        if (m.entity === 'event') readEvent(m.eventId);
+        else readTarget(m.targetId);
+      }
+      for (const id of input.records?.events ?? []) readEvent(id);
+      for (const id of input.records?.targets ?? []) readTarget(id);
+      const deleter = this.stmt("SELECT user_id FROM event_history WHERE entity = 'event' AND record_id = ? AND field = 'deleted' ORDER BY id DESC LIMIT 1");
+      for (const [id, e] of events) {
+        if (!e.deleted) continue;
+        const r = deleter.get(id) as Row | undefined;
+        if (r) deletedBy.set(id, String(r.user_id));
       }
       const lastSeq = c ? Number(c.last_seq) : 0;
       const rejections = new Map<number, RejectedResult>();
@@ -272,17 +290,17 @@ export class SqliteStore implements Store {
           .all(actor.userId, clientId, first.seq, lastSeq) as Row[];
         for (const r of rows) rejections.set(Number(r.seq), JSON.parse(String(r.result)) as RejectedResult);
       }
-      const out = plan({ lastSeq, rev, events, targets, rejections });
+      const out = plan({ epoch: String(head.epoch), lastSeq, rev, events, targets, rejections, deletedBy });
       const putEvent = this.stmt(
-        'INSERT INTO events (id, org_id, rev, created_by, deleted, data) VALUES (?, ?, ?, ?, ?, ?) ' +
-          'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data',
+        'INSERT INTO events (id, org_id, rev, created_by, deleted, data, sig) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+          'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig',
       );
-      for (const e of out.events) putEvent.run(e.id, e.orgId, e.rev, e.createdBy, e.deleted ? 1 : 0, JSON.stringify(e));
+      for (const e of out.events) putEvent.run(e.id, e.orgId, e.rev, e.createdBy, e.deleted ? 1 : 0, JSON.stringify(e), signRecord(signKey, e));
       const putTarget = this.stmt(
-        'INSERT INTO targets (id, org_id, rev, deleted, data) VALUES (?, ?, ?, ?, ?) ' +
-          'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data',
+        'INSERT INTO targets (id, org_id, rev, deleted, data, sig) VALUES (?, ?, ?, ?, ?, ?) ' +
+          'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig',
       );
-      for (const t of out.targets) putTarget.run(t.id, t.orgId, t.rev, t.deleted ? 1 : 0, JSON.stringify(t));
+      for (const t of out.targets) putTarget.run(t.id, t.orgId, t.rev, t.deleted ? 1 : 0, JSON.stringify(t), signRecord(signKey, t));
       const putHistory = this.stmt(
         'INSERT INTO event_history (entity, record_id, field, old_value, new_value, rev, user_id, client_id, at, client_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
@@ -307,26 +325,41 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  async pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean }> {
+  async pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean; epoch: string }> {
     const rows = this.stmt(
-        "SELECT 'event' AS entity, rev, data FROM events WHERE org_id = ? AND rev > ? " +
-          "UNION ALL SELECT 'target' AS entity, rev, data FROM targets WHERE org_id = ? AND rev > ? " +
+        "SELECT 'event' AS entity, rev, data, sig FROM events WHERE org_id = ? AND rev > ? " +
+          "UNION ALL SELECT 'target' AS entity, rev, data, sig FROM targets WHERE org_id = ? AND rev > ? " +
           'ORDER BY rev LIMIT ?',
       )
       .all(orgId, cursor, orgId, cursor, limit + 1) as Row[];
     const more = rows.length > limit;
+    const epoch = String((this.stmt('SELECT epoch FROM ledger WHERE id = 1').get() as Row).epoch);
     return {
-      rows: rows.slice(0, limit).map((r): PulledRow =>
-        r.entity === 'event'
-          ? { entity: 'event', row: JSON.parse(String(r.data)) as LedgerEvent }
-          : { entity: 'target', row: JSON.parse(String(r.data)) as Target },
-      ),
+      rows: rows.slice(0, limit).map((r): PulledRow => {
+        const pulled: PulledRow =
+          r.entity === 'event'
+            ? { entity: 'event', row: JSON.parse(String(r.data)) as LedgerEvent }
+            : { entity: 'target', row: JSON.parse(String(r.data)) as Target };
+        if (typeof r.sig === 'string') pulled.sig = r.sig;
+        return pulled;
+      }),
       more,
+      epoch,
     };
   }
 
   async currentRev(): Promise<number> {
     return Number((this.stmt('SELECT rev FROM rev_counter WHERE id = 1').get() as Row).rev);
+  }
+
+  async ledger(): Promise<LedgerIdentity> {
+    const r = this.stmt('SELECT epoch, sign_key FROM ledger WHERE id = 1').get() as Row;
+    return { epoch: String(r.epoch), signKey: String(r.sign_key) };
+  }
+
+  async renewEpoch(epoch: string, at: string): Promise<string> {
+    this.stmt('UPDATE ledger SET epoch = ?, epoch_started_at = ? WHERE id = 1').run(epoch, at);
+    return epoch;
   }
 
   async getEvent(id: string): Promise<LedgerEvent | null> {
@@ -385,6 +418,7 @@ export class SqliteStore implements Store {
       invites: q('SELECT * FROM invites ORDER BY id'),
       rev_counter: q('SELECT * FROM rev_counter'),
       clients: q('SELECT * FROM clients ORDER BY user_id, client_id'),
+      ledger: q('SELECT epoch FROM ledger'),
       events: (q('SELECT id, org_id, rev, created_by, deleted, data FROM events ORDER BY id') as Row[]).map((r) => ({ ...r, data: JSON.parse(String(r.data)) as unknown })),
       targets: (q('SELECT id, org_id, rev, deleted, data FROM targets ORDER BY id') as Row[]).map((r) => ({ ...r, data: JSON.parse(String(r.data)) as unknown })),
       event_history: q('SELECT * FROM event_history ORDER BY id'),

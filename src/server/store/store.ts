@@ -55,6 +55,8 @@ export interface HistoryRow {
 
 /** What the store reads, under its write lock, before planning a push. */
 export interface PushState {
+  /** The ledger's epoch (table `ledger`), read in the push's transaction. */
+  epoch: string;
   /** The client's last applied seq (0 for a new client). */
   lastSeq: number;
   /** The global rev counter: the highest rev given out so far. */
@@ -67,14 +69,19 @@ export interface PushState {
    * ≤ lastSeq (a retry whose first answer was lost is answered "rejected" again). Absent: none.
    */
   rejections?: ReadonlyMap<number, RejectedResult>;
+  /**
+   * For each named event that is deleted now: who deleted it (the user of its latest `deleted`
+   * history row). A volunteer may not undelete what staff deleted. Absent: none deleted.
+   */
+  deletedBy?: ReadonlyMap<string, string>;
 }
 
 /** A rejected mutation's answer (remembered per user, client and seq: migration 003). */
 export type RejectedResult = Extract<MutationResult, { status: 'rejected' }>;
 
-/** What the store writes after planning a push. */
-export interface PushPlan {
-  response: PushResponse;
+/** What the store writes after planning a push (or a recovery: then R is its answer). */
+export interface PushPlan<R = PushResponse> {
+  response: R;
   /** New value of the client's last applied seq. */
   lastSeq: number;
   /** New value of the global rev counter. */
@@ -87,12 +94,22 @@ export interface PushPlan {
   rejections?: RejectedResult[];
 }
 
-export type PushPlanner = (state: PushState) => PushPlan;
+export type PushPlanner<R = PushResponse> = (state: PushState) => PushPlan<R>;
 
 export interface PushInput {
   actor: Actor;
   clientId: string;
   mutations: readonly Mutation[];
+  /** Records to read (and lock) besides those the mutations name: a recovery's rows. */
+  records?: { readonly events: readonly string[]; readonly targets: readonly string[] };
+}
+
+/** The ledger's identity (table `ledger`, migration 004). */
+export interface LedgerIdentity {
+  /** Changes on every restore from a backup; every push and pull answer carries it. */
+  epoch: string;
+  /** Hex HMAC key that signs every row handed out (src/server/sync/signature.ts). */
+  signKey: string;
 }
 
 /** The org's taxonomy document (GET/PUT /api/org/taxonomy). */
@@ -154,12 +171,27 @@ export interface Store {
   ): Promise<{ ok: true; user: UserRow } | { ok: false; reason: 'badInvite' | 'usernameTaken' }>;
 
   // Sync
-  /** Runs the planner in one write transaction and stores its outcome. */
-  push(input: PushInput, plan: PushPlanner): Promise<PushResponse>;
-  /** Rows of the org with rev > cursor, in rev order, at most `limit`, and whether more wait. */
-  pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean }>;
+  /**
+   * Runs the planner in one write transaction and stores its outcome. Every event and target
+   * row written is stored with its signature (signRecord under the ledger's sign key). When the
+   * planner throws, nothing is written and the error propagates.
+   */
+  push<R = PushResponse>(input: PushInput, plan: PushPlanner<R>): Promise<R>;
+  /**
+   * Rows of the org with rev > cursor, in rev order, at most `limit`, whether more wait, and the
+   * ledger's epoch read in the same snapshot as the rows. Each row carries the signature it was
+   * stored with (none for rows written before migration 004).
+   */
+  pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean; epoch: string }>;
   /** The highest rev given out so far (the rev counter). */
   currentRev(): Promise<number>;
+  /** The ledger's epoch and sign key. */
+  ledger(): Promise<LedgerIdentity>;
+  /**
+   * Gives the ledger a new epoch (after a restore from a backup; the server must not be serving
+   * this database meanwhile). Answers the new epoch.
+   */
+  renewEpoch(epoch: string, at: string): Promise<string>;
   getEvent(id: string): Promise<LedgerEvent | null>;
   history(entity: 'event' | 'target', recordId: string): Promise<HistoryRow[]>;
 

@@ -12,6 +12,7 @@ import {
   type ReferenceContext,
 } from '../../domain/event.js';
 import type { Problem } from '../../domain/problems.js';
+import { BACK_TO_REVIEW, losesApproval } from '../../domain/review.js';
 import { TARGET_MUTABLE_FIELDS, targetSchema, type Target } from '../../domain/targets.js';
 import { PROTOCOL_VERSION, type Mutation, type MutationResult } from '../../sync/protocol.js';
 import { stableJson, type Actor, type HistoryRow, type PushPlan, type PushState, type RejectedResult } from '../store/store.js';
@@ -23,6 +24,22 @@ export interface PlanContext {
   /** Server time of the push (ISO). */
   now: string;
   refs: ReferenceContext;
+  /**
+   * The ledger epoch the phone's outbox was made against; null or absent when it knows none
+   * (a fresh phone, or one older than epochs), which any epoch accepts.
+   */
+  clientEpoch?: string | null;
+}
+
+/**
+ * The push was made against an epoch the server no longer has (it was restored from a backup):
+ * nothing is applied. The phone must first send back what it holds (POST /api/sync/recover).
+ */
+export class EpochChangedError extends Error {
+  override readonly name = 'EpochChangedError';
+  constructor(readonly epoch: string) {
+    super(`the ledger was restored from a backup: its epoch is now ${epoch}`);
+  }
 }
 
 /** Reasons a mutation is rejected (the phone shows them on the quarantined entry). */
@@ -32,9 +49,11 @@ export const REJECT_REASONS = {
   notYourEvent: 'notYourEvent',
   staffOnlyField: 'staffOnlyField',
   staffOnly: 'staffOnly',
+  /** A volunteer's undelete of an event staff deleted. */
+  deletedByStaff: 'deletedByStaff',
 } as const;
 
-type Outcome<T> =
+export type Outcome<T> =
   | { kind: 'rejected'; reason: string; problems?: Problem[] }
   | { kind: 'noop'; rev: number }
   | { kind: 'write'; row: T; changes: { field: string; oldValue: unknown; newValue: unknown }[] };
@@ -42,7 +61,8 @@ type Outcome<T> =
 const STAFF_ONLY_EVENT_FIELDS = ['reviewNote', 'reviewedBy', 'reviewedAt'] as const;
 const STAFF_STATUSES: readonly string[] = ['reviewed', 'returned'];
 
-function isStaff(actor: Actor): boolean {
+/** Whether the actor reviews and sees the whole ledger (staff or admin). */
+export function isStaff(actor: Actor): boolean {
   return actor.role === 'staff' || actor.role === 'admin';
 }
 
@@ -57,7 +77,8 @@ function creationTime(at: string, now: string): string {
   return at;
 }
 
-function changesOf(
+/** The fields whose value differs between a stored row and its next version (none for a new row). */
+export function changesOf(
   fields: readonly string[],
   before: Record<string, unknown> | null,
   after: Record<string, unknown>,
@@ -70,7 +91,16 @@ function changesOf(
   return out;
 }
 
-function planEvent(m: Extract<Mutation, { entity: 'event' }>, current: LedgerEvent | undefined, ctx: PlanContext): Outcome<LedgerEvent> {
+/**
+ * Plans one event mutation against the stored row. `deletedBy` is who deleted the row when it is
+ * deleted now (PushState.deletedBy).
+ */
+export function planEvent(
+  m: Extract<Mutation, { entity: 'event' }>,
+  current: LedgerEvent | undefined,
+  ctx: Pick<PlanContext, 'actor' | 'now' | 'refs'>,
+  deletedBy?: string,
+): Outcome<LedgerEvent> {
   const { actor, now } = ctx;
   if (current && current.orgId !== actor.orgId) return { kind: 'rejected', reason: REJECT_REASONS.notFound };
   if (current && !isStaff(actor) && current.createdBy !== actor.userId) {
@@ -80,6 +110,10 @@ function planEvent(m: Extract<Mutation, { entity: 'event' }>, current: LedgerEve
     if (!current) return { kind: 'rejected', reason: REJECT_REASONS.notFound };
     const deleted = m.op === 'delete';
     if (current.deleted === deleted) return { kind: 'noop', rev: current.rev };
+    // Staff deleting a volunteer's event is a decision about the ledger; the author cannot undo it.
+    if (!deleted && !isStaff(actor) && deletedBy !== undefined && deletedBy !== actor.userId) {
+      return { kind: 'rejected', reason: REJECT_REASONS.deletedByStaff };
+    }
     const row: LedgerEvent = { ...current, deleted, updatedBy: actor.userId, updatedAt: now };
     return { kind: 'write', row, changes: [{ field: 'deleted', oldValue: current.deleted, newValue: deleted }] };
   }
@@ -113,6 +147,14 @@ function planEvent(m: Extract<Mutation, { entity: 'event' }>, current: LedgerEve
     if (!('reviewedBy' in fields)) merged.reviewedBy = actor.userId;
     if (!('reviewedAt' in fields)) merged.reviewedAt = now;
   }
+  if (!isStaff(actor) && current && current.status === 'reviewed') {
+    // An approval covers what staff saw (domain/review.ts): a non-staff change to anything a report
+    // counts or shows, or the author taking the event back, ends it.
+    const changed = Object.keys(fields).filter((f) => !same(fields[f], (current as Record<string, unknown>)[f] ?? null));
+    if (merged.status !== 'reviewed' || losesApproval('reviewed', changed)) {
+      Object.assign(merged, BACK_TO_REVIEW, merged.status === 'reviewed' ? {} : { status: merged.status });
+    }
+  }
   const checked = validateLedgerEvent(merged);
   if (!checked.ok) return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems: checked.problems };
   const refProblems = checkEventReferences(checked.value, ctx.refs);
@@ -123,7 +165,8 @@ function planEvent(m: Extract<Mutation, { entity: 'event' }>, current: LedgerEve
   return { kind: 'write', row, changes };
 }
 
-function planTarget(m: Extract<Mutation, { entity: 'target' }>, current: Target | undefined, ctx: PlanContext): Outcome<Target> {
+/** Plans one target mutation against the stored row (staff and admin only). */
+export function planTarget(m: Extract<Mutation, { entity: 'target' }>, current: Target | undefined, ctx: Pick<PlanContext, 'actor' | 'now'>): Outcome<Target> {
   const { actor, now } = ctx;
   if (current && current.orgId !== actor.orgId) return { kind: 'rejected', reason: REJECT_REASONS.notFound };
   if (!isStaff(actor)) return { kind: 'rejected', reason: REJECT_REASONS.staffOnly };
@@ -153,8 +196,12 @@ function planTarget(m: Extract<Mutation, { entity: 'target' }>, current: Target 
   return { kind: 'write', row, changes };
 }
 
-/** Plans a push: which mutations apply, the rows to write, their revs and the history. */
+/**
+ * Plans a push: which mutations apply, the rows to write, their revs and the history. Throws
+ * EpochChangedError (nothing applied) when the phone's epoch is not the ledger's.
+ */
 export function planPush(ctx: PlanContext, state: PushState): PushPlan {
+  if (ctx.clientEpoch != null && ctx.clientEpoch !== state.epoch) throw new EpochChangedError(state.epoch);
   let lastSeq = state.lastSeq;
   let rev = state.rev;
   const events = new Map(state.events);
@@ -175,7 +222,7 @@ export function planPush(ctx: PlanContext, state: PushState): PushPlan {
     lastSeq = m.seq;
     const id = m.entity === 'event' ? m.eventId : m.targetId;
     const outcome: Outcome<LedgerEvent | Target> =
-      m.entity === 'event' ? planEvent(m, events.get(m.eventId), ctx) : planTarget(m, targets.get(m.targetId), ctx);
+      m.entity === 'event' ? planEvent(m, events.get(m.eventId), ctx, state.deletedBy?.get(m.eventId)) : planTarget(m, targets.get(m.targetId), ctx);
     if (outcome.kind === 'rejected') {
       const r: RejectedResult = { seq: m.seq, status: 'rejected', reason: outcome.reason };
       if (outcome.problems && outcome.problems.length) r.problems = outcome.problems.map((p) => ({ field: p.field, code: p.code }));
@@ -215,7 +262,7 @@ export function planPush(ctx: PlanContext, state: PushState): PushPlan {
   }
 
   return {
-    response: { v: PROTOCOL_VERSION, lastAppliedSeq: lastSeq, results },
+    response: { v: PROTOCOL_VERSION, epoch: state.epoch, lastAppliedSeq: lastSeq, results },
     lastSeq,
     rev,
     events: [...changedEvents.values()],

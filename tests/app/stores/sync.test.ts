@@ -7,6 +7,7 @@ import { useSyncStore } from '../../../src/app/stores/sync';
 import type { PushRequest } from '../../../src/sync/protocol';
 import { freshDb, sampleContent } from '../db/helpers';
 
+const EPOCH = '0123456789abcdef0123456789abcdef';
 const SESSION = { userId: 'u-1', orgId: 'o-1', role: 'volunteer', name: '张', token: 'tok', serverUrl: '', username: 'zhang', orgName: '科协', expired: false };
 
 async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
@@ -32,10 +33,10 @@ describe('useSyncStore', () => {
       if (method === 'POST') {
         const body = JSON.parse(String(init.body)) as PushRequest;
         requests.push(`POST ${url} ${body.mutations.map((m) => `${m.seq}:${m.op}`).join(',')}`);
-        return new Response(JSON.stringify({ v: 1, lastAppliedSeq: body.mutations.at(-1)!.seq, results: body.mutations.map((m, i) => ({ seq: m.seq, status: 'applied', rev: 10 + i })) }));
+        return new Response(JSON.stringify({ v: 1, epoch: EPOCH, lastAppliedSeq: body.mutations.at(-1)!.seq, results: body.mutations.map((m, i) => ({ seq: m.seq, status: 'applied', rev: 10 + i })) }));
       }
       requests.push(`GET ${url}`);
-      return new Response(JSON.stringify({ v: 1, rows: [], cursor: 0, more: false }));
+      return new Response(JSON.stringify({ v: 1, epoch: EPOCH, rows: [], cursor: 0, more: false }));
     });
     await toRaw(useLedgerStore().db).meta.put({ key: 'session', value: SESSION });
   });
@@ -45,11 +46,11 @@ describe('useSyncStore', () => {
     const sync = useSyncStore();
     await sync.start();
     await until(() => sync.lastSuccessAt !== null, 'the first run');
-    expect(requests).toEqual(['GET /api/sync/pull?cursor=0&limit=2000']);
+    expect(requests).toEqual(['GET /api/sync/pull?cursor=0&limit=2000&epoch=']);
     const ledger = useLedgerStore();
     await ledger.repo.createEvent(ledger.repo.newEventId(), sampleContent(), 'submitted');
     await until(() => requests.length === 3, 'the run after the save');
-    expect(requests.slice(1)).toEqual(['POST /api/sync/push 1:put', 'GET /api/sync/pull?cursor=0&limit=2000']);
+    expect(requests.slice(1)).toEqual(['POST /api/sync/push 1:put', `GET /api/sync/pull?cursor=0&limit=2000&epoch=${EPOCH}`]);
     await until(() => sync.pendingCount === 0, 'the pending count to drop');
     await until(async () => (await toRaw(ledger.db).meta.get('lastSyncAt'))?.value === sync.lastSuccessAt, 'the last sync time to be kept');
     expect(typeof sync.lastSuccessAt).toBe('number');

@@ -10,6 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import type { SessionResponse } from '../../../src/domain/account';
 import type { LedgerEvent } from '../../../src/domain/event';
 import { buildApp } from '../../../src/server/app';
+import { backupSqlite } from '../../../src/server/backup';
+import { restoreSqlite } from '../../../src/server/restore';
 import { SqliteStore } from '../../../src/server/store/sqlite';
 
 const SETUP_CODE = 'SIMU-LATE';
@@ -30,6 +32,12 @@ export interface RealServer {
   makeUser(role: 'staff' | 'volunteer', username: string): Promise<SimAccount>;
   /** Closes the app and the database, opens both again on the same file. */
   restart(): Promise<void>;
+  /** The ledger's current epoch. */
+  epoch(): Promise<string>;
+  /** An online backup (npm run backup's code) into a new file; answers its path. */
+  backup(): Promise<string>;
+  /** Stops the server, restores `file` (npm run restore's code: a new epoch) and starts again. */
+  restore(file: string): Promise<void>;
   /** Every event of the association, read through pull as the admin. */
   allEvents(): Promise<LedgerEvent[]>;
   close(): Promise<void>;
@@ -95,6 +103,7 @@ export async function startRealServer(): Promise<RealServer> {
     code: SETUP_CODE, orgName: '模拟科协', adminName: '管理员', username: 'admin', password: PASSWORD,
   })) as SessionResponse;
   const admin: SimAccount = { userId: setup.user.id, role: 'admin', token: setup.token };
+  let backups = 0;
 
   return {
     fetch,
@@ -107,6 +116,23 @@ export async function startRealServer(): Promise<RealServer> {
     async restart() {
       await app.close();
       await store.close();
+      store = new SqliteStore({ file });
+      await store.migrate();
+      app = await buildApp({ store, setupCode: SETUP_CODE, scryptN: 16 });
+    },
+    async epoch() {
+      return (await store.ledger()).epoch;
+    },
+    async backup() {
+      backups += 1;
+      const dest = path.join(dir, 'backups', `backup-${backups}.sqlite`);
+      await backupSqlite(file, dest);
+      return dest;
+    },
+    async restore(backupFile) {
+      await app.close();
+      await store.close();
+      await restoreSqlite(backupFile, dir);
       store = new SqliteStore({ file });
       await store.migrate();
       app = await buildApp({ store, setupCode: SETUP_CODE, scryptN: 16 });

@@ -15,6 +15,7 @@ import { SlidingWindow } from './auth/rate-limit.js';
 import { newHumanCode } from './auth/tokens.js';
 import type { ServerContext } from './context.js';
 import { errorBody, installErrorHandler } from './errors.js';
+import { installStrictJsonParser } from './http/strict-json.js';
 import { loadRegion, referenceContextOf } from './region.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -87,6 +88,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('kepu', ctx);
   app.decorateRequest('user', null);
   installErrorHandler(app);
+  installStrictJsonParser(app);
 
   await app.register(compress, { global: true, globalDecompression: false, threshold: 1024 });
 

@@ -120,6 +120,12 @@ export default defineConfig({
         ],
       },
       workbox: {
+        // The first install takes control of the page that installed it: without a claim the
+        // first visit stays uncontrolled until the next load, and offline every lazy route chunk
+        // (活动, 地图, 报告, 设置) is fetched from the network and fails. Claiming is harmless on a
+        // first install (there is no older worker to replace). No skipWaiting: a later version
+        // still waits until the person taps 刷新 (ReloadPrompt.vue sends SKIP_WAITING).
+        clientsClaim: true,
         globPatterns: ['**/*.{js,css,html,png,ico,svg,json,geojson,woff2}'],
         globIgnores: ['**/huidong-*.csv', '**/PROVENANCE.md', '**/README.md'],
         navigateFallback: '/index.html',

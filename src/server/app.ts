@@ -15,6 +15,8 @@ import { SlidingWindow } from './auth/rate-limit.js';
 import { newHumanCode } from './auth/tokens.js';
 import type { ServerContext } from './context.js';
 import { errorBody, installErrorHandler } from './errors.js';
+import { installSecurityHeaders, type SecurityHeaderOptions } from './http/security-headers.js';
+import { installStrictJsonParser } from './http/strict-json.js';
 import { loadRegion, referenceContextOf } from './region.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -54,6 +56,8 @@ export interface AppOptions {
   rateLimits?: RateLimitOptions;
   /** Fastify's trustProxy (behind nginx: true or the proxy's addresses), so limits see the real address. */
   trustProxy?: boolean | string;
+  /** Sources the Content-Security-Policy allows beyond the app's own; default 天地图 and 高德 tiles. */
+  securityHeaders?: SecurityHeaderOptions;
 }
 
 /** Files the browser must revalidate on every load, so a new version is seen at once. */
@@ -87,6 +91,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('kepu', ctx);
   app.decorateRequest('user', null);
   installErrorHandler(app);
+  installStrictJsonParser(app);
+  installSecurityHeaders(app, opts.securityHeaders);
 
   await app.register(compress, { global: true, globalDecompression: false, threshold: 1024 });
 

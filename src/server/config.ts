@@ -1,5 +1,6 @@
 /** Server configuration from environment variables (documented in src/server/README.md). */
 import path from 'node:path';
+import { DEFAULT_TILE_SOURCES, parseCspSources } from './http/security-headers.js';
 import { REPO_ROOT } from './region.js';
 
 /** The SQLite file inside DATA_DIR. */
@@ -15,6 +16,11 @@ export interface Config {
   region: string;
   /** Fastify's trustProxy: false, true, or a comma-separated list of proxy addresses/CIDRs. */
   trustProxy: boolean | string;
+  // Security headers (http/security-headers.ts).
+  /** CSP_TILE_SOURCES: base-map tile hosts the app may load (default 天地图 and 高德). */
+  cspTileSources: string[];
+  /** CSP_CONNECT_SOURCES: further origins the app may fetch from (default none). */
+  cspConnectSources: string[];
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -34,6 +40,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     staticDir: path.resolve(env.STATIC_DIR && env.STATIC_DIR.trim() !== '' ? env.STATIC_DIR : path.join(REPO_ROOT, 'dist')),
     region: env.REGION && env.REGION.trim() !== '' ? env.REGION.trim() : 'huidong',
     trustProxy: trustProxyOf(env.TRUST_PROXY),
+    // Security headers (http/security-headers.ts).
+    cspTileSources: parseCspSources('CSP_TILE_SOURCES', env.CSP_TILE_SOURCES, DEFAULT_TILE_SOURCES),
+    cspConnectSources: parseCspSources('CSP_CONNECT_SOURCES', env.CSP_CONNECT_SOURCES, []),
   };
 }
 

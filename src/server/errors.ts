@@ -8,6 +8,7 @@ import type { Problem } from '../domain/problems.js';
 
 export const ERRORS = {
   badJson: [400, 'The request body is not valid JSON.'],
+  badUtf8: [400, 'The request body is not valid UTF-8.'],
   badRequest: [400, 'The request is malformed.'],
   invalid: [400, 'The request body or parameters are invalid; see problems.'],
   badContentLength: [400, 'The body length does not match Content-Length.'],

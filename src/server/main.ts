@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     refs: referenceContextOf(region),
     logger: { level: config.logLevel },
     trustProxy: config.trustProxy,
+    securityHeaders: { tileSources: config.cspTileSources, connectSources: config.cspConnectSources },
   });
   app.log.info(
     {

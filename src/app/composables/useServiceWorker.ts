@@ -2,6 +2,9 @@
  * The service worker over workbox-window, registered in production builds only. The worker is
  * built with registerType 'prompt': a new version waits until the person taps 刷新, which sends
  * it SKIP_WAITING; when it takes control the page reloads once onto the new version.
+ * The first install claims the open page (workbox clientsClaim, vite.config.ts), so the first
+ * visit works offline without a reload; that claim fires 'controlling' too, which is why the
+ * reload listener is added only when 刷新 is tapped.
  * `needRefresh` is true while a new version waits; `offlineReady` once the first install finished.
  */
 import { ref, shallowRef } from 'vue';

@@ -71,7 +71,9 @@ export async function restoreSqlite(backupFile: string, dataDir: string, now = n
   let movedAside: string | null = null;
   const present = [live, `${live}-wal`, `${live}-shm`].filter((f) => existsSync(f));
   if (present.length) {
-    movedAside = path.join(dataDir, 'backups', `pre-restore-${stamp(now)}`);
+    const base = path.join(dataDir, 'backups', `pre-restore-${stamp(now)}`);
+    movedAside = base;
+    for (let n = 2; existsSync(movedAside); n++) movedAside = `${base}-${n}`;
     mkdirSync(movedAside, { recursive: true });
     for (const f of present) renameSync(f, path.join(movedAside, path.basename(f)));
   }

@@ -240,6 +240,73 @@ export function describeLocalStoreConformance(name: string, make: () => Promise<
       expect([...new Uint8Array(await b!.blob.arrayBuffer())]).toEqual([9, 8]);
     });
 
+    it('keeps the server\'s signature of a row written verbatim, forgets it for a merged row and after a local change', async () => {
+      await h.store.applyPulled([
+        { entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 2 }), sig: 'sig-1' },
+        { entity: 'event', row: sampleEvent({ id: EVENT_2, rev: 3 }), sig: 'sig-2' },
+        { entity: 'event', row: sampleEvent({ id: EVENT_3, rev: 4 }) },
+      ], 4, 0);
+      const sigs = async () => new Map((await h.store.recoveryRows(null, 10)).map((r) => [r.row.id, r.sig]));
+      expect(await sigs()).toEqual(new Map([[EVENT_1, 'sig-1'], [EVENT_2, 'sig-2'], [EVENT_3, null]]));
+      await h.update(EVENT_1, { title: '本机改过' });
+      await h.update(EVENT_2, { notes: '本机改过' });
+      // EVENT_2's edit is still pending when a newer version arrives: the merge is not the server's row.
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_2, rev: 5, attendance: 9 }), sig: 'sig-2b' }], 5, 4);
+      expect(await sigs()).toEqual(new Map([[EVENT_1, null], [EVENT_2, null], [EVENT_3, null]]));
+      await h.store.applyPushResults([{ seq: 1, status: 'applied', rev: 6 }, { seq: 2, status: 'applied', rev: 7 }]);
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 6, title: '本机改过' }), sig: 'sig-1b' }], 7, 5);
+      expect((await sigs()).get(EVENT_1)).toBe('sig-1b');
+    });
+
+    it('pages every event, then every target, in id order for a recovery: the record\'s own fields, tombstones and local rows included', async () => {
+      const t: Target = {
+        id: EVENT_2, orgId: 'org-1', year: 2023, kind: 'count', measure: 'events', axis: 'all', axisCode: null, min: 12,
+        level1: '产出指标', level2: '数量指标', level3: '科普活动场次', unit: '场次', createdBy: 'u-staff',
+        createdAt: '2023-01-01T00:00:00+08:00', updatedBy: 'u-staff', updatedAt: '2023-01-01T00:00:00+08:00', deleted: false, rev: 2,
+      };
+      const e3 = sampleEvent({ id: EVENT_3, rev: 3, deleted: true });
+      await h.store.applyPulled([{ entity: 'target', row: t, sig: 'sig-t' }, { entity: 'event', row: e3, sig: 'sig-3' }], 3, 0);
+      await h.create(EVENT_1);
+      const first = await h.store.recoveryRows(null, 2);
+      expect(first.map((r) => [r.entity, r.row.id, r.sig])).toEqual([['event', EVENT_1, null], ['event', EVENT_3, 'sig-3']]);
+      expect(first[1]!.row).toEqual(e3);
+      expect(first[0]!.row).toEqual(await h.event(EVENT_1));
+      const rest = await h.store.recoveryRows({ entity: 'event', id: EVENT_3 }, 2);
+      expect(rest).toEqual([{ entity: 'target', row: t, sig: 'sig-t' }]);
+      expect(await h.store.recoveryRows({ entity: 'target', id: EVENT_2 }, 2)).toEqual([]);
+    });
+
+    it('adopts an epoch only while it has none and has never pulled', async () => {
+      expect(await h.store.ledgerEpoch()).toEqual({ epoch: null, recovering: null });
+      await h.store.applyPulled([], 5, 0);
+      await h.store.adoptEpoch('a'.repeat(32));
+      expect((await h.store.ledgerEpoch()).epoch).toBeNull();
+      await h.store.beginRecovery('b'.repeat(32));
+      await h.store.finishRecovery('b'.repeat(32));
+      await h.store.adoptEpoch('c'.repeat(32));
+      expect(await h.store.ledgerEpoch()).toEqual({ epoch: 'b'.repeat(32), recovering: null });
+    });
+
+    it('begins a recovery by marking every photo for upload again; finishing it takes the epoch and pulls from 0', async () => {
+      await h.addPhoto(HASH_A, new Uint8Array([4, 5]), 'image/png');
+      await h.store.markBlobUploaded(HASH_A);
+      await h.store.storeFetchedBlob(HASH_B, { blob: new Blob([new Uint8Array([9, 8])], { type: 'image/jpeg' }), type: 'image/jpeg' });
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 40 }) }], 40, 0);
+      await h.create(EVENT_2);
+      await h.store.beginRecovery('b'.repeat(32));
+      expect(await h.store.ledgerEpoch()).toEqual({ epoch: null, recovering: 'b'.repeat(32) });
+      expect((await h.store.pendingBlobHashes()).sort()).toEqual([HASH_A, HASH_B]);
+      // A newer restore overtakes it; finishing the older one changes nothing.
+      await h.store.beginRecovery('c'.repeat(32));
+      await h.store.finishRecovery('b'.repeat(32));
+      expect([await h.store.ledgerEpoch(), await h.store.pullCursor()]).toEqual([{ epoch: null, recovering: 'c'.repeat(32) }, 40]);
+      await h.store.finishRecovery('c'.repeat(32));
+      expect([await h.store.ledgerEpoch(), await h.store.pullCursor()]).toEqual([{ epoch: 'c'.repeat(32), recovering: null }, 0]);
+      // The rows and the outbox are untouched: the next pull merges over them as always.
+      expect((await h.event(EVENT_1))?.rev).toBe(40);
+      expect(seqs(await h.store.pendingMutations(10))).toEqual([1]);
+    });
+
     it('deletes locally as a pending tombstone that survives a pull of the live row', async () => {
       await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 2 }) }], 2, 0);
       await h.remove(EVENT_1);

@@ -8,6 +8,7 @@ import {
   type EventContent, type EventPatch, type EventStatus, type ReferenceContext,
 } from '../../domain/event';
 import { createUuidV7, isUuid } from '../../domain/ids';
+import { BACK_TO_REVIEW, losesApproval } from '../../domain/review';
 import { toProblems, type Problem } from '../../domain/problems';
 import { toZonedIso, yearMonthOf, yearOf } from '../../domain/year';
 import type { Mutation } from '../../sync/protocol';
@@ -154,7 +155,13 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
       const refs = referenceProblems(r.value).filter((p) => rootOf(p.field) in changed);
       if (refs.length) throw new ValidationError(refs);
       const who = deps.identity();
-      const row: EventRow = { ...merged, updatedAt: at, updatedBy: who.userId, ...calendarKeys(merged.startAt) };
+      // The server sends a reviewed event back to review when a non-staff user changes what a
+      // report counts (domain/review.ts); show that here at once rather than after the next pull.
+      const staff = who.role === 'staff' || who.role === 'admin';
+      const review = !staff && old.status === 'reviewed' && (merged.status !== 'reviewed' || losesApproval('reviewed', Object.keys(changed)))
+        ? { ...BACK_TO_REVIEW, ...(merged.status === 'reviewed' ? {} : { status: merged.status }) }
+        : {};
+      const row: EventRow = { ...merged, ...review, updatedAt: at, updatedBy: who.userId, ...calendarKeys(merged.startAt) };
       await write([row], [mutation(clientId, seq0 + 1, id, at, { op: 'put', fields: changed as EventPatch })], seq0 + 1, true, [{ before: old, after: row }]);
       return row;
     });

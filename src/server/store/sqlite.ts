@@ -308,7 +308,7 @@ export class SqliteStore implements Store {
         putHistory.run(h.entity, h.recordId, h.field, JSON.stringify(h.oldValue ?? null), JSON.stringify(h.newValue ?? null), h.rev, h.userId, h.clientId, h.at, h.clientAt);
       }
       if (out.rev !== rev) this.stmt('UPDATE rev_counter SET rev = ? WHERE id = 1').run(out.rev);
-      if (!c || out.lastSeq !== Number(c.last_seq)) {
+      if (c ? out.lastSeq !== Number(c.last_seq) : mutations.length > 0) {
         this.stmt(
           'INSERT INTO clients (user_id, client_id, last_seq, updated_at) VALUES (?, ?, ?, ?) ' +
             'ON CONFLICT (user_id, client_id) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at',

@@ -18,9 +18,9 @@ describeLocalStoreConformance('Dexie (fake-indexeddb)', async () => {
   const store = new DexieLocalStore(db, { random16: () => new Uint8Array(16).fill((r += 1)), timeZone: 'Asia/Shanghai' });
   const { deps } = testDeps({ clientId: () => store.clientId() });
   const repo = createEventRepository(db, deps);
-  const strip = (row: (LedgerEvent & { year?: number; ym?: string }) | undefined) => {
+  const strip = (row: (LedgerEvent & { year?: number; ym?: string; sig?: string }) | undefined) => {
     if (!row) return undefined;
-    const { year: _y, ym: _m, ...e } = row;
+    const { year: _y, ym: _m, sig: _s, ...e } = row;
     return e as LedgerEvent;
   };
   return {
@@ -35,7 +35,12 @@ describeLocalStoreConformance('Dexie (fake-indexeddb)', async () => {
     },
     remove: (id) => repo.deleteEvent(id),
     event: async (id) => strip(await db.events.get(id)),
-    target: (id) => db.targets.get(id),
+    target: async (id) => {
+      const row = await db.targets.get(id);
+      if (!row) return undefined;
+      const { sig: _s, ...t } = row;
+      return t;
+    },
     addPhoto: async (hash, bytes, type) => {
       const blob = new Blob([bytes], { type });
       await db.photos.put({ hash, blob, thumb: blob, width: 1, height: 1, type, uploaded: 0, createdAt: '2023-09-16T12:00:00+08:00' });

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_TAXONOMY } from '../../../src/domain/taxonomy';
 import { MissingRecordError, ValidationError } from '../../../src/app/db/errors';
-import { ID1, ID2, freshRepo, sampleContent } from './helpers';
+import { ID1, ID2, freshRepo, sampleContent, testDeps } from './helpers';
 
 const CLIENT = '0b6f1c1e-6a43-4c1e-9a7e-2f3c4d5e6f70';
 
@@ -169,6 +169,25 @@ describe('updateEvent', () => {
   it('throws MissingRecordError for an unknown id', async () => {
     const { repo } = freshRepo();
     await expect(repo.updateEvent(ID2, { attendance: 1 })).rejects.toBeInstanceOf(MissingRecordError);
+  });
+
+  it('shows a volunteer\'s change to the counts of a reviewed event as back to review at once, as the server will, without sending review fields', async () => {
+    const { db, repo } = freshRepo();
+    await repo.createEvent(ID1, sampleContent(), 'submitted');
+    await db.events.update(ID1, { status: 'reviewed', reviewedBy: 'u-staff', reviewedAt: '2023-09-17T09:00:00+08:00' });
+    await repo.updateEvent(ID1, { notes: '补一句' });
+    expect(await db.events.get(ID1)).toMatchObject({ status: 'reviewed', reviewedBy: 'u-staff' });
+    const row = await repo.updateEvent(ID1, { attendance: 500000 });
+    expect([row.status, row.reviewedBy, row.reviewedAt]).toEqual(['submitted', null, null]);
+    expect((await db.outbox.get(3)) as unknown).toMatchObject({ op: 'put', fields: { attendance: 500000 } });
+  });
+
+  it('keeps a staff member\'s edit of a reviewed event reviewed', async () => {
+    const { deps } = testDeps();
+    const { db, repo } = freshRepo({ identity: () => ({ ...deps.identity(), role: 'staff' }) });
+    await repo.createEvent(ID1, sampleContent(), 'submitted');
+    await db.events.update(ID1, { status: 'reviewed', reviewedBy: 'u-staff', reviewedAt: '2023-09-17T09:00:00+08:00' });
+    expect((await repo.updateEvent(ID1, { attendance: 130 })).status).toBe('reviewed');
   });
 });
 

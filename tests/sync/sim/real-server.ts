@@ -1,8 +1,12 @@
 /**
- * The REAL server app (buildApp over SQLite on a temp file) as the simulation and the HTTP
- * transport tests talk to it: through a fetch that goes to inject(), so no port is opened and
- * the server can be closed and rebuilt on the same file at any moment.
+ * The REAL server app (buildApp over SQLite on a temp file, or over PostgreSQL in a schema of its
+ * own) as the simulation and the HTTP transport tests talk to it: through a fetch that goes to
+ * inject(), so no port is opened and the server can be closed and rebuilt at any moment — also
+ * from a backup, with the project's own backup and restore code (pg_dump / pg_restore and
+ * `npm run restore -- --renew-epoch` for PostgreSQL, as src/server/README.md says).
  */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,8 +15,11 @@ import type { SessionResponse } from '../../../src/domain/account';
 import type { LedgerEvent } from '../../../src/domain/event';
 import { buildApp } from '../../../src/server/app';
 import { backupSqlite } from '../../../src/server/backup';
-import { restoreSqlite } from '../../../src/server/restore';
+import { renewEpochOf, restoreSqlite } from '../../../src/server/restore';
+import { PostgresStore } from '../../../src/server/store/postgres';
 import { SqliteStore } from '../../../src/server/store/sqlite';
+import type { Store } from '../../../src/server/store/store';
+import { TEST_PG_URL } from '../../server/helpers';
 
 const SETUP_CODE = 'SIMU-LATE';
 const PASSWORD = 'correct horse battery';
@@ -20,6 +27,7 @@ const PASSWORD = 'correct horse battery';
 /** One account of the simulated association. */
 export interface SimAccount {
   userId: string;
+  orgId: string;
   role: 'admin' | 'staff' | 'volunteer';
   token: string;
 }
@@ -78,14 +86,80 @@ export function injectFetch(app: () => FastifyInstance): typeof fetch {
   };
 }
 
-/** Starts a server on a fresh temp SQLite file and sets up the association. */
-export async function startRealServer(): Promise<RealServer> {
+/** The store a simulated server runs on, and how to back it up and restore it. */
+interface StoreSite {
+  open(): Promise<Store>;
+  backup(store: Store, n: number): Promise<string>;
+  /** With the store closed: puts the backup in place and gives the ledger a new epoch. */
+  restore(file: string): Promise<void>;
+  remove(): Promise<void>;
+}
+
+function sqliteSite(): StoreSite {
   // tmpfs when there is one: the simulation restarts servers hundreds of times, and the file's
   // fsyncs, not the code, would otherwise set the pace.
   const dir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'kl-sync-sim-'));
   const file = path.join(dir, 'ledger.sqlite');
-  let store = new SqliteStore({ file });
-  await store.migrate();
+  return {
+    async open() {
+      const store = new SqliteStore({ file });
+      await store.migrate();
+      return store;
+    },
+    async backup(_store, n) {
+      const dest = path.join(dir, 'backups', `backup-${n}.sqlite`);
+      await backupSqlite(file, dest);
+      return dest;
+    },
+    async restore(backupFile) {
+      await restoreSqlite(backupFile, dir);
+    },
+    async remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function postgresSite(): StoreSite {
+  const schema = `kl_sim_${randomBytes(6).toString('hex')}`;
+  const dir = mkdtempSync(path.join(tmpdir(), 'kl-pg-sim-'));
+  const open = async () => {
+    const store = new PostgresStore({ connectionString: TEST_PG_URL, schema, createSchema: true, poolSize: 4 });
+    await store.migrate();
+    return store;
+  };
+  return {
+    open,
+    async backup(_store, n) {
+      const dest = path.join(dir, `backup-${n}.dump`);
+      execFileSync('pg_dump', ['--format=custom', `--schema=${schema}`, `--file=${dest}`, TEST_PG_URL]);
+      return dest;
+    },
+    async restore(file) {
+      execFileSync('pg_restore', ['--clean', '--if-exists', `--schema=${schema}`, `--dbname=${TEST_PG_URL}`, file]);
+      const store = await open();
+      try {
+        await renewEpochOf(store, schema);
+      } finally {
+        await store.close();
+      }
+    },
+    async remove() {
+      const store = new PostgresStore({ connectionString: TEST_PG_URL, poolSize: 1 });
+      try {
+        await store.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      } finally {
+        await store.close();
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts a server on a fresh store (a temp SQLite file unless told otherwise) and sets up the association. */
+export async function startRealServer(opts: { kind?: 'sqlite' | 'postgres' } = {}): Promise<RealServer> {
+  const site = opts.kind === 'postgres' ? postgresSite() : sqliteSite();
+  let store = await site.open();
   let app = await buildApp({ store, setupCode: SETUP_CODE, scryptN: 16, rateLimits: { codePerAddress: 1_000_000, loginPerAddress: 1_000_000 } });
   const fetch = injectFetch(() => app);
 
@@ -102,7 +176,7 @@ export async function startRealServer(): Promise<RealServer> {
   const setup = (await call('POST', '/api/setup', null, {
     code: SETUP_CODE, orgName: '模拟科协', adminName: '管理员', username: 'admin', password: PASSWORD,
   })) as SessionResponse;
-  const admin: SimAccount = { userId: setup.user.id, role: 'admin', token: setup.token };
+  const admin: SimAccount = { userId: setup.user.id, orgId: setup.user.orgId, role: 'admin', token: setup.token };
   let backups = 0;
 
   return {
@@ -111,13 +185,12 @@ export async function startRealServer(): Promise<RealServer> {
     async makeUser(role, username) {
       await call('POST', '/api/users', admin.token, { role, name: username, username, password: PASSWORD });
       const s = (await call('POST', '/api/login', null, { username, password: PASSWORD })) as SessionResponse;
-      return { userId: s.user.id, role, token: s.token };
+      return { userId: s.user.id, orgId: s.user.orgId, role, token: s.token };
     },
     async restart() {
       await app.close();
       await store.close();
-      store = new SqliteStore({ file });
-      await store.migrate();
+      store = await site.open();
       app = await buildApp({ store, setupCode: SETUP_CODE, scryptN: 16 });
     },
     async epoch() {
@@ -125,16 +198,13 @@ export async function startRealServer(): Promise<RealServer> {
     },
     async backup() {
       backups += 1;
-      const dest = path.join(dir, 'backups', `backup-${backups}.sqlite`);
-      await backupSqlite(file, dest);
-      return dest;
+      return site.backup(store, backups);
     },
     async restore(backupFile) {
       await app.close();
       await store.close();
-      await restoreSqlite(backupFile, dir);
-      store = new SqliteStore({ file });
-      await store.migrate();
+      await site.restore(backupFile);
+      store = await site.open();
       app = await buildApp({ store, setupCode: SETUP_CODE, scryptN: 16 });
     },
     async allEvents() {
@@ -152,7 +222,7 @@ export async function startRealServer(): Promise<RealServer> {
     async close() {
       await app.close();
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await site.remove();
     },
   };
 }

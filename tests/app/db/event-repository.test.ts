@@ -179,7 +179,7 @@ describe('updateEvent', () => {
     expect(await db.events.get(ID1)).toMatchObject({ status: 'reviewed', reviewedBy: 'u-staff' });
     const row = await repo.updateEvent(ID1, { attendance: 500000 });
     expect([row.status, row.reviewedBy, row.reviewedAt]).toEqual(['submitted', null, null]);
-    expect((await db.outbox.get(3)) as unknown).toMatchObject({ op: 'put', fields: { attendance: 500000 } });
+    expect(((await db.outbox.get(3)) as { fields?: unknown } | undefined)?.fields).toEqual({ attendance: 500000 });
   });
 
   it('keeps a staff member\'s edit of a reviewed event reviewed', async () => {

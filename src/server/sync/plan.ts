@@ -113,7 +113,8 @@ function planEvent(m: Extract<Mutation, { entity: 'event' }>, current: LedgerEve
     if (!('reviewedBy' in fields)) merged.reviewedBy = actor.userId;
     if (!('reviewedAt' in fields)) merged.reviewedAt = now;
   }
-  const checked = validateLedgerEvent(merged);
+  // The server's clock judges a start (new event, or a start this put moves); an old row stays editable.
+  const checked = validateLedgerEvent(merged, { now: !current || merged.startAt !== current.startAt ? Date.parse(now) : undefined });
   if (!checked.ok) return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems: checked.problems };
   const refProblems = checkEventReferences(checked.value, ctx.refs);
   if (refProblems.length) return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems: refProblems };

@@ -17,7 +17,7 @@ export default {
     badTime: 'Malformed time',
     noSuchDate: 'No such date (like 30 February)',
     startInFuture: 'Starts more than a day from now: log an event once it has taken place, and check the phone’s date',
-    zeroAttendanceUnconfirmed: 'For 0 people tick “No on-site audience” below, or enter the number',
+    zeroAttendanceUnconfirmed: 'For 0 people tick “No on-site audience”, or enter the number',
     implausibleTime: 'Implausible time (must be within 2000–2100)',
     endBeforeStart: 'End cannot be before start',
     durationTooLong: 'An event cannot last more than 366 days',

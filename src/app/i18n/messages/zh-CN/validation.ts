@@ -17,7 +17,7 @@ export default {
     badTime: '时间格式不正确',
     noSuchDate: '没有这一天（如 2 月 30 日）',
     startInFuture: '开始时间晚于现在一天以上：活动举办后再记录，并请检查手机的日期',
-    zeroAttendanceUnconfirmed: '人次为 0 时请勾选下方“本次活动无现场群众”，否则请填写人数',
+    zeroAttendanceUnconfirmed: '人次为 0 请勾选“本次活动无现场群众”，否则请填写人数',
     implausibleTime: '时间不合理（应在 2000—2100 年之间）',
     endBeforeStart: '结束时间不能早于开始时间',
     durationTooLong: '活动时长不能超过 366 天',

@@ -14,6 +14,8 @@
 import * as v from 'valibot';
 import { hasCode, type Taxonomy } from './taxonomy.js';
 import { toProblems, type Problem, type Result } from './problems.js';
+import { parseInstant } from './instant.js';
+import { hasVisibleText } from './visible-text.js';
 
 /** Bounds that reject absurd input; a county's event never comes near them. */
 export const EVENT_LIMITS = {
@@ -33,20 +35,32 @@ export const EVENT_LIMITS = {
   earliestYear: 2000,
   latestYear: 2100,
   maxDurationDays: 366,
+  /** How far past the clock a start may lie: an event starting tomorrow morning is logged the evening before, a planned one is not logged. */
+  maxStartAheadHours: 24,
 } as const;
 
+/** Nothing typed (a missing key, or null where a number is required) is 'required'; anything else not a number, NaN included, is 'notNumber'. */
+const numberMessage = (issue: { input: unknown }) => (issue.input === null || issue.input === undefined ? 'required' : 'notNumber');
 const code = v.pipe(v.string('required'), v.minLength(1, 'required'), v.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'badCode'));
 const count = (max: number) =>
-  v.pipe(v.number('notNumber'), v.integer('notInteger'), v.minValue(0, 'negative'), v.maxValue(max, 'tooLarge'));
+  v.pipe(v.number(numberMessage), v.integer('notInteger'), v.minValue(0, 'negative'), v.maxValue(max, 'tooLarge'));
 const positiveCount = (max: number) =>
-  v.pipe(v.number('notNumber'), v.integer('notInteger'), v.minValue(1, 'notPositive'), v.maxValue(max, 'tooLarge'));
+  v.pipe(v.number(numberMessage), v.integer('notInteger'), v.minValue(1, 'notPositive'), v.maxValue(max, 'tooLarge'));
 const text = (max: number) => v.pipe(v.string('notText'), v.maxLength(max, 'tooLong'));
+/** Text a person must give, trimmed; that it shows something is checked on the record (valueProblems). */
+const requiredText = (max: number) =>
+  v.pipe(v.string('required'), v.trim(), v.minLength(1, 'required'), v.maxLength(max, 'tooLong'));
 
-/** ISO 8601 instant with an explicit offset (or Z), inside the plausible years. */
+/**
+ * ISO 8601 instant with an explicit offset (or Z) that Date.parse reads, inside the plausible
+ * years. Whether its date exists is checked on the record (valueProblems).
+ */
 const instant = v.pipe(
   v.string('required'),
   v.minLength(1, 'required'),
   v.isoTimestamp('badTime'),
+  // The shape allows forms V8 cannot read ("+08" without minutes, a space before the offset).
+  v.check((s) => !Number.isNaN(Date.parse(s)), 'badTime'),
   // Bounds widened by a day on each side so that no time zone's 1 January 00:00 falls outside.
   v.check((s) => {
     const ms = Date.parse(s);
@@ -78,7 +92,7 @@ export type AudienceLine = v.InferOutput<typeof audienceLineSchema>;
 
 /** A volunteer on the roster re-entered into i志愿/志愿汇: a name and hours, never an ID number. */
 export const volunteerLineSchema = v.strictObject({
-  name: v.pipe(v.string('required'), v.trim(), v.minLength(1, 'required'), v.maxLength(40, 'tooLong')),
+  name: requiredText(40),
   userId: v.nullable(v.pipe(v.string(), v.maxLength(64, 'tooLong'))),
   hours: v.pipe(v.number('notNumber'), v.minValue(0, 'negative'), v.maxValue(EVENT_LIMITS.volunteerHoursMax, 'tooLarge')),
 });
@@ -90,7 +104,7 @@ export type EventStatus = (typeof EVENT_STATUSES)[number];
 
 /** The fields a volunteer edits in the form. */
 export const eventContentEntries = {
-  title: v.pipe(v.string('required'), v.trim(), v.minLength(1, 'required'), v.maxLength(EVENT_LIMITS.titleMax, 'tooLong')),
+  title: requiredText(EVENT_LIMITS.titleMax),
   notes: text(EVENT_LIMITS.notesMax),
   startAt: instant,
   endAt: instant,
@@ -113,7 +127,7 @@ export const eventContentEntries = {
   volunteers: v.pipe(v.array(volunteerLineSchema, 'notList'), v.maxLength(EVENT_LIMITS.volunteersMax, 'tooMany')),
   volunteerCount: v.nullable(count(10_000)),
   partners: v.pipe(
-    v.array(v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(EVENT_LIMITS.partnerNameMax, 'tooLong')), 'notList'),
+    v.array(requiredText(EVENT_LIMITS.partnerNameMax), 'notList'),
     v.maxLength(EVENT_LIMITS.partnersMax, 'tooMany'),
   ),
   distanceKm: v.nullable(v.pipe(v.number('notNumber'), v.minValue(0, 'negative'), v.maxValue(EVENT_LIMITS.distanceKmMax, 'tooLarge'))),
@@ -172,26 +186,87 @@ export const EVENT_MUTABLE_FIELDS = [
 export type EventMutableField = (typeof EVENT_MUTABLE_FIELDS)[number];
 export type EventFields = Pick<LedgerEvent, EventMutableField>;
 
-/** A partial set of mutable fields, as a mutation carries it; every given field valid alone. */
+/**
+ * A partial set of mutable fields, as a mutation carries it; every given field well formed alone.
+ * What a well-formed value means (a date that exists, text that shows, the start against the
+ * clock, the cross-field rules) is judged on the whole record by validateEventContent and
+ * validateLedgerEvent, so the server refuses such a value as one mutation with its codes
+ * (planPush validates the merged row) instead of refusing the whole push.
+ */
 export const eventPatchSchema = v.partial(
   v.strictObject({ ...eventContentEntries, ...eventReviewEntries }),
 );
 export type EventPatch = v.InferOutput<typeof eventPatchSchema>;
 
-/** Validates the form's content; problems come back as field + code for the UI to translate. */
-export function validateEventContent(input: unknown): Result<EventContent> {
-  const r = v.safeParse(eventContentSchema, input, { abortPipeEarly: true });
-  if (!r.success) return { ok: false, problems: toProblems(r.issues) };
+/** What validation needs from the world beyond the input. */
+export interface EventValidationOptions {
+  /**
+   * The clock (ms since the epoch) of whoever validates: the phone's, or the server's time of the
+   * push. When given, a start more than `maxStartAheadHours` after it is refused ('startInFuture'):
+   * a planned event is not a logged one, and it would be counted in a month (or year) that has not
+   * happened. Leave it out when the start is not being set: an event that was valid when logged
+   * stays editable whatever its start.
+   */
+  now?: number;
+}
+
+/** Every field of a stored event that holds an instant. */
+const INSTANT_FIELDS = ['startAt', 'endAt', 'reviewedAt', 'createdAt', 'updatedAt'] as const;
+
+/**
+ * What a well-formed value cannot be: an instant on a date that does not exist (2024-02-30, which
+ * Date.parse reads as 1 March) or at an offset no zone uses, required text that shows nothing (a
+ * title of zero-width spaces), a start more than a day past `now`. Looks only at fields whose own
+ * schema passed (`failed` holds the others), on the raw input, so it runs even when other fields
+ * are wrong and the form marks everything at once.
+ */
+function valueProblems(input: object, failed: ReadonlySet<string>, opts: EventValidationOptions): Problem[] {
+  const rec = input as Record<string, unknown>;
+  const problems: Problem[] = [];
+  const ok = (field: string) => !failed.has(field);
+  const needsText = (field: string, value: unknown) => {
+    if (ok(field) && typeof value === 'string' && !hasVisibleText(value)) problems.push({ field, code: 'required' });
+  };
+  needsText('title', rec.title);
+  for (const field of INSTANT_FIELDS) {
+    const value = rec[field];
+    if (!ok(field) || typeof value !== 'string') continue;
+    const r = parseInstant(value);
+    if (!r.ok) problems.push({ field, code: r.code });
+    else if (field === 'startAt' && opts.now !== undefined && r.ms - opts.now > EVENT_LIMITS.maxStartAheadHours * 3_600_000) {
+      problems.push({ field, code: 'startInFuture' });
+    }
+  }
+  if (Array.isArray(rec.volunteers)) {
+    rec.volunteers.forEach((line: unknown, i) => {
+      if (typeof line === 'object' && line !== null) needsText(`volunteers.${i}.name`, (line as { name?: unknown }).name);
+    });
+  }
+  if (Array.isArray(rec.partners)) rec.partners.forEach((name: unknown, i) => needsText(`partners.${i}`, name));
+  return problems;
+}
+
+/**
+ * Field problems (form), then value problems (meaning), then the cross-field checks, which run
+ * only once every field is valid (a rolled-over date would give them nonsense to compare).
+ */
+function validateWith<T extends EventContent>(schema: v.GenericSchema<unknown, T>, input: unknown, opts: EventValidationOptions): Result<T> {
+  const r = v.safeParse(schema, input, { abortPipeEarly: true });
+  const problems = r.success ? [] : toProblems(r.issues);
+  if (typeof input === 'object' && input !== null) problems.push(...valueProblems(input, new Set(problems.map((p) => p.field)), opts));
+  if (!r.success || problems.length) return { ok: false, problems };
   const cross = crossFieldProblems(r.output);
   return cross.length ? { ok: false, problems: cross } : { ok: true, value: r.output };
 }
 
+/** Validates the form's content; problems come back as field + code for the UI to translate. */
+export function validateEventContent(input: unknown, opts: EventValidationOptions = {}): Result<EventContent> {
+  return validateWith(eventContentSchema, input, opts);
+}
+
 /** Validates a whole stored event (the server's check before it writes). */
-export function validateLedgerEvent(input: unknown): Result<LedgerEvent> {
-  const r = v.safeParse(ledgerEventSchema, input, { abortPipeEarly: true });
-  if (!r.success) return { ok: false, problems: toProblems(r.issues) };
-  const cross = crossFieldProblems(r.output);
-  return cross.length ? { ok: false, problems: cross } : { ok: true, value: r.output };
+export function validateLedgerEvent(input: unknown, opts: EventValidationOptions = {}): Result<LedgerEvent> {
+  return validateWith(ledgerEventSchema, input, opts);
 }
 
 /** What the reference checks need to know: the taxonomy and the region's codes. */
@@ -232,7 +307,11 @@ export function materialsTotal(e: Pick<LedgerEvent, 'materials'>): number {
   return e.materials.reduce((s, m) => s + m.count, 0);
 }
 
-/** An empty form for a new event starting at `startAt` (ISO with offset). */
+/**
+ * Blank content starting at `startAt` (ISO with offset): empty texts and codes, no lists, counts 0.
+ * A base to build content on; it is not what the form starts from: there attendance is empty until
+ * typed (see app/components/event/event-content.ts), since a 0 nobody typed would be saved unread.
+ */
 export function emptyEventContent(startAt: string, endAt = startAt): EventContent {
   return {
     title: '',

@@ -102,6 +102,9 @@ describe('the event content schema', () => {
     ['an empty township', (c) => ({ ...c, townshipCode: '' }), { field: 'townshipCode', code: 'required' }],
     ['a malformed village code', (c) => ({ ...c, villageCode: '4413231' }), { field: 'villageCode', code: 'badVillageCode' }],
     ['attendance as text', (c) => ({ ...c, attendance: '320' }), { field: 'attendance', code: 'notNumber' }],
+    ['attendance not typed (null)', (c) => ({ ...c, attendance: null }), { field: 'attendance', code: 'required' }],
+    ['attendance missing', ({ attendance: _a, ...rest }) => rest, { field: 'attendance', code: 'required' }],
+    ['attendance NaN (text that is not a number)', (c) => ({ ...c, attendance: Number.NaN }), { field: 'attendance', code: 'notNumber' }],
     ['negative attendance', (c) => ({ ...c, attendance: -1 }), { field: 'attendance', code: 'negative' }],
     ['fractional attendance', (c) => ({ ...c, attendance: 3.5 }), { field: 'attendance', code: 'notInteger' }],
     ['absurd attendance', (c) => ({ ...c, attendance: 5_000_000 }), { field: 'attendance', code: 'tooLarge' }],
@@ -144,6 +147,25 @@ describe('the event content schema', () => {
     });
   });
 });
+
+/** A stored event (content, review, bookkeeping) around validContent(). */
+function storedEvent() {
+  return {
+    ...validContent(),
+    status: 'submitted',
+    reviewNote: null,
+    reviewedBy: null,
+    reviewedAt: null,
+    id: '0190a6f2-7b3c-7def-8123-456789abcdef',
+    orgId: 'org-1',
+    createdBy: 'u-1',
+    createdAt: '2023-05-20T12:00:00+08:00',
+    updatedBy: 'u-1',
+    updatedAt: '2023-05-20T12:00:00+08:00',
+    deleted: false,
+    rev: 0,
+  };
+}
 
 describe('the stored event schema', () => {
   const stored = {
@@ -207,5 +229,148 @@ describe('reference checks against the taxonomy and the region pack', () => {
     expect(checkEventReferences({ ...validContent(), townshipCode: '441302001000' }, ctx)).toEqual([
       { field: 'townshipCode', code: 'unknownTownship' },
     ]);
+  });
+});
+
+describe('instants that cannot be true', () => {
+  // Valibot's isoTimestamp takes any day 01–31, and V8's Date.parse rolls 2024-02-30 over to 1 March.
+  const bad: [string, string, string][] = [
+    ['30 February of a leap year', '2024-02-30T09:00:00+08:00', 'noSuchDate'],
+    ['31 February', '2024-02-31T09:00:00Z', 'noSuchDate'],
+    ['29 February of a common year', '2023-02-29T09:00:00+08:00', 'noSuchDate'],
+    ['29 February 2100 (not a leap year)', '2100-02-29T09:00:00+08:00', 'noSuchDate'],
+    ['31 April', '2024-04-31T09:00:00+08:00', 'noSuchDate'],
+    ['31 June with a space for the T', '2024-06-31 09:00:00+08:00', 'noSuchDate'],
+    ['an offset without minutes (Date.parse cannot read it)', '2024-05-20T09:00:00+08', 'badTime'],
+    ['a space before the offset (Date.parse cannot read it)', '2024-05-20T09:00:00 +08:00', 'badTime'],
+    ['an offset no zone uses (+15:00)', '2024-05-20T09:00:00+15:00', 'badTime'],
+    ['an offset no zone uses (-13:00)', '2024-05-20T09:00:00-13:00', 'badTime'],
+    ['the 13th month', '2024-13-01T09:00:00+08:00', 'badTime'],
+  ];
+
+  test.each(bad)('refuses %s as the start: %s → %s', (_name, startAt, code) => {
+    const r = validateEventContent({ ...validContent(), startAt, endAt: '2024-05-20T11:30:00+08:00' });
+    expect(r).toEqual({ ok: false, problems: [{ field: 'startAt', code }] });
+  });
+
+  test('refuses a date that does not exist as the end, and both at once', () => {
+    expect(validateEventContent({ ...validContent(), endAt: '2023-02-30T11:30:00+08:00' })).toEqual({
+      ok: false, problems: [{ field: 'endAt', code: 'noSuchDate' }],
+    });
+    expect(validateEventContent({ ...validContent(), startAt: '2023-02-30T09:00:00+08:00', endAt: '2023-02-30T11:30:00+08:00' })).toEqual({
+      ok: false, problems: [{ field: 'startAt', code: 'noSuchDate' }, { field: 'endAt', code: 'noSuchDate' }],
+    });
+  });
+
+  // The calendar date is the one written, before the offset: a real local date whose UTC instant
+  // falls on another day is fine.
+  const good: [string, string][] = [
+    ['29 February 2024 late in the evening at UTC−8 (1 March in UTC)', '2024-02-29T23:30:00-08:00'],
+    ['1 March 2024 just after midnight in Huidong (29 February in UTC)', '2024-03-01T00:30:00+08:00'],
+    ['29 February 2000 (divisible by 400)', '2000-02-29T10:00:00+08:00'],
+    ['31 December', '2024-12-31T23:59:59+08:00'],
+    ['nanoseconds at UTC+14', '2024-05-20T09:00:00.123456789+14:00'],
+    ['UTC−12 with a compact offset and a space for the T', '2024-05-20 09:00:00-1200'],
+  ];
+
+  test.each(good)('accepts %s', (_name, at) => {
+    const c = { ...validContent(), startAt: at, endAt: at };
+    expect(validateEventContent(c)).toEqual({ ok: true, value: c });
+  });
+
+  test('holds the review and bookkeeping instants of a stored event to the same rule', () => {
+    const r = validateLedgerEvent({
+      ...storedEvent(), status: 'reviewed', reviewedBy: 'u-staff', reviewedAt: '2023-02-29T10:00:00+08:00', createdAt: '2023-04-31T12:00:00+08:00',
+    });
+    expect(r).toEqual({ ok: false, problems: [{ field: 'reviewedAt', code: 'noSuchDate' }, { field: 'createdAt', code: 'noSuchDate' }] });
+  });
+});
+
+describe('a start in the future', () => {
+  const NOW = Date.parse('2026-12-03T09:00:00+08:00');
+  const at = (startAt: string, endAt = startAt) => ({ ...validContent(), startAt, endAt });
+
+  test('is refused when it lies two days past the clock: a planned event is not a logged one', () => {
+    expect(validateEventContent(at('2026-12-05T09:00:00+08:00', '2026-12-05T11:00:00+08:00'), { now: NOW })).toEqual({
+      ok: false, problems: [{ field: 'startAt', code: 'startInFuture' }],
+    });
+  });
+
+  test('is allowed up to a day ahead (logged the evening before) and refused a minute later', () => {
+    expect(validateEventContent(at('2026-12-04T09:00:00+08:00'), { now: NOW }).ok).toBe(true);
+    expect(validateEventContent(at('2026-12-04T01:01:00Z'), { now: NOW })).toEqual({ ok: false, problems: [{ field: 'startAt', code: 'startInFuture' }] });
+  });
+
+  test('is judged by the clock the caller passes; without one there is no clock check', () => {
+    const c = at('2026-12-05T09:00:00+08:00');
+    expect(validateEventContent(c)).toEqual({ ok: true, value: c });
+    expect(validateEventContent(c, { now: Date.parse('2026-12-05T08:00:00+08:00') })).toEqual({ ok: true, value: c });
+  });
+
+  test('leaves a past start with an end still to come alone (an exhibition that runs on)', () => {
+    const c = at('2026-12-02T09:00:00+08:00', '2026-12-20T17:00:00+08:00');
+    expect(validateEventContent(c, { now: NOW })).toEqual({ ok: true, value: c });
+  });
+
+  test('is reported beside the other fields’ problems, so the form marks them all at once', () => {
+    expect(validateEventContent({ ...at('2027-01-10T09:00:00+08:00'), title: '', attendance: -1 }, { now: NOW })).toEqual({
+      ok: false,
+      problems: [{ field: 'title', code: 'required' }, { field: 'attendance', code: 'negative' }, { field: 'startAt', code: 'startInFuture' }],
+    });
+  });
+
+  test('is refused in a stored event too (the server passes its own clock)', () => {
+    expect(validateLedgerEvent({ ...storedEvent(), startAt: '2026-12-05T09:00:00+08:00', endAt: '2026-12-05T11:00:00+08:00' }, { now: NOW })).toEqual({
+      ok: false, problems: [{ field: 'startAt', code: 'startInFuture' }],
+    });
+  });
+});
+
+describe('required text that shows nothing', () => {
+  const invisible: [string, string][] = [
+    ['a zero-width space', '\u200B'],
+    ['zero-width space, non-joiner and joiner', '\u200B\u200C\u200D'],
+    ['a word joiner', '\u2060'],
+    ['a byte order mark', '\uFEFF'],
+    ['a soft hyphen', '\u00AD'],
+    ['left-to-right and right-to-left marks', '\u200E\u200F'],
+    ['a bidi embedding and its pop', '\u202A\u202C'],
+    ['a bidi isolate and its pop', '\u2066\u2069'],
+    ['the Arabic letter mark', '\u061C'],
+    ['ideographic spaces', '\u3000\u3000'],
+    ['a no-break space and a zero-width space', '\u00A0\u200B'],
+    ['spaces around zero-width characters', ' \u200B\u3000\u2060 '],
+    ['a Hangul filler', '\u3164'],
+    ['the blank Braille pattern', '\u2800'],
+    ['a variation selector', '\uFE0F'],
+    ['a control character', '\u0007'],
+  ];
+
+  test.each(invisible)('refuses a title of only %s as required', (_name, title) => {
+    expect(validateEventContent({ ...validContent(), title })).toEqual({ ok: false, problems: [{ field: 'title', code: 'required' }] });
+  });
+
+  test('refuses volunteer and partner names that show nothing', () => {
+    expect(validateEventContent({
+      ...validContent(),
+      volunteers: [{ name: '陈晓红', userId: null, hours: 3 }, { name: '\u200B\u200D', userId: null, hours: 2 }],
+      partners: ['\u3000\u200B', '吉隆镇中心小学'],
+    })).toEqual({
+      ok: false,
+      problems: [{ field: 'volunteers.1.name', code: 'required' }, { field: 'partners.0', code: 'required' }],
+    });
+  });
+
+  const legitimate: [string, string][] = [
+    ['an emoji family held together by zero-width joiners', '👨\u200D👩\u200D👧 亲子科普日'],
+    ['a right-to-left name with its marks', '科普讲座 \u200Fمرحبا\u200F'],
+    ['an ideographic space inside', '科普\u3000讲座'],
+    ['a soft hyphen inside a word', 'Wissen\u00ADschaft'],
+    ['a single visible character between invisible ones', '\u200B科\u200B'],
+  ];
+
+  test.each(legitimate)('keeps %s exactly as typed', (_name, title) => {
+    const c = { ...validContent(), title, volunteers: [{ name: title.slice(0, 40), userId: null, hours: 1 }], partners: [title] };
+    expect(validateEventContent(c)).toEqual({ ok: true, value: c });
   });
 });

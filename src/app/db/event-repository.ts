@@ -57,9 +57,9 @@ const rootOf = (field: string) => field.split('.')[0] ?? field;
 export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): EventRepository {
   const tables = [db.events, db.outbox, db.meta, db.totals];
 
-  /** Validates form content and its references; throws ValidationError. */
+  /** Validates new content (its start against the phone's clock) and its references; throws ValidationError. */
   function checkContent(content: unknown): EventContent {
-    const r = validateEventContent(content);
+    const r = validateEventContent(content, { now: deps.now() });
     const problems: Problem[] = r.ok ? referenceProblems(r.value) : r.problems;
     if (problems.length || !r.ok) throw new ValidationError(problems);
     return r.value;
@@ -150,7 +150,8 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
       if (Object.keys(changed).length === 0) return old;
       const merged = { ...withoutSig(old), ...changed } as EventRow;
       const content = Object.fromEntries([...CONTENT_KEYS].map((k) => [k, merged[k as keyof EventRow]]));
-      const r = validateEventContent(content);
+      // Only a start this edit sets is held to the clock: an event logged before keeps its start.
+      const r = validateEventContent(content, { now: 'startAt' in changed ? deps.now() : undefined });
       if (!r.ok) throw new ValidationError(r.problems);
       const refs = referenceProblems(r.value).filter((p) => rootOf(p.field) in changed);
       if (refs.length) throw new ValidationError(refs);

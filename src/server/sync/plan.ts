@@ -155,7 +155,8 @@ export function planEvent(
       Object.assign(merged, BACK_TO_REVIEW, merged.status === 'reviewed' ? {} : { status: merged.status });
     }
   }
-  const checked = validateLedgerEvent(merged);
+  // The server's clock judges a start (new event, or a start this put moves); an old row stays editable.
+  const checked = validateLedgerEvent(merged, { now: !current || merged.startAt !== current.startAt ? Date.parse(now) : undefined });
   if (!checked.ok) return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems: checked.problems };
   const refProblems = checkEventReferences(checked.value, ctx.refs);
   if (refProblems.length) return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems: refProblems };

@@ -27,7 +27,8 @@ describe('createEvent', () => {
   });
 
   it('files an event at 2023-12-31T23:30+08:00 under 2023-12 whatever the phone zone', async () => {
-    const { repo } = freshRepo();
+    const { repo, clock } = freshRepo();
+    clock.ms = Date.parse('2024-01-02T00:00:00Z');
     const row = await repo.createEvent(ID1, sampleContent({ startAt: '2023-12-31T15:30:00Z', endAt: '2023-12-31T16:30:00Z' }), 'draft');
     expect([row.year, row.ym]).toEqual([2023, '2023-12']);
   });
@@ -134,8 +135,9 @@ describe('updateEvent', () => {
   });
 
   it('moves the event to its new month when startAt changes', async () => {
-    const { repo } = freshRepo();
+    const { repo, clock } = freshRepo();
     await repo.createEvent(ID1, sampleContent(), 'submitted');
+    clock.ms = Date.parse('2024-01-02T00:00:00Z');
     const row = await repo.updateEvent(ID1, { startAt: '2024-01-01T08:00:00+08:00', endAt: '2024-01-01T09:00:00+08:00' });
     expect([row.year, row.ym]).toEqual([2024, '2024-01']);
   });
@@ -188,6 +190,38 @@ describe('updateEvent', () => {
     await repo.createEvent(ID1, sampleContent(), 'submitted');
     await db.events.update(ID1, { status: 'reviewed', reviewedBy: 'u-staff', reviewedAt: '2023-09-17T09:00:00+08:00' });
     expect((await repo.updateEvent(ID1, { attendance: 130 })).status).toBe('reviewed');
+  });
+});
+
+describe('input that cannot be true', () => {
+  // The phone's clock (testDeps) reads 2023-09-16T10:00+08:00.
+  it('refuses a new event starting more than a day past the phone’s clock and writes nothing', async () => {
+    const { db, repo } = freshRepo();
+    const err = await repo.createEvent(ID1, sampleContent({ startAt: '2023-09-17T10:01:00+08:00', endAt: '2023-09-17T12:00:00+08:00' }), 'submitted').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).problems).toEqual([{ field: 'startAt', code: 'startInFuture' }]);
+    expect([await db.events.count(), await db.outbox.count()]).toEqual([0, 0]);
+    const ok = await repo.createEvent(ID1, sampleContent({ startAt: '2023-09-17T10:00:00+08:00', endAt: '2023-09-17T12:00:00+08:00' }), 'submitted');
+    expect(ok.startAt).toBe('2023-09-17T10:00:00+08:00');
+  });
+
+  it('refuses 30 February and a title of zero-width spaces', async () => {
+    const { db, repo } = freshRepo();
+    const err = await repo.createEvent(ID1, sampleContent({ title: '\u200B\u200B', startAt: '2023-02-30T09:00:00+08:00' }), 'submitted').catch((e: unknown) => e);
+    expect((err as ValidationError).problems).toEqual([{ field: 'title', code: 'required' }, { field: 'startAt', code: 'noSuchDate' }]);
+    expect(await db.events.count()).toBe(0);
+  });
+
+  it('keeps an event whose start lies ahead editable, and refuses only a start moved more than a day ahead', async () => {
+    const { db, repo, clock } = freshRepo();
+    await repo.createEvent(ID1, sampleContent({ startAt: '2023-09-17T09:00:00+08:00', endAt: '2023-09-17T11:00:00+08:00' }), 'submitted');
+    // The phone's clock went back (or the row came from a phone whose clock was ahead).
+    clock.ms = Date.parse('2023-09-10T02:00:00Z');
+    expect((await repo.updateEvent(ID1, { title: '改个名字' })).title).toBe('改个名字');
+    const err = await repo.updateEvent(ID1, { startAt: '2023-09-18T09:00:00+08:00', endAt: '2023-09-18T11:00:00+08:00' }).catch((e: unknown) => e);
+    expect((err as ValidationError).problems).toEqual([{ field: 'startAt', code: 'startInFuture' }]);
+    expect((await db.events.get(ID1))?.startAt).toBe('2023-09-17T09:00:00+08:00');
+    expect(await db.outbox.count()).toBe(2);
   });
 });
 

@@ -64,6 +64,7 @@ export default {
       decrease: 'Decrease {label}',
       increase: 'Increase {label}',
       unknown: 'Not given',
+      noOnSiteAudience: 'No on-site audience (e.g. media outreach): 0 people',
     },
     rows: {
       kind: 'Kind',

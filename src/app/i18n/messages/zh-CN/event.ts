@@ -64,6 +64,7 @@ export default {
       decrease: '减少{label}',
       increase: '增加{label}',
       unknown: '不填',
+      noOnSiteAudience: '本次活动无现场群众（如媒体宣传），人次为 0',
     },
     rows: {
       kind: '种类',

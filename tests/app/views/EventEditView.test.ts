@@ -1,0 +1,167 @@
+/**
+ * The event form's attendance (惠及人次): it starts empty and must be typed; 0 is saved only once
+ * the volunteer ticks "本次活动无现场群众（如媒体宣传）", and the field says so until then; a draft an
+ * earlier version stored with its default 0 does not come back as a confirmed 0.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import { createMemoryHistory, createRouter, type Router } from 'vue-router';
+import { i18n } from '../../../src/app/i18n';
+import EventEditView from '../../../src/app/views/EventEditView.vue';
+import { setLedgerDbFactory, useLedgerStore } from '../../../src/app/stores/ledger';
+import { NEW_DRAFT_KEY } from '../../../src/app/db/draft-repository';
+import { emptyEventContent } from '../../../src/domain/event';
+import { serveHuidongFiles } from '../../fixtures/region-pack';
+import { freshDb } from '../db/helpers';
+
+// Vant's style entry points import CSS, which Node cannot load; the tests need no styles.
+vi.mock('vant/es/toast/style', () => ({}));
+vi.mock('vant/es/empty/style', () => ({}));
+
+const PINGSHAN = '441323001000';
+const UNCONFIRMED = '人次为 0 请勾选“本次活动无现场群众”，否则请填写人数';
+
+let pinia: Pinia;
+let router: Router;
+
+async function render(): Promise<VueWrapper> {
+  router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/events/new', name: 'event-new', component: EventEditView },
+      { path: '/events/:id', name: 'event-detail', component: { template: '<div />' } },
+      { path: '/', name: 'home', component: { template: '<div />' } },
+    ],
+  });
+  await router.push('/events/new');
+  const w = mount(EventEditView, { global: { plugins: [pinia, i18n, router] }, attachTo: document.body });
+  await vi.waitFor(() => expect(w.find('#ev-attendance').exists()).toBe(true));
+  await vi.waitFor(() => expect(w.findAll('#ev-township option').length).toBeGreaterThan(1));
+  return w;
+}
+
+/** Whether "no on-site audience" is ticked (a Vant checkbox: role=checkbox, aria-checked). */
+function ticked(w: VueWrapper): boolean {
+  return w.get('#ev-noOnSiteAudience').attributes('aria-checked') === 'true';
+}
+async function tick(w: VueWrapper): Promise<void> {
+  await w.get('#ev-noOnSiteAudience').trigger('click');
+}
+
+/** The error Vant shows under the field holding `selector` ('' when none). */
+function fieldError(w: VueWrapper, selector: string): string {
+  const field = w.findAll('.van-field').find((f) => f.find(selector).exists());
+  return field?.find('.van-field__error-message').exists() ? field.find('.van-field__error-message').text() : '';
+}
+
+async function fillAllButAttendance(w: VueWrapper): Promise<void> {
+  await w.get('#ev-title').setValue('科普视频号直播');
+  await w.get('#ev-format').setValue('media');
+  await w.get('#ev-venue').setValue('other');
+  await w.get('#ev-township').setValue(PINGSHAN);
+}
+
+describe('EventEditView: attendance', () => {
+  beforeEach(() => {
+    pinia = createPinia();
+    setActivePinia(pinia);
+    setLedgerDbFactory(freshDb);
+    serveHuidongFiles();
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    document.body.innerHTML = '';
+  });
+
+  it('starts empty and, on save, says 必填 there and saves nothing', async () => {
+    const w = await render();
+    expect((w.get('#ev-attendance').element as HTMLInputElement).value).toBe('');
+    expect(ticked(w)).toBe(false);
+    await fillAllButAttendance(w);
+    await w.get('[data-test=save]').trigger('click');
+    await vi.waitFor(() => expect(fieldError(w, '#ev-attendance')).toBe('必填'));
+    expect(w.get('#ev-attendance').classes()).toContain('kl-stepper__input--invalid');
+    expect(await useLedgerStore().db.events.count()).toBe(0);
+  });
+
+  it('marks a typed 0 at once, until "no on-site audience" is ticked; then saves 0', async () => {
+    const w = await render();
+    await fillAllButAttendance(w);
+    await w.get('#ev-attendance').setValue('0');
+    await vi.waitFor(() => expect(fieldError(w, '#ev-attendance')).toBe(UNCONFIRMED));
+    expect(w.get('#ev-attendance').attributes('aria-invalid')).toBe('true');
+    await w.get('[data-test=save]').trigger('click');
+    await flushPromises();
+    expect(await useLedgerStore().db.events.count()).toBe(0);
+
+    await tick(w);
+    await vi.waitFor(() => expect(fieldError(w, '#ev-attendance')).toBe(''));
+    expect((w.get('#ev-attendance').element as HTMLInputElement).value).toBe('0');
+    await w.get('[data-test=save]').trigger('click');
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('event-detail'));
+    const saved = await useLedgerStore().db.events.toArray();
+    expect(saved.map((e) => [e.title, e.format, e.attendance])).toEqual([['科普视频号直播', 'media', 0]]);
+  });
+
+  it('unticks "no on-site audience" when a number is typed, and empties the 0 when it is unticked', async () => {
+    const w = await render();
+    const box = () => ticked(w);
+    const typed = () => (w.get('#ev-attendance').element as HTMLInputElement).value;
+    await tick(w);
+    await vi.waitFor(() => expect(typed()).toBe('0'));
+    await w.get('#ev-attendance').setValue('45');
+    await vi.waitFor(() => expect(box()).toBe(false));
+    await tick(w);
+    await vi.waitFor(() => expect(typed()).toBe('0'));
+    await tick(w);
+    await vi.waitFor(() => expect(typed()).toBe(''));
+  });
+
+  it('restores a draft the earlier version kept with its default 0 as an unconfirmed 0, marked at once', async () => {
+    const db = useLedgerStore().db;
+    await db.drafts.put({ key: NEW_DRAFT_KEY, content: { ...emptyEventContent('2026-03-05T09:30:00+08:00'), title: '急救培训' }, savedAt: '2026-03-05T01:40:00.000Z' });
+    await db.meta.put({ key: 'draft-event-id:new', value: '018a9b7c-1d2e-7f00-8a00-0000000000aa' });
+    const w = await render();
+    await vi.waitFor(() => expect((w.get('#ev-title').element as HTMLInputElement).value).toBe('急救培训'));
+    expect((w.get('#ev-attendance').element as HTMLInputElement).value).toBe('0');
+    expect(ticked(w)).toBe(false);
+    await vi.waitFor(() => expect(fieldError(w, '#ev-attendance')).toBe(UNCONFIRMED));
+  });
+
+  it('keeps the tick in the draft, so a confirmed 0 survives leaving the form', async () => {
+    const w = await render();
+    await w.get('#ev-title').setValue('广播科普');
+    await tick(w);
+    const db = useLedgerStore().db;
+    await vi.waitFor(async () => expect((await db.drafts.get(NEW_DRAFT_KEY))?.content).toMatchObject({ title: '广播科普', attendance: 0, noOnSiteAudience: true }));
+    w.unmount();
+    const again = await render();
+    await vi.waitFor(() => expect((again.get('#ev-title').element as HTMLInputElement).value).toBe('广播科普'));
+    expect(ticked(again)).toBe(true);
+    expect(fieldError(again, '#ev-attendance')).toBe('');
+  });
+
+  it('refuses a volunteer or partner name of only invisible characters and marks its input', async () => {
+    const w = await render();
+    await fillAllButAttendance(w);
+    await w.get('#ev-attendance').setValue('30');
+    await w.get('[data-test=rows-volunteers] .kl-rows__add').trigger('click');
+    await w.get('#ev-volunteers-0-name').setValue('\u200B\u200D');
+    await w.get('[data-test=rows-partners] .kl-rows__add').trigger('click');
+    await w.get('#ev-partners-0').setValue('\u3000\u2060');
+    await w.get('[data-test=save]').trigger('click');
+    await vi.waitFor(() => expect(w.get('#ev-volunteers-0-name').classes()).toContain('kl-rows__text--invalid'));
+    expect(w.get('#ev-partners-0').classes()).toContain('kl-rows__text--invalid');
+    expect(w.get('#ev-partners-0').attributes('aria-invalid')).toBe('true');
+    expect(w.findAll('.kl-rows__error').map((e) => e.text())).toEqual(['必填', '必填']);
+    expect(await useLedgerStore().db.events.count()).toBe(0);
+  });
+
+  it('marks an empty title with the error class that draws its red border', async () => {
+    const w = await render();
+    await w.get('[data-test=save]').trigger('click');
+    await vi.waitFor(() => expect(fieldError(w, '#ev-title')).toBe('必填'));
+    expect(w.get('#ev-title').classes()).toContain('van-field__control--error');
+  });
+});

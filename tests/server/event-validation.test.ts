@@ -56,6 +56,7 @@ describe.each(KINDS)('event validation on push, on %s', (kind) => {
     expect(res.statusCode).toBe(200);
     expect(res.json<PushResponse>()).toEqual({
       v: 1,
+      epoch: (await h.store.ledger()).epoch,
       lastAppliedSeq: 5,
       results: [
         { seq: 1, status: 'applied', rev: 1 },

@@ -168,7 +168,7 @@ describe('importing what the ledger already holds', () => {
     expect([(await db.events.toArray()).map((e) => e.deleted), await db.outbox.count()]).toEqual([[false, false], seq]);
     await repo.deleteEvents(events.map((e) => e.id));
     await repo.deleteEvents([ID1]);
-    expect((await db.outbox.toArray()).slice(seq).map((m) => [m.op, m.eventId, m.seq])).toEqual([['delete', ID1, seq + 1], ['delete', ID2, seq + 2]]);
+    expect((await db.outbox.toArray()).slice(seq).map((m) => [m.op, m.entity === 'event' ? m.eventId : null, m.seq])).toEqual([['delete', ID1, seq + 1], ['delete', ID2, seq + 2]]);
     await repo.undeleteEvents([ID2]);
     expect((await db.events.toArray()).map((e) => [e.id, e.deleted])).toEqual([[ID1, true], [ID2, false]]);
   });

@@ -1,9 +1,10 @@
 /**
  * Imported events on the server, on SQLite and PostgreSQL: an event's import batch
  * (event.importBatch) round-trips through push and pull; the same row imported on two staff
- * devices (one id, made from the row) is one event; a batch undone on one device and imported
- * again on another that never saw the undo comes back; events never imported keep their wire
- * form (no importBatch key) and a put that changes nothing keeps its rev.
+ * devices (one id, made from the row) is one event; an undone batch imported again comes back
+ * (put + undelete from a device that knows the tombstone; put, then 恢复, from one that does
+ * not); events never imported keep their wire form (no importBatch key) and a put that changes
+ * nothing keeps its rev.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -44,8 +45,8 @@ describe.each(KINDS)('imported events on %s', (kind) => {
   test('an imported event and its batch round-trip through push and pull', async () => {
     const id = importedEventId(acc.staff.orgId, KEY);
     const b1 = batch(newId(), '工作人员');
-    const res = await push(app, acc.staff, newId(), [putEvent(1, id, eventFields({ status: 'reviewed', importBatch: b1 })), undelete(2, id)]);
-    expect(res.json<PushResponse>().results).toEqual([{ seq: 1, status: 'applied', rev: 1 }, { seq: 2, status: 'applied', rev: 1 }]);
+    const res = await push(app, acc.staff, newId(), [putEvent(1, id, eventFields({ status: 'reviewed', importBatch: b1 }))]);
+    expect(res.json<PushResponse>().results).toEqual([{ seq: 1, status: 'applied', rev: 1 }]);
     const [row] = await pullAll();
     expect([row!.id, row!.importBatch, row!.deleted, row!.rev]).toEqual([id, b1, false, 1]);
     const one = await app.inject({ url: `/api/events/${id}`, headers: bearer(acc.staff) });
@@ -56,25 +57,37 @@ describe.each(KINDS)('imported events on %s', (kind) => {
     const id = importedEventId(acc.staff.orgId, KEY);
     const b1 = batch(newId(), '工作人员');
     const b2 = batch(newId(), '管理员');
-    await push(app, acc.staff, newId(), [putEvent(1, id, eventFields({ status: 'reviewed', importBatch: b1 })), undelete(2, id)]);
-    const second = await push(app, acc.admin, newId(), [putEvent(1, id, eventFields({ status: 'reviewed', importBatch: b2 })), undelete(2, id)]);
-    expect(second.json<PushResponse>().results).toEqual([{ seq: 1, status: 'applied', rev: 2 }, { seq: 2, status: 'applied', rev: 2 }]);
+    await push(app, acc.staff, newId(), [putEvent(1, id, eventFields({ status: 'reviewed', importBatch: b1 }))]);
+    const second = await push(app, acc.admin, newId(), [putEvent(1, id, eventFields({ status: 'reviewed', importBatch: b2 }))]);
+    expect(second.json<PushResponse>().results).toEqual([{ seq: 1, status: 'applied', rev: 2 }]);
     const rows = await pullAll();
     expect(rows.map((r) => [r.id, r.importBatch?.id, r.createdBy])).toEqual([[id, b2.id, acc.staff.userId]]);
     expect((await history(id)).map((c) => [c.field, (c.oldValue as { id: string }).id, (c.newValue as { id: string }).id])).toEqual([['importBatch', b1.id, b2.id]]);
   });
 
-  test('a batch undone on one device is revived by an import on a device that never saw the undo', async () => {
+  test('an import on a device that never saw a batch\'s undo names the tombstone with its batch; 恢复 (undelete) brings it back', async () => {
     const id = importedEventId(acc.staff.orgId, KEY);
     const b1 = batch(newId(), '工作人员');
     const deviceA = newId();
-    await push(app, acc.staff, deviceA, [putEvent(1, id, eventFields({ importBatch: b1 })), undelete(2, id)]);
-    await push(app, acc.staff, deviceA, [del(3, id)]);
-    expect((await pullAll()).map((r) => r.deleted)).toEqual([true]);
+    await push(app, acc.staff, deviceA, [putEvent(1, id, eventFields({ importBatch: b1 }))]);
+    await push(app, acc.staff, deviceA, [del(2, id)]);
     const b2 = batch(newId(), '管理员');
-    const res = await push(app, acc.admin, newId(), [putEvent(1, id, eventFields({ importBatch: b2 })), undelete(2, id)]);
-    expect(res.json<PushResponse>().results).toEqual([{ seq: 1, status: 'applied', rev: 3 }, { seq: 2, status: 'applied', rev: 4 }]);
+    const deviceB = newId();
+    const res = await push(app, acc.admin, deviceB, [putEvent(1, id, eventFields({ importBatch: b2 }))]);
+    expect(res.json<PushResponse>().results).toEqual([{ seq: 1, status: 'applied', rev: 3 }]);
+    expect((await pullAll()).map((r) => [r.id, r.deleted, r.importBatch?.id, r.rev])).toEqual([[id, true, b2.id, 3]]);
+    await push(app, acc.admin, deviceB, [undelete(2, id)]);
     expect((await pullAll()).map((r) => [r.id, r.deleted, r.importBatch?.id, r.rev])).toEqual([[id, false, b2.id, 4]]);
+  });
+
+  test('a batch undone and imported again on the same device revives its events with put and undelete', async () => {
+    const id = importedEventId(acc.staff.orgId, KEY);
+    const device = newId();
+    await push(app, acc.staff, device, [putEvent(1, id, eventFields({ importBatch: batch(newId(), '工作人员') })), del(2, id)]);
+    const b2 = batch(newId(), '工作人员');
+    const res = await push(app, acc.staff, device, [putEvent(3, id, eventFields({ importBatch: b2 })), undelete(4, id)]);
+    expect(res.json<PushResponse>().results).toEqual([{ seq: 3, status: 'applied', rev: 3 }, { seq: 4, status: 'applied', rev: 4 }]);
+    expect((await pullAll()).map((r) => [r.deleted, r.importBatch?.id])).toEqual([[false, b2.id]]);
   });
 
   test('an event never imported has no importBatch on the wire, and a put that changes nothing keeps its rev', async () => {

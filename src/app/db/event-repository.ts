@@ -43,9 +43,9 @@ export interface CreateEventsOptions {
   /**
    * For imports, whose ids are made from the row (domain/import-key.ts), so a re-import after an
    * undo meets the undone events' tombstones: a stored tombstone is rewritten with the item and
-   * undeleted (outbox put + undelete), and every new event's put is followed by an undelete too,
-   * so that a tombstone the server holds but this device has not pulled yet is revived as well
-   * (on the server an undelete of a live event changes nothing). A live event is kept as it is.
+   * undeleted (outbox put + undelete). A live event is kept as it is; a new one gets its put only.
+   * (A tombstone the server holds but this device has not pulled stays deleted on the server; the
+   * pull then shows the batch as undone, and 恢复本次导入 brings it back.)
    */
   revive?: boolean;
 }
@@ -72,8 +72,8 @@ export interface EventRepository {
   getEvent(id: string): Promise<EventRow | undefined>;
   /** The stored rows of these ids that exist, tombstones included. */
   getEvents(ids: readonly string[]): Promise<EventRow[]>;
-  /** The stored rows starting at any of these instants (as stored: ISO text), tombstones included. */
-  eventsStartingAt(startAts: readonly string[]): Promise<EventRow[]>;
+  /** The stored rows, tombstones included, of the calendar months (region's zone) these instants fall in. */
+  eventsInMonthsOf(instants: readonly string[]): Promise<EventRow[]>;
 }
 
 type MutationBody = { op: 'put'; fields: EventPatch } | { op: 'delete' | 'undelete' };
@@ -164,7 +164,7 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
         written.set(id, row);
         totals.push({ before: kept ?? null, after: row });
         queue(id, { op: 'put', fields: eventFieldsOf(row) });
-        if (options.revive) queue(id, { op: 'undelete' });
+        if (kept) queue(id, { op: 'undelete' });
         out.push(row);
       });
       // bulkAdd unless a tombstone is rewritten: a new id that exists after all fails loudly.
@@ -234,6 +234,9 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
     undeleteEvents: (ids) => setDeleted(ids, false),
     getEvent: (id) => db.events.get(id),
     getEvents: async (ids) => (await db.events.bulkGet([...ids])).filter((e): e is EventRow => e !== undefined),
-    eventsStartingAt: (startAts) => (startAts.length ? db.events.where('startAt').anyOf([...startAts]).toArray() : Promise.resolve([])),
+    eventsInMonthsOf: (instants) => {
+      const months = new Map(instants.map((at) => calendarKeys(at)).map((k) => [k.ym, [k.year, k.ym] as [number, string]]));
+      return months.size ? db.events.where('[year+ym]').anyOf([...months.values()]).toArray() : Promise.resolve([]);
+    },
   };
 }

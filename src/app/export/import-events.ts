@@ -23,15 +23,17 @@ export type ImportOutcome =
   | { written: true; events: EventRow[]; skippedRows: number[]; existingRows: number[]; restored: number }
   | { written: false; reason: 'problems' | 'nothingToImport' | 'allExist' };
 
-type Repo = Pick<EventRepository, 'createEvents' | 'getEvents' | 'eventsStartingAt'>;
+type Repo = Pick<EventRepository, 'createEvents' | 'getEvents' | 'eventsInMonthsOf'>;
 
 /** Each good row's event id and state (new, restore, exists) against the ledger as it is now. */
-export async function planImport(repo: Pick<Repo, 'getEvents' | 'eventsStartingAt'>, result: ImportResult, orgId: string): Promise<PlannedImportItem[]> {
-  const [byId, byStart] = await Promise.all([
+export async function planImport(repo: Pick<Repo, 'getEvents' | 'eventsInMonthsOf'>, result: ImportResult, orgId: string): Promise<PlannedImportItem[]> {
+  // The months the rows start in hold every event a row can match by start time, whatever
+  // offset its start was written with.
+  const [byId, byMonth] = await Promise.all([
     repo.getEvents(lookupIdsOf(result.items, orgId)),
-    repo.eventsStartingAt([...new Set(result.items.map((i) => i.content.startAt))]),
+    repo.eventsInMonthsOf(result.items.map((i) => i.content.startAt)),
   ]);
-  return planImportItems(result.items, orgId, [...byId, ...byStart]);
+  return planImportItems(result.items, orgId, [...byId, ...byMonth]);
 }
 
 /**

@@ -58,7 +58,7 @@ describe('importing a file with bad rows', () => {
     const outcome = await importAs(repo, result, 'submitted', 'goodOnly');
     expect(outcome.written && outcome.skippedRows).toEqual(BAD.map((_, i) => i + 3));
     expect((await db.events.toArray()).map((e) => [e.title, e.status]).sort()).toEqual([['科普大篷车进校园0', 'submitted'], ['科普大篷车进校园99', 'submitted']]);
-    expect((await db.outbox.toArray()).map((m) => [m.entity, m.op])).toEqual([['event', 'put'], ['event', 'undelete'], ['event', 'put'], ['event', 'undelete']]);
+    expect((await db.outbox.toArray()).map((m) => [m.entity, m.op])).toEqual([['event', 'put'], ['event', 'put']]);
   });
 
   test('refuses a file without a required column even when the user asks for the good rows', async () => {
@@ -71,13 +71,12 @@ describe('importing a file with bad rows', () => {
 });
 
 describe('importing the 2023 seed fixture', () => {
-  test('writes 53 events, each with its put and undelete, in one go, so they sync like any other', async () => {
+  test('writes 53 events and 53 outbox puts in one go, so they sync like any other', async () => {
     const { db } = await seedLedger('reviewed');
     expect(await db.events.count()).toBe(53);
     const outbox = await db.outbox.toArray();
-    expect(outbox.map((m) => m.seq)).toEqual(Array.from({ length: 106 }, (_, i) => i + 1));
-    expect(outbox.map((m) => m.op)).toEqual(Array.from({ length: 106 }, (_, i) => (i % 2 === 0 ? 'put' : 'undelete')));
-    expect(outbox.every((m) => m.entity === 'event' && m.state === 'pending')).toBe(true);
+    expect(outbox.map((m) => m.seq)).toEqual(Array.from({ length: 53 }, (_, i) => i + 1));
+    expect(outbox.every((m) => m.entity === 'event' && m.op === 'put' && m.state === 'pending')).toBe(true);
   });
 
   test('reads the same rows from an XLSX file as from the CSV', async () => {
@@ -156,6 +155,16 @@ describe('importing what the ledger already holds', () => {
     const outcome = await importEvents(repo, second, { ...again, mode: 'goodOnly', batch: BATCH2 });
     expect(outcome.written && [outcome.events.map((e) => e.title), outcome.existingRows, outcome.skippedRows]).toEqual([['科普大篷车进校园3'], [2], [4]]);
     expect(await db.events.count()).toBe(3);
+  });
+
+  test('skips a row matching an event typed in by hand, whatever offset its start was written with', async () => {
+    const { db, repo } = freshRepo({ references });
+    await repo.createEvent(ID1, sampleContent({ title: '科普大篷车进校园1', startAt: '2023-05-20T01:00:00Z', endAt: '2023-05-20T03:00:00Z', townshipCode: '441323109000' }), 'submitted');
+    const result = await fileOf([HEADERS, rowOf(1, {}), rowOf(2, {})], 'a.csv');
+    expect((await planImport(repo, result, 'org-huidong')).map((p) => [p.row, p.state, p.existingId])).toEqual([[2, 'exists', ID1], [3, 'new', null]]);
+    const outcome = await importEvents(repo, result, { ...again, batch: BATCH });
+    expect(outcome.written && [outcome.events.map((e) => e.title), outcome.existingRows]).toEqual([['科普大篷车进校园2'], [2]]);
+    expect(await db.events.count()).toBe(2);
   });
 
   test('undoes a batch in one transaction, or not at all when an id is unknown', async () => {

@@ -62,6 +62,7 @@ describe('importing past events in the browser', () => {
     await choose(SEED);
     expect(await text('import-summary')).toBe('seed-2023.csv：共 53 行：0 行可导入，0 行有问题，53 行已存在');
     expect(await page.locator('[data-testid=import-confirm]').isDisabled()).toBe(true);
+    await page.locator('[data-testid=import-file]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await screenshot(page, FEATURE, '01-already-imported');
 
     await choose(join(ROOT, 'tests/fixtures/seed-2023-gbk.csv'));
@@ -99,7 +100,7 @@ describe('importing past events in the browser', () => {
     expect(await page.locator('[data-testid=import-readings] li').allInnerTexts()).toEqual([
       '活动形式“讲座”按“科普讲座/报告会”导入', '乡镇/街道“巽寮度假区”按“巺寮滨海旅游度假区”导入', '宣传资料“科普小册子”按“小册子”导入',
     ]);
-    await page.locator('[data-testid=import-problems]').scrollIntoViewIfNeeded();
+    await page.locator('[data-testid=import-file]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await screenshot(page, FEATURE, '03-problems-and-readings');
     const audit = await auditA11y(page, ['.van-tabbar', '.kl-reports > :not(.kl-import)']);
     expect(audit).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
@@ -111,6 +112,7 @@ describe('importing past events in the browser', () => {
     const ids = (await readStore<{ id: string }>(page, 'events')).map((e) => e.id).sort();
     await batch.locator('[data-testid=import-batch-undo]').click();
     await page.locator('.van-dialog__message').filter({ hasText: '撤销导入“seed-2023.csv”？将删除本次导入的 53 条活动' }).waitFor();
+    await page.waitForFunction(() => !document.querySelector('.van-dialog-bounce-enter-active, .van-fade-enter-active'));
     await screenshot(page, FEATURE, '04-undo-confirm');
     await page.locator('.van-dialog__confirm').click();
     await page.locator('[data-testid=import-batch-message]').filter({ hasText: '已撤销“seed-2023.csv”的导入，删除 53 条活动（将随同步上传）' }).waitFor();

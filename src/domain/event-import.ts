@@ -2,8 +2,11 @@
  * Import of historical events from a table (CSV or XLSX, already read into rows of text): the
  * documented template columns with Chinese headers, each row turned into EventContent and checked
  * with the same validation as the form (validateEventContent + checkEventReferences). Problems
- * come back with the sheet row number (the header is row 1), the column header and a code the UI
- * translates; the caller decides between all-or-nothing and good rows only.
+ * come back with the sheet row number (the header is row 1), the column header, a code the UI
+ * translates and, for a coded column, the values it accepts; values matched only closely (巽寮 for
+ * 巺寮滨海旅游度假区, 科普小册子 for 小册子, see name-match.ts) are listed so the user sees how they
+ * were read. Each good row carries its import key (import-key.ts). The caller decides between
+ * all-or-nothing and good rows only.
  *
  * Pure: the taxonomy, region pack and time zone come in as arguments.
  */
@@ -16,10 +19,12 @@ import {
   type MaterialLine,
   type VolunteerLine,
 } from './event.js';
+import { isUuid } from './ids.js';
+import { importKeyOf } from './import-key.js';
+import { taxonomyMatcher, townshipMatcher, villageMatcher, type CodeMatcher, type NameMatch } from './name-match.js';
 import type { Problem } from './problems.js';
 import { townshipCodesOf, villageTownshipMapOf, type RegionPack } from './region.js';
-import { villageShortName } from './report.js';
-import type { Taxonomy, TaxonomyListName } from './taxonomy.js';
+import { TAXONOMY_LISTS, type Taxonomy, type TaxonomyListName } from './taxonomy.js';
 import { DEFAULT_TIME_ZONE, offsetMinutesAt, toZonedIso } from './year.js';
 
 /** The template's columns, in order: the header people see, the field it fills, an example. */
@@ -48,6 +53,12 @@ export const IMPORT_COLUMNS = [
 ] as const;
 export type ImportColumnKey = (typeof IMPORT_COLUMNS)[number]['key'];
 
+/**
+ * The 编号 (event id) column of the app's own detail export, read when present: a row whose id is
+ * an event of the ledger is that event, already there. Not part of the template.
+ */
+export const IMPORT_ID_HEADER = '编号';
+
 /** Import-only problem codes (beside the validation codes of event.ts). */
 export const IMPORT_PROBLEM_CODES = [
   'noRows',
@@ -63,27 +74,45 @@ export const IMPORT_PROBLEM_CODES = [
   'pointIncomplete',
   'idNumberNotAllowed',
   'duplicateRow',
+  'ambiguousName',
 ] as const;
 
-/** One thing wrong in the file: sheet row (header = 1), column header, code, and the cell text. */
+/**
+ * One thing wrong in the file: sheet row (header = 1), column header, code, the cell text and,
+ * for a value of a coded column that matched nothing or several entries, the accepted values.
+ */
 export interface ImportProblem {
   readonly row: number;
   readonly column: string;
   readonly code: string;
   readonly value: string;
+  readonly allowed?: readonly string[];
 }
 
 /** A row that passed every check, ready for the repository. */
 export interface ImportItem {
   readonly row: number;
   readonly content: EventContent;
+  /** The row's import key (import-key.ts). */
+  readonly key: string;
+  /** The event id in the 编号 column (the app's own export), if it holds one. */
+  readonly sourceId: string | null;
 }
 
-/** The outcome of reading a table: the good rows, every problem, and how many data rows there were. */
+/** A cell value read as a close match: column header, what the cell said, what it was read as. */
+export interface ImportReading {
+  readonly column: string;
+  readonly value: string;
+  readonly readAs: string;
+}
+
+/** The outcome of reading a table: the good rows, every problem, how many data rows there were. */
 export interface ImportResult {
   readonly items: readonly ImportItem[];
   readonly problems: readonly ImportProblem[];
   readonly rowCount: number;
+  /** Each distinct close match once, in the order first met. */
+  readonly readings: readonly ImportReading[];
 }
 
 /** What reading a table needs. */
@@ -142,15 +171,18 @@ export function readImportTable(table: readonly (readonly string[])[], ctx: Impo
   for (const c of IMPORT_COLUMNS) {
     if (c.required && !index.has(c.key)) problems.push({ row: 1, column: c.header, code: 'missingColumn', value: '' });
   }
+  const idColumn = header.indexOf(IMPORT_ID_HEADER);
   const dataRows = table.slice(1).map((cells, i) => ({ row: i + 2, cells })).filter((r) => r.cells.some((c) => c.trim() !== ''));
   if (dataRows.length === 0) problems.push({ row: 1, column: '', code: 'noRows', value: '' });
-  if (problems.length > 0) return { items: [], problems, rowCount: dataRows.length };
+  if (problems.length > 0) return { items: [], problems, rowCount: dataRows.length, readings: [] };
 
   const refs = {
     taxonomy: ctx.taxonomy,
     townshipCodes: townshipCodesOf(ctx.pack),
     villageTownship: villageTownshipMapOf(ctx.pack),
   };
+  const matchers = matchersOf(ctx);
+  const readings = new Map<string, ImportReading>();
   const items: ImportItem[] = [];
   const seen = new Map<string, number>();
   for (const { row, cells } of dataRows) {
@@ -159,8 +191,15 @@ export function readImportTable(table: readonly (readonly string[])[], ctx: Impo
       return i === undefined ? '' : (cells[i] ?? '').trim();
     };
     const rowProblems: ImportProblem[] = [];
-    const report = (key: ImportColumnKey, code: string) => rowProblems.push({ row, column: HEADER_OF[key]!, code, value: cell(key) });
-    const content = rowContent(cell, report, ctx);
+    const report: Report = (key, code, extra) => {
+      rowProblems.push({ row, column: HEADER_OF[key]!, code, value: extra?.value ?? cell(key), ...(extra?.allowed ? { allowed: extra.allowed } : {}) });
+    };
+    const readAs = (key: ImportColumnKey, value: string, as: string) => {
+      const column = HEADER_OF[key]!;
+      const id = `${column}\u0000${value}`;
+      if (!readings.has(id)) readings.set(id, { column, value, readAs: as });
+    };
+    const content = rowContent(cell, report, readAs, matchers, ctx);
     if (rowProblems.length === 0 && content) {
       const checked = validateEventContent(content);
       const found: Problem[] = checked.ok ? checkEventReferences(checked.value, refs) : checked.problems;
@@ -171,20 +210,33 @@ export function readImportTable(table: readonly (readonly string[])[], ctx: Impo
         if (first !== undefined) report('title', 'duplicateRow');
         else {
           seen.set(key, row);
-          items.push({ row, content: checked.value });
+          const id = idColumn >= 0 ? (cells[idColumn] ?? '').trim().toLowerCase() : '';
+          items.push({ row, content: checked.value, key: importKeyOf(checked.value), sourceId: isUuid(id) ? id : null });
         }
       }
     }
     problems.push(...rowProblems);
   }
-  return { items, problems, rowCount: dataRows.length };
+  return { items, problems, rowCount: dataRows.length, readings: [...readings.values()] };
 }
 
 type Cell = (key: ImportColumnKey) => string;
-type Report = (key: ImportColumnKey, code: string) => void;
+type Report = (key: ImportColumnKey, code: string, extra?: { value?: string; allowed?: readonly string[] }) => void;
+type ReadAs = (key: ImportColumnKey, value: string, as: string) => void;
+
+interface Matchers {
+  readonly lists: Readonly<Record<TaxonomyListName, CodeMatcher>>;
+  readonly township: ReturnType<typeof townshipMatcher>;
+  readonly village: ReturnType<typeof villageMatcher>;
+}
+
+function matchersOf(ctx: ImportContext): Matchers {
+  const lists = Object.fromEntries(TAXONOMY_LISTS.map((l) => [l, taxonomyMatcher(ctx.taxonomy, l)])) as Record<TaxonomyListName, CodeMatcher>;
+  return { lists, township: townshipMatcher(ctx.pack), village: villageMatcher(ctx.pack) };
+}
 
 /** Turns one row's cells into content; reports what cannot even be parsed. */
-function rowContent(cell: Cell, report: Report, ctx: ImportContext): EventContent | null {
+function rowContent(cell: Cell, report: Report, readAs: ReadAs, matchers: Matchers, ctx: ImportContext): EventContent | null {
   const tz = ctx.timeZone ?? DEFAULT_TIME_ZONE;
   const required = (key: ImportColumnKey): boolean => {
     if (cell(key) !== '') return true;
@@ -196,11 +248,19 @@ function rowContent(cell: Cell, report: Report, ctx: ImportContext): EventConten
     if (t === null) report(key, 'badTime');
     return t;
   };
-  const code = (key: ImportColumnKey, list: TaxonomyListName): string | null => {
-    const c = codeOfLabel(ctx.taxonomy, list, cell(key));
-    if (c === null) report(key, 'unknownCode');
-    return c;
+  /** The code of one typed value of a coded column; null (and a problem) when none or several fit. */
+  const coded = (key: ImportColumnKey, m: { match(t: string): NameMatch<string>; allowed: readonly string[] }, text: string, unknown: string): string | null => {
+    const hit = m.match(text);
+    if (hit.kind === 'exact') return hit.value;
+    if (hit.kind === 'close') {
+      readAs(key, text, hit.label);
+      return hit.value;
+    }
+    if (hit.kind === 'ambiguous') report(key, 'ambiguousName', { value: text, allowed: hit.labels });
+    else report(key, unknown, { value: text, allowed: m.allowed });
+    return null;
   };
+  const code = (key: ImportColumnKey, list: TaxonomyListName): string | null => coded(key, matchers.lists[list], cell(key), 'unknownCode');
   const num = (key: ImportColumnKey): number | null => {
     const n = parseNumber(cell(key));
     if (n === null) report(key, 'notNumber');
@@ -213,35 +273,32 @@ function rowContent(cell: Cell, report: Report, ctx: ImportContext): EventConten
   const endAt = cell('endAt') === '' ? startAt : time('endAt');
   const format = required('format') ? code('format', 'formats') : null;
   const venue = required('venue') ? code('venue', 'venues') : null;
-  const campaign = cell('campaign') === '' || cell('campaign') === '无' ? null : code('campaign', 'campaigns');
-  const themes = splitList(cell('themes')).map((t) => {
-    const c = codeOfLabel(ctx.taxonomy, 'themes', t);
-    if (c === null) report('themes', 'unknownCode');
-    return c ?? '';
-  });
-  const townshipCode = required('township') ? townshipOf(ctx.pack, cell('township')) : null;
-  if (cell('township') !== '' && townshipCode === null) report('township', 'unknownTownship');
+  const campaign = /^(无|没有|否|-|—|\/)?$/.test(cell('campaign')) ? null : code('campaign', 'campaigns');
+  const themes = splitList(cell('themes')).map((t) => coded('themes', matchers.lists.themes, t, 'unknownCode') ?? '');
+  const townshipCode = required('township') ? coded('township', matchers.township, cell('township'), 'unknownTownship') : null;
   let villageCode: string | null = null;
   if (cell('village') !== '' && townshipCode !== null) {
-    const v = villageOf(ctx.pack, townshipCode, cell('village'));
-    if (v === 'elsewhere') report('village', 'villageNotInTownship');
-    else if (v === null) report('village', 'unknownVillage');
-    else villageCode = v;
+    const v = matchers.village.match(townshipCode, cell('village'));
+    if (v.kind === 'elsewhere') report('village', 'villageNotInTownship', { allowed: matchers.village.allowed(townshipCode) });
+    else if (v.kind === 'exact') villageCode = v.value;
+    else if (v.kind === 'close') {
+      readAs('village', cell('village'), v.label);
+      villageCode = v.value;
+    } else if (v.kind === 'ambiguous') report('village', 'ambiguousName', { allowed: v.labels });
+    else report('village', 'unknownVillage', { allowed: matchers.village.allowed(townshipCode) });
   }
   const attendance = required('attendance') ? num('attendance') : null;
   const onlineAttendance = optNum('onlineAttendance');
   const volunteerCount = optNum('volunteerCount');
   const distanceKm = optNum('distanceKm');
-  const materials = pairs(cell('materials'), 'materials', report).map(([label, n]): MaterialLine => {
-    const kind = codeOfLabel(ctx.taxonomy, 'materialKinds', label);
-    if (kind === null) report('materials', 'unknownCode');
-    return { kind: kind ?? '', count: n };
-  });
-  const audience = pairs(cell('audience'), 'audience', report).map(([label, n]): AudienceLine => {
-    const kind = codeOfLabel(ctx.taxonomy, 'audienceKinds', label);
-    if (kind === null) report('audience', 'unknownCode');
-    return { kind: kind ?? '', count: n };
-  });
+  const materials = pairs(cell('materials'), 'materials', report).map(([label, n]): MaterialLine => ({
+    kind: coded('materials', matchers.lists.materialKinds, label, 'unknownCode') ?? '',
+    count: n,
+  }));
+  const audience = pairs(cell('audience'), 'audience', report).map(([label, n]): AudienceLine => ({
+    kind: coded('audience', matchers.lists.audienceKinds, label, 'unknownCode') ?? '',
+    count: n,
+  }));
   if (ID_NUMBER.test(cell('volunteers'))) report('volunteers', 'idNumberNotAllowed');
   const volunteers = pairs(cell('volunteers'), 'volunteers', report, true).map(
     ([name, hours]): VolunteerLine => ({ name, userId: null, hours }),
@@ -328,29 +385,4 @@ export function parseTime(s: string, timeZone = DEFAULT_TIME_ZONE): string | nul
   let ms = wall - offsetMinutesAt(wall, timeZone) * 60000;
   ms = wall - offsetMinutesAt(ms, timeZone) * 60000;
   return toZonedIso(ms, timeZone);
-}
-
-/** The code of a taxonomy entry named by its Chinese or English label or its code. */
-export function codeOfLabel(taxonomy: Taxonomy, list: TaxonomyListName, text: string): string | null {
-  const t = text.trim();
-  const lower = t.toLowerCase();
-  const hit = taxonomy[list].find((e) => e.zh === t || e.code === lower || (e.en !== undefined && e.en.toLowerCase() === lower));
-  return hit ? hit.code : null;
-}
-
-/** A township named by code, full name, short name, or name without 镇/街道. */
-export function townshipOf(pack: RegionPack, text: string): string | null {
-  const t = text.trim();
-  const hit = pack.townships.find(
-    (u) => u.code === t || u.name === t || u.shortName === t || u.name.replace(/(街道|镇)$/, '') === t,
-  );
-  return hit ? hit.code : null;
-}
-
-/** A village of a township by code, full or short name; 'elsewhere' when it belongs to another. */
-function villageOf(pack: RegionPack, townshipCode: string, text: string): string | 'elsewhere' | null {
-  const named = pack.villages.filter((v) => v.code === text || v.name === text || villageShortName(v) === text);
-  const here = named.find((v) => v.townshipCode === townshipCode);
-  if (here) return here.code;
-  return named.length > 0 ? 'elsewhere' : null;
 }

@@ -9,7 +9,8 @@
  * - status: draft 草稿 → submitted 已提交 → reviewed 审核通过 | returned 退回
  *
  * Every key is always present (optional values are `null`), so a field-level merge can treat the
- * record as a flat map of field → value, and a cleared value is a value like any other.
+ * record as a flat map of field → value, and a cleared value is a value like any other. The one
+ * exception is `importBatch`, absent on events that were never imported (see its schema).
  */
 import * as v from 'valibot';
 import { hasCode, type Taxonomy } from './taxonomy.js';
@@ -154,6 +155,29 @@ export const eventBookkeepingEntries = {
   rev: v.pipe(v.number(), v.integer(), v.minValue(0)),
 } as const;
 
+/**
+ * Where an imported event came from (导入批次): the batch (one import of one file), the file's
+ * name, its sheet row, the row's import key (domain/import-key.ts), when and by whom (display
+ * name at the time, so every staff device can show it). It travels on the event itself, so a
+ * batch is seen and undone on every device that holds its events. Optional and without a
+ * default: events stored before it existed (Dexie rows, the server's JSON) and events never
+ * imported simply lack it, so their stored, pushed and pulled form is unchanged.
+ */
+export const importBatchRefSchema = v.strictObject({
+  id: v.pipe(v.string('required'), v.uuid('badId')),
+  file: v.pipe(v.string('notText'), v.maxLength(200, 'tooLong')),
+  row: v.pipe(v.number('notNumber'), v.integer('notInteger'), v.minValue(1, 'notPositive'), v.maxValue(10_000_000, 'tooLarge')),
+  key: v.pipe(v.string('required'), v.regex(/^[0-9a-f]{64}$/, 'invalid')),
+  at: instant,
+  by: v.pipe(v.string('notText'), v.maxLength(64, 'tooLong')),
+});
+export type ImportBatchRef = v.InferOutput<typeof importBatchRefSchema>;
+
+/** Provenance: set by the import, never by the form (so it is not part of EventContent). */
+export const eventProvenanceEntries = {
+  importBatch: v.optional(v.nullable(importBatchRefSchema)),
+} as const;
+
 const contentObject = v.strictObject(eventContentEntries);
 /** What the form edits, field by field; `validateEventContent` adds the cross-field checks. */
 export const eventContentSchema = contentObject;
@@ -161,7 +185,7 @@ export type EventContent = v.InferOutput<typeof contentObject>;
 
 /** A whole stored event, as IndexedDB, the wire and SQL hold it. */
 export const ledgerEventSchema = v.strictObject(
-  { ...eventContentEntries, ...eventReviewEntries, ...eventBookkeepingEntries },
+  { ...eventContentEntries, ...eventReviewEntries, ...eventProvenanceEntries, ...eventBookkeepingEntries },
 );
 export type LedgerEvent = v.InferOutput<typeof ledgerEventSchema>;
 
@@ -178,11 +202,12 @@ export function crossFieldProblems(e: EventContent): Problem[] {
   return problems;
 }
 
-/** Field names a mutation may set: content and review, never bookkeeping. */
+/** Field names a mutation may set: content, review and provenance, never bookkeeping. */
 export const EVENT_MUTABLE_FIELDS = [
   ...Object.keys(eventContentEntries),
   ...Object.keys(eventReviewEntries),
-] as (keyof EventContent | keyof typeof eventReviewEntries)[];
+  ...Object.keys(eventProvenanceEntries),
+] as (keyof EventContent | keyof typeof eventReviewEntries | keyof typeof eventProvenanceEntries)[];
 export type EventMutableField = (typeof EVENT_MUTABLE_FIELDS)[number];
 export type EventFields = Pick<LedgerEvent, EventMutableField>;
 
@@ -194,7 +219,7 @@ export type EventFields = Pick<LedgerEvent, EventMutableField>;
  * (planPush validates the merged row) instead of refusing the whole push.
  */
 export const eventPatchSchema = v.partial(
-  v.strictObject({ ...eventContentEntries, ...eventReviewEntries }),
+  v.strictObject({ ...eventContentEntries, ...eventReviewEntries, ...eventProvenanceEntries }),
 );
 export type EventPatch = v.InferOutput<typeof eventPatchSchema>;
 
@@ -338,9 +363,9 @@ export function emptyEventContent(startAt: string, endAt = startAt): EventConten
   };
 }
 
-/** Picks the mutable fields out of a stored event. */
+/** Picks the mutable fields out of a stored event (an absent optional one stays absent). */
 export function eventFieldsOf(e: LedgerEvent): EventFields {
   const out: Record<string, unknown> = {};
-  for (const k of EVENT_MUTABLE_FIELDS) out[k] = e[k];
+  for (const k of EVENT_MUTABLE_FIELDS) if (e[k] !== undefined) out[k] = e[k];
   return out as EventFields;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { IMPORT_COLUMNS, importTemplateRows, parseNumber, parseTime, readImportTable } from '../../src/domain/event-import';
 import { DEFAULT_TAXONOMY } from '../../src/domain/taxonomy';
+import { importKeyOf } from '../../src/domain/import-key';
 import { loadHuidongPack } from '../fixtures/region-pack';
 import { seed2023Import } from '../fixtures/seed-2023';
 
@@ -21,6 +22,8 @@ describe('reading the import template', () => {
     expect(r.problems).toEqual([]);
     expect(r.items).toEqual([{
       row: 2,
+      key: importKeyOf(r.items[0]!.content),
+      sourceId: null,
       content: {
         title: '科普大篷车进校园', notes: '', startAt: '2023-05-20T09:00:00+08:00', endAt: '2023-05-20T11:30:00+08:00',
         format: 'caravan', venue: 'school', campaign: 'sci-tech-week', themes: ['sci-tech', 'frontier-tech'],

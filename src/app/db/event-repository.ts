@@ -4,8 +4,8 @@
  */
 import * as v from 'valibot';
 import {
-  checkEventReferences, eventContentEntries, eventFieldsOf, eventPatchSchema, validateEventContent,
-  type EventContent, type EventPatch, type EventStatus, type ReferenceContext,
+  checkEventReferences, eventContentEntries, eventFieldsOf, eventPatchSchema, importBatchRefSchema, validateEventContent,
+  type EventContent, type EventPatch, type EventStatus, type ImportBatchRef, type ReferenceContext,
 } from '../../domain/event';
 import { createUuidV7, isUuid } from '../../domain/ids';
 import { BACK_TO_REVIEW, losesApproval } from '../../domain/review';
@@ -31,22 +31,50 @@ export interface RepositoryDeps {
   references?(): ReferenceContext | null;
 }
 
+/** One event to create: its id, content, status and, for an imported row, where it came from. */
+export interface NewEventItem {
+  id: string;
+  content: EventContent;
+  status: EventStatus;
+  importBatch?: ImportBatchRef;
+}
+
+/** How createEvents treats ids that already exist. */
+export interface CreateEventsOptions {
+  /**
+   * For imports, whose ids are made from the row (domain/import-key.ts), so a re-import after an
+   * undo meets the undone events' tombstones: a stored tombstone is rewritten with the item and
+   * undeleted (outbox put + undelete). A live event is kept as it is; a new one gets its put only.
+   * (A tombstone the server holds but this device has not pulled stays deleted on the server; the
+   * pull then shows the batch as undone, and 恢复本次导入 brings it back.)
+   */
+  revive?: boolean;
+}
+
 /** The phone's event store; see the API contract. */
 export interface EventRepository {
   /** A new UUID v7 event id; the form takes one when it opens and keeps it in its draft. */
   newEventId(): string;
   /** Event + outbox 'put' (all mutable fields) in one transaction; returns the kept row if the id exists. */
   createEvent(id: string, content: EventContent, status: 'draft' | 'submitted'): Promise<EventRow>;
-  /** Many events and their outbox rows in one transaction: all or nothing. */
-  createEvents(items: { id: string; content: EventContent; status: EventStatus }[]): Promise<EventRow[]>;
+  /** Many events and their outbox rows in one transaction: all or nothing (see CreateEventsOptions). */
+  createEvents(items: NewEventItem[], options?: CreateEventsOptions): Promise<EventRow[]>;
   /** Applies a patch; the outbox gets only the changed fields; nothing is written when none changed. */
   updateEvent(id: string, patch: EventPatch): Promise<EventRow>;
   /** Tombstone (deleted=true) + outbox 'delete'; a no-op on a deleted event. */
   deleteEvent(id: string): Promise<void>;
   /** Reverses deleteEvent + outbox 'undelete'. */
   undeleteEvent(id: string): Promise<void>;
+  /** deleteEvent for many events in ONE transaction (an import batch's undo); unknown id: nothing written. */
+  deleteEvents(ids: readonly string[]): Promise<void>;
+  /** undeleteEvent for many events in ONE transaction. */
+  undeleteEvents(ids: readonly string[]): Promise<void>;
   /** The stored row, tombstones included. */
   getEvent(id: string): Promise<EventRow | undefined>;
+  /** The stored rows of these ids that exist, tombstones included. */
+  getEvents(ids: readonly string[]): Promise<EventRow[]>;
+  /** The stored rows, tombstones included, of the calendar months (region's zone) these instants fall in. */
+  eventsInMonthsOf(instants: readonly string[]): Promise<EventRow[]>;
 }
 
 type MutationBody = { op: 'put'; fields: EventPatch } | { op: 'delete' | 'undelete' };
@@ -69,10 +97,10 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
     return ctx ? checkEventReferences(content, ctx) : [];
   }
 
-  function newRow(id: string, content: EventContent, status: EventStatus, at: string): EventRow {
+  function newRow(id: string, content: EventContent, status: EventStatus, at: string, importBatch?: ImportBatchRef): EventRow {
     const who = deps.identity();
     return {
-      ...content, status, reviewNote: null, reviewedBy: null, reviewedAt: null,
+      ...content, status, reviewNote: null, reviewedBy: null, reviewedAt: null, ...(importBatch ? { importBatch } : {}),
       id, orgId: who.orgId, createdBy: who.userId, createdAt: at, updatedBy: who.userId, updatedAt: at,
       deleted: false, rev: 0, ...calendarKeys(content.startAt),
     };
@@ -97,12 +125,16 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
     ]);
   }
 
-  async function createEvents(items: { id: string; content: EventContent; status: EventStatus }[]): Promise<EventRow[]> {
+  async function createEvents(items: NewEventItem[], options: CreateEventsOptions = {}): Promise<EventRow[]> {
     const problems: Problem[] = [];
     const clean = items.flatMap((item, i) => {
       const prefix = items.length > 1 ? `${i}.` : '';
       try {
         if (!isUuid(item.id)) throw new ValidationError([{ field: 'id', code: 'badId' }]);
+        if (item.importBatch !== undefined) {
+          const b = v.safeParse(importBatchRefSchema, item.importBatch, { abortPipeEarly: true });
+          if (!b.success) throw new ValidationError(toProblems(b.issues).map((p) => ({ ...p, field: `importBatch.${p.field}` })));
+        }
         return [{ ...item, content: checkContent(item.content) }];
       } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
@@ -116,20 +148,28 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
     return db.transaction('rw', tables, async () => {
       const [existing, seq0] = await Promise.all([db.events.bulkGet(clean.map((c) => c.id)), currentSeq(db)]);
       const out: EventRow[] = [];
-      const fresh = new Map<string, EventRow>();
+      const written = new Map<string, EventRow>();
+      const totals: TotalsChange[] = [];
       const outbox: OutboxRow[] = [];
-      clean.forEach(({ id, content, status }, i) => {
-        const row = existing[i] ?? fresh.get(id);
-        if (row) { out.push(row); return; }
-        const created = newRow(id, content, status, at);
-        fresh.set(id, created);
-        outbox.push(mutation(clientId, seq0 + outbox.length + 1, id, at, { op: 'put', fields: eventFieldsOf(created) }));
-        out.push(created);
+      let revived = false;
+      const queue = (id: string, body: MutationBody) => outbox.push(mutation(clientId, seq0 + outbox.length + 1, id, at, body));
+      clean.forEach(({ id, content, status, importBatch }, i) => {
+        const kept = written.get(id) ?? existing[i];
+        if (kept && !(options.revive && kept.deleted && !written.has(id))) { out.push(kept); return; }
+        const fresh = newRow(id, content, status, at, importBatch);
+        // A revived tombstone keeps who made it, when, and the rev it was pulled at.
+        const row: EventRow = kept
+          ? { ...fresh, id: kept.id, orgId: kept.orgId, createdBy: kept.createdBy, createdAt: kept.createdAt, rev: kept.rev }
+          : fresh;
+        revived ||= kept !== undefined;
+        written.set(id, row);
+        totals.push({ before: kept ?? null, after: row });
+        queue(id, { op: 'put', fields: eventFieldsOf(row) });
+        if (kept) queue(id, { op: 'undelete' });
+        out.push(row);
       });
-      if (outbox.length) {
-        const created = [...fresh.values()];
-        await write(created, outbox, seq0 + outbox.length, false, created.map((after) => ({ before: null, after })));
-      }
+      // bulkAdd unless a tombstone is rewritten: a new id that exists after all fails loudly.
+      if (outbox.length) await write([...written.values()], outbox, seq0 + outbox.length, revived, totals);
       return out;
     });
   }
@@ -168,15 +208,26 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
     });
   }
 
-  async function setDeleted(id: string, deleted: boolean): Promise<void> {
+  async function setDeleted(ids: readonly string[], deleted: boolean): Promise<void> {
     const clientId = await deps.clientId();
     const at = toZonedIso(deps.now(), deps.timeZone);
+    const unique = [...new Set(ids)];
     await db.transaction('rw', tables, async () => {
-      const [old, seq0] = await Promise.all([db.events.get(id), currentSeq(db)]);
-      if (!old) throw new MissingRecordError('event', id);
-      if (old.deleted === deleted) return;
-      const row: EventRow = { ...withoutSig(old), deleted, updatedAt: at, updatedBy: deps.identity().userId };
-      await write([row], [mutation(clientId, seq0 + 1, id, at, { op: deleted ? 'delete' : 'undelete' })], seq0 + 1, true, [{ before: old, after: row }]);
+      const [olds, seq0] = await Promise.all([db.events.bulkGet(unique), currentSeq(db)]);
+      const missing = unique.findIndex((_, i) => !olds[i]);
+      if (missing >= 0) throw new MissingRecordError('event', unique[missing]!);
+      const who = deps.identity();
+      const rows: EventRow[] = [];
+      const outbox: OutboxRow[] = [];
+      const totals: TotalsChange[] = [];
+      for (const old of olds as EventRow[]) {
+        if (old.deleted === deleted) continue;
+        const row: EventRow = { ...withoutSig(old), deleted, updatedAt: at, updatedBy: who.userId };
+        rows.push(row);
+        outbox.push(mutation(clientId, seq0 + outbox.length + 1, old.id, at, { op: deleted ? 'delete' : 'undelete' }));
+        totals.push({ before: old, after: row });
+      }
+      if (rows.length) await write(rows, outbox, seq0 + outbox.length, true, totals);
     });
   }
 
@@ -185,8 +236,15 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
     createEvent: async (id, content, status) => (await createEvents([{ id, content, status }]))[0]!,
     createEvents,
     updateEvent,
-    deleteEvent: (id) => setDeleted(id, true),
-    undeleteEvent: (id) => setDeleted(id, false),
+    deleteEvent: (id) => setDeleted([id], true),
+    undeleteEvent: (id) => setDeleted([id], false),
+    deleteEvents: (ids) => setDeleted(ids, true),
+    undeleteEvents: (ids) => setDeleted(ids, false),
     getEvent: (id) => db.events.get(id),
+    getEvents: async (ids) => (await db.events.bulkGet([...ids])).filter((e): e is EventRow => e !== undefined),
+    eventsInMonthsOf: (instants) => {
+      const months = new Map(instants.map((at) => calendarKeys(at)).map((k) => [k.ym, [k.year, k.ym] as [number, string]]));
+      return months.size ? db.events.where('[year+ym]').anyOf([...months.values()]).toArray() : Promise.resolve([]);
+    },
   };
 }

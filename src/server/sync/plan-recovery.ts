@@ -47,7 +47,7 @@ function isNewer(candidate: string, stored: string): boolean {
 /** The mutable fields of a row a non-trusted sender may set (review decisions only for staff). */
 function fieldsOf(row: LedgerEvent, staff: boolean): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
-  for (const f of EVENT_MUTABLE_FIELDS) fields[f] = row[f];
+  for (const f of EVENT_MUTABLE_FIELDS) if (row[f] !== undefined) fields[f] = row[f];
   if (!staff) {
     for (const f of REVIEW_FIELDS) delete fields[f];
     if (row.status === 'draft' || row.status === 'submitted') fields.status = row.status;

@@ -120,6 +120,8 @@ export interface ImportContext {
   readonly taxonomy: Taxonomy;
   readonly pack: RegionPack;
   readonly timeZone?: string;
+  /** The clock (ms): a row starting more than a day after it is refused, as in the form. Absent: not checked. */
+  readonly now?: number;
 }
 
 const HEADER_OF: Readonly<Record<string, string>> = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c.key, c.header]));
@@ -201,7 +203,7 @@ export function readImportTable(table: readonly (readonly string[])[], ctx: Impo
     };
     const content = rowContent(cell, report, readAs, matchers, ctx);
     if (rowProblems.length === 0 && content) {
-      const checked = validateEventContent(content);
+      const checked = validateEventContent(content, ctx.now === undefined ? {} : { now: ctx.now });
       const found: Problem[] = checked.ok ? checkEventReferences(checked.value, refs) : checked.problems;
       for (const p of found) report(COLUMN_OF_FIELD[p.field.split('.')[0]!] ?? 'notes', p.code);
       if (checked.ok && found.length === 0) {

@@ -100,3 +100,14 @@ describe('rejecting bad rows with row, column and reason', () => {
     expect(readImportTable([HEADERS, HEADERS.map(() => '')], ctx).problems).toEqual([{ row: 1, column: '', code: 'noRows', value: '' }]);
   });
 });
+
+describe('import of a row that starts in the future', () => {
+  test('refuses it on its row, as the form does, when the clock is given', async () => {
+    const header = IMPORT_COLUMNS.map((c) => c.header);
+    const row = IMPORT_COLUMNS.map((c) => (c.key === 'startAt' ? '2024-05-25 09:00' : c.key === 'endAt' ? '2024-05-25 11:00' : c.example));
+    const ctx = { taxonomy: DEFAULT_TAXONOMY, pack: loadHuidongPack() };
+    expect(readImportTable([header, row], ctx).items.length).toBe(1);
+    const future = readImportTable([header, row], { ...ctx, now: Date.parse('2024-05-20T09:00:00+08:00') });
+    expect([future.items.length, future.problems.map((p) => [p.row, p.column, p.code])]).toEqual([0, [[2, '开始时间', 'startInFuture']]]);
+  });
+});

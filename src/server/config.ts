@@ -1,5 +1,6 @@
 /** Server configuration from environment variables (documented in src/server/README.md). */
 import path from 'node:path';
+import { DEFAULT_SESSION_IDLE_DAYS, DEFAULT_SESSION_MAX_DAYS } from './auth/sessions.js';
 import { REPO_ROOT } from './region.js';
 
 /** The SQLite file inside DATA_DIR. */
@@ -15,6 +16,13 @@ export interface Config {
   region: string;
   /** Fastify's trustProxy: false, true, or a comma-separated list of proxy addresses/CIDRs. */
   trustProxy: boolean | string;
+  // Accounts: the server secret and session lifetimes (auth/secret.ts, auth/sessions.ts).
+  /** SECRET_KEY, or null to use (and on first start create) DATA_DIR/secret.key. */
+  secretKey: string | null;
+  /** SESSION_IDLE_DAYS: a token unused this long has expired. */
+  sessionIdleDays: number;
+  /** SESSION_MAX_DAYS: a token this old has expired, however often it is used. */
+  sessionMaxDays: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -34,6 +42,23 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     staticDir: path.resolve(env.STATIC_DIR && env.STATIC_DIR.trim() !== '' ? env.STATIC_DIR : path.join(REPO_ROOT, 'dist')),
     region: env.REGION && env.REGION.trim() !== '' ? env.REGION.trim() : 'huidong',
     trustProxy: trustProxyOf(env.TRUST_PROXY),
+    ...accountSettingsOf(env),
+  };
+}
+
+function accountSettingsOf(env: NodeJS.ProcessEnv): Pick<Config, 'secretKey' | 'sessionIdleDays' | 'sessionMaxDays'> {
+  const days = (name: 'SESSION_IDLE_DAYS' | 'SESSION_MAX_DAYS', fallback: number): number => {
+    const raw = (env[name] ?? '').trim();
+    if (raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0 || n > 3650) throw new Error(`${name} must be a number of days above 0 and at most 3650, got "${env[name]}"`);
+    return n;
+  };
+  const secret = (env.SECRET_KEY ?? '').trim();
+  return {
+    secretKey: secret === '' ? null : secret,
+    sessionIdleDays: days('SESSION_IDLE_DAYS', DEFAULT_SESSION_IDLE_DAYS),
+    sessionMaxDays: days('SESSION_MAX_DAYS', DEFAULT_SESSION_MAX_DAYS),
   };
 }
 

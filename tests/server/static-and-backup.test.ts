@@ -80,8 +80,14 @@ describe('configuration', () => {
   });
 
   test('environment variables override the defaults and bad values are refused', () => {
-    const c = readConfig({ PORT: '9000', HOST: '0.0.0.0', DATA_DIR: '/srv/kl', DATABASE_URL: 'postgres://x@y/z', LOG_LEVEL: 'WARN', STATIC_DIR: '/srv/www', REGION: 'boluo', TRUST_PROXY: '10.0.0.1' });
-    expect(c).toEqual({ port: 9000, host: '0.0.0.0', dataDir: '/srv/kl', databaseUrl: 'postgres://x@y/z', logLevel: 'warn', staticDir: '/srv/www', region: 'boluo', trustProxy: '10.0.0.1' });
+    const c = readConfig({
+      PORT: '9000', HOST: '0.0.0.0', DATA_DIR: '/srv/kl', DATABASE_URL: 'postgres://x@y/z', LOG_LEVEL: 'WARN', STATIC_DIR: '/srv/www', REGION: 'boluo', TRUST_PROXY: '10.0.0.1',
+      SECRET_KEY: ' s'.padEnd(40, 'k'), SESSION_IDLE_DAYS: '14', SESSION_MAX_DAYS: '60',
+    });
+    expect(c).toEqual({
+      port: 9000, host: '0.0.0.0', dataDir: '/srv/kl', databaseUrl: 'postgres://x@y/z', logLevel: 'warn', staticDir: '/srv/www', region: 'boluo', trustProxy: '10.0.0.1',
+      secretKey: 's'.padEnd(39, 'k'), sessionIdleDays: 14, sessionMaxDays: 60,
+    });
     expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });

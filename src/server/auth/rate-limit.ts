@@ -1,39 +1,61 @@
-/** An in-memory sliding-window counter (one process; enough for one county's server). */
-export class SlidingWindow {
-  private readonly hits = new Map<string, number[]>();
+/**
+ * Attempt limits on the routes that check a secret: login (per account and per address) and
+ * setup/join (per address, against guessing codes). The counters live in the store, so every
+ * server process over one database counts the same attempts and a restart forgets none.
+ *
+ * An attempt is counted BEFORE the secret is checked: a request that finds its key over the
+ * limit is refused without checking anything, and requests that arrive together are counted one
+ * after another by the store (an atomic increment), so no burst can slip past while scrypt runs.
+ * A successful login resets its account's counter; the address counters only expire.
+ */
+import { fail } from '../errors.js';
+import type { Store } from '../store/store.js';
+
+export type LimitKind = 'loginAccount' | 'loginAddress' | 'codeAddress';
+
+export interface LimitSettings {
+  /** Attempts allowed per window, by kind. */
+  max: Record<LimitKind, number>;
+  /** Length of a window, starting at its first attempt (ms). */
+  windowMs: number;
+}
+
+/** How each kind's keys are spelled in the store (one table for all). */
+const PREFIX: Record<LimitKind, string> = {
+  loginAccount: 'login:account:',
+  loginAddress: 'login:address:',
+  codeAddress: 'code:address:',
+};
+
+export class AttemptLimits {
+  private lastPrune = 0;
 
   constructor(
-    readonly limit: number,
-    readonly windowMs: number,
-    private readonly now: () => number = () => Date.now(),
+    private readonly store: Store,
+    readonly settings: LimitSettings,
+    private readonly clock: () => number,
   ) {}
 
-  private recent(key: string): number[] {
-    const since = this.now() - this.windowMs;
-    const list = (this.hits.get(key) ?? []).filter((t) => t > since);
-    if (list.length) this.hits.set(key, list);
-    else this.hits.delete(key);
-    return list;
+  /**
+   * Counts one attempt of `kind` by `who` (an address or a username); over the limit, fails with
+   * 429 `rateLimited`.
+   */
+  async count(kind: LimitKind, who: string): Promise<void> {
+    const now = this.clock();
+    const { hits } = await this.store.hitLimit(PREFIX[kind] + who, now, this.settings.windowMs);
+    if (hits > this.settings.max[kind]) fail('rateLimited');
   }
 
-  /** Whether the key has used up its attempts in the window. */
-  blocked(key: string): boolean {
-    return this.recent(key).length >= this.limit;
+  /** Forgets the attempts of `kind` by `who` (after a successful login). */
+  async reset(kind: LimitKind, who: string): Promise<void> {
+    await this.store.resetLimit(PREFIX[kind] + who);
   }
 
-  /** Counts one attempt. */
-  hit(key: string): void {
-    const list = this.recent(key);
-    list.push(this.now());
-    this.hits.set(key, list);
-    if (this.hits.size > 50_000) this.sweep();
-  }
-
-  reset(key: string): void {
-    this.hits.delete(key);
-  }
-
-  private sweep(): void {
-    for (const key of [...this.hits.keys()]) this.recent(key);
+  /** Whether a prune is due (at most one per window per process); marks it done. */
+  pruneDue(): boolean {
+    const now = this.clock();
+    if (now - this.lastPrune < this.settings.windowMs) return false;
+    this.lastPrune = now;
+    return true;
   }
 }

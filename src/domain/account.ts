@@ -32,6 +32,7 @@ export const usernameSchema = v.pipe(
   v.string('required'),
   v.trim(),
   v.toLowerCase(),
+  v.minLength(1, 'required'),
   v.minLength(ACCOUNT_LIMITS.usernameMin, 'tooShort'),
   v.maxLength(ACCOUNT_LIMITS.usernameMax, 'tooLong'),
   v.regex(/^[a-z0-9][a-z0-9._@+-]*$/, 'badUsername'),
@@ -40,6 +41,7 @@ export const usernameSchema = v.pipe(
 /** A new password: long enough, not absurdly long (scrypt input). */
 export const newPasswordSchema = v.pipe(
   v.string('required'),
+  v.minLength(1, 'required'),
   v.minLength(ACCOUNT_LIMITS.passwordMin, 'tooShort'),
   v.maxLength(ACCOUNT_LIMITS.passwordMax, 'tooLong'),
 );

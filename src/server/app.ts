@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { ReferenceContext } from '../domain/event.js';
 import { MAX_BODY_BYTES } from '../sync/protocol.js';
 import { DEFAULT_SCRYPT_N } from './auth/passwords.js';
-import { AttemptLimits } from './auth/rate-limit.js';
+import { AttemptLimits } from './auth/attempt-limits.js';
 import { DAY_MS, DEFAULT_SESSION_IDLE_DAYS, DEFAULT_SESSION_MAX_DAYS } from './auth/sessions.js';
 import { newHumanCode } from './auth/tokens.js';
 import type { ServerContext } from './context.js';

@@ -4,7 +4,7 @@ import * as v from 'valibot';
 import type { PublicUser, Role } from '../domain/account.js';
 import type { ReferenceContext } from '../domain/event.js';
 import { toProblems } from '../domain/problems.js';
-import type { AttemptLimits } from './auth/rate-limit.js';
+import type { AttemptLimits } from './auth/attempt-limits.js';
 import { isExpired, tokenTimes, type SessionLifetime } from './auth/sessions.js';
 import { bearerOf, sha256Hex } from './auth/tokens.js';
 import { fail } from './errors.js';
@@ -17,7 +17,7 @@ export interface ServerContext {
   scryptN: number;
   /** The one-time setup code while no admin exists; null afterwards. */
   setupCode: string | null;
-  /** Login, setup and join attempts, counted in the store (auth/rate-limit.ts). */
+  /** Login, setup and join attempts, counted in the store (auth/attempt-limits.ts). */
   limits: AttemptLimits;
   /** When tokens expire (auth/sessions.ts). */
   sessions: SessionLifetime;

@@ -32,6 +32,7 @@ export const usernameSchema = v.pipe(
   v.string('required'),
   v.trim(),
   v.toLowerCase(),
+  v.minLength(1, 'required'),
   v.minLength(ACCOUNT_LIMITS.usernameMin, 'tooShort'),
   v.maxLength(ACCOUNT_LIMITS.usernameMax, 'tooLong'),
   v.regex(/^[a-z0-9][a-z0-9._@+-]*$/, 'badUsername'),
@@ -40,13 +41,17 @@ export const usernameSchema = v.pipe(
 /** A new password: long enough, not absurdly long (scrypt input). */
 export const newPasswordSchema = v.pipe(
   v.string('required'),
+  v.minLength(1, 'required'),
   v.minLength(ACCOUNT_LIMITS.passwordMin, 'tooShort'),
   v.maxLength(ACCOUNT_LIMITS.passwordMax, 'tooLong'),
 );
 /** A password as typed at login (any length up to the cap; checked against the hash). */
 const passwordSchema = v.pipe(v.string('required'), v.minLength(1, 'required'), v.maxLength(ACCOUNT_LIMITS.passwordMax, 'tooLong'));
 
-/** The one-time setup code the server prints on first start, and invite codes: `ABCD-EFGH`. */
+/**
+ * The one-time setup code the server prints on first start, and invite codes: 16 symbols in
+ * groups of four, `ABCD-EFGH-JKMN-PQRS` (case, spaces and dashes do not matter).
+ */
 const codeSchema = v.pipe(
   v.string('required'),
   v.trim(),
@@ -80,6 +85,28 @@ export const joinRequestSchema = v.strictObject({
   password: newPasswordSchema,
 });
 export type JoinRequest = v.InferOutput<typeof joinRequestSchema>;
+
+/** POST /api/me/password: anyone signed in changes their own password. */
+export const changePasswordRequestSchema = v.pipe(
+  v.strictObject({
+    currentPassword: passwordSchema,
+    newPassword: newPasswordSchema,
+  }),
+  v.forward(
+    v.partialCheck([['currentPassword'], ['newPassword']], (o) => o.currentPassword !== o.newPassword, 'samePassword'),
+    ['newPassword'],
+  ),
+);
+export type ChangePasswordRequest = v.InferOutput<typeof changePasswordRequestSchema>;
+
+/**
+ * A typed invite or setup code as it should read: upper case, the symbols in groups of four
+ * (`abcdefgh` → `ABCD-EFGH`); anything but letters and digits is dropped.
+ */
+export function formatCode(typed: string): string {
+  const symbols = typed.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return (symbols.match(/.{1,4}/g) ?? []).join('-');
+}
 
 /** POST /api/invites. Staff invite volunteers; the admin may also invite staff. */
 export const inviteRequestSchema = v.strictObject({

@@ -4,6 +4,7 @@
  * with an SPA fallback to index.html.
  */
 import compress from '@fastify/compress';
+import { randomBytes } from 'node:crypto';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { existsSync } from 'node:fs';
@@ -11,7 +12,8 @@ import path from 'node:path';
 import type { ReferenceContext } from '../domain/event.js';
 import { MAX_BODY_BYTES } from '../sync/protocol.js';
 import { DEFAULT_SCRYPT_N } from './auth/passwords.js';
-import { SlidingWindow } from './auth/rate-limit.js';
+import { AttemptLimits } from './auth/attempt-limits.js';
+import { DAY_MS, DEFAULT_SESSION_IDLE_DAYS, DEFAULT_SESSION_MAX_DAYS } from './auth/sessions.js';
 import { newHumanCode } from './auth/tokens.js';
 import type { ServerContext } from './context.js';
 import { errorBody, installErrorHandler } from './errors.js';
@@ -27,7 +29,7 @@ import { syncRoutes } from './routes/sync.js';
 import type { Store } from './store/store.js';
 
 export interface RateLimitOptions {
-  /** Failed logins per username per window (default 10 per 15 min). */
+  /** Login attempts per username per window, reset by a success (default 10 per 15 min). */
   loginPerAccount?: number;
   /** Login attempts per address per window (default 100 per 15 min; schools share one address). */
   loginPerAddress?: number;
@@ -35,6 +37,9 @@ export interface RateLimitOptions {
   codePerAddress?: number;
   windowMs?: number;
 }
+
+/** A secret made once per process for apps not given one (tests; main.ts always passes one). */
+const PROCESS_SECRET = randomBytes(32);
 
 export interface AppOptions {
   /** The store; the caller owns it (opens, migrates and closes it). */
@@ -58,6 +63,11 @@ export interface AppOptions {
   trustProxy?: boolean | string;
   /** Sources the Content-Security-Policy allows beyond the app's own; default 天地图 and 高德 tiles. */
   securityHeaders?: SecurityHeaderOptions;
+  /** The server secret (invite-code HMAC key; auth/secret.ts); default: one random secret per process. */
+  secret?: Buffer;
+  /** Token lifetimes in days (default 30 idle, 180 in all). */
+  sessionIdleDays?: number;
+  sessionMaxDays?: number;
 }
 
 /** Files the browser must revalidate on every load, so a new version is seen at once. */
@@ -82,14 +92,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     now,
     scryptN: opts.scryptN ?? DEFAULT_SCRYPT_N,
     setupCode: hasAdmin ? null : (opts.setupCode ?? newHumanCode()),
-    limits: {
-      loginByAccount: new SlidingWindow(rl.loginPerAccount ?? 10, windowMs, clock),
-      loginByAddress: new SlidingWindow(rl.loginPerAddress ?? 100, windowMs, clock),
-      codeByAddress: new SlidingWindow(rl.codePerAddress ?? 30, windowMs, clock),
+    limits: new AttemptLimits(
+      opts.store,
+      { max: { loginAccount: rl.loginPerAccount ?? 10, loginAddress: rl.loginPerAddress ?? 100, codeAddress: rl.codePerAddress ?? 30 }, windowMs },
+      clock,
+    ),
+    sessions: {
+      idleMs: (opts.sessionIdleDays ?? DEFAULT_SESSION_IDLE_DAYS) * DAY_MS,
+      maxMs: (opts.sessionMaxDays ?? DEFAULT_SESSION_MAX_DAYS) * DAY_MS,
     },
+    secret: opts.secret ?? PROCESS_SECRET,
   };
   app.decorate('kepu', ctx);
   app.decorateRequest('user', null);
+  app.decorateRequest('tokenHash', null);
   installErrorHandler(app);
   installStrictJsonParser(app);
   installSecurityHeaders(app, opts.securityHeaders);

@@ -1,6 +1,7 @@
 /** Server configuration from environment variables (documented in src/server/README.md). */
 import path from 'node:path';
 import { DEFAULT_TILE_SOURCES, parseCspSources } from './http/security-headers.js';
+import { DEFAULT_SESSION_IDLE_DAYS, DEFAULT_SESSION_MAX_DAYS } from './auth/sessions.js';
 import { REPO_ROOT } from './region.js';
 
 /** The SQLite file inside DATA_DIR. */
@@ -21,6 +22,13 @@ export interface Config {
   cspTileSources: string[];
   /** CSP_CONNECT_SOURCES: further origins the app may fetch from (default none). */
   cspConnectSources: string[];
+  // Accounts: the server secret and session lifetimes (auth/secret.ts, auth/sessions.ts).
+  /** SECRET_KEY, or null to use (and on first start create) DATA_DIR/secret.key. */
+  secretKey: string | null;
+  /** SESSION_IDLE_DAYS: a token unused this long has expired. */
+  sessionIdleDays: number;
+  /** SESSION_MAX_DAYS: a token this old has expired, however often it is used. */
+  sessionMaxDays: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -43,6 +51,23 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Security headers (http/security-headers.ts).
     cspTileSources: parseCspSources('CSP_TILE_SOURCES', env.CSP_TILE_SOURCES, DEFAULT_TILE_SOURCES),
     cspConnectSources: parseCspSources('CSP_CONNECT_SOURCES', env.CSP_CONNECT_SOURCES, []),
+    ...accountSettingsOf(env),
+  };
+}
+
+function accountSettingsOf(env: NodeJS.ProcessEnv): Pick<Config, 'secretKey' | 'sessionIdleDays' | 'sessionMaxDays'> {
+  const days = (name: 'SESSION_IDLE_DAYS' | 'SESSION_MAX_DAYS', fallback: number): number => {
+    const raw = (env[name] ?? '').trim();
+    if (raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n <= 0 || n > 3650) throw new Error(`${name} must be a number of days above 0 and at most 3650, got "${env[name]}"`);
+    return n;
+  };
+  const secret = (env.SECRET_KEY ?? '').trim();
+  return {
+    secretKey: secret === '' ? null : secret,
+    sessionIdleDays: days('SESSION_IDLE_DAYS', DEFAULT_SESSION_IDLE_DAYS),
+    sessionMaxDays: days('SESSION_MAX_DAYS', DEFAULT_SESSION_MAX_DAYS),
   };
 }
 

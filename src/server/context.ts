@@ -4,7 +4,8 @@ import * as v from 'valibot';
 import type { PublicUser, Role } from '../domain/account.js';
 import type { ReferenceContext } from '../domain/event.js';
 import { toProblems } from '../domain/problems.js';
-import { SlidingWindow } from './auth/rate-limit.js';
+import type { AttemptLimits } from './auth/attempt-limits.js';
+import { isExpired, tokenTimes, type SessionLifetime } from './auth/sessions.js';
 import { bearerOf, sha256Hex } from './auth/tokens.js';
 import { fail } from './errors.js';
 import type { Store, UserRow } from './store/store.js';
@@ -16,12 +17,12 @@ export interface ServerContext {
   scryptN: number;
   /** The one-time setup code while no admin exists; null afterwards. */
   setupCode: string | null;
-  limits: {
-    loginByAccount: SlidingWindow;
-    loginByAddress: SlidingWindow;
-    /** Setup and join attempts per address (guessing codes). */
-    codeByAddress: SlidingWindow;
-  };
+  /** Login, setup and join attempts, counted in the store (auth/attempt-limits.ts). */
+  limits: AttemptLimits;
+  /** When tokens expire (auth/sessions.ts). */
+  sessions: SessionLifetime;
+  /** The server secret: the key of invite-code HMACs (auth/secret.ts). Never stored. */
+  secret: Buffer;
 }
 
 declare module 'fastify' {
@@ -30,6 +31,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     user: UserRow | null;
+    /** The SHA-256 of the request's bearer token, once requireRole accepted it. */
+    tokenHash: string | null;
   }
 }
 
@@ -78,17 +81,25 @@ export function publicUser(u: UserRow): PublicUser {
 }
 
 /**
- * An onRequest hook: the bearer token must name an enabled user (401), whose role is one of
- * `roles` (403). Runs before the body is read, so strangers cannot make the server parse bodies.
+ * An onRequest hook: the bearer token must name an enabled user (401 `unauthenticated`) and be
+ * unexpired (401 `sessionExpired`), and the user's role must be one of `roles` (403). Runs before
+ * the body is read, so strangers cannot make the server parse bodies. One indexed read per
+ * request, nothing remembered between requests: a token revoked or a user disabled by any server
+ * over the same database is refused by the next request.
  */
 export function requireRole(...roles: Role[]) {
   return async function authenticate(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const token = bearerOf(req.headers.authorization);
     if (!token) fail('unauthenticated');
-    const user = await req.server.kepu.store.userByToken(sha256Hex(token));
-    if (!user || user.disabled) fail('unauthenticated');
-    if (roles.length && !roles.includes(user.role)) fail('forbidden');
-    req.user = user;
+    const k = req.server.kepu;
+    const times = tokenTimes(k.now(), k.sessions);
+    const tokenHash = sha256Hex(token);
+    const s = await k.store.tokenSession(tokenHash, times);
+    if (!s || s.user.disabled) fail('unauthenticated');
+    if (isExpired(s, times)) fail('sessionExpired');
+    if (roles.length && !roles.includes(s.user.role)) fail('forbidden');
+    req.user = s.user;
+    req.tokenHash = tokenHash;
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { buildApp } from './app.js';
+import { loadSecret, secretMatchesStore } from './auth/secret.js';
 import { SQLITE_FILE, readConfig } from './config.js';
 import { defaultRegionDirs, loadRegion, referenceContextOf } from './region.js';
 import { PostgresStore } from './store/postgres.js';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     ? new PostgresStore({ connectionString: config.databaseUrl })
     : new SqliteStore({ file: path.join(config.dataDir, SQLITE_FILE) });
   await store.migrate();
+  const secret = loadSecret(config.secretKey, config.dataDir);
   const region = loadRegion(config.region, defaultRegionDirs(config.staticDir));
   const app = await buildApp({
     store,
@@ -29,6 +31,9 @@ async function main(): Promise<void> {
     logger: { level: config.logLevel },
     trustProxy: config.trustProxy,
     securityHeaders: { tileSources: config.cspTileSources, connectSources: config.cspConnectSources },
+    secret: secret.key,
+    sessionIdleDays: config.sessionIdleDays,
+    sessionMaxDays: config.sessionMaxDays,
   });
   app.log.info(
     {
@@ -40,6 +45,13 @@ async function main(): Promise<void> {
     },
     'starting',
   );
+  if (secret.source === 'created') app.log.info({ file: secret.file }, 'created the server secret (keep it with backups; give every server over one database the same SECRET_KEY)');
+  if (!(await secretMatchesStore(store, secret.key))) {
+    app.log.error(
+      { secretFrom: secret.source === 'env' ? 'SECRET_KEY' : secret.file },
+      'this server\'s secret differs from the one this database was first used with: invite codes made by other servers (or before the change) are refused here. Give every server the same SECRET_KEY.',
+    );
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -149,22 +149,27 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
   };
 }
 
-/** An account request the server refused, or could not be asked: `code` is the API's error code or 'offline'. */
+/**
+ * An account request the server refused, or could not be asked: `code` is the API's error code or
+ * 'offline'; `status` the HTTP status (null without an answer).
+ */
 export class AccountError extends Error {
   override readonly name = 'AccountError';
   constructor(
     readonly code: string,
     message: string,
     readonly problems: { field: string; code: string }[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; status?: number },
   ) {
     super(message, options);
+    this.status = options?.status ?? null;
   }
+  readonly status: number | null;
 }
 
 /**
- * Calls an account route (/api/login, /api/join, /api/logout, /api/me) on `serverUrl` ('' for
- * this origin). Answers the parsed JSON (null for 204); throws AccountError.
+ * Calls an account route (/api/login, /api/join, /api/logout, /api/me, /api/me/password) on
+ * `serverUrl` ('' for this origin). Answers the parsed JSON (null for 204); throws AccountError.
  */
 export async function callAccountApi(
   serverUrl: string,
@@ -197,5 +202,5 @@ export async function callAccountApi(
   const b = (body && typeof body === 'object' ? body : {}) as { error?: unknown; message?: unknown; problems?: unknown };
   const code = typeof b.error === 'string' ? b.error : res.status >= 500 ? 'server' : `http${res.status}`;
   const problems = Array.isArray(b.problems) ? (b.problems as { field: string; code: string }[]) : [];
-  throw new AccountError(code, typeof b.message === 'string' ? b.message : `HTTP ${res.status}`, problems);
+  throw new AccountError(code, typeof b.message === 'string' ? b.message : `HTTP ${res.status}`, problems, { status: res.status });
 }

@@ -41,7 +41,8 @@ export interface SyncLoopStatus {
   readonly state: SyncLoopState;
   /** Failed runs in a row (0 after a success). */
   readonly failures: number;
-  readonly lastFailure: { kind: SyncFailureKind; message: string; at: number } | null;
+  /** `code`: the server's error code, when it sent one (e.g. `sessionExpired` beside a 401). */
+  readonly lastFailure: { kind: SyncFailureKind; message: string; at: number; code?: string } | null;
   readonly lastSuccessAt: number | null;
   readonly lastReport: RunReport | null;
   /** When the armed timer fires (backoff or interval), or null. */
@@ -156,7 +157,7 @@ export function createSyncLoop(opts: SyncLoopOptions): SyncLoop {
     } catch (e) {
       if (gen !== generation) return;
       const kind = failureKindOf(e);
-      lastFailure = { kind, message: e instanceof Error ? e.message : String(e), at: clock.now() };
+      lastFailure = { kind, message: e instanceof Error ? e.message : String(e), at: clock.now(), ...(e instanceof TransportError && e.code !== null ? { code: e.code } : {}) };
       if (kind === 'unauthorized') {
         log('run failed unauthorized: stopped until sign-in');
         state = 'stopped';

@@ -86,6 +86,12 @@ const ROWS: Row[] = [
     expect: authed(204),
   },
   {
+    // Every role may change its own password; a wrong current one is 403 (never 401: the session is fine).
+    route: 'POST /api/me/password (wrong current password)',
+    request: (_w, _who, a) => ({ method: 'POST', url: '/api/me/password', headers: headers(a), payload: { currentPassword: 'not the password', newPassword: 'another long password' } }),
+    expect: authed(403),
+  },
+  {
     route: 'POST /api/join (valid invite)',
     request: (w, _who, a) => ({ method: 'POST', url: '/api/join', headers: headers(a), payload: { code: w.inviteCode, name: '新志愿者', phoneOrUsername: unique('j'), password: 'long enough pw' } }),
     expect: all(201),

@@ -117,12 +117,43 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       expect(await store.listUsers(newId())).toEqual([]);
     });
 
-    test('tokens resolve to their user until deleted', async () => {
+    /** Lookup times at `now` with 30 days idle, 180 in all, a touch at most once a minute. */
+    const timesAt = (now: string) => {
+      const t = Date.parse(now);
+      const iso = (ms: number) => new Date(ms).toISOString();
+      return { now, idleSince: iso(t - 30 * 86_400_000), createdSince: iso(t - 180 * 86_400_000), touchBefore: iso(t - 60_000) };
+    };
+    const session = (hash: string, now = NOW) => store.tokenSession(hash, timesAt(now));
+    const lastUse = async (hash: string) => ((await store.dump()).tokens as { token_hash: string; last_used_at: string }[]).find((t) => t.token_hash === hash)?.last_used_at;
+
+    test('tokens resolve to their user and times until deleted', async () => {
       await store.createToken('a'.repeat(64), vol.id, NOW);
-      expect(await store.userByToken('a'.repeat(64))).toEqual(vol);
-      expect(await store.userByToken('b'.repeat(64))).toBeNull();
+      expect(await session('a'.repeat(64))).toEqual({ user: vol, createdAt: NOW, lastUsedAt: NOW });
+      expect(await session('b'.repeat(64))).toBeNull();
       await store.deleteToken('a'.repeat(64));
-      expect(await store.userByToken('a'.repeat(64))).toBeNull();
+      expect(await session('a'.repeat(64))).toBeNull();
+    });
+
+    test('a lookup records the last use at most once per touch interval, and never revives an expired token', async () => {
+      const t = 'c'.repeat(64);
+      await store.createToken(t, vol.id, '2024-06-01T08:00:00.000Z');
+      // Within the minute: nothing is written.
+      expect((await session(t, '2024-06-01T08:00:59.000Z'))?.lastUsedAt).toBe('2024-06-01T08:00:00.000Z');
+      expect(await lastUse(t)).toBe('2024-06-01T08:00:00.000Z');
+      // After it: the lookup answers the previous use and records this one.
+      expect((await session(t, '2024-06-01T08:01:00.001Z'))?.lastUsedAt).toBe('2024-06-01T08:00:00.000Z');
+      expect(await lastUse(t)).toBe('2024-06-01T08:01:00.001Z');
+      // 30 days and a moment later it has expired: answered as it was, not touched.
+      const late = '2024-07-01T08:01:00.002Z';
+      expect(await session(t, late)).toEqual({ user: vol, createdAt: '2024-06-01T08:00:00.000Z', lastUsedAt: '2024-06-01T08:01:00.001Z' });
+      expect(await lastUse(t)).toBe('2024-06-01T08:01:00.001Z');
+      // Used every 20 days, a token is touched each time until it is 180 days old, then no more.
+      const old = 'd'.repeat(64);
+      await store.createToken(old, vol.id, '2023-12-01T00:00:00.000Z');
+      for (let day = 20; day < 180; day += 20) await session(old, new Date(Date.parse('2023-12-01T00:00:00.000Z') + day * 86_400_000).toISOString());
+      expect(await lastUse(old)).toBe('2024-05-09T00:00:00.000Z');
+      expect((await session(old, '2024-05-30T00:00:00.000Z'))?.lastUsedAt).toBe('2024-05-09T00:00:00.000Z');
+      expect(await lastUse(old)).toBe('2024-05-09T00:00:00.000Z');
     });
 
     test('disabling a user or resetting the password revokes all their tokens; renaming does not', async () => {
@@ -131,34 +162,77 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       await store.createToken('3'.repeat(64), staff.id, NOW);
       const renamed = await store.updateUser(vol.id, { name: '新名字' });
       expect(renamed?.name).toBe('新名字');
-      expect((await store.userByToken('1'.repeat(64)))?.id).toBe(vol.id);
+      expect((await session('1'.repeat(64)))?.user.name).toBe('新名字');
       const disabled = await store.updateUser(vol.id, { disabled: true });
       expect(disabled?.disabled).toBe(true);
-      expect(await store.userByToken('1'.repeat(64))).toBeNull();
-      expect(await store.userByToken('2'.repeat(64))).toBeNull();
-      expect((await store.userByToken('3'.repeat(64)))?.id).toBe(staff.id);
+      expect(await session('1'.repeat(64))).toBeNull();
+      expect(await session('2'.repeat(64))).toBeNull();
+      expect((await session('3'.repeat(64)))?.user.id).toBe(staff.id);
       await store.updateUser(staff.id, { passwordHash: 'scrypt$new' });
-      expect(await store.userByToken('3'.repeat(64))).toBeNull();
+      expect(await session('3'.repeat(64))).toBeNull();
       expect((await store.getUser(staff.id))?.passwordHash).toBe('scrypt$new');
       expect(await store.updateUser(newId(), { name: 'x' })).toBeNull();
     });
 
-    test('token lookups are remembered only until a logout or a user change: revocation takes effect at once', async () => {
+    test('a password change keeps the asking token and revokes the user’s others only', async () => {
+      const [keep, other, someoneElse] = ['6'.repeat(64), '7'.repeat(64), '8'.repeat(64)];
+      await store.createToken(keep, vol.id, NOW);
+      await store.createToken(other, vol.id, NOW);
+      await store.createToken(someoneElse, staff.id, NOW);
+      expect(await store.changePassword(vol.id, 'scrypt$changed', keep)).toEqual({ ...vol, passwordHash: 'scrypt$changed' });
+      expect([(await session(keep))?.user.passwordHash, await session(other), (await session(someoneElse))?.user.id]).toEqual(['scrypt$changed', null, staff.id]);
+      expect(await store.changePassword(newId(), 'scrypt$x', keep)).toBeNull();
+    });
+
+    test('a token deleted or a user disabled through another store object is refused by the next lookup', async () => {
+      const other = await h.reopen();
       const t1 = '4'.repeat(64);
       const t2 = '5'.repeat(64);
       await store.createToken(t1, vol.id, NOW);
-      await store.createToken(t2, vol.id, NOW);
-      expect((await store.userByToken(t1))?.name).toBe(vol.name);
-      expect((await store.userByToken(t1))?.name).toBe(vol.name);
-      // A lookup in flight while its token is deleted must not leave the token usable.
-      const [during] = await Promise.all([store.userByToken(t2), store.deleteToken(t2)]);
-      expect([null, vol.id]).toContain(during?.id ?? null);
-      expect(await store.userByToken(t2)).toBeNull();
-      const renamed = await store.updateUser(vol.id, { name: '改过的名字' });
-      expect((await store.userByToken(t1))?.name).toBe(renamed?.name);
-      expect((await store.userByToken(t1))?.name).toBe('改过的名字');
+      await store.createToken(t2, staff.id, NOW);
+      expect((await other.tokenSession(t1, timesAt(NOW)))?.user.id).toBe(vol.id);
       await store.deleteToken(t1);
-      expect(await store.userByToken(t1)).toBeNull();
+      expect(await other.tokenSession(t1, timesAt(NOW))).toBeNull();
+      expect((await other.tokenSession(t2, timesAt(NOW)))?.user.disabled).toBe(false);
+      await store.updateUser(staff.id, { name: '改过的名字' });
+      expect((await other.tokenSession(t2, timesAt(NOW)))?.user.name).toBe('改过的名字');
+      await store.updateUser(staff.id, { disabled: true });
+      expect(await other.tokenSession(t2, timesAt(NOW))).toBeNull();
+    });
+
+    test('attempt counters count in a window from the first attempt, start over after it, and reset on demand', async () => {
+      const W = 900_000;
+      const t0 = 1_700_000_000_000;
+      expect(await store.hitLimit('login:account:a', t0, W)).toEqual({ hits: 1, resetAt: t0 + W });
+      expect(await store.hitLimit('login:account:a', t0 + 1000, W)).toEqual({ hits: 2, resetAt: t0 + W });
+      expect(await store.hitLimit('login:account:b', t0 + 1000, W)).toEqual({ hits: 1, resetAt: t0 + 1000 + W });
+      expect(await store.hitLimit('login:account:a', t0 + W - 1, W)).toEqual({ hits: 3, resetAt: t0 + W });
+      expect(await store.hitLimit('login:account:a', t0 + W, W)).toEqual({ hits: 1, resetAt: t0 + 2 * W });
+      await store.resetLimit('login:account:a');
+      expect(await store.hitLimit('login:account:a', t0 + W + 5, W)).toEqual({ hits: 1, resetAt: t0 + 2 * W + 5 });
+      await store.pruneAuth({ windowStartBefore: t0 + W, tokensUsedBefore: '2000-01-01T00:00:00.000Z', tokensCreatedBefore: '2000-01-01T00:00:00.000Z' });
+      expect((await store.dump()).auth_limits).toEqual([{ key: 'login:account:a', window_start: t0 + W + 5, hits: 1 }]);
+    });
+
+    test('attempts counted at once through two store objects are each counted once', async () => {
+      const other = await h.reopen();
+      const t0 = 1_700_000_000_000;
+      const hits = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? store : other).hitLimit('login:address:10.0.0.1', t0 + i, 900_000)));
+      expect(hits.map((x) => x.hits).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    });
+
+    test('pruning drops tokens unused or issued before the given instants, and keeps the rest', async () => {
+      await store.createToken('e'.repeat(64), vol.id, '2024-01-01T00:00:00.000Z');
+      await store.createToken('f'.repeat(64), vol.id, '2024-05-01T00:00:00.000Z');
+      await store.createToken('9'.repeat(64), vol.id, '2024-05-20T00:00:00.000Z');
+      await store.pruneAuth({ windowStartBefore: 0, tokensUsedBefore: '2024-04-01T00:00:00.000Z', tokensCreatedBefore: '2024-05-10T00:00:00.000Z' });
+      expect(((await store.dump()).tokens as { token_hash: string }[]).map((t) => t.token_hash)).toEqual(['9'.repeat(64)]);
+    });
+
+    test('the secret fingerprint is stored once: the first one given is the answer ever after', async () => {
+      expect(await store.secretFingerprint('fp-1')).toBe('fp-1');
+      expect(await store.secretFingerprint('fp-2')).toBe('fp-1');
+      expect(await (await h.reopen()).secretFingerprint('fp-3')).toBe('fp-1');
     });
 
     test('an invite is redeemed up to maxUses, then refused', async () => {

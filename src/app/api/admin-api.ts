@@ -65,8 +65,8 @@ export interface AdminApiOptions {
   baseUrl(): string;
   token(): string | null;
   fetch?: typeof fetch;
-  /** Called on a 401 (the token is no longer valid). */
-  onUnauthorized?(): void;
+  /** Called on a 401 (the token is no longer valid) with the server's error code (`sessionExpired`, …). */
+  onUnauthorized?(code: string): void;
   /** Give up after this long (ms); counts as offline. */
   timeoutMs?: number;
 }
@@ -111,7 +111,7 @@ export function createAdminApi(opts: AdminApiOptions): AdminApi {
     const code = typeof b.error === 'string' ? b.error : `http${res.status}`;
     const problems = Array.isArray(b.problems) ? (b.problems as { field: string; code: string }[]) : [];
     if (res.status === 401 && path !== '/api/setup') {
-      opts.onUnauthorized?.();
+      opts.onUnauthorized?.(code);
       throw new AdminApiError('unauthorized', code, 401, problems);
     }
     // A proxy with no server behind it answers 502/503/504: the server cannot be reached.
@@ -143,7 +143,7 @@ export function useAdminApi(serverUrl?: () => string): AdminApi {
   return createAdminApi({
     baseUrl: serverUrl ?? (() => session.session?.serverUrl ?? ''),
     token: () => (session.signedIn ? (session.session?.token ?? null) : null),
-    onUnauthorized: () => void session.markExpired(),
+    onUnauthorized: (code) => void session.markExpired(code),
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, toRaw } from 'vue';
-import type { JoinRequest, LoginRequest, SessionResponse } from '../../domain/account';
+import type { ChangePasswordRequest, JoinRequest, LoginRequest, SessionResponse } from '../../domain/account';
 import { AccountError, callAccountApi } from '../../sync/http-transport';
 import { useLedgerStore } from './ledger';
 
@@ -27,6 +27,20 @@ export interface StoredSession {
   orgName: string;
   /** The server said the token is no longer valid: ask to sign in again. */
   expired: boolean;
+  /**
+   * Why, when `expired`: 'sessionExpired' (unused too long, or too old: the server's 401
+   * `sessionExpired`) or 'revoked' (signed out elsewhere, password changed, disabled, or unknown).
+   * Absent in sessions stored before it existed: read as 'revoked'.
+   */
+  expiredReason?: ExpiredReason;
+}
+
+/** Why the server refused a stored token. */
+export type ExpiredReason = 'sessionExpired' | 'revoked';
+
+/** The reason a 401 with the server's error `code` stands for. */
+export function expiredReasonOf(code: string | null | undefined): ExpiredReason {
+  return code === 'sessionExpired' ? 'sessionExpired' : 'revoked';
 }
 
 /** Whether a stored value looks like a session this version wrote. */
@@ -57,6 +71,8 @@ export const useSessionStore = defineStore('session', () => {
   /** The phone should show 请重新登录: never signed in, signed out, or the token was refused. */
   const needsSignIn = computed(() => !signedIn.value);
   const expired = computed(() => !!session.value?.expired);
+  /** Why the sign-in ended, while `expired`; null otherwise. */
+  const expiredReason = computed((): ExpiredReason | null => (session.value?.expired ? (session.value.expiredReason ?? 'revoked') : null));
 
   async function load(): Promise<StoredSession | null> {
     const row = await db().meta.get(SESSION_KEY);
@@ -117,12 +133,30 @@ export const useSessionStore = defineStore('session', () => {
     await save({ ...current, token: null, expired: false });
   }
 
-  /** The server refused the token (401): keep everything, ask to sign in again. */
-  async function markExpired(): Promise<void> {
+  /**
+   * The server refused the token (401, its error `code` says why): keep everything — ledger,
+   * outbox, drafts — and ask to sign in again.
+   */
+  async function markExpired(code?: string | null): Promise<void> {
     const current = session.value ?? (await load());
     if (!current || current.expired) return;
-    await save({ ...current, expired: true });
+    await save({ ...current, expired: true, expiredReason: expiredReasonOf(code) });
   }
 
-  return { session, loaded, signedIn, needsSignIn, expired, load, signIn, join, signOut, markExpired };
+  /**
+   * POST /api/me/password. The server keeps this phone's token and ends the person's other
+   * sessions, so nothing changes here; a 401 marks the session expired, like any other.
+   */
+  async function changePassword(body: ChangePasswordRequest): Promise<void> {
+    const current = session.value ?? (await load());
+    if (!current?.token || current.expired) throw new AccountError('unauthenticated', 'not signed in');
+    try {
+      await callAccountApi(current.serverUrl, 'POST', '/api/me/password', { body, token: current.token });
+    } catch (e) {
+      if (e instanceof AccountError && e.status === 401) await markExpired(e.code);
+      throw e;
+    }
+  }
+
+  return { session, loaded, signedIn, needsSignIn, expired, expiredReason, load, signIn, join, signOut, markExpired, changePassword };
 });

@@ -85,7 +85,7 @@ export const useSyncStore = defineStore('sync', () => {
           lastSuccessAt.value = s.lastSuccessAt;
           void db.meta.put({ key: LAST_SYNC_KEY, value: s.lastSuccessAt });
         }
-        if (s.lastFailure?.kind === 'unauthorized') void session.markExpired();
+        if (s.lastFailure?.kind === 'unauthorized') void session.markExpired(s.lastFailure.code);
       },
     });
     return loop;

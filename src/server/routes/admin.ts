@@ -10,7 +10,7 @@ import {
   type PublicInvite,
 } from '../../domain/account.js';
 import { hashPassword } from '../auth/passwords.js';
-import { newHumanCode, normalizeCode, sha256Hex } from '../auth/tokens.js';
+import { inviteCodeHash, newHumanCode } from '../auth/tokens.js';
 import { STAFF, parse, publicUser, requireRole, userOf } from '../context.js';
 import { fail } from '../errors.js';
 import type { InviteRow, UserPatch, UserRow } from '../store/store.js';
@@ -93,7 +93,7 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     const invite: InviteRow = {
       id: randomUUID(),
       orgId: me.orgId,
-      codeHash: sha256Hex(normalizeCode(code)),
+      codeHash: inviteCodeHash(k.secret, code),
       role: body.role,
       createdBy: me.id,
       createdAt: now.toISOString(),

@@ -1,7 +1,8 @@
-/** Setup, login, logout, me, join. */
+/** Setup, login, logout, me, password change, join. */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
+  changePasswordRequestSchema,
   joinRequestSchema,
   loginRequestSchema,
   setupRequestSchema,
@@ -10,7 +11,8 @@ import {
 } from '../../domain/account.js';
 import { PROTOCOL_VERSION } from '../../sync/protocol.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
-import { bearerOf, newToken, normalizeCode, sha256Hex } from '../auth/tokens.js';
+import { prunableTokens } from '../auth/sessions.js';
+import { inviteCodeHash, isLegacyCode, newToken, normalizeCode, sha256Hex } from '../auth/tokens.js';
 import { parse, publicUser, requireRole, userOf } from '../context.js';
 import { fail } from '../errors.js';
 import type { UserRow } from '../store/store.js';
@@ -32,15 +34,24 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     return { user: publicUser(user), org: { id: user.orgId, name: org?.name ?? '' } };
   }
 
-  function guardCodeAttempts(req: FastifyRequest): void {
-    if (k.limits.codeByAddress.blocked(req.ip)) fail('rateLimited');
-    k.limits.codeByAddress.hit(req.ip);
+  /**
+   * Drops old attempt counters and long-expired tokens, at most once per limit window per process,
+   * on the routes that add them. A failure is logged, never the request's failure.
+   */
+  async function pruneIfDue(req: FastifyRequest): Promise<void> {
+    if (!k.limits.pruneDue()) return;
+    const now = k.now();
+    try {
+      await k.store.pruneAuth({ windowStartBefore: now.getTime() - k.limits.settings.windowMs, ...prunableTokens(now, k.sessions) });
+    } catch (err) {
+      req.log.warn({ err }, 'pruning attempt counters and expired tokens failed');
+    }
   }
 
   app.get('/api/health', async () => ({ status: 'ok', v: PROTOCOL_VERSION, setupNeeded: !(await k.store.hasAdmin()) }));
 
   app.post('/api/setup', async (req, reply) => {
-    guardCodeAttempts(req);
+    await k.limits.count('codeAddress', req.ip);
     if (await k.store.hasAdmin()) fail('setupDone');
     const body = parse(setupRequestSchema, req.body);
     const expected = k.setupCode;
@@ -66,36 +77,51 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/api/login', async (req) => {
     const body = parse(loginRequestSchema, req.body);
-    const { loginByAccount, loginByAddress } = k.limits;
-    if (loginByAddress.blocked(req.ip) || loginByAccount.blocked(body.username)) fail('rateLimited');
-    loginByAddress.hit(req.ip);
+    await pruneIfDue(req);
+    // Counted before the password is checked: parallel guesses cannot all pass while scrypt runs.
+    await k.limits.count('loginAddress', req.ip);
+    await k.limits.count('loginAccount', body.username);
     const user = await k.store.getUserByUsername(body.username);
     dummyHash ??= hashPassword('not-a-password', k.scryptN);
     const ok = await verifyPassword(body.password, user?.passwordHash ?? (await dummyHash));
-    if (!user || !ok) {
-      loginByAccount.hit(body.username);
-      fail('badCredentials');
-    }
+    if (!user || !ok) fail('badCredentials');
     if (user.disabled) fail('userDisabled');
-    loginByAccount.reset(body.username);
+    await k.limits.reset('loginAccount', body.username);
     req.log.info({ userId: user.id }, 'login');
     return session(user);
   });
 
   app.post('/api/logout', { onRequest: requireRole() }, async (req, reply) => {
-    const token = bearerOf(req.headers.authorization);
-    if (token) await k.store.deleteToken(sha256Hex(token));
+    await k.store.deleteToken(req.tokenHash!);
     return reply.status(204).send();
   });
 
   app.get('/api/me', { onRequest: requireRole() }, async (req) => me(userOf(req)));
 
+  // One's own password: the current one is checked like a login (a wrong one counts against the
+  // account's login limit), then every other session of the person ends; this one stays.
+  app.post('/api/me/password', { onRequest: requireRole() }, async (req, reply) => {
+    const user = userOf(req);
+    const body = parse(changePasswordRequestSchema, req.body);
+    await k.limits.count('loginAccount', user.username);
+    if (!(await verifyPassword(body.currentPassword, user.passwordHash))) {
+      fail('wrongPassword', undefined, [{ field: 'currentPassword', code: 'wrongPassword' }]);
+    }
+    await k.limits.reset('loginAccount', user.username);
+    const changed = await k.store.changePassword(user.id, await hashPassword(body.newPassword, k.scryptN), req.tokenHash!);
+    if (!changed) fail('unauthenticated');
+    req.log.info({ userId: user.id }, 'password changed; other sessions ended');
+    return reply.status(204).send();
+  });
+
   app.post('/api/join', async (req, reply) => {
-    guardCodeAttempts(req);
+    await pruneIfDue(req);
+    await k.limits.count('codeAddress', req.ip);
     const body = parse(joinRequestSchema, req.body);
+    if (isLegacyCode(body.code)) fail('inviteOutdated');
     const now = k.now().toISOString();
     const passwordHash = await hashPassword(body.password, k.scryptN);
-    const r = await k.store.redeemInvite(sha256Hex(normalizeCode(body.code)), now, (invite) => ({
+    const r = await k.store.redeemInvite(inviteCodeHash(k.secret, body.code), now, (invite) => ({
       id: randomUUID(),
       orgId: invite.orgId,
       role: invite.role,

@@ -9,7 +9,6 @@ import pg from 'pg';
 import type { LedgerEvent } from '../../domain/event.js';
 import type { Target } from '../../domain/targets.js';
 import type { PulledRow, PushResponse } from '../../sync/protocol.js';
-import { TokenCache } from '../auth/token-cache.js';
 import { signRecord } from '../sync/signature.js';
 import { loadMigrations } from './migrations.js';
 import type {
@@ -17,6 +16,7 @@ import type {
   HistoryRow,
   InviteRow,
   LedgerIdentity,
+  LimitCount,
   OrgRow,
   OrgTaxonomyRow,
   PushInput,
@@ -25,6 +25,8 @@ import type {
   RejectedResult,
   Store,
   TaxonomyDecider,
+  TokenSession,
+  TokenTimes,
   UserPatch,
   UserRow,
 } from './store.js';
@@ -122,8 +124,6 @@ export class PostgresStore implements Store {
   readonly pool: pg.Pool;
   readonly schema: string;
   private readonly createSchema: boolean;
-  /** User by token hash for a few seconds; forgotten on logout and on any user change. */
-  private readonly tokenCache = new TokenCache();
 
   constructor(opts: PostgresStoreOptions) {
     const schema = opts.schema ?? 'public';
@@ -228,43 +228,80 @@ export class PostgresStore implements Store {
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRow | null> {
-    try {
-      return await this.tx(async (c) => {
-        const r = (await c.query('SELECT * FROM users WHERE id = $1 FOR UPDATE', [id])).rows[0] as Row | undefined;
-        if (!r) return null;
-        if (patch.name !== undefined) await c.query('UPDATE users SET name = $1 WHERE id = $2', [patch.name, id]);
-        if (patch.disabled !== undefined) await c.query('UPDATE users SET disabled = $1 WHERE id = $2', [patch.disabled, id]);
-        if (patch.passwordHash !== undefined) await c.query('UPDATE users SET password_hash = $1 WHERE id = $2', [patch.passwordHash, id]);
-        if (patch.disabled === true || patch.passwordHash !== undefined) await c.query('DELETE FROM tokens WHERE user_id = $1', [id]);
-        return userOf((await c.query('SELECT * FROM users WHERE id = $1', [id])).rows[0] as Row);
-      });
-    } finally {
-      this.tokenCache.forgetUser(id);
-    }
+    return this.tx(async (c) => {
+      const r = (await c.query('SELECT * FROM users WHERE id = $1 FOR UPDATE', [id])).rows[0] as Row | undefined;
+      if (!r) return null;
+      if (patch.name !== undefined) await c.query('UPDATE users SET name = $1 WHERE id = $2', [patch.name, id]);
+      if (patch.disabled !== undefined) await c.query('UPDATE users SET disabled = $1 WHERE id = $2', [patch.disabled, id]);
+      if (patch.passwordHash !== undefined) await c.query('UPDATE users SET password_hash = $1 WHERE id = $2', [patch.passwordHash, id]);
+      if (patch.disabled === true || patch.passwordHash !== undefined) await c.query('DELETE FROM tokens WHERE user_id = $1', [id]);
+      return userOf((await c.query('SELECT * FROM users WHERE id = $1', [id])).rows[0] as Row);
+    });
   }
+
+  // ── Accounts: tokens, attempt limits, the secret's fingerprint (migration 005) ──
+  // Times are ISO text compared with COLLATE "C" (byte order), whatever the database's collation.
 
   async createToken(tokenHash: string, userId: string, createdAt: string): Promise<void> {
-    await this.q('INSERT INTO tokens (token_hash, user_id, created_at) VALUES ($1, $2, $3)', [tokenHash, userId, createdAt]);
+    await this.q('INSERT INTO tokens (token_hash, user_id, created_at, last_used_at) VALUES ($1, $2, $3, $3)', [tokenHash, userId, createdAt]);
   }
 
-  async userByToken(tokenHash: string): Promise<UserRow | null> {
-    const hit = this.tokenCache.get(tokenHash);
-    if (hit) return hit;
-    // Taken before the query: a revocation landing while it runs keeps its answer out of the cache.
-    const epoch = this.tokenCache.epoch;
-    const r = (await this.q('SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1', [tokenHash]))[0];
+  async tokenSession(tokenHash: string, times: TokenTimes): Promise<TokenSession | null> {
+    // One round trip: the data-modifying CTE always runs, and the SELECT reads the snapshot taken
+    // before it (so it answers the previous last use). The UPDATE finds nothing to change on all
+    // but about one request a minute per token.
+    const r = (
+      await this.q(
+        'WITH touched AS (UPDATE tokens SET last_used_at = $2 WHERE token_hash = $1 ' +
+          'AND last_used_at COLLATE "C" < $3 AND last_used_at COLLATE "C" >= $4 AND created_at COLLATE "C" >= $5 RETURNING 1) ' +
+          'SELECT u.*, t.created_at AS token_created_at, t.last_used_at AS token_last_used_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1',
+        [tokenHash, times.now, times.touchBefore, times.idleSince, times.createdSince],
+      )
+    )[0];
     if (!r) return null;
-    const user = userOf(r);
-    this.tokenCache.set(tokenHash, user, epoch);
-    return user;
+    return { user: userOf(r), createdAt: String(r.token_created_at), lastUsedAt: String(r.token_last_used_at) };
   }
 
   async deleteToken(tokenHash: string): Promise<void> {
-    try {
-      await this.q('DELETE FROM tokens WHERE token_hash = $1', [tokenHash]);
-    } finally {
-      this.tokenCache.forgetToken(tokenHash);
-    }
+    await this.q('DELETE FROM tokens WHERE token_hash = $1', [tokenHash]);
+  }
+
+  async changePassword(userId: string, passwordHash: string, keepTokenHash: string): Promise<UserRow | null> {
+    return this.tx(async (c) => {
+      const r = (await c.query('UPDATE users SET password_hash = $1 WHERE id = $2 RETURNING *', [passwordHash, userId])).rows[0] as Row | undefined;
+      if (!r) return null;
+      await c.query('DELETE FROM tokens WHERE user_id = $1 AND token_hash <> $2', [userId, keepTokenHash]);
+      return userOf(r);
+    });
+  }
+
+  async hitLimit(key: string, nowMs: number, windowMs: number): Promise<LimitCount> {
+    // One statement: the conflicting row is locked while it is updated, so concurrent hits from
+    // any process queue up and each reads the count the one before it wrote.
+    const r = (
+      await this.q(
+        'INSERT INTO auth_limits (key, window_start, hits) VALUES ($1, $2, 1) ON CONFLICT (key) DO UPDATE SET ' +
+          'hits = CASE WHEN auth_limits.window_start <= $3 THEN 1 ELSE auth_limits.hits + 1 END, ' +
+          'window_start = CASE WHEN auth_limits.window_start <= $3 THEN EXCLUDED.window_start ELSE auth_limits.window_start END ' +
+          'RETURNING hits, window_start',
+        [key, nowMs, nowMs - windowMs],
+      )
+    )[0]!;
+    return { hits: Number(r.hits), resetAt: Number(r.window_start) + windowMs };
+  }
+
+  async resetLimit(key: string): Promise<void> {
+    await this.q('DELETE FROM auth_limits WHERE key = $1', [key]);
+  }
+
+  async pruneAuth(before: { windowStartBefore: number; tokensUsedBefore: string; tokensCreatedBefore: string }): Promise<void> {
+    await this.q('DELETE FROM auth_limits WHERE window_start < $1', [before.windowStartBefore]);
+    await this.q('DELETE FROM tokens WHERE last_used_at COLLATE "C" < $1 OR created_at COLLATE "C" < $2', [before.tokensUsedBefore, before.tokensCreatedBefore]);
+  }
+
+  async secretFingerprint(fingerprint: string): Promise<string> {
+    await this.q("INSERT INTO server_keys (name, value) VALUES ('secret', $1) ON CONFLICT (name) DO NOTHING", [fingerprint]);
+    return String((await this.q("SELECT value FROM server_keys WHERE name = 'secret'"))[0]!.value);
   }
 
   async createInvite(i: InviteRow): Promise<void> {
@@ -569,6 +606,8 @@ export class PostgresStore implements Store {
       orgs: await this.q('SELECT * FROM orgs ORDER BY id'),
       users: await this.q('SELECT * FROM users ORDER BY id'),
       tokens: await this.q('SELECT * FROM tokens ORDER BY token_hash'),
+      auth_limits: (await this.q('SELECT * FROM auth_limits ORDER BY key COLLATE "C"')).map((r) => ({ ...r, window_start: Number(r.window_start) })),
+      server_keys: await this.q('SELECT * FROM server_keys ORDER BY name'),
       invites: await this.q('SELECT * FROM invites ORDER BY id'),
       rev_counter: await this.q('SELECT * FROM rev_counter'),
       ledger: await this.q('SELECT epoch FROM ledger'),

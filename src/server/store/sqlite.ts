@@ -9,7 +9,6 @@ import path from 'node:path';
 import type { LedgerEvent } from '../../domain/event.js';
 import type { Target } from '../../domain/targets.js';
 import type { PulledRow, PushResponse } from '../../sync/protocol.js';
-import { TokenCache } from '../auth/token-cache.js';
 import { signRecord } from '../sync/signature.js';
 import { loadMigrations } from './migrations.js';
 import type {
@@ -17,6 +16,7 @@ import type {
   HistoryRow,
   InviteRow,
   LedgerIdentity,
+  LimitCount,
   OrgRow,
   OrgTaxonomyRow,
   PushInput,
@@ -24,6 +24,8 @@ import type {
   RejectedResult,
   Store,
   TaxonomyDecider,
+  TokenSession,
+  TokenTimes,
   UserPatch,
   UserRow,
 } from './store.js';
@@ -92,9 +94,6 @@ export class SqliteStore implements Store {
   }
 
   private readonly statements = new Map<string, Database.Statement>();
-
-  /** User by token hash for a few seconds; forgotten on logout and on any user change. */
-  private readonly tokenCache = new TokenCache();
 
   /** A prepared statement, compiled once per SQL text (preparing is the costly part). */
   private stmt(sql: string): Database.Statement {
@@ -173,43 +172,78 @@ export class SqliteStore implements Store {
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRow | null> {
-    try {
-      return this.db.transaction(() => {
-        const r = this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
-        if (!r) return null;
-        if (patch.name !== undefined) this.stmt('UPDATE users SET name = ? WHERE id = ?').run(patch.name, id);
-        if (patch.disabled !== undefined) this.stmt('UPDATE users SET disabled = ? WHERE id = ?').run(patch.disabled ? 1 : 0, id);
-        if (patch.passwordHash !== undefined) this.stmt('UPDATE users SET password_hash = ? WHERE id = ?').run(patch.passwordHash, id);
-        if (patch.disabled === true || patch.passwordHash !== undefined) this.stmt('DELETE FROM tokens WHERE user_id = ?').run(id);
-        return userOf(this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row);
-      }).immediate();
-    } finally {
-      this.tokenCache.forgetUser(id);
-    }
+    return this.db.transaction(() => {
+      const r = this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+      if (!r) return null;
+      if (patch.name !== undefined) this.stmt('UPDATE users SET name = ? WHERE id = ?').run(patch.name, id);
+      if (patch.disabled !== undefined) this.stmt('UPDATE users SET disabled = ? WHERE id = ?').run(patch.disabled ? 1 : 0, id);
+      if (patch.passwordHash !== undefined) this.stmt('UPDATE users SET password_hash = ? WHERE id = ?').run(patch.passwordHash, id);
+      if (patch.disabled === true || patch.passwordHash !== undefined) this.stmt('DELETE FROM tokens WHERE user_id = ?').run(id);
+      return userOf(this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row);
+    }).immediate();
   }
+
+  // ── Accounts: tokens, attempt limits, the secret's fingerprint (migration 005) ──
 
   async createToken(tokenHash: string, userId: string, createdAt: string): Promise<void> {
-    this.stmt('INSERT INTO tokens (token_hash, user_id, created_at) VALUES (?, ?, ?)').run(tokenHash, userId, createdAt);
+    this.stmt('INSERT INTO tokens (token_hash, user_id, created_at, last_used_at) VALUES (?, ?, ?, ?)').run(tokenHash, userId, createdAt, createdAt);
   }
 
-  async userByToken(tokenHash: string): Promise<UserRow | null> {
-    const hit = this.tokenCache.get(tokenHash);
-    if (hit) return hit;
-    const epoch = this.tokenCache.epoch;
-    const r = this.stmt('SELECT u.* FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?')
+  async tokenSession(tokenHash: string, times: TokenTimes): Promise<TokenSession | null> {
+    const r = this.stmt(
+        'SELECT u.*, t.created_at AS token_created_at, t.last_used_at AS token_last_used_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?',
+      )
       .get(tokenHash) as Row | undefined;
     if (!r) return null;
-    const user = userOf(r);
-    this.tokenCache.set(tokenHash, user, epoch);
-    return user;
+    const createdAt = String(r.token_created_at);
+    const lastUsedAt = String(r.token_last_used_at);
+    if (lastUsedAt < times.touchBefore && lastUsedAt >= times.idleSince && createdAt >= times.createdSince) {
+      // Guarded again in SQL: another process may have touched (or deleted) it meanwhile.
+      this.stmt('UPDATE tokens SET last_used_at = ? WHERE token_hash = ? AND last_used_at < ? AND last_used_at >= ?')
+        .run(times.now, tokenHash, times.touchBefore, times.idleSince);
+    }
+    return { user: userOf(r), createdAt, lastUsedAt };
   }
 
   async deleteToken(tokenHash: string): Promise<void> {
-    try {
-      this.stmt('DELETE FROM tokens WHERE token_hash = ?').run(tokenHash);
-    } finally {
-      this.tokenCache.forgetToken(tokenHash);
-    }
+    this.stmt('DELETE FROM tokens WHERE token_hash = ?').run(tokenHash);
+  }
+
+  async changePassword(userId: string, passwordHash: string, keepTokenHash: string): Promise<UserRow | null> {
+    return this.db.transaction(() => {
+      if (this.stmt('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId).changes === 0) return null;
+      this.stmt('DELETE FROM tokens WHERE user_id = ? AND token_hash <> ?').run(userId, keepTokenHash);
+      return userOf(this.stmt('SELECT * FROM users WHERE id = ?').get(userId) as Row);
+    }).immediate();
+  }
+
+  async hitLimit(key: string, nowMs: number, windowMs: number): Promise<LimitCount> {
+    // One statement: SQLite runs it under the write lock, so no two processes read the same count.
+    // Every right-hand side sees the row as it was, so both CASEs test the old window_start.
+    const r = this.stmt(
+        'INSERT INTO auth_limits (key, window_start, hits) VALUES (?, ?, 1) ON CONFLICT (key) DO UPDATE SET ' +
+          'hits = CASE WHEN auth_limits.window_start <= ? THEN 1 ELSE auth_limits.hits + 1 END, ' +
+          'window_start = CASE WHEN auth_limits.window_start <= ? THEN excluded.window_start ELSE auth_limits.window_start END ' +
+          'RETURNING hits, window_start',
+      )
+      .get(key, nowMs, nowMs - windowMs, nowMs - windowMs) as Row;
+    return { hits: Number(r.hits), resetAt: Number(r.window_start) + windowMs };
+  }
+
+  async resetLimit(key: string): Promise<void> {
+    this.stmt('DELETE FROM auth_limits WHERE key = ?').run(key);
+  }
+
+  async pruneAuth(before: { windowStartBefore: number; tokensUsedBefore: string; tokensCreatedBefore: string }): Promise<void> {
+    this.db.transaction(() => {
+      this.stmt('DELETE FROM auth_limits WHERE window_start < ?').run(before.windowStartBefore);
+      this.stmt('DELETE FROM tokens WHERE last_used_at < ? OR created_at < ?').run(before.tokensUsedBefore, before.tokensCreatedBefore);
+    }).immediate();
+  }
+
+  async secretFingerprint(fingerprint: string): Promise<string> {
+    this.stmt("INSERT INTO server_keys (name, value) VALUES ('secret', ?) ON CONFLICT (name) DO NOTHING").run(fingerprint);
+    return String((this.stmt("SELECT value FROM server_keys WHERE name = 'secret'").get() as Row).value);
   }
 
   async createInvite(i: InviteRow): Promise<void> {
@@ -415,6 +449,8 @@ export class SqliteStore implements Store {
       orgs: q('SELECT * FROM orgs ORDER BY id'),
       users: q('SELECT * FROM users ORDER BY id'),
       tokens: q('SELECT * FROM tokens ORDER BY token_hash'),
+      auth_limits: q('SELECT * FROM auth_limits ORDER BY key'),
+      server_keys: q('SELECT * FROM server_keys ORDER BY name'),
       invites: q('SELECT * FROM invites ORDER BY id'),
       rev_counter: q('SELECT * FROM rev_counter'),
       clients: q('SELECT * FROM clients ORDER BY user_id, client_id'),

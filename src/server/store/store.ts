@@ -24,6 +24,34 @@ export interface InviteRow extends Omit<PublicInvite, 'code'> {
   codeHash: string;
 }
 
+/** A token's user and times (tokenSession). */
+export interface TokenSession {
+  user: UserRow;
+  createdAt: string;
+  /** The last recorded use before this lookup (written at most once per touch interval). */
+  lastUsedAt: string;
+}
+
+/**
+ * The instants a token lookup is judged by (ISO, as toISOString writes them, so they compare as
+ * text): a token last used before `idleSince` or created before `createdSince` has expired.
+ */
+export interface TokenTimes {
+  now: string;
+  idleSince: string;
+  createdSince: string;
+  /** A valid token last used before this gets `now` as its last use. */
+  touchBefore: string;
+}
+
+/** An attempt counter after a hit. */
+export interface LimitCount {
+  /** Attempts in the current window, the one just counted included. */
+  hits: number;
+  /** When the current window ends (ms since the epoch). */
+  resetAt: number;
+}
+
 export interface UserPatch {
   disabled?: boolean;
   name?: string;
@@ -149,11 +177,42 @@ export interface Store {
   /** Disabling or a new password also revokes every token of the user. Null when unknown. */
   updateUser(id: string, patch: UserPatch): Promise<UserRow | null>;
 
-  // Tokens (only their SHA-256 is stored)
+  // Tokens (only their SHA-256 is stored). No store caches a lookup: a token deleted or a user
+  // disabled through any store object over the same database is refused by the next lookup.
+  /** A new token, last used at `createdAt`. */
   createToken(tokenHash: string, userId: string, createdAt: string): Promise<void>;
-  /** The user a token belongs to, or null (unknown or revoked). */
-  userByToken(tokenHash: string): Promise<UserRow | null>;
+  /**
+   * The token's user and times, or null (unknown or revoked), in one indexed read. Expired tokens
+   * are answered too (the caller tells "expired" from "unknown"). When the token is valid under
+   * `times` and its last use is before `times.touchBefore`, its last use becomes `times.now`
+   * (migration 005): so at most one write per token per touch interval, and an expired token is
+   * never brought back to life. The answer carries the last use as it was before this lookup.
+   */
+  tokenSession(tokenHash: string, times: TokenTimes): Promise<TokenSession | null>;
   deleteToken(tokenHash: string): Promise<void>;
+  /**
+   * Sets the user's password hash and revokes every token of the user except `keepTokenHash`
+   * (the session that asked), in one transaction. Null when the user is unknown.
+   */
+  changePassword(userId: string, passwordHash: string, keepTokenHash: string): Promise<UserRow | null>;
+
+  // Attempt limits (migration 005), shared by every server process over the database
+  /**
+   * Counts one attempt under `key` atomically (one statement or transaction: two processes never
+   * both read the same count) and answers the attempts in the current window, this one included.
+   * A window starts at the first attempt after the previous one ended and lasts `windowMs`.
+   */
+  hitLimit(key: string, nowMs: number, windowMs: number): Promise<LimitCount>;
+  /** Forgets the attempts under `key` (a successful login). */
+  resetLimit(key: string): Promise<void>;
+  /** Deletes counters whose window began before `windowStartBefore` and tokens expired long ago. */
+  pruneAuth(before: { windowStartBefore: number; tokensUsedBefore: string; tokensCreatedBefore: string }): Promise<void>;
+  /**
+   * Stores `fingerprint` as the server secret's fingerprint unless one is stored already, and
+   * answers the stored one: a different answer means this server's secret differs from the one
+   * the database was first used with (migration 005).
+   */
+  secretFingerprint(fingerprint: string): Promise<string>;
 
   // Invites
   createInvite(invite: InviteRow): Promise<void>;

@@ -75,12 +75,47 @@ describe('useSessionStore', () => {
     await session.load();
     await session.markExpired();
     expect([session.expired, session.needsSignIn]).toEqual([true, true]);
-    expect((await db.meta.get('session'))?.value).toEqual({ ...STORED, expired: true });
+    expect((await db.meta.get('session'))?.value).toEqual({ ...STORED, expired: true, expiredReason: 'revoked' });
+    expect(session.expiredReason).toBe('revoked');
     expect(await db.events.get(row.id)).toEqual(row);
     expect(await db.outbox.count()).toBe(1);
     // Signing in again clears the mark and keeps everything.
     await session.signIn('https://kepu.example', { username: 'zhang', password: 'secret-123' });
     expect([session.expired, session.signedIn, await db.outbox.count()]).toEqual([false, true, 1]);
+  });
+
+  it('remembers that the sign-in expired (401 sessionExpired) rather than was revoked', async () => {
+    await toRaw(useLedgerStore().db).meta.put({ key: 'session', value: STORED });
+    const session = useSessionStore();
+    await session.load();
+    expect(session.expiredReason).toBeNull();
+    await session.markExpired('sessionExpired');
+    expect([session.expired, session.expiredReason]).toEqual([true, 'sessionExpired']);
+    expect((await toRaw(useLedgerStore().db).meta.get('session'))?.value).toEqual({ ...STORED, expired: true, expiredReason: 'sessionExpired' });
+  });
+
+  it('changes the password with the session’s token and stays signed in', async () => {
+    await toRaw(useLedgerStore().db).meta.put({ key: 'session', value: STORED });
+    reply = () => new Response(null, { status: 204 });
+    const session = useSessionStore();
+    await session.changePassword({ currentPassword: 'secret-123', newPassword: 'secret-456-new' });
+    expect(calls).toEqual([
+      { url: 'https://kepu.example/api/me/password', method: 'POST', auth: 'Bearer tok-1', body: { currentPassword: 'secret-123', newPassword: 'secret-456-new' } },
+    ]);
+    expect([session.signedIn, session.session?.token]).toEqual([true, 'tok-1']);
+  });
+
+  it('a wrong current password is an AccountError naming the field; a 401 marks the session expired', async () => {
+    await toRaw(useLedgerStore().db).meta.put({ key: 'session', value: STORED });
+    const session = useSessionStore();
+    reply = () => answer(403, { error: 'wrongPassword', message: 'The current password is wrong.', problems: [{ field: 'currentPassword', code: 'wrongPassword' }] });
+    await expect(session.changePassword({ currentPassword: 'nope', newPassword: 'secret-456-new' })).rejects.toMatchObject({
+      code: 'wrongPassword', status: 403, problems: [{ field: 'currentPassword', code: 'wrongPassword' }],
+    });
+    expect(session.expired).toBe(false);
+    reply = () => answer(401, { error: 'sessionExpired', message: 'The session has expired.' });
+    await expect(session.changePassword({ currentPassword: 'secret-123', newPassword: 'secret-456-new' })).rejects.toMatchObject({ code: 'sessionExpired', status: 401 });
+    expect([session.expired, session.expiredReason]).toEqual([true, 'sessionExpired']);
   });
 
   it('signs out by forgetting the token only, telling the server when it can', async () => {

@@ -1,8 +1,8 @@
 /** Pure helpers of the admin screens: invite status, expiry, error words, field problems. */
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import type { PublicInvite } from '../../../domain/account';
-import { toProblems } from '../../../domain/problems';
 import { AdminApiError } from '../../api/admin-api';
+import { fieldMessages, schemaProblems, type FieldWords } from './account-problems';
 
 export type InviteStatus = 'active' | 'expired' | 'used' | 'revoked';
 
@@ -42,7 +42,7 @@ type Te = (key: string) => boolean;
 export function errorText(e: unknown, t: T, te: Te): string {
   if (e instanceof AdminApiError) {
     if (e.kind === 'offline') return t('admin.error.offline');
-    if (e.kind === 'unauthorized') return t('admin.error.unauthorized');
+    if (e.kind === 'unauthorized') return t(e.code === 'sessionExpired' ? 'account.error.sessionExpired' : 'admin.error.unauthorized');
     if (e.code === 'otherUserPending') return t('admin.error.otherUserPending', { n: e.problems[0]?.code ?? '' });
     const fieldCode = e.problems.find((p) => te(`admin.error.${p.code}`))?.code;
     if (fieldCode) return t(`admin.error.${fieldCode}`);
@@ -53,23 +53,15 @@ export function errorText(e: unknown, t: T, te: Te): string {
   return t('admin.error.other', { code: e instanceof Error ? e.name : 'error' });
 }
 
-/** Field → validation message key of the first problem, from a shared schema (checked before sending). */
-export function fieldProblems(schema: v.GenericSchema, input: unknown): Record<string, string> {
-  const r = v.safeParse(schema, input);
-  if (r.success) return {};
-  const out: Record<string, string> = {};
-  for (const p of toProblems(r.issues)) {
-    const field = p.field.split('.')[0] ?? '';
-    out[field] ??= `validation.${p.code}`;
-  }
-  return out;
+/**
+ * Field → its first problem in words (account-problems.ts: the field and its rule), from a
+ * shared schema (checked before sending). `words` maps a field to the words it goes by.
+ */
+export function fieldProblems(schema: v.GenericSchema, input: unknown, t: T, te: Te, words: FieldWords = {}): Record<string, string> {
+  return fieldMessages(schemaProblems(schema, input), t, te, words);
 }
 
 /** Field problems the server answered (400 invalid), in the same shape. */
-export function serverFieldProblems(e: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (e instanceof AdminApiError && e.code === 'invalid') {
-    for (const p of e.problems) out[p.field.split('.')[0] ?? ''] ??= `validation.${p.code}`;
-  }
-  return out;
+export function serverFieldProblems(e: unknown, t: T, te: Te, words: FieldWords = {}): Record<string, string> {
+  return e instanceof AdminApiError && e.code === 'invalid' ? fieldMessages(e.problems, t, te, words) : {};
 }

@@ -21,6 +21,7 @@ export default {
         server: '服务器暂时不可用，稍后自动重试',
         rejected: '服务器拒绝了同步请求',
         unauthorized: '登录已失效，请重新登录（本机记录不受影响）',
+        sessionExpired: '登录已过期，请重新登录（本机记录不受影响）',
         local: '本机存储出错，请重试',
       },
       settings: {
@@ -109,7 +110,8 @@ export default {
         unreachable: 'Cannot reach the server; retrying shortly',
         server: 'The server is unavailable; retrying shortly',
         rejected: 'The server refused the sync request',
-        unauthorized: 'Your sign-in has expired; please sign in again (nothing on this device is lost)',
+        unauthorized: 'Your sign-in is no longer valid; please sign in again (nothing on this device is lost)',
+        sessionExpired: 'Your sign-in has expired; please sign in again (nothing on this device is lost)',
         local: 'A storage error on this device; please retry',
       },
       settings: {

@@ -142,7 +142,7 @@ describe('first-start setup', () => {
     await w.get('[data-testid=setup-password] input').setValue('short');
     await w.get('form').trigger('submit');
     await flushPromises();
-    expect(w.get('[data-testid=setup-password]').text()).toContain('太短');
+    expect(w.get('[data-testid=setup-password] .van-field__error-message').text()).toBe('密码至少需要 8 位');
     expect(calls).toEqual(['GET /api/health']);
   });
 });
@@ -196,7 +196,8 @@ describe('invite codes', () => {
     await w.get('[data-testid=invite-panel] form').trigger('submit');
     await until(() => expect(w.find('[data-testid=invite-code]').exists()).toBe(true));
     const code = w.get('[data-testid=invite-code]').text();
-    expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    expect(code).toMatch(/^[A-HJ-NP-Z2-9]{4}(-[A-HJ-NP-Z2-9]{4}){3}$/);
+    expect(w.get('[data-testid=invite-code]').attributes('data-code')).toBe(code);
     expect(w.get('[data-testid=invite-new]').text()).toContain('志愿者邀请码');
     await w.get('[data-testid=invite-copy]').trigger('click');
     expect(writeText).toHaveBeenCalledWith(code);
@@ -309,7 +310,7 @@ describe('users', () => {
     input().value = 'short';
     input().dispatchEvent(new Event('input'));
     await confirmDialog();
-    await until(() => expect(document.querySelector('[data-testid=user-reset-password]')?.textContent).toContain('太短'));
+    await until(() => expect(document.querySelector('[data-testid=user-reset-password] .van-field__error-message')?.textContent).toBe('新密码至少需要 8 位'));
     input().value = 'a brand new password';
     input().dispatchEvent(new Event('input'));
     await confirmDialog();

@@ -86,6 +86,12 @@ describe('SyncBadge', () => {
     expect(w.get('[data-testid=sync-signin]').attributes('href')).toBe('/login');
   });
 
+  it('says the sign-in expired when the server said so (401 sessionExpired)', () => {
+    useSessionStore().session = { ...SIGNED_IN, expired: true, expiredReason: 'sessionExpired' };
+    useSyncStore().pendingCount = 2;
+    expect(text(render())).toBe('登录已过期，请重新登录（本机记录不受影响） | 2 条未同步 · 上次同步 09:05');
+  });
+
   it('shows a phone nobody signed in on as keeping records locally', () => {
     useSessionStore().session = null;
     const sync = useSyncStore();

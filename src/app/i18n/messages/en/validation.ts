@@ -49,6 +49,7 @@ export default {
     tooShort: 'Too short',
     badUsername: "Use lower-case letters, digits and . _ {'@'} + - only",
     badRole: 'Invalid role',
+    samePassword: 'The new password must differ from the current one',
     empty: 'Nothing to change',
     noRows: 'The file has no data rows',
     missingColumn: 'A required column is missing',

@@ -49,6 +49,7 @@ export default {
     tooShort: '太短',
     badUsername: "用户名只能包含小写字母、数字和 . _ {'@'} + -",
     badRole: '角色不正确',
+    samePassword: '新密码不能与当前密码相同',
     empty: '没有任何修改',
     noRows: '文件中没有数据行',
     missingColumn: '缺少必需的列',

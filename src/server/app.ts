@@ -18,7 +18,7 @@ import { errorBody, installErrorHandler } from './errors.js';
 import { loadRegion, referenceContextOf } from './region.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
-import { blobRoutes } from './routes/blobs.js';
+import { blobRoutes, type BlobBudget } from './routes/blobs.js';
 import { eventRoutes } from './routes/events.js';
 import { orgRoutes } from './routes/org.js';
 import { syncRoutes } from './routes/sync.js';
@@ -54,6 +54,8 @@ export interface AppOptions {
   rateLimits?: RateLimitOptions;
   /** Fastify's trustProxy (behind nginx: true or the proxy's addresses), so limits see the real address. */
   trustProxy?: boolean | string;
+  /** Photo storage budgets; default DEFAULT_BLOB_BUDGET. */
+  blobBudget?: BlobBudget;
 }
 
 /** Files the browser must revalidate on every load, so a new version is seen at once. */
@@ -99,7 +101,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(adminRoutes);
   await app.register(syncRoutes);
   await app.register(eventRoutes);
-  await app.register(blobRoutes);
+  await app.register(blobRoutes, opts.blobBudget ? { budget: opts.blobBudget } : {});
   await app.register(orgRoutes);
 
   const staticDir = opts.staticDir ?? null;

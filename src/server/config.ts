@@ -1,6 +1,8 @@
 /** Server configuration from environment variables (documented in src/server/README.md). */
 import path from 'node:path';
+import { DEFAULT_BLOB_GRACE_DAYS } from './blob-sweep.js';
 import { REPO_ROOT } from './region.js';
+import { DEFAULT_BLOB_BUDGET } from './routes/blobs.js';
 
 /** The SQLite file inside DATA_DIR. */
 export const SQLITE_FILE = 'ledger.sqlite';
@@ -15,6 +17,10 @@ export interface Config {
   region: string;
   /** Fastify's trustProxy: false, true, or a comma-separated list of proxy addresses/CIDRs. */
   trustProxy: boolean | string;
+  /** Photos: the org's storage budget and each user's 24-hour upload budget (bytes). */
+  blobBudget: { orgBytes: number; userDailyBytes: number };
+  /** Photos: days an upload may stay unnamed by any event before the sweep removes it. */
+  blobGraceDays: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -34,7 +40,25 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     staticDir: path.resolve(env.STATIC_DIR && env.STATIC_DIR.trim() !== '' ? env.STATIC_DIR : path.join(REPO_ROOT, 'dist')),
     region: env.REGION && env.REGION.trim() !== '' ? env.REGION.trim() : 'huidong',
     trustProxy: trustProxyOf(env.TRUST_PROXY),
+    // Photo budgets and the sweep of unnamed photos (routes/blobs.ts, blob-sweep.ts).
+    blobBudget: {
+      orgBytes: positiveOf(env, 'BLOB_ORG_QUOTA_MB', DEFAULT_BLOB_BUDGET.orgBytes / MIB) * MIB,
+      userDailyBytes: positiveOf(env, 'BLOB_USER_DAILY_MB', DEFAULT_BLOB_BUDGET.userDailyBytes / MIB) * MIB,
+    },
+    blobGraceDays: positiveOf(env, 'BLOB_GRACE_DAYS', DEFAULT_BLOB_GRACE_DAYS, 1),
   };
+}
+
+const MIB = 1024 * 1024;
+
+/** A number variable at least `min` (default: above 0), or its default when unset. */
+function positiveOf(env: NodeJS.ProcessEnv, name: string, fallback: number, min?: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  const ok = Number.isFinite(n) && (min === undefined ? n > 0 : n >= min);
+  if (!ok) throw new Error(`${name} must be a number ${min === undefined ? 'above 0' : `of at least ${min}`}, got "${raw}"`);
+  return n;
 }
 
 function trustProxyOf(value: string | undefined): boolean | string {

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { buildApp } from './app.js';
+import { startBlobSweeper } from './blob-sweep.js';
 import { SQLITE_FILE, readConfig } from './config.js';
 import { defaultRegionDirs, loadRegion, referenceContextOf } from './region.js';
 import { PostgresStore } from './store/postgres.js';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     refs: referenceContextOf(region),
     logger: { level: config.logLevel },
     trustProxy: config.trustProxy,
+    blobBudget: config.blobBudget,
   });
   app.log.info(
     {
@@ -39,6 +41,16 @@ async function main(): Promise<void> {
     },
     'starting',
   );
+
+  // Photos no event names are removed after the grace period (hourly, and once at start).
+  const stopSweeper = startBlobSweeper({
+    store,
+    graceDays: config.blobGraceDays,
+    report: (r) => {
+      if (r instanceof Error) app.log.error({ err: r }, 'photo sweep failed');
+      else if (r.owners > 0 || r.blobs > 0) app.log.info(r, 'photo sweep');
+    },
+  });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -55,6 +67,7 @@ async function main(): Promise<void> {
     force.unref();
     app
       .close()
+      .then(() => stopSweeper())
       .then(() => store.close())
       .then(() => {
         app.log.info('stopped');

@@ -32,6 +32,8 @@ export const REJECT_REASONS = {
   notYourEvent: 'notYourEvent',
   staffOnlyField: 'staffOnlyField',
   staffOnly: 'staffOnly',
+  /** A put names a photo the org does not hold (never uploaded, refused, or swept): problems say which (`photos.<index>`). */
+  photoMissing: 'photoMissing',
 } as const;
 
 type Outcome<T> =
@@ -70,7 +72,32 @@ function changesOf(
   return out;
 }
 
-function planEvent(m: Extract<Mutation, { entity: 'event' }>, current: LedgerEvent | undefined, ctx: PlanContext): Outcome<LedgerEvent> {
+/** What the photo check knows besides the current row (see PushState.storedPhotos). */
+interface PhotoHoldings {
+  /** The event's photos as stored before this push (a name it already had is never re-checked). */
+  before: readonly string[];
+  /** Newly named hashes the org holds. */
+  stored: ReadonlySet<string>;
+}
+
+/**
+ * Problems for the photos a put adds (to the current row and the stored one) that the org does not
+ * hold: refused, so the server never keeps an event whose evidence it cannot show.
+ */
+function missingPhotoProblems(photos: readonly string[], current: LedgerEvent | undefined, held: PhotoHoldings): Problem[] {
+  const problems: Problem[] = [];
+  photos.forEach((h, i) => {
+    if (!held.stored.has(h) && !held.before.includes(h) && !(current?.photos ?? []).includes(h)) problems.push({ field: `photos.${i}`, code: 'photoMissing' });
+  });
+  return problems;
+}
+
+function planEvent(
+  m: Extract<Mutation, { entity: 'event' }>,
+  current: LedgerEvent | undefined,
+  ctx: PlanContext,
+  held: PhotoHoldings,
+): Outcome<LedgerEvent> {
   const { actor, now } = ctx;
   if (current && current.orgId !== actor.orgId) return { kind: 'rejected', reason: REJECT_REASONS.notFound };
   if (current && !isStaff(actor) && current.createdBy !== actor.userId) {
@@ -117,6 +144,10 @@ function planEvent(m: Extract<Mutation, { entity: 'event' }>, current: LedgerEve
   if (!checked.ok) return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems: checked.problems };
   const refProblems = checkEventReferences(checked.value, ctx.refs);
   if (refProblems.length) return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems: refProblems };
+  if (m.fields.photos) {
+    const missing = missingPhotoProblems(m.fields.photos, current, held);
+    if (missing.length) return { kind: 'rejected', reason: REJECT_REASONS.photoMissing, problems: missing };
+  }
   const row = checked.value;
   const changes = changesOf(EVENT_MUTABLE_FIELDS, current ?? null, row);
   if (current && changes.length === 0) return { kind: 'noop', rev: current.rev };
@@ -153,6 +184,8 @@ function planTarget(m: Extract<Mutation, { entity: 'target' }>, current: Target 
   return { kind: 'write', row, changes };
 }
 
+const NO_PHOTOS: ReadonlySet<string> = new Set();
+
 /** Plans a push: which mutations apply, the rows to write, their revs and the history. */
 export function planPush(ctx: PlanContext, state: PushState): PushPlan {
   let lastSeq = state.lastSeq;
@@ -175,7 +208,9 @@ export function planPush(ctx: PlanContext, state: PushState): PushPlan {
     lastSeq = m.seq;
     const id = m.entity === 'event' ? m.eventId : m.targetId;
     const outcome: Outcome<LedgerEvent | Target> =
-      m.entity === 'event' ? planEvent(m, events.get(m.eventId), ctx) : planTarget(m, targets.get(m.targetId), ctx);
+      m.entity === 'event'
+        ? planEvent(m, events.get(m.eventId), ctx, { before: state.events.get(m.eventId)?.photos ?? [], stored: state.storedPhotos ?? NO_PHOTOS })
+        : planTarget(m, targets.get(m.targetId), ctx);
     if (outcome.kind === 'rejected') {
       const r: RejectedResult = { seq: m.seq, status: 'rejected', reason: outcome.reason };
       if (outcome.problems && outcome.problems.length) r.problems = outcome.problems.map((p) => ({ field: p.field, code: p.code }));

@@ -56,6 +56,9 @@ export interface StoredBlob {
  *    deletes it and restores the server's version of its record: the cursor is lowered to
  *    (local rev − 1) so the next pull re-delivers it, or, for a record the server never gave
  *    (rev 0) with no other unsettled mutation, the local copy is deleted.
+ * 9. `setRejectionReason(seq, reason)` replaces the reason of a quarantined mutation's rejection,
+ *    keeping its problems (the sync engine's word on a photo it could not send again: waiting for
+ *    the server's budget, or lost on this phone too); a no-op when `seq` is not quarantined.
  */
 export interface LocalStore {
   clientId(): Promise<string>;
@@ -71,4 +74,5 @@ export interface LocalStore {
   quarantined(): Promise<QuarantinedMutation[]>;
   retryQuarantined(seq: number): Promise<void>;
   discardQuarantined(seq: number): Promise<void>;
+  setRejectionReason(seq: number, reason: string): Promise<void>;
 }

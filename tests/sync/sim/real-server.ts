@@ -10,7 +10,9 @@ import type { FastifyInstance } from 'fastify';
 import type { SessionResponse } from '../../../src/domain/account';
 import type { LedgerEvent } from '../../../src/domain/event';
 import { buildApp } from '../../../src/server/app';
+import type { BlobBudget } from '../../../src/server/routes/blobs';
 import { SqliteStore } from '../../../src/server/store/sqlite';
+import type { Store } from '../../../src/server/store/store';
 
 const SETUP_CODE = 'SIMU-LATE';
 const PASSWORD = 'correct horse battery';
@@ -28,8 +30,10 @@ export interface RealServer {
   fetch: typeof fetch;
   admin: SimAccount;
   makeUser(role: 'staff' | 'volunteer', username: string): Promise<SimAccount>;
-  /** Closes the app and the database, opens both again on the same file. */
-  restart(): Promise<void>;
+  /** Closes the app and the database, opens both again on the same file (with new photo budgets, if given). */
+  restart(opts?: RealServerOptions): Promise<void>;
+  /** The current store (for a test that sweeps photos with its own clock). */
+  store(): Store;
   /** Every event of the association, read through pull as the admin. */
   allEvents(): Promise<LedgerEvent[]>;
   close(): Promise<void>;
@@ -70,15 +74,23 @@ export function injectFetch(app: () => FastifyInstance): typeof fetch {
   };
 }
 
+/** How the server is configured. */
+export interface RealServerOptions {
+  blobBudget?: BlobBudget;
+}
+
 /** Starts a server on a fresh temp SQLite file and sets up the association. */
-export async function startRealServer(): Promise<RealServer> {
+export async function startRealServer(opts: RealServerOptions = {}): Promise<RealServer> {
   // tmpfs when there is one: the simulation restarts servers hundreds of times, and the file's
   // fsyncs, not the code, would otherwise set the pace.
   const dir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'kl-sync-sim-'));
   const file = path.join(dir, 'ledger.sqlite');
   let store = new SqliteStore({ file });
   await store.migrate();
-  let app = await buildApp({ store, setupCode: SETUP_CODE, scryptN: 16, rateLimits: { codePerAddress: 1_000_000, loginPerAddress: 1_000_000 } });
+  let app = await buildApp({
+    store, setupCode: SETUP_CODE, scryptN: 16, rateLimits: { codePerAddress: 1_000_000, loginPerAddress: 1_000_000 },
+    ...(opts.blobBudget ? { blobBudget: opts.blobBudget } : {}),
+  });
   const fetch = injectFetch(() => app);
 
   async function call(method: string, url: string, token: string | null, body?: unknown): Promise<unknown> {
@@ -104,13 +116,15 @@ export async function startRealServer(): Promise<RealServer> {
       const s = (await call('POST', '/api/login', null, { username, password: PASSWORD })) as SessionResponse;
       return { userId: s.user.id, role, token: s.token };
     },
-    async restart() {
+    async restart(next?: RealServerOptions) {
       await app.close();
       await store.close();
       store = new SqliteStore({ file });
       await store.migrate();
-      app = await buildApp({ store, setupCode: SETUP_CODE, scryptN: 16 });
+      const budget = next?.blobBudget ?? opts.blobBudget;
+      app = await buildApp({ store, setupCode: SETUP_CODE, scryptN: 16, ...(budget ? { blobBudget: budget } : {}) });
     },
+    store: () => store,
     async allEvents() {
       const out: LedgerEvent[] = [];
       let cursor = 0;

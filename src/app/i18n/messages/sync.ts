@@ -56,6 +56,11 @@ export default {
         staffOnly: '只有科协工作人员可以这样做',
         notFound: '服务器上没有这条记录',
         invalid: '内容不符合要求',
+        photoMissing: '照片还没传到服务器，正在重新上传后自动提交',
+        orgStorageFull: '单位的照片存储空间已满，这条修改暂存本机；管理员扩容后自动提交',
+        dailyUploadLimit: '今天上传的照片已达上限，这条修改暂存本机，明天自动提交',
+        photoLost: '照片在本机和服务器上都找不到了，请打开活动删除这张照片后重新提交',
+        photoRefused: '服务器不接受这张照片，请打开活动换一张照片后重新提交',
         other: '服务器拒绝：{reason}',
       },
       login: {
@@ -145,6 +150,11 @@ export default {
         staffOnly: 'Only staff can do this',
         notFound: 'The server has no such record',
         invalid: 'The content is not valid',
+        photoMissing: 'A photo has not reached the server yet; it is being uploaded again and the change will follow',
+        orgStorageFull: 'The organisation’s photo storage is full; the change waits on this device and goes once the administrator adds room',
+        dailyUploadLimit: 'Today’s photo upload limit is reached; the change waits on this device and goes tomorrow',
+        photoLost: 'A photo is missing on this device and on the server; open the event, remove it and resubmit',
+        photoRefused: 'The server does not accept a photo; open the event, replace it and resubmit',
         other: 'Refused by the server: {reason}',
       },
       login: {

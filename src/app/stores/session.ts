@@ -65,6 +65,19 @@ export const useSessionStore = defineStore('session', () => {
     return session.value;
   }
 
+  let loading: Promise<StoredSession | null> | null = null;
+  /**
+   * The session once it is known. The app loads it after the first screen (main.ts), but a screen
+   * opened by URL may need it sooner (a photo to fetch): the first to ask loads it, once.
+   */
+  function ready(): Promise<StoredSession | null> {
+    if (loaded.value) return Promise.resolve(session.value);
+    loading ??= load().finally(() => {
+      loading = null;
+    });
+    return loading;
+  }
+
   async function save(next: StoredSession | null): Promise<void> {
     if (next) await db().meta.put({ key: SESSION_KEY, value: { ...next } });
     else await db().meta.delete(SESSION_KEY);
@@ -124,5 +137,5 @@ export const useSessionStore = defineStore('session', () => {
     await save({ ...current, expired: true });
   }
 
-  return { session, loaded, signedIn, needsSignIn, expired, load, signIn, join, signOut, markExpired };
+  return { session, loaded, signedIn, needsSignIn, expired, load, ready, signIn, join, signOut, markExpired };
 });

@@ -17,7 +17,7 @@ import { getPhoto } from '../../db/photo-repository';
 export type PhotoView =
   | { readonly state: 'loading' }
   | { readonly state: 'shown'; readonly url: string }
-  /** Not on the phone and no network. */
+  /** Not on the phone and no network (no answer while online counts as failed). */
   | { readonly state: 'offline' }
   /** The server wants a sign-in first. */
   | { readonly state: 'signIn' }
@@ -48,7 +48,9 @@ function viewOf(r: PhotoLoad): PhotoView {
     case 'loaded':
       return { state: 'shown', url: URL.createObjectURL(r.blob) };
     case 'offline':
-      return { state: 'offline' };
+      // No answer while the phone says it is online: the server is down or unreachable, which a
+      // tap on 重试 may well get past; offline is weather, and the photo comes with the network.
+      return typeof navigator !== 'undefined' && navigator.onLine === false ? { state: 'offline' } : { state: 'failed' };
     case 'unauthorized':
       return { state: 'signIn' };
     case 'notFound':

@@ -49,12 +49,22 @@ describe('usePhotoViews', () => {
   });
 
   it('says the photo cannot load offline, and loads it when the network comes back', async () => {
+    vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
     const server = fakeSource([{ status: 'offline' }, { status: 'loaded', blob: bytes(3) }]);
     const { views } = scope.run(() => usePhotoViews(db, () => [REMOTE], 'blob', server.source))!;
     await vi.waitFor(() => expect(states(views.value)).toEqual({ b: 'offline' }));
+    vi.restoreAllMocks();
     window.dispatchEvent(new Event('online'));
     await vi.waitFor(() => expect(states(views.value)).toEqual({ b: 'shown' }));
     expect(server.asked).toEqual(['b', 'b']);
+  });
+
+  it('calls no answer while the phone is online a failure, which 重试 can get past', async () => {
+    const server = fakeSource([{ status: 'offline' }, { status: 'loaded', blob: bytes(3) }]);
+    const photos = scope.run(() => usePhotoViews(db, () => [REMOTE], 'blob', server.source))!;
+    await vi.waitFor(() => expect(states(photos.views.value)).toEqual({ b: 'failed' }));
+    photos.retry(REMOTE);
+    await vi.waitFor(() => expect(states(photos.views.value)).toEqual({ b: 'shown' }));
   });
 
   it('asks for a sign-in, and loads the photo when the session changes', async () => {
@@ -78,9 +88,9 @@ describe('usePhotoViews', () => {
 
   it('follows the list: a photo removed from it is forgotten', async () => {
     const list = ref([LOCAL, REMOTE]);
-    const server = fakeSource([{ status: 'offline' }]);
+    const server = fakeSource([{ status: 'notFound' }]);
     const { views } = scope.run(() => usePhotoViews(db, () => list.value, 'thumb', server.source))!;
-    await vi.waitFor(() => expect(states(views.value)).toEqual({ a: 'shown', b: 'offline' }));
+    await vi.waitFor(() => expect(states(views.value)).toEqual({ a: 'shown', b: 'notFound' }));
     list.value = [LOCAL];
     await nextTick();
     expect(states(views.value)).toEqual({ a: 'shown' });

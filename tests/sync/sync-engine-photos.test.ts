@@ -88,7 +88,7 @@ describe('sync engine: edits naming photos the server does not hold', () => {
   it('an edit whose photo is refused for the storage budget waits with that reason, and goes once the budget allows', async () => {
     await start({ blobBudget: { orgBytes: 300, userDailyBytes: 10_000 } });
     const a = phone();
-    const [small, big] = [jpeg(200), jpeg(250)];
+    const [small, big] = [jpeg(200), jpeg(350)]; // big never fits, whichever goes first
     for (const p of [small, big]) a.store.addPhoto(p.hash, { blob: new Blob([p.bytes], { type: 'image/jpeg' }), type: 'image/jpeg' });
     a.store.createEvent(sampleEvent({ id: EVENT_1, photos: [small.hash] }));
     a.store.createEvent(sampleEvent({ id: EVENT_2, title: '第二场', photos: [big.hash] }));

@@ -8,7 +8,9 @@
  * - offline, opens another event: the photo's place says 离线时无法加载照片; back online, the
  *   photo appears by itself;
  * - with the server down, a third photo says 照片加载失败 with 重试; once the server is back,
- *   a tap on 重试 shows it.
+ *   a tap on 重试 shows it;
+ * - when the association's photo storage is full, a volunteer's new event with a photo waits on
+ *   the phone, and the badge and the settings screen say why in Chinese.
  * Screenshots go to test-artifacts/photos/.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -198,5 +200,62 @@ describe('a staff phone opens photos made on another phone', () => {
     await page.locator('[data-test=photo-retry]').click();
     expect(await shownPhotoWidth()).toBe(800);
     expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e))).toEqual([]);
+  });
+
+  it('with the photo storage full, a volunteer’s event with a photo waits on the phone and the app says why', async () => {
+    const p = proc!;
+    await new Promise((ok) => {
+      p.once('exit', ok);
+      p.kill('SIGTERM');
+    });
+    process.env.BLOB_ORG_QUOTA_MB = '0.1';
+    try {
+      proc = (await startRealServer(port, dataDir)).child;
+    } finally {
+      delete process.env.BLOB_ORG_QUOTA_MB;
+    }
+    // The volunteer's own phone: a second browser profile.
+    const volProfile = newProfileDir();
+    const volCtx = await launchBrowser(volProfile);
+    try {
+      const vp = volCtx.pages()[0] ?? (await volCtx.newPage());
+      await vp.goto(`${base}/login`);
+      await vp.locator('[data-testid=login-username] input').fill('zhang');
+      await vp.locator('[data-testid=login-password] input').fill(PASSWORD);
+      await vp.locator('[data-testid=login-submit]').click();
+      await vp.waitForURL(`${base}/`);
+      await vp.evaluate(() => {
+        history.pushState({}, '', '/events/new');
+        dispatchEvent(new PopStateEvent('popstate'));
+      });
+      await vp.locator('#ev-title').fill('防灾减灾宣传');
+      await vp.locator('#ev-format').selectOption('caravan');
+      await vp.locator('#ev-venue').selectOption('school');
+      await vp.locator('#ev-township').selectOption(PINGSHAN);
+      await vp.locator('#ev-attendance').fill('80');
+      await vp.locator('#ev-startAt').fill('2026-03-06T09:30');
+      await vp.locator('#ev-endAt').fill('2026-03-06T11:30');
+      await vp.locator('[data-test=photo-pick]').setInputFiles({ name: 'drill.png', mimeType: 'image/png', buffer: gradientPng(1200, 900, 4) });
+      await vp.locator('.kl-photos__img[src^="blob:"]').waitFor();
+      await vp.locator('[data-test=save]').click();
+      await vp.locator('[data-test=detail-title]').waitFor();
+      const reason = vp.locator('[data-testid=sync-details]', { hasText: '单位照片存储已满' });
+      await reason.waitFor({ timeout: 30_000 });
+      const outbox = await readStore<{ state: string; rejection: { reason: string } | null }>(vp, 'outbox');
+      expect(outbox.map((m) => [m.state, m.rejection?.reason])).toEqual([['quarantined', 'orgStorageFull']]);
+      await screenshot(vp, FEATURE, '06-volunteer-storage-full-badge');
+      await vp.evaluate(() => {
+        history.pushState({}, '', '/settings');
+        dispatchEvent(new PopStateEvent('popstate'));
+      });
+      const item = vp.locator('[data-testid=quarantined-reason]');
+      await item.waitFor();
+      expect(await item.innerText()).toBe('单位照片存储已满，修改暂存本机，管理员扩容后自动提交');
+      await item.scrollIntoViewIfNeeded();
+      await screenshot(vp, FEATURE, '07-volunteer-storage-full-settings');
+    } finally {
+      await volCtx.close();
+      removeProfileDir(volProfile);
+    }
   });
 });

@@ -22,7 +22,7 @@ import { installStrictJsonParser } from './http/strict-json.js';
 import { loadRegion, referenceContextOf } from './region.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
-import { blobRoutes } from './routes/blobs.js';
+import { blobRoutes, type BlobBudget } from './routes/blobs.js';
 import { eventRoutes } from './routes/events.js';
 import { orgRoutes } from './routes/org.js';
 import { syncRoutes } from './routes/sync.js';
@@ -68,6 +68,8 @@ export interface AppOptions {
   /** Token lifetimes in days (default 30 idle, 180 in all). */
   sessionIdleDays?: number;
   sessionMaxDays?: number;
+  /** Photo storage budgets; default DEFAULT_BLOB_BUDGET. */
+  blobBudget?: BlobBudget;
 }
 
 /** Files the browser must revalidate on every load, so a new version is seen at once. */
@@ -121,7 +123,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(adminRoutes);
   await app.register(syncRoutes);
   await app.register(eventRoutes);
-  await app.register(blobRoutes);
+  await app.register(blobRoutes, opts.blobBudget ? { budget: opts.blobBudget } : {});
   await app.register(orgRoutes);
 
   const staticDir = opts.staticDir ?? null;

@@ -2,7 +2,9 @@
 import path from 'node:path';
 import { DEFAULT_TILE_SOURCES, parseCspSources } from './http/security-headers.js';
 import { DEFAULT_SESSION_IDLE_DAYS, DEFAULT_SESSION_MAX_DAYS } from './auth/sessions.js';
+import { DEFAULT_BLOB_GRACE_DAYS } from './blob-sweep.js';
 import { REPO_ROOT } from './region.js';
+import { DEFAULT_BLOB_BUDGET } from './routes/blobs.js';
 
 /** The SQLite file inside DATA_DIR. */
 export const SQLITE_FILE = 'ledger.sqlite';
@@ -29,6 +31,10 @@ export interface Config {
   sessionIdleDays: number;
   /** SESSION_MAX_DAYS: a token this old has expired, however often it is used. */
   sessionMaxDays: number;
+  /** Photos: the org's storage budget and each user's 24-hour upload budget (bytes). */
+  blobBudget: { orgBytes: number; userDailyBytes: number };
+  /** Photos: days an upload may stay unnamed by any event before the sweep removes it. */
+  blobGraceDays: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -52,6 +58,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cspTileSources: parseCspSources('CSP_TILE_SOURCES', env.CSP_TILE_SOURCES, DEFAULT_TILE_SOURCES),
     cspConnectSources: parseCspSources('CSP_CONNECT_SOURCES', env.CSP_CONNECT_SOURCES, []),
     ...accountSettingsOf(env),
+    // Photo budgets and the sweep of unnamed photos (routes/blobs.ts, blob-sweep.ts).
+    blobBudget: {
+      orgBytes: positiveOf(env, 'BLOB_ORG_QUOTA_MB', DEFAULT_BLOB_BUDGET.orgBytes / MIB) * MIB,
+      userDailyBytes: positiveOf(env, 'BLOB_USER_DAILY_MB', DEFAULT_BLOB_BUDGET.userDailyBytes / MIB) * MIB,
+    },
+    blobGraceDays: positiveOf(env, 'BLOB_GRACE_DAYS', DEFAULT_BLOB_GRACE_DAYS, 1),
   };
 }
 
@@ -69,6 +81,18 @@ function accountSettingsOf(env: NodeJS.ProcessEnv): Pick<Config, 'secretKey' | '
     sessionIdleDays: days('SESSION_IDLE_DAYS', DEFAULT_SESSION_IDLE_DAYS),
     sessionMaxDays: days('SESSION_MAX_DAYS', DEFAULT_SESSION_MAX_DAYS),
   };
+}
+
+const MIB = 1024 * 1024;
+
+/** A number variable at least `min` (default: above 0), or its default when unset. */
+function positiveOf(env: NodeJS.ProcessEnv, name: string, fallback: number, min?: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  const ok = Number.isFinite(n) && (min === undefined ? n > 0 : n >= min);
+  if (!ok) throw new Error(`${name} must be a number ${min === undefined ? 'above 0' : `of at least ${min}`}, got "${raw}"`);
+  return n;
 }
 
 function trustProxyOf(value: string | undefined): boolean | string {

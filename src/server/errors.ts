@@ -20,6 +20,8 @@ export const ERRORS = {
   badInvite: [403, 'The invite code is unknown, expired, revoked or used up.'],
   inviteOutdated: [403, 'This invite code has the old short format, no longer accepted; ask for a new code.'],
   wrongPassword: [403, 'The current password is wrong.'],
+  orgStorageFull: [403, 'The association\'s photo storage is full; ask the administrator to raise BLOB_ORG_QUOTA_MB.'],
+  dailyUploadLimit: [403, 'You have uploaded as many photos as one account may in 24 hours; the rest wait on the phone and go later.'],
   userDisabled: [403, 'This account is disabled; ask the administrator.'],
   notFound: [404, 'Not found.'],
   methodNotAllowed: [405, 'Method not allowed.'],

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { buildApp } from './app.js';
 import { loadSecret, secretMatchesStore } from './auth/secret.js';
+import { startBlobSweeper } from './blob-sweep.js';
 import { SQLITE_FILE, readConfig } from './config.js';
 import { defaultRegionDirs, loadRegion, referenceContextOf } from './region.js';
 import { PostgresStore } from './store/postgres.js';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     secret: secret.key,
     sessionIdleDays: config.sessionIdleDays,
     sessionMaxDays: config.sessionMaxDays,
+    blobBudget: config.blobBudget,
   });
   app.log.info(
     {
@@ -53,6 +55,16 @@ async function main(): Promise<void> {
     );
   }
 
+  // Photos no event names are removed after the grace period (hourly, and once at start).
+  const stopSweeper = startBlobSweeper({
+    store,
+    graceDays: config.blobGraceDays,
+    report: (r) => {
+      if (r instanceof Error) app.log.error({ err: r }, 'photo sweep failed');
+      else if (r.owners > 0 || r.blobs > 0) app.log.info(r, 'photo sweep');
+    },
+  });
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -68,6 +80,7 @@ async function main(): Promise<void> {
     force.unref();
     app
       .close()
+      .then(() => stopSweeper())
       .then(() => store.close())
       .then(() => {
         app.log.info('stopped');

@@ -14,8 +14,11 @@ const GZIP_MIN_BYTES = 1024;
 export interface HttpTransportOptions {
   /** Origin of the server, '' for the page's own origin. Read on every request. */
   baseUrl(): string;
-  /** The bearer token, or null when never signed in. Read on every request. */
-  token(): string | null;
+  /**
+   * The bearer token, or null when never signed in. Read on every request, and awaited: a caller
+   * whose session is still loading answers once it knows (so no request goes out without it).
+   */
+  token(): string | null | Promise<string | null>;
   /** The fetch to use (tests pass one over the server's inject()). */
   fetch?: typeof fetch;
   /** Gzip request bodies; default: when CompressionStream exists. */
@@ -75,7 +78,7 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
 
   async function request(method: string, path: string, body?: { bytes: BodyInit; type: string; encoding?: string }): Promise<Response> {
     const headers: Record<string, string> = {};
-    const token = opts.token();
+    const token = await opts.token();
     if (token) headers.authorization = `Bearer ${token}`;
     if (body) {
       headers['content-type'] = body.type;

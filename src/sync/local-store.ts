@@ -68,6 +68,9 @@ export interface StoredBlob {
  *    `finishRecovery(epoch)` atomically, when that recovery is the one under way: stores the
  *    epoch, ends the recovery and sets the pull cursor to 0. `applyPulled` keeps the signature of
  *    a row it writes verbatim and forgets it for a merged one.
+ * 10. `setRejectionReason(seq, reason)` replaces the reason of a quarantined mutation's rejection,
+ *     keeping its problems (the sync engine's word on a photo it could not send again: waiting for
+ *     the server's budget, or lost on this phone too); a no-op when `seq` is not quarantined.
  */
 export interface LocalStore {
   clientId(): Promise<string>;
@@ -83,6 +86,7 @@ export interface LocalStore {
   quarantined(): Promise<QuarantinedMutation[]>;
   retryQuarantined(seq: number): Promise<void>;
   discardQuarantined(seq: number): Promise<void>;
+  setRejectionReason(seq: number, reason: string): Promise<void>;
   ledgerEpoch(): Promise<LocalEpoch>;
   adoptEpoch(epoch: string): Promise<void>;
   beginRecovery(epoch: string): Promise<void>;

@@ -116,6 +116,11 @@ export class MemoryLocalStore implements LocalStore {
     if (!this.photos.has(hash)) this.photos.set(hash, { ...blob, uploaded: true });
   }
 
+  async setRejectionReason(seq: number, reason: string): Promise<void> {
+    const row = this.outbox.get(seq);
+    if (row?.state === 'quarantined' && row.rejection) this.outbox.set(seq, { ...row, rejection: { ...row.rejection, reason } });
+  }
+
   async quarantined(): Promise<QuarantinedMutation[]> {
     return this.sortedOutbox()
       .filter((r) => r.state === 'quarantined')

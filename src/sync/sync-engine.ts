@@ -1,5 +1,6 @@
 /**
- * One sync run: upload the photos the outbox will name, push the outbox in pages, then pull until
+ * One sync run: upload the photos the outbox will name, push the outbox in pages (sending again
+ * the photos of edits the server refused for lack of them, and those edits), then pull until
  * the server has nothing more. Every step is idempotent — a blob PUT is content-addressed, a
  * re-pushed seq is skipped by the server, a re-pulled row merges to the same result — so a run cut
  * anywhere (tab closed, network gone, server restarted) is finished by the next run.
@@ -10,8 +11,8 @@
  * backup lacks — and pulls again from rev 0. The recovery is recorded first (beginRecovery), so a
  * run cut in the middle of it resumes it, and re-sending rows is harmless.
  */
-import type { LocalStore, RecoveryKey } from './local-store';
-import { toWireMutation } from './outbox';
+import type { LocalStore, QuarantinedMutation, RecoveryKey } from './local-store';
+import { groupByRecord, toWireMutation } from './outbox';
 import {
   MAX_BODY_BYTES,
   MAX_PULL_LIMIT,
@@ -105,32 +106,12 @@ export async function runSync(store: LocalStore, transport: Transport, opts: Syn
   }
 }
 
-/** Uploads every photo marked not uploaded; one the server refuses for good is left for later. */
-async function uploadBlobs(store: LocalStore, transport: Transport): Promise<number> {
-  let uploaded = 0;
-  for (const hash of await store.pendingBlobHashes()) {
-    const stored = await store.readBlob(hash);
-    if (!stored) continue;
-    try {
-      await transport.putBlob(hash, stored.blob, stored.type);
-    } catch (e) {
-      // A photo the server refuses for good (type, size) must not stop the ledger's text from
-      // syncing; the mutation naming it will be answered on its own.
-      if (e instanceof TransportError && e.kind === 'rejected') continue;
-      throw e;
-    }
-    await store.markBlobUploaded(hash);
-    uploaded++;
-  }
-  return uploaded;
-}
-
 /**
  * Sends every row this device holds back to a restored server (epoch `epoch`), then adopts the
  * epoch with the pull cursor at 0. Photos go first: the rows may name them.
  */
-async function recover(store: LocalStore, transport: Transport, clientId: string, epoch: string): Promise<{ blobs: number; rows: number }> {
-  const blobs = await uploadBlobs(store, transport);
+async function recover(store: LocalStore, transport: Transport, photos: PhotoSender, clientId: string, epoch: string): Promise<number> {
+  for (const hash of await store.pendingBlobHashes()) await photos.send(hash);
   let rows = 0;
   let after: RecoveryKey | null = null;
   for (;;) {
@@ -142,7 +123,7 @@ async function recover(store: LocalStore, transport: Transport, clientId: string
     after = { entity: last.entity, id: last.row.id };
   }
   await store.finishRecovery(epoch);
-  return { blobs, rows };
+  return rows;
 }
 
 async function runOnce(store: LocalStore, transport: Transport, opts: SyncEngineOptions): Promise<RunReport> {
@@ -150,19 +131,15 @@ async function runOnce(store: LocalStore, transport: Transport, opts: SyncEngine
   const pullLimit = Math.min(opts.pullLimit ?? MAX_PULL_LIMIT, MAX_PULL_LIMIT);
   const clientId = await store.clientId();
 
+  const photos = new PhotoSender(store, transport);
+
   // 0. A recovery under way (begun by an EpochChangedError, maybe in an earlier run) comes first.
-  let blobsUploaded = 0;
-  let recovered = 0;
   const begun = await store.ledgerEpoch();
-  if (begun.recovering !== null) {
-    const r = await recover(store, transport, clientId, begun.recovering);
-    blobsUploaded += r.blobs;
-    recovered = r.rows;
-  }
+  const recovered = begun.recovering === null ? 0 : await recover(store, transport, photos, clientId, begun.recovering);
   let { epoch } = await store.ledgerEpoch();
 
-  // 1. Photos first: the server may refuse a mutation naming a blob it does not hold.
-  blobsUploaded += await uploadBlobs(store, transport);
+  // 1. Photos first: the server refuses a mutation naming a photo it does not hold.
+  for (const hash of await store.pendingBlobHashes()) await photos.send(hash);
 
   // 2. Push the outbox, oldest first, in pages. Pages are read a few at a time; the answer to one
   // page is written to the outbox while the next page is already on its way (the server has
@@ -171,9 +148,17 @@ async function runOnce(store: LocalStore, transport: Transport, opts: SyncEngine
   let pushed = 0;
   let quarantined = 0;
   let previousFirstSeq = 0;
+  let photosResent = false;
   for (;;) {
     const batch = await store.pendingMutations(pageSize * PUSH_PAGES_PER_READ);
-    if (batch.length === 0) break;
+    if (batch.length === 0) {
+      // Edits refused for a photo the server lacks go again once it has the photo (once a run).
+      if (!photosResent && (await resendForMissingPhotos(store, photos)) > 0) {
+        photosResent = true;
+        continue;
+      }
+      break;
+    }
     // The oldest pending seq must move on after every batch, or the server is not settling them.
     if (batch[0]!.seq === previousFirstSeq) throw new PushStalledError(`push from seq ${previousFirstSeq} settled nothing`);
     previousFirstSeq = batch[0]!.seq;
@@ -238,7 +223,100 @@ async function runOnce(store: LocalStore, transport: Transport, opts: SyncEngine
       res = await transport.pull(from, pullLimit, epoch);
     }
   }
-  return { blobsUploaded, pushed, quarantined, pulled, recovered };
+  return { blobsUploaded: photos.uploaded, pushed, quarantined, pulled, recovered };
+}
+
+/**
+ * Rejection reasons of an edit that waits for its photos to reach the server: the server's
+ * `photoMissing` (never received, or swept while the phone was away), and the budget refusals this
+ * engine puts in its place when the photo could not be sent again. Each run sends the photos again
+ * and, once they are there, re-queues the edit.
+ */
+export const PHOTO_WAIT_REASONS: readonly string[] = ['photoMissing', 'orgStorageFull', 'dailyUploadLimit'];
+
+/** The reason an edit keeps when the photo it adds is on neither the server nor this phone. */
+export const PHOTO_LOST_REASON = 'photoLost';
+
+/** The reason an edit keeps when the server refuses its photo for good (type, size, content). */
+export const PHOTO_REFUSED_REASON = 'photoRefused';
+
+/** Uploads photos, at most once each per run, and remembers what the server refused. */
+class PhotoSender {
+  uploaded = 0;
+  private readonly sent = new Set<string>();
+  private readonly refused = new Map<string, string>();
+
+  constructor(
+    private readonly store: LocalStore,
+    private readonly transport: Transport,
+  ) {}
+
+  /**
+   * Sends the photo; null once the server holds it, else why not: the budget the server named,
+   * PHOTO_REFUSED_REASON (type, size, content), or PHOTO_LOST_REASON when this phone lacks it. A refusal never
+   * stops the ledger's text from syncing: the edit naming the photo is answered on its own.
+   */
+  async send(hash: string): Promise<string | null> {
+    if (this.sent.has(hash)) return null;
+    const known = this.refused.get(hash);
+    if (known !== undefined) return known;
+    const stored = await this.store.readBlob(hash);
+    if (!stored) return PHOTO_LOST_REASON;
+    try {
+      await this.transport.putBlob(hash, stored.blob, stored.type);
+    } catch (e) {
+      if (!(e instanceof TransportError && e.kind === 'rejected')) throw e;
+      // A budget passes (the edit waits and is tried again); any other refusal is for good.
+      const code = e.code !== null && PHOTO_WAIT_REASONS.includes(e.code) ? e.code : PHOTO_REFUSED_REASON;
+      this.refused.set(hash, code);
+      return code;
+    }
+    await this.store.markBlobUploaded(hash);
+    this.sent.add(hash);
+    this.uploaded++;
+    return null;
+  }
+}
+
+/** The photos a photo-refused edit names that the server said it lacks (all it adds, if unsaid). */
+function missingPhotosOf(q: QuarantinedMutation): string[] {
+  if (q.entity !== 'event' || q.op !== 'put') return [];
+  const photos = q.fields.photos ?? [];
+  const said = (q.rejection.problems ?? []).flatMap((p) => {
+    const m = /^photos\.(\d+)$/.exec(p.field);
+    const h = m && p.code === 'photoMissing' ? photos[Number(m[1])] : undefined;
+    return h ? [h] : [];
+  });
+  return said.length ? said : [...photos];
+}
+
+/**
+ * Settles the quarantined edits that wait for photos: per record, from its first such edit on,
+ * sends the photos again; when all reach the server, re-queues that edit and the record's later
+ * quarantined edits in seq order (a refused create fails the edits after it too), else records
+ * why they still wait (a budget: retried next run) or that the photo is lost (left to the user).
+ * Answers how many edits were re-queued.
+ */
+async function resendForMissingPhotos(store: LocalStore, photos: PhotoSender): Promise<number> {
+  let requeued = 0;
+  for (const group of groupByRecord(await store.quarantined()).values()) {
+    const first = group.findIndex((q) => PHOTO_WAIT_REASONS.includes(q.rejection.reason));
+    if (first < 0) continue;
+    const waiting = group.slice(first);
+    const refused = waiting.filter((q) => PHOTO_WAIT_REASONS.includes(q.rejection.reason));
+    let verdict: string | null = null;
+    for (const hash of new Set(refused.flatMap(missingPhotosOf))) {
+      verdict = await photos.send(hash);
+      if (verdict !== null) break;
+    }
+    if (verdict !== null) {
+      for (const q of refused) if (q.rejection.reason !== verdict) await store.setRejectionReason(q.seq, verdict);
+      continue;
+    }
+    for (const q of waiting) await store.retryQuarantined(q.seq);
+    requeued += waiting.length;
+  }
+  return requeued;
 }
 
 /**
@@ -283,19 +361,35 @@ async function settleRefusedPage(
   return { pushed: a.pushed + b.pushed, quarantined: a.quarantined + b.quarantined };
 }
 
+/** What became of a request for a photo to show (see loadBlob). */
+export type PhotoLoad =
+  | { readonly status: 'loaded'; readonly blob: Blob }
+  /** No network: try again when it is back. */
+  | { readonly status: 'offline' }
+  /** The server wants a (new) sign-in: try again when the session changes. */
+  | { readonly status: 'unauthorized' }
+  /** The server does not hold it for this org (not uploaded yet by the phone that took it). */
+  | { readonly status: 'notFound' }
+  /** Anything else (server error, a refusal): the user may retry. */
+  | { readonly status: 'failed'; readonly message: string };
+
 /**
  * Gets a photo for display: the local copy, else fetched from the server and cached (photos made
- * on other devices arrive only when someone looks at them). Null when offline and not cached.
+ * on other devices arrive only when someone looks at them). Never throws for a network or server
+ * failure: the answer says what happened, so the screen can say it too.
  */
-export async function loadBlob(store: LocalStore, transport: Transport, hash: string): Promise<Blob | null> {
+export async function loadBlob(store: LocalStore, transport: Transport, hash: string): Promise<PhotoLoad> {
   const local = await store.readBlob(hash);
-  if (local) return local.blob;
+  if (local) return { status: 'loaded', blob: local.blob };
+  let blob: Blob;
   try {
-    const blob = await transport.getBlob(hash);
-    await store.storeFetchedBlob(hash, { blob, type: blob.type || 'image/jpeg' });
-    return blob;
+    blob = await transport.getBlob(hash);
   } catch (e) {
-    if (e instanceof TransportError && (e.kind === 'offline' || e.kind === 'rejected')) return null;
-    throw e;
+    if (!(e instanceof TransportError)) throw e;
+    if (e.kind === 'offline' || e.kind === 'unauthorized') return { status: e.kind };
+    if (e.status === 404) return { status: 'notFound' };
+    return { status: 'failed', message: e.message };
   }
+  await store.storeFetchedBlob(hash, { blob, type: blob.type || 'image/jpeg' });
+  return { status: 'loaded', blob };
 }

@@ -75,7 +75,7 @@ afterAll(async () => {
   spareSchemas.length = 0;
 });
 
-const PG_TABLES = 'orgs, users, tokens, invites, clients, events, targets, event_history, blobs, auth_limits, server_keys';
+const PG_TABLES = 'orgs, users, tokens, invites, clients, events, targets, event_history, blobs, auth_limits, server_keys, blob_owners, blob_refs';
 
 /**
  * A migrated, empty PostgreSQL store in its own schema `kl_test_<random>` (so parallel runs never

@@ -89,9 +89,18 @@ describe('configuration', () => {
       port: 9000, host: '0.0.0.0', dataDir: '/srv/kl', databaseUrl: 'postgres://x@y/z', logLevel: 'warn', staticDir: '/srv/www', region: 'boluo', trustProxy: '10.0.0.1',
       cspTileSources: ['https://tiles.example.cn'], cspConnectSources: ['https://sync.example.cn'],
       secretKey: 's'.padEnd(39, 'k'), sessionIdleDays: 14, sessionMaxDays: 60,
+      blobBudget: { orgBytes: 10_240 * 1024 * 1024, userDailyBytes: 64 * 1024 * 1024 }, blobGraceDays: 7,
     });
     expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+
+  test('photo budgets and the grace period of unnamed photos come from BLOB_* variables; bad values are refused', () => {
+    const c = readConfig({ BLOB_ORG_QUOTA_MB: '2048', BLOB_USER_DAILY_MB: '0.5', BLOB_GRACE_DAYS: '14' });
+    expect([c.blobBudget, c.blobGraceDays]).toEqual([{ orgBytes: 2048 * 1024 * 1024, userDailyBytes: 512 * 1024 }, 14]);
+    expect(() => readConfig({ BLOB_ORG_QUOTA_MB: '0' })).toThrow('BLOB_ORG_QUOTA_MB must be a number above 0, got "0"');
+    expect(() => readConfig({ BLOB_USER_DAILY_MB: 'lots' })).toThrow('BLOB_USER_DAILY_MB must be a number above 0, got "lots"');
+    expect(() => readConfig({ BLOB_GRACE_DAYS: '0.5' })).toThrow('BLOB_GRACE_DAYS must be a number of at least 1, got "0.5"');
   });
 });
 

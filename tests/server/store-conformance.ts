@@ -426,19 +426,6 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       expect((await again.getTaxonomy(o.id))?.taxonomy.formats.at(-1)).toEqual({ code: 'film', zh: '科普电影', retired: true });
     });
 
-    test('blobs are stored once by hash and read back byte for byte', async () => {
-      const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0, 255]);
-      const sha = createHash('sha256').update(bytes).digest('hex');
-      expect(await store.blobMeta(sha)).toBeNull();
-      expect(await store.putBlob(sha, 'image/jpeg', bytes)).toBe(true);
-      expect(await store.putBlob(sha, 'image/jpeg', bytes)).toBe(false);
-      expect(await store.blobMeta(sha)).toEqual({ contentType: 'image/jpeg', size: 9 });
-      const got = await store.getBlob(sha);
-      expect(got?.contentType).toBe('image/jpeg');
-      expect(Buffer.compare(got!.bytes, bytes)).toBe(0);
-      expect(await store.getBlob('0'.repeat(64))).toBeNull();
-    });
-
     test('a reopened store (a restarted server) holds the same data and continues the counters', async () => {
       const client = newId();
       const e = newId();

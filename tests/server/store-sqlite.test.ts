@@ -1,4 +1,6 @@
+import { blobConformance } from './blob-conformance';
 import { sqliteHandle } from './helpers';
 import { storeConformance } from './store-conformance';
 
 storeConformance('SQLite (temp file)', sqliteHandle);
+blobConformance('SQLite (temp file)', sqliteHandle);

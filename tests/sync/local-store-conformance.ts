@@ -220,6 +220,19 @@ export function describeLocalStoreConformance(name: string, make: () => Promise<
       expect(seqs(await h.store.pendingMutations(10))).toEqual([1]);
     });
 
+    it('changes the reason of a quarantined mutation, keeping its problems, and nothing else', async () => {
+      await h.create(EVENT_1, { photos: [HASH_A] });
+      await h.create(EVENT_2);
+      await h.store.applyPushResults([{ seq: 1, status: 'rejected', reason: 'photoMissing', problems: [{ field: 'photos.0', code: 'photoMissing' }] }]);
+      await h.store.setRejectionReason(1, 'orgStorageFull');
+      await h.store.setRejectionReason(2, 'orgStorageFull');
+      await h.store.setRejectionReason(9, 'orgStorageFull');
+      expect((await h.store.quarantined()).map((q) => [q.seq, q.rejection])).toEqual([
+        [1, { seq: 1, status: 'rejected', reason: 'orgStorageFull', problems: [{ field: 'photos.0', code: 'photoMissing' }] }],
+      ]);
+      expect(seqs(await h.store.pendingMutations(10))).toEqual([2]);
+    });
+
     it('lists photos not yet uploaded, reads their bytes and forgets them once uploaded', async () => {
       await h.addPhoto(HASH_B, new Uint8Array([1, 2, 3]), 'image/jpeg');
       await h.addPhoto(HASH_A, new Uint8Array([4, 5]), 'image/png');

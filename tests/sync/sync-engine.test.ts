@@ -188,8 +188,9 @@ describe('sync engine over the real server', () => {
     log = [];
     const first = await loadBlob(b.store, b.transport, hash);
     const second = await loadBlob(b.store, b.transport, hash);
-    expect([...new Uint8Array(await first!.arrayBuffer())]).toEqual([...bytes]);
-    expect(second).toBe(first);
+    if (first.status !== 'loaded' || second.status !== 'loaded') throw new Error(`not loaded: ${first.status}, ${second.status}`);
+    expect([...new Uint8Array(await first.blob.arrayBuffer())]).toEqual([...bytes]);
+    expect(second.blob).toBe(first.blob);
     expect(log).toEqual(['B GET /api/blobs/<hash>']);
   });
 });

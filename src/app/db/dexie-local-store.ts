@@ -178,6 +178,14 @@ export class DexieLocalStore implements LocalStore {
     });
   }
 
+  async setRejectionReason(seq: number, reason: string): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', db.outbox, async () => {
+      const row = await db.outbox.get(seq);
+      if (row?.state === 'quarantined' && row.rejection) await db.outbox.update(seq, { rejection: { ...row.rejection, reason } });
+    });
+  }
+
   async quarantined(): Promise<QuarantinedMutation[]> {
     const rows = await this.db.outbox.where('state').equals('quarantined').toArray();
     return rows.map((r) => ({ ...mutationOf(r), rejection: r.rejection! }) as QuarantinedMutation);

@@ -81,6 +81,19 @@ export const useSessionStore = defineStore('session', () => {
     return session.value;
   }
 
+  let loading: Promise<StoredSession | null> | null = null;
+  /**
+   * The session once it is known. The app loads it after the first screen (main.ts), but a screen
+   * opened by URL may need it sooner (a photo to fetch): the first to ask loads it, once.
+   */
+  function ready(): Promise<StoredSession | null> {
+    if (loaded.value) return Promise.resolve(session.value);
+    loading ??= load().finally(() => {
+      loading = null;
+    });
+    return loading;
+  }
+
   async function save(next: StoredSession | null): Promise<void> {
     if (next) await db().meta.put({ key: SESSION_KEY, value: { ...next } });
     else await db().meta.delete(SESSION_KEY);
@@ -158,5 +171,5 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  return { session, loaded, signedIn, needsSignIn, expired, expiredReason, load, signIn, join, signOut, markExpired, changePassword };
+  return { session, loaded, signedIn, needsSignIn, expired, expiredReason, load, ready, signIn, join, signOut, markExpired, changePassword };
 });

@@ -18,7 +18,7 @@ import { DexieLocalStore } from '../db/dexie-local-store';
 import type { OutboxRow } from '../db/ledger-db';
 import type { QuarantinedMutation } from '../../sync/local-store';
 import { createHttpTransport } from '../../sync/http-transport';
-import { loadBlob, runSync } from '../../sync/sync-engine';
+import { loadBlob, runSync, type PhotoLoad } from '../../sync/sync-engine';
 import { createSyncLoop, type SyncFailureKind, type SyncLoop, type SyncLoopStatus, type SyncTrigger } from '../../sync/sync-loop';
 import { useLedgerStore } from './ledger';
 import { useSessionStore } from './session';
@@ -49,7 +49,12 @@ export const useSyncStore = defineStore('sync', () => {
   });
   const transport = createHttpTransport({
     baseUrl: () => session.session?.serverUrl.replace(/\/+$/, '') ?? '',
-    token: () => session.session?.token ?? null,
+    // Awaits the session: a screen opened by URL asks for photos before main.ts has loaded it,
+    // and a request sent meanwhile would go without the token (401, an empty 照片 section).
+    token: async () => {
+      await session.ready();
+      return session.session?.token ?? null;
+    },
   });
 
   const status = shallowRef<SyncLoopStatus | null>(null);
@@ -125,8 +130,8 @@ export const useSyncStore = defineStore('sync', () => {
     requestSync('manual');
   }
 
-  /** A photo for display: local, else fetched from the server and cached; null when unreachable. */
-  function loadPhoto(hash: string): Promise<Blob | null> {
+  /** A photo for display: local, else fetched from the server and cached; or why it is not there. */
+  function loadPhoto(hash: string): Promise<PhotoLoad> {
     return loadBlob(local, transport, hash);
   }
 

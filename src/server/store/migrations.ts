@@ -32,11 +32,8 @@ export function loadMigrations(kind: 'sqlite' | 'postgres'): Migration[] {
     if (!m) continue;
     out.push({ version: Number(m[1]), name: m[2]!, sql: readFileSync(path.join(dir, file), 'utf8') });
   }
-  // Numbers rise strictly. A gap is allowed: parallel branches reserve numbers ahead (005 may
-  // land before 004), and each store records applied versions one by one, so a late 004 still runs.
   out.forEach((mig, i) => {
-    const prev = out[i - 1];
-    if (prev && mig.version <= prev.version) throw new Error(`migration number ${String(mig.version).padStart(3, '0')} is used twice`);
+    if (mig.version !== i + 1) throw new Error(`migration numbers must run 001, 002, …; found ${String(mig.version).padStart(3, '0')} at ${i + 1}`);
   });
   return out;
 }

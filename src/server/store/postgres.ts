@@ -11,8 +11,13 @@ import type { Target } from '../../domain/targets.js';
 import type { PulledRow, PushResponse } from '../../sync/protocol.js';
 import { signRecord } from '../sync/signature.js';
 import { loadMigrations } from './migrations.js';
+import { newlyNamedPhotos, photosAddedBy } from './photo-names.js';
 import type {
   BlobMeta,
+  BlobPut,
+  BlobPutDecider,
+  BlobPutResult,
+  BlobSweep,
   HistoryRow,
   InviteRow,
   LedgerIdentity,
@@ -426,6 +431,14 @@ export class PostgresStore implements Store {
       ).rows as Row[];
       for (const r of rows) rejections.set(Number(r.seq), r.result as RejectedResult);
     }
+    // Photos the push names anew: held by the org? FOR SHARE keeps each holding until COMMIT and
+    // takes the table lock the sweep waits for (see sweepBlobs), so none is swept meanwhile.
+    const named = newlyNamedPhotos(mutations, events);
+    let storedPhotos: Set<string> | undefined;
+    if (named.length) {
+      const held = await c.query('SELECT sha256 FROM blob_owners WHERE org_id = $1 AND sha256 = ANY($2::text[]) ORDER BY sha256 FOR SHARE', [actor.orgId, named]);
+      storedPhotos = new Set((held.rows as Row[]).map((r) => String(r.sha256)));
+    }
     const deletedBy = new Map<string, string>();
     const deletedIds = [...events.values()].filter((e) => e.deleted).map((e) => e.id);
     if (deletedIds.length) {
@@ -440,7 +453,7 @@ export class PostgresStore implements Store {
     const head = (await c.query('SELECT r.rev, l.epoch, l.sign_key FROM rev_counter r, ledger l WHERE r.id = 1 AND l.id = 1')).rows[0] as Row;
     const seen = Number(head.rev);
     const signKey = String(head.sign_key);
-    const planned = plan({ epoch: String(head.epoch), lastSeq, rev: seen, events, targets, rejections, deletedBy });
+    const planned = plan({ epoch: String(head.epoch), lastSeq, rev: seen, events, targets, rejections, deletedBy, ...(storedPhotos ? { storedPhotos } : {}) });
     const clientChanged = clientIsNew || planned.lastSeq !== lastSeq;
     const clientRow = [actor.userId, clientId, planned.lastSeq, new Date().toISOString()];
     if (planned.rejections?.length) {
@@ -511,6 +524,13 @@ export class PostgresStore implements Store {
     const rows = written.rows as Row[];
     assertCreated(rows.filter((r) => r.entity === 'event'), events);
     assertCreated(rows.filter((r) => r.entity === 'target'), targets);
+    const refs = photosAddedBy(out.events, events);
+    if (refs.length) {
+      await c.query(
+        'INSERT INTO blob_refs (org_id, sha256, event_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING',
+        [refs.map((r) => r.orgId), refs.map((r) => r.sha256), refs.map((r) => r.eventId)],
+      );
+    }
     return out.response;
   }
 
@@ -583,22 +603,80 @@ export class PostgresStore implements Store {
     });
   }
 
-  async putBlob(sha256: string, contentType: string, bytes: Buffer): Promise<boolean> {
-    const r = await this.pool.query(
-      'INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING',
-      [sha256, contentType, bytes.length, new Date().toISOString(), bytes],
-    );
-    return r.rowCount === 1;
+  // ---- Blobs (migration 006): one row of bytes per hash, a holding per org, names per event ----
+
+  /**
+   * One upload transaction. Lock order: the org's row (FOR NO KEY UPDATE: uploads of one org take
+   * turns, so parallel uploads cannot all pass the budget; pushes' foreign-key checks on the org
+   * are not blocked), then blob_owners in ROW EXCLUSIVE mode before any blob row is read or
+   * written, so a sweep (EXCLUSIVE on blob_owners) runs wholly before or after this upload and
+   * never deletes bytes this upload is about to claim.
+   */
+  async putBlob(put: BlobPut, decide: BlobPutDecider): Promise<BlobPutResult> {
+    return this.tx(async (c): Promise<BlobPutResult> => {
+      await c.query('SELECT 1 FROM orgs WHERE id = $1 FOR NO KEY UPDATE', [put.orgId]);
+      await c.query('LOCK TABLE blob_owners IN ROW EXCLUSIVE MODE');
+      const u = (
+        await c.query(
+          'SELECT EXISTS (SELECT 1 FROM blob_owners WHERE org_id = $1 AND sha256 = $2) AS held, ' +
+            '(SELECT COALESCE(SUM(size), 0) FROM blob_owners WHERE org_id = $1) AS org_bytes, ' +
+            '(SELECT COALESCE(SUM(size), 0) FROM blob_owners WHERE uploaded_by = $3 AND uploaded_at >= $4) AS user_bytes',
+          [put.orgId, put.sha256, put.userId, put.dayStart],
+        )
+      ).rows[0] as Row;
+      const held = u.held === true;
+      const refused = decide({ held, orgBytes: Number(u.org_bytes), userBytesToday: Number(u.user_bytes) });
+      if (refused) return { status: 'refused', reason: refused };
+      if (held) {
+        await c.query('UPDATE blob_owners SET touched_at = $3 WHERE org_id = $1 AND sha256 = $2', [put.orgId, put.sha256, put.at]);
+        return { status: 'held' };
+      }
+      const created = await c.query(
+        'INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING',
+        [put.sha256, put.contentType, put.bytes.length, put.at, put.bytes],
+      );
+      await c.query(
+        'INSERT INTO blob_owners (org_id, sha256, size, uploaded_by, uploaded_at, touched_at) VALUES ($1, $2, $3, $4, $5, $5)',
+        [put.orgId, put.sha256, put.bytes.length, put.userId, put.at],
+      );
+      return { status: created.rowCount === 1 ? 'created' : 'added' };
+    });
   }
 
-  async blobMeta(sha256: string): Promise<BlobMeta | null> {
-    const r = (await this.q('SELECT content_type, size FROM blobs WHERE sha256 = $1', [sha256]))[0];
+  /** The readable-by-org condition on `blobs b` ($1 the org). */
+  private static readonly READABLE =
+    'EXISTS (SELECT 1 FROM blob_owners o WHERE o.org_id = $1 AND o.sha256 = b.sha256) OR EXISTS (SELECT 1 FROM blob_refs r WHERE r.org_id = $1 AND r.sha256 = b.sha256)';
+
+  async blobMeta(orgId: string, sha256: string): Promise<BlobMeta | null> {
+    const r = (await this.q(`SELECT content_type, size FROM blobs b WHERE sha256 = $2 AND (${PostgresStore.READABLE})`, [orgId, sha256]))[0];
     return r ? { contentType: String(r.content_type), size: Number(r.size) } : null;
   }
 
-  async getBlob(sha256: string): Promise<(BlobMeta & { bytes: Buffer }) | null> {
-    const r = (await this.q('SELECT content_type, size, bytes FROM blobs WHERE sha256 = $1', [sha256]))[0];
+  async getBlob(orgId: string, sha256: string): Promise<(BlobMeta & { bytes: Buffer }) | null> {
+    const r = (await this.q(`SELECT content_type, size, bytes FROM blobs b WHERE sha256 = $2 AND (${PostgresStore.READABLE})`, [orgId, sha256]))[0];
     return r ? { contentType: String(r.content_type), size: Number(r.size), bytes: r.bytes as Buffer } : null;
+  }
+
+  /**
+   * EXCLUSIVE on blob_owners waits for every upload (ROW EXCLUSIVE) and every push that checked a
+   * holding (FOR SHARE: ROW SHARE) to commit, and holds new ones off until this commits: the
+   * names it reads are complete, and no upload claims bytes it deletes. Plain reads (GET) go on.
+   */
+  async sweepBlobs(cutoff: string): Promise<BlobSweep> {
+    return this.tx(async (c): Promise<BlobSweep> => {
+      await c.query('LOCK TABLE blob_owners IN EXCLUSIVE MODE');
+      const owners = await c.query(
+        'DELETE FROM blob_owners o WHERE touched_at < $1 AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.org_id = o.org_id AND r.sha256 = o.sha256)',
+        [cutoff],
+      );
+      const gone = (
+        await c.query(
+          'DELETE FROM blobs b WHERE created_at < $1 AND NOT EXISTS (SELECT 1 FROM blob_owners o WHERE o.sha256 = b.sha256) RETURNING size',
+          [cutoff],
+        )
+      ).rows as Row[];
+      return { owners: owners.rowCount ?? 0, blobs: gone.length, bytes: gone.reduce((n, r) => n + Number(r.size), 0) };
+    });
   }
 
   async dump(): Promise<Record<string, unknown[]>> {
@@ -616,6 +694,8 @@ export class PostgresStore implements Store {
       targets: await this.q('SELECT id, org_id, rev, deleted, data FROM targets ORDER BY id'),
       event_history: await this.q('SELECT * FROM event_history ORDER BY id'),
       blobs: await this.q('SELECT sha256, content_type, size, created_at FROM blobs ORDER BY sha256'),
+      blob_owners: await this.q('SELECT * FROM blob_owners ORDER BY org_id, sha256'),
+      blob_refs: await this.q('SELECT * FROM blob_refs ORDER BY org_id, sha256, event_id'),
       org_taxonomy: await this.q('SELECT org_id, data, updated_by, updated_at FROM org_taxonomy ORDER BY org_id'),
       push_rejections: await this.q('SELECT user_id, client_id, seq, result, at FROM push_rejections ORDER BY user_id, client_id, seq'),
     };

@@ -11,8 +11,13 @@ import type { Target } from '../../domain/targets.js';
 import type { PulledRow, PushResponse } from '../../sync/protocol.js';
 import { signRecord } from '../sync/signature.js';
 import { loadMigrations } from './migrations.js';
+import { newlyNamedPhotos, photosAddedBy } from './photo-names.js';
 import type {
   BlobMeta,
+  BlobPut,
+  BlobPutDecider,
+  BlobPutResult,
+  BlobSweep,
   HistoryRow,
   InviteRow,
   LedgerIdentity,
@@ -324,12 +329,19 @@ export class SqliteStore implements Store {
           .all(actor.userId, clientId, first.seq, lastSeq) as Row[];
         for (const r of rows) rejections.set(Number(r.seq), JSON.parse(String(r.result)) as RejectedResult);
       }
-      const out = plan({ epoch: String(head.epoch), lastSeq, rev, events, targets, rejections, deletedBy });
+      const named = newlyNamedPhotos(mutations, events);
+      const storedPhotos = named.length ? this.heldPhotos(actor.orgId, named) : undefined;
+      const out = plan({ epoch: String(head.epoch), lastSeq, rev, events, targets, rejections, deletedBy, ...(storedPhotos ? { storedPhotos } : {}) });
       const putEvent = this.stmt(
         'INSERT INTO events (id, org_id, rev, created_by, deleted, data, sig) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
           'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig',
       );
       for (const e of out.events) putEvent.run(e.id, e.orgId, e.rev, e.createdBy, e.deleted ? 1 : 0, JSON.stringify(e), signRecord(signKey, e));
+      const refs = photosAddedBy(out.events, events);
+      if (refs.length) {
+        const putRef = this.stmt('INSERT INTO blob_refs (org_id, sha256, event_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+        for (const r of refs) putRef.run(r.orgId, r.sha256, r.eventId);
+      }
       const putTarget = this.stmt(
         'INSERT INTO targets (id, org_id, rev, deleted, data, sig) VALUES (?, ?, ?, ?, ?, ?) ' +
           'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig',
@@ -427,20 +439,62 @@ export class SqliteStore implements Store {
     }).immediate();
   }
 
-  async putBlob(sha256: string, contentType: string, bytes: Buffer): Promise<boolean> {
-    const r = this.stmt('INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING')
-      .run(sha256, contentType, bytes.length, new Date().toISOString(), bytes);
-    return r.changes > 0;
+  // ---- Blobs (migration 006): one row of bytes per hash, a holding per org, names per event ----
+
+  /** Which of `hashes` the org holds (inside the push transaction). */
+  private heldPhotos(orgId: string, hashes: readonly string[]): Set<string> {
+    const rows = this.stmt('SELECT sha256 FROM blob_owners WHERE org_id = ? AND sha256 IN (SELECT value FROM json_each(?))')
+      .all(orgId, JSON.stringify(hashes)) as Row[];
+    return new Set(rows.map((r) => String(r.sha256)));
   }
 
-  async blobMeta(sha256: string): Promise<BlobMeta | null> {
-    const r = this.stmt('SELECT content_type, size FROM blobs WHERE sha256 = ?').get(sha256) as Row | undefined;
+  async putBlob(put: BlobPut, decide: BlobPutDecider): Promise<BlobPutResult> {
+    // BEGIN IMMEDIATE takes the write lock first: the usage read and the write are one step.
+    return this.db.transaction((): BlobPutResult => {
+      const held = this.stmt('SELECT 1 FROM blob_owners WHERE org_id = ? AND sha256 = ?').get(put.orgId, put.sha256) !== undefined;
+      const orgBytes = Number((this.stmt('SELECT COALESCE(SUM(size), 0) AS n FROM blob_owners WHERE org_id = ?').get(put.orgId) as Row).n);
+      const userBytesToday = Number(
+        (this.stmt('SELECT COALESCE(SUM(size), 0) AS n FROM blob_owners WHERE uploaded_by = ? AND uploaded_at >= ?').get(put.userId, put.dayStart) as Row).n,
+      );
+      const refused = decide({ held, orgBytes, userBytesToday });
+      if (refused) return { status: 'refused', reason: refused };
+      if (held) {
+        this.stmt('UPDATE blob_owners SET touched_at = ? WHERE org_id = ? AND sha256 = ?').run(put.at, put.orgId, put.sha256);
+        return { status: 'held' };
+      }
+      const created = this.stmt('INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING')
+        .run(put.sha256, put.contentType, put.bytes.length, put.at, put.bytes).changes > 0;
+      this.stmt('INSERT INTO blob_owners (org_id, sha256, size, uploaded_by, uploaded_at, touched_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(put.orgId, put.sha256, put.bytes.length, put.userId, put.at, put.at);
+      return { status: created ? 'created' : 'added' };
+    }).immediate();
+  }
+
+  /** The readable-by-org condition on `blobs b` (two `?`: the org id twice). */
+  private static readonly READABLE =
+    'EXISTS (SELECT 1 FROM blob_owners o WHERE o.org_id = ? AND o.sha256 = b.sha256) OR EXISTS (SELECT 1 FROM blob_refs r WHERE r.org_id = ? AND r.sha256 = b.sha256)';
+
+  async blobMeta(orgId: string, sha256: string): Promise<BlobMeta | null> {
+    const r = this.stmt(`SELECT content_type, size FROM blobs b WHERE sha256 = ? AND (${SqliteStore.READABLE})`).get(sha256, orgId, orgId) as Row | undefined;
     return r ? { contentType: String(r.content_type), size: Number(r.size) } : null;
   }
 
-  async getBlob(sha256: string): Promise<(BlobMeta & { bytes: Buffer }) | null> {
-    const r = this.stmt('SELECT content_type, size, bytes FROM blobs WHERE sha256 = ?').get(sha256) as Row | undefined;
+  async getBlob(orgId: string, sha256: string): Promise<(BlobMeta & { bytes: Buffer }) | null> {
+    const r = this.stmt(`SELECT content_type, size, bytes FROM blobs b WHERE sha256 = ? AND (${SqliteStore.READABLE})`).get(sha256, orgId, orgId) as Row | undefined;
     return r ? { contentType: String(r.content_type), size: Number(r.size), bytes: r.bytes as Buffer } : null;
+  }
+
+  async sweepBlobs(cutoff: string): Promise<BlobSweep> {
+    return this.db.transaction((): BlobSweep => {
+      const owners = this.stmt(
+        'DELETE FROM blob_owners WHERE touched_at < ? ' +
+          'AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.org_id = blob_owners.org_id AND r.sha256 = blob_owners.sha256)',
+      ).run(cutoff).changes;
+      const gone = this.stmt(
+        'DELETE FROM blobs WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM blob_owners o WHERE o.sha256 = blobs.sha256) RETURNING size',
+      ).all(cutoff) as Row[];
+      return { owners, blobs: gone.length, bytes: gone.reduce((n, r) => n + Number(r.size), 0) };
+    }).immediate();
   }
 
   async dump(): Promise<Record<string, unknown[]>> {
@@ -459,6 +513,8 @@ export class SqliteStore implements Store {
       targets: (q('SELECT id, org_id, rev, deleted, data FROM targets ORDER BY id') as Row[]).map((r) => ({ ...r, data: JSON.parse(String(r.data)) as unknown })),
       event_history: q('SELECT * FROM event_history ORDER BY id'),
       blobs: q('SELECT sha256, content_type, size, created_at FROM blobs ORDER BY sha256'),
+      blob_owners: q('SELECT * FROM blob_owners ORDER BY org_id, sha256'),
+      blob_refs: q('SELECT * FROM blob_refs ORDER BY org_id, sha256, event_id'),
       org_taxonomy: (q('SELECT org_id, data, updated_by, updated_at FROM org_taxonomy ORDER BY org_id') as Row[]).map((r) => ({ ...r, data: JSON.parse(String(r.data)) as unknown })),
       push_rejections: (q('SELECT user_id, client_id, seq, result, at FROM push_rejections ORDER BY user_id, client_id, seq') as Row[]).map((r) => ({ ...r, result: JSON.parse(String(r.result)) as unknown })),
     };

@@ -102,6 +102,13 @@ export interface PushState {
    * history row). A volunteer may not undelete what staff deleted. Absent: none deleted.
    */
   deletedBy?: ReadonlyMap<string, string>;
+  /**
+   * Photos (migration 006): of the hashes the push's event puts name that the named event's stored
+   * row does not already hold, those the actor's org holds (has uploaded and not lost to the
+   * sweep). Read inside the push transaction, under a lock the sweep waits for, so a photo found
+   * here is still there at COMMIT. Absent: none.
+   */
+  storedPhotos?: ReadonlySet<string>;
 }
 
 /** A rejected mutation's answer (remembered per user, client and seq: migration 003). */
@@ -156,6 +163,54 @@ export type TaxonomyDecider = (current: OrgTaxonomyRow | null) => OrgTaxonomyRow
 export interface BlobMeta {
   contentType: string;
   size: number;
+}
+
+/** One photo upload (PUT /api/blobs/:sha256), as the route hands it to the store. */
+export interface BlobPut {
+  sha256: string;
+  contentType: string;
+  bytes: Buffer;
+  orgId: string;
+  userId: string;
+  /** Server time of the upload (ISO). */
+  at: string;
+  /** Start of the uploader's daily budget window (ISO): their uploads at or after it count. */
+  dayStart: string;
+}
+
+/** What an org and an uploader already hold, read under the store's per-org upload lock. */
+export interface BlobUsage {
+  /** The org holds this blob already: a repeat upload, charged nothing. */
+  held: boolean;
+  /** Bytes the org holds: each blob it holds counted once for it (shared bytes count for each org). */
+  orgBytes: number;
+  /** Bytes this user added to their org's holdings since `dayStart`. */
+  userBytesToday: number;
+}
+
+/** Why an upload is refused (an error code of the API). */
+export type BlobRefusal = 'orgStorageFull' | 'dailyUploadLimit';
+
+/**
+ * Decides from the usage whether an upload may be stored (null) or is refused. Called inside the
+ * store's transaction under a per-org lock, so parallel uploads cannot all pass one check.
+ */
+export type BlobPutDecider = (usage: BlobUsage) => BlobRefusal | null;
+
+/**
+ * created: the bytes are new to the server; added: another org had sent the same bytes, now this
+ * org holds them too; held: this org had them already (its grace period restarts); refused: nothing written.
+ */
+export type BlobPutResult = { status: 'created' | 'added' | 'held' } | { status: 'refused'; reason: BlobRefusal };
+
+/** What one sweep removed. */
+export interface BlobSweep {
+  /** (org, blob) holdings dropped: unnamed by the org's events and not uploaded since the cutoff. */
+  owners: number;
+  /** Blobs deleted because no org holds them any more. */
+  blobs: number;
+  /** Bytes those blobs took. */
+  bytes: number;
 }
 
 export interface Store {
@@ -259,11 +314,24 @@ export interface Store {
   /** Runs `decide` on the stored row in one write transaction; answers the row stored afterwards. */
   putTaxonomy(orgId: string, decide: TaxonomyDecider): Promise<OrgTaxonomyRow | null>;
 
-  // Blobs (content-addressed photos)
-  /** True when stored now, false when it was there already. */
-  putBlob(sha256: string, contentType: string, bytes: Buffer): Promise<boolean>;
-  blobMeta(sha256: string): Promise<BlobMeta | null>;
-  getBlob(sha256: string): Promise<(BlobMeta & { bytes: Buffer }) | null>;
+  // Blobs: content-addressed photos, held per org (migration 006)
+  /**
+   * Stores an upload in one transaction: reads the usage under a per-org lock, asks `decide`, and
+   * unless refused stores the bytes (once per hash, whoever sent them first) and records that the
+   * org holds them, uploaded by `userId` at `at`; a repeat upload by the org only restarts its
+   * grace period (touched at `at`). A refusal writes nothing.
+   */
+  putBlob(put: BlobPut, decide: BlobPutDecider): Promise<BlobPutResult>;
+  /** The blob as `orgId` may read it: one the org holds or one its events name; else null. */
+  blobMeta(orgId: string, sha256: string): Promise<BlobMeta | null>;
+  getBlob(orgId: string, sha256: string): Promise<(BlobMeta & { bytes: Buffer }) | null>;
+  /**
+   * Drops every holding (org, blob) that no event of that org has named and that was last
+   * uploaded before `cutoff` (ISO), then deletes the bytes of blobs no org holds any more that
+   * were first stored before `cutoff`. Named blobs are never removed: the push records names in
+   * its own transaction, and the sweep and the push exclude each other on the holdings.
+   */
+  sweepBlobs(cutoff: string): Promise<BlobSweep>;
 
   /** Every table's rows in a stable order (for tests that assert nothing was written). */
   dump(): Promise<Record<string, unknown[]>>;

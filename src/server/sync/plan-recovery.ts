@@ -70,14 +70,14 @@ function planUntrustedEvent(row: LedgerEvent, current: LedgerEvent | undefined, 
   if (!staff && row.createdBy !== ctx.actor.userId) return { kind: 'rejected', reason: REJECT_REASONS.notYourEvent };
   // `at` is the device time planEvent keeps as createdAt for a row the server lacks.
   const put: Mutation = { entity: 'event', op: 'put', seq: 0, eventId: row.id, fields: fieldsOf(row, staff), at: current ? row.updatedAt : row.createdAt };
-  const planned = planEvent(put, current, ctx, deletedBy);
+  const planned = planEvent(put, current, ctx, { deletedBy });
   if (planned.kind === 'rejected') return planned;
   // Staff may vouch for a colleague's row the server lacks: it stays that person's event.
   const first = planned.kind === 'write' && !current ? { ...planned, row: { ...planned.row, createdBy: row.createdBy } } : planned;
   const after = first.kind === 'write' ? first.row : current!;
   if (after.deleted === row.deleted) return first;
   const flip: Mutation = { entity: 'event', op: row.deleted ? 'delete' : 'undelete', seq: 0, eventId: row.id, at: row.updatedAt };
-  const second = planEvent(flip, after, ctx, deletedBy);
+  const second = planEvent(flip, after, ctx, { deletedBy });
   if (second.kind !== 'write') return first;
   return { kind: 'write', row: second.row, changes: [...(first.kind === 'write' ? first.changes : []), ...second.changes] };
 }

@@ -51,6 +51,8 @@ export const REJECT_REASONS = {
   staffOnly: 'staffOnly',
   /** A volunteer's undelete of an event staff deleted. */
   deletedByStaff: 'deletedByStaff',
+  /** A put names a photo the org does not hold (never uploaded, refused, or swept): problems say which (`photos.<index>`). */
+  photoMissing: 'photoMissing',
 } as const;
 
 export type Outcome<T> =
@@ -91,15 +93,36 @@ export function changesOf(
   return out;
 }
 
+/** What the photo check knows besides the current row (see PushState.storedPhotos). */
+export interface PhotoHoldings {
+  /** The event's photos as stored before this push (a name it already had is never re-checked). */
+  before: readonly string[];
+  /** Newly named hashes the org holds. */
+  stored: ReadonlySet<string>;
+}
+
+/**
+ * Problems for the photos a put adds (to the current row and the stored one) that the org does not
+ * hold: refused, so the server never keeps an event whose evidence it cannot show.
+ */
+function missingPhotoProblems(photos: readonly string[], current: LedgerEvent | undefined, held: PhotoHoldings): Problem[] {
+  const problems: Problem[] = [];
+  photos.forEach((h, i) => {
+    if (!held.stored.has(h) && !held.before.includes(h) && !(current?.photos ?? []).includes(h)) problems.push({ field: `photos.${i}`, code: 'photoMissing' });
+  });
+  return problems;
+}
+
 /**
  * Plans one event mutation against the stored row. `deletedBy` is who deleted the row when it is
- * deleted now (PushState.deletedBy).
+ * deleted now (PushState.deletedBy); `held` the photos the org holds (absent: no photo check, as
+ * for a recovery, which keeps an event whose photo is lost rather than lose the event).
  */
 export function planEvent(
   m: Extract<Mutation, { entity: 'event' }>,
   current: LedgerEvent | undefined,
   ctx: Pick<PlanContext, 'actor' | 'now' | 'refs'>,
-  deletedBy?: string,
+  opts: { deletedBy?: string; held?: PhotoHoldings } = {},
 ): Outcome<LedgerEvent> {
   const { actor, now } = ctx;
   if (current && current.orgId !== actor.orgId) return { kind: 'rejected', reason: REJECT_REASONS.notFound };
@@ -111,7 +134,7 @@ export function planEvent(
     const deleted = m.op === 'delete';
     if (current.deleted === deleted) return { kind: 'noop', rev: current.rev };
     // Staff deleting a volunteer's event is a decision about the ledger; the author cannot undo it.
-    if (!deleted && !isStaff(actor) && deletedBy !== undefined && deletedBy !== actor.userId) {
+    if (!deleted && !isStaff(actor) && opts.deletedBy !== undefined && opts.deletedBy !== actor.userId) {
       return { kind: 'rejected', reason: REJECT_REASONS.deletedByStaff };
     }
     const row: LedgerEvent = { ...current, deleted, updatedBy: actor.userId, updatedAt: now };
@@ -160,6 +183,10 @@ export function planEvent(
   if (!checked.ok) return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems: checked.problems };
   const refProblems = checkEventReferences(checked.value, ctx.refs);
   if (refProblems.length) return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems: refProblems };
+  if (m.fields.photos && opts.held) {
+    const missing = missingPhotoProblems(m.fields.photos, current, opts.held);
+    if (missing.length) return { kind: 'rejected', reason: REJECT_REASONS.photoMissing, problems: missing };
+  }
   const row = checked.value;
   const changes = changesOf(EVENT_MUTABLE_FIELDS, current ?? null, row);
   if (current && changes.length === 0) return { kind: 'noop', rev: current.rev };
@@ -197,6 +224,8 @@ export function planTarget(m: Extract<Mutation, { entity: 'target' }>, current: 
   return { kind: 'write', row, changes };
 }
 
+const NO_PHOTOS: ReadonlySet<string> = new Set();
+
 /**
  * Plans a push: which mutations apply, the rows to write, their revs and the history. Throws
  * EpochChangedError (nothing applied) when the phone's epoch is not the ledger's.
@@ -223,7 +252,12 @@ export function planPush(ctx: PlanContext, state: PushState): PushPlan {
     lastSeq = m.seq;
     const id = m.entity === 'event' ? m.eventId : m.targetId;
     const outcome: Outcome<LedgerEvent | Target> =
-      m.entity === 'event' ? planEvent(m, events.get(m.eventId), ctx, state.deletedBy?.get(m.eventId)) : planTarget(m, targets.get(m.targetId), ctx);
+      m.entity === 'event'
+        ? planEvent(m, events.get(m.eventId), ctx, {
+          deletedBy: state.deletedBy?.get(m.eventId),
+          held: { before: state.events.get(m.eventId)?.photos ?? [], stored: state.storedPhotos ?? NO_PHOTOS },
+        })
+        : planTarget(m, targets.get(m.targetId), ctx);
     if (outcome.kind === 'rejected') {
       const r: RejectedResult = { seq: m.seq, status: 'rejected', reason: outcome.reason };
       if (outcome.problems && outcome.problems.length) r.problems = outcome.problems.map((p) => ({ field: p.field, code: p.code }));

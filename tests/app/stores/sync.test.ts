@@ -70,6 +70,22 @@ describe('useSyncStore', () => {
     expect(((await toRaw(ledger.db).meta.get('session'))?.value as { expired: boolean }).expired).toBe(true);
   });
 
+  it('fetches a photo with the token even when asked before the session has loaded (a detail page opened by URL)', async () => {
+    const bytes = new Uint8Array([0xff, 0xd8, 0xff, 1]);
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+      const auth = new Headers(init.headers).get('authorization');
+      asked.push(`${init.method ?? 'GET'} ${url} ${auth ?? 'no token'}`);
+      return auth === 'Bearer tok' ? new Response(bytes, { headers: { 'content-type': 'image/jpeg' } }) : new Response('{"error":"unauthenticated"}', { status: 401 });
+    });
+    // No start(): main.ts starts sync (and loads the session) only after the first screen.
+    const session = useSessionStore();
+    const photo = await useSyncStore().loadPhoto('a'.repeat(64));
+    expect(asked).toEqual([`GET /api/blobs/${'a'.repeat(64)} Bearer tok`]);
+    expect(photo.status).toBe('loaded');
+    expect([session.loaded, session.expired]).toEqual([true, false]);
+  });
+
   it('does not sync before anyone signed in', async () => {
     await toRaw(useLedgerStore().db).meta.delete('session');
     const sync = useSyncStore();

@@ -19,6 +19,7 @@ import { renewEpochOf, restoreSqlite } from '../../../src/server/restore';
 import { PostgresStore } from '../../../src/server/store/postgres';
 import { SqliteStore } from '../../../src/server/store/sqlite';
 import type { Store } from '../../../src/server/store/store';
+import type { BlobBudget } from '../../../src/server/routes/blobs';
 import { TEST_PG_URL } from '../../server/helpers';
 
 const SETUP_CODE = 'SIMU-LATE';
@@ -38,8 +39,10 @@ export interface RealServer {
   fetch: typeof fetch;
   admin: SimAccount;
   makeUser(role: 'staff' | 'volunteer', username: string): Promise<SimAccount>;
-  /** Closes the app and the database, opens both again on the same file. */
-  restart(): Promise<void>;
+  /** Closes the app and the database, opens both again on the same store (with new photo budgets, if given). */
+  restart(opts?: RealServerOptions): Promise<void>;
+  /** The current store (for a test that sweeps photos with its own clock). */
+  store(): Store;
   /** The ledger's current epoch. */
   epoch(): Promise<string>;
   /** An online backup (npm run backup's code) into a new file; answers its path. */
@@ -156,11 +159,23 @@ function postgresSite(): StoreSite {
   };
 }
 
-/** Starts a server on a fresh store (a temp SQLite file unless told otherwise) and sets up the association. */
-export async function startRealServer(opts: { kind?: 'sqlite' | 'postgres' } = {}): Promise<RealServer> {
+/** How the server is configured. */
+export interface RealServerOptions {
+  /** The store: a temp SQLite file (default) or a schema of its own on the test PostgreSQL. */
+  kind?: 'sqlite' | 'postgres';
+  blobBudget?: BlobBudget;
+}
+
+/** Starts a server on a fresh store and sets up the association. */
+export async function startRealServer(opts: RealServerOptions = {}): Promise<RealServer> {
   const site = opts.kind === 'postgres' ? postgresSite() : sqliteSite();
   let store = await site.open();
-  let app = await buildApp({ store, setupCode: SETUP_CODE, scryptN: 16, rateLimits: { codePerAddress: 1_000_000, loginPerAddress: 1_000_000 } });
+  let budget = opts.blobBudget;
+  const appOver = (s: Store) => buildApp({
+    store: s, setupCode: SETUP_CODE, scryptN: 16, rateLimits: { codePerAddress: 1_000_000, loginPerAddress: 1_000_000 },
+    ...(budget ? { blobBudget: budget } : {}),
+  });
+  let app = await appOver(store);
   const fetch = injectFetch(() => app);
 
   async function call(method: string, url: string, token: string | null, body?: unknown): Promise<unknown> {
@@ -187,12 +202,14 @@ export async function startRealServer(opts: { kind?: 'sqlite' | 'postgres' } = {
       const s = (await call('POST', '/api/login', null, { username, password: PASSWORD })) as SessionResponse;
       return { userId: s.user.id, orgId: s.user.orgId, role, token: s.token };
     },
-    async restart() {
+    async restart(next?: RealServerOptions) {
       await app.close();
       await store.close();
       store = await site.open();
-      app = await buildApp({ store, setupCode: SETUP_CODE, scryptN: 16 });
+      budget = next?.blobBudget ?? budget;
+      app = await appOver(store);
     },
+    store: () => store,
     async epoch() {
       return (await store.ledger()).epoch;
     },
@@ -205,7 +222,7 @@ export async function startRealServer(opts: { kind?: 'sqlite' | 'postgres' } = {
       await store.close();
       await site.restore(backupFile);
       store = await site.open();
-      app = await buildApp({ store, setupCode: SETUP_CODE, scryptN: 16 });
+      app = await appOver(store);
     },
     async allEvents() {
       const out: LedgerEvent[] = [];

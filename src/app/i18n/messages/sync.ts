@@ -57,6 +57,11 @@ export default {
         staffOnly: '只有科协工作人员可以这样做',
         notFound: '服务器上没有这条记录',
         invalid: '内容不符合要求',
+        photoMissing: '照片未传到服务器，重新上传后自动提交',
+        orgStorageFull: '单位照片存储已满，修改暂存本机，管理员扩容后自动提交',
+        dailyUploadLimit: '今日照片上传已达上限，修改暂存本机，明天自动提交',
+        photoLost: '照片在本机和服务器上都找不到，请在活动中删除该照片后重新提交',
+        photoRefused: '服务器不接受这张照片，请在活动中换一张后重新提交',
         other: '服务器拒绝：{reason}',
       },
       login: {
@@ -147,6 +152,11 @@ export default {
         staffOnly: 'Only staff can do this',
         notFound: 'The server has no such record',
         invalid: 'The content is not valid',
+        photoMissing: 'A photo has not reached the server yet; it is being uploaded again and the change will follow',
+        orgStorageFull: 'The organisation’s photo storage is full; the change waits on this device and goes once the administrator adds room',
+        dailyUploadLimit: 'Today’s photo upload limit is reached; the change waits on this device and goes tomorrow',
+        photoLost: 'A photo is missing on this device and on the server; open the event, remove it and resubmit',
+        photoRefused: 'The server does not accept a photo; open the event, replace it and resubmit',
         other: 'Refused by the server: {reason}',
       },
       login: {

@@ -101,6 +101,13 @@ export default {
       failed: 'Could not process the photo',
       limit: 'At most {n} photos',
       count: '{n} photos',
+      loading: 'Loading photo…',
+      offline: 'Photos cannot load while offline',
+      signIn: 'Sign in to load this photo',
+      notFound: 'The server does not have this photo yet (the phone that took it may not have synced)',
+      loadFailed: 'The photo could not be loaded',
+      retry: 'Retry',
+      retryN: 'Load photo {n} again',
     },
     list: {
       title: 'Events',

@@ -101,6 +101,13 @@ export default {
       failed: '照片处理失败',
       limit: '最多 {n} 张照片',
       count: '{n} 张',
+      loading: '正在加载照片…',
+      offline: '离线时无法加载照片',
+      signIn: '登录后才能加载照片',
+      notFound: '服务器上还没有这张照片（拍摄的手机可能还没同步）',
+      loadFailed: '照片加载失败',
+      retry: '重试',
+      retryN: '重新加载第 {n} 张照片',
     },
     list: {
       title: '活动列表',

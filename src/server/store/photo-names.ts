@@ -1,0 +1,36 @@
+/**
+ * Which photo hashes a push names for the first time, shared by both stores: the hashes whose
+ * holding the push must check (PushState.storedPhotos) and the names it must record (blob_refs).
+ * Only names new to an event's stored row count, so editing other fields of an old event never
+ * depends on its photos (rows from before migration 006 may name photos never uploaded).
+ */
+import type { LedgerEvent } from '../../domain/event.js';
+import type { Mutation } from '../../sync/protocol.js';
+
+/** Hashes named by the push's event puts that the named event's stored row does not hold, once each. */
+export function newlyNamedPhotos(mutations: readonly Mutation[], stored: ReadonlyMap<string, LedgerEvent>): string[] {
+  const out = new Set<string>();
+  for (const m of mutations) {
+    if (m.entity !== 'event' || m.op !== 'put' || !m.fields.photos) continue;
+    const had = stored.get(m.eventId)?.photos ?? [];
+    for (const h of m.fields.photos) if (!had.includes(h)) out.add(h);
+  }
+  return [...out];
+}
+
+/** A name to record: event `eventId` of org `orgId` names photo `sha256`. */
+export interface PhotoName {
+  orgId: string;
+  sha256: string;
+  eventId: string;
+}
+
+/** The names the written rows add to what their stored rows (before the push) named. */
+export function photosAddedBy(written: readonly LedgerEvent[], before: ReadonlyMap<string, LedgerEvent>): PhotoName[] {
+  const out: PhotoName[] = [];
+  for (const e of written) {
+    const had = before.get(e.id)?.photos ?? [];
+    for (const h of e.photos) if (!had.includes(h)) out.push({ orgId: e.orgId, sha256: h, eventId: e.id });
+  }
+  return out;
+}

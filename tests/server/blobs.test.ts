@@ -86,7 +86,8 @@ describe.each(KINDS)('photos over HTTP on %s', (kind) => {
     if (h.store.kind === 'sqlite') (h.store as SqliteStore).db.prepare('INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)').run(otherOrg, '博罗县科协', AT);
     else await (h.store as PostgresStore).pool.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $2, $3)', [otherOrg, '博罗县科协', AT]);
     await h.store.createUser({ id: otherUser, orgId: otherOrg, role: 'staff', name: '外', username: 'boluo', passwordHash: 'x', disabled: false, createdAt: AT });
-    await h.store.createToken(sha256Hex('token-of-another-association'), otherUser, AT);
+    // Made now: a token from AT would have expired long ago (SESSION_MAX_DAYS).
+    await h.store.createToken(sha256Hex('token-of-another-association'), otherUser, new Date().toISOString());
     const stranger = { token: 'token-of-another-association' };
     expect([(await read(acc.volB, a.sha)).statusCode, (await read(stranger, a.sha)).statusCode]).toEqual([200, 404]);
     expect((await app.inject({ method: 'HEAD', url: `/api/blobs/${a.sha}`, headers: bearer('token-of-another-association') })).statusCode).toBe(404);
@@ -111,6 +112,7 @@ describe.each(KINDS)('photos over HTTP on %s', (kind) => {
     ]);
     expect(res.json<PushResponse>()).toEqual({
       v: 1,
+      epoch: (await h.store.ledger()).epoch,
       lastAppliedSeq: 2,
       results: [
         { seq: 1, status: 'rejected', reason: 'photoMissing', problems: [{ field: 'photos.1', code: 'photoMissing' }] },

@@ -72,7 +72,7 @@ describe('sync engine: edits naming photos the server does not hold', () => {
     expect(await sweepUnnamedBlobs(server.store(), new Date(Date.now() + 14 * DAY), 7)).toEqual({ owners: 1, blobs: 1, bytes: 200 });
     dropPushRequest = false;
     log = [];
-    expect(await a.sync()).toEqual({ blobsUploaded: 1, pushed: 1, quarantined: 1, pulled: 1 });
+    expect(await a.sync()).toEqual({ blobsUploaded: 1, pushed: 1, quarantined: 1, pulled: 1, recovered: 0 });
     expect(log).toEqual([
       'POST /api/sync/push seqs=1 → 200',
       'PUT /api/blobs/<photo> → 201',
@@ -93,18 +93,18 @@ describe('sync engine: edits naming photos the server does not hold', () => {
     a.store.createEvent(sampleEvent({ id: EVENT_1, photos: [small.hash] }));
     a.store.createEvent(sampleEvent({ id: EVENT_2, title: '第二场', photos: [big.hash] }));
     a.store.updateEvent(EVENT_2, { attendance: 88 }, AT, vol.userId);
-    expect(await a.sync()).toEqual({ blobsUploaded: 1, pushed: 1, quarantined: 2, pulled: 1 });
+    expect(await a.sync()).toEqual({ blobsUploaded: 1, pushed: 1, quarantined: 2, pulled: 1, recovered: 0 });
     // The create is refused for its photo; the edit after it fails with it (no such event yet).
     expect(await reasons(a.store)).toEqual([[2, 'orgStorageFull'], [3, 'invalid']]);
     expect(a.store.events.get(EVENT_2)?.attendance).toBe(88);
     log = [];
-    expect(await a.sync()).toEqual({ blobsUploaded: 0, pushed: 0, quarantined: 0, pulled: 0 });
+    expect(await a.sync()).toEqual({ blobsUploaded: 0, pushed: 0, quarantined: 0, pulled: 0, recovered: 0 });
     expect(log).toEqual(['PUT /api/blobs/<photo> → 403', 'GET /api/sync/pull → 200']);
     expect(await reasons(a.store)).toEqual([[2, 'orgStorageFull'], [3, 'invalid']]);
     // The administrator raises the budget.
     await server.restart({ blobBudget: { orgBytes: 10_000, userDailyBytes: 10_000 } });
     log = [];
-    expect(await a.sync()).toEqual({ blobsUploaded: 1, pushed: 2, quarantined: 0, pulled: 1 });
+    expect(await a.sync()).toEqual({ blobsUploaded: 1, pushed: 2, quarantined: 0, pulled: 1, recovered: 0 });
     expect(log).toEqual(['PUT /api/blobs/<photo> → 201', 'POST /api/sync/push seqs=4,5 → 200', 'GET /api/sync/pull → 200']);
     expect([await reasons(a.store), await a.store.pendingCount()]).toEqual([[], 0]);
     expect((await server.allEvents()).map((e) => [e.title, e.photos, e.attendance])).toEqual([
@@ -117,7 +117,7 @@ describe('sync engine: edits naming photos the server does not hold', () => {
     await start();
     const a = phone();
     a.store.createEvent(sampleEvent({ id: EVENT_1, photos: [jpeg().hash] }));
-    expect(await a.sync()).toEqual({ blobsUploaded: 0, pushed: 0, quarantined: 1, pulled: 0 });
+    expect(await a.sync()).toEqual({ blobsUploaded: 0, pushed: 0, quarantined: 1, pulled: 0, recovered: 0 });
     expect(await reasons(a.store)).toEqual([[1, 'photoLost']]);
     log = [];
     await a.sync();

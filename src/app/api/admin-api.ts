@@ -15,6 +15,7 @@ import type {
   SetupRequest,
   UpdateUserRequest,
 } from '../../domain/account';
+import type { HistoryEntry } from '../../domain/review';
 import type { Taxonomy } from '../../domain/taxonomy';
 import { useSessionStore } from '../stores/session';
 
@@ -58,6 +59,8 @@ export interface AdminApi {
   revokeInvite(id: string): Promise<void>;
   getTaxonomy(): Promise<OrgTaxonomyResponse>;
   putTaxonomy(taxonomy: Taxonomy): Promise<OrgTaxonomyResponse>;
+  /** GET /api/events/:id/history: every overwritten value of the event (staff, admin, the author). */
+  eventHistory(id: string): Promise<HistoryEntry[]>;
 }
 
 export interface AdminApiOptions {
@@ -131,6 +134,7 @@ export function createAdminApi(opts: AdminApiOptions): AdminApi {
     revokeInvite: (id) => call<void>('DELETE', `/api/invites/${encodeURIComponent(id)}`),
     getTaxonomy: () => call<OrgTaxonomyResponse>('GET', '/api/org/taxonomy'),
     putTaxonomy: (taxonomy) => call<OrgTaxonomyResponse>('PUT', '/api/org/taxonomy', taxonomy),
+    eventHistory: async (id) => (await call<{ history: HistoryEntry[] }>('GET', `/api/events/${encodeURIComponent(id)}/history`)).history,
   };
 }
 

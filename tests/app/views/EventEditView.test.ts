@@ -24,6 +24,7 @@ const UNCONFIRMED = '人次为 0 请勾选“本次活动无现场群众”，�
 
 let pinia: Pinia;
 let router: Router;
+const mounted: VueWrapper[] = [];
 
 async function render(): Promise<VueWrapper> {
   router = createRouter({
@@ -36,6 +37,7 @@ async function render(): Promise<VueWrapper> {
   });
   await router.push('/events/new');
   const w = mount(EventEditView, { global: { plugins: [pinia, i18n, router] }, attachTo: document.body });
+  mounted.push(w);
   await vi.waitFor(() => expect(w.find('#ev-attendance').exists()).toBe(true));
   await vi.waitFor(() => expect(w.findAll('#ev-township option').length).toBeGreaterThan(1));
   return w;
@@ -69,7 +71,11 @@ describe('EventEditView: attendance', () => {
     setLedgerDbFactory(freshDb);
     serveHuidongFiles();
   });
-  afterEach(() => {
+  afterEach(async () => {
+    for (const w of mounted.splice(0)) w.unmount();
+    // Vant's nav bar measures itself 100 ms after mounting (use-height): let that timer run while
+    // the page still exists, or it fires after the test environment is gone.
+    await new Promise((r) => setTimeout(r, 150));
     vi.unstubAllGlobals();
     document.body.innerHTML = '';
   });

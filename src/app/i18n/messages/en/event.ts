@@ -49,6 +49,7 @@ export default {
     optional: 'Optional',
     status: { draft: 'Draft', submitted: 'Submitted', reviewed: 'Reviewed', returned: 'Returned' },
     form: {
+      approvedNotice: 'This event is approved. Changing its counts, materials, place or time sends it back to staff for review before reports count it again.',
       newTitle: 'Log an event',
       editTitle: 'Edit event',
       save: 'Save',

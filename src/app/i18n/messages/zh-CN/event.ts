@@ -49,6 +49,7 @@ export default {
     optional: '选填',
     status: { draft: '草稿', submitted: '已提交', reviewed: '审核通过', returned: '退回' },
     form: {
+      approvedNotice: '此活动已审核通过。修改人次、资料、地点、时间等内容后，需要工作人员重新审核才会计入报告。',
       newTitle: '记录活动',
       editTitle: '编辑活动',
       save: '保存',

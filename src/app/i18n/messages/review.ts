@@ -1,0 +1,33 @@
+/** Words of what staff see about an approval (审核) on an event's detail. */
+export default {
+  'zh-CN': {
+    review: {
+      since: {
+        title: '审核通过后的修改',
+        intro: '这条活动审核通过后被修改过，已退回“已提交”，请核对以下内容后重新审核：',
+        line: '{field}：{before} → {after}',
+        by: '{who} 于 {when} 修改',
+        none: '—',
+        offline: '离线时无法读取修改记录',
+        failed: '修改记录读取失败',
+        retry: '重试',
+        someone: '某用户',
+      },
+    },
+  },
+  en: {
+    review: {
+      since: {
+        title: 'Changed since approval',
+        intro: 'This event was changed after it was approved and is back to "submitted". Check these changes and review it again:',
+        line: '{field}: {before} → {after}',
+        by: 'changed by {who} at {when}',
+        none: '—',
+        offline: 'The change history needs a connection',
+        failed: 'Could not read the change history',
+        retry: 'Retry',
+        someone: 'someone',
+      },
+    },
+  },
+};

@@ -67,6 +67,8 @@ export interface AdminApiOptions {
   /** Server origin, '' for this site. Read on every request. */
   baseUrl(): string;
   token(): string | null;
+  /** Resolves once the session is known (a screen opened by URL may ask before the app loaded it). */
+  ready?(): Promise<unknown>;
   fetch?: typeof fetch;
   /** Called on a 401 (the token is no longer valid) with the server's error code (`sessionExpired`, …). */
   onUnauthorized?(code: string): void;
@@ -81,6 +83,7 @@ export function createAdminApi(opts: AdminApiOptions): AdminApi {
   async function call<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
     const headers: Record<string, string> = {};
+    await opts.ready?.();
     const token = opts.token();
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -114,7 +117,8 @@ export function createAdminApi(opts: AdminApiOptions): AdminApi {
     const code = typeof b.error === 'string' ? b.error : `http${res.status}`;
     const problems = Array.isArray(b.problems) ? (b.problems as { field: string; code: string }[]) : [];
     if (res.status === 401 && path !== '/api/setup') {
-      opts.onUnauthorized?.(code);
+      // Only a token the server refused says the session is over; a request sent without one does not.
+      if (token) opts.onUnauthorized?.(code);
       throw new AdminApiError('unauthorized', code, 401, problems);
     }
     // A proxy with no server behind it answers 502/503/504: the server cannot be reached.
@@ -147,6 +151,7 @@ export function useAdminApi(serverUrl?: () => string): AdminApi {
   return createAdminApi({
     baseUrl: serverUrl ?? (() => session.session?.serverUrl ?? ''),
     token: () => (session.signedIn ? (session.session?.token ?? null) : null),
+    ready: () => session.ready(),
     onUnauthorized: (code) => void session.markExpired(code),
   });
 }

@@ -42,6 +42,35 @@ describe('admin api', () => {
     expect(onUnauthorized).toHaveBeenCalledTimes(1);
   });
 
+  it('waits for the session before a request, and a 401 to a request sent without a token does not end the session', async () => {
+    let token: string | null = null;
+    const onUnauthorized = vi.fn();
+    const sent: (string | null)[] = [];
+    const api = createAdminApi({
+      baseUrl: () => '',
+      token: () => token,
+      ready: async () => {
+        await new Promise((r) => setTimeout(r, 5));
+        token = 'tok-late';
+      },
+      onUnauthorized,
+      fetch: (async (_url: string, init: RequestInit) => {
+        sent.push(new Headers(init.headers).get('authorization'));
+        return new Response(JSON.stringify({ users: [] }), { status: 200 });
+      }) as unknown as typeof fetch,
+    });
+    await api.listUsers();
+    expect(sent).toEqual(['Bearer tok-late']);
+    const anonymous = createAdminApi({
+      baseUrl: () => '',
+      token: () => null,
+      onUnauthorized,
+      fetch: (async () => new Response(JSON.stringify({ error: 'unauthenticated', message: '' }), { status: 401 })) as unknown as typeof fetch,
+    });
+    expect(await failure(anonymous.listUsers())).toMatchObject({ kind: 'unauthorized', status: 401 });
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
   it('tells a role refusal from other refusals and keeps the problems', async () => {
     expect(await failure(apiAnswering(403, JSON.stringify({ error: 'forbidden', message: '' })).api.listUsers())).toMatchObject({ kind: 'forbidden', code: 'forbidden' });
     const bad = await failure(apiAnswering(403, JSON.stringify({ error: 'badSetupCode', message: '' })).api.setup({ code: 'X', orgName: 'o', adminName: 'a', username: 'admin', password: 'long enough' }));

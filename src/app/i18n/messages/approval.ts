@@ -1,7 +1,7 @@
 /** Words of what staff see about an approval (审核) on an event's detail. */
 export default {
   'zh-CN': {
-    review: {
+    approval: {
       since: {
         title: '审核通过后的修改',
         intro: '这条活动审核通过后被修改过，已退回“已提交”，请核对以下内容后重新审核：',
@@ -16,7 +16,7 @@ export default {
     },
   },
   en: {
-    review: {
+    approval: {
       since: {
         title: 'Changed since approval',
         intro: 'This event was changed after it was approved and is back to "submitted". Check these changes and review it again:',

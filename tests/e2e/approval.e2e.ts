@@ -1,0 +1,157 @@
+/**
+ * Approval means the numbers were checked, in a real browser over the real server: staff approve a
+ * volunteer's event on /review; the volunteer then raises its attendance on their phone (the form
+ * warns that this sends it back to review); the event is back in the staff's queue as 已提交, and
+ * its detail on the staff's phone shows what changed since the approval, with who and when.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  collectErrors, freePort, launchBrowser, newProfileDir, readStore, removeProfileDir, screenshot, startRealServer, waitForServiceWorkerControl,
+} from './harness';
+
+const FEATURE = 'approval';
+const PINGSHAN = '441323001000';
+const PASSWORD = 'kepu-ledger-2026';
+
+interface Phone { name: string; profile: string; ctx: BrowserContext; page: Page; errors: string[] }
+
+let base = '';
+let dataDir = '';
+let proc: ChildProcess | null = null;
+const phones: Phone[] = [];
+
+async function api<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const res = await fetch(base + path, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function openPhone(name: string): Promise<Phone> {
+  const profile = newProfileDir();
+  const ctx = await launchBrowser(profile);
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const phone = { name, profile, ctx, page, errors: collectErrors(page) };
+  phones.push(phone);
+  return phone;
+}
+
+async function go(p: Phone, path: string): Promise<void> {
+  await p.page.evaluate((to) => {
+    history.pushState({}, '', to);
+    dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+}
+
+async function waitSynced(p: Phone, since: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const meta = await readStore<{ key: string; value: unknown }>(p.page, 'meta');
+    const last = meta.find((m) => m.key === 'lastSyncAt')?.value;
+    const outbox = await readStore<{ state: string }>(p.page, 'outbox');
+    if (typeof last === 'number' && last >= since && outbox.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`${p.name} did not sync: lastSyncAt ${String(last)}, outbox ${outbox.length}`);
+    await p.page.waitForTimeout(200);
+  }
+}
+
+async function syncNow(p: Phone): Promise<void> {
+  const since = Date.now();
+  await p.page.evaluate(() => dispatchEvent(new Event('online')));
+  await waitSynced(p, since);
+}
+
+async function signIn(p: Phone, username: string): Promise<void> {
+  await p.page.goto(`${base}/`);
+  await waitForServiceWorkerControl(p.page);
+  await go(p, '/login');
+  await p.page.locator('[data-testid=login-username] input').fill(username);
+  await p.page.locator('[data-testid=login-password] input').fill(PASSWORD);
+  const since = Date.now();
+  await p.page.locator('[data-testid=login-submit]').click();
+  await p.page.waitForURL(`${base}/`);
+  await waitSynced(p, since);
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  dataDir = mkdtempSync(join(tmpdir(), 'kl-approval-e2e-'));
+  const server = await startRealServer(port, dataDir);
+  proc = server.child;
+  const admin = await api<{ token: string }>('POST', '/api/setup', null, { code: server.setupCode, orgName: '惠东县科协', adminName: '管理员', username: 'admin', password: PASSWORD });
+  await api('POST', '/api/users', admin.token, { role: 'volunteer', name: '张志愿', username: 'zhang', password: PASSWORD });
+  await api('POST', '/api/users', admin.token, { role: 'staff', name: '王干事', username: 'wang', password: PASSWORD });
+});
+
+afterAll(async () => {
+  for (const p of phones) {
+    await p.ctx.close();
+    removeProfileDir(p.profile);
+  }
+  const p = proc;
+  if (p && p.exitCode === null) await new Promise((ok) => { p.once('exit', ok); p.kill('SIGTERM'); });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('an approved event changed by its author goes back to review', () => {
+  it('staff see it in the queue again, with what changed since their approval', async () => {
+    const vol = await openPhone('volunteer');
+    const staff = await openPhone('staff');
+    await signIn(vol, 'zhang');
+    await signIn(staff, 'wang');
+
+    let since = Date.now();
+    await go(vol, '/events/new');
+    await vol.page.locator('#ev-title').fill('科普大篷车进平山小学');
+    await vol.page.locator('#ev-format').selectOption('caravan');
+    await vol.page.locator('#ev-venue').selectOption('school');
+    await vol.page.locator('#ev-township').selectOption(PINGSHAN);
+    await vol.page.locator('#ev-attendance').fill('80');
+    await vol.page.locator('#ev-startAt').fill('2026-03-05T09:30');
+    await vol.page.locator('#ev-endAt').fill('2026-03-05T11:30');
+    await vol.page.locator('[data-test=save]').click();
+    await vol.page.locator('[data-test=detail-title]').waitFor();
+    const id = /\/events\/([0-9a-f-]{36})/.exec(vol.page.url())![1]!;
+    await waitSynced(vol, since);
+
+    await syncNow(staff);
+    await go(staff, '/review');
+    await staff.page.locator(`[data-testid=review-item][data-event-id="${id}"]`).click();
+    since = Date.now();
+    await staff.page.locator('[data-testid=review-approve]').click();
+    await staff.page.locator(`[data-testid=review-item][data-event-id="${id}"]`).waitFor({ state: 'detached' });
+    await waitSynced(staff, since);
+
+    await syncNow(vol);
+    await go(vol, `/events/${id}/edit`);
+    await vol.page.locator('[data-test=approved-notice]').waitFor();
+    await vol.page.waitForFunction(() => (document.querySelector('#ev-attendance') as HTMLInputElement | null)?.value === '80');
+    await screenshot(vol.page, FEATURE, '1-volunteer-edits-approved');
+    await vol.page.locator('#ev-attendance').fill('500');
+    since = Date.now();
+    await vol.page.locator('[data-test=save]').click();
+    await vol.page.locator('[data-test=detail-title]').waitFor();
+    await waitSynced(vol, since);
+    const local = (await readStore<{ id: string; status: string; attendance: number }>(vol.page, 'events')).find((e) => e.id === id);
+    expect([local?.status, local?.attendance]).toEqual(['submitted', 500]);
+
+    await syncNow(staff);
+    await go(staff, '/review');
+    await staff.page.locator(`[data-testid=review-item][data-event-id="${id}"]`).waitFor();
+    await go(staff, `/events/${id}`);
+    const since2 = staff.page.locator('[data-test=since-approval]');
+    await since2.waitFor();
+    expect((await since2.innerText()).replace(/\s+/g, ' ')).toMatch(/审核通过后的修改.*惠及群众（人次）：80 → 500 张志愿 于 \d{4}-\d\d-\d\d \d\d:\d\d 修改$/);
+    await screenshot(staff.page, FEATURE, '2-staff-sees-changes');
+    expect([...vol.errors, ...staff.errors]).toEqual([]);
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * A restore under two live phones, in a real browser: the BUILT app served by the REAL server on
+ * SQLite (`node dist-server/server/main.js`), the project's own `backup.js` and `restore.js`, and
+ * two phones (separate Chromium profiles) signed in as two volunteers.
+ *
+ * The server is backed up, both phones keep logging and syncing, the server is stopped and
+ * restored from the backup, one phone logs another event, and both sync again by themselves. The
+ * events logged after the backup are back on the server, and both phones and the server end with
+ * the same ledger; before ledger epochs, those events were gone from the server for good and the
+ * other phone never saw the restored server's new rows past its old cursor.
+ */
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  ROOT, collectErrors, freePort, launchBrowser, newProfileDir, readStore, removeProfileDir, screenshot, serverMainPath, startRealServer,
+  waitForServiceWorkerControl,
+} from './harness';
+
+const FEATURE = 'restore';
+const PINGSHAN = '441323001000';
+const PASSWORD = 'kepu-ledger-2026';
+
+interface Phone { name: string; profile: string; ctx: BrowserContext; page: Page; errors: string[] }
+
+let port = 0;
+let base = '';
+let dataDir = '';
+let proc: ChildProcess | null = null;
+let adminToken = '';
+const phones: Phone[] = [];
+
+async function api<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const res = await fetch(base + path, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function startServer(): Promise<string | null> {
+  const s = await startRealServer(port, dataDir);
+  proc = s.child;
+  return s.setupCode;
+}
+
+function stopServer(): Promise<void> {
+  const p = proc;
+  proc = null;
+  if (!p || p.exitCode !== null) return Promise.resolve();
+  return new Promise((ok) => {
+    p.once('exit', () => ok());
+    p.kill('SIGTERM');
+  });
+}
+
+/** Runs one of the server's commands (backup.js, restore.js) as an operator would. */
+function serverCommand(script: string, args: string[]): Record<string, unknown> {
+  const out = execFileSync(process.execPath, [resolve(serverMainPath(), '..', script), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' },
+  }).toString();
+  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
+}
+
+interface ServerEvent { id: string; title: string; rev: number; deleted: boolean }
+
+async function serverEvents(): Promise<ServerEvent[]> {
+  const page = await api<{ rows: { entity: string; row: ServerEvent }[] }>('GET', '/api/sync/pull?cursor=0&limit=2000', adminToken);
+  return page.rows.filter((r) => r.entity === 'event').map((r) => r.row);
+}
+
+async function openPhone(name: string): Promise<Phone> {
+  const profile = newProfileDir();
+  const ctx = await launchBrowser(profile);
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const phone = { name, profile, ctx, page, errors: collectErrors(page) };
+  phones.push(phone);
+  return phone;
+}
+
+/** Navigates inside the app (no page load). */
+async function go(p: Phone, path: string): Promise<void> {
+  await p.page.evaluate((to) => {
+    history.pushState({}, '', to);
+    dispatchEvent(new PopStateEvent('popstate'));
+  }, path);
+}
+
+/** Waits until the phone has synced after `since` with an empty outbox. */
+async function waitSynced(p: Phone, since: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const meta = await readStore<{ key: string; value: unknown }>(p.page, 'meta');
+    const last = meta.find((m) => m.key === 'lastSyncAt')?.value;
+    const outbox = await readStore<{ state: string }>(p.page, 'outbox');
+    if (typeof last === 'number' && last >= since && outbox.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`${p.name} did not sync: lastSyncAt ${String(last)}, outbox ${outbox.length}`);
+    await p.page.waitForTimeout(200);
+  }
+}
+
+async function signIn(p: Phone, username: string): Promise<void> {
+  await p.page.goto(`${base}/`);
+  await waitForServiceWorkerControl(p.page);
+  await go(p, '/login');
+  await p.page.locator('[data-testid=login-username] input').fill(username);
+  await p.page.locator('[data-testid=login-password] input').fill(PASSWORD);
+  const since = Date.now();
+  await p.page.locator('[data-testid=login-submit]').click();
+  await p.page.waitForURL(`${base}/`);
+  await waitSynced(p, since);
+}
+
+/** Logs an event through the form and waits for it to reach the server. */
+async function logEvent(p: Phone, title: string): Promise<string> {
+  const since = Date.now();
+  await go(p, '/events/new');
+  await p.page.locator('#ev-title').fill(title);
+  await p.page.locator('#ev-format').selectOption('caravan');
+  await p.page.locator('#ev-venue').selectOption('school');
+  await p.page.locator('#ev-township').selectOption(PINGSHAN);
+  await p.page.locator('#ev-attendance').fill('80');
+  await p.page.locator('#ev-startAt').fill('2026-03-05T09:30');
+  await p.page.locator('#ev-endAt').fill('2026-03-05T11:30');
+  await p.page.locator('[data-test=save]').click();
+  await p.page.locator('[data-test=detail-title]').waitFor();
+  const id = /\/events\/([0-9a-f-]{36})/.exec(p.page.url())?.[1];
+  if (!id) throw new Error(`not on a detail page: ${p.page.url()}`);
+  await waitSynced(p, since);
+  return id;
+}
+
+/** The live events the phone holds, by id → title. */
+async function phoneLedger(p: Phone): Promise<Map<string, string>> {
+  const rows = await readStore<{ id: string; title: string; deleted: boolean }>(p.page, 'events');
+  return new Map(rows.filter((r) => !r.deleted).map((r) => [r.id, r.title]));
+}
+
+/** Asks the phone's app to sync now (as its own triggers do on a save, `online` or a timer). */
+async function syncNow(p: Phone): Promise<void> {
+  const since = Date.now();
+  await p.page.evaluate(() => dispatchEvent(new Event('online')));
+  await waitSynced(p, since);
+}
+
+beforeAll(async () => {
+  port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  dataDir = mkdtempSync(join(tmpdir(), 'kl-restore-e2e-'));
+  const code = await startServer();
+  adminToken = (await api<{ token: string }>('POST', '/api/setup', null, { code, orgName: '惠东县科协', adminName: '管理员', username: 'admin', password: PASSWORD })).token;
+  for (const [name, username] of [['张志愿', 'zhang'], ['李志愿', 'lizy']] as const) {
+    await api('POST', '/api/users', adminToken, { role: 'volunteer', name, username, password: PASSWORD });
+  }
+});
+
+afterAll(async () => {
+  for (const p of phones) {
+    await p.ctx.close();
+    removeProfileDir(p.profile);
+  }
+  await stopServer();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('a restore from a backup under two live phones', () => {
+  it('brings back every event logged after the backup, and both phones end with the server\'s ledger', async () => {
+    const a = await openPhone('A');
+    const b = await openPhone('B');
+    await signIn(a, 'zhang');
+    await signIn(b, 'lizy');
+    const early = [await logEvent(a, '备份前·甲'), await logEvent(b, '备份前·乙')];
+    const backup = serverCommand('backup.js', []);
+    expect(backup).toMatchObject({ events: 2, integrity: 'ok' });
+
+    const late = [await logEvent(a, '备份后·甲1'), await logEvent(a, '备份后·甲2'), await logEvent(b, '备份后·乙')];
+    await syncNow(a);
+    expect((await phoneLedger(a)).size).toBe(5);
+
+    await stopServer();
+    const restored = serverCommand('restore.js', [String(backup.file)]);
+    expect(restored.epoch).not.toBe(restored.previousEpoch);
+    await startServer();
+    expect((await serverEvents()).map((e) => e.title).sort()).toEqual(['备份前·乙', '备份前·甲']);
+
+    // B logs one more: its save syncs at once, meets the new epoch, sends back what it holds.
+    const afterRestore = await logEvent(b, '恢复后·乙');
+    await syncNow(a);
+    await syncNow(b);
+
+    const all = [...early, ...late, afterRestore].sort();
+    expect((await serverEvents()).map((e) => e.id).sort()).toEqual(all);
+    const truth = new Map((await serverEvents()).map((e) => [e.id, e.title]));
+    expect(await phoneLedger(a)).toEqual(truth);
+    expect(await phoneLedger(b)).toEqual(truth);
+    const epochOf = async (p: Phone) => (await readStore<{ key: string; value: unknown }>(p.page, 'meta')).find((m) => m.key === 'ledgerEpoch')?.value;
+    expect([await epochOf(a), await epochOf(b)]).toEqual([restored.epoch, restored.epoch]);
+
+    await go(a, '/events');
+    await a.page.waitForTimeout(500);
+    await screenshot(a.page, FEATURE, 'phone-a-after-restore');
+    expect([...a.errors, ...b.errors].filter((e) => !/409|Failed to load resource/.test(e))).toEqual([]);
+  });
+});

@@ -12,51 +12,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import {
-  auditA11y, collectErrors, freePort, readStore, startRealServer, launchBrowser, newProfileDir, removeProfileDir, screenshot, waitForServiceWorkerControl,
-} from './harness';
+import { auditA11y, freePort, readStore, startRealServer, screenshot } from './harness';
+import { Phones, go, serverApi, type Phone } from './phones';
 
 const FEATURE = 'admin';
 const PASSWORD = 'kepu-ledger-2026';
 const PINGSHAN = '441323001000';
 
-interface Phone { name: string; profile: string; ctx: BrowserContext; page: Page; errors: string[] }
-
 let base = '';
 let dataDir = '';
 let proc: ChildProcess | null = null;
 let setupCode = '';
-const phones: Phone[] = [];
-
-async function api<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function openPhone(name: string): Promise<Phone> {
-  const profile = newProfileDir();
-  const ctx = await launchBrowser(profile);
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
-  const phone = { name, profile, ctx, page, errors: collectErrors(page) };
-  phones.push(phone);
-  await page.goto(`${base}/`);
-  await waitForServiceWorkerControl(page);
-  return phone;
-}
-
-/** Navigates inside the app (no page load). */
-async function go(p: Phone, path: string): Promise<void> {
-  await p.page.evaluate((to) => {
-    history.pushState({}, '', to);
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, path);
-}
+const phones = new Phones();
+const api = serverApi(() => base);
 
 /** Errors a test expects: requests refused while the phone was offline. */
 const expectedError = (e: string) => /ERR_INTERNET_DISCONNECTED|Failed to load resource|net::ERR_/.test(e);
@@ -71,10 +39,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const p of phones) {
-    await p.ctx.close();
-    removeProfileDir(p.profile);
-  }
+  await phones.closeAll();
   if (proc && proc.exitCode === null) {
     const p = proc;
     await new Promise((ok) => {
@@ -93,7 +58,7 @@ describe('accounts and the org taxonomy through the real server', () => {
   let filmCode = '';
 
   it('a desk sets up the server with the printed code and is signed in as the admin', async () => {
-    desk = await openPhone('desk');
+    desk = await phones.open('desk', base);
     await go(desk, '/settings');
     await desk.page.locator('[data-testid=admin-link]', { hasText: '初始化服务器' }).click();
     await desk.page.locator('[data-testid=setup-form]').waitFor();
@@ -133,7 +98,7 @@ describe('accounts and the org taxonomy through the real server', () => {
   });
 
   it('a volunteer joins on their phone with the code', async () => {
-    volunteer = await openPhone('volunteer');
+    volunteer = await phones.open('volunteer', base);
     await go(volunteer, '/login?tab=join');
     await volunteer.page.locator('[data-testid=join-code] input').fill(invite.toLowerCase());
     await volunteer.page.locator('[data-testid=join-name] input').fill('陈志愿');
@@ -147,7 +112,7 @@ describe('accounts and the org taxonomy through the real server', () => {
   });
 
   it('staff add a taxonomy entry on their phone and the server keeps it', async () => {
-    staff = await openPhone('staff');
+    staff = await phones.open('staff', base);
     await go(staff, '/login');
     await staff.page.locator('[data-testid=login-username] input').fill('wang');
     await staff.page.locator('[data-testid=login-password] input').fill(PASSWORD);
@@ -224,6 +189,6 @@ describe('accounts and the org taxonomy through the real server', () => {
     await desk.ctx.setOffline(false);
     await desk.page.locator('[data-testid=admin-retry]').click();
     await desk.page.locator('[data-testid=admin-tabs]').waitFor();
-    for (const p of phones) expect(p.errors.filter((e) => !expectedError(e)), p.name).toEqual([]);
+    for (const p of phones.all) expect(p.errors.filter((e) => !expectedError(e)), p.name).toEqual([]);
   });
 });

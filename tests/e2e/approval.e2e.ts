@@ -9,77 +9,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import {
-  collectErrors, freePort, launchBrowser, newProfileDir, readStore, removeProfileDir, screenshot, startRealServer, waitForServiceWorkerControl,
-} from './harness';
+import { freePort, readStore, screenshot, startRealServer } from './harness';
+import { Phones, go, serverApi, signIn as signInAt, syncNow, waitSynced, type Phone } from './phones';
 
 const FEATURE = 'approval';
 const PINGSHAN = '441323001000';
 const PASSWORD = 'kepu-ledger-2026';
 
-interface Phone { name: string; profile: string; ctx: BrowserContext; page: Page; errors: string[] }
-
 let base = '';
 let dataDir = '';
 let proc: ChildProcess | null = null;
-const phones: Phone[] = [];
-
-async function api<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function openPhone(name: string): Promise<Phone> {
-  const profile = newProfileDir();
-  const ctx = await launchBrowser(profile);
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
-  const phone = { name, profile, ctx, page, errors: collectErrors(page) };
-  phones.push(phone);
-  return phone;
-}
-
-async function go(p: Phone, path: string): Promise<void> {
-  await p.page.evaluate((to) => {
-    history.pushState({}, '', to);
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, path);
-}
-
-async function waitSynced(p: Phone, since: number, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const meta = await readStore<{ key: string; value: unknown }>(p.page, 'meta');
-    const last = meta.find((m) => m.key === 'lastSyncAt')?.value;
-    const outbox = await readStore<{ state: string }>(p.page, 'outbox');
-    if (typeof last === 'number' && last >= since && outbox.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`${p.name} did not sync: lastSyncAt ${String(last)}, outbox ${outbox.length}`);
-    await p.page.waitForTimeout(200);
-  }
-}
-
-async function syncNow(p: Phone): Promise<void> {
-  const since = Date.now();
-  await p.page.evaluate(() => dispatchEvent(new Event('online')));
-  await waitSynced(p, since);
-}
-
-async function signIn(p: Phone, username: string): Promise<void> {
-  await p.page.goto(`${base}/`);
-  await waitForServiceWorkerControl(p.page);
-  await go(p, '/login');
-  await p.page.locator('[data-testid=login-username] input').fill(username);
-  await p.page.locator('[data-testid=login-password] input').fill(PASSWORD);
-  const since = Date.now();
-  await p.page.locator('[data-testid=login-submit]').click();
-  await p.page.waitForURL(`${base}/`);
-  await waitSynced(p, since);
-}
+const phones = new Phones();
+const api = serverApi(() => base);
+const signIn = (p: Phone, username: string) => signInAt(p, base, username, PASSWORD);
 
 beforeAll(async () => {
   const port = await freePort();
@@ -93,10 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const p of phones) {
-    await p.ctx.close();
-    removeProfileDir(p.profile);
-  }
+  await phones.closeAll();
   const p = proc;
   if (p && p.exitCode === null) await new Promise((ok) => { p.once('exit', ok); p.kill('SIGTERM'); });
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -104,8 +43,8 @@ afterAll(async () => {
 
 describe('an approved event changed by its author goes back to review', () => {
   it('staff see it in the queue again, with what changed since their approval', async () => {
-    const vol = await openPhone('volunteer');
-    const staff = await openPhone('staff');
+    const vol = await phones.open('volunteer');
+    const staff = await phones.open('staff');
     await signIn(vol, 'zhang');
     await signIn(staff, 'wang');
 

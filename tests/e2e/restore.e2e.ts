@@ -14,34 +14,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import {
-  ROOT, collectErrors, freePort, launchBrowser, newProfileDir, readStore, removeProfileDir, screenshot, serverMainPath, startRealServer,
-  waitForServiceWorkerControl,
-} from './harness';
+import { ROOT, freePort, readStore, screenshot, serverMainPath, startRealServer } from './harness';
+import { Phones, go, serverApi, signIn as signInAt, syncNow, waitSynced, type Phone } from './phones';
 
 const FEATURE = 'restore';
 const PINGSHAN = '441323001000';
 const PASSWORD = 'kepu-ledger-2026';
-
-interface Phone { name: string; profile: string; ctx: BrowserContext; page: Page; errors: string[] }
 
 let port = 0;
 let base = '';
 let dataDir = '';
 let proc: ChildProcess | null = null;
 let adminToken = '';
-const phones: Phone[] = [];
-
-async function api<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const phones = new Phones();
+const api = serverApi(() => base);
+const signIn = (p: Phone, username: string) => signInAt(p, base, username, PASSWORD);
 
 async function startServer(): Promise<string | null> {
   const s = await startRealServer(port, dataDir);
@@ -75,48 +62,6 @@ async function serverEvents(): Promise<ServerEvent[]> {
   return page.rows.filter((r) => r.entity === 'event').map((r) => r.row);
 }
 
-async function openPhone(name: string): Promise<Phone> {
-  const profile = newProfileDir();
-  const ctx = await launchBrowser(profile);
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
-  const phone = { name, profile, ctx, page, errors: collectErrors(page) };
-  phones.push(phone);
-  return phone;
-}
-
-/** Navigates inside the app (no page load). */
-async function go(p: Phone, path: string): Promise<void> {
-  await p.page.evaluate((to) => {
-    history.pushState({}, '', to);
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, path);
-}
-
-/** Waits until the phone has synced after `since` with an empty outbox. */
-async function waitSynced(p: Phone, since: number, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const meta = await readStore<{ key: string; value: unknown }>(p.page, 'meta');
-    const last = meta.find((m) => m.key === 'lastSyncAt')?.value;
-    const outbox = await readStore<{ state: string }>(p.page, 'outbox');
-    if (typeof last === 'number' && last >= since && outbox.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`${p.name} did not sync: lastSyncAt ${String(last)}, outbox ${outbox.length}`);
-    await p.page.waitForTimeout(200);
-  }
-}
-
-async function signIn(p: Phone, username: string): Promise<void> {
-  await p.page.goto(`${base}/`);
-  await waitForServiceWorkerControl(p.page);
-  await go(p, '/login');
-  await p.page.locator('[data-testid=login-username] input').fill(username);
-  await p.page.locator('[data-testid=login-password] input').fill(PASSWORD);
-  const since = Date.now();
-  await p.page.locator('[data-testid=login-submit]').click();
-  await p.page.waitForURL(`${base}/`);
-  await waitSynced(p, since);
-}
-
 /** Logs an event through the form and waits for it to reach the server. */
 async function logEvent(p: Phone, title: string): Promise<string> {
   const since = Date.now();
@@ -142,13 +87,6 @@ async function phoneLedger(p: Phone): Promise<Map<string, string>> {
   return new Map(rows.filter((r) => !r.deleted).map((r) => [r.id, r.title]));
 }
 
-/** Asks the phone's app to sync now (as its own triggers do on a save, `online` or a timer). */
-async function syncNow(p: Phone): Promise<void> {
-  const since = Date.now();
-  await p.page.evaluate(() => dispatchEvent(new Event('online')));
-  await waitSynced(p, since);
-}
-
 beforeAll(async () => {
   port = await freePort();
   base = `http://127.0.0.1:${port}`;
@@ -161,18 +99,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const p of phones) {
-    await p.ctx.close();
-    removeProfileDir(p.profile);
-  }
+  await phones.closeAll();
   await stopServer();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('a restore from a backup under two live phones', () => {
   it('brings back every event logged after the backup, and both phones end with the server\'s ledger', async () => {
-    const a = await openPhone('A');
-    const b = await openPhone('B');
+    const a = await phones.open('A');
+    const b = await phones.open('B');
     await signIn(a, 'zhang');
     await signIn(b, 'lizy');
     const early = [await logEvent(a, '备份前·甲'), await logEvent(b, '备份前·乙')];

@@ -20,22 +20,12 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import {
-  collectErrors, freePort, readStore, startRealServer, launchBrowser, newProfileDir, removeProfileDir, screenshot, waitForServiceWorkerControl,
-} from './harness';
+import { freePort, readStore, startRealServer, screenshot } from './harness';
+import { Phones, go, serverApi, signIn as signInAt, waitSynced, type Phone } from './phones';
 
 const FEATURE = 'sync';
 const PINGSHAN = '441323001000';
 const PASSWORD = 'kepu-ledger-2026';
-
-interface Phone {
-  name: string;
-  profile: string;
-  ctx: BrowserContext;
-  page: Page;
-  errors: string[];
-}
 
 let port = 0;
 let proxyPort = 0;
@@ -47,7 +37,9 @@ let base = '';
 let dataDir = '';
 let proc: ChildProcess | null = null;
 let adminToken = '';
-const phones: Phone[] = [];
+const phones = new Phones();
+const api = serverApi(() => base);
+const signIn = (p: Phone, username: string) => signInAt(p, base, username, PASSWORD);
 
 /** Starts the real server on `port` over `dataDir`; resolves with the setup code (null once set up). */
 async function startServer(): Promise<string | null> {
@@ -105,16 +97,6 @@ function killServer(): Promise<void> {
   });
 }
 
-async function api<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 interface ServerEvent { id: string; title: string; attendance: number; venueName: string; createdBy: string; rev: number; deleted: boolean }
 
 /** Every event on the server, read through pull as the admin. */
@@ -129,58 +111,10 @@ async function serverEvents(): Promise<ServerEvent[]> {
   }
 }
 
-async function openPhone(name: string): Promise<Phone> {
-  const profile = newProfileDir();
-  const ctx = await launchBrowser(profile);
-  const page = ctx.pages()[0] ?? (await ctx.newPage());
-  const phone = { name, profile, ctx, page, errors: collectErrors(page) };
-  phones.push(phone);
-  return phone;
-}
-
-async function closePhone(p: Phone): Promise<void> {
-  await p.ctx.close();
-  removeProfileDir(p.profile);
-  phones.splice(phones.indexOf(p), 1);
-}
-
-/** Waits until the phone has synced after `since` (ms) with nothing left in the outbox but `quarantined`. */
-async function waitSynced(p: Phone, since: number, quarantined = 0, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const meta = await readStore<{ key: string; value: unknown }>(p.page, 'meta');
-    const last = meta.find((m) => m.key === 'lastSyncAt')?.value;
-    const outbox = await readStore<{ state: string }>(p.page, 'outbox');
-    if (typeof last === 'number' && last >= since && outbox.length === quarantined && outbox.every((m) => m.state === 'quarantined')) return;
-    if (Date.now() > deadline) throw new Error(`${p.name} did not sync: lastSyncAt ${String(last)}, outbox ${JSON.stringify(outbox.map((m) => m.state))}`);
-    await p.page.waitForTimeout(200);
-  }
-}
-
 async function badge(p: Phone): Promise<string> {
   const headline = await p.page.locator('[data-testid=sync-headline]').innerText();
   const details = await p.page.locator('[data-testid=sync-details]').innerText();
   return `${headline} | ${details}`;
-}
-
-/** Navigates inside the app (no page load, so it works offline like a tap would). */
-async function go(p: Phone, path: string): Promise<void> {
-  await p.page.evaluate((to) => {
-    history.pushState({}, '', to);
-    dispatchEvent(new PopStateEvent('popstate'));
-  }, path);
-}
-
-async function signIn(p: Phone, username: string): Promise<void> {
-  await p.page.goto(`${base}/`);
-  await waitForServiceWorkerControl(p.page);
-  await go(p, '/login');
-  await p.page.locator('[data-testid=login-username] input').fill(username);
-  await p.page.locator('[data-testid=login-password] input').fill(PASSWORD);
-  const since = Date.now();
-  await p.page.locator('[data-testid=login-submit]').click();
-  await p.page.waitForURL(`${base}/`);
-  await waitSynced(p, since);
 }
 
 /** Logs an event through the form; answers its id. */
@@ -228,7 +162,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const p of [...phones]) await closePhone(p);
+  await phones.closeAll();
   await killServer();
   await new Promise((ok) => (proxy ? proxy.close(() => ok(null)) : ok(null)));
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -240,8 +174,8 @@ describe('two phones share one ledger through the real server', () => {
   let offlineId = '';
 
   it('A logs an event offline, comes online, and B sees it', async () => {
-    a = await openPhone('A');
-    b = await openPhone('B');
+    a = await phones.open('A');
+    b = await phones.open('B');
     await signIn(a, 'zhang');
     await signIn(b, 'wang');
     expect(await badge(a)).toMatch(/^已同步 \| 上次同步 \d\d:\d\d$/);
@@ -337,8 +271,8 @@ describe('two phones share one ledger through the real server', () => {
   });
 
   it('a volunteer cannot change another volunteer’s event: the server refuses and the app says why', async () => {
-    await closePhone(b);
-    const c = await openPhone('C');
+    await phones.close(b);
+    const c = await phones.open('C');
     await signIn(c, 'lizy');
     let since = Date.now();
     await editEvent(c, offlineId, '#ev-title', '李志愿改了张志愿的活动');

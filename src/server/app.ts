@@ -24,6 +24,7 @@ import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { blobRoutes, type BlobBudget } from './routes/blobs.js';
 import { eventRoutes } from './routes/events.js';
+import { healthRoutes, type HealthRouteOptions } from './routes/health.js';
 import { orgRoutes } from './routes/org.js';
 import { syncRoutes } from './routes/sync.js';
 import type { Store } from './store/store.js';
@@ -70,6 +71,8 @@ export interface AppOptions {
   sessionMaxDays?: number;
   /** Photo storage budgets; default DEFAULT_BLOB_BUDGET. */
   blobBudget?: BlobBudget;
+  /** What `GET /api/ready` shows of the backup schedule (main.ts); default none. */
+  backupStatus?: HealthRouteOptions['backups'];
 }
 
 /** Files the browser must revalidate on every load, so a new version is seen at once. */
@@ -125,6 +128,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(eventRoutes);
   await app.register(blobRoutes, opts.blobBudget ? { budget: opts.blobBudget } : {});
   await app.register(orgRoutes);
+  await app.register(healthRoutes, opts.backupStatus ? { backups: opts.backupStatus } : {});
 
   const staticDir = opts.staticDir ?? null;
   const hasStatic = staticDir !== null && existsSync(path.join(staticDir, 'index.html'));

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { DEFAULT_TILE_SOURCES, parseCspSources } from './http/security-headers.js';
 import { DEFAULT_SESSION_IDLE_DAYS, DEFAULT_SESSION_MAX_DAYS } from './auth/sessions.js';
+import { DEFAULT_BACKUP_EVERY_HOURS, DEFAULT_BACKUP_KEEP } from './backup-schedule.js';
 import { DEFAULT_BLOB_GRACE_DAYS } from './blob-sweep.js';
 import { REPO_ROOT } from './region.js';
 import { DEFAULT_BLOB_BUDGET } from './routes/blobs.js';
@@ -15,6 +16,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | null;
   logLevel: string;
+  /** LOG_FORMAT: `json` (JSON lines, the default) or `pretty` (log-format.ts). */
+  logFormat: 'json' | 'pretty';
   staticDir: string;
   region: string;
   /** Fastify's trustProxy: false, true, or a comma-separated list of proxy addresses/CIDRs. */
@@ -35,6 +38,9 @@ export interface Config {
   blobBudget: { orgBytes: number; userDailyBytes: number };
   /** Photos: days an upload may stay unnamed by any event before the sweep removes it. */
   blobGraceDays: number;
+  /** Scheduled SQLite backups (backup-schedule.ts): every BACKUP_EVERY_HOURS (0: none), keeping BACKUP_KEEP. */
+  backupEveryHours: number;
+  backupKeep: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -44,6 +50,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0–65535, got "${env.PORT}"`);
   const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  const logFormat = (env.LOG_FORMAT ?? 'json').trim().toLowerCase() || 'json';
+  if (logFormat !== 'json' && logFormat !== 'pretty') throw new Error(`LOG_FORMAT must be json or pretty, got "${env.LOG_FORMAT}"`);
+  const backupKeep = positiveOf(env, 'BACKUP_KEEP', DEFAULT_BACKUP_KEEP, 1);
+  if (!Number.isInteger(backupKeep)) throw new Error(`BACKUP_KEEP must be a whole number of at least 1, got "${env.BACKUP_KEEP}"`);
   const databaseUrl = env.DATABASE_URL && env.DATABASE_URL.trim() !== '' ? env.DATABASE_URL.trim() : null;
   return {
     port,
@@ -51,6 +61,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR && env.DATA_DIR.trim() !== '' ? env.DATA_DIR : './data'),
     databaseUrl,
     logLevel,
+    logFormat,
     staticDir: path.resolve(env.STATIC_DIR && env.STATIC_DIR.trim() !== '' ? env.STATIC_DIR : path.join(REPO_ROOT, 'dist')),
     region: env.REGION && env.REGION.trim() !== '' ? env.REGION.trim() : 'huidong',
     trustProxy: trustProxyOf(env.TRUST_PROXY),
@@ -64,6 +75,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       userDailyBytes: positiveOf(env, 'BLOB_USER_DAILY_MB', DEFAULT_BLOB_BUDGET.userDailyBytes / MIB) * MIB,
     },
     blobGraceDays: positiveOf(env, 'BLOB_GRACE_DAYS', DEFAULT_BLOB_GRACE_DAYS, 1),
+    backupEveryHours: positiveOf(env, 'BACKUP_EVERY_HOURS', DEFAULT_BACKUP_EVERY_HOURS, 0),
+    backupKeep,
   };
 }
 

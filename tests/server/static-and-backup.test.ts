@@ -90,9 +90,20 @@ describe('configuration', () => {
       cspTileSources: ['https://tiles.example.cn'], cspConnectSources: ['https://sync.example.cn'],
       secretKey: 's'.padEnd(39, 'k'), sessionIdleDays: 14, sessionMaxDays: 60,
       blobBudget: { orgBytes: 10_240 * 1024 * 1024, userDailyBytes: 64 * 1024 * 1024 }, blobGraceDays: 7,
+      logFormat: 'json', backupEveryHours: 24, backupKeep: 14,
     });
     expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+
+  test('log format and the backup schedule come from LOG_FORMAT, BACKUP_EVERY_HOURS (0: off) and BACKUP_KEEP; bad values are refused', () => {
+    const c = readConfig({ LOG_FORMAT: 'Pretty', BACKUP_EVERY_HOURS: '6', BACKUP_KEEP: '28' });
+    expect([c.logFormat, c.backupEveryHours, c.backupKeep]).toEqual(['pretty', 6, 28]);
+    expect(readConfig({ BACKUP_EVERY_HOURS: '0' }).backupEveryHours).toBe(0);
+    expect(() => readConfig({ LOG_FORMAT: 'xml' })).toThrow('LOG_FORMAT must be json or pretty, got "xml"');
+    expect(() => readConfig({ BACKUP_EVERY_HOURS: '-1' })).toThrow('BACKUP_EVERY_HOURS must be a number of at least 0, got "-1"');
+    expect(() => readConfig({ BACKUP_KEEP: '0' })).toThrow('BACKUP_KEEP must be a number of at least 1, got "0"');
+    expect(() => readConfig({ BACKUP_KEEP: '2.5' })).toThrow('BACKUP_KEEP must be a whole number of at least 1, got "2.5"');
   });
 
   test('photo budgets and the grace period of unnamed photos come from BLOB_* variables; bad values are refused', () => {

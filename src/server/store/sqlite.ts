@@ -114,13 +114,15 @@ export class SqliteStore implements Store {
     const db = this.db;
     db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
     const done = new Set((this.stmt('SELECT version FROM schema_migrations').all() as Row[]).map((r) => Number(r.version)));
-    for (const m of loadMigrations('sqlite')) {
-      if (done.has(m.version)) continue;
-      db.transaction(() => {
+    // All pending migrations in ONE transaction (as on PostgreSQL): an upgrade that fails at any
+    // of them leaves the database exactly as the previous release left it.
+    db.transaction(() => {
+      for (const m of loadMigrations('sqlite')) {
+        if (done.has(m.version)) continue;
         db.exec(m.sql);
         this.stmt('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
-      }).immediate();
-    }
+      }
+    }).immediate();
   }
 
   async close(): Promise<void> {

@@ -53,9 +53,10 @@ export interface ReleaseServer {
 
 /**
  * Starts `node [nodeArgs] dist-server/server/main.js` in `top` with `env`, and resolves once
- * /api/ready answers 200 (and, on a fresh ledger, the setup code has been printed).
+ * `readyPath` answers 200 (and, on a fresh ledger, the setup code has been printed). Also starts
+ * the previous release (`readyPath` /api/health: it had no /api/ready).
  */
-export function startRelease(top: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<ReleaseServer> {
+export function startRelease(top: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = [], readyPath = '/api/ready'): Promise<ReleaseServer> {
   const port = Number(env.PORT);
   const url = `http://127.0.0.1:${port}`;
   return new Promise((ok, fail) => {
@@ -81,7 +82,7 @@ export function startRelease(top: string, env: NodeJS.ProcessEnv, nodeArgs: stri
     const deadline = Date.now() + 30_000;
     const poll = async () => {
       try {
-        const res = await fetch(`${url}/api/ready`);
+        const res = await fetch(`${url}${readyPath}`);
         const health = (await (await fetch(`${url}/api/health`)).json()) as { setupNeeded: boolean };
         const code = /One-time setup code: ([A-Z0-9-]+)/.exec(out)?.[1] ?? null;
         if (res.ok && (!health.setupNeeded || code)) {

@@ -9,7 +9,7 @@
  * command of the docs holds in both: `dist/` (the built PWA), `dist-server/` (the compiled server,
  * with its SQL migrations beside the store), `node_modules/` (the server's runtime packages only),
  * `package.json` (start/backup/restore/logs scripts), `deploy/` (systemd, environment file, Caddy,
- * nginx), README.md (the deployment guide), LICENSE, CHANGELOG.md and RELEASE.json (what was built,
+ * nginx, Dockerfile and compose.yaml), README.md (the deployment guide), LICENSE, CHANGELOG.md and RELEASE.json (what was built,
  * from which commit, for which platform).
  *
  * The runtime packages are what the compiled server imports, read from its files (so the list
@@ -149,7 +149,7 @@ function main() {
   cpSync(path.join(ROOT, 'src/deploy/README.md'), path.join(top, 'README.md'));
   for (const f of ['LICENSE', 'CHANGELOG.md']) cpSync(path.join(ROOT, f), path.join(top, f));
   mkdirSync(path.join(top, 'deploy'));
-  for (const f of ['kepu-ledger.service', 'kepu-ledger.env', 'Caddyfile', 'nginx.conf']) cpSync(path.join(ROOT, 'src/deploy', f), path.join(top, 'deploy', f));
+  for (const f of ['kepu-ledger.service', 'kepu-ledger.env', 'Caddyfile', 'nginx.conf', 'Dockerfile', 'compose.yaml']) cpSync(path.join(ROOT, 'src/deploy', f), path.join(top, 'deploy', f));
 
   let commit = 'unknown';
   let commitTime = Math.floor(Date.now() / 1000);

@@ -59,7 +59,7 @@ describe('the release archive on a machine with only Node.js', () => {
     figures.installToServingMs = Math.round(performance.now() - t0);
 
     expect(readdirSync(top).sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'RELEASE.json', 'deploy', 'dist', 'dist-server', 'node_modules', 'package-lock.json', 'package.json']);
-    expect(readdirSync(join(top, 'deploy')).sort()).toEqual(['Caddyfile', 'kepu-ledger.env', 'kepu-ledger.service', 'nginx.conf']);
+    expect(readdirSync(join(top, 'deploy')).sort()).toEqual(['Caddyfile', 'Dockerfile', 'compose.yaml', 'kepu-ledger.env', 'kepu-ledger.service', 'nginx.conf']);
     const release = JSON.parse(readFileSync(join(top, 'RELEASE.json'), 'utf8')) as { version: string; runtimePackages: number; platform: { os: string; arch: string } };
     expect([release.version, release.platform.os, release.platform.arch]).toEqual([JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version, process.platform, process.arch]);
     // Runtime packages only: no bench, test or build tool, no front-end library (the PWA is built).

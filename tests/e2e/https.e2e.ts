@@ -15,6 +15,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,8 @@ afterAll(async () => {
 /** A proxy in front of the release: its HTTPS port and the root certificate to trust. */
 interface Proxy {
   port: number;
+  /** The plain-HTTP port that redirects to HTTPS (null where the test turns redirects off). */
+  httpPort: number | null;
   rootPem: string;
   stop(): Promise<void>;
 }
@@ -113,7 +116,7 @@ async function startCaddy(): Promise<Proxy> {
   const p = run('caddy', ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], env);
   await waitForPort(port, p.child, p.log);
   const rootPem = readFileSync(join(dir, 'data', 'pki', 'authorities', 'local', 'root.crt'), 'utf8');
-  return { port, rootPem, stop: async () => { await p.stop(); rmSync(dir, { recursive: true, force: true }); } };
+  return { port, httpPort: null, rootPem, stop: async () => { await p.stop(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 /**
@@ -147,7 +150,7 @@ async function startNginx(): Promise<Proxy> {
   execFileSync('nginx', ['-t', '-e', 'stderr', '-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'pipe' });
   const p = run('nginx', ['-e', 'stderr', '-p', dir, '-c', join(dir, 'nginx.conf')]);
   await waitForPort(port, p.child, p.log);
-  return { port, rootPem: readFileSync(join(tls, 'ca.crt'), 'utf8'), stop: async () => { await p.stop(); rmSync(dir, { recursive: true, force: true }); } };
+  return { port, httpPort, rootPem: readFileSync(join(tls, 'ca.crt'), 'utf8'), stop: async () => { await p.stop(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 /** One request through the proxy, trusting only `ca`; answers status, raw headers and body. */
@@ -248,6 +251,13 @@ describe.each([
     expect(encoding.length === 1 && ['br', 'gzip'].includes(encoding[0]!)).toBe(true);
     const plain = encoding[0] === 'br' ? brotliDecompressSync(js.body) : gunzipSync(js.body);
     expect(plain.equals(readFileSync(join(top, 'dist', 'assets', biggest)))).toBe(true);
+    // Plain HTTP answers with a redirect to HTTPS (nginx's port-80 block; Caddy does it by itself).
+    if (proxy.httpPort !== null) {
+      const res80 = await new Promise<http.IncomingMessage>((ok, fail) => {
+        http.get({ host: '127.0.0.1', port: proxy.httpPort!, path: '/events?x=1', headers: { host: HOST } }, (r) => ok(r.resume())).on('error', fail);
+      });
+      expect([res80.statusCode, res80.headers.location]).toEqual([301, `https://${HOST}/events?x=1`]);
+    }
   });
 
   it('lets an 8 MiB photo through and refuses a bigger body; the server sees the phone’s own address', async () => {

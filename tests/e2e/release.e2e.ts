@@ -6,7 +6,7 @@
  * Writes the release's figures to test-artifacts/release/figures.json (archive size, install to
  * serving, idle RSS, packages).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -141,6 +141,35 @@ describe('the release archive on a machine with only Node.js', () => {
     expect([typeof starting.time, starting.version, starting.store, starting.backups]).toEqual(['string', JSON.parse(readFileSync(join(top, 'package.json'), 'utf8')).version, 'sqlite', { everyHours: 24, keep: 14 }]);
     const pretty = execFileSync(process.execPath, ['dist-server/server/log-format.js'], { cwd: top, env, input: `${json.join('\n')}\n` }).toString().split('\n');
     expect(pretty.find((l) => / INFO {2}starting · /.test(l))).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO {2}starting · version=\S+ store=sqlite dataDir=\S+ region=huidong townships=16 staticDir=\S+ backups=\{"everyHours":24,"keep":14\}$/);
+  });
+
+  it('runs as an unprivileged user with the unit’s umask, and everything it writes is private to that user', async () => {
+    // As the systemd unit runs it: another user (here nobody), UMask=0077, its own data folder.
+    const into = mkdtempSync(join(tmpdir(), 'kl-release-user-'));
+    cleanup.push(() => rmSync(into, { recursive: true, force: true }));
+    execFileSync('chmod', ['755', into]);
+    const own = unpackRelease(into);
+    const data = join(into, 'data');
+    mkdirSync(data, { mode: 0o700 });
+    execFileSync('chown', ['nobody:nogroup', data]);
+    const port = await freePort();
+    const userEnv = cleanEnv({ PORT: String(port), DATA_DIR: data });
+    execFileSync('chmod', ['755', userEnv.HOME!, userEnv.PATH!]);
+    const child = spawn('/usr/bin/setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', '/bin/sh', '-c', 'umask 077 && exec node dist-server/server/main.js'], { cwd: own, env: userEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    cleanup.push(() => void child.kill('SIGTERM'));
+    for (let i = 0; i < 200 && !(await fetch(`http://127.0.0.1:${port}/api/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await fetch(`http://127.0.0.1:${port}/api/ready`).then((r) => r.status, () => out))).toBe(200);
+    const modes = execFileSync('find', [data, '-printf', '%u %m %P\n']).toString().trim().split('\n').sort();
+    expect(modes.map((l) => l.replace(/\d{8}T\d{6}Z/, '<time>'))).toEqual([
+      'nobody 600 backups/auto-<time>.sqlite', 'nobody 600 ledger.sqlite', 'nobody 600 ledger.sqlite-shm', 'nobody 600 ledger.sqlite-wal', 'nobody 600 secret.key', 'nobody 700 ', 'nobody 700 backups',
+    ].sort());
+    await new Promise((done) => {
+      child.once('exit', done);
+      child.kill('SIGTERM');
+    });
   });
 
   it('the systemd unit passes systemd-analyze verify and its sandbox rates OK (exposure ≤ 2)', () => {

@@ -8,9 +8,9 @@
  * Inside, one folder `kepu-ledger-<version>/` laid out like the repository, so every path and
  * command of the docs holds in both: `dist/` (the built PWA), `dist-server/` (the compiled server,
  * with its SQL migrations beside the store), `node_modules/` (the server's runtime packages only),
- * `package.json` (start/backup/restore/logs scripts), `deploy/` (systemd, environment file, Caddy,
- * nginx, Dockerfile and compose.yaml), README.md (the deployment guide), LICENSE, CHANGELOG.md and RELEASE.json (what was built,
- * from which commit, for which platform).
+ * `package.json` (start/backup/restore/logs scripts), `deploy/` (systemd unit, environment file,
+ * Caddy, nginx, Dockerfile, compose.yaml), README.md (the deployment guide), LICENSE, CHANGELOG.md
+ * and RELEASE.json (what was built, from which commit, for which platform).
  *
  * The runtime packages are what the compiled server imports, read from its files (so the list
  * cannot drift from the code), at the versions the root lock file pins, installed with

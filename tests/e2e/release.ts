@@ -6,7 +6,7 @@
  * its npm) can help.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ROOT } from './harness';
@@ -38,7 +38,6 @@ export function nodeOnlyPath(): string {
 /** The environment of a clean machine: only node on the PATH, an empty HOME, no npm or NODE_* settings. */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const home = mkdtempSync(join(tmpdir(), 'kl-home-'));
-  mkdirSync(home, { recursive: true });
   return { PATH: nodeOnlyPath(), HOME: home, LANG: 'C.UTF-8', ...extra };
 }
 

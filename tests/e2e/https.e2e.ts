@@ -114,7 +114,10 @@ async function startCaddy(): Promise<Proxy> {
   const env = { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, 'xdg-data'), XDG_CONFIG_HOME: join(dir, 'xdg-config') };
   execFileSync('caddy', ['validate', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], { env, stdio: 'pipe' });
   const p = run('caddy', ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], env);
-  await waitForPort(port, p.child, p.log);
+  await waitForPort(port, p.child, p.log).catch(async (e: unknown) => {
+    await p.stop();
+    throw e;
+  });
   const rootPem = readFileSync(join(dir, 'data', 'pki', 'authorities', 'local', 'root.crt'), 'utf8');
   return { port, httpPort: null, rootPem, stop: async () => { await p.stop(); rmSync(dir, { recursive: true, force: true }); } };
 }
@@ -149,7 +152,10 @@ async function startNginx(): Promise<Proxy> {
   writeFileSync(join(dir, 'nginx.conf'), `user root root;\nworker_processes 1;\npid ${join(dir, 'nginx.pid')};\nerror_log stderr warn;\ndaemon off;\nevents {}\nhttp {\n  access_log off;\n  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join('\n  ')}\n${site}\n}\n`);
   execFileSync('nginx', ['-t', '-e', 'stderr', '-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'pipe' });
   const p = run('nginx', ['-e', 'stderr', '-p', dir, '-c', join(dir, 'nginx.conf')]);
-  await waitForPort(port, p.child, p.log);
+  await waitForPort(port, p.child, p.log).catch(async (e: unknown) => {
+    await p.stop();
+    throw e;
+  });
   return { port, httpPort, rootPem: readFileSync(join(tls, 'ca.crt'), 'utf8'), stop: async () => { await p.stop(); rmSync(dir, { recursive: true, force: true }); } };
 }
 

@@ -6,10 +6,17 @@
  * its npm) can help.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
 import { ROOT } from './harness';
+
+/** Folders cleanEnv made for the test file that imports this module, removed when it ends. */
+const madeForEnv: string[] = [];
+afterAll(() => {
+  for (const d of madeForEnv.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 /** The archive under test. */
 export function releaseArchive(): string {
@@ -31,6 +38,7 @@ export function unpackRelease(into = mkdtempSync(join(tmpdir(), 'kl-release-')))
 /** A folder holding nothing but a `node` link: the PATH of a machine with only Node.js. */
 export function nodeOnlyPath(): string {
   const bin = mkdtempSync(join(tmpdir(), 'kl-node-only-'));
+  madeForEnv.push(bin);
   symlinkSync(process.execPath, join(bin, 'node'));
   return bin;
 }
@@ -38,6 +46,7 @@ export function nodeOnlyPath(): string {
 /** The environment of a clean machine: only node on the PATH, an empty HOME, no npm or NODE_* settings. */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const home = mkdtempSync(join(tmpdir(), 'kl-home-'));
+  madeForEnv.push(home);
   return { PATH: nodeOnlyPath(), HOME: home, LANG: 'C.UTF-8', ...extra };
 }
 

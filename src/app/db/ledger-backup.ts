@@ -3,12 +3,12 @@
  * iOS Safari does after 7 days unused) or a volunteer changes phones.
  */
 import type { LedgerEvent } from '../../domain/event';
-import { DEFAULT_TIME_ZONE, yearMonthOf, yearOf } from '../../domain/year';
+import { DEFAULT_TIME_ZONE } from '../../domain/year';
 import { sha256Hex } from '../photos/resize';
 import { ImportError } from './errors';
 import type { EventRow, LedgerDb, OutboxRow, PhotoRow } from './ledger-db';
 import { META, currentSeq } from './meta';
-import { applyTotalsDelta } from './year-totals';
+import { writeEvents } from './event-writes';
 import { BACKUP_FORMAT, BACKUP_VERSION, base64ToBytes, bytesToBase64, parseBackup, type BackupFile } from './ledger-backup-format';
 
 /** Counts of rows an import wrote. */
@@ -58,17 +58,12 @@ export async function importLedger(db: LedgerDb, file: Blob, timeZone: string = 
     let seq = await currentSeq(db);
     const pristine = seq === 0 && (await db.outbox.count()) === 0 && (await db.events.count()) === 0;
     const local = await db.events.bulkGet(backup.events.map((e) => e.id));
-    const events: EventRow[] = backup.events
-      .filter((e, i) => !local[i] || Date.parse(e.updatedAt) > Date.parse(local[i]!.updatedAt))
-      .map((e) => ({ ...e, year: yearOf(e.startAt, timeZone), ym: yearMonthOf(e.startAt, timeZone) }));
-    // Year totals: each written id goes from its stored row to the last row written for it.
+    const newer = backup.events.filter((e, i) => !local[i] || Date.parse(e.updatedAt) > Date.parse(local[i]!.updatedAt));
+    // Each written id goes from its stored row to the last row written for it.
     const before = new Map<string, EventRow | undefined>(backup.events.map((e, i) => [e.id, local[i]]));
-    const after = new Map(events.map((e) => [e.id, e]));
-    await Promise.all([
-      db.events.bulkPut(events),
-      applyTotalsDelta(db, [...after.values()].map((e) => ({ before: before.get(e.id), after: e }))),
-    ]);
-    counts.events = events.length;
+    const after = new Map(newer.map((e) => [e.id, e]));
+    await writeEvents(db, [...after.values()].map((e) => ({ before: before.get(e.id), after: e })), timeZone);
+    counts.events = newer.length;
 
     let clientId = (await db.meta.get(META.clientId))?.value as string | undefined;
     if (backup.clientId && (clientId === undefined || pristine)) {

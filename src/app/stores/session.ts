@@ -2,7 +2,7 @@
  * Who is signed in on this phone, and so who writes: the store's `identity` is what the ledger
  * stamps on every record. The last session lives in meta 'session' ({userId, orgId, role, name,
  * token, serverUrl} plus display extras), so the phone keeps working offline with it for weeks;
- * the store follows that value live, so a sign-in in another tab is this tab's identity too. It
+ * the identity follows that value live, so a sign-in in another tab is this tab's author too. It
  * asks to sign in again ONLY when the server answers 401 (the sync store calls markExpired), and
  * signing in again never touches the ledger: unsynced records simply sync next.
  */
@@ -101,7 +101,10 @@ export const useSessionStore = defineStore('session', () => {
   /** Why the sign-in ended, while `expired`; null otherwise. */
   const expiredReason = computed((): ExpiredReason | null => (session.value?.expired ? (session.value.expiredReason ?? 'revoked') : null));
 
+  /** Counts this store's own reads and writes of meta 'session', so an older live read never undoes them. */
+  let version = 0;
   function adopt(value: unknown): StoredSession | null {
+    version += 1;
     identity.value = identityOf(value);
     session.value = isStoredSession(value) ? { ...value, expired: !!value.expired } : null;
     loaded.value = true;
@@ -112,8 +115,14 @@ export const useSessionStore = defineStore('session', () => {
     return adopt(await readMeta(SESSION_KEY));
   }
 
-  // Follows meta 'session', whoever writes it: this store, session-setup, or another tab.
-  observe(() => readMeta(SESSION_KEY), adopt, () => { identity.value = NO_IDENTITY; });
+  // The identity follows meta 'session' live too, for a sign-in made in another tab (this tab's
+  // own sign-ins set it at once, above). A read that began before this store's last own read or
+  // write is stale and left alone: the write's own change brings the next read.
+  observe(
+    async () => ({ since: version, value: await readMeta(SESSION_KEY) }),
+    ({ since, value }) => { if (since === version) identity.value = identityOf(value); },
+    () => { identity.value = NO_IDENTITY; },
+  );
 
   let loading: Promise<StoredSession | null> | null = null;
   /**

@@ -4,7 +4,7 @@ import { approveEvent, resubmitEvent, returnEvent } from '../../../src/app/compo
 import { buildReport } from '../../../src/domain/report';
 import { DEFAULT_TAXONOMY } from '../../../src/domain/taxonomy';
 import { freshDb, sampleContent, testDeps, ID1 } from '../db/helpers';
-import { pack } from '../export/seed-ledger';
+import { pack } from '../import/seed-ledger';
 
 describe('reviewing an event', () => {
   test('volunteer submits, staff returns with a reason, volunteer fixes and resubmits, staff approves; the report counts it only then', async () => {

@@ -20,9 +20,6 @@ export const useUnsyncedEventIds = () => useLiveQuery(q.unsyncedEventIds);
 /** My latest events (newest start first, at most `limit`) for the signed-in user `userId()`. */
 export const useMyRecentEvents = (userId: () => string, limit: number) => useLiveQuery(() => q.myRecentEvents(userId(), limit), userId);
 
-/** The event I logged last: the source of "repeat last event" (one read, not live). */
-export const myLastLoggedEvent = (userId: string): Promise<EventRow | undefined> => q.myLastLoggedEvent(userId);
-
 /** A range of a year's months (null: from January / to December). */
 export interface YearRange {
   readonly year: number;

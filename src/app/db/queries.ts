@@ -7,6 +7,7 @@
 import Dexie from 'dexie';
 import { ledgerDb } from './database';
 import type { EventRow, LedgerDb, TargetRow } from './ledger-db';
+import { myLastLoggedEventIn, myRecentEventsIn, outboxCountIn } from './my-events';
 import { readYearTotals, type YearTotals } from './year-totals';
 
 const ym = (year: number, month: number) => `${year}-${String(month).padStart(2, '0')}`;
@@ -39,31 +40,17 @@ export function pendingMutationCount(): Promise<number> {
 
 /** Every outbox row, pending or refused (a sign-in as someone else must wait for them). */
 export function outboxCount(): Promise<number> {
-  return ledgerDb().outbox.count();
+  return outboxCountIn(ledgerDb());
 }
 
-/**
- * "My" events: the ones this person created, plus the ones logged on this phone before anyone
- * signed in (createdBy ''), which are theirs too; tombstones left out.
- */
-async function myEvents(userId: string): Promise<EventRow[]> {
-  return ledgerDb().events.where('createdBy').anyOf(userId === '' ? [''] : [userId, '']).filter((e) => !e.deleted).toArray();
+/** My events (mine and the ones logged before sign-in), newest start first, at most `limit`. */
+export function myRecentEvents(userId: string, limit: number): Promise<EventRow[]> {
+  return myRecentEventsIn(ledgerDb(), userId, limit);
 }
 
-/** My events, newest start first, at most `limit`. */
-export async function myRecentEvents(userId: string, limit: number): Promise<EventRow[]> {
-  const rows = await myEvents(userId);
-  rows.sort((a, b) => Date.parse(b.startAt) - Date.parse(a.startAt) || b.createdAt.localeCompare(a.createdAt));
-  return rows.slice(0, limit);
-}
-
-/** The event I logged last (latest createdAt): the source of "repeat last event". */
-export async function myLastLoggedEvent(userId: string): Promise<EventRow | undefined> {
-  let best: EventRow | undefined;
-  for (const r of await myEvents(userId)) {
-    if (!best || Date.parse(r.createdAt) > Date.parse(best.createdAt) || (r.createdAt === best.createdAt && r.id > best.id)) best = r;
-  }
-  return best;
+/** The event I logged last: the source of "repeat last event". */
+export function myLastLoggedEvent(userId: string): Promise<EventRow | undefined> {
+  return myLastLoggedEventIn(ledgerDb(), userId);
 }
 
 /** The events of `year` (months monthFrom..monthTo when given), tombstones included, through [year+ym]. */

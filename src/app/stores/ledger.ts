@@ -1,6 +1,6 @@
 /**
- * The ledger store: how screens write the phone's ledger — its event and target repositories, the
- * form's drafts, the backup — stamped with the session's identity, the device id and the region's
+ * The ledger store: how screens write the phone's ledger — its event repository (targets: the
+ * targets store, over the same world), the form's drafts, the backup — stamped with the session's identity, the device id and the region's
  * time zone. Reads go through the named live queries (composables/useLedger.ts). The database
  * itself is app/db's (database.ts), never this store's.
  */
@@ -15,23 +15,23 @@ import { createEventRepository, type RepositoryDeps } from '../db/event-reposito
 import type { ImportCounts } from '../db/ledger-backup';
 import { observe } from '../db/live';
 import { META, getOrCreateClientId } from '../db/meta';
+import { myLastLoggedEventIn } from '../db/my-events';
 import { readMeta } from '../db/meta-values';
-import { createTargetRepository } from '../db/target-repository';
 import { useRegionStore } from './region';
-import { useSessionStore } from './session';
+import { useIdentityStore } from './identity';
 import { useSettingsStore } from './settings';
 
 const random16 = () => crypto.getRandomValues(new Uint8Array(16));
 const packCodes = new WeakMap<RegionPack, Pick<ReferenceContext, 'townshipCodes' | 'villageTownship'>>();
 
-/** The phone's ledger: `repo`, `targets`, `drafts`, `clientId` (null until read), `identity`, `timeZone`. */
+/** The phone's ledger: `repo`, `drafts`, `clientId` (null until read), `identity`, `timeZone`, and the `world` (clock, ids, identity, zone) repositories share. */
 export const useLedgerStore = defineStore('ledger', () => {
   const db = ledgerDb();
   const clientId = ref<string | null>(null);
-  const session = useSessionStore();
+  const who = useIdentityStore();
   const region = useRegionStore();
   const settings = useSettingsStore();
-  const identity = computed(() => session.identity);
+  const identity = computed(() => who.identity);
   const timeZone = computed(() => region.pack?.meta.timeZone ?? DEFAULT_TIME_ZONE);
 
   let clientIdPromise: Promise<string> | null = null;
@@ -58,18 +58,17 @@ export const useLedgerStore = defineStore('ledger', () => {
   const world: RepositoryDeps = {
     now: () => Date.now(),
     random16,
-    identity: () => session.identity,
-    // A write waits for the stored session, so it is stamped with who is signed in even when it
+    identity: () => who.identity,
+    // A write waits for the stored identity, so it is stamped with who is signed in even when it
     // comes before the app has read the session (a save on the first screen).
     clientId: async () => {
-      await session.ready();
+      await who.ready();
       return ensureClientId();
     },
     get timeZone() { return timeZone.value; },
     references,
   };
   const repo = createEventRepository(db, world);
-  const targets = createTargetRepository(db, world);
 
   /** The event form's unsaved content (autosaved), and the id the new-event form is using. */
   const drafts = {
@@ -81,6 +80,8 @@ export const useLedgerStore = defineStore('ledger', () => {
     loadNewEventId: () => loadNewDraftId(db),
     saveNewEventId: (id: string) => saveNewDraftId(db, id),
     clearNewEventId: () => clearNewDraftId(db),
+    /** The event this person logged last: what "repeat last event" copies. */
+    lastLoggedEvent: () => myLastLoggedEventIn(db, who.identity.userId),
   };
 
   // The backup code loads only when asked: it is not part of the logging route.
@@ -89,5 +90,5 @@ export const useLedgerStore = defineStore('ledger', () => {
   /** Merges a backup file (导入); throws ImportError with problems when the file is refused. */
   const importBackup = async (file: Blob): Promise<ImportCounts> =>
     (await import('../db/ledger-backup')).importLedger(db, file, timeZone.value);
-  return { repo, targets, drafts, clientId, identity, timeZone, ensureClientId, exportBackup, importBackup };
+  return { repo, world, drafts, clientId, identity, timeZone, ensureClientId, exportBackup, importBackup };
 });

@@ -7,7 +7,8 @@
 import type { SessionResponse, SetupRequest } from '../../domain/account';
 import { createAdminApi } from '../api/admin-api';
 import { writeMeta } from '../db/meta-values';
-import { outboxCount } from '../db/queries';
+import { ledgerDb } from '../db/database';
+import { outboxCountIn } from '../db/my-events';
 import { SESSION_KEY, otherUserPending, sessionOf, useSessionStore, type StoredSession } from './session';
 
 /**
@@ -18,7 +19,7 @@ async function assertNothingPendingOfAnother(): Promise<void> {
   const session = useSessionStore();
   const current = session.session ?? (await session.load());
   if (!current) return;
-  const pending = await outboxCount();
+  const pending = await outboxCountIn(ledgerDb());
   if (pending > 0) throw otherUserPending(pending);
 }
 

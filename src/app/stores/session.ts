@@ -1,8 +1,8 @@
 /**
- * Who is signed in on this phone, and so who writes: the store's `identity` is what the ledger
- * stamps on every record. The last session lives in meta 'session' ({userId, orgId, role, name,
- * token, serverUrl} plus display extras), so the phone keeps working offline with it for weeks;
- * the identity follows that value live, so a sign-in in another tab is this tab's author too. It
+ * Who is signed in on this phone; every sign-in, join, sign-out and load sets who writes (the
+ * identity store, which the ledger stamps on every record). The last session lives in meta
+ * 'session' ({userId, orgId, role, name, token, serverUrl} plus display extras), so the phone
+ * keeps working offline with it for weeks. It
  * asks to sign in again ONLY when the server answers 401 (the sync store calls markExpired), and
  * signing in again never touches the ledger: unsynced records simply sync next.
  */
@@ -11,13 +11,12 @@ import { computed, ref } from 'vue';
 import type { ChangePasswordRequest, JoinRequest, LoginRequest, SessionResponse } from '../../domain/account';
 import { ApiError } from '../../sync/api-error';
 import type { AccountApi } from '../api/account-api';
-import type { Identity } from '../db/event-repository';
-import { observe } from '../db/live';
 import { deleteMeta, readMeta, writeMeta } from '../db/meta-values';
-import { outboxCount } from '../db/queries';
+import { SESSION_KEY, useIdentityStore } from './identity';
+import { ledgerDb } from '../db/database';
+import { outboxCountIn } from '../db/my-events';
 
-/** Meta key of the stored session. */
-export const SESSION_KEY = 'session';
+export { SESSION_KEY, identityOf, NO_IDENTITY } from './identity';
 
 /** Refused: records of another user still wait to be pushed (`problems[0].code` says how many). */
 export function otherUserPending(n: number): ApiError {
@@ -62,17 +61,6 @@ export function isStoredSession(x: unknown): x is StoredSession {
     && (s.token === null || typeof s.token === 'string') && ['admin', 'staff', 'volunteer'].includes(String(s.role));
 }
 
-/** The identity of a phone nobody has signed in on. */
-export const NO_IDENTITY: Identity = { userId: '', orgId: '', role: null };
-
-/** The identity a stored session value names (NO_IDENTITY for anything else). */
-export function identityOf(session: unknown): Identity {
-  if (!session || typeof session !== 'object') return NO_IDENTITY;
-  const s = session as Record<string, unknown>;
-  const role = s.role === 'admin' || s.role === 'staff' || s.role === 'volunteer' ? s.role : null;
-  return { userId: typeof s.userId === 'string' ? s.userId : '', orgId: typeof s.orgId === 'string' ? s.orgId : '', role };
-}
-
 /** The account API of a server; its code loads only when someone signs in, joins or signs out. */
 async function accountApi(serverUrl: string): Promise<AccountApi> {
   return (await import('../api/account-api')).createAccountApi(serverUrl);
@@ -90,8 +78,9 @@ export function sessionOf(res: SessionResponse, serverUrl: string): StoredSessio
 export const useSessionStore = defineStore('session', () => {
   const session = ref<StoredSession | null>(null);
   const loaded = ref(false);
-  /** The stored session's identity; it stays after signing out (records made offline keep their author). */
-  const identity = ref<Identity>(NO_IDENTITY);
+  /** Who writes (the identity store's): it stays after signing out, records made offline keep their author. */
+  const identityStore = useIdentityStore();
+  const identity = computed(() => identityStore.identity);
 
   /** A token the server has not refused. */
   const signedIn = computed(() => !!session.value?.token && !session.value.expired);
@@ -101,11 +90,8 @@ export const useSessionStore = defineStore('session', () => {
   /** Why the sign-in ended, while `expired`; null otherwise. */
   const expiredReason = computed((): ExpiredReason | null => (session.value?.expired ? (session.value.expiredReason ?? 'revoked') : null));
 
-  /** Counts this store's own reads and writes of meta 'session', so an older live read never undoes them. */
-  let version = 0;
   function adopt(value: unknown): StoredSession | null {
-    version += 1;
-    identity.value = identityOf(value);
+    identityStore.adopt(value);
     session.value = isStoredSession(value) ? { ...value, expired: !!value.expired } : null;
     loaded.value = true;
     return session.value;
@@ -114,15 +100,6 @@ export const useSessionStore = defineStore('session', () => {
   async function load(): Promise<StoredSession | null> {
     return adopt(await readMeta(SESSION_KEY));
   }
-
-  // The identity follows meta 'session' live too, for a sign-in made in another tab (this tab's
-  // own sign-ins set it at once, above). A read that began before this store's last own read or
-  // write is stale and left alone: the write's own change brings the next read.
-  observe(
-    async () => ({ since: version, value: await readMeta(SESSION_KEY) }),
-    ({ since, value }) => { if (since === version) identity.value = identityOf(value); },
-    () => { identity.value = NO_IDENTITY; },
-  );
 
   let loading: Promise<StoredSession | null> | null = null;
   /**
@@ -150,7 +127,7 @@ export const useSessionStore = defineStore('session', () => {
   async function assertSameUserOrNothingPending(userId: string): Promise<void> {
     const current = session.value ?? (await load());
     if (!current || current.userId === userId) return;
-    const pending = await outboxCount();
+    const pending = await outboxCountIn(ledgerDb());
     if (pending > 0) throw otherUserPending(pending);
   }
 
@@ -166,7 +143,7 @@ export const useSessionStore = defineStore('session', () => {
     // A new account has nothing on the server yet; another user's pending records would be
     // pushed under the new name, so the same guard applies.
     const current = session.value ?? (await load());
-    const pending = current ? await outboxCount() : 0;
+    const pending = current ? await outboxCountIn(ledgerDb()) : 0;
     if (pending > 0) throw otherUserPending(pending);
     const res = await (await accountApi(serverUrl)).join(body);
     const next = sessionOf(res, serverUrl);

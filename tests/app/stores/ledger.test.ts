@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { ledgerDb, setLedgerDbFactory } from '../../../src/app/db/database';
 import { useLedgerStore } from '../../../src/app/stores/ledger';
-import { identityOf } from '../../../src/app/stores/session';
+import { identityOf } from '../../../src/app/stores/identity';
 import { freshDb, sampleContent } from '../db/helpers';
 
 const until = async (check: () => boolean) => {

@@ -20,6 +20,6 @@ void afterFirstPaint(router).then(async () => {
   const [sync, taxonomy] = await Promise.all([import('./stores/sync'), import('./stores/taxonomy-sync')]);
   await sync.startSync();
   taxonomy.startTaxonomySync();
-  const [ledger, totals] = await Promise.all([import('./stores/ledger'), import('./db/year-totals')]);
-  await totals.compactTotals(ledger.useLedgerStore().db).catch((e: unknown) => console.warn('year totals: fold of the change log failed', e));
+  const [database, totals] = await Promise.all([import('./db/database'), import('./db/year-totals')]);
+  await totals.compactTotals(database.ledgerDb()).catch((e: unknown) => console.warn('year totals: fold of the change log failed', e));
 });

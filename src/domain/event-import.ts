@@ -59,24 +59,6 @@ export type ImportColumnKey = (typeof IMPORT_COLUMNS)[number]['key'];
  */
 export const IMPORT_ID_HEADER = '编号';
 
-/** Import-only problem codes (beside the validation codes of event.ts). */
-export const IMPORT_PROBLEM_CODES = [
-  'noRows',
-  'missingColumn',
-  'duplicateColumn',
-  'badTime',
-  'notNumber',
-  'unknownCode',
-  'unknownTownship',
-  'unknownVillage',
-  'villageNotInTownship',
-  'badListItem',
-  'pointIncomplete',
-  'idNumberNotAllowed',
-  'duplicateRow',
-  'ambiguousName',
-] as const;
-
 /**
  * One thing wrong in the file: sheet row (header = 1), column header, code, the cell text and,
  * for a value of a coded column that matched nothing or several entries, the accepted values.

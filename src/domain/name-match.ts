@@ -15,7 +15,7 @@
  * never guessed between; the caller reports them with the candidates.
  */
 import type { RegionPack, TownshipUnit } from './region.js';
-import { villageShortName } from './report.js';
+import { villageShortName } from './region.js';
 import type { Taxonomy, TaxonomyListName } from './taxonomy.js';
 
 /**

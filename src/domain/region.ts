@@ -49,6 +49,16 @@ export interface RegionPack {
   readonly county: Polygon | MultiPolygon | null;
 }
 
+/** How the report names a township: 街道 in full (平山街道), a town by its short name (吉隆). */
+export function townshipReportName(t: TownshipUnit): string {
+  return t.kind === '街道' ? t.name : t.shortName;
+}
+
+/** A village's everyday name: 平江村民委员会 → 平江村, 王公社区居民委员会 → 王公社区. */
+export function villageShortName(v: Pick<Village, 'name'>): string {
+  return v.name.replace(/(居民委员会|居委会)$/, '').replace(/(村民委员会|村委会)$/, '村');
+}
+
 /** Whether a unit has an area (so it can be a gap on the map and hold GPS fixes). */
 export function hasArea(t: TownshipUnit): boolean {
   return t.geometry.type === 'Polygon' || t.geometry.type === 'MultiPolygon';

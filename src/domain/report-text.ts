@@ -5,18 +5,17 @@
  * 人次") and the coverage sentence naming the townships not reached.
  *
  * How clauses are cut: events of a campaign (专项) make one clause, split by format inside it;
- * the other events make one clause per format. Clauses follow the date of their first event.
- * Every count comes from counts.ts (`countEventsBy`), so the text never disagrees with the tables.
+ * the other events make one clause per format (clauseKeyOf). Clauses follow the date of their
+ * first event. Every figure is read off the year's counts (report-counts.ts), so the text never
+ * disagrees with the tables; the events themselves give only words (titles, places, venues).
  * Pure; the Chinese here is the report's wording, not UI text.
  */
 import { countEventsBy, isLaterInstant, type CountableEvent, type EventFilter } from './counts.js';
 import type { CoverageResult } from './coverage.js';
 import type { LedgerEvent } from './event.js';
-import type { RegionPack } from './region.js';
-import { selectEvents, townshipReportName, villageShortName, yearFilter } from './report.js';
-import { coverageValues } from './targets-eval.js';
+import { townshipReportName, villageShortName, type RegionPack } from './region.js';
+import { clauseKeyOf, selectEvents, type ReportCounts } from './report-counts.js';
 import { labelOf, type Taxonomy } from './taxonomy.js';
-import { DEFAULT_TIME_ZONE } from './year.js';
 
 /** The fields the narrative reads: the counted ones plus title, place words and village. */
 export type NarratableEvent = CountableEvent & Pick<LedgerEvent, 'title' | 'venueName' | 'villageCode'>;
@@ -149,11 +148,7 @@ export function placeLabelOf(e: NarratableEvent, pack: RegionPack): string {
   return prefix;
 }
 
-/** "在A、B、C等单位" or "在A、B等镇街", or '' when a clause has nothing worth naming. */
-export function placesPhrase(events: readonly NarratableEvent[], pack: RegionPack): string {
-  return placesOfSorted(byStart(events), pack);
-}
-
+/** "在A、B、C等单位" or "在A、B等镇街" for events by start, or '' when a clause has nothing worth naming. */
 function placesOfSorted(sorted: readonly NarratableEvent[], pack: RegionPack): string {
   const units = distinct(sorted.map((e) => e.venueName.trim()));
   if (units.length > 0 && units.length <= MAX_UNITS && !units.includes('')) {
@@ -170,13 +165,12 @@ function placesOfSorted(sorted: readonly NarratableEvent[], pack: RegionPack): s
   return `在${places.join('、')}等镇街`;
 }
 
-/** "以传统文化、科技知识…等为主题的" when a clause spans three themes or more, else ''. */
-export function themesPhrase(events: readonly CountableEvent[], taxonomy: Taxonomy): string {
-  const { groups } = countEventsBy(events, 'theme');
-  if (groups.size < 3) return '';
+/** "以传统文化、科技知识…等为主题的" when a clause's events (by theme) span three themes or more, else ''. */
+function themesPhrase(themes: ReadonlyMap<string, number> | undefined, taxonomy: Taxonomy): string {
+  if (!themes || themes.size < 3) return '';
   const order = taxonomy.themes.map((t) => t.code);
   const rank = (k: string) => (order.indexOf(k) === -1 ? order.length : order.indexOf(k));
-  const codes = [...groups.keys()].sort((a, b) => groups.get(b)!.events - groups.get(a)!.events || rank(a) - rank(b));
+  const codes = [...themes.keys()].sort((a, b) => themes.get(b)! - themes.get(a)! || rank(a) - rank(b));
   return `以${codes.slice(0, MAX_THEMES).map((c) => labelOf(taxonomy, 'themes', c)).join('、')}等为主题的`;
 }
 
@@ -192,26 +186,37 @@ function subjectOf(sorted: readonly NarratableEvent[], format: string, taxonomy:
   return template;
 }
 
-/** "活动共派发各类科普宣传小册子、折页、环保袋等资料20000多份，惠及群众3500多人次". */
-export function totalsPhrase(events: readonly CountableEvent[], taxonomy: Taxonomy, round: boolean): string {
-  const { total } = countEventsBy(events, 'format');
+/** Copies by material kind of some events. */
+function materialKindsOf(events: readonly CountableEvent[]): Map<string, number> {
   const kinds = new Map<string, number>();
   for (const e of events) for (const m of e.materials) kinds.set(m.kind, (kinds.get(m.kind) ?? 0) + m.count);
+  return kinds;
+}
+
+/** "活动共派发各类科普宣传小册子、折页、环保袋等资料20000多份，惠及群众3500多人次" of a tally and its material kinds. */
+function totalsPhrase(total: Pick<CountableEvent, 'attendance'> & { materials: number }, kinds: ReadonlyMap<string, number>, taxonomy: Taxonomy, round: boolean): string {
   const top = [...kinds.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k]) => labelOf(taxonomy, 'materialKinds', k));
   const n = (x: number) => (round ? roundInReportManner(x) : String(x));
   const what = top.length > 0 ? `${top.join('、')}等资料` : '资料';
   return `活动共派发各类科普宣传${what}${n(total.materials)}份，惠及群众${n(total.attendance)}人次`;
 }
 
-function clauseOfFormat(events: readonly NarratableEvent[], format: string, ctx: NarrativeContext): string {
+function clauseOfFormat(events: readonly NarratableEvent[], format: string, themeCounts: ReadonlyMap<string, number> | undefined, ctx: NarrativeContext): string {
   const places = placesOfSorted(events, ctx.pack);
-  const themes = themesPhrase(events, ctx.taxonomy);
+  const themes = themesPhrase(themeCounts, ctx.taxonomy);
   const subject = subjectOf(events, format, ctx.taxonomy, themes === '');
   const verb = themes === '' ? '开展' : '开展了';
   return `${places}${verb}${themes}${subject}${events.length}场次`;
 }
 
-function clauseOfCampaign(events: readonly NarratableEvent[], campaign: string, year: number, ctx: NarrativeContext): string {
+function clauseOfCampaign(
+  events: readonly NarratableEvent[],
+  campaign: string,
+  year: number,
+  total: { attendance: number; materials: number },
+  kinds: ReadonlyMap<string, number> | undefined,
+  ctx: NarrativeContext,
+): string {
   const label = labelOf(ctx.taxonomy, 'campaigns', campaign);
   const parts = groupBy(events, (e) => e.format).map(([format, group]) => {
     const titles = distinct(group.map((e) => e.title.trim()));
@@ -221,8 +226,7 @@ function clauseOfCampaign(events: readonly NarratableEvent[], campaign: string, 
         : `${year}年“${label}”${subjectOf(group, format, ctx.taxonomy, false)}`;
     return `开展${subject}${group.length}场次`;
   });
-  const { total } = countEventsBy(events, 'format');
-  const totals = total.materials > 0 ? `，${totalsPhrase(events, ctx.taxonomy, ctx.round ?? false)}` : '';
+  const totals = total.materials > 0 ? `，${totalsPhrase(total, kinds ?? new Map(), ctx.taxonomy, ctx.round ?? false)}` : '';
   return `${parts.join('，')}${totals}`;
 }
 
@@ -238,13 +242,15 @@ function groupBy<T>(xs: readonly T[], key: (x: T) => string): [string, T[]][] {
   return [...m.entries()];
 }
 
-/** The numbered clauses of the events (already selected), in order of their first event; sorts once. */
-export function activityClauses(events: readonly NarratableEvent[], year: number, ctx: NarrativeContext): NarrativeClause[] {
-  const groups = groupBy(byStart(events), (e) => (e.campaign !== null ? `campaign:${e.campaign}` : `format:${e.format}`));
+/** The numbered clauses of the counted events (by start), in order of their first event. */
+function activityClauses(sorted: readonly NarratableEvent[], counts: ReportCounts, year: number, ctx: NarrativeContext): NarrativeClause[] {
+  const groups = groupBy(sorted, clauseKeyOf);
   return groups.map(([key, group], i) => {
     const [kind, code] = key.split(':') as ['campaign' | 'format', string];
-    const body = kind === 'campaign' ? clauseOfCampaign(group, code, year, ctx) : clauseOfFormat(group, code, ctx);
-    const { total } = countEventsBy(group, 'format');
+    const total = counts.clauses.get(key)!;
+    const body = kind === 'campaign'
+      ? clauseOfCampaign(group, code, year, total, counts.clauseMaterials.get(key), ctx)
+      : clauseOfFormat(group, code, counts.clauseThemes.get(key), ctx);
     return {
       key,
       text: `${chineseOrdinal(i + 1)}是${body}`,
@@ -255,24 +261,11 @@ export function activityClauses(events: readonly NarratableEvent[], year: number
   });
 }
 
-/**
- * The coverage sentence: how many townships (special zones counted for their town) had an
- * event, and which had none.
- */
-export function coverageSentence(events: readonly CountableEvent[], year: number, pack: RegionPack, timeZone = DEFAULT_TIME_ZONE): string {
-  const values = coverageValues(events, {}, 'events', pack, timeZone);
-  const missed = pack.townships.filter((t) => values.get(t.code) === 0).map((t) => t.name);
-  return coverageSentenceOf(year, values.size, missed);
-}
-
-/** The coverage sentence from a coverage already computed (computeCoverage, filter {} of the year). */
-export function coverageSentenceFrom(year: number, c: Pick<CoverageResult, 'areaCount' | 'gaps'>): string {
-  return coverageSentenceOf(year, c.areaCount, c.gaps.map((g) => g.name));
-}
-
-function coverageSentenceOf(year: number, areaCount: number, missed: readonly string[]): string {
-  const covered = areaCount - missed.length;
-  const head = `${year}年活动覆盖全县${areaCount}个镇街中的${covered}个`;
+/** The coverage sentence: how many townships (special zones counted for their town) had an event, and which had none. */
+export function coverageSentence(year: number, c: Pick<CoverageResult, 'areaCount' | 'gaps'>): string {
+  const missed = c.gaps.map((g) => g.name);
+  const covered = c.areaCount - missed.length;
+  const head = `${year}年活动覆盖全县${c.areaCount}个镇街中的${covered}个`;
   if (missed.length === 0) return `${head}，实现镇街全覆盖。`;
   return `${head}，${missed.join('、')}${missed.length > 1 ? `等${missed.length}个镇街` : ''}尚未开展活动，活动地域覆盖范围有待扩大。`;
 }
@@ -285,33 +278,26 @@ export function seriesSentence(
   ctx: NarrativeContext,
 ): string {
   const selected = selectEvents(events, filter, ctx.timeZone);
-  return `${seriesName}共${selected.length}场次，${totalsPhrase(selected, ctx.taxonomy, ctx.round ?? false)}。`;
+  const { total } = countEventsBy(selected, 'format', {}, ctx.timeZone);
+  return `${seriesName}共${selected.length}场次，${totalsPhrase(total, materialKindsOf(selected), ctx.taxonomy, ctx.round ?? false)}。`;
 }
 
-/** The whole narrative of a year (reviewed events only unless asked otherwise). */
-export function buildNarrative(
-  events: Iterable<NarratableEvent>,
-  year: number,
-  reviewedOnly: boolean,
-  ctx: NarrativeContext,
-): Narrative {
-  const tz = ctx.timeZone ?? DEFAULT_TIME_ZONE;
-  return narrativeOfSelected(selectEvents(events, yearFilter(year, reviewedOnly), tz), year, ctx);
-}
-
-/** The narrative of events already selected with `yearFilter` (the bundle selects once for all). */
-export function narrativeOfSelected(
-  selected: readonly NarratableEvent[],
+/**
+ * The narrative of a year from its counted events (by start), their counts and the coverage
+ * (report.ts buildReport makes all three once).
+ */
+export function narrativeOf(
+  sorted: readonly NarratableEvent[],
+  counts: ReportCounts,
+  coverage: Pick<CoverageResult, 'areaCount' | 'gaps'>,
   year: number,
   ctx: NarrativeContext,
-  coverage?: Pick<CoverageResult, 'areaCount' | 'gaps'>,
 ): Narrative {
-  const tz = ctx.timeZone ?? DEFAULT_TIME_ZONE;
-  const { total } = countEventsBy(selected, 'format', {}, tz);
+  const { total } = counts;
   const n = (x: number) => (ctx.round ? roundInReportManner(x) : String(x));
   const summary = `${year}年共开展各类科普活动${total.events}场次，惠及群众${n(total.attendance)}人次，派发科普宣传资料${n(total.materials)}份。`;
-  const clauses = activityClauses(selected, year, ctx);
+  const clauses = activityClauses(sorted, counts, year, ctx);
   const activities = clauses.length > 0 ? `${clauses.map((c) => c.text).join('；')}。` : '';
-  const cover = coverage ? coverageSentenceFrom(year, coverage) : coverageSentence(selected, year, ctx.pack, tz);
+  const cover = coverageSentence(year, coverage);
   return { summary, clauses, activities, coverage: cover, text: [summary, activities, cover].filter((s) => s !== '').join('\n') };
 }

@@ -1,14 +1,22 @@
 /**
- * The year's report tables (统计报表): 场次 / 人次 / 资料份数 by format, venue, campaign, theme,
- * township and month, and the volunteer roster with hours. Every figure comes from
- * `countEventsBy` in counts.ts, the same code the map and the exports use, so that the screen,
- * the map and every file show the same numbers. Pure: events, region pack and taxonomy come in
- * as arguments.
+ * A year's report (统计报表 and 绩效自评报告): the tables — 场次 / 人次 / 资料份数 by format, venue,
+ * campaign, theme, township and month, and the volunteer roster with hours — the targets against
+ * actuals, township coverage and the narrative, built by `buildReport` from ONE selection and ONE
+ * counting pass (report-counts.ts). Every figure comes from `addToTally` in counts.ts, the same
+ * code the map and the home card use, so the screen, the map and every file show the same
+ * numbers. Pure: events, targets, region pack and taxonomy come in as arguments.
  */
-import { countEventsBy, countEventsByAxes, emptyTally, eventYearMonth, matchesFilter, type CountAxis, type CountableEvent, type EventFilter, type Tally } from './counts.js';
-import type { RegionPack, TownshipUnit, Village } from './region.js';
+import { coverageOfTallies, type CoverageResult } from './coverage.js';
+import { countEventsBy, emptyTally, type CountableEvent, type EventFilter, type Tally } from './counts.js';
+import type { RegionPack } from './region.js';
+import { countReport, selectEvents, yearFilter, type ReportCounts, type VolunteerRosterRow } from './report-counts.js';
+import { byStart, narrativeOf, type Narrative, type NarratableEvent } from './report-text.js';
+import type { Target } from './targets.js';
+import { evaluateTargets, type TargetEvaluation } from './targets-eval.js';
 import { labelOf, type Taxonomy, type TaxonomyListName } from './taxonomy.js';
 import { DEFAULT_TIME_ZONE } from './year.js';
+
+export type { VolunteerRosterRow } from './report-counts.js';
 
 /** One row of a report table: a group key, its label and its totals. */
 export interface ReportRow {
@@ -17,14 +25,7 @@ export interface ReportRow {
   readonly tally: Tally;
 }
 
-/** One volunteer's line in the roster (志愿者名册): name, events joined and hours. */
-export interface VolunteerRosterRow {
-  readonly name: string;
-  readonly events: number;
-  readonly hours: number;
-}
-
-/** The whole year at a glance. */
+/** The year's tables. */
 export interface YearReport {
   readonly year: number;
   readonly reviewedOnly: boolean;
@@ -40,46 +41,82 @@ export interface YearReport {
   readonly volunteers: readonly VolunteerRosterRow[];
 }
 
-/** What a report needs besides the events. */
-export interface ReportContext {
+/** What a report needs besides the events and targets. */
+export interface ReportOptions {
+  readonly year: number;
+  /** Count reviewed events only (审核通过). */
+  readonly reviewedOnly: boolean;
   readonly taxonomy: Taxonomy;
   readonly pack: RegionPack;
+  /** Default: the pack's zone. */
   readonly timeZone?: string;
   readonly locale?: 'zh-CN' | 'en';
+  /** The narrative writes "20000多份" rather than "20345份". */
+  readonly round?: boolean;
 }
 
-/** The filter of a year's report: the year, and reviewed events only unless asked otherwise. */
-export function yearFilter(year: number, reviewedOnly: boolean): EventFilter {
-  return { year, reviewedOnly };
+/** Everything a year's report shows, all from the same counted events. */
+export interface ReportParts<E extends NarratableEvent = NarratableEvent> {
+  readonly year: number;
+  readonly reviewedOnly: boolean;
+  /** The tables. */
+  readonly report: YearReport;
+  /** The live targets of the year against actuals, in the given order. */
+  readonly targets: readonly TargetEvaluation[];
+  readonly narrative: Narrative;
+  /** Township coverage as the map computes it (zones count for their town); `gaps` = 未覆盖. */
+  readonly coverage: CoverageResult;
+  /** The counted events, by start time: the rows of 活动明细 and 志愿者名册. */
+  readonly events: readonly E[];
 }
 
 /**
- * Keeps the events that count under `filter`, each with its "YYYY-MM" key, so that the six
- * tables after it do no time-zone work again.
+ * Builds a year's report from the ledger's events (any order, any years, tombstones included):
+ * selects the ones that count once, counts them once, and reads tables, coverage, targets and the
+ * narrative off those counts.
  */
-export function selectEvents<E extends CountableEvent>(
-  events: Iterable<E>,
-  filter: EventFilter,
-  timeZone = DEFAULT_TIME_ZONE,
-): E[] {
-  const out: E[] = [];
-  for (const e of events) {
-    if (!matchesFilter(e, filter, timeZone)) continue;
-    out.push(e.ym === undefined ? { ...e, ym: eventYearMonth(e, timeZone) } : e);
-  }
-  return out;
+export function buildReport<E extends NarratableEvent>(events: Iterable<E>, targets: readonly Target[], o: ReportOptions): ReportParts<E> {
+  const timeZone = o.timeZone ?? (o.pack.meta.timeZone || DEFAULT_TIME_ZONE);
+  const counted = byStart(selectEvents(events, yearFilter(o.year, o.reviewedOnly), timeZone));
+  const counts = countReport(counted, timeZone);
+  const coverage = coverageOfTallies(o.pack, counts.total, counts.groups.township, 'events', { now: 0, timeZone });
+  const ctx = { taxonomy: o.taxonomy, pack: o.pack, timeZone, round: o.round ?? false };
+  return {
+    year: o.year,
+    reviewedOnly: o.reviewedOnly,
+    report: tablesOf(counts, o.year, o.reviewedOnly, { ...ctx, locale: o.locale }),
+    targets: evaluateTargets(targets, { year: o.year, counted, counts, coverage, pack: o.pack, timeZone }),
+    narrative: narrativeOf(counted, counts, coverage, o.year, ctx),
+    coverage,
+    events: counted,
+  };
 }
 
-/** Tallies selected events along one axis, labelled, in taxonomy order (only groups with events). */
-export function tableAlong(
-  events: readonly CountableEvent[],
-  axis: Exclude<CountAxis, 'township' | 'month'>,
-  ctx: ReportContext,
-): ReportRow[] {
-  return labelledRows(countEventsBy(events, axis, {}, ctx.timeZone).groups, axis, ctx);
+interface LabelContext {
+  readonly taxonomy: Taxonomy;
+  readonly pack: RegionPack;
+  readonly locale?: 'zh-CN' | 'en' | undefined;
 }
 
-function labelledRows(groups: Map<string, Tally>, axis: Exclude<CountAxis, 'township' | 'month'>, ctx: ReportContext): ReportRow[] {
+/** The tables of a year from its counts. */
+function tablesOf(counts: ReportCounts, year: number, reviewedOnly: boolean, ctx: LabelContext): YearReport {
+  const { groups } = counts;
+  return {
+    year,
+    reviewedOnly,
+    total: counts.total,
+    byFormat: taxonomyRows(groups.format, 'format', ctx),
+    byVenue: taxonomyRows(groups.venue, 'venue', ctx),
+    byCampaign: taxonomyRows(groups.campaign, 'campaign', ctx),
+    byTheme: taxonomyRows(groups.theme, 'theme', ctx),
+    byTownship: townshipTableRows(groups.township, ctx),
+    byMonth: monthTableRows(groups.month, year, ctx),
+    volunteers: counts.roster,
+  };
+}
+
+/** One axis's groups, labelled, in taxonomy order (only groups with events). */
+function taxonomyRows(groups: Map<string, Tally>, axis: 'format' | 'venue' | 'campaign' | 'theme', ctx: LabelContext): ReportRow[] {
   const list: TaxonomyListName = ({ format: 'formats', venue: 'venues', campaign: 'campaigns', theme: 'themes' } as const)[axis];
   const order = ctx.taxonomy[list].map((x) => x.code);
   const rank = (k: string) => (k === 'none' ? order.length + 1 : order.indexOf(k) === -1 ? order.length : order.indexOf(k));
@@ -93,79 +130,19 @@ function labelledRows(groups: Map<string, Tally>, axis: Exclude<CountAxis, 'town
 }
 
 /** Every township of the pack with its tally (zeros kept), then any unknown codes seen. */
-export function townshipTable(events: readonly CountableEvent[], ctx: ReportContext): ReportRow[] {
-  return townshipRows(countEventsBy(events, 'township', {}, ctx.timeZone).groups, ctx);
-}
-
-function townshipRows(groups: Map<string, Tally>, ctx: ReportContext): ReportRow[] {
-  const rows: ReportRow[] = ctx.pack.townships.map((t) => ({
-    key: t.code,
-    label: t.name,
-    tally: groups.get(t.code) ?? emptyTally(),
-  }));
-  for (const [key, tally] of groups) if (!ctx.pack.townships.some((t) => t.code === key)) rows.push({ key, label: key, tally });
+function townshipTableRows(groups: Map<string, Tally>, ctx: LabelContext): ReportRow[] {
+  const rows: ReportRow[] = ctx.pack.townships.map((t) => ({ key: t.code, label: t.name, tally: groups.get(t.code) ?? emptyTally() }));
+  const known = new Set(ctx.pack.townships.map((t) => t.code));
+  for (const [key, tally] of groups) if (!known.has(key)) rows.push({ key, label: key, tally });
   return rows;
 }
 
 /** The twelve months of `year`, zeros kept. */
-export function monthTable(events: readonly CountableEvent[], year: number, ctx: ReportContext): ReportRow[] {
-  return monthRows(countEventsBy(events, 'month', {}, ctx.timeZone).groups, year, ctx);
-}
-
-function monthRows(groups: Map<string, Tally>, year: number, ctx: ReportContext): ReportRow[] {
+function monthTableRows(groups: Map<string, Tally>, year: number, ctx: LabelContext): ReportRow[] {
   return Array.from({ length: 12 }, (_, i) => {
     const key = `${year}-${String(i + 1).padStart(2, '0')}`;
     return { key, label: ctx.locale === 'en' ? key : `${i + 1}月`, tally: groups.get(key) ?? emptyTally() };
   });
-}
-
-/** The roster of named volunteers: events joined and hours, most hours first. */
-export function volunteerRoster(events: readonly CountableEvent[]): VolunteerRosterRow[] {
-  const byName = new Map<string, { events: number; hours: number }>();
-  for (const e of events) {
-    for (const v of e.volunteers) {
-      const r = byName.get(v.name) ?? { events: 0, hours: 0 };
-      r.events += 1;
-      r.hours += v.hours;
-      byName.set(v.name, r);
-    }
-  }
-  return [...byName.entries()]
-    .map(([name, r]) => ({ name, events: r.events, hours: roundHours(r.hours) }))
-    .sort((a, b) => b.hours - a.hours || b.events - a.events || a.name.localeCompare(b.name, 'zh-CN'));
-}
-
-/** Builds every table of a year's report from the events (any order, any years, tombstones included). */
-export function buildYearReport(
-  events: Iterable<CountableEvent>,
-  year: number,
-  reviewedOnly: boolean,
-  ctx: ReportContext,
-): YearReport {
-  return yearReportOfSelected(selectEvents(events, yearFilter(year, reviewedOnly), ctx.timeZone), year, reviewedOnly, ctx);
-}
-
-/** The year's tables from events already selected with `yearFilter` (each with its ym). */
-export function yearReportOfSelected(
-  selected: readonly CountableEvent[],
-  year: number,
-  reviewedOnly: boolean,
-  ctx: ReportContext,
-): YearReport {
-  const { total, groups } = countEventsByAxes(selected, ['format', 'venue', 'campaign', 'theme', 'township', 'month'] as const, {}, ctx.timeZone);
-  total.volunteerHours = roundHours(total.volunteerHours);
-  return {
-    year,
-    reviewedOnly,
-    total,
-    byFormat: labelledRows(groups.format, 'format', ctx),
-    byVenue: labelledRows(groups.venue, 'venue', ctx),
-    byCampaign: labelledRows(groups.campaign, 'campaign', ctx),
-    byTheme: labelledRows(groups.theme, 'theme', ctx),
-    byTownship: townshipRows(groups.township, ctx),
-    byMonth: monthRows(groups.month, year, ctx),
-    volunteers: volunteerRoster(selected),
-  };
 }
 
 /** Totals of any series (e.g. campaign 全国科普日 in 2023), and its split by format. */
@@ -176,19 +153,4 @@ export function countSeries(
 ): { total: Tally; byFormat: Map<string, Tally> } {
   const { total, groups } = countEventsBy(events, 'format', filter, timeZone);
   return { total, byFormat: groups };
-}
-
-/** Hours summed from halves and quarters print without float dust (2.3000000000000003). */
-export function roundHours(h: number): number {
-  return Math.round(h * 100) / 100;
-}
-
-/** How the report names a township: 街道 in full (平山街道), a town by its short name (吉隆). */
-export function townshipReportName(t: TownshipUnit): string {
-  return t.kind === '街道' ? t.name : t.shortName;
-}
-
-/** A village's everyday name: 平江村民委员会 → 平江村, 王公社区居民委员会 → 王公社区. */
-export function villageShortName(v: Pick<Village, 'name'>): string {
-  return v.name.replace(/(居民委员会|居委会)$/, '').replace(/(村民委员会|村委会)$/, '村');
 }

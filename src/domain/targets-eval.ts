@@ -1,17 +1,20 @@
 /**
  * Targets against actuals (绩效目标 → 目标值 / 实际完成值 / 完成率), and coverage rules ("every
- * township ≥ N events") with the townships that fail them. Counting goes through counts.ts.
- * Pure: the caller passes the events, the targets and the region pack.
+ * township ≥ N events") with the townships short of them. Read off the year's counts
+ * (report-counts.ts) and coverage, which report.ts makes once: a count target on one axis is that
+ * axis's group, a coverage rule over all events is the coverage's units. Only a rule or a
+ * township count restricted to one format, venue, campaign or theme needs a split the counts do
+ * not keep; it counts the year's events under its filter (computeCoverage). Pure.
  */
-import { countEventsBy, type CountableEvent, type EventFilter, type Tally } from './counts.js';
-import { computeCoverage } from './coverage.js';
+import { computeCoverage, type CoverageResult } from './coverage.js';
+import { emptyTally, type CountableEvent, type EventFilter, type Tally } from './counts.js';
 import type { RegionPack } from './region.js';
-import { selectEvents, yearFilter } from './report.js';
+import type { ReportCounts } from './report-counts.js';
 import type { Target, TargetAxis, TargetMeasure } from './targets.js';
 import { DEFAULT_TIME_ZONE } from './year.js';
 
 /** A township below a coverage rule's minimum, with its value. */
-export interface CoverageGap {
+export interface TownshipShortfall {
   readonly code: string;
   readonly name: string;
   readonly value: number;
@@ -28,18 +31,25 @@ export interface TargetEvaluation {
   readonly rate: number | null;
   readonly met: boolean;
   /** Coverage rules: the townships below the minimum, in pack order; empty for counts. */
-  readonly gaps: readonly CoverageGap[];
+  readonly shortfalls: readonly TownshipShortfall[];
+  /**
+   * The same list under its old name, which also meant "townships with no event" (coverage.ts).
+   * @deprecated Use `shortfalls`; kept until export/report-sheets.ts (being rewritten in parallel) follows.
+   */
+  readonly gaps: readonly TownshipShortfall[];
 }
 
-/** What evaluating targets needs besides the events. */
-export interface TargetContext {
+/** The year's counted events, their counts and coverage (report.ts buildReport makes them once). */
+export interface CountedYear {
   readonly year: number;
-  readonly reviewedOnly: boolean;
+  readonly counted: readonly CountableEvent[];
+  readonly counts: ReportCounts;
+  readonly coverage: CoverageResult;
   readonly pack: RegionPack;
   readonly timeZone?: string;
 }
 
-/** The filter that picks the events a count target is taken over, within already selected events. */
+/** The filter that picks the events a target is taken over, within the year's counted events. */
 export function axisFilter(axis: TargetAxis, code: string | null): EventFilter {
   if (axis === 'all' || code === null || code === '') return {};
   switch (axis) {
@@ -70,68 +80,46 @@ export function measureOf(t: Tally, measure: Exclude<TargetMeasure, 'townshipsCo
   }
 }
 
+/** The tally of a count target's events: the year's total, or its axis group. */
+function tallyOf(t: Target, counts: ReportCounts): Tally {
+  if (t.axis === 'all' || t.axisCode === null || t.axisCode === '') return counts.total;
+  return counts.groups[t.axis].get(t.axisCode) ?? emptyTally();
+}
+
 /**
  * Per coverage unit (a township with an area; special zones count for their parent town, as on
- * the map: computeCoverage in coverage.ts), the value of a measure, every unit present.
+ * the map), the value of a measure, every unit present: off the year's coverage for a target over
+ * all events, else from the events under the target's filter.
  */
-export function coverageValues(
-  events: readonly CountableEvent[],
-  filter: EventFilter,
-  measure: TargetMeasure,
-  pack: RegionPack,
-  timeZone = DEFAULT_TIME_ZONE,
-): Map<string, number> {
-  const { units } = computeCoverage(pack, events, filter, 'events', { now: 0, timeZone });
-  return new Map(
-    units
-      .filter((u) => u.hasArea)
-      .map((u) => [u.code, measure === 'townshipsCovered' ? u.tally.events : measureOf(u.tally, measure)]),
-  );
-}
-
-/** Evaluates each live target of the year against the events, in the targets' given order. */
-export function evaluateTargets(
-  targets: readonly Target[],
-  events: Iterable<CountableEvent>,
-  ctx: TargetContext,
-): TargetEvaluation[] {
-  const tz = ctx.timeZone ?? DEFAULT_TIME_ZONE;
-  return evaluateTargetsOfSelected(targets, selectEvents(events, yearFilter(ctx.year, ctx.reviewedOnly), tz), ctx);
-}
-
-/** Evaluates targets over events already selected with `yearFilter(ctx.year, ctx.reviewedOnly)`. */
-export function evaluateTargetsOfSelected(
-  targets: readonly Target[],
-  selected: readonly CountableEvent[],
-  ctx: TargetContext,
-): TargetEvaluation[] {
-  const tz = ctx.timeZone ?? DEFAULT_TIME_ZONE;
-  return targets
-    .filter((t) => !t.deleted && t.year === ctx.year)
-    .map((t) => evaluateTarget(t, selected, ctx.pack, tz));
-}
-
-/** Evaluates one target over events already selected for its year. */
-export function evaluateTarget(t: Target, selected: readonly CountableEvent[], pack: RegionPack, timeZone = DEFAULT_TIME_ZONE): TargetEvaluation {
+function coverageValues(t: Target, year: CountedYear, measure: TargetMeasure): Map<string, number> {
   const filter = axisFilter(t.axis, t.axisCode);
+  const units = Object.keys(filter).length === 0
+    ? year.coverage.units
+    : computeCoverage(year.pack, year.counted, filter, 'events', { now: 0, timeZone: year.timeZone ?? DEFAULT_TIME_ZONE }).units;
+  return new Map(units.filter((u) => u.hasArea).map((u) => [u.code, measure === 'townshipsCovered' ? u.tally.events : measureOf(u.tally, measure)]));
+}
+
+/** Evaluates each live target of the year, in the targets' given order. */
+export function evaluateTargets(targets: readonly Target[], year: CountedYear): TargetEvaluation[] {
+  return targets.filter((t) => !t.deleted && t.year === year.year).map((t) => evaluateTarget(t, year));
+}
+
+function evaluateTarget(t: Target, year: CountedYear): TargetEvaluation {
   if (t.kind === 'coverage') {
-    const values = coverageValues(selected, filter, t.measure, pack, timeZone);
-    const gaps: CoverageGap[] = [];
-    for (const unit of pack.townships) {
+    const values = coverageValues(t, year, t.measure);
+    const shortfalls: TownshipShortfall[] = [];
+    for (const unit of year.pack.townships) {
       const v = values.get(unit.code);
-      if (v !== undefined && v < t.min) gaps.push({ code: unit.code, name: unit.name, value: v });
+      if (v !== undefined && v < t.min) shortfalls.push({ code: unit.code, name: unit.name, value: v });
     }
     const goal = values.size;
-    const actual = goal - gaps.length;
-    return { target: t, goal, actual, rate: goal === 0 ? null : actual / goal, met: gaps.length === 0, gaps };
+    const actual = goal - shortfalls.length;
+    return { target: t, goal, actual, rate: goal === 0 ? null : actual / goal, met: shortfalls.length === 0, shortfalls, gaps: shortfalls };
   }
-  let actual: number;
-  if (t.measure === 'townshipsCovered') {
-    actual = [...coverageValues(selected, filter, 'events', pack, timeZone).values()].filter((n) => n > 0).length;
-  } else {
-    actual = measureOf(countEventsBy(selected, 'format', filter, timeZone).total, t.measure);
-  }
-  return { target: t, goal: t.min, actual, rate: t.min === 0 ? null : actual / t.min, met: actual >= t.min, gaps: [] };
+  const actual = t.measure === 'townshipsCovered'
+    ? [...coverageValues(t, year, 'events').values()].filter((n) => n > 0).length
+    : measureOf(tallyOf(t, year.counts), t.measure);
+  return { target: t, goal: t.min, actual, rate: t.min === 0 ? null : actual / t.min, met: actual >= t.min, shortfalls: [], gaps: [] };
 }
 
 /** 完成率 as the 自评表 prints it: "120%", "83.3%", or "—" without a goal. */

@@ -17,7 +17,6 @@ import { eventYearMonth, volunteersOf, type CountableEvent, type Tally } from '.
 
 /** The axes kept: the year's total (key ''), by township code, by format code. */
 export type TotalsAxis = 'all' | 'township' | 'format';
-export const TOTALS_AXES: readonly TotalsAxis[] = ['all', 'township', 'format'];
 
 /** Integer sums of a group of events (a Tally without lastStartAt, hours in micro-hours). */
 export interface TotalsSums {

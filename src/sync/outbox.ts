@@ -2,16 +2,11 @@
  * Pure helpers over outbox mutations, shared by every LocalStore implementation so they settle
  * push answers and rewind the pull cursor by the same rules (see local-store.ts, points 3 and 8).
  */
-import type { Mutation, MutationResult, OutboxMutation, PulledRow } from './protocol';
+import type { Mutation, MutationResult, OutboxMutation } from './protocol';
 
 /** Names the record a mutation changes: "event:<id>" or "target:<id>". */
 export function recordKeyOf(m: Mutation): string {
   return m.entity === 'event' ? `event:${m.eventId}` : `target:${m.targetId}`;
-}
-
-/** Names the record a pulled row carries, in the same form as recordKeyOf. */
-export function recordKeyOfRow(r: PulledRow): string {
-  return `${r.entity}:${r.row.id}`;
 }
 
 /** Groups mutations by record, each group in rising seq order. */

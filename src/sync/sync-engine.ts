@@ -22,7 +22,8 @@ import {
   type OutboxMutation,
   type PushResponse,
 } from './protocol';
-import { EpochChangedError, TransportError, type Transport } from './transport';
+import { ApiError } from './api-error';
+import { EpochChangedError, type Transport } from './transport';
 
 /** What one run did, for the log and the badge. */
 export interface RunReport {
@@ -91,7 +92,7 @@ export class PushStalledError extends Error {
 }
 
 /**
- * Runs one sync over `store` and `transport`. Throws TransportError (offline, unauthorized,
+ * Runs one sync over `store` and `transport`. Throws ApiError (offline, unauthorized,
  * server) or PushStalledError; what was done before the failure stays done.
  */
 export async function runSync(store: LocalStore, transport: Transport, opts: SyncEngineOptions = {}): Promise<RunReport> {
@@ -170,7 +171,7 @@ async function runOnce(store: LocalStore, transport: Transport, opts: SyncEngine
         try {
           res = await transport.push({ v: PROTOCOL_VERSION, clientId, epoch, mutations: page.map(toWireMutation) });
         } catch (e) {
-          if (!(e instanceof TransportError && e.kind === 'rejected')) throw e;
+          if (!(e instanceof ApiError && e.kind === 'rejected')) throw e;
           // A page refused as a whole: settle what came before, then split this one (below).
           await applying;
           const settled = await settleRefusedPage(store, transport, clientId, epoch, page, e);
@@ -265,7 +266,7 @@ class PhotoSender {
     try {
       await this.transport.putBlob(hash, stored.blob, stored.type);
     } catch (e) {
-      if (!(e instanceof TransportError && e.kind === 'rejected')) throw e;
+      if (!(e instanceof ApiError && e.kind === 'rejected')) throw e;
       // A budget passes (the edit waits and is tried again); any other refusal is for good.
       const code = e.code !== null && PHOTO_WAIT_REASONS.includes(e.code) ? e.code : PHOTO_REFUSED_REASON;
       this.refused.set(hash, code);
@@ -337,7 +338,7 @@ async function pushPage(
     const rejected = res.results.filter((r) => r.status === 'rejected').length;
     return { pushed: res.results.length - rejected, quarantined: rejected };
   } catch (e) {
-    if (!(e instanceof TransportError && e.kind === 'rejected')) throw e;
+    if (!(e instanceof ApiError && e.kind === 'rejected')) throw e;
     return settleRefusedPage(store, transport, clientId, epoch, page, e);
   }
 }
@@ -349,7 +350,7 @@ async function settleRefusedPage(
   clientId: string,
   epoch: string | null,
   page: readonly OutboxMutation[],
-  e: TransportError,
+  e: ApiError,
 ): Promise<{ pushed: number; quarantined: number }> {
   if (page.length === 1) {
     await store.applyPushResults([{ seq: page[0]!.seq, status: 'rejected', reason: e.message }]);
@@ -385,7 +386,7 @@ export async function loadBlob(store: LocalStore, transport: Transport, hash: st
   try {
     blob = await transport.getBlob(hash);
   } catch (e) {
-    if (!(e instanceof TransportError)) throw e;
+    if (!(e instanceof ApiError)) throw e;
     if (e.kind === 'offline' || e.kind === 'unauthorized') return { status: e.kind };
     if (e.status === 404) return { status: 'notFound' };
     return { status: 'failed', message: e.message };

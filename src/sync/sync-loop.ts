@@ -18,7 +18,7 @@
  * - Being offline backs off like any failure but is reported as weather, not as an error.
  */
 import type { RunReport } from './sync-engine';
-import { TransportError } from './transport';
+import { ApiError } from './api-error';
 
 /** Why a run was asked for. */
 export type SyncTrigger = 'start' | 'online' | 'visible' | 'save' | 'timer' | 'manual';
@@ -81,7 +81,7 @@ export interface SyncLoop {
 
 /** Classifies a failed run. */
 export function failureKindOf(e: unknown): SyncFailureKind {
-  if (e instanceof TransportError) return e.kind;
+  if (e instanceof ApiError) return e.kind;
   return 'local';
 }
 
@@ -157,7 +157,7 @@ export function createSyncLoop(opts: SyncLoopOptions): SyncLoop {
     } catch (e) {
       if (gen !== generation) return;
       const kind = failureKindOf(e);
-      lastFailure = { kind, message: e instanceof Error ? e.message : String(e), at: clock.now(), ...(e instanceof TransportError && e.code !== null ? { code: e.code } : {}) };
+      lastFailure = { kind, message: e instanceof Error ? e.message : String(e), at: clock.now(), ...(e instanceof ApiError && e.code !== null ? { code: e.code } : {}) };
       if (kind === 'unauthorized') {
         log('run failed unauthorized: stopped until sign-in');
         state = 'stopped';

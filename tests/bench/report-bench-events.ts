@@ -59,7 +59,7 @@ export async function medianMs(fn: () => unknown, reps: number): Promise<number>
 
 /** The aggregation figures for n events: index-only count baseline, tables, whole bundle. */
 export async function aggregationFigures(
-  m: { buildYearReport: typeof import('../../src/domain/report').buildYearReport; buildReportBundle: typeof import('../../src/app/export/report-bundle').buildReportBundle },
+  m: { buildReport: typeof import('../../src/domain/report').buildReport; buildReportBundle: typeof import('../../src/app/export/report-bundle').buildReportBundle },
   pack: RegionPack, t: Taxonomy, n: number, reps: number,
 ): Promise<{ baseline: number; tables: number; bundle: number }> {
   const events = makeBenchEvents(pack, t, n, 2023);
@@ -68,7 +68,7 @@ export async function aggregationFigures(
   let sink = 0;
   // Fifty counts per timing: one count is below the browser's timer resolution.
   const baseline = (await medianMs(() => { for (let r = 0; r < 50; r++) { let c = 0; for (const k of index) if (k[0] === 2023) c++; sink += c; } }, reps)) / 50;
-  const tables = await medianMs(() => { sink += m.buildYearReport(events, 2023, true, { taxonomy: t, pack }).total.events; }, reps);
+  const tables = await medianMs(() => { sink += m.buildReport(events, [], { year: 2023, reviewedOnly: true, taxonomy: t, pack }).report.total.events; }, reps);
   const bundle = await medianMs(() => { sink += m.buildReportBundle(events, targets, { year: 2023, reviewedOnly: true, round: true, taxonomy: t, pack }).report.total.events; }, reps);
   if (sink < 0) throw new Error('unreachable');
   return { baseline, tables, bundle };

@@ -2,7 +2,7 @@
 /**
  * Issue 5 figures (printed, no asserts): `node tests/bench/report-bench.mjs`
  * - aggregating a year of 100,000 events for the report — the six tables and roster
- *   (buildYearReport) and the whole bundle the screen and exports use (tables + targets +
+ *   (buildReport without targets) and the whole bundle the screen and exports use (tables + targets +
  *   narrative + coverage) — median of 7 runs after a warm-up, in Node and in Debian Chromium,
  *   against a plain index-only count of the same data (counting the year's [year+ym] index keys,
  *   what `db.events.where('[year+ym]').between(...).count()` does) as the baseline ratio;

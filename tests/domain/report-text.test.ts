@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { buildNarrative, chineseOrdinal, placeLabelOf, roundInReportManner, seriesSentence } from '../../src/domain/report-text';
+import { buildReport, type ReportOptions } from '../../src/domain/report';
+import { chineseOrdinal, placeLabelOf, roundInReportManner, seriesSentence } from '../../src/domain/report-text';
+
+/** The year's narrative (buildReport without targets). */
+const buildNarrative = (events: Parameters<typeof buildReport>[0], year: number, reviewedOnly: boolean, ctx: Omit<ReportOptions, 'year' | 'reviewedOnly'>) =>
+  buildReport(events, [], { ...ctx, year, reviewedOnly }).narrative;
 import { DEFAULT_TAXONOMY } from '../../src/domain/taxonomy';
 import { loadHuidongPack } from '../fixtures/region-pack';
 import { seed2023Events } from '../fixtures/seed-2023';

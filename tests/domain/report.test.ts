@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { buildYearReport, countSeries, villageShortName, townshipReportName } from '../../src/domain/report';
+import { buildReport, countSeries, type ReportOptions } from '../../src/domain/report';
+import { townshipReportName, villageShortName } from '../../src/domain/region';
+
+/** The year's tables (buildReport without targets). */
+const buildYearReport = (events: Parameters<typeof buildReport>[0], year: number, reviewedOnly: boolean, ctx: Omit<ReportOptions, 'year' | 'reviewedOnly'>) =>
+  buildReport(events, [], { ...ctx, year, reviewedOnly }).report;
 import { DEFAULT_TAXONOMY } from '../../src/domain/taxonomy';
 import { loadHuidongPack } from '../fixtures/region-pack';
 import { seed2023Events } from '../fixtures/seed-2023';

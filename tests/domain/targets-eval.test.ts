@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { evaluateTargets, formatRate } from '../../src/domain/targets-eval';
+import { buildReport } from '../../src/domain/report';
+import { formatRate } from '../../src/domain/targets-eval';
+import { DEFAULT_TAXONOMY } from '../../src/domain/taxonomy';
 import type { Target } from '../../src/domain/targets';
 import { loadHuidongPack } from '../fixtures/region-pack';
 import { seed2023Events } from '../fixtures/seed-2023';
@@ -18,6 +20,10 @@ function target(over: Partial<Target>): Target {
   };
 }
 const ctx = { year: 2023, reviewedOnly: true, pack };
+
+/** The year's targets against actuals (buildReport's). */
+const evaluateTargets = (targets: Target[], evs: Parameters<typeof buildReport>[0], c: typeof ctx) =>
+  buildReport(evs, targets, { ...c, taxonomy: DEFAULT_TAXONOMY }).targets;
 
 describe('targets against the 2023 seed activities', () => {
   test('gives 目标值, 实际完成值 and 完成率 for counts along any axis', () => {

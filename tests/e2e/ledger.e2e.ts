@@ -5,6 +5,7 @@
  * errors for bad input with nothing saved, a restored draft, and "repeat last event".
  * Screenshots of every screen go to test-artifacts/ledger/.
  */
+import JSZip from 'jszip';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -396,12 +397,14 @@ describe('the offline event ledger on a phone', () => {
   it('exports the whole ledger to a file that a fresh phone imports, photos included', async () => {
     await tab('设置');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出全部数据' }).click()]);
-    const file = join(profile, 'backup.json');
+    const file = join(profile, 'backup.zip');
     await download.saveAs(file);
-    expect(download.suggestedFilename()).toMatch(/^kepu-ledger-\d{12}\.json$/);
-    const backup = JSON.parse(readFileSync(file, 'utf8')) as { events: { title: string }[]; photos: unknown[] };
-    expect(backup.events.filter((e) => e.title === '科普大篷车进校园').length).toBe(1);
-    expect(backup.photos.length).toBe(1);
+    expect(download.suggestedFilename()).toMatch(/^kepu-ledger-\d{12}\.zip$/);
+    const zip = await JSZip.loadAsync(readFileSync(file));
+    const lines = async (name: string) => (await zip.file(name)!.async('string')).trimEnd().split('\n').map((l) => JSON.parse(l) as { title?: string });
+    expect((await lines('events.jsonl')).filter((e) => e.title === '科普大篷车进校园').length).toBe(1);
+    expect((await lines('photos.jsonl')).length).toBe(1);
+    expect(Object.keys(zip.files).filter((n) => n.startsWith('photos/')).length).toBe(1);
 
     // A new phone: another profile, online for its first visit.
     await server.restart();

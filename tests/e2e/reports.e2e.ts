@@ -14,14 +14,14 @@ import type { BrowserContext, Page } from 'playwright-core';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { collectErrors, launchBrowser, newProfileDir, removeProfileDir, ROOT, screenshot, serveApp, type AppServer } from './harness';
-import { buildNarrative } from '../../src/domain/report-text';
+import { buildReport } from '../../src/domain/report';
 import { DEFAULT_TAXONOMY } from '../../src/domain/taxonomy';
 import { IMPORT_COLUMNS } from '../../src/domain/event-import';
 import { seed2023Events } from '../fixtures/seed-2023';
 import { loadHuidongPack } from '../fixtures/region-pack';
 
 const FEATURE = 'reports';
-const expected = buildNarrative(seed2023Events('reviewed'), 2023, true, { taxonomy: DEFAULT_TAXONOMY, pack: loadHuidongPack(), round: true });
+const expected = buildReport(seed2023Events('reviewed'), [], { year: 2023, reviewedOnly: true, taxonomy: DEFAULT_TAXONOMY, pack: loadHuidongPack(), round: true }).narrative;
 const downloads = mkdtempSync(join(tmpdir(), 'kl-reports-dl-'));
 
 let server: AppServer;

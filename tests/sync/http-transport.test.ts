@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpTransport } from '../../src/sync/http-transport';
 import { PROTOCOL_VERSION } from '../../src/sync/protocol';
-import { TransportError, type EpochChangedError } from '../../src/sync/transport';
+import { ApiError } from '../../src/sync/api-error';
+import type { EpochChangedError } from '../../src/sync/transport';
 import { createOf, put, sampleEvent, EVENT_1 } from './fixtures';
 import { startRealServer, type RealServer, type SimAccount } from './sim/real-server';
 
@@ -12,7 +13,7 @@ async function failureOf(p: Promise<unknown>): Promise<{ kind: string; status: n
   try {
     await p;
   } catch (e) {
-    if (e instanceof TransportError) return { kind: e.kind, status: e.status };
+    if (e instanceof ApiError) return { kind: e.kind, status: e.status };
     throw e;
   }
   throw new Error('expected a failure');

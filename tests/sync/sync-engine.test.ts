@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpTransport } from '../../src/sync/http-transport';
 import { MemoryLocalStore } from '../../src/sync/memory-local-store';
 import { loadBlob, runSync } from '../../src/sync/sync-engine';
-import { TransportError } from '../../src/sync/transport';
+import { ApiError } from '../../src/sync/api-error';
 import { EVENT_1, EVENT_2, EVENT_3, sampleEvent } from './fixtures';
 import { startRealServer, type RealServer, type SimAccount } from './sim/real-server';
 
@@ -76,7 +76,7 @@ describe('sync engine over the real server', () => {
     const b = phone(PHONE_B, v2);
     a.store.createEvent(sampleEvent({ id: EVENT_1, title: '离线记录的活动' }));
     drop = () => 'request';
-    await expect(a.sync()).rejects.toBeInstanceOf(TransportError);
+    await expect(a.sync()).rejects.toBeInstanceOf(ApiError);
     drop = null;
     await a.sync();
     await b.sync();
@@ -126,7 +126,7 @@ describe('sync engine over the real server', () => {
     await b.sync();
     b.store.updateEvent(EVENT_1, { attendance: 999 }, AT, v2.userId);
     drop = (method) => (method === 'POST' ? 'response' : null);
-    await expect(b.sync()).rejects.toBeInstanceOf(TransportError);
+    await expect(b.sync()).rejects.toBeInstanceOf(ApiError);
     drop = null;
     expect(await b.sync()).toEqual({ blobsUploaded: 0, pushed: 0, quarantined: 1, pulled: 0, recovered: 0 });
     expect((await b.store.quarantined()).map((q) => [q.seq, q.rejection.reason])).toEqual([[1, 'notYourEvent']]);
@@ -139,7 +139,7 @@ describe('sync engine over the real server', () => {
     a.store.createEvent(sampleEvent({ id: EVENT_1 }));
     a.store.createEvent(sampleEvent({ id: EVENT_2 }));
     drop = (method) => (method === 'POST' ? 'response' : null);
-    await expect(a.sync()).rejects.toBeInstanceOf(TransportError);
+    await expect(a.sync()).rejects.toBeInstanceOf(ApiError);
     drop = null;
     expect(await a.sync()).toEqual({ blobsUploaded: 0, pushed: 2, quarantined: 0, pulled: 2, recovered: 0 });
     expect((await server.allEvents()).map((e) => [e.id, e.rev])).toEqual([[EVENT_1, 1], [EVENT_2, 2]]);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { backoffDelay, createSyncLoop, type SyncLoop } from '../../src/sync/sync-loop';
 import type { RunReport } from '../../src/sync/sync-engine';
-import { TransportError } from '../../src/sync/transport';
+import { ApiError } from '../../src/sync/api-error';
 
 const REPORT: RunReport = { blobsUploaded: 0, pushed: 1, quarantined: 0, pulled: 2, recovered: 0 };
 type Outcome = 'ok' | 'offline' | 'server' | 'unauthorized';
@@ -27,8 +27,8 @@ function harness(outcomes: Outcome[], opts: { runMs?: number; randoms?: number[]
         const outcome = outcomes[runs++] ?? 'ok';
         setTimeout(() => {
           if (outcome === 'ok') resolve(REPORT);
-          else if (outcome === 'unauthorized') reject(new TransportError('unauthorized', 'token revoked', 401));
-          else reject(new TransportError(outcome, outcome === 'offline' ? 'no answer' : 'HTTP 503', outcome === 'offline' ? null : 503));
+          else if (outcome === 'unauthorized') reject(new ApiError('unauthorized', 'token revoked', { status: 401 }));
+          else reject(new ApiError(outcome, outcome === 'offline' ? 'no answer' : 'HTTP 503', { status: outcome === 'offline' ? null : 503 }));
         }, runMs);
       }),
     onLog: (e) => log.push(`${e.at} ${e.what}`),

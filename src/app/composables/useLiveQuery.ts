@@ -1,9 +1,10 @@
 /**
- * Dexie liveQuery as a Vue ref: re-runs when the tables it read change (in this tab or another),
- * and, when `deps` are given, when they change; unsubscribes when the component or scope ends.
+ * A live read of the ledger (app/db/live.ts) as a Vue ref: re-runs when the tables it read change
+ * (in this tab or another), and, when `deps` are given, when they change; stops when the
+ * component or scope ends.
  */
-import { liveQuery, type Subscription } from 'dexie';
 import { getCurrentScope, onScopeDispose, shallowRef, watch, type Ref, type WatchSource } from 'vue';
+import { observe, type LiveRead } from '../db/live';
 
 /** The query's latest result (undefined until the first one), and its latest error. */
 export function useLiveQuery<T>(
@@ -12,16 +13,13 @@ export function useLiveQuery<T>(
 ): Ref<T | undefined> & { error: Ref<unknown> } {
   const value = shallowRef<T | undefined>(undefined);
   const error = shallowRef<unknown>(null);
-  let sub: Subscription | null = null;
+  let read: LiveRead | null = null;
   const start = () => {
-    sub?.unsubscribe();
-    sub = liveQuery(query).subscribe({
-      next: (v) => { value.value = v; error.value = null; },
-      error: (e: unknown) => { error.value = e; },
-    });
+    read?.stop();
+    read = observe(query, (v) => { value.value = v; error.value = null; }, (e: unknown) => { error.value = e; });
   };
   start();
   if (deps) watch(deps, start);
-  if (getCurrentScope()) onScopeDispose(() => sub?.unsubscribe());
+  if (getCurrentScope()) onScopeDispose(() => read?.stop());
   return Object.assign(value, { error });
 }

@@ -4,16 +4,14 @@
  * cursor in meta 'pullCursor', photos in `photos` (uploaded 0/1). Each method is one Dexie
  * transaction, so a tab closed at any moment leaves either all of a step or none of it.
  */
-import type { LedgerEvent } from '../../domain/event';
 import type { Target } from '../../domain/targets';
-import { yearMonthOf, yearOf } from '../../domain/year';
 import type { LocalEpoch, LocalStore, QuarantinedMutation, RecoveryKey, StoredBlob } from '../../sync/local-store';
 import { mergePulledEvent, mergePulledTarget } from '../../sync/merge';
 import { cursorAfterPull, recordKeyOf, settlePushResults } from '../../sync/outbox';
 import type { Mutation, MutationResult, OutboxMutation, PulledRow, RecoveredRow } from '../../sync/protocol';
+import { recordOfRow, writeEvents, type EventWrite, type StoredEvent } from './event-writes';
 import { withoutSig, type EventRow, type LedgerDb, type OutboxRow, type TargetRow } from './ledger-db';
 import { getOrCreateClientId, takeSeq } from './meta';
-import { applyTotalsDelta } from './year-totals';
 
 /** Meta key of the last rev applied from pulls. */
 export const PULL_CURSOR_KEY = 'pullCursor';
@@ -34,12 +32,6 @@ export interface DexieLocalStoreDeps {
 function mutationOf(row: OutboxRow): OutboxMutation {
   const { state: _state, rejection: _rejection, ...m } = row;
   return m as OutboxMutation;
-}
-
-/** The record's own fields of a stored event: the calendar keys and the signature stripped. */
-function recordOfRow(row: EventRow): Record<string, unknown> {
-  const { year: _y, ym: _m, sig: _s, ...record } = row;
-  return record;
 }
 
 /** Pages at least this long look up their local rows by a key scan first (see localEventsOf). */
@@ -122,20 +114,19 @@ export class DexieLocalStore implements LocalStore {
       const targets = rows.flatMap((r) => (r.entity === 'target' ? [r.row] : []));
       if (events.length) {
         const locals = await this.localEventsOf(events.map((e) => e.id));
-        const merged = new Map<string, EventRow>();
+        const merged = new Map<string, StoredEvent>();
         const sigs = rows.flatMap((r) => (r.entity === 'event' ? [r.sig] : []));
         events.forEach((pulled, i) => {
           const row = mergePulledEvent(pulled, merged.get(pulled.id) ?? locals[i], unsettled);
           // The server's signature holds only for its row as sent (see local-store.ts, point 9).
           const sig = row === pulled ? sigs[i] : undefined;
-          merged.set(pulled.id, sig ? { ...this.toEventRow(row), sig } : this.toEventRow(row));
+          merged.set(pulled.id, sig ? { ...row, sig } : row);
         });
+        // Each id goes from its stored row to the last row merged for it.
         const before = new Map<string, EventRow | undefined>();
         events.forEach((e, i) => { if (!before.has(e.id)) before.set(e.id, locals[i]); });
-        await Promise.all([
-          db.events.bulkPut([...merged.values()]),
-          applyTotalsDelta(db, [...merged.values()].map((after) => ({ before: before.get(after.id), after }))),
-        ]);
+        const writes: EventWrite[] = [...merged.values()].map((after) => ({ before: before.get(after.id), after }));
+        await writeEvents(db, writes, this.deps.timeZone);
       }
       if (targets.length) {
         const locals = await db.targets.bulkGet(targets.map((t) => t.id));
@@ -218,10 +209,7 @@ export class DexieLocalStore implements LocalStore {
       const others = await db.outbox.where(row.entity === 'event' ? 'eventId' : 'targetId')
         .equals(row.entity === 'event' ? row.eventId : row.targetId).toArray();
       if (others.some((o) => recordKeyOf(o) === key)) return;
-      if (row.entity === 'event') {
-        await db.events.delete(row.eventId);
-        await applyTotalsDelta(db, [{ before: rec as EventRow, after: null }]);
-      }
+      if (row.entity === 'event') await writeEvents(db, [{ before: rec as EventRow, after: null }], this.deps.timeZone);
       else await db.targets.delete(row.targetId);
     });
   }
@@ -322,7 +310,4 @@ export class DexieLocalStore implements LocalStore {
     if (to < stored) await this.db.meta.put({ key: PULL_CURSOR_KEY, value: to });
   }
 
-  private toEventRow(e: LedgerEvent): EventRow {
-    return { ...e, year: yearOf(e.startAt, this.deps.timeZone), ym: yearMonthOf(e.startAt, this.deps.timeZone) };
-  }
 }

@@ -1,6 +1,8 @@
 /**
  * Events on the phone: every create, edit and delete writes the event AND its outbox mutation in
- * one Dexie transaction, so the outbox the sync engine pushes can never disagree with the ledger.
+ * one transaction, so the outbox the sync engine pushes can never disagree with the ledger. The
+ * transactions are IndexedDB's own (native-write.ts: the save path is the app's hottest write);
+ * the rows, their calendar keys and the year totals go through event-writes.ts like every writer's.
  */
 import * as v from 'valibot';
 import {
@@ -13,9 +15,10 @@ import { toProblems, type Problem } from '../../domain/problems';
 import { toZonedIso, yearMonthOf, yearOf } from '../../domain/year';
 import type { Mutation } from '../../sync/protocol';
 import { MissingRecordError, ValidationError } from './errors';
-import { withoutSig, type EventRow, type LedgerDb, type OutboxRow } from './ledger-db';
-import { META, currentSeq, sameValue } from './meta';
-import { logTotalsDelta, type TotalsChange } from './year-totals';
+import { writeEventsNative, type EventWrite, type StoredEvent } from './event-writes';
+import { withoutSig, type EventRow, type LedgerDb, type MetaRow, type OutboxRow } from './ledger-db';
+import { META, sameValue } from './meta';
+import { nativeWrite, request } from './native-write';
 
 /** Who is signed in; userId '' when the phone was never signed in. */
 export interface Identity { userId: string; orgId: string; role: 'admin' | 'staff' | 'volunteer' | null }
@@ -83,7 +86,6 @@ const rootOf = (field: string) => field.split('.')[0] ?? field;
 
 /** Builds the repository over one LedgerDb. */
 export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): EventRepository {
-  const tables = [db.events, db.outbox, db.meta, db.totals];
 
   /** Validates new content (its start against the phone's clock) and its references; throws ValidationError. */
   function checkContent(content: unknown): EventContent {
@@ -97,32 +99,48 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
     return ctx ? checkEventReferences(content, ctx) : [];
   }
 
-  function newRow(id: string, content: EventContent, status: EventStatus, at: string, importBatch?: ImportBatchRef): EventRow {
+  function newEvent(id: string, content: EventContent, status: EventStatus, at: string, importBatch?: ImportBatchRef): StoredEvent {
     const who = deps.identity();
     return {
       ...content, status, reviewNote: null, reviewedBy: null, reviewedAt: null, ...(importBatch ? { importBatch } : {}),
       id, orgId: who.orgId, createdBy: who.userId, createdAt: at, updatedBy: who.userId, updatedAt: at,
-      deleted: false, rev: 0, ...calendarKeys(content.startAt),
+      deleted: false, rev: 0,
     };
-  }
-  function calendarKeys(startAt: string): { year: number; ym: string } {
-    return { year: yearOf(startAt, deps.timeZone), ym: yearMonthOf(startAt, deps.timeZone) };
   }
   /** The outbox row of one mutation. */
   function mutation(clientId: string, seq: number, eventId: string, at: string, body: MutationBody): OutboxRow {
     return { ...({ entity: 'event', seq, eventId, at, ...body } as Mutation), clientId, state: 'pending', rejection: null };
   }
   /**
-   * Writes event rows, their outbox rows, the new seq and the year totals' change together (one
-   * round of requests: the totals change is logged under the seq, not read and rewritten).
+   * In one native transaction: reads the stored rows of `ids` and the outbox seq (one round of
+   * requests), lets `plan` decide, then writes the events, their outbox rows, the new seq and the
+   * year totals' change together (a second round: the totals change is logged under the seq, not
+   * read and rewritten). `plan` may throw (nothing is written) or answer no writes.
    */
-  async function write(events: EventRow[], outbox: OutboxRow[], seq: number, put: boolean, totals: TotalsChange[]): Promise<void> {
-    await Promise.all([
-      put ? db.events.bulkPut(events) : db.events.bulkAdd(events),
-      outbox.length === 1 ? db.outbox.add(outbox[0]!) : db.outbox.bulkAdd(outbox),
-      db.meta.put({ key: META.seq, value: seq }),
-      logTotalsDelta(db, totals, `seq-${String(seq).padStart(12, '0')}`),
-    ]);
+  function transact<T>(
+    ids: readonly string[],
+    plan: (stored: (EventRow | undefined)[], seq0: number) => { writes: EventWrite[]; outbox: OutboxRow[]; add: boolean; result: (rows: EventRow[]) => T },
+  ): Promise<T> {
+    return nativeWrite(db, ['events', 'outbox', 'meta', 'totals'], async (tx) => {
+      const events = tx.objectStore('events');
+      const meta = tx.objectStore('meta');
+      const [seqRow, ...stored] = await Promise.all([
+        request(meta.get(META.seq) as IDBRequest<MetaRow | undefined>),
+        ...ids.map((id) => request(events.get(id) as IDBRequest<EventRow | undefined>)),
+      ]);
+      const seq0 = typeof seqRow?.value === 'number' ? seqRow.value : 0;
+      const p = plan(stored, seq0);
+      if (p.outbox.length === 0) return p.result([]);
+      const seq = seq0 + p.outbox.length;
+      const outbox = tx.objectStore('outbox');
+      const { rows, done } = writeEventsNative(tx, p.writes, deps.timeZone, { add: p.add, tag: `seq-${String(seq).padStart(12, '0')}` });
+      await Promise.all([
+        done,
+        ...p.outbox.map((m) => request(outbox.add(m))),
+        request(meta.put({ key: META.seq, value: seq })),
+      ]);
+      return p.result(rows);
+    });
   }
 
   async function createEvents(items: NewEventItem[], options: CreateEventsOptions = {}): Promise<EventRow[]> {
@@ -145,32 +163,36 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
     if (problems.length) throw new ValidationError(problems);
     const clientId = await deps.clientId();
     const at = toZonedIso(deps.now(), deps.timeZone);
-    return db.transaction('rw', tables, async () => {
-      const [existing, seq0] = await Promise.all([db.events.bulkGet(clean.map((c) => c.id)), currentSeq(db)]);
-      const out: EventRow[] = [];
-      const written = new Map<string, EventRow>();
-      const totals: TotalsChange[] = [];
+    return transact(clean.map((c) => c.id), (existing, seq0) => {
+      const kept: (EventRow | undefined)[] = [];
+      const written = new Map<string, StoredEvent>();
+      const writes: EventWrite[] = [];
       const outbox: OutboxRow[] = [];
       let revived = false;
       const queue = (id: string, body: MutationBody) => outbox.push(mutation(clientId, seq0 + outbox.length + 1, id, at, body));
       clean.forEach(({ id, content, status, importBatch }, i) => {
-        const kept = written.get(id) ?? existing[i];
-        if (kept && !(options.revive && kept.deleted && !written.has(id))) { out.push(kept); return; }
-        const fresh = newRow(id, content, status, at, importBatch);
+        const old = written.has(id) ? undefined : existing[i];
+        if (written.has(id) || (old && !(options.revive && old.deleted))) { kept.push(old); return; }
+        const fresh = newEvent(id, content, status, at, importBatch);
         // A revived tombstone keeps who made it, when, and the rev it was pulled at.
-        const row: EventRow = kept
-          ? { ...fresh, id: kept.id, orgId: kept.orgId, createdBy: kept.createdBy, createdAt: kept.createdAt, rev: kept.rev }
+        const event: StoredEvent = old
+          ? { ...fresh, id: old.id, orgId: old.orgId, createdBy: old.createdBy, createdAt: old.createdAt, rev: old.rev }
           : fresh;
-        revived ||= kept !== undefined;
-        written.set(id, row);
-        totals.push({ before: kept ?? null, after: row });
-        queue(id, { op: 'put', fields: eventFieldsOf(row) });
-        if (kept) queue(id, { op: 'undelete' });
-        out.push(row);
+        revived ||= old !== undefined;
+        written.set(id, event);
+        writes.push({ before: old ?? null, after: event });
+        queue(id, { op: 'put', fields: eventFieldsOf(event) });
+        if (old) queue(id, { op: 'undelete' });
+        kept.push(undefined);
       });
-      // bulkAdd unless a tombstone is rewritten: a new id that exists after all fails loudly.
-      if (outbox.length) await write([...written.values()], outbox, seq0 + outbox.length, revived, totals);
-      return out;
+      // Added unless a tombstone is rewritten: a new id that exists after all fails loudly.
+      return {
+        writes, outbox, add: !revived,
+        result: (rows) => {
+          const byId = new Map(rows.map((r) => [r.id, r]));
+          return clean.map((c, i) => kept[i] ?? byId.get(c.id)!);
+        },
+      };
     });
   }
 
@@ -179,17 +201,17 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
     if (!parsed.success) throw new ValidationError(toProblems(parsed.issues));
     const clientId = await deps.clientId();
     const at = toZonedIso(deps.now(), deps.timeZone);
-    return db.transaction('rw', tables, async () => {
-      const [old, seq0] = await Promise.all([db.events.get(id), currentSeq(db)]);
+    return transact([id], ([old], seq0) => {
       if (!old) throw new MissingRecordError('event', id);
       if (old.deleted) throw new ValidationError([{ field: '', code: 'eventDeleted' }]);
       const changed: Record<string, unknown> = {};
       for (const [k, value] of Object.entries(parsed.output)) {
         if (value !== undefined && !sameValue(old[k as keyof EventRow], value)) changed[k] = value;
       }
-      if (Object.keys(changed).length === 0) return old;
-      const merged = { ...withoutSig(old), ...changed } as EventRow;
-      const content = Object.fromEntries([...CONTENT_KEYS].map((k) => [k, merged[k as keyof EventRow]]));
+      if (Object.keys(changed).length === 0) return { writes: [], outbox: [], add: false, result: () => old };
+      const { year: _y, ym: _m, ...record } = withoutSig(old);
+      const merged = { ...record, ...changed } as StoredEvent;
+      const content = Object.fromEntries([...CONTENT_KEYS].map((k) => [k, merged[k as keyof StoredEvent]]));
       // Only a start this edit sets is held to the clock: an event logged before keeps its start.
       const r = validateEventContent(content, { now: 'startAt' in changed ? deps.now() : undefined });
       if (!r.ok) throw new ValidationError(r.problems);
@@ -202,9 +224,13 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
       const review = !staff && old.status === 'reviewed' && (merged.status !== 'reviewed' || losesApproval('reviewed', Object.keys(changed)))
         ? { ...BACK_TO_REVIEW, ...(merged.status === 'reviewed' ? {} : { status: merged.status }) }
         : {};
-      const row: EventRow = { ...merged, ...review, updatedAt: at, updatedBy: who.userId, ...calendarKeys(merged.startAt) };
-      await write([row], [mutation(clientId, seq0 + 1, id, at, { op: 'put', fields: changed as EventPatch })], seq0 + 1, true, [{ before: old, after: row }]);
-      return row;
+      const event: StoredEvent = { ...merged, ...review, updatedAt: at, updatedBy: who.userId };
+      return {
+        writes: [{ before: old, after: event }],
+        outbox: [mutation(clientId, seq0 + 1, id, at, { op: 'put', fields: changed as EventPatch })],
+        add: false,
+        result: ([row]) => row!,
+      };
     });
   }
 
@@ -212,22 +238,18 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
     const clientId = await deps.clientId();
     const at = toZonedIso(deps.now(), deps.timeZone);
     const unique = [...new Set(ids)];
-    await db.transaction('rw', tables, async () => {
-      const [olds, seq0] = await Promise.all([db.events.bulkGet(unique), currentSeq(db)]);
+    await transact(unique, (olds, seq0) => {
       const missing = unique.findIndex((_, i) => !olds[i]);
       if (missing >= 0) throw new MissingRecordError('event', unique[missing]!);
       const who = deps.identity();
-      const rows: EventRow[] = [];
+      const writes: EventWrite[] = [];
       const outbox: OutboxRow[] = [];
-      const totals: TotalsChange[] = [];
       for (const old of olds as EventRow[]) {
         if (old.deleted === deleted) continue;
-        const row: EventRow = { ...withoutSig(old), deleted, updatedAt: at, updatedBy: who.userId };
-        rows.push(row);
+        writes.push({ before: old, after: { ...withoutSig(old), deleted, updatedAt: at, updatedBy: who.userId } });
         outbox.push(mutation(clientId, seq0 + outbox.length + 1, old.id, at, { op: deleted ? 'delete' : 'undelete' }));
-        totals.push({ before: old, after: row });
       }
-      if (rows.length) await write(rows, outbox, seq0 + outbox.length, true, totals);
+      return { writes, outbox, add: false, result: () => undefined };
     });
   }
 
@@ -243,7 +265,7 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
     getEvent: (id) => db.events.get(id),
     getEvents: async (ids) => (await db.events.bulkGet([...ids])).filter((e): e is EventRow => e !== undefined),
     eventsInMonthsOf: (instants) => {
-      const months = new Map(instants.map((at) => calendarKeys(at)).map((k) => [k.ym, [k.year, k.ym] as [number, string]]));
+      const months = new Map(instants.map((at) => [yearMonthOf(at, deps.timeZone), [yearOf(at, deps.timeZone), yearMonthOf(at, deps.timeZone)] as [number, string]]));
       return months.size ? db.events.where('[year+ym]').anyOf([...months.values()]).toArray() : Promise.resolve([]);
     },
   };

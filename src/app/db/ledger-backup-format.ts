@@ -1,6 +1,8 @@
 /**
- * The ledger backup file (导出全部数据): its shape and its validation. Version 1 is JSON with
- * events, outbox, drafts and photos (bytes as base64). Validation collects problems by path.
+ * The ledger backup file (导出全部数据): its shape and its validation. Version 2 (what this build
+ * writes) is a zip: a manifest, the ledger as JSON lines and every photo as a file of its own
+ * (ledger-backup.ts streams it). Version 1, still read, is one JSON document with the photos as
+ * base64. Both are checked here the same way, collecting problems by path.
  */
 import * as v from 'valibot';
 import { validateLedgerEvent, type LedgerEvent } from '../../domain/event';
@@ -11,22 +13,28 @@ import type { DraftRow, OutboxRow } from './ledger-db';
 
 /** Marks a file as a ledger backup. */
 export const BACKUP_FORMAT = 'kepu-ledger-backup';
-/** The backup format version this build writes and reads. */
-export const BACKUP_VERSION = 1;
+/** The version of the JSON backup (photos as base64), which this build still reads. */
+export const BACKUP_JSON_VERSION = 1;
+/** The version of the zip backup, which this build writes and reads. */
+export const BACKUP_ZIP_VERSION = 2;
 
-/** A photo in a backup file. */
-export interface BackupPhoto {
+/** A photo's row in a backup, without its bytes (a zip carries them as files). */
+export interface BackupPhotoMeta {
   hash: string; type: string; width: number; height: number; uploaded: 0 | 1; createdAt: string;
+}
+
+/** A photo in a JSON backup file. */
+export interface BackupPhoto extends BackupPhotoMeta {
   /** The JPEG, base64. */
   data: string;
   /** The thumbnail, base64. */
   thumb: string;
 }
 
-/** The whole backup file. */
-export interface BackupFile {
+/** The whole backup: the JSON file (version 1, photos with bytes), or a zip's ledger part (version 2). */
+export interface BackupFile<P extends BackupPhotoMeta = BackupPhoto> {
   format: typeof BACKUP_FORMAT;
-  version: typeof BACKUP_VERSION;
+  version: number;
   exportedAt: string;
   clientId: string | null;
   seq: number;
@@ -34,12 +42,12 @@ export interface BackupFile {
   events: (LedgerEvent & { sig?: string })[];
   outbox: OutboxRow[];
   drafts: DraftRow[];
-  photos: BackupPhoto[];
+  photos: P[];
 }
 
-const head = v.object({
+const head = (version: number) => v.object({
   format: v.literal(BACKUP_FORMAT, 'notBackup'),
-  version: v.literal(BACKUP_VERSION, 'badVersion'),
+  version: v.literal(version, 'badVersion'),
   exportedAt: v.string('required'),
   clientId: v.nullable(v.pipe(v.string(), v.uuid('badId'))),
   seq: v.pipe(v.number('notNumber'), v.integer('notInteger'), v.minValue(0, 'negative')),
@@ -55,24 +63,32 @@ const outboxExtra = v.object({
 });
 const draftSchema = v.strictObject({ key: v.pipe(v.string(), v.minLength(1, 'required')), content: v.record(v.string(), v.unknown(), 'notObject'), savedAt: v.string('required') });
 const base64 = v.pipe(v.string('required'), v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'badBase64'));
-const photoSchema = v.strictObject({
+const photoMetaEntries = {
   hash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'badPhotoHash')),
   type: v.picklist(['image/jpeg', 'image/png', 'image/webp'], 'badType'),
   width: v.pipe(v.number(), v.integer(), v.minValue(1)),
   height: v.pipe(v.number(), v.integer(), v.minValue(1)),
   uploaded: v.picklist([0, 1]),
   createdAt: v.string(),
-  data: base64,
-  thumb: base64,
-});
+};
+const photoSchemas = {
+  [BACKUP_JSON_VERSION]: v.strictObject({ ...photoMetaEntries, data: base64, thumb: base64 }),
+  [BACKUP_ZIP_VERSION]: v.strictObject(photoMetaEntries),
+};
 
 const at = (prefix: string, ps: Problem[]) => ps.map((p) => ({ field: p.field ? `${prefix}.${p.field}` : prefix, code: p.code }));
 
-/** Checks a parsed file; returns it typed, or every problem (paths like `events.3.title`). */
-export function parseBackup(input: unknown): { ok: true; value: BackupFile } | { ok: false; problems: Problem[] } {
+/**
+ * Checks a parsed backup of `version` (a JSON file, or a zip's manifest with its rows); returns
+ * it typed, or every problem (paths like `events.3.title`).
+ */
+export function parseBackup(input: unknown, version: typeof BACKUP_JSON_VERSION): { ok: true; value: BackupFile<BackupPhoto> } | { ok: false; problems: Problem[] };
+export function parseBackup(input: unknown, version: typeof BACKUP_ZIP_VERSION): { ok: true; value: BackupFile<BackupPhotoMeta> } | { ok: false; problems: Problem[] };
+export function parseBackup(input: unknown, version: number): { ok: true; value: BackupFile<BackupPhotoMeta> } | { ok: false; problems: Problem[] } {
   if ((input as { format?: unknown } | null)?.format !== BACKUP_FORMAT) return { ok: false, problems: [{ field: 'format', code: 'notBackup' }] };
-  const h = v.safeParse(head, input);
-  if (!h.success) return { ok: false, problems: toProblems(h.issues) };
+  const photoSchema = photoSchemas[version as keyof typeof photoSchemas];
+  const h = v.safeParse(head(version), input);
+  if (!h.success || !photoSchema) return { ok: false, problems: h.success ? [{ field: 'version', code: 'badVersion' }] : toProblems(h.issues) };
   const problems: Problem[] = [];
   const events = h.output.events.map((raw, i) => {
     const { year: _y, ym: _m, sig, ...rest } = (raw ?? {}) as Record<string, unknown>;
@@ -106,15 +122,8 @@ export function parseBackup(input: unknown): { ok: true; value: BackupFile } | {
   if (problems.length) return { ok: false, problems };
   return {
     ok: true,
-    value: { ...h.output, events: events as (LedgerEvent & { sig?: string })[], outbox, drafts: h.output.drafts as DraftRow[], photos: h.output.photos as BackupPhoto[] } as BackupFile,
+    value: { ...h.output, events: events as (LedgerEvent & { sig?: string })[], outbox, drafts: h.output.drafts as DraftRow[], photos: h.output.photos as BackupPhotoMeta[] } as BackupFile<BackupPhotoMeta>,
   };
-}
-
-/** Bytes → base64. */
-export function bytesToBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
 }
 
 /** Base64 → bytes. */

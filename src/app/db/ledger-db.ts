@@ -87,7 +87,11 @@ const LEDGER_DB_UPGRADES: Record<number, (tx: Transaction) => Promise<void>> = {
   2: rebuildTotals,
 };
 
-/** The Dexie database of one phone's ledger. */
+/**
+ * The Dexie database of one phone's ledger. Dexie's query cache is off: the save path writes
+ * through IndexedDB itself (native-write.ts) and tells live queries by Dexie's public
+ * 'storagemutated' event, which a cached result would not hear.
+ */
 export class LedgerDb extends Dexie {
   events!: Table<EventRow, string>;
   outbox!: Table<OutboxRow, number>;
@@ -97,12 +101,30 @@ export class LedgerDb extends Dexie {
   targets!: Table<TargetRow, string>;
   totals!: Table<StoredTotalsRow, TotalsKey>;
 
+  private readonly queuedListeners = new Set<() => void>();
+
   constructor(name = LEDGER_DB_NAME) {
-    super(name);
+    super(name, { cache: 'disabled' });
     for (const [version, stores] of Object.entries(LEDGER_DB_VERSIONS)) {
       const v = this.version(Number(version)).stores(stores);
       const upgrade = LEDGER_DB_UPGRADES[Number(version)];
       if (upgrade) v.upgrade(upgrade);
     }
+    // Outbox rows written through Dexie (targets, imports, restores, retries) announce themselves
+    // once their transaction has committed; the native save path announces its own.
+    this.outbox.hook('creating', (_key, _row, tx) => {
+      tx.on('complete', () => this.announceQueued());
+    });
+  }
+
+  /** Calls `listener` after every committed transaction that queued a mutation; answers a function that stops. */
+  onMutationQueued(listener: () => void): () => void {
+    this.queuedListeners.add(listener);
+    return () => this.queuedListeners.delete(listener);
+  }
+
+  /** Tells the listeners a committed transaction queued a mutation (writers in app/db call it). */
+  announceQueued(): void {
+    for (const l of this.queuedListeners) l();
   }
 }

@@ -13,6 +13,7 @@ import { MissingRecordError, ValidationError } from './errors';
 import type { RepositoryDeps } from './event-repository';
 import { withoutSig, type LedgerDb, type TargetRow } from './ledger-db';
 import { sameValue, takeSeq } from './meta';
+import { targetsOfYearIn } from './queries';
 
 const targetFieldsSchema = v.strictObject(targetFieldEntries);
 
@@ -91,10 +92,5 @@ export function createTargetRepository(db: LedgerDb, deps: Omit<RepositoryDeps, 
     });
   }
 
-  async function targetsOfYear(year: number): Promise<TargetRow[]> {
-    const rows = await db.targets.where('year').equals(year).toArray();
-    return rows.filter((t) => !t.deleted).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-  }
-
-  return { newTargetId: () => createUuidV7(deps.now(), deps.random16()), createTarget, updateTarget, deleteTarget, targetsOfYear };
+  return { newTargetId: () => createUuidV7(deps.now(), deps.random16()), createTarget, updateTarget, deleteTarget, targetsOfYear: (year) => targetsOfYearIn(db, year) };
 }

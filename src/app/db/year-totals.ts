@@ -1,8 +1,7 @@
 /**
  * Year totals by township and by format, kept in the `totals` store (schema v2) and changed in
- * the SAME transaction as every event write (event-repository, DexieLocalStore.applyPulled and
- * discardQuarantined, ledger-backup import), so they are always exactly what a recount with
- * domain/counts would find. Reading a year is one key-range read of a few dozen rows. A single
+ * the SAME transaction as every event write (event-writes.ts, the one write path of events), so
+ * they are always exactly what a recount with domain/counts would find. Reading a year is one key-range read of a few dozen rows. A single
  * save only appends a log row (no read before its write); batch writers and compactTotals fold
  * the logs into the rows.
  */
@@ -24,7 +23,7 @@ const isLog = (r: StoredTotalsRow): r is TotalsLogRow => r.axis === 'log';
 
 /**
  * Adds the changes of some event writes to the stored totals, folding in every logged change.
- * For batch writers (pulls, imports). Must be called inside the caller's 'rw' transaction, whose
+ * For batch writers (event-writes.ts). Must be called inside the caller's 'rw' transaction, whose
  * scope includes `db.totals`.
  */
 export async function applyTotalsDelta(db: LedgerDb, changes: readonly TotalsChange[]): Promise<void> {
@@ -34,17 +33,19 @@ export async function applyTotalsDelta(db: LedgerDb, changes: readonly TotalsCha
 }
 
 /**
- * Logs the changes of a single save as one row per year touched (one put, no read), for the save
- * path. Same transaction rule as applyTotalsDelta; `tag` is unique per write (the outbox seq).
+ * The log rows of a single save's changes: one row per year touched, keyed by `tag` (unique per
+ * write: the outbox seq), to put without reading anything first (event-writes.ts).
  */
-export async function logTotalsDelta(db: LedgerDb, changes: readonly TotalsChange[], tag: string): Promise<void> {
+export function totalsLogRows(changes: readonly TotalsChange[], tag: string): TotalsLogRow[] {
   const delta: TotalsDelta = new Map();
   for (const c of changes) addTotalsChange(delta, c.before, c.after);
-  if (delta.size === 0) return;
   const byYear = new Map<number, TotalsRow[]>();
-  for (const row of delta.values()) byYear.set(row.year, [...(byYear.get(row.year) ?? []), row]);
-  const logs = [...byYear].map(([year, rows]): TotalsLogRow => ({ year, axis: 'log', key: tag, changes: rows }));
-  await (logs.length === 1 ? db.totals.put(logs[0]!) : db.totals.bulkPut(logs));
+  for (const row of delta.values()) {
+    const rows = byYear.get(row.year);
+    if (rows) rows.push(row);
+    else byYear.set(row.year, [row]);
+  }
+  return [...byYear].map(([year, rows]): TotalsLogRow => ({ year, axis: 'log', key: tag, changes: rows }));
 }
 
 /** Folds every logged change into the rows (in its own transaction). */

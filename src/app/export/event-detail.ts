@@ -4,8 +4,7 @@
  * Volunteers appear by name and hours only: the ledger never holds ID numbers.
  */
 import { materialsTotal, type LedgerEvent } from '../../domain/event';
-import type { RegionPack } from '../../domain/region';
-import { villageShortName } from '../../domain/report';
+import { villageShortName, type RegionPack } from '../../domain/region';
 import { labelOf, type Taxonomy } from '../../domain/taxonomy';
 import { offsetMinutesAt, zonedParts } from '../../domain/year';
 

@@ -1,48 +1,38 @@
 /**
- * The ledger store: the one LedgerDb of this phone, its EventRepository and the device id.
- * Thin on purpose; screens query `db` through useLiveQuery and write through `repo`.
+ * The ledger store: how screens write the phone's ledger — its event repository (targets: the
+ * targets store, over the same world), the form's drafts, the backup — stamped with the session's identity, the device id and the region's
+ * time zone. Reads go through the named live queries (composables/useLedger.ts). The database
+ * itself is app/db's (database.ts), never this store's.
  */
-import { liveQuery } from 'dexie';
 import { defineStore } from 'pinia';
-import { computed, markRaw, ref } from 'vue';
-import { DEFAULT_TIME_ZONE } from '../../domain/year';
-import type { ReferenceContext } from '../../domain/event';
+import { computed, ref } from 'vue';
+import type { EventContent, ReferenceContext } from '../../domain/event';
 import { townshipCodesOf, villageTownshipMapOf, type RegionPack } from '../../domain/region';
-import { createEventRepository, type Identity } from '../db/event-repository';
-import { LedgerDb } from '../db/ledger-db';
-import { META, getOrCreateClientId } from '../db/meta';
+import { DEFAULT_TIME_ZONE } from '../../domain/year';
+import { ledgerDb } from '../db/database';
+import { NEW_DRAFT_KEY, clearDraft, clearNewDraftId, loadDraft, loadNewDraftId, saveDraft, saveNewDraftId } from '../db/draft-repository';
+import { createEventRepository, type RepositoryDeps } from '../db/event-repository';
 import type { ImportCounts } from '../db/ledger-backup';
+import { observe } from '../db/live';
+import { META, getOrCreateClientId } from '../db/meta';
+import { myLastLoggedEventIn } from '../db/my-events';
+import { readMeta } from '../db/meta-values';
 import { useRegionStore } from './region';
+import { useIdentityStore } from './identity';
 import { useSettingsStore } from './settings';
-
-/** The identity of a phone nobody has signed in on. */
-export const NO_IDENTITY: Identity = { userId: '', orgId: '', role: null };
-
-let makeDb: () => LedgerDb = () => new LedgerDb();
-/** Tests: make the store open a database of their own (call before the store is first used). */
-export function setLedgerDbFactory(factory: () => LedgerDb): void {
-  makeDb = factory;
-}
-
-/** Reads the cached identity out of a meta 'session' value written by the session store. */
-export function identityOf(session: unknown): Identity {
-  if (!session || typeof session !== 'object') return NO_IDENTITY;
-  const s = session as Record<string, unknown>;
-  const role = s.role === 'admin' || s.role === 'staff' || s.role === 'volunteer' ? s.role : null;
-  return { userId: typeof s.userId === 'string' ? s.userId : '', orgId: typeof s.orgId === 'string' ? s.orgId : '', role };
-}
 
 const random16 = () => crypto.getRandomValues(new Uint8Array(16));
 const packCodes = new WeakMap<RegionPack, Pick<ReferenceContext, 'townshipCodes' | 'villageTownship'>>();
 
-/** The phone's ledger: `db`, `repo`, `clientId` (null until read), `identity`. */
+/** The phone's ledger: `repo`, `drafts`, `clientId` (null until read), `identity`, `timeZone`, and the `world` (clock, ids, identity, zone) repositories share. */
 export const useLedgerStore = defineStore('ledger', () => {
-  // markRaw: a reactive proxy around Dexie breaks its transactions (PrematureCommitError in Chromium).
-  const db = markRaw(makeDb());
+  const db = ledgerDb();
   const clientId = ref<string | null>(null);
-  const identity = ref<Identity>(NO_IDENTITY);
+  const who = useIdentityStore();
   const region = useRegionStore();
   const settings = useSettingsStore();
+  const identity = computed(() => who.identity);
+  const timeZone = computed(() => region.pack?.meta.timeZone ?? DEFAULT_TIME_ZONE);
 
   let clientIdPromise: Promise<string> | null = null;
   /** This device's id, made on first use; follows meta 'clientId' (an import may adopt another). */
@@ -52,15 +42,7 @@ export const useLedgerStore = defineStore('ledger', () => {
     return clientIdPromise;
   }
   void ensureClientId();
-  liveQuery(() => db.meta.get(META.clientId)).subscribe({
-    next: (row) => { if (typeof row?.value === 'string') clientId.value = row.value; },
-  });
-
-  // Keep the identity cache in step with whatever the session store writes to meta 'session'.
-  liveQuery(() => db.meta.get('session')).subscribe({
-    next: (row) => { identity.value = identityOf(row?.value); },
-    error: () => { identity.value = NO_IDENTITY; },
-  });
+  observe(() => readMeta(META.clientId), (id) => { if (typeof id === 'string') clientId.value = id; });
 
   function references(): ReferenceContext | null {
     const pack = region.pack;
@@ -73,21 +55,40 @@ export const useLedgerStore = defineStore('ledger', () => {
     return { taxonomy: settings.taxonomy, ...codes };
   }
 
-  const repo = createEventRepository(db, {
+  const world: RepositoryDeps = {
     now: () => Date.now(),
     random16,
-    identity: () => identity.value,
-    clientId: ensureClientId,
-    get timeZone() { return region.pack?.meta.timeZone ?? DEFAULT_TIME_ZONE; },
+    identity: () => who.identity,
+    // A write waits for the stored identity, so it is stamped with who is signed in even when it
+    // comes before the app has read the session (a save on the first screen).
+    clientId: async () => {
+      await who.ready();
+      return ensureClientId();
+    },
+    get timeZone() { return timeZone.value; },
     references,
-  });
+  };
+  const repo = createEventRepository(db, world);
 
-  const timeZone = computed(() => region.pack?.meta.timeZone ?? DEFAULT_TIME_ZONE);
-  /** The whole ledger as a backup file (导出全部数据). */
+  /** The event form's unsaved content (autosaved), and the id the new-event form is using. */
+  const drafts = {
+    /** The key of the new-event form's draft (an edit's is the event id). */
+    newKey: NEW_DRAFT_KEY,
+    load: (key: string) => loadDraft(db, key),
+    save: (key: string, content: EventContent) => saveDraft(db, key, content, Date.now()),
+    clear: (key: string) => clearDraft(db, key),
+    loadNewEventId: () => loadNewDraftId(db),
+    saveNewEventId: (id: string) => saveNewDraftId(db, id),
+    clearNewEventId: () => clearNewDraftId(db),
+    /** The event this person logged last: what "repeat last event" copies. */
+    lastLoggedEvent: () => myLastLoggedEventIn(db, who.identity.userId),
+  };
+
   // The backup code loads only when asked: it is not part of the logging route.
+  /** The whole ledger as a backup file (导出全部数据). */
   const exportBackup = async (): Promise<Blob> => (await import('../db/ledger-backup')).exportLedger(db);
   /** Merges a backup file (导入); throws ImportError with problems when the file is refused. */
   const importBackup = async (file: Blob): Promise<ImportCounts> =>
     (await import('../db/ledger-backup')).importLedger(db, file, timeZone.value);
-  return { db, repo, clientId, identity, timeZone, ensureClientId, exportBackup, importBackup };
+  return { repo, world, drafts, clientId, identity, timeZone, ensureClientId, exportBackup, importBackup };
 });

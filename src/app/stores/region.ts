@@ -5,8 +5,8 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { RegionPack } from '../../domain/region';
+import { deleteMeta, readMeta, writeMeta } from '../db/meta-values';
 import { loadRegionPack } from '../region/load-region';
-import { useLedgerStore } from './ledger';
 
 /** Meta key of an imported region pack. */
 export const REGION_PACK_KEY = 'regionPack';
@@ -17,7 +17,7 @@ function looksLikePack(value: unknown): value is RegionPack {
   return !!p.meta && Array.isArray(p.townships) && Array.isArray(p.villages);
 }
 
-/** `pack` (null until loaded), `error`, `load()`, `replacePack(pack)`. */
+/** `pack` (null until loaded), `error`, `load()`, `replacePack(pack)`, `restoreShippedPack()`. */
 export const useRegionStore = defineStore('region', () => {
   const pack = shallowRef<RegionPack | null>(null);
   const error = ref<string | null>(null);
@@ -28,10 +28,10 @@ export const useRegionStore = defineStore('region', () => {
   function load(): Promise<RegionPack | null> {
     loading ??= (async () => {
       try {
-        const stored = await useLedgerStore().db.meta.get(REGION_PACK_KEY);
-        if (looksLikePack(stored?.value)) {
+        const stored = await readMeta(REGION_PACK_KEY);
+        if (looksLikePack(stored)) {
           source.value = 'imported';
-          return (pack.value = stored.value);
+          return (pack.value = stored);
         }
         const shipped = await loadRegionPack();
         source.value = 'shipped';
@@ -47,11 +47,20 @@ export const useRegionStore = defineStore('region', () => {
 
   /** Stores an imported pack in meta and uses it from now on. */
   async function replacePack(next: RegionPack): Promise<void> {
-    await useLedgerStore().db.meta.put({ key: REGION_PACK_KEY, value: next });
+    await writeMeta(REGION_PACK_KEY, next);
     pack.value = next;
     source.value = 'imported';
     error.value = null;
   }
 
-  return { pack, error, source, load, replacePack };
+  /** Forgets an imported pack and uses the shipped one again. */
+  async function restoreShippedPack(): Promise<void> {
+    const shipped = await loadRegionPack();
+    await deleteMeta(REGION_PACK_KEY);
+    pack.value = shipped;
+    source.value = 'shipped';
+    error.value = null;
+  }
+
+  return { pack, error, source, load, replacePack, restoreShippedPack };
 });

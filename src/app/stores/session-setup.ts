@@ -4,11 +4,12 @@
  * (meta 'session' via sessionOf, then the session store reloads it). Additive to stores/session.ts,
  * which has no way to adopt a token it did not fetch itself.
  */
-import { toRaw } from 'vue';
 import type { SessionResponse, SetupRequest } from '../../domain/account';
-import { AdminApiError, createAdminApi } from '../api/admin-api';
-import { SESSION_KEY, sessionOf, useSessionStore, type StoredSession } from './session';
-import { useLedgerStore } from './ledger';
+import { createAdminApi } from '../api/admin-api';
+import { writeMeta } from '../db/meta-values';
+import { ledgerDb } from '../db/database';
+import { outboxCountIn } from '../db/my-events';
+import { SESSION_KEY, otherUserPending, sessionOf, useSessionStore, type StoredSession } from './session';
 
 /**
  * Refuses to set up while another user's records wait in the outbox: they would be pushed under
@@ -16,18 +17,17 @@ import { useLedgerStore } from './ledger';
  */
 async function assertNothingPendingOfAnother(): Promise<void> {
   const session = useSessionStore();
-  const db = toRaw(useLedgerStore().db);
   const current = session.session ?? (await session.load());
   if (!current) return;
-  const pending = await db.outbox.count();
-  if (pending > 0) throw new AdminApiError('rejected', 'otherUserPending', null, [{ field: 'n', code: String(pending) }]);
+  const pending = await outboxCountIn(ledgerDb());
+  if (pending > 0) throw otherUserPending(pending);
 }
 
 /** Writes a session answer (setup, or any other that hands out a token) as this phone's session. */
 export async function adoptSession(res: SessionResponse, serverUrl: string): Promise<StoredSession> {
   const session = useSessionStore();
   const next = sessionOf(res, serverUrl);
-  await toRaw(useLedgerStore().db).meta.put({ key: SESSION_KEY, value: { ...next } });
+  await writeMeta(SESSION_KEY, { ...next });
   await session.load();
   return next;
 }

@@ -1,17 +1,27 @@
 /**
- * Who is signed in on this phone. The last identity lives in meta 'session' ({userId, orgId,
- * role, name, token, serverUrl} plus display extras), so the phone keeps working offline with it
- * for weeks. It asks to sign in again ONLY when the server answers 401 (the sync store calls
- * markExpired), and signing in again never touches the ledger: unsynced records simply sync next.
+ * Who is signed in on this phone; every sign-in, join, sign-out and load sets who writes (the
+ * identity store, which the ledger stamps on every record). The last session lives in meta
+ * 'session' ({userId, orgId, role, name, token, serverUrl} plus display extras), so the phone
+ * keeps working offline with it for weeks. It
+ * asks to sign in again ONLY when the server answers 401 (the sync store calls markExpired), and
+ * signing in again never touches the ledger: unsynced records simply sync next.
  */
 import { defineStore } from 'pinia';
-import { computed, ref, toRaw } from 'vue';
+import { computed, ref } from 'vue';
 import type { ChangePasswordRequest, JoinRequest, LoginRequest, SessionResponse } from '../../domain/account';
-import { AccountError, callAccountApi } from '../../sync/http-transport';
-import { useLedgerStore } from './ledger';
+import { ApiError } from '../../sync/api-error';
+import type { AccountApi } from '../api/account-api';
+import { deleteMeta, readMeta, writeMeta } from '../db/meta-values';
+import { SESSION_KEY, useIdentityStore } from './identity';
+import { ledgerDb } from '../db/database';
+import { outboxCountIn } from '../db/my-events';
 
-/** Meta key of the stored session. */
-export const SESSION_KEY = 'session';
+export { SESSION_KEY, identityOf, NO_IDENTITY } from './identity';
+
+/** Refused: records of another user still wait to be pushed (`problems[0].code` says how many). */
+export function otherUserPending(n: number): ApiError {
+  return new ApiError('rejected', `${n} mutations of another user wait`, { code: 'otherUserPending', problems: [{ field: 'n', code: String(n) }] });
+}
 
 /** The stored session (meta 'session'). */
 export interface StoredSession {
@@ -51,6 +61,11 @@ export function isStoredSession(x: unknown): x is StoredSession {
     && (s.token === null || typeof s.token === 'string') && ['admin', 'staff', 'volunteer'].includes(String(s.role));
 }
 
+/** The account API of a server; its code loads only when someone signs in, joins or signs out. */
+async function accountApi(serverUrl: string): Promise<AccountApi> {
+  return (await import('../api/account-api')).createAccountApi(serverUrl);
+}
+
 /** Builds the stored session from a login/join answer. */
 export function sessionOf(res: SessionResponse, serverUrl: string): StoredSession {
   return {
@@ -59,12 +74,13 @@ export function sessionOf(res: SessionResponse, serverUrl: string): StoredSessio
   };
 }
 
-/** The session store: `session`, `signedIn`, `needsSignIn`; sign in, join, sign out. */
+/** The session store: `session`, `identity`, `signedIn`, `needsSignIn`; sign in, join, sign out. */
 export const useSessionStore = defineStore('session', () => {
-  const ledger = useLedgerStore();
-  const db = () => toRaw(ledger.db);
   const session = ref<StoredSession | null>(null);
   const loaded = ref(false);
+  /** Who writes (the identity store's): it stays after signing out, records made offline keep their author. */
+  const identityStore = useIdentityStore();
+  const identity = computed(() => identityStore.identity);
 
   /** A token the server has not refused. */
   const signedIn = computed(() => !!session.value?.token && !session.value.expired);
@@ -74,11 +90,15 @@ export const useSessionStore = defineStore('session', () => {
   /** Why the sign-in ended, while `expired`; null otherwise. */
   const expiredReason = computed((): ExpiredReason | null => (session.value?.expired ? (session.value.expiredReason ?? 'revoked') : null));
 
-  async function load(): Promise<StoredSession | null> {
-    const row = await db().meta.get(SESSION_KEY);
-    session.value = isStoredSession(row?.value) ? { ...row.value, expired: !!row.value.expired } : null;
+  function adopt(value: unknown): StoredSession | null {
+    identityStore.adopt(value);
+    session.value = isStoredSession(value) ? { ...value, expired: !!value.expired } : null;
     loaded.value = true;
     return session.value;
+  }
+
+  async function load(): Promise<StoredSession | null> {
+    return adopt(await readMeta(SESSION_KEY));
   }
 
   let loading: Promise<StoredSession | null> | null = null;
@@ -95,9 +115,9 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function save(next: StoredSession | null): Promise<void> {
-    if (next) await db().meta.put({ key: SESSION_KEY, value: { ...next } });
-    else await db().meta.delete(SESSION_KEY);
-    session.value = next;
+    if (next) await writeMeta(SESSION_KEY, { ...next });
+    else await deleteMeta(SESSION_KEY);
+    adopt(next);
   }
 
   /**
@@ -107,12 +127,12 @@ export const useSessionStore = defineStore('session', () => {
   async function assertSameUserOrNothingPending(userId: string): Promise<void> {
     const current = session.value ?? (await load());
     if (!current || current.userId === userId) return;
-    const pending = await db().outbox.count();
-    if (pending > 0) throw new AccountError('otherUserPending', `${pending} mutations of another user wait`, [{ field: 'n', code: String(pending) }]);
+    const pending = await outboxCountIn(ledgerDb());
+    if (pending > 0) throw otherUserPending(pending);
   }
 
   async function signIn(serverUrl: string, body: LoginRequest): Promise<StoredSession> {
-    const res = (await callAccountApi(serverUrl, 'POST', '/api/login', { body })) as SessionResponse;
+    const res = await (await accountApi(serverUrl)).login(body);
     await assertSameUserOrNothingPending(res.user.id);
     const next = sessionOf(res, serverUrl);
     await save(next);
@@ -123,10 +143,9 @@ export const useSessionStore = defineStore('session', () => {
     // A new account has nothing on the server yet; another user's pending records would be
     // pushed under the new name, so the same guard applies.
     const current = session.value ?? (await load());
-    if (current && (await db().outbox.count()) > 0) {
-      throw new AccountError('otherUserPending', 'mutations of another user wait', [{ field: 'n', code: String(await db().outbox.count()) }]);
-    }
-    const res = (await callAccountApi(serverUrl, 'POST', '/api/join', { body })) as SessionResponse;
+    const pending = current ? await outboxCountIn(ledgerDb()) : 0;
+    if (pending > 0) throw otherUserPending(pending);
+    const res = await (await accountApi(serverUrl)).join(body);
     const next = sessionOf(res, serverUrl);
     await save(next);
     return next;
@@ -138,7 +157,7 @@ export const useSessionStore = defineStore('session', () => {
     if (!current) return;
     if (current.token) {
       try {
-        await callAccountApi(current.serverUrl, 'POST', '/api/logout', { token: current.token });
+        await (await accountApi(current.serverUrl)).logout(current.token);
       } catch {
         // Offline or already revoked: the token is forgotten here either way.
       }
@@ -162,14 +181,14 @@ export const useSessionStore = defineStore('session', () => {
    */
   async function changePassword(body: ChangePasswordRequest): Promise<void> {
     const current = session.value ?? (await load());
-    if (!current?.token || current.expired) throw new AccountError('unauthenticated', 'not signed in');
+    if (!current?.token || current.expired) throw new ApiError('unauthorized', 'not signed in', { code: 'unauthenticated' });
     try {
-      await callAccountApi(current.serverUrl, 'POST', '/api/me/password', { body, token: current.token });
+      await (await accountApi(current.serverUrl)).changePassword(current.token, body);
     } catch (e) {
-      if (e instanceof AccountError && e.status === 401) await markExpired(e.code);
+      if (e instanceof ApiError && e.status === 401) await markExpired(e.code);
       throw e;
     }
   }
 
-  return { session, loaded, signedIn, needsSignIn, expired, expiredReason, load, ready, signIn, join, signOut, markExpired, changePassword };
+  return { session, identity, loaded, signedIn, needsSignIn, expired, expiredReason, load, ready, signIn, join, signOut, markExpired, changePassword };
 });

@@ -13,9 +13,9 @@ import * as v from 'valibot';
 import { DEFAULT_TAXONOMY, taxonomySchema, type Taxonomy, type TaxonomyEntry, type TaxonomyListName } from '../../domain/taxonomy';
 import { toProblems } from '../../domain/problems';
 import { ValidationError } from '../db/errors';
+import { readMetas, writeMeta } from '../db/meta-values';
+import { readStorageStatus, storageWarnings, type StorageStatus } from '../db/storage-status';
 import { i18n, loadLocale, type Locale } from '../i18n';
-import { readStorageStatus, storageWarnings, type StorageStatus } from '../composables/useStorageStatus';
-import { useLedgerStore } from './ledger';
 
 /** Meta keys of the settings. */
 export const SETTINGS_KEYS = { locale: 'locale', taxonomy: 'taxonomy', taxonomyPending: 'taxonomyPending' } as const;
@@ -30,18 +30,17 @@ export const useSettingsStore = defineStore('settings', () => {
   const taxonomyEdits = ref(0);
   const storage = ref<StorageStatus>({ persisted: null, usage: null, quota: null });
   const warnings = computed(() => storageWarnings(storage.value));
-  const db = () => useLedgerStore().db;
 
   let loading: Promise<void> | null = null;
   /** Reads settings from meta (once); also asks the browser, in the background, to keep our storage. */
   function load(): Promise<void> {
     loading ??= (async () => {
       void refreshStorage(true).catch(() => undefined);
-      const [l, t, p] = await db().meta.bulkGet([SETTINGS_KEYS.locale, SETTINGS_KEYS.taxonomy, SETTINGS_KEYS.taxonomyPending]);
-      if (l?.value === 'zh-CN' || l?.value === 'en') await applyLocale(l.value).catch(() => undefined);
-      const parsed = v.safeParse(taxonomySchema, t?.value);
+      const [l, t, p] = await readMetas([SETTINGS_KEYS.locale, SETTINGS_KEYS.taxonomy, SETTINGS_KEYS.taxonomyPending]);
+      if (l === 'zh-CN' || l === 'en') await applyLocale(l).catch(() => undefined);
+      const parsed = v.safeParse(taxonomySchema, t);
       if (parsed.success) taxonomy.value = parsed.output;
-      if (Array.isArray(p?.value)) taxonomyPending.value = new Set(p.value.filter((x: unknown): x is string => typeof x === 'string'));
+      if (Array.isArray(p)) taxonomyPending.value = new Set(p.filter((x: unknown): x is string => typeof x === 'string'));
     })();
     return loading;
   }
@@ -55,17 +54,17 @@ export const useSettingsStore = defineStore('settings', () => {
   }
   async function setLocale(l: Locale): Promise<void> {
     await applyLocale(l);
-    await db().meta.put({ key: SETTINGS_KEYS.locale, value: l });
+    await writeMeta(SETTINGS_KEYS.locale, l);
   }
 
   async function saveTaxonomy(next: Taxonomy): Promise<void> {
     const r = v.safeParse(taxonomySchema, next);
     if (!r.success) throw new ValidationError(toProblems(r.issues));
-    await db().meta.put({ key: SETTINGS_KEYS.taxonomy, value: r.output });
+    await writeMeta(SETTINGS_KEYS.taxonomy, r.output);
     taxonomy.value = r.output;
   }
   async function setPending(next: ReadonlySet<string>): Promise<void> {
-    await db().meta.put({ key: SETTINGS_KEYS.taxonomyPending, value: [...next] });
+    await writeMeta(SETTINGS_KEYS.taxonomyPending, [...next]);
     taxonomyPending.value = next;
   }
   /** Taxonomy writes run one at a time, so an edit and an adoption never interleave. */

@@ -2,9 +2,9 @@
  * Sync state for the badge and the settings screen, and the app's one sync loop.
  *
  * Wiring: main.ts calls startSync() once. Runs are triggered at start, on `online`, when the page
- * becomes visible, on a timer (the loop), and after each save: a Dexie 'creating' hook on the
- * outbox table fires on every new mutation, whoever wrote it (repository, import, retry), and asks
- * for a run once its transaction has committed — so no view has to remember to call anything.
+ * becomes visible, on a timer (the loop), and after each save: app/db announces every committed
+ * write that queued a mutation, whoever wrote it (the form, an import, a retry), and that asks for
+ * a run — so no view has to remember to call anything.
  * requestSync() is exported too, for a view that wants to ask explicitly.
  *
  * Failures become state, in plain Chinese (messages sync.error.*): being offline is weather, shown
@@ -12,10 +12,12 @@
  * the ledger and outbox are never touched by any of this.
  */
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef, toRaw } from 'vue';
-import { liveQuery, type Transaction } from 'dexie';
+import { computed, ref, shallowRef } from 'vue';
+import { ledgerDb, onMutationQueued } from '../db/database';
 import { DexieLocalStore } from '../db/dexie-local-store';
-import type { OutboxRow } from '../db/ledger-db';
+import { observe } from '../db/live';
+import { readMeta, writeMeta } from '../db/meta-values';
+import { pendingMutationCount } from '../db/queries';
 import type { QuarantinedMutation } from '../../sync/local-store';
 import { createHttpTransport } from '../../sync/http-transport';
 import { loadBlob, runSync, type PhotoLoad } from '../../sync/sync-engine';
@@ -40,8 +42,7 @@ function runExclusively<T>(fn: () => Promise<T>): Promise<T> {
 export const useSyncStore = defineStore('sync', () => {
   const ledger = useLedgerStore();
   const session = useSessionStore();
-  const db = toRaw(ledger.db);
-  const local = new DexieLocalStore(db, {
+  const local = new DexieLocalStore(ledgerDb(), {
     random16: () => crypto.getRandomValues(new Uint8Array(16)),
     get timeZone() {
       return ledger.timeZone;
@@ -88,7 +89,7 @@ export const useSyncStore = defineStore('sync', () => {
         status.value = s;
         if (s.lastSuccessAt !== null && s.lastSuccessAt !== lastSuccessAt.value) {
           lastSuccessAt.value = s.lastSuccessAt;
-          void db.meta.put({ key: LAST_SYNC_KEY, value: s.lastSuccessAt });
+          void writeMeta(LAST_SYNC_KEY, s.lastSuccessAt);
         }
         if (s.lastFailure?.kind === 'unauthorized') void session.markExpired(s.lastFailure.code);
       },
@@ -139,10 +140,10 @@ export const useSyncStore = defineStore('sync', () => {
   async function start(): Promise<void> {
     if (started) return;
     started = true;
-    liveQuery(() => db.outbox.where('state').equals('pending').count()).subscribe({ next: (n) => (pendingCount.value = n) });
-    liveQuery(() => local.quarantined()).subscribe({ next: (q) => (quarantined.value = q) });
-    const last = await db.meta.get(LAST_SYNC_KEY);
-    if (typeof last?.value === 'number') lastSuccessAt.value = last.value;
+    observe(pendingMutationCount, (n) => (pendingCount.value = n));
+    observe(() => local.quarantined(), (q) => (quarantined.value = q));
+    const last = await readMeta(LAST_SYNC_KEY);
+    if (typeof last === 'number') lastSuccessAt.value = last;
 
     if (typeof window !== 'undefined') {
       window.addEventListener('online', () => {
@@ -158,13 +159,11 @@ export const useSyncStore = defineStore('sync', () => {
     resume();
   }
 
-  // Every committed outbox row asks for a run, from the moment this store exists: sign-in can
+  // Every committed mutation asks for a run, from the moment this store exists: sign-in can
   // create it and start the loop well before start() runs (after the first screen), and a save
   // made in that gap must not wait for the timer. Saves made before the store existed are sent
   // by the loop's first run.
-  db.outbox.hook('creating', function (_key: number, _row: OutboxRow, tx: Transaction) {
-    tx.on('complete', () => requestSync('save'));
-  });
+  onMutationQueued(() => requestSync('save'));
 
   return {
     status, running, pendingCount, quarantined, lastSuccessAt, online, failure, errorKey,

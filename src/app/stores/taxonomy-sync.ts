@@ -15,7 +15,9 @@ import { watch } from 'vue';
 import type { Taxonomy } from '../../domain/taxonomy';
 import { entryKey, mergeTaxonomy } from '../../domain/taxonomy-merge';
 import { TAXONOMY_LISTS } from '../../domain/taxonomy';
-import { AdminApiError, browserOffline, useAdminApi, type AdminApi } from '../api/admin-api';
+import { browserOffline, type AdminApi } from '../api/admin-api';
+import { ApiError } from '../../sync/api-error';
+import { useAdminApi } from '../composables/useAdminApi';
 import { useSessionStore } from './session';
 import { useSettingsStore } from './settings';
 import { useSyncStore } from './sync';
@@ -78,9 +80,9 @@ export async function syncTaxonomyOnce(deps: TaxonomySyncDeps): Promise<Taxonomy
         return 'pushed';
       } catch (e) {
         // Another device added a code between our GET and PUT: merge again.
-        if (e instanceof AdminApiError && e.code === 'invalid' && e.problems.some((p) => p.code.startsWith('removedCode:'))) continue;
+        if (e instanceof ApiError && e.code === 'invalid' && e.problems.some((p) => p.code.startsWith('removedCode:'))) continue;
         // No longer staff: adopt the server's, keep ours on the phone, stop sending.
-        if (e instanceof AdminApiError && e.kind === 'forbidden') {
+        if (e instanceof ApiError && e.status === 403 && e.code === 'forbidden') {
           await adopt(server, true);
           return 'adopted';
         }
@@ -89,7 +91,7 @@ export async function syncTaxonomyOnce(deps: TaxonomySyncDeps): Promise<Taxonomy
     }
     return 'failed';
   } catch (e) {
-    if (e instanceof AdminApiError && e.kind === 'offline') return 'offline';
+    if (e instanceof ApiError && e.kind === 'offline') return 'offline';
     return 'failed';
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AdminApiError, createAdminApi } from '../../../src/app/api/admin-api';
+import { createAdminApi } from '../../../src/app/api/admin-api';
+import type { ApiError } from '../../../src/sync/api-error';
 
 function apiAnswering(status: number, body: string | null, onUnauthorized = vi.fn()) {
   const calls: { url: string; method: string; auth: string | null; body: unknown }[] = [];
@@ -15,7 +16,7 @@ function apiAnswering(status: number, body: string | null, onUnauthorized = vi.f
   return { api, calls, onUnauthorized };
 }
 
-const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as AdminApiError);
+const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as ApiError);
 
 describe('admin api', () => {
   it('sends the bearer token and the body to the session’s server', async () => {
@@ -32,8 +33,8 @@ describe('admin api', () => {
 
   it('no answer at all, or a proxy without a server behind it, is offline', async () => {
     const api = createAdminApi({ baseUrl: () => '', token: () => null, fetch: (async () => { throw new TypeError('Failed to fetch'); }) as unknown as typeof fetch });
-    expect(await failure(api.listUsers())).toMatchObject({ kind: 'offline', code: 'offline', status: null });
-    expect(await failure(apiAnswering(502, '<html>Bad gateway</html>').api.listUsers())).toMatchObject({ kind: 'offline', code: 'http502', status: 502 });
+    expect(await failure(api.listUsers())).toMatchObject({ kind: 'offline', code: null, reason: 'offline', status: null });
+    expect(await failure(apiAnswering(502, '<html>Bad gateway</html>').api.listUsers())).toMatchObject({ kind: 'offline', code: null, reason: 'http502', status: 502 });
   });
 
   it('a 401 marks the session expired through the callback', async () => {
@@ -72,7 +73,7 @@ describe('admin api', () => {
   });
 
   it('tells a role refusal from other refusals and keeps the problems', async () => {
-    expect(await failure(apiAnswering(403, JSON.stringify({ error: 'forbidden', message: '' })).api.listUsers())).toMatchObject({ kind: 'forbidden', code: 'forbidden' });
+    expect(await failure(apiAnswering(403, JSON.stringify({ error: 'forbidden', message: '' })).api.listUsers())).toMatchObject({ kind: 'rejected', code: 'forbidden', status: 403 });
     const bad = await failure(apiAnswering(403, JSON.stringify({ error: 'badSetupCode', message: '' })).api.setup({ code: 'X', orgName: 'o', adminName: 'a', username: 'admin', password: 'long enough' }));
     expect(bad).toMatchObject({ kind: 'rejected', code: 'badSetupCode', status: 403 });
     const invalid = await failure(apiAnswering(400, JSON.stringify({ error: 'invalid', message: '', problems: [{ field: 'expiresAt', code: 'inPast' }] })).api.createInvite({ role: 'volunteer', expiresAt: '2020-01-01T00:00:00Z', maxUses: 1 }));
@@ -81,6 +82,6 @@ describe('admin api', () => {
 
   it('a server fault or a page that is not JSON is a server error, never a crash', async () => {
     expect(await failure(apiAnswering(500, JSON.stringify({ error: 'internal', message: '' })).api.listUsers())).toMatchObject({ kind: 'server', code: 'internal' });
-    expect(await failure(apiAnswering(200, '<html>captive portal</html>').api.getTaxonomy())).toMatchObject({ kind: 'server', code: 'notJson' });
+    expect(await failure(apiAnswering(200, '<html>captive portal</html>').api.getTaxonomy())).toMatchObject({ kind: 'server', code: null, reason: 'server', status: 200 });
   });
 });

@@ -1,7 +1,19 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_TAXONOMY } from '../../../src/domain/taxonomy';
 import { MissingRecordError, ValidationError } from '../../../src/app/db/errors';
+import type { LedgerDb } from '../../../src/app/db/ledger-db';
 import { ID1, ID2, freshRepo, sampleContent, testDeps } from './helpers';
+
+const ID3 = '018a9b7c-1d2e-7f00-8a00-000000000003';
+
+/**
+ * A failure inside the save's transaction, the way IndexedDB fails: an outbox row already holds
+ * the seq the next mutation takes (its add is refused with ConstraintError), so the transaction
+ * aborts with the event, its outbox row, the seq and the totals written in it.
+ */
+async function occupySeq(db: LedgerDb, seq: number): Promise<void> {
+  await db.outbox.add({ entity: 'event', seq, eventId: ID2, op: 'delete', at: '2023-09-16T10:00:00+08:00', clientId: 'other', state: 'quarantined', rejection: null });
+}
 
 const CLIENT = '0b6f1c1e-6a43-4c1e-9a7e-2f3c4d5e6f70';
 
@@ -35,11 +47,12 @@ describe('createEvent', () => {
 
   it('writes neither the event nor the outbox row when the outbox add fails inside the transaction', async () => {
     const { db, repo } = freshRepo();
-    db.outbox.hook('creating', () => { throw new Error('disk full'); });
-    await expect(repo.createEvent(ID1, sampleContent(), 'submitted')).rejects.toThrow('disk full');
+    await occupySeq(db, 1);
+    await expect(repo.createEvent(ID1, sampleContent(), 'submitted')).rejects.toMatchObject({ name: 'ConstraintError' });
     expect(await db.events.count()).toBe(0);
-    expect(await db.outbox.count()).toBe(0);
+    expect((await db.outbox.toArray()).map((m) => (m.entity === 'event' ? m.eventId : null))).toEqual([ID2]);
     expect(await db.meta.get('seq')).toBeUndefined();
+    expect(await db.totals.count()).toBe(0);
   });
 
   it('stores one event and one outbox row when the same id is saved twice at once (double tap)', async () => {
@@ -88,11 +101,10 @@ describe('createEvent', () => {
 describe('createEvents', () => {
   it('writes all events and their outbox rows, or nothing when one write fails', async () => {
     const { db, repo } = freshRepo();
-    let adds = 0;
-    db.outbox.hook('creating', () => { adds += 1; if (adds === 2) throw new Error('boom'); });
-    const items = [ID1, ID2].map((id) => ({ id, content: sampleContent(), status: 'submitted' as const }));
-    await expect(repo.createEvents(items)).rejects.toThrow('boom');
-    expect([await db.events.count(), await db.outbox.count()]).toEqual([0, 0]);
+    await occupySeq(db, 2);
+    const items = [ID1, ID3].map((id) => ({ id, content: sampleContent(), status: 'submitted' as const }));
+    await expect(repo.createEvents(items)).rejects.toMatchObject({ name: 'ConstraintError' });
+    expect([await db.events.count(), await db.outbox.count(), await db.totals.count()]).toEqual([0, 1, 0]);
   });
 
   it('names every bad item of a batch in the problem fields and writes nothing', async () => {
@@ -145,10 +157,10 @@ describe('updateEvent', () => {
   it('leaves the event and outbox as they were when the outbox add fails', async () => {
     const { db, repo } = freshRepo();
     const created = await repo.createEvent(ID1, sampleContent(), 'submitted');
-    vi.spyOn(db.outbox, 'add').mockRejectedValueOnce(new Error('quota'));
-    await expect(repo.updateEvent(ID1, { attendance: 99 })).rejects.toThrow('quota');
+    await occupySeq(db, 2);
+    await expect(repo.updateEvent(ID1, { attendance: 99 })).rejects.toMatchObject({ name: 'ConstraintError' });
     expect(await db.events.get(ID1)).toEqual(created);
-    expect(await db.outbox.count()).toBe(1);
+    expect(await db.outbox.count()).toBe(2);
     expect((await db.meta.get('seq'))?.value).toBe(1);
   });
 
@@ -240,10 +252,10 @@ describe('deleteEvent and undeleteEvent', () => {
   it('leaves the event undeleted and no outbox row when the outbox add fails', async () => {
     const { db, repo } = freshRepo();
     await repo.createEvent(ID1, sampleContent(), 'submitted');
-    db.outbox.hook('creating', () => { throw new Error('boom'); });
-    await expect(repo.deleteEvent(ID1)).rejects.toThrow('boom');
+    await occupySeq(db, 2);
+    await expect(repo.deleteEvent(ID1)).rejects.toMatchObject({ name: 'ConstraintError' });
     expect((await db.events.get(ID1))?.deleted).toBe(false);
-    expect(await db.outbox.count()).toBe(1);
+    expect(await db.outbox.count()).toBe(2);
   });
 });
 

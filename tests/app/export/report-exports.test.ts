@@ -10,7 +10,7 @@ import { parseCsvText } from '../../../src/app/export/read-table';
 import { DETAIL_HEADERS } from '../../../src/app/export/event-detail';
 import { summaryRows, townshipRows, monthRows, targetRows } from '../../../src/app/export/report-sheets';
 import type { Target } from '../../../src/domain/targets';
-import { pack, seedLedger } from './seed-ledger';
+import { pack, seedLedger } from '../import/seed-ledger';
 
 const target = (i: number, over: Partial<Target>): Target => ({
   year: 2023, kind: 'count', measure: 'events', axis: 'all', axisCode: null, min: 1, level1: '产出指标', level2: '数量指标', level3: '', unit: '场次',

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { createEventRepository, type Identity } from '../../../src/app/db/event-repository';
 import { approveEvent, resubmitEvent, returnEvent } from '../../../src/app/components/report/review-actions';
-import { buildYearReport } from '../../../src/domain/report';
+import { buildReport } from '../../../src/domain/report';
 import { DEFAULT_TAXONOMY } from '../../../src/domain/taxonomy';
 import { freshDb, sampleContent, testDeps, ID1 } from '../db/helpers';
-import { pack } from '../export/seed-ledger';
+import { pack } from '../import/seed-ledger';
 
 describe('reviewing an event', () => {
   test('volunteer submits, staff returns with a reason, volunteer fixes and resubmits, staff approves; the report counts it only then', async () => {
@@ -13,7 +13,7 @@ describe('reviewing an event', () => {
     const { deps, clock } = testDeps({ identity: () => who });
     const repo = createEventRepository(db, deps);
     const counted = async (reviewedOnly: boolean) =>
-      buildYearReport(await db.events.toArray(), 2023, reviewedOnly, { taxonomy: DEFAULT_TAXONOMY, pack }).total.events;
+      buildReport(await db.events.toArray(), [], { year: 2023, reviewedOnly, taxonomy: DEFAULT_TAXONOMY, pack }).report.total.events;
     const staff = () => ({ userId: 'u-staff-1', now: clock.ms, timeZone: 'Asia/Shanghai' });
 
     await repo.createEvent(ID1, sampleContent({ attendance: 12000 }), 'submitted');

@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { setLedgerDbFactory, useLedgerStore, identityOf } from '../../../src/app/stores/ledger';
+import { ledgerDb, setLedgerDbFactory } from '../../../src/app/db/database';
+import { useLedgerStore } from '../../../src/app/stores/ledger';
+import { identityOf } from '../../../src/app/stores/identity';
 import { freshDb, sampleContent } from '../db/helpers';
 
 const until = async (check: () => boolean) => {
@@ -18,15 +20,15 @@ describe('useLedgerStore', () => {
     const id = await store.ensureClientId();
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(store.clientId).toBe(id);
-    expect((await store.db.meta.get('clientId'))?.value).toBe(id);
+    expect((await ledgerDb().meta.get('clientId'))?.value).toBe(id);
     const eventId = store.repo.newEventId();
     await store.repo.createEvent(eventId, sampleContent(), 'submitted');
-    expect((await store.db.outbox.get(1))?.clientId).toBe(id);
+    expect((await ledgerDb().outbox.get(1))?.clientId).toBe(id);
   });
 
   it('stamps events with the signed-in user read from meta session', async () => {
     const store = useLedgerStore();
-    await store.db.meta.put({ key: 'session', value: { userId: 'u-7', orgId: 'org-1', role: 'staff', name: '李', token: 't', serverUrl: '' } });
+    await ledgerDb().meta.put({ key: 'session', value: { userId: 'u-7', orgId: 'org-1', role: 'staff', name: '李', token: 't', serverUrl: '' } });
     await until(() => store.identity.userId === 'u-7');
     expect(store.identity).toEqual({ userId: 'u-7', orgId: 'org-1', role: 'staff' });
     const row = await store.repo.createEvent(store.repo.newEventId(), sampleContent(), 'submitted');
@@ -52,12 +54,13 @@ describe('useLedgerStore backup', () => {
     const file = await first.exportBackup();
 
     setActivePinia(createPinia());
+    setLedgerDbFactory(freshDb);
     const wiped = useLedgerStore();
     const newId = await wiped.ensureClientId();
     expect(newId).not.toBe(oldId);
     expect(await wiped.importBackup(file)).toEqual({ events: 1, outbox: 1, photos: 0 });
     await until(() => wiped.clientId === oldId);
     await wiped.repo.createEvent(wiped.repo.newEventId(), sampleContent(), 'draft');
-    expect((await wiped.db.outbox.toArray()).map((m) => [m.seq, m.clientId])).toEqual([[1, oldId], [2, oldId]]);
+    expect((await ledgerDb().outbox.toArray()).map((m) => [m.seq, m.clientId])).toEqual([[1, oldId], [2, oldId]]);
   });
 });

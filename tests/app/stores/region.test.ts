@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { setLedgerDbFactory, useLedgerStore } from '../../../src/app/stores/ledger';
+import { ledgerDb, setLedgerDbFactory } from '../../../src/app/db/database';
+import { useLedgerStore } from '../../../src/app/stores/ledger';
 import { useRegionStore } from '../../../src/app/stores/region';
 import { townshipAt, villagesOf, type RegionPack } from '../../../src/domain/region';
 import { LedgerDb } from '../../../src/app/db/ledger-db';
@@ -59,7 +60,7 @@ describe('useRegionStore', () => {
     const shipped = (await useRegionStore().load())!;
     const imported: RegionPack = { ...shipped, meta: { ...shipped.meta, id: 'imported', name: '测试县' } };
     await useRegionStore().replacePack(imported);
-    const name = useLedgerStore().db.name;
+    const name = ledgerDb().name;
     setActivePinia(createPinia());
     setLedgerDbFactory(() => new LedgerDb(name));
     requested.length = 0;

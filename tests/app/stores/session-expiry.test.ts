@@ -6,13 +6,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
-import { toRaw } from 'vue';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import type { FastifyInstance } from 'fastify';
 import { i18n } from '../../../src/app/i18n';
 import LoginView from '../../../src/app/views/LoginView.vue';
 import { saveDraft, NEW_DRAFT_KEY } from '../../../src/app/db/draft-repository';
-import { setLedgerDbFactory, useLedgerStore } from '../../../src/app/stores/ledger';
+import { ledgerDb, setLedgerDbFactory } from '../../../src/app/db/database';
+import { useLedgerStore } from '../../../src/app/stores/ledger';
 import { useSessionStore, type StoredSession } from '../../../src/app/stores/session';
 import { useSyncStore } from '../../../src/app/stores/sync';
 import { freshDb, sampleContent } from '../db/helpers';
@@ -62,7 +62,7 @@ beforeEach(async () => {
     userId: acc.volA.userId, orgId: acc.volA.orgId, role: 'volunteer', name: '志愿者甲', token: acc.volA.token, serverUrl: '',
     username: acc.volA.username, orgName: '惠东县科协', expired: false,
   };
-  await toRaw(useLedgerStore().db).meta.put({ key: 'session', value: session });
+  await ledgerDb().meta.put({ key: 'session', value: session });
 });
 
 afterEach(async () => {
@@ -75,7 +75,7 @@ afterEach(async () => {
 describe('a sign-in that expires on the server', () => {
   it('keeps the ledger, the outbox and the drafts, and the sign-in screen says it expired', async () => {
     const ledger = useLedgerStore();
-    const db = toRaw(ledger.db);
+    const db = ledgerDb();
     const session = useSessionStore();
     const sync = useSyncStore();
     await sync.start();

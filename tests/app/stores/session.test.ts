@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { toRaw } from 'vue';
-import { setLedgerDbFactory, useLedgerStore } from '../../../src/app/stores/ledger';
+import { ledgerDb, setLedgerDbFactory } from '../../../src/app/db/database';
+import { useLedgerStore } from '../../../src/app/stores/ledger';
 import { useSessionStore, type StoredSession } from '../../../src/app/stores/session';
-import { AccountError } from '../../../src/sync/http-transport';
+import { ApiError } from '../../../src/sync/api-error';
 import { freshDb, sampleContent } from '../db/helpers';
 
 const ANSWER = {
@@ -40,7 +40,7 @@ describe('useSessionStore', () => {
     const session = useSessionStore();
     await session.signIn('https://kepu.example/', { username: 'zhang', password: 'secret-123' });
     expect(calls).toEqual([{ url: 'https://kepu.example/api/login', method: 'POST', auth: null, body: { username: 'zhang', password: 'secret-123' } }]);
-    const db = toRaw(useLedgerStore().db);
+    const db = ledgerDb();
     expect((await db.meta.get('session'))?.value).toEqual({ ...STORED, serverUrl: 'https://kepu.example/' });
     expect([session.signedIn, session.needsSignIn]).toEqual([true, false]);
   });
@@ -52,23 +52,24 @@ describe('useSessionStore', () => {
     expect(session.session).toEqual({ ...STORED, serverUrl: '' });
   });
 
-  it('turns a refused login into an AccountError with the server code, and stores nothing', async () => {
+  it('turns a refused login into an ApiError with the server code, and stores nothing', async () => {
     reply = () => answer(401, { error: 'badCredentials', message: 'Wrong username or password.' });
     const session = useSessionStore();
-    await expect(session.signIn('', { username: 'zhang', password: 'nope' })).rejects.toMatchObject({ name: 'AccountError', code: 'badCredentials' });
-    expect(await toRaw(useLedgerStore().db).meta.get('session')).toBeUndefined();
+    await expect(session.signIn('', { username: 'zhang', password: 'nope' })).rejects.toMatchObject({ name: 'ApiError', code: 'badCredentials', status: 401 });
+    expect(await ledgerDb().meta.get('session')).toBeUndefined();
   });
 
   it('reports an unreachable server as offline', async () => {
     vi.stubGlobal('fetch', async () => {
       throw new TypeError('Failed to fetch');
     });
-    await expect(useSessionStore().signIn('', { username: 'zhang', password: 'x' })).rejects.toEqual(new AccountError('offline', 'no answer from this site'));
+    await expect(useSessionStore().signIn('', { username: 'zhang', password: 'x' })).rejects.toMatchObject({ name: 'ApiError', kind: 'offline', status: null, reason: 'offline' });
+    expect(useSessionStore().session).toBeNull();
   });
 
   it('asks to sign in again after a 401 without touching the ledger or the outbox', async () => {
     const ledger = useLedgerStore();
-    const db = toRaw(ledger.db);
+    const db = ledgerDb();
     await db.meta.put({ key: 'session', value: STORED });
     const row = await ledger.repo.createEvent(ledger.repo.newEventId(), sampleContent(), 'submitted');
     const session = useSessionStore();
@@ -85,17 +86,17 @@ describe('useSessionStore', () => {
   });
 
   it('remembers that the sign-in expired (401 sessionExpired) rather than was revoked', async () => {
-    await toRaw(useLedgerStore().db).meta.put({ key: 'session', value: STORED });
+    await ledgerDb().meta.put({ key: 'session', value: STORED });
     const session = useSessionStore();
     await session.load();
     expect(session.expiredReason).toBeNull();
     await session.markExpired('sessionExpired');
     expect([session.expired, session.expiredReason]).toEqual([true, 'sessionExpired']);
-    expect((await toRaw(useLedgerStore().db).meta.get('session'))?.value).toEqual({ ...STORED, expired: true, expiredReason: 'sessionExpired' });
+    expect((await ledgerDb().meta.get('session'))?.value).toEqual({ ...STORED, expired: true, expiredReason: 'sessionExpired' });
   });
 
   it('changes the password with the session’s token and stays signed in', async () => {
-    await toRaw(useLedgerStore().db).meta.put({ key: 'session', value: STORED });
+    await ledgerDb().meta.put({ key: 'session', value: STORED });
     reply = () => new Response(null, { status: 204 });
     const session = useSessionStore();
     await session.changePassword({ currentPassword: 'secret-123', newPassword: 'secret-456-new' });
@@ -105,8 +106,8 @@ describe('useSessionStore', () => {
     expect([session.signedIn, session.session?.token]).toEqual([true, 'tok-1']);
   });
 
-  it('a wrong current password is an AccountError naming the field; a 401 marks the session expired', async () => {
-    await toRaw(useLedgerStore().db).meta.put({ key: 'session', value: STORED });
+  it('a wrong current password is an ApiError naming the field; a 401 marks the session expired', async () => {
+    await ledgerDb().meta.put({ key: 'session', value: STORED });
     const session = useSessionStore();
     reply = () => answer(403, { error: 'wrongPassword', message: 'The current password is wrong.', problems: [{ field: 'currentPassword', code: 'wrongPassword' }] });
     await expect(session.changePassword({ currentPassword: 'nope', newPassword: 'secret-456-new' })).rejects.toMatchObject({
@@ -119,7 +120,7 @@ describe('useSessionStore', () => {
   });
 
   it('signs out by forgetting the token only, telling the server when it can', async () => {
-    const db = toRaw(useLedgerStore().db);
+    const db = ledgerDb();
     await db.meta.put({ key: 'session', value: STORED });
     reply = () => new Response(null, { status: 204 });
     const session = useSessionStore();
@@ -131,7 +132,7 @@ describe('useSessionStore', () => {
 
   it('refuses to sign in as another user while this phone holds unsynced records', async () => {
     const ledger = useLedgerStore();
-    await toRaw(ledger.db).meta.put({ key: 'session', value: { ...STORED, userId: 'u-li' } });
+    await ledgerDb().meta.put({ key: 'session', value: { ...STORED, userId: 'u-li' } });
     await ledger.repo.createEvent(ledger.repo.newEventId(), sampleContent(), 'submitted');
     const session = useSessionStore();
     await expect(session.signIn('', { username: 'zhang', password: 'secret-123' })).rejects.toMatchObject({ code: 'otherUserPending' });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { setLedgerDbFactory } from '../../../src/app/stores/ledger';
+import { setLedgerDbFactory } from '../../../src/app/db/database';
 import { useSettingsStore } from '../../../src/app/stores/settings';
 import { freshDb } from '../db/helpers';
 

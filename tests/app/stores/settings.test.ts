@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { LedgerDb } from '../../../src/app/db/ledger-db';
 import { ValidationError } from '../../../src/app/db/errors';
-import { setLedgerDbFactory } from '../../../src/app/stores/ledger';
+import { setLedgerDbFactory } from '../../../src/app/db/database';
 import { useSettingsStore } from '../../../src/app/stores/settings';
 import { i18n } from '../../../src/app/i18n';
 import { DEFAULT_TAXONOMY } from '../../../src/domain/taxonomy';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { toRaw } from 'vue';
-import { setLedgerDbFactory, useLedgerStore } from '../../../src/app/stores/ledger';
+import { ledgerDb, setLedgerDbFactory } from '../../../src/app/db/database';
+import { useLedgerStore } from '../../../src/app/stores/ledger';
 import { useSessionStore } from '../../../src/app/stores/session';
 import { useSyncStore } from '../../../src/app/stores/sync';
 import type { PushRequest } from '../../../src/sync/protocol';
@@ -38,7 +38,7 @@ describe('useSyncStore', () => {
       requests.push(`GET ${url}`);
       return new Response(JSON.stringify({ v: 1, epoch: EPOCH, rows: [], cursor: 0, more: false }));
     });
-    await toRaw(useLedgerStore().db).meta.put({ key: 'session', value: SESSION });
+    await ledgerDb().meta.put({ key: 'session', value: SESSION });
   });
   afterEach(() => vi.unstubAllGlobals());
 
@@ -52,7 +52,7 @@ describe('useSyncStore', () => {
     await until(() => requests.length === 3, 'the run after the save');
     expect(requests.slice(1)).toEqual(['POST /api/sync/push 1:put', `GET /api/sync/pull?cursor=0&limit=2000&epoch=${EPOCH}`]);
     await until(() => sync.pendingCount === 0, 'the pending count to drop');
-    await until(async () => (await toRaw(ledger.db).meta.get('lastSyncAt'))?.value === sync.lastSuccessAt, 'the last sync time to be kept');
+    await until(async () => (await ledgerDb().meta.get('lastSyncAt'))?.value === sync.lastSuccessAt, 'the last sync time to be kept');
     expect(typeof sync.lastSuccessAt).toBe('number');
   });
 
@@ -66,8 +66,8 @@ describe('useSyncStore', () => {
     await until(() => session.expired, 'the session to expire');
     expect(sync.status?.state).toBe('stopped');
     expect(sync.errorKey).toBe('sync.error.unauthorized');
-    expect(await toRaw(ledger.db).outbox.count()).toBe(1);
-    expect(((await toRaw(ledger.db).meta.get('session'))?.value as { expired: boolean }).expired).toBe(true);
+    expect(await ledgerDb().outbox.count()).toBe(1);
+    expect(((await ledgerDb().meta.get('session'))?.value as { expired: boolean }).expired).toBe(true);
   });
 
   it('fetches a photo with the token even when asked before the session has loaded (a detail page opened by URL)', async () => {
@@ -87,7 +87,7 @@ describe('useSyncStore', () => {
   });
 
   it('does not sync before anyone signed in', async () => {
-    await toRaw(useLedgerStore().db).meta.delete('session');
+    await ledgerDb().meta.delete('session');
     const sync = useSyncStore();
     await sync.start();
     sync.syncNow();

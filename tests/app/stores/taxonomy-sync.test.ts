@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
-import { nextTick, toRaw } from 'vue';
-import { AdminApiError, type OrgTaxonomyResponse } from '../../../src/app/api/admin-api';
-import { setLedgerDbFactory, useLedgerStore } from '../../../src/app/stores/ledger';
+import { nextTick } from 'vue';
+import type { OrgTaxonomyResponse } from '../../../src/app/api/admin-api';
+import { ApiError } from '../../../src/sync/api-error';
+import { ledgerDb, setLedgerDbFactory } from '../../../src/app/db/database';
 import { useSessionStore, type StoredSession } from '../../../src/app/stores/session';
 import { useSettingsStore } from '../../../src/app/stores/settings';
 import { useSyncStore } from '../../../src/app/stores/sync';
@@ -16,7 +17,7 @@ const withFormats = (extra: Taxonomy['formats'], base: Taxonomy = DEFAULT_TAXONO
 
 /** A fake org taxonomy endpoint: `server` is what GET answers; PUT stores (unless told to fail). */
 function fakeApi(initial: Taxonomy) {
-  const state = { server: initial, puts: [] as Taxonomy[], gets: 0, failPut: null as AdminApiError | null, beforePut: null as (() => void) | null };
+  const state = { server: initial, puts: [] as Taxonomy[], gets: 0, failPut: null as ApiError | null, beforePut: null as (() => void) | null };
   const answer = (taxonomy: Taxonomy): OrgTaxonomyResponse => ({ taxonomy, updatedAt: '2026-11-26T08:00:00.000Z', updatedBy: 'u-staff' });
   const api: TaxonomySyncDeps['api'] = {
     async getTaxonomy() {
@@ -28,7 +29,7 @@ function fakeApi(initial: Taxonomy) {
       state.beforePut = null;
       if (state.failPut) throw state.failPut;
       const missing = state.server.formats.filter((e) => !t.formats.some((x) => x.code === e.code));
-      if (missing.length) throw new AdminApiError('rejected', 'invalid', 400, missing.map((e) => ({ field: 'formats', code: `removedCode:${e.code}` })));
+      if (missing.length) throw new ApiError('rejected', 'invalid', { status: 400, code: 'invalid', problems: missing.map((e) => ({ field: 'formats', code: `removedCode:${e.code}` })) });
       state.puts.push(t);
       state.server = t;
       return answer(t);
@@ -62,7 +63,7 @@ describe('taxonomy sync', () => {
     expect(state.puts).toEqual([]);
     expect(settings.taxonomy.formats.slice(-2)).toEqual([radio, film]);
     expect(settings.taxonomy.venues.find((e) => e.code === 'school')?.zh).toBe('学校');
-    expect((await toRaw(useLedgerStore().db).meta.get('taxonomy'))?.value).toEqual(settings.taxonomy);
+    expect((await ledgerDb().meta.get('taxonomy'))?.value).toEqual(settings.taxonomy);
   });
 
   it('staff edits are sent as the whole merged taxonomy and leave the pending set', async () => {
@@ -79,12 +80,12 @@ describe('taxonomy sync', () => {
     expect(sent.formats.find((e) => e.code === 'media')?.zh).toBe('新媒体科普');
     expect(settings.taxonomy).toEqual(sent);
     expect(settings.taxonomyPending.size).toBe(0);
-    expect((await toRaw(useLedgerStore().db).meta.get('taxonomyPending'))?.value).toEqual([]);
+    expect((await ledgerDb().meta.get('taxonomyPending'))?.value).toEqual([]);
   });
 
   it('a send that fails stays local and pending; it is sent after the next successful sync', async () => {
     const { api, state } = fakeApi(DEFAULT_TAXONOMY);
-    state.failPut = new AdminApiError('offline', 'offline', null);
+    state.failPut = new ApiError('offline', 'no answer');
     const runner = startTaxonomySync({ ...deps(api, true), now: () => 0 });
     const settings = useSettingsStore();
     await settings.load();

@@ -9,7 +9,7 @@ import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import { i18n } from '../../../src/app/i18n';
 import EventEditView from '../../../src/app/views/EventEditView.vue';
-import { setLedgerDbFactory, useLedgerStore } from '../../../src/app/stores/ledger';
+import { ledgerDb, setLedgerDbFactory } from '../../../src/app/db/database';
 import { NEW_DRAFT_KEY } from '../../../src/app/db/draft-repository';
 import { emptyEventContent } from '../../../src/domain/event';
 import { serveHuidongFiles } from '../../fixtures/region-pack';
@@ -88,7 +88,7 @@ describe('EventEditView: attendance', () => {
     await w.get('[data-test=save]').trigger('click');
     await vi.waitFor(() => expect(fieldError(w, '#ev-attendance')).toBe('必填'));
     expect(w.get('#ev-attendance').classes()).toContain('kl-stepper__input--invalid');
-    expect(await useLedgerStore().db.events.count()).toBe(0);
+    expect(await ledgerDb().events.count()).toBe(0);
   });
 
   it('marks a typed 0 at once, until "no on-site audience" is ticked; then saves 0', async () => {
@@ -99,14 +99,14 @@ describe('EventEditView: attendance', () => {
     expect(w.get('#ev-attendance').attributes('aria-invalid')).toBe('true');
     await w.get('[data-test=save]').trigger('click');
     await flushPromises();
-    expect(await useLedgerStore().db.events.count()).toBe(0);
+    expect(await ledgerDb().events.count()).toBe(0);
 
     await tick(w);
     await vi.waitFor(() => expect(fieldError(w, '#ev-attendance')).toBe(''));
     expect((w.get('#ev-attendance').element as HTMLInputElement).value).toBe('0');
     await w.get('[data-test=save]').trigger('click');
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('event-detail'));
-    const saved = await useLedgerStore().db.events.toArray();
+    const saved = await ledgerDb().events.toArray();
     expect(saved.map((e) => [e.title, e.format, e.attendance])).toEqual([['科普视频号直播', 'media', 0]]);
   });
 
@@ -125,7 +125,7 @@ describe('EventEditView: attendance', () => {
   });
 
   it('restores a draft the earlier version kept with its default 0 as an unconfirmed 0, marked at once', async () => {
-    const db = useLedgerStore().db;
+    const db = ledgerDb();
     await db.drafts.put({ key: NEW_DRAFT_KEY, content: { ...emptyEventContent('2026-03-05T09:30:00+08:00'), title: '急救培训' }, savedAt: '2026-03-05T01:40:00.000Z' });
     await db.meta.put({ key: 'draft-event-id:new', value: '018a9b7c-1d2e-7f00-8a00-0000000000aa' });
     const w = await render();
@@ -139,7 +139,7 @@ describe('EventEditView: attendance', () => {
     const w = await render();
     await w.get('#ev-title').setValue('广播科普');
     await tick(w);
-    const db = useLedgerStore().db;
+    const db = ledgerDb();
     await vi.waitFor(async () => expect((await db.drafts.get(NEW_DRAFT_KEY))?.content).toMatchObject({ title: '广播科普', attendance: 0, noOnSiteAudience: true }));
     w.unmount();
     const again = await render();
@@ -161,7 +161,7 @@ describe('EventEditView: attendance', () => {
     expect(w.get('#ev-partners-0').classes()).toContain('kl-rows__text--invalid');
     expect(w.get('#ev-partners-0').attributes('aria-invalid')).toBe('true');
     expect(w.findAll('.kl-rows__error').map((e) => e.text())).toEqual(['必填', '必填']);
-    expect(await useLedgerStore().db.events.count()).toBe(0);
+    expect(await ledgerDb().events.count()).toBe(0);
   });
 
   it('marks an empty title with the error class that draws its red border', async () => {

@@ -4,7 +4,7 @@ import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import { i18n } from '../../../src/app/i18n';
 import LoginView from '../../../src/app/views/LoginView.vue';
-import { setLedgerDbFactory } from '../../../src/app/stores/ledger';
+import { setLedgerDbFactory } from '../../../src/app/db/database';
 import { useSessionStore } from '../../../src/app/stores/session';
 import { useSyncStore } from '../../../src/app/stores/sync';
 import { freshDb } from '../db/helpers';

@@ -1,7 +1,7 @@
 /** Pure helpers of the admin screens: invite status, expiry, error words, field problems. */
 import type * as v from 'valibot';
 import type { PublicInvite } from '../../../domain/account';
-import { AdminApiError } from '../../api/admin-api';
+import { ApiError } from '../../../sync/api-error';
 import { fieldMessages, schemaProblems, type FieldWords } from './account-problems';
 
 export type InviteStatus = 'active' | 'expired' | 'used' | 'revoked';
@@ -40,15 +40,15 @@ type Te = (key: string) => boolean;
 
 /** Words for a failed call, in the UI language; never a stack or a raw body. */
 export function errorText(e: unknown, t: T, te: Te): string {
-  if (e instanceof AdminApiError) {
+  if (e instanceof ApiError) {
     if (e.kind === 'offline') return t('admin.error.offline');
     if (e.kind === 'unauthorized') return t(e.code === 'sessionExpired' ? 'account.error.sessionExpired' : 'admin.error.unauthorized');
     if (e.code === 'otherUserPending') return t('admin.error.otherUserPending', { n: e.problems[0]?.code ?? '' });
     const fieldCode = e.problems.find((p) => te(`admin.error.${p.code}`))?.code;
     if (fieldCode) return t(`admin.error.${fieldCode}`);
-    if (te(`admin.error.${e.code}`)) return t(`admin.error.${e.code}`);
+    if (te(`admin.error.${e.reason}`)) return t(`admin.error.${e.reason}`);
     if (e.kind === 'server') return t('admin.error.server');
-    return t('admin.error.other', { code: e.code });
+    return t('admin.error.other', { code: e.reason });
   }
   return t('admin.error.other', { code: e instanceof Error ? e.name : 'error' });
 }
@@ -63,5 +63,5 @@ export function fieldProblems(schema: v.GenericSchema, input: unknown, t: T, te:
 
 /** Field problems the server answered (400 invalid), in the same shape. */
 export function serverFieldProblems(e: unknown, t: T, te: Te, words: FieldWords = {}): Record<string, string> {
-  return e instanceof AdminApiError && e.code === 'invalid' ? fieldMessages(e.problems, t, te, words) : {};
+  return e instanceof ApiError && e.code === 'invalid' ? fieldMessages([...e.problems], t, te, words) : {};
 }

@@ -10,8 +10,8 @@
  */
 import { getCurrentScope, onScopeDispose, ref, watch, type Ref } from 'vue';
 import type { PhotoLoad } from '../../../sync/sync-engine';
-import type { LedgerDb } from '../../db/ledger-db';
-import { getPhoto } from '../../db/photo-repository';
+import type { PhotoRow } from '../../db/ledger-db';
+import { localPhoto } from '../../composables/usePhotos';
 
 /** What the screen shows for one photo. */
 export type PhotoView =
@@ -62,14 +62,14 @@ function viewOf(r: PhotoLoad): PhotoView {
 
 /**
  * Views of the photos `hashes()` names, kept in step with it. `variant` picks the full image or
- * the thumbnail of a photo on the phone (a fetched photo is its own thumbnail). `source` is for
- * tests; the app's default fetches through the sync store.
+ * the thumbnail of a photo on the phone (a fetched photo is its own thumbnail). `source` and
+ * `local` are for tests; the app's defaults read this phone's photos and fetch through the sync store.
  */
 export function usePhotoViews(
-  db: LedgerDb,
   hashes: () => readonly string[],
   variant: 'blob' | 'thumb',
   source: () => Promise<PhotoSource> = appPhotoSource,
+  local: (hash: string) => Promise<PhotoRow | undefined> = localPhoto,
 ): { views: Ref<Record<string, PhotoView>>; retry(hash: string): void } {
   const views = ref<Record<string, PhotoView>>({});
   const inFlight = new Set<string>();
@@ -95,7 +95,7 @@ export function usePhotoViews(
     if (!views.value[hash]) set(hash, { state: 'loading' });
     let view: PhotoView;
     try {
-      const row = await getPhoto(db, hash);
+      const row = await local(hash);
       view = row ? { state: 'shown', url: URL.createObjectURL(variant === 'thumb' ? row.thumb : row.blob) } : viewOf(await (await remoteSource()).load(hash));
     } catch (e) {
       // A local storage fault: say so on the photo (the user may retry) and log it for a developer.

@@ -6,8 +6,6 @@
  * 高德 tiles are GCJ-02: the map converts polygons and points to GCJ-02 at display time
  * (gcoord) so they sit on the tiles; nothing stored changes.
  */
-import type { LedgerDb } from '../../db/ledger-db';
-
 export type BaseMapConfig =
   | { readonly kind: 'none' }
   | { readonly kind: 'tianditu'; readonly key: string }
@@ -76,9 +74,9 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
-/** Reads the saved config; anything unrecognised means none. */
-export async function loadBaseMap(db: LedgerDb): Promise<BaseMapConfig> {
-  const v = (await db.meta.get(BASE_MAP_KEY))?.value as Partial<Record<string, unknown>> | undefined;
+/** The config a saved value stands for; anything unrecognised means none. */
+export function baseMapOf(saved: unknown): BaseMapConfig {
+  const v = saved as Partial<Record<string, unknown>> | undefined;
   if (!v || typeof v !== 'object') return NO_BASE_MAP;
   if (v.kind === 'tianditu' && typeof v.key === 'string') return { kind: 'tianditu', key: v.key };
   if (v.kind === 'amap') return { kind: 'amap' };
@@ -91,9 +89,4 @@ export async function loadBaseMap(db: LedgerDb): Promise<BaseMapConfig> {
     };
   }
   return NO_BASE_MAP;
-}
-
-/** Saves a config (the caller checked it with baseMapProblem). */
-export async function saveBaseMap(db: LedgerDb, c: BaseMapConfig): Promise<void> {
-  await db.meta.put({ key: BASE_MAP_KEY, value: { ...c } });
 }

@@ -1,27 +1,21 @@
 /**
- * Reading the events a map view needs: one year (and month range) through the [year+ym] index,
- * never a scan of the whole table. The rest of the filter is applied by domain/counts.
+ * What the map view keeps between visits, and the shapes it hands its parts. The events of a year
+ * (and month range) are read through the [year+ym] index (composables/useLedger.ts
+ * useYearEvents), never a scan of the whole table; the rest of the filter is applied by
+ * domain/counts.
  */
-import Dexie from 'dexie';
-import type { EventRow, LedgerDb } from '../../db/ledger-db';
-
-const ym = (year: number, month: number) => `${year}-${String(month).padStart(2, '0')}`;
+import type { EventRow } from '../../db/ledger-db';
 
 /**
- * The last result read, by range: the home card reads this year's events through a live query,
- * so /map, opened from home, can paint at once from the same rows while its own live query
- * re-reads (and repaints if anything changed). One entry only, so nothing old piles up.
+ * The last rows read, by range: /map opened again paints at once from them while its own live
+ * read runs (and repaints if anything changed). One entry only, so nothing old piles up.
  */
 let recent: { key: string; rows: EventRow[] } | null = null;
 const keyOf = (year: number, monthFrom: number | null, monthTo: number | null) => `${year}|${monthFrom}|${monthTo}`;
 
-/** The events of `year` (months monthFrom..monthTo when given), deleted ones included. */
-export async function readYearEvents(db: LedgerDb, year: number, monthFrom: number | null = null, monthTo: number | null = null): Promise<EventRow[]> {
-  const lower = monthFrom === null ? Dexie.minKey : ym(year, monthFrom);
-  const upper = monthTo === null ? Dexie.maxKey : ym(year, monthTo);
-  const rows = await db.events.where('[year+ym]').between([year, lower], [year, upper], true, true).toArray();
+/** Keeps the rows just read for a range. */
+export function rememberYearEvents(year: number, monthFrom: number | null, monthTo: number | null, rows: EventRow[]): void {
   recent = { key: keyOf(year, monthFrom, monthTo), rows };
-  return rows;
 }
 
 /** The rows of the latest read of exactly this range, if it was the last one read. */

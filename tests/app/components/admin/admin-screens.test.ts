@@ -5,14 +5,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
-import { toRaw } from 'vue';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import type { FastifyInstance } from 'fastify';
 import { i18n, mergeFeatureMessages } from '../../../../src/app/i18n';
 import adminMessages from '../../../../src/app/i18n/messages/admin';
 import AdminView from '../../../../src/app/views/AdminView.vue';
 import AdminLink from '../../../../src/app/components/admin/AdminLink.vue';
-import { setLedgerDbFactory, useLedgerStore } from '../../../../src/app/stores/ledger';
+import { ledgerDb, setLedgerDbFactory } from '../../../../src/app/db/database';
 import { useSessionStore, type StoredSession } from '../../../../src/app/stores/session';
 import { useSyncStore } from '../../../../src/app/stores/sync';
 import { freshDb } from '../../db/helpers';
@@ -111,7 +110,7 @@ describe('first-start setup', () => {
     await w.get('[data-testid=setup-password] input').setValue('long enough pw');
     await w.get('form').trigger('submit');
     await until(() => expect(w.find('[data-testid=admin-tabs]').exists()).toBe(true));
-    const stored = (await toRaw(useLedgerStore().db).meta.get('session'))?.value as StoredSession;
+    const stored = (await ledgerDb().meta.get('session'))?.value as StoredSession;
     expect({ ...stored, token: typeof stored.token, userId: typeof stored.userId, orgId: typeof stored.orgId }).toEqual({
       userId: 'string', orgId: 'string', role: 'admin', name: '李管理', token: 'string', serverUrl: '', username: 'lee', orgName: '惠东县科协', expired: false,
     });
@@ -130,7 +129,7 @@ describe('first-start setup', () => {
     await w.get('form').trigger('submit');
     await until(() => expect(w.find('[data-testid=setup-error]').exists()).toBe(true));
     expect(w.get('[data-testid=setup-error]').text()).toBe('设置码不对，请查看服务器日志中的一次性设置码');
-    expect(await toRaw(useLedgerStore().db).meta.get('session')).toBeUndefined();
+    expect(await ledgerDb().meta.get('session')).toBeUndefined();
     expect(await h.store.hasAdmin()).toBe(false);
   });
 

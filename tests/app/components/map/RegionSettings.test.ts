@@ -3,7 +3,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import RegionSettings from '../../../../src/app/components/map/RegionSettings.vue';
 import { i18n } from '../../../../src/app/i18n';
-import { setLedgerDbFactory, useLedgerStore } from '../../../../src/app/stores/ledger';
+import { ledgerDb, setLedgerDbFactory } from '../../../../src/app/db/database';
 import { REGION_PACK_KEY, useRegionStore } from '../../../../src/app/stores/region';
 import type { RegionPack } from '../../../../src/domain/region';
 import { serveHuidongFiles } from '../../../fixtures/region-pack';
@@ -59,7 +59,7 @@ describe('RegionSettings', () => {
     expect(w.get('[data-testid=region-problems]').text()).toContain('文件未导入，原区域数据保持不变');
     expect(w.findAll('[data-testid=region-problems] li').map((li) => li.text())).toEqual([line]);
     expect(useRegionStore().pack).toBe(original);
-    expect(await useLedgerStore().db.meta.get(REGION_PACK_KEY)).toBeUndefined();
+    expect(await ledgerDb().meta.get(REGION_PACK_KEY)).toBeUndefined();
   });
 
   it('replaces the pack with a valid county file, stores it, and says so', async () => {
@@ -70,7 +70,7 @@ describe('RegionSettings', () => {
     expect(region.pack?.meta.id).toBe('import-441302');
     expect(region.pack?.townships.map((t) => t.name)).toEqual(['桥东街道', '横沥镇']);
     expect(region.source).toBe('imported');
-    const stored = (await useLedgerStore().db.meta.get(REGION_PACK_KEY))?.value as RegionPack;
+    const stored = (await ledgerDb().meta.get(REGION_PACK_KEY))?.value as RegionPack;
     expect(stored.meta.name).toBe('测试县');
     expect(w.text()).toContain('已导入 测试县，共 2 个乡镇');
     expect(w.text()).toContain('当前区域：测试县（2 个乡镇）');
@@ -82,6 +82,6 @@ describe('RegionSettings', () => {
     await w.get('.kl-region__restore').trigger('click');
     await vi.waitFor(() => expect(useRegionStore().source).toBe('shipped'));
     expect(useRegionStore().pack?.meta.id).toBe('huidong');
-    expect(await useLedgerStore().db.meta.get(REGION_PACK_KEY)).toBeUndefined();
+    expect(await ledgerDb().meta.get(REGION_PACK_KEY)).toBeUndefined();
   });
 });

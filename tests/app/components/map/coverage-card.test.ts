@@ -3,6 +3,7 @@
  * random creates, edits and deletes both must give the same coverage, and the card must follow
  * new saves (its live query watches the totals store).
  */
+import { ledgerDb } from '../../../../src/app/db/database';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
@@ -10,7 +11,7 @@ import CoverageCard from '../../../../src/app/components/map/CoverageCard.vue';
 import { i18n } from '../../../../src/app/i18n';
 import { createEventRepository } from '../../../../src/app/db/event-repository';
 import { readYearTotals } from '../../../../src/app/db/year-totals';
-import { setLedgerDbFactory, useLedgerStore } from '../../../../src/app/stores/ledger';
+import { setLedgerDbFactory } from '../../../../src/app/db/database';
 import { useRegionStore } from '../../../../src/app/stores/region';
 import { computeCoverage, coverageOfTallies } from '../../../../src/domain/coverage';
 import { hasArea, type RegionPack } from '../../../../src/domain/region';
@@ -77,10 +78,9 @@ describe('coverage card', () => {
   });
 
   it('shows this year’s coverage and follows a new save', async () => {
-    const ledger = useLedgerStore();
     const now = Date.now();
     const { deps } = testDeps({ now: () => now });
-    const repo = createEventRepository(ledger.db, deps);
+    const repo = createEventRepository(ledgerDb(), deps);
     const areas = pack.townships.filter(hasArea);
     const at = toZonedIso(now, TZ);
     await repo.createEvent(repo.newEventId(), sampleContent({ startAt: at, endAt: at, townshipCode: areas[0]!.code, villageCode: null }), 'submitted');

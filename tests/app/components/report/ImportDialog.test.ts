@@ -9,12 +9,11 @@ import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { toRaw } from 'vue';
 import ExcelJS from 'exceljs';
 import ImportDialog from '../../../../src/app/components/report/ImportDialog.vue';
 import { i18n, mergeFeatureMessages } from '../../../../src/app/i18n';
 import messages from '../../../../src/app/i18n/messages/reports';
-import { setLedgerDbFactory, useLedgerStore } from '../../../../src/app/stores/ledger';
+import { ledgerDb, setLedgerDbFactory } from '../../../../src/app/db/database';
 import { useRegionStore } from '../../../../src/app/stores/region';
 import { serveHuidongFiles } from '../../../fixtures/region-pack';
 import { wallTime } from '../../../../src/app/export/event-detail';
@@ -70,7 +69,7 @@ describe('ImportDialog', () => {
     vi.unstubAllGlobals();
   });
 
-  const db = () => toRaw(useLedgerStore().db);
+  const db = () => ledgerDb();
   const liveTitles = async () => (await db().events.toArray()).filter((e) => !e.deleted).map((e) => e.title).sort();
 
   it('drops the first file\'s result when a second file fails to read, so 导入 cannot write the first file', async () => {

@@ -5,11 +5,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
-import { toRaw } from 'vue';
 import type { FastifyInstance } from 'fastify';
 import { i18n } from '../../../../src/app/i18n';
 import PasswordChange from '../../../../src/app/components/settings/PasswordChange.vue';
-import { setLedgerDbFactory, useLedgerStore } from '../../../../src/app/stores/ledger';
+import { ledgerDb, setLedgerDbFactory } from '../../../../src/app/db/database';
 import { useSessionStore, type StoredSession } from '../../../../src/app/stores/session';
 import { freshDb } from '../../db/helpers';
 import { seedAccounts, sqliteHandle, testApp, type Account, type Accounts, type StoreHandle } from '../../../server/helpers';
@@ -38,7 +37,7 @@ function serverFetch(): typeof fetch {
 
 async function signInAs(a: Account, role: StoredSession['role']): Promise<void> {
   const s: StoredSession = { userId: a.userId, orgId: a.orgId, role, name: a.username, token: a.token, serverUrl: '', username: a.username, orgName: '惠东县科协', expired: false };
-  await toRaw(useLedgerStore().db).meta.put({ key: 'session', value: s });
+  await ledgerDb().meta.put({ key: 'session', value: s });
   await useSessionStore().load();
 }
 

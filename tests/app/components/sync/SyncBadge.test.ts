@@ -4,7 +4,7 @@ import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import { i18n } from '../../../../src/app/i18n';
 import SyncBadge from '../../../../src/app/components/sync/SyncBadge.vue';
-import { setLedgerDbFactory } from '../../../../src/app/stores/ledger';
+import { setLedgerDbFactory } from '../../../../src/app/db/database';
 import { useSessionStore, type StoredSession } from '../../../../src/app/stores/session';
 import { useSyncStore } from '../../../../src/app/stores/sync';
 import { formatSyncTime } from '../../../../src/app/components/sync/sync-time';

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
-import { toRaw } from 'vue';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import { i18n } from '../../../../src/app/i18n';
 import SyncSettings from '../../../../src/app/components/sync/SyncSettings.vue';
-import { setLedgerDbFactory, useLedgerStore } from '../../../../src/app/stores/ledger';
+import { ledgerDb, setLedgerDbFactory } from '../../../../src/app/db/database';
+import { useLedgerStore } from '../../../../src/app/stores/ledger';
 import { useSessionStore } from '../../../../src/app/stores/session';
 import { useSyncStore } from '../../../../src/app/stores/sync';
 import type { QuarantinedMutation } from '../../../../src/sync/local-store';
@@ -38,7 +38,7 @@ describe('SyncSettings', () => {
       userId: 'u-1', orgId: 'o-1', role: 'volunteer', name: '李志愿', token: 't', serverUrl: '', username: 'li', orgName: '惠东县科协', expired: false,
     };
     const ledger = useLedgerStore();
-    await toRaw(ledger.db).events.put({ ...sampleContent({ title: '张志愿的讲座' }), status: 'submitted', reviewNote: null, reviewedBy: null, reviewedAt: null, id: EVENT, orgId: 'o-1', createdBy: 'u-2', createdAt: '2026-03-05T10:00:00+08:00', updatedBy: 'u-2', updatedAt: '2026-03-05T10:00:00+08:00', deleted: false, rev: 3, year: 2023, ym: '2023-09' });
+    await ledgerDb().events.put({ ...sampleContent({ title: '张志愿的讲座' }), status: 'submitted', reviewNote: null, reviewedBy: null, reviewedAt: null, id: EVENT, orgId: 'o-1', createdBy: 'u-2', createdAt: '2026-03-05T10:00:00+08:00', updatedBy: 'u-2', updatedAt: '2026-03-05T10:00:00+08:00', deleted: false, rev: 3, year: 2023, ym: '2023-09' });
   });
 
   it('shows the account, the server and the unsynced count', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readStorageStatus, storageWarnings } from '../../../src/app/composables/useStorageStatus';
+import { readStorageStatus, storageWarnings } from '../../../src/app/db/storage-status';
 
 const MB = 1024 * 1024;
 function fakeStorage(opts: { persisted: boolean; grant: boolean; usage: number; quota: number }) {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { emptyEventContent } from '../../../../src/domain/event';
-import { LedgerDb, type EventRow } from '../../../../src/app/db/ledger-db';
-import { myLastLoggedEvent, myRecentEvents } from '../../../../src/app/components/event/my-events';
+import { emptyEventContent } from '../../../src/domain/event';
+import { setLedgerDbFactory } from '../../../src/app/db/database';
+import { LedgerDb, type EventRow } from '../../../src/app/db/ledger-db';
+import { myLastLoggedEvent, myRecentEvents } from '../../../src/app/db/queries';
 
 let db: LedgerDb;
 let n = 0;
@@ -18,6 +19,7 @@ function row(id: string, createdBy: string, startAt: string, createdAt: string, 
 
 async function seed(): Promise<void> {
   db = new LedgerDb(`my-events-${++n}`);
+  setLedgerDbFactory(() => db);
   await db.events.bulkPut([
     row('a', 'u1', '2026-03-01T09:00:00+08:00', '2026-03-01T12:00:00+08:00'),
     row('b', 'u1', '2026-03-05T09:00:00+08:00', '2026-03-02T12:00:00+08:00'),
@@ -30,15 +32,15 @@ async function seed(): Promise<void> {
 describe('my events', () => {
   it('lists my events and the ones logged before sign-in, newest start first, without deleted ones', async () => {
     await seed();
-    expect((await myRecentEvents(db, 'u1', 5)).map((e) => e.id)).toEqual(['b', 'a', 'c']);
-    expect((await myRecentEvents(db, 'u1', 2)).map((e) => e.id)).toEqual(['b', 'a']);
-    expect((await myRecentEvents(db, '', 5)).map((e) => e.id)).toEqual(['c']);
+    expect((await myRecentEvents('u1', 5)).map((e) => e.id)).toEqual(['b', 'a', 'c']);
+    expect((await myRecentEvents('u1', 2)).map((e) => e.id)).toEqual(['b', 'a']);
+    expect((await myRecentEvents('', 5)).map((e) => e.id)).toEqual(['c']);
   });
 
   it('repeats the event I logged last, by when it was logged, not when it happened', async () => {
     await seed();
-    expect((await myLastLoggedEvent(db, 'u1'))?.id).toBe('c');
-    expect((await myLastLoggedEvent(db, 'u2'))?.id).toBe('d');
-    expect(await myLastLoggedEvent(db, 'nobody')).toEqual(expect.objectContaining({ id: 'c' }));
+    expect((await myLastLoggedEvent('u1'))?.id).toBe('c');
+    expect((await myLastLoggedEvent('u2'))?.id).toBe('d');
+    expect(await myLastLoggedEvent('nobody')).toEqual(expect.objectContaining({ id: 'c' }));
   });
 });

@@ -4,7 +4,7 @@ import { DEFAULT_TAXONOMY } from '../../../src/domain/taxonomy';
 import { readImportTable } from '../../../src/domain/event-import';
 import { townshipCodesOf, villageTownshipMapOf } from '../../../src/domain/region';
 import { readTableFile } from '../../../src/app/export/read-table';
-import { importEvents } from '../../../src/app/export/import-events';
+import { importEvents } from '../../../src/app/import/import-events';
 import { freshRepo } from '../db/helpers';
 import { loadHuidongPack } from '../../fixtures/region-pack';
 import { seed2023CsvText } from '../../fixtures/seed-2023';

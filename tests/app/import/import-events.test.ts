@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_TAXONOMY } from '../../../src/domain/taxonomy';
 import { IMPORT_COLUMNS, readImportTable } from '../../../src/domain/event-import';
-import { importEvents, planImport } from '../../../src/app/export/import-events';
+import { importEvents, planImport } from '../../../src/app/import/import-events';
 import { buildReportBundle } from '../../../src/app/export/report-bundle';
 import { eventDetailCsv } from '../../../src/app/export/csv';
 import { tableToCsv } from '../../../src/app/export/csv';

@@ -1,9 +1,8 @@
 /**
- * Storage safety: ask the browser to keep our data (navigator.storage.persist()), and warn when it
- * may evict it (not persistent) or when it is nearly full (usage above 80% of quota).
+ * Storage safety: ask the browser to keep the ledger's database (navigator.storage.persist()), and
+ * warn when it may evict it (not persistent) or when it is nearly full (usage above 80% of quota).
+ * The settings store keeps the status; composables/useStorageStatus.ts refreshes it on a screen.
  */
-import { onMounted } from 'vue';
-import { useSettingsStore } from '../stores/settings';
 
 /** Share of the quota above which the phone warns that storage is nearly full. */
 export const NEAR_QUOTA_SHARE = 0.8;
@@ -35,13 +34,4 @@ export async function readStorageStatus(
   }
   const est = typeof storage.estimate === 'function' ? await storage.estimate().catch(() => null) : null;
   return { persisted, usage: est?.usage ?? null, quota: est?.quota ?? null };
-}
-
-/** In a component: on mount, asks for persistent storage and refreshes the settings store's status. */
-export function useStorageStatus(options: { requestPersist?: boolean } = {}) {
-  const settings = useSettingsStore();
-  onMounted(() => {
-    void settings.refreshStorage(options.requestPersist ?? true);
-  });
-  return settings;
 }

@@ -1,5 +1,7 @@
 /**
- * Import of historical events into the ledger: the rows event-import.ts accepted, checked
+ * Import of historical events into the ledger (app/import: the import dialog's logic; the
+ * export writers live in app/export). A file is read (export/read-table.ts, moving here) and
+ * checked (checkImportFile): the rows domain/event-import.ts accepted, checked
  * against the ledger (domain/import-plan.ts: 已存在 rows are skipped, rows of an undone import
  * revive their events), then written through repo.createEvents, one transaction with their
  * outbox mutations, so they sync like any other event. Every event written names its batch
@@ -7,10 +9,14 @@
  * default: any bad row and nothing is written, unless the user chose the good rows only.
  */
 import type { EventStatus, ImportBatchRef } from '../../domain/event';
-import type { ImportResult } from '../../domain/event-import';
+import { readImportTable, type ImportResult } from '../../domain/event-import';
 import { lookupIdsOf, planImportItems, type PlannedImportItem } from '../../domain/import-plan';
+import type { RegionPack } from '../../domain/region';
+import type { Taxonomy } from '../../domain/taxonomy';
+import { toZonedIso } from '../../domain/year';
 import type { EventRepository } from '../db/event-repository';
 import type { EventRow } from '../db/ledger-db';
+import { readTableFile, type ReadTableFailure, type TableSource } from '../export/read-table';
 
 /** all: refuse the file if any row is bad; goodOnly: write the good rows and skip the bad. */
 export type ImportMode = 'all' | 'goodOnly';
@@ -34,6 +40,32 @@ export async function planImport(repo: Pick<Repo, 'getEvents' | 'eventsInMonthsO
     repo.eventsInMonthsOf(result.items.map((i) => i.content.startAt)),
   ]);
   return planImportItems(result.items, orgId, [...byId, ...byMonth]);
+}
+
+/** A file read and checked: where its rows came from, every row's verdict and its plan against the ledger. */
+export type CheckedImport =
+  | { ok: true; source: TableSource; result: ImportResult; plan: PlannedImportItem[] }
+  | { ok: false; code: ReadTableFailure; cause?: unknown };
+
+/**
+ * Reads a chosen file (CSV, tab-separated text or XLSX) and checks every row with the form's own
+ * validation (domain/event-import.ts) and against the ledger (planImport). A file that cannot be
+ * read is an answer, not an exception; a failing database throws.
+ */
+export async function checkImportFile(
+  file: Blob & { name?: string },
+  repo: Pick<Repo, 'getEvents' | 'eventsInMonthsOf'>,
+  ctx: { taxonomy: Taxonomy; pack: RegionPack; orgId: string; now: number },
+): Promise<CheckedImport> {
+  const read = await readTableFile(file);
+  if (!read.ok) return { ok: false, code: read.code, ...(read.cause !== undefined ? { cause: read.cause } : {}) };
+  const result = readImportTable(read.rows, { taxonomy: ctx.taxonomy, pack: ctx.pack, timeZone: ctx.pack.meta.timeZone, now: ctx.now });
+  return { ok: true, source: read.source, result, plan: await planImport(repo, result, ctx.orgId) };
+}
+
+/** A new import batch: a fresh UUID v7 like an event's (the repository's generator serves both), the file, when, by whom. */
+export function newImportBatch(repo: Pick<EventRepository, 'newEventId'>, fileName: string, now: number, timeZone: string, by: string): ImportBatchInfo {
+  return { id: repo.newEventId(), file: fileName.slice(0, 200), at: toZonedIso(now, timeZone), by: by.slice(0, 64) };
 }
 
 /**

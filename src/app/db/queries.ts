@@ -1,0 +1,119 @@
+/**
+ * Named reads of the ledger — what the screens show — over the app's database (database.ts).
+ * Each is a plain async read, fit to run live (live.ts, composables/useLiveQuery.ts), and uses an
+ * index where one serves: the year through [year+ym], mine through createdBy, the review queue
+ * through status, unsynced ids through the outbox's eventId.
+ */
+import Dexie from 'dexie';
+import { ledgerDb } from './database';
+import type { EventRow, LedgerDb, TargetRow } from './ledger-db';
+import { myLastLoggedEventIn, myRecentEventsIn, outboxCountIn } from './my-events';
+import { readYearTotals, type YearTotals } from './year-totals';
+
+const ym = (year: number, month: number) => `${year}-${String(month).padStart(2, '0')}`;
+
+/** The stored event, tombstones included, or null. */
+export async function eventById(id: string): Promise<EventRow | null> {
+  return (await ledgerDb().events.get(id)) ?? null;
+}
+
+/** The stored rows of `ids` that exist, in order of `ids`. */
+export async function eventsByIds(ids: readonly string[]): Promise<EventRow[]> {
+  return (await ledgerDb().events.bulkGet([...ids])).filter((e): e is EventRow => e !== undefined);
+}
+
+/** Whether the event has changes the server has not accepted yet (pending or refused). */
+export async function hasUnsyncedChanges(eventId: string): Promise<boolean> {
+  return (await ledgerDb().outbox.where('eventId').equals(eventId).count()) > 0;
+}
+
+/** Ids of events with changes still in the outbox (not yet accepted by the server). */
+export async function unsyncedEventIds(): Promise<Set<string>> {
+  const keys = await ledgerDb().outbox.orderBy('eventId').uniqueKeys();
+  return new Set(keys.filter((k): k is string => typeof k === 'string'));
+}
+
+/** Mutations waiting to be pushed. */
+export function pendingMutationCount(): Promise<number> {
+  return ledgerDb().outbox.where('state').equals('pending').count();
+}
+
+/** Every outbox row, pending or refused (a sign-in as someone else must wait for them). */
+export function outboxCount(): Promise<number> {
+  return outboxCountIn(ledgerDb());
+}
+
+/** My events (mine and the ones logged before sign-in), newest start first, at most `limit`. */
+export function myRecentEvents(userId: string, limit: number): Promise<EventRow[]> {
+  return myRecentEventsIn(ledgerDb(), userId, limit);
+}
+
+/** The event I logged last: the source of "repeat last event". */
+export function myLastLoggedEvent(userId: string): Promise<EventRow | undefined> {
+  return myLastLoggedEventIn(ledgerDb(), userId);
+}
+
+/** The events of `year` (months monthFrom..monthTo when given), tombstones included, through [year+ym]. */
+export function yearEvents(year: number, monthFrom: number | null = null, monthTo: number | null = null): Promise<EventRow[]> {
+  const lower = monthFrom === null ? Dexie.minKey : ym(year, monthFrom);
+  const upper = monthTo === null ? Dexie.maxKey : ym(year, monthTo);
+  return ledgerDb().events.where('[year+ym]').between([year, lower], [year, upper], true, true).toArray();
+}
+
+/** The years the ledger holds events of, newest first. */
+export async function yearsPresent(): Promise<number[]> {
+  const keys = (await ledgerDb().events.orderBy('[year+ym]').uniqueKeys()) as unknown as [number, string][];
+  return [...new Set(keys.map((k) => k[0]))].sort((a, b) => b - a);
+}
+
+/** The first `limit` events passing `keep`, newest start first (reads no further than it must). */
+export function newestEvents(keep: (e: EventRow) => boolean, limit: number): Promise<EventRow[]> {
+  return ledgerDb().events.orderBy('startAt').reverse().filter(keep).limit(limit).toArray();
+}
+
+/** How many events pass `keep`, within `year` when given (through [year+ym]). */
+export function countEvents(keep: (e: EventRow) => boolean, year: number | null): Promise<number> {
+  const events = ledgerDb().events;
+  const base = year !== null ? events.where('[year+ym]').between([year, Dexie.minKey], [year, Dexie.maxKey]) : events.toCollection();
+  return base.filter(keep).count();
+}
+
+/** Live events of a review status, by start (the review queue: submitted; back with the author: returned). */
+export function eventsWithStatus(status: 'submitted' | 'returned'): Promise<EventRow[]> {
+  return ledgerDb().events.where('status').equals(status).filter((e) => !e.deleted).sortBy('startAt');
+}
+
+/** Live events waiting for review. */
+export function pendingReviewCount(): Promise<number> {
+  return ledgerDb().events.where('status').equals('submitted').filter((e) => !e.deleted).count();
+}
+
+/**
+ * Events written by an import (event.importBatch), tombstones included. No index covers the batch:
+ * this reads the events, so it runs only while the import panel is open (an index on
+ * importBatch.id would need a Dexie version of its own).
+ */
+export function importedEvents(): Promise<EventRow[]> {
+  return ledgerDb().events.filter((e) => e.importBatch != null).toArray();
+}
+
+/** The titles of the events `ids` names that exist. */
+export async function eventTitles(ids: readonly string[]): Promise<Map<string, string>> {
+  return new Map((await eventsByIds(ids)).map((r) => [r.id, r.title] as const));
+}
+
+/** Live targets of a year in `db`, in the order they were made. */
+export async function targetsOfYearIn(db: LedgerDb, year: number): Promise<TargetRow[]> {
+  const rows = await db.targets.where('year').equals(year).toArray();
+  return rows.filter((t) => !t.deleted).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+/** Live targets of a year, in the order they were made. */
+export function targetsOfYear(year: number): Promise<TargetRow[]> {
+  return targetsOfYearIn(ledgerDb(), year);
+}
+
+/** The year's kept totals by township and by format (a few dozen rows, however many events). */
+export function yearTotals(year: number): Promise<YearTotals> {
+  return readYearTotals(ledgerDb(), year);
+}

@@ -160,7 +160,7 @@ async function startNginx(): Promise<Proxy> {
 }
 
 /** One request through the proxy, trusting only `ca`; answers status, raw headers and body. */
-function through(proxy: Proxy, path: string, opts: { method?: string; headers?: Record<string, string>; body?: Buffer; localAddress?: string } = {}): Promise<{ status: number; raw: string[]; body: Buffer }> {
+function through(proxy: Proxy, path: string, opts: { method?: string; headers?: Record<string, string>; body?: Buffer; chunked?: boolean; localAddress?: string } = {}): Promise<{ status: number; raw: string[]; body: Buffer }> {
   return new Promise((ok, fail) => {
     const req = https.request(
       { host: '127.0.0.1', port: proxy.port, servername: HOST, ca: proxy.rootPem, method: opts.method ?? 'GET', path, localAddress: opts.localAddress, headers: { host: `${HOST}:${proxy.port}`, ...opts.headers } },
@@ -171,7 +171,10 @@ function through(proxy: Proxy, path: string, opts: { method?: string; headers?: 
       },
     );
     req.on('error', fail);
-    req.end(opts.body);
+    if (!opts.chunked || !opts.body) return void req.end(opts.body);
+    // No Content-Length: the body goes out in 1 MiB chunks, so only the proxy's cut can stop it.
+    for (let at = 0; at < opts.body.length; at += 1 << 20) req.write(opts.body.subarray(at, at + (1 << 20)));
+    req.end();
   });
 }
 
@@ -279,6 +282,13 @@ describe.each([
     const big = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(12 * 1024 * 1024)]);
     const refused = await through(proxy, `/api/blobs/${'0'.repeat(64)}`, { method: 'PUT', body: big, headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'image/jpeg' } });
     expect(refused.status).toBe(413);
+    // Announced or not, a body over the limit is 413, never 502 (Caddy 2.6 answers 502 when its
+    // request_body cut happens while proxying; the shipped Caddyfile maps both paths to 413).
+    for (let i = 0; i < 3; i++) {
+      const announced = await through(proxy, `/api/blobs/${'0'.repeat(64)}`, { method: 'PUT', body: big, headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'image/jpeg' } });
+      const chunked = await through(proxy, `/api/blobs/${'0'.repeat(64)}`, { method: 'PUT', body: big, chunked: true, headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'image/jpeg' } });
+      expect([announced.status, chunked.status]).toEqual([413, 413]);
+    }
   });
 
   it('a phone that does not trust the CA is stopped at the certificate', async () => {

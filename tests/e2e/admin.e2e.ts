@@ -181,6 +181,8 @@ describe('accounts and the org taxonomy through the real server', () => {
 
   it('without a network the admin screen says 需要联网', async () => {
     await go(desk, '/settings');
+    // 设置 has rendered (its chunk came while online) before the network goes.
+    await desk.page.locator('[data-testid=admin-link]').waitFor();
     await desk.ctx.setOffline(true);
     await go(desk, '/admin');
     await desk.page.locator('[data-testid=admin-offline]').waitFor();

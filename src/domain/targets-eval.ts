@@ -32,11 +32,6 @@ export interface TargetEvaluation {
   readonly met: boolean;
   /** Coverage rules: the townships below the minimum, in pack order; empty for counts. */
   readonly shortfalls: readonly TownshipShortfall[];
-  /**
-   * The same list under its old name, which also meant "townships with no event" (coverage.ts).
-   * @deprecated Use `shortfalls`; kept until export/report-sheets.ts (being rewritten in parallel) follows.
-   */
-  readonly gaps: readonly TownshipShortfall[];
 }
 
 /** The year's counted events, their counts and coverage (report.ts buildReport makes them once). */
@@ -114,12 +109,12 @@ function evaluateTarget(t: Target, year: CountedYear): TargetEvaluation {
     }
     const goal = values.size;
     const actual = goal - shortfalls.length;
-    return { target: t, goal, actual, rate: goal === 0 ? null : actual / goal, met: shortfalls.length === 0, shortfalls, gaps: shortfalls };
+    return { target: t, goal, actual, rate: goal === 0 ? null : actual / goal, met: shortfalls.length === 0, shortfalls };
   }
   const actual = t.measure === 'townshipsCovered'
     ? [...coverageValues(t, year, 'events').values()].filter((n) => n > 0).length
     : measureOf(tallyOf(t, year.counts), t.measure);
-  return { target: t, goal: t.min, actual, rate: t.min === 0 ? null : actual / t.min, met: actual >= t.min, shortfalls: [], gaps: [] };
+  return { target: t, goal: t.min, actual, rate: t.min === 0 ? null : actual / t.min, met: actual >= t.min, shortfalls: [] };
 }
 
 /** 完成率 as the 自评表 prints it: "120%", "83.3%", or "—" without a goal. */

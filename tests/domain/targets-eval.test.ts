@@ -47,7 +47,7 @@ describe('targets against the 2023 seed activities', () => {
 
   test('names the townships that fail "every township ≥ 2 events", zones counted for their town', () => {
     const [r] = evaluateTargets([target({ kind: 'coverage', min: 2, unit: '场次' })], events, ctx);
-    expect(r!.gaps.map((g) => [g.name, g.value])).toEqual([
+    expect(r!.shortfalls.map((g) => [g.name, g.value])).toEqual([
       ['大岭街道', 1], ['白花镇', 0], ['铁涌镇', 0], ['平海镇', 1], ['多祝镇', 0], ['安墩镇', 0], ['高潭镇', 0], ['白盆珠镇', 0],
     ]);
     expect([r!.goal, r!.actual, r!.met]).toEqual([14, 6, false]);

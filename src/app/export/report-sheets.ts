@@ -73,7 +73,7 @@ export function targetRows(evals: readonly TargetEvaluation[]): Cell[][] {
     e.actual,
     e.rate === null ? '—' : e.rate,
     e.met ? '已完成' : '未完成',
-    e.gaps.length > 0 ? `未达标：${e.gaps.map((g) => `${g.name}(${g.value})`).join('、')}` : '',
+    e.shortfalls.length > 0 ? `未达标：${e.shortfalls.map((g) => `${g.name}(${g.value})`).join('、')}` : '',
   ]);
 }
 

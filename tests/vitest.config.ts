@@ -10,7 +10,7 @@ export default defineConfig({
   plugins: [vue(), Components({ resolvers: [VantResolver({ importStyle: false })], dts: false })],
   test: {
     include: ['tests/**/*.test.ts'],
-    exclude: ['tests/e2e/**', 'node_modules/**'],
+    exclude: ['tests/e2e/**', '**/node_modules/**'],
     environment: 'happy-dom',
     setupFiles: ['fake-indexeddb/auto'],
     testTimeout: 30_000,

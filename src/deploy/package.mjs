@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OUT = path.join(ROOT, 'dist-release');
 /** Packages that must never be in the release, whatever the lock file says (bench and test tools). */
-const FORBIDDEN = ['pouchdb', 'express-pouchdb', 'pouchdb-adapter-memory', 'lighthouse', 'vite', 'vitest', 'playwright-core', 'typescript', 'vue-tsc', 'happy-dom'];
+const FORBIDDEN = ['pouchdb', 'express-pouchdb', 'pouchdb-adapter-memory', 'lighthouse', 'exceljs', 'vite', 'vitest', 'playwright-core', 'typescript', 'vue-tsc', 'happy-dom'];
 
 const log = (msg) => process.stdout.write(`${msg}\n`);
 const fail = (msg) => {

@@ -87,7 +87,7 @@ async function main() {
 
     const front = await startFront({
       staticDir: pageDir,
-      vendor: { '/vendor/pouchdb.min.js': join(ROOT, 'node_modules/pouchdb/dist/pouchdb.min.js') },
+      vendor: { '/vendor/pouchdb.min.js': join(ROOT, 'tests/bench/node_modules/pouchdb/dist/pouchdb.min.js') },
     });
     cleanup.push(() => front.close());
     front.setFile('rows.json', Buffer.from(JSON.stringify(rows)));

@@ -17,8 +17,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import lighthouse from 'lighthouse';
-import { launch, type LaunchedChrome } from 'chrome-launcher';
+// From tests/bench's own install (`npm run bench:deps`), not the root one.
+import { lighthouse, launch, type LaunchedChrome } from '../bench/lighthouse.mjs';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, ROOT, freePort, startRealServer } from './harness';
 

@@ -2,7 +2,7 @@
  * Issue 5 in a real browser: the BUILT app on a 390×844 phone. The 2023 seed fixture is imported
  * through the import dialog (file chooser → event-import → repo.createEvents); /reports?year=2023
  * then shows the seed report's numbers and text; a target is set; every export downloads a file
- * that opens (XLSX read with exceljs, DOCX unzipped, CSV's BOM checked); the print page hides the
+ * that opens (XLSX read with excelts, DOCX unzipped, CSV's BOM checked); the print page hides the
  * controls; an event imported as 待审核 counts only after staff approve it on /review.
  * Screenshots go to test-artifacts/reports/.
  */
@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import ExcelJS from 'exceljs';
+import { Workbook, type Worksheet } from '@cj-tech-master/excelts';
 import JSZip from 'jszip';
 import { collectErrors, launchBrowser, newProfileDir, removeProfileDir, ROOT, screenshot, serveApp, type AppServer } from './harness';
 import { buildReport } from '../../src/domain/report';
@@ -116,11 +116,10 @@ describe('the 2023 report in the browser', () => {
   });
 
   it('downloads an XLSX whose numbers equal the screen\'s', async () => {
-    const wb = new ExcelJS.Workbook();
-    const xlsxBytes = await download('export-xlsx');
-    await wb.xlsx.load(xlsxBytes.buffer.slice(xlsxBytes.byteOffset, xlsxBytes.byteOffset + xlsxBytes.byteLength) as ArrayBuffer);
+    const wb = new Workbook();
+    await wb.xlsx.load(await download('export-xlsx'));
     expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '目标完成情况', '按乡镇', '按月', '活动明细', '志愿者名册']);
-    const col = (ws: ExcelJS.Worksheet, label: string) => {
+    const col = (ws: Worksheet, label: string) => {
       let out: unknown[] = [];
       ws.eachRow((r) => { if (r.getCell(1).value === label) out = (r.values as unknown[]).slice(1); });
       return out;

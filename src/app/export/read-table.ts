@@ -1,8 +1,8 @@
 /**
  * Reads an import file (CSV, tab-separated text or XLSX) into rows of cell text, the shape
  * domain/event-import.ts checks. What a file is comes from its first bytes, not its name: a
- * zip is a workbook (exceljs, loaded only then), an OLE compound file is an old .xls or an
- * encrypted workbook (refused with a way out), anything else is text in whatever encoding
+ * zip is a workbook (@cj-tech-master/excelts, loaded only then), an OLE compound file is an old
+ * .xls or an encrypted workbook (refused with a way out), anything else is text in whatever encoding
  * text-encoding.ts finds, its delimiter (comma, tab, semicolon) guessed by papaparse. A file
  * that cannot be read comes back as a code the UI translates, never as a thrown library message.
  * Dates in XLSX cells come back as the wall time they show ("2023-05-20 09:00"), which the import
@@ -41,11 +41,11 @@ function parseDelimited(text: string): { rows: string[][]; delimiter: string } {
   return { rows: parsed.data.map((r) => r.map((c) => String(c ?? ''))), delimiter: parsed.meta.delimiter };
 }
 
-/** A cell value of exceljs as text; dates as their displayed wall time. */
+/** A cell value of excelts (the exceljs cell model) as text; dates as their displayed wall time. */
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) {
-    // exceljs gives a sheet's wall-clock date as the same numbers in UTC.
+    // excelts, like exceljs, gives a sheet's wall-clock date as the same numbers in UTC.
     const p = (n: number) => String(n).padStart(2, '0');
     const hm = value.getUTCHours() || value.getUTCMinutes() ? ` ${p(value.getUTCHours())}:${p(value.getUTCMinutes())}` : '';
     return `${value.getUTCFullYear()}-${p(value.getUTCMonth() + 1)}-${p(value.getUTCDate())}${hm}`;
@@ -60,11 +60,11 @@ export function cellText(value: unknown): string {
   return String(value);
 }
 
-/** Reads the first sheet of an XLSX file into rows of cell text; throws what exceljs throws. */
+/** Reads the first sheet of an XLSX file into rows of cell text; throws what excelts throws. */
 export async function parseXlsx(data: ArrayBuffer | Uint8Array): Promise<string[][]> {
-  const ExcelJS = (await import('exceljs')).default;
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(data as ArrayBuffer);
+  const { Workbook } = await import('@cj-tech-master/excelts');
+  const wb = new Workbook();
+  await wb.xlsx.load(data);
   const ws = wb.worksheets[0];
   if (!ws) return [];
   const rows: string[][] = [];

@@ -1,10 +1,10 @@
 /**
- * The year's workbook (exceljs, loaded only when asked): 汇总, 目标完成情况 (the 绩效自评表
- * layout), 按乡镇, 按月, 活动明细 (every field, one row per event) and 志愿者名册 (names and
+ * The year's workbook (@cj-tech-master/excelts, loaded only when asked): 汇总, 目标完成情况 (the
+ * 绩效自评表 layout), 按乡镇, 按月, 活动明细 (every field, one row per event) and 志愿者名册 (names and
  * hours per event, for entry into i志愿/志愿汇). Every number comes from the report bundle the
  * screen shows. Detail rows go in chunks with a yield between them so the page stays responsive.
  */
-import type { Workbook, Worksheet } from 'exceljs';
+import type { Workbook, Worksheet } from '@cj-tech-master/excelts';
 import { DETAIL_HEADERS, eventDetailRow } from './event-detail';
 import type { ReportBundle } from './report-bundle';
 import {
@@ -44,10 +44,16 @@ async function addRowsChunked(ws: Worksheet, rows: Iterable<Cell[]>): Promise<vo
   }
 }
 
+/**
+ * A workbook class with the exceljs API. The report bench passes exceljs's own, from its own
+ * install, to measure the same workbook against the library this one replaced.
+ */
+export type WorkbookClass = new () => Workbook;
+
 /** Builds the workbook of a bundle. */
-export async function buildReportWorkbook(b: ReportBundle): Promise<Workbook> {
-  const ExcelJS = (await import('exceljs')).default;
-  const wb = new ExcelJS.Workbook();
+export async function buildReportWorkbook(b: ReportBundle, WorkbookOf?: WorkbookClass): Promise<Workbook> {
+  const Book = WorkbookOf ?? (await import('@cj-tech-master/excelts')).Workbook;
+  const wb = new Book();
   wb.creator = '科普台账';
   const scope = b.reviewedOnly ? '统计口径：仅计审核通过的活动' : '统计口径：全部活动（含未审核）';
 
@@ -105,10 +111,10 @@ export async function buildReportWorkbook(b: ReportBundle): Promise<Workbook> {
 }
 
 /** The workbook's bytes. */
-export async function reportXlsxBytes(b: ReportBundle): Promise<Uint8Array> {
-  const wb = await buildReportWorkbook(b);
-  const buf = await wb.xlsx.writeBuffer();
-  return new Uint8Array(buf as ArrayBuffer);
+export async function reportXlsxBytes(b: ReportBundle, WorkbookOf?: WorkbookClass): Promise<Uint8Array> {
+  const wb = await buildReportWorkbook(b, WorkbookOf);
+  const buf: ArrayBuffer | Uint8Array = await wb.xlsx.writeBuffer();
+  return buf instanceof Uint8Array ? buf : new Uint8Array(buf);
 }
 
 /** The workbook as a file to download. */

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import ExcelJS from 'exceljs';
+import { Workbook, type Worksheet } from '@cj-tech-master/excelts';
 import JSZip from 'jszip';
 import { DEFAULT_TAXONOMY } from '../../../src/domain/taxonomy';
 import { buildReportBundle, type ReportBundle } from '../../../src/app/export/report-bundle';
@@ -42,16 +42,16 @@ describe('the 2023 report from the seed fixture imported through the real import
   });
 });
 
-describe('the XLSX read back with exceljs', () => {
-  let wb: ExcelJS.Workbook;
-  const values = (ws: ExcelJS.Worksheet) => {
+describe('the XLSX read back with excelts', () => {
+  let wb: Workbook;
+  const values = (ws: Worksheet) => {
     const rows: unknown[][] = [];
     ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
     return rows;
   };
   beforeAll(async () => {
-    wb = new ExcelJS.Workbook();
-    await wb.xlsx.load((await reportXlsxBytes(bundle)).buffer as ArrayBuffer);
+    wb = new Workbook();
+    await wb.xlsx.load(await reportXlsxBytes(bundle));
   });
 
   test('has the six sheets in order', () => {
@@ -97,6 +97,61 @@ describe('the XLSX read back with exceljs', () => {
     expect(rows).toHaveLength(1 + 154);
     expect(rows.slice(1).reduce((s: number, r) => s + Number(r[3]), 0)).toBe(452.5);
     expect(rows.some((r) => r.some((c) => /\d{15}/.test(String(c))))).toBe(false);
+  });
+  test('keeps the styles: bold title and headers, header fill, widths, frozen header rows, the rate as a percentage', () => {
+    const sum = wb.getWorksheet('汇总')!;
+    expect(sum.getCell('A1').font).toMatchObject({ bold: true, size: 14 });
+    expect(sum.model.merges).toEqual(['A1:D1']);
+    expect([1, 2, 3, 4].map((c) => sum.getColumn(c).width)).toEqual([34, 12, 12, 12]);
+    const head = sum.getRow(4);
+    expect([head.getCell(1).value, head.getCell(1).font?.bold, head.getCell(2).font?.bold]).toEqual(['指标', true, true]);
+    expect(head.getCell(1).fill).toEqual({ type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8F0FB' } });
+    expect(head.getCell(1).border?.bottom).toEqual({ style: 'thin' });
+    const tg = wb.getWorksheet('目标完成情况')!;
+    const rate = tg.getRow(4).getCell(7);
+    expect([rate.value, rate.numFmt]).toEqual([1, '0.0%']);
+    for (const name of ['活动明细', '志愿者名册']) {
+      expect(wb.getWorksheet(name)!.views).toEqual([expect.objectContaining({ state: 'frozen', ySplit: 1 })]);
+    }
+    expect((wb.getWorksheet('按乡镇')!.views ?? []).some((v) => v.state === 'frozen')).toBe(false);
+  });
+});
+
+describe('the XLSX as any spreadsheet reads it (its XML, not our library)', () => {
+  let zip: JSZip;
+  const part = (name: string) => zip.file(name)!.async('string');
+  beforeAll(async () => {
+    zip = await JSZip.loadAsync(await reportXlsxBytes(bundle));
+  });
+
+  test('names the six sheets in order and freezes the header of the two long ones', async () => {
+    const names = [...(await part('xl/workbook.xml')).matchAll(/<sheet [^>]*name="([^"]+)"/g)].map((m) => m[1]);
+    expect(names).toEqual([...SHEET_NAMES]);
+    const frozen = await Promise.all(SHEET_NAMES.map(async (_, i) => /<pane [^>]*ySplit="1"[^>]*state="frozen"/.test(await part(`xl/worksheets/sheet${i + 1}.xml`))));
+    expect(frozen).toEqual([false, false, false, false, true, true]);
+  });
+
+  test('merges the title across the table and sets the widths', async () => {
+    const sheet1 = await part('xl/worksheets/sheet1.xml');
+    expect([...sheet1.matchAll(/<mergeCell ref="([^"]+)"/g)].map((m) => m[1])).toEqual(['A1:D1']);
+    expect(sheet1).toMatch(/<col min="1" max="1" width="34"/);
+  });
+
+  test('styles the header row bold on the fill and the rate as 0.0%', async () => {
+    const styles = await part('xl/styles.xml');
+    const fonts = [...styles.match(/<fonts[\s\S]*?<\/fonts>/)![0].matchAll(/<font>[\s\S]*?<\/font>|<font\/>/g)].map((m) => m[0]);
+    const fills = [...styles.match(/<fills[\s\S]*?<\/fills>/)![0].matchAll(/<fill>[\s\S]*?<\/fill>/g)].map((m) => m[0]);
+    const xfs = [...styles.match(/<cellXfs[\s\S]*?<\/cellXfs>/)![0].matchAll(/<xf [^>]*>/g)].map((m) => m[0]);
+    const numFmts = Object.fromEntries([...styles.matchAll(/<numFmt numFmtId="(\d+)" formatCode="([^"]+)"/g)].map((m) => [m[1], m[2]]));
+    const attr = (xf: string, a: string) => xf.match(new RegExp(`${a}="(\\d+)"`))?.[1];
+    // 汇总 row 4 is the first header row (title, scope, blank line above it).
+    const sheet1 = await part('xl/worksheets/sheet1.xml');
+    const a4 = xfs[Number(sheet1.match(/<c r="A4" s="(\d+)"/)![1])]!;
+    expect(fonts[Number(attr(a4, 'fontId'))]).toContain('<b/>');
+    expect(fills[Number(attr(a4, 'fillId'))]).toContain('rgb="FFE8F0FB"');
+    const sheet2 = await part('xl/worksheets/sheet2.xml');
+    const g4 = xfs[Number(sheet2.match(/<c r="G4" s="(\d+)"/)![1])]!;
+    expect(numFmts[attr(g4, 'numFmtId')!]).toBe('0.0%');
   });
 });
 

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import ExcelJS from 'exceljs';
+import { Workbook } from '@cj-tech-master/excelts';
 import ImportDialog from '../../../../src/app/components/report/ImportDialog.vue';
 import { i18n, mergeFeatureMessages } from '../../../../src/app/i18n';
 import messages from '../../../../src/app/i18n/messages/reports';
@@ -26,10 +26,10 @@ const SEED_CSV = fixture('seed-2023.csv');
 const ONE_ROW = '\uFEFF活动名称,开始时间,活动形式,场所类型,乡镇/街道,惠及人次\r\n巽寮湾海洋科普,2023-07-01 09:00,讲座,校园,巽寮,80\r\n';
 
 async function workbookBytes(rows: string[][]): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new Workbook();
   const ws = wb.addWorksheet('活动');
   for (const r of rows) ws.addRow(r);
-  return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
+  return wb.xlsx.writeBuffer();
 }
 
 /** Chooses a file in the dialog's file input and waits until the dialog has read it. */

@@ -1,6 +1,6 @@
 /**
  * Import of historical events into the ledger (app/import: the import dialog's logic; the
- * export writers live in app/export). A file is read (export/read-table.ts, moving here) and
+ * export writers live in app/export). A file is read (read-table.ts) and
  * checked (checkImportFile): the rows domain/event-import.ts accepted, checked
  * against the ledger (domain/import-plan.ts: 已存在 rows are skipped, rows of an undone import
  * revive their events), then written through repo.createEvents, one transaction with their
@@ -16,7 +16,7 @@ import type { Taxonomy } from '../../domain/taxonomy';
 import { toZonedIso } from '../../domain/year';
 import type { EventRepository } from '../db/event-repository';
 import type { EventRow } from '../db/ledger-db';
-import { readTableFile, type ReadTableFailure, type TableSource } from '../export/read-table';
+import { readTableFile, type ReadTableFailure, type TableSource } from './read-table';
 
 /** all: refuse the file if any row is bad; goodOnly: write the good rows and skip the bad. */
 export type ImportMode = 'all' | 'goodOnly';

@@ -6,7 +6,7 @@ import { buildReportBundle, type ReportBundle } from '../../../src/app/export/re
 import { reportXlsxBytes, SHEET_NAMES } from '../../../src/app/export/xlsx';
 import { reportDocxBytes } from '../../../src/app/export/docx';
 import { eventDetailCsv, UTF8_BOM } from '../../../src/app/export/csv';
-import { parseCsvText } from '../../../src/app/export/read-table';
+import { parseCsvText } from '../../../src/app/import/read-table';
 import { DETAIL_HEADERS } from '../../../src/app/export/event-detail';
 import { summaryRows, townshipRows, monthRows, targetRows } from '../../../src/app/export/report-sheets';
 import type { Target } from '../../../src/domain/targets';

@@ -5,7 +5,7 @@ import { importEvents, planImport } from '../../../src/app/import/import-events'
 import { buildReportBundle } from '../../../src/app/export/report-bundle';
 import { eventDetailCsv } from '../../../src/app/export/csv';
 import { tableToCsv } from '../../../src/app/export/csv';
-import { readTableFile } from '../../../src/app/export/read-table';
+import { readTableFile } from '../../../src/app/import/read-table';
 import { freshRepo, ID1, ID2, sampleContent } from '../db/helpers';
 import type { ImportResult } from '../../../src/domain/event-import';
 import messages from '../../../src/app/i18n/messages/reports';
@@ -84,7 +84,7 @@ describe('importing the 2023 seed fixture', () => {
     const wb = new Workbook();
     const ws = wb.addWorksheet('活动');
     const { seed2023CsvText } = await import('../../fixtures/seed-2023');
-    const { parseCsvText } = await import('../../../src/app/export/read-table');
+    const { parseCsvText } = await import('../../../src/app/import/read-table');
     const table = parseCsvText(seed2023CsvText());
     for (const r of table) ws.addRow(r);
     const bytes = await wb.xlsx.writeBuffer();

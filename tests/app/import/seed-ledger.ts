@@ -3,7 +3,7 @@
 import { DEFAULT_TAXONOMY } from '../../../src/domain/taxonomy';
 import { readImportTable } from '../../../src/domain/event-import';
 import { townshipCodesOf, villageTownshipMapOf } from '../../../src/domain/region';
-import { readTableFile } from '../../../src/app/export/read-table';
+import { readTableFile } from '../../../src/app/import/read-table';
 import { importEvents } from '../../../src/app/import/import-events';
 import { freshRepo } from '../db/helpers';
 import { loadHuidongPack } from '../../fixtures/region-pack';

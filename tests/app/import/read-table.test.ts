@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { Workbook } from '@cj-tech-master/excelts';
-import { readTableFile } from '../../../src/app/export/read-table';
-import { decodeTableText } from '../../../src/app/export/text-encoding';
-import { parseCsvText } from '../../../src/app/export/read-table';
+import { readTableFile } from '../../../src/app/import/read-table';
+import { decodeTableText } from '../../../src/app/import/text-encoding';
+import { parseCsvText } from '../../../src/app/import/read-table';
 
 const fixture = (name: string) => readFileSync(resolve(process.cwd(), 'tests/fixtures', name));
 const fileOf = (bytes: Uint8Array | string, name: string) => Object.assign(new Blob([bytes as BlobPart]), { name });

@@ -1,8 +1,8 @@
 /**
  * The import dialog as staff use it, over a fake-indexeddb ledger and the shipped Huidong pack:
  * a failed read never leaves an earlier file importable, the same file imported twice adds
- * nothing, Excel's GBK and UTF-16 saves read, a broken workbook gets a Chinese message, and a
- * batch is undone (and restored) as one unit.
+ * nothing, Excel's GBK and UTF-16 saves read, a broken workbook gets a Chinese message, a
+ * batch is undone (and restored) as one unit, and the XLSX template reads back as the template.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -18,6 +18,8 @@ import { useRegionStore } from '../../../../src/app/stores/region';
 import { serveHuidongFiles } from '../../../fixtures/region-pack';
 import { wallTime } from '../../../../src/app/export/event-detail';
 import { freshDb } from '../../db/helpers';
+import { readTableFile } from '../../../../src/app/export/read-table';
+import { importTemplateRows } from '../../../../src/domain/event-import';
 
 vi.mock('vant/es/dialog/style', () => ({}));
 
@@ -141,5 +143,22 @@ describe('ImportDialog', () => {
     await confirmDialog();
     await vi.waitFor(() => expect(text(w, 'import-batch-message')).toBe('已恢复“巽寮.csv”的 1 条活动'));
     expect(await liveTitles()).toEqual(['巽寮湾海洋科普']);
+  });
+
+  it('downloads the XLSX template: the template rows under a bold header, which the import reads back as the rows', async () => {
+    const blobs: Blob[] = [];
+    const made = vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => (blobs.push(b as Blob), 'blob:template'));
+    const revoked = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
+    await w.get('[data-testid=import-template-xlsx]').trigger('click');
+    await vi.waitFor(() => expect(blobs).toHaveLength(1));
+    const bytes = new Uint8Array(await blobs[0]!.arrayBuffer());
+    const book = new Workbook();
+    await book.xlsx.load(bytes);
+    const sheet = book.worksheets[0]!;
+    expect([sheet.name, sheet.getCell('A1').font?.bold, sheet.getColumn(1).width]).toEqual(['活动', true, 16]);
+    const read = await readTableFile(Object.assign(new Blob([bytes]), { name: '活动导入模板.xlsx' }));
+    expect(read).toEqual({ ok: true, rows: importTemplateRows().map((r) => r.map(String)), source: { kind: 'xlsx' } });
+    made.mockRestore();
+    revoked.mockRestore();
   });
 });

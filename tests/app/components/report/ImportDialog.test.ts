@@ -18,7 +18,7 @@ import { useRegionStore } from '../../../../src/app/stores/region';
 import { serveHuidongFiles } from '../../../fixtures/region-pack';
 import { wallTime } from '../../../../src/app/export/event-detail';
 import { freshDb } from '../../db/helpers';
-import { readTableFile } from '../../../../src/app/export/read-table';
+import { readTableFile } from '../../../../src/app/import/read-table';
 import { importTemplateRows } from '../../../../src/domain/event-import';
 
 vi.mock('vant/es/dialog/style', () => ({}));

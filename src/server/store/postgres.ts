@@ -1,9 +1,9 @@
 /**
  * The PostgreSQL store (pg), chosen when DATABASE_URL is set: the path for a province-wide
  * deployment. Tables live in one schema (default `public`; tests use `kl_test_<random>`), set as
- * the connection's search_path. Pushes run side by side and take their revs last, under the
- * rev_counter row lock held to COMMIT, so revs become visible in rev order (a pull never skips a
- * row): see pushOnce.
+ * the connection's search_path. Pushes run side by side, draw their revs from a sequence and
+ * commit in any order; a pull hands out rows only up to the rev barrier, below every rev a running
+ * push may still commit, so it never skips a row (migration 007, pushOnce, pull).
  */
 import pg from 'pg';
 import type { LedgerEvent } from '../../domain/event.js';
@@ -109,9 +109,12 @@ function assertCreated(written: Row[], before: ReadonlyMap<string, unknown>): vo
   }
 }
 
-/** The plan with its provisional revs (those above `seen`) moved onto the block after `base`. */
-function shiftRevs<R>(p: PushPlan<R>, seen: number, base: number): PushPlan<R> {
-  const shift = (rev: number): number => (rev > seen ? rev - seen + base : rev);
+/**
+ * The plan with its provisional revs (those above `seen`, handed out in order from seen + 1) moved
+ * onto the revs drawn from the sequence, in the same order (`drawn` ascending).
+ */
+function placeRevs<R>(p: PushPlan<R>, seen: number, drawn: readonly number[]): PushPlan<R> {
+  const shift = (rev: number): number => (rev > seen ? drawn[rev - seen - 1]! : rev);
   // Push and recovery answers both list results; those that name a rev gave one out.
   const answer = p.response as { results: { rev?: number }[] };
   return {
@@ -367,45 +370,52 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * One push transaction (READ COMMITTED). Pushes run side by side until they take their revs:
+   * One push transaction (READ COMMITTED). Pushes run side by side from start to COMMIT:
    *
-   * - Rows are locked in one global order, so pushes naming the same rows take turns: the
-   *   client's row (an upsert that creates it when new, so the client is locked either way),
-   *   then the named events, then the named targets, each `ORDER BY id FOR UPDATE` (rows are
-   *   locked in sort order). Two pushes never merge from the same stale row. A record that does
-   *   not exist yet cannot be locked: its write reports whether it inserted (`xmax = 0`), and when
-   *   another push created it meanwhile, the push is retried (ConcurrentCreate), and then merges.
-   * - Revs are taken last, right before the rows are written:
-   *   `UPDATE rev_counter SET rev = rev + n RETURNING rev`. Its row lock is held until COMMIT,
-   *   so the next push cannot get a rev block before this one has committed: blocks commit in rev
-   *   order, and a reader never sees rev N+1 committed while rev N is still uncommitted (a pull
-   *   never skips a row). The lock spans that UPDATE, the row inserts and the COMMIT, not the
-   *   reads and the planning; a push that writes nothing takes no rev lock at all.
-   * - The planner runs before the revs are known. It counts from the rev counter as read (no
-   *   lock) after the rows are locked: every locked row was committed before that read, so its
-   *   rev is at most the value read, and every rev above it is one this push made up; those are
-   *   shifted onto the real block afterwards.
+   * - Every record the push names is claimed first (`record_claims`, in the statement that locks
+   *   the client's row, an upsert that creates it when new): a push naming a record another
+   *   running push claimed waits on the claim's unique index until that one commits, so a record
+   *   created by two pushes at once is created by one and merged onto by the other. Then the
+   *   named rows are locked in one global order, events then targets, each `ORDER BY id FOR
+   *   UPDATE`. Two pushes never merge from the same stale row.
+   * - The planner runs before the revs are known, counting from the sequence's value as read
+   *   after the rows are locked: every locked row was committed before that read, so its rev is
+   *   at most that value, and every rev above it is one this push made up; those are moved onto
+   *   revs drawn from `rev_seq` right before the rows are written (placeRevs).
+   * - Before drawing, the push takes its rev lease (`rev_lease()`, migration 007): held to COMMIT
+   *   or ROLLBACK, it keeps every pull's rev barrier below the revs this push draws, so pulls
+   *   never hand out a row above a rev that may still commit. A push that writes nothing draws
+   *   no rev. A push rolled back after drawing (a database error) leaves a gap in the revs,
+   *   which no reader minds: a cursor is "rev > N", not a count.
+   * - The claims are deleted in the push's last statement, so the table stays empty.
    */
   private async pushOnce<R>(c: pg.PoolClient, input: PushInput, plan: PushPlanner<R>): Promise<R> {
     const { actor, clientId, mutations } = input;
+    const eventIds = [...new Set([...mutations.flatMap((m) => (m.entity === 'event' ? [m.eventId] : [])), ...(input.records?.events ?? [])])];
+    const targetIds = [...new Set([...mutations.flatMap((m) => (m.entity === 'target' ? [m.targetId] : [])), ...(input.records?.targets ?? [])])];
+    const claims = [...eventIds.map((id) => `e:${id}`), ...targetIds.map((id) => `t:${id}`)];
+    // In key order, so two pushes naming the same records wait for each other in one order (a
+    // deadlock PostgreSQL breaks is retried, before any rev is drawn).
+    const claim = (p: number): string => `cm AS (INSERT INTO record_claims (key) SELECT k FROM unnest($${p}::text[]) AS k ORDER BY k ON CONFLICT DO NOTHING)`;
     let lastSeq = 0;
     let clientIsNew = false;
     if (mutations.length) {
       const cr = (
         await c.query(
-          'INSERT INTO clients (user_id, client_id, last_seq, updated_at) VALUES ($1, $2, 0, $3) ' +
-            'ON CONFLICT (user_id, client_id) DO UPDATE SET last_seq = clients.last_seq RETURNING last_seq, (xmax = 0) AS inserted',
-          [actor.userId, clientId, new Date().toISOString()],
+          'WITH cl AS (INSERT INTO clients (user_id, client_id, last_seq, updated_at) VALUES ($1, $2, 0, $3) ' +
+            'ON CONFLICT (user_id, client_id) DO UPDATE SET last_seq = clients.last_seq RETURNING last_seq, (xmax = 0) AS inserted), ' +
+            `${claim(4)} SELECT last_seq, inserted FROM cl`,
+          [actor.userId, clientId, new Date().toISOString(), claims],
         )
       ).rows[0] as Row;
       lastSeq = Number(cr.last_seq);
       clientIsNew = cr.inserted === true;
     } else {
-      const cr = (await c.query('SELECT last_seq FROM clients WHERE user_id = $1 AND client_id = $2', [actor.userId, clientId])).rows[0] as Row | undefined;
+      const cr = (
+        await c.query(`WITH ${claim(3)} SELECT last_seq FROM clients WHERE user_id = $1 AND client_id = $2`, [actor.userId, clientId, claims])
+      ).rows[0] as Row | undefined;
       lastSeq = cr ? Number(cr.last_seq) : 0;
     }
-    const eventIds = [...new Set([...mutations.flatMap((m) => (m.entity === 'event' ? [m.eventId] : [])), ...(input.records?.events ?? [])])];
-    const targetIds = [...new Set([...mutations.flatMap((m) => (m.entity === 'target' ? [m.targetId] : [])), ...(input.records?.targets ?? [])])];
     const events = new Map<string, LedgerEvent>();
     const targets = new Map<string, Target>();
     if (eventIds.length) {
@@ -450,7 +460,8 @@ export class PostgresStore implements Store {
       ).rows as Row[];
       for (const r of rows) deletedBy.set(String(r.record_id), String(r.user_id));
     }
-    const head = (await c.query('SELECT r.rev, l.epoch, l.sign_key FROM rev_counter r, ledger l WHERE r.id = 1 AND l.id = 1')).rows[0] as Row;
+    // The lease before the read of the sequence's value: the push's revs are above both.
+    const head = (await c.query('SELECT rev_lease(), rev_current() AS rev, epoch, sign_key FROM ledger WHERE id = 1')).rows[0] as Row;
     const seen = Number(head.rev);
     const signKey = String(head.sign_key);
     const planned = plan({ epoch: String(head.epoch), lastSeq, rev: seen, events, targets, rejections, deletedBy, ...(storedPhotos ? { storedPhotos } : {}) });
@@ -466,21 +477,28 @@ export class PostgresStore implements Store {
     }
     const n = planned.rev - seen;
     if (n === 0) {
-      if (clientChanged) await c.query('UPDATE clients SET last_seq = $3, updated_at = $4 WHERE user_id = $1 AND client_id = $2', clientRow);
+      await c.query(
+        'WITH cl AS (UPDATE clients SET last_seq = $3, updated_at = $4 WHERE user_id = $1 AND client_id = $2 AND $5::boolean) ' +
+          'DELETE FROM record_claims WHERE key = ANY($6::text[])',
+        [...clientRow, clientChanged, claims],
+      );
       return planned.response;
     }
-    // The rev lock: held from here to COMMIT (see above). The client's row (already locked by this
-    // push) is updated in the same statement, to save a round trip.
-    const top = Number(
+    // The client's row (already locked by this push) is updated and the claims are dropped in
+    // the statement that draws the revs, to save round trips.
+    const drawn = (
       (
         await c.query(
-          'WITH cl AS (UPDATE clients SET last_seq = $3, updated_at = $4 WHERE user_id = $1 AND client_id = $2 AND $5::boolean) ' +
-            'UPDATE rev_counter SET rev = rev + $6 WHERE id = 1 RETURNING rev',
-          [...clientRow, clientChanged, n],
+          'WITH cl AS (UPDATE clients SET last_seq = $3, updated_at = $4 WHERE user_id = $1 AND client_id = $2 AND $5::boolean), ' +
+            'cm AS (DELETE FROM record_claims WHERE key = ANY($7::text[])) ' +
+            "SELECT array(SELECT nextval('rev_seq') FROM generate_series(1, $6::int)) AS revs",
+          [...clientRow, clientChanged, n, claims],
         )
-      ).rows[0].rev,
-    );
-    const out = top - n === seen ? planned : shiftRevs(planned, seen, top - n);
+      ).rows[0].revs as string[]
+    )
+      .map(Number)
+      .sort((a, b) => a - b);
+    const out = placeRevs(planned, seen, drawn);
     // One statement for all rows, whatever the push's size (a round trip is the slow part).
     const es = out.events;
     const ts = out.targets;
@@ -534,16 +552,20 @@ export class PostgresStore implements Store {
     return out.response;
   }
 
+  /**
+   * Rows up to the rev barrier only (migration 007): read in a statement after the barrier's, so
+   * every rev at or below it that will ever commit has committed. Rows above it wait for the next
+   * pull (`more` says only whether rows below it were left out by the limit), so a cursor never
+   * passes a rev a running push may still commit.
+   */
   async pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean; epoch: string }> {
-    const [rows, head] = await Promise.all([
-      this.q(
-        "(SELECT 'event' AS entity, rev, data, sig FROM events WHERE org_id = $1 AND rev > $2 ORDER BY rev LIMIT $3) " +
-          "UNION ALL (SELECT 'target' AS entity, rev, data, sig FROM targets WHERE org_id = $1 AND rev > $2 ORDER BY rev LIMIT $3) " +
-          'ORDER BY rev LIMIT $3',
-        [orgId, cursor, limit + 1],
-      ),
-      this.q('SELECT epoch FROM ledger WHERE id = 1'),
-    ]);
+    const head = (await this.q('SELECT epoch, rev_barrier() AS barrier FROM ledger WHERE id = 1'))[0]!;
+    const rows = await this.q(
+      "(SELECT 'event' AS entity, rev, data, sig FROM events WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
+        "UNION ALL (SELECT 'target' AS entity, rev, data, sig FROM targets WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
+        'ORDER BY rev LIMIT $3',
+      [orgId, cursor, limit + 1, head.barrier],
+    );
     const more = rows.length > limit;
     return {
       rows: rows.slice(0, limit).map((r): PulledRow => {
@@ -552,12 +574,12 @@ export class PostgresStore implements Store {
         return pulled;
       }),
       more,
-      epoch: String(head[0]!.epoch),
+      epoch: String(head.epoch),
     };
   }
 
   async currentRev(): Promise<number> {
-    return Number((await this.q('SELECT rev FROM rev_counter WHERE id = 1'))[0]!.rev);
+    return Number((await this.q('SELECT rev_current() AS rev'))[0]!.rev);
   }
 
   async ledger(): Promise<LedgerIdentity> {
@@ -687,7 +709,8 @@ export class PostgresStore implements Store {
       auth_limits: (await this.q('SELECT * FROM auth_limits ORDER BY key COLLATE "C"')).map((r) => ({ ...r, window_start: Number(r.window_start) })),
       server_keys: await this.q('SELECT * FROM server_keys ORDER BY name'),
       invites: await this.q('SELECT * FROM invites ORDER BY id'),
-      rev_counter: await this.q('SELECT * FROM rev_counter'),
+      // The rev sequence's value, under the name of the table it replaced (migration 007).
+      rev_counter: await this.q('SELECT 1 AS id, rev_current() AS rev'),
       ledger: await this.q('SELECT epoch FROM ledger'),
       clients: await this.q('SELECT * FROM clients ORDER BY user_id, client_id'),
       events: await this.q('SELECT id, org_id, rev, created_by, deleted, data FROM events ORDER BY id'),

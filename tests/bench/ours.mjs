@@ -33,7 +33,7 @@ export async function startServer(serverDir, { kind = 'sqlite', staticDir = '', 
   const session = await res.json();
   if (res.status !== 201 || typeof session.token !== 'string') throw new Error(`setup failed: ${res.status} ${JSON.stringify(session)}`);
   return {
-    kind, port, base, token: session.token, proc, pid: proc.child.pid, pgApplication: kind === 'postgres' ? schema : null,
+    kind, port, base, token: session.token, proc, pid: proc.child.pid, dataDir, pgApplication: kind === 'postgres' ? schema : null,
     async stop() {
       await proc.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -147,8 +147,12 @@ export class PostgresStore implements Store {
     this.pool.on('error', () => undefined);
   }
 
-  private async q(sql: string, params: unknown[] = []): Promise<Row[]> {
-    return (await this.pool.query(sql, params)).rows as Row[];
+  /**
+   * One statement on the pool. A `name` makes it a prepared statement, parsed and planned once per
+   * connection instead of on every call: for the statements every push, pull or request runs.
+   */
+  private async q(sql: string, params: unknown[] = [], name?: string): Promise<Row[]> {
+    return (await this.pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows as Row[];
   }
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -264,6 +268,7 @@ export class PostgresStore implements Store {
           'AND last_used_at COLLATE "C" < $3 AND last_used_at COLLATE "C" >= $4 AND created_at COLLATE "C" >= $5 RETURNING 1) ' +
           'SELECT u.*, t.created_at AS token_created_at, t.last_used_at AS token_last_used_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1',
         [tokenHash, times.now, times.touchBefore, times.idleSince, times.createdSince],
+        'kl-token-session',
       )
     )[0];
     if (!r) return null;
@@ -391,6 +396,8 @@ export class PostgresStore implements Store {
    */
   private async pushOnce<R>(c: pg.PoolClient, input: PushInput, plan: PushPlanner<R>): Promise<R> {
     const { actor, clientId, mutations } = input;
+    // Prepared statements (see q): each push runs these, so each is parsed and planned once per connection.
+    const run = (name: string, text: string, values: unknown[]) => c.query({ name, text, values });
     const eventIds = [...new Set([...mutations.flatMap((m) => (m.entity === 'event' ? [m.eventId] : [])), ...(input.records?.events ?? [])])];
     const targetIds = [...new Set([...mutations.flatMap((m) => (m.entity === 'target' ? [m.targetId] : [])), ...(input.records?.targets ?? [])])];
     const claims = [...eventIds.map((id) => `e:${id}`), ...targetIds.map((id) => `t:${id}`)];
@@ -401,7 +408,8 @@ export class PostgresStore implements Store {
     let clientIsNew = false;
     if (mutations.length) {
       const cr = (
-        await c.query(
+        await run(
+          'kl-push-client',
           'WITH cl AS (INSERT INTO clients (user_id, client_id, last_seq, updated_at) VALUES ($1, $2, 0, $3) ' +
             'ON CONFLICT (user_id, client_id) DO UPDATE SET last_seq = clients.last_seq RETURNING last_seq, (xmax = 0) AS inserted), ' +
             `${claim(4)} SELECT last_seq, inserted FROM cl`,
@@ -412,19 +420,19 @@ export class PostgresStore implements Store {
       clientIsNew = cr.inserted === true;
     } else {
       const cr = (
-        await c.query(`WITH ${claim(3)} SELECT last_seq FROM clients WHERE user_id = $1 AND client_id = $2`, [actor.userId, clientId, claims])
+        await run('kl-push-client-recover', `WITH ${claim(3)} SELECT last_seq FROM clients WHERE user_id = $1 AND client_id = $2`, [actor.userId, clientId, claims])
       ).rows[0] as Row | undefined;
       lastSeq = cr ? Number(cr.last_seq) : 0;
     }
     const events = new Map<string, LedgerEvent>();
     const targets = new Map<string, Target>();
     if (eventIds.length) {
-      for (const r of (await c.query('SELECT id, data FROM events WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [eventIds])).rows as Row[]) {
+      for (const r of (await run('kl-push-events', 'SELECT id, data FROM events WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [eventIds])).rows as Row[]) {
         events.set(String(r.id), r.data as LedgerEvent);
       }
     }
     if (targetIds.length) {
-      for (const r of (await c.query('SELECT id, data FROM targets WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [targetIds])).rows as Row[]) {
+      for (const r of (await run('kl-push-targets', 'SELECT id, data FROM targets WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [targetIds])).rows as Row[]) {
         targets.set(String(r.id), r.data as Target);
       }
     }
@@ -432,7 +440,7 @@ export class PostgresStore implements Store {
     const first = mutations[0];
     if (first && first.seq <= lastSeq) {
       const rows = (
-        await c.query('SELECT seq, result FROM push_rejections WHERE user_id = $1 AND client_id = $2 AND seq BETWEEN $3 AND $4', [
+        await run('kl-push-rejections', 'SELECT seq, result FROM push_rejections WHERE user_id = $1 AND client_id = $2 AND seq BETWEEN $3 AND $4', [
           actor.userId,
           clientId,
           first.seq,
@@ -446,14 +454,15 @@ export class PostgresStore implements Store {
     const named = newlyNamedPhotos(mutations, events);
     let storedPhotos: Set<string> | undefined;
     if (named.length) {
-      const held = await c.query('SELECT sha256 FROM blob_owners WHERE org_id = $1 AND sha256 = ANY($2::text[]) ORDER BY sha256 FOR SHARE', [actor.orgId, named]);
+      const held = await run('kl-push-photos', 'SELECT sha256 FROM blob_owners WHERE org_id = $1 AND sha256 = ANY($2::text[]) ORDER BY sha256 FOR SHARE', [actor.orgId, named]);
       storedPhotos = new Set((held.rows as Row[]).map((r) => String(r.sha256)));
     }
     const deletedBy = new Map<string, string>();
     const deletedIds = [...events.values()].filter((e) => e.deleted).map((e) => e.id);
     if (deletedIds.length) {
       const rows = (
-        await c.query(
+        await run(
+          'kl-push-deleted-by',
           "SELECT DISTINCT ON (record_id) record_id, user_id FROM event_history WHERE entity = 'event' AND field = 'deleted' AND record_id = ANY($1::text[]) ORDER BY record_id, id DESC",
           [deletedIds],
         )
@@ -461,7 +470,7 @@ export class PostgresStore implements Store {
       for (const r of rows) deletedBy.set(String(r.record_id), String(r.user_id));
     }
     // The lease before the read of the sequence's value: the push's revs are above both.
-    const head = (await c.query('SELECT rev_lease(), rev_current() AS rev, epoch, sign_key FROM ledger WHERE id = 1')).rows[0] as Row;
+    const head = (await run('kl-push-head', 'SELECT rev_lease(), rev_current() AS rev, epoch, sign_key FROM ledger WHERE id = 1', [])).rows[0] as Row;
     const seen = Number(head.rev);
     const signKey = String(head.sign_key);
     const planned = plan({ epoch: String(head.epoch), lastSeq, rev: seen, events, targets, rejections, deletedBy, ...(storedPhotos ? { storedPhotos } : {}) });
@@ -469,7 +478,8 @@ export class PostgresStore implements Store {
     const clientRow = [actor.userId, clientId, planned.lastSeq, new Date().toISOString()];
     if (planned.rejections?.length) {
       const rs = planned.rejections;
-      await c.query(
+      await run(
+        'kl-push-reject',
         'INSERT INTO push_rejections (user_id, client_id, seq, result, at) ' +
           'SELECT $1, $2, s, r, $5 FROM unnest($3::bigint[], $4::jsonb[]) AS x(s, r) ON CONFLICT (user_id, client_id, seq) DO NOTHING',
         [actor.userId, clientId, rs.map((r) => r.seq), rs.map((r) => JSON.stringify(r)), new Date().toISOString()],
@@ -477,7 +487,8 @@ export class PostgresStore implements Store {
     }
     const n = planned.rev - seen;
     if (n === 0) {
-      await c.query(
+      await run(
+        'kl-push-unchanged',
         'WITH cl AS (UPDATE clients SET last_seq = $3, updated_at = $4 WHERE user_id = $1 AND client_id = $2 AND $5::boolean) ' +
           'DELETE FROM record_claims WHERE key = ANY($6::text[])',
         [...clientRow, clientChanged, claims],
@@ -488,7 +499,8 @@ export class PostgresStore implements Store {
     // the statement that draws the revs, to save round trips.
     const drawn = (
       (
-        await c.query(
+        await run(
+          'kl-push-draw',
           'WITH cl AS (UPDATE clients SET last_seq = $3, updated_at = $4 WHERE user_id = $1 AND client_id = $2 AND $5::boolean), ' +
             'cm AS (DELETE FROM record_claims WHERE key = ANY($7::text[])) ' +
             "SELECT array(SELECT nextval('rev_seq') FROM generate_series(1, $6::int)) AS revs",
@@ -503,7 +515,8 @@ export class PostgresStore implements Store {
     const es = out.events;
     const ts = out.targets;
     const h = out.history;
-    const written = await c.query(
+    const written = await run(
+      'kl-push-write',
       'WITH e AS (INSERT INTO events (id, org_id, rev, created_by, deleted, data, sig) ' +
         'SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::boolean[], $6::jsonb[], $22::text[]) ' +
         'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig RETURNING id, (xmax = 0) AS inserted), ' +
@@ -544,7 +557,8 @@ export class PostgresStore implements Store {
     assertCreated(rows.filter((r) => r.entity === 'target'), targets);
     const refs = photosAddedBy(out.events, events);
     if (refs.length) {
-      await c.query(
+      await run(
+        'kl-push-photo-names',
         'INSERT INTO blob_refs (org_id, sha256, event_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING',
         [refs.map((r) => r.orgId), refs.map((r) => r.sha256), refs.map((r) => r.eventId)],
       );
@@ -559,12 +573,13 @@ export class PostgresStore implements Store {
    * passes a rev a running push may still commit.
    */
   async pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean; epoch: string }> {
-    const head = (await this.q('SELECT epoch, rev_barrier() AS barrier FROM ledger WHERE id = 1'))[0]!;
+    const head = (await this.q('SELECT epoch, rev_barrier() AS barrier FROM ledger WHERE id = 1', [], 'kl-pull-head'))[0]!;
     const rows = await this.q(
       "(SELECT 'event' AS entity, rev, data, sig FROM events WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
         "UNION ALL (SELECT 'target' AS entity, rev, data, sig FROM targets WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
         'ORDER BY rev LIMIT $3',
       [orgId, cursor, limit + 1, head.barrier],
+      'kl-pull-rows',
     );
     const more = rows.length > limit;
     return {
@@ -602,7 +617,7 @@ export class PostgresStore implements Store {
   }
 
   async getTaxonomy(orgId: string): Promise<OrgTaxonomyRow | null> {
-    const r = (await this.q('SELECT data, updated_by, updated_at FROM org_taxonomy WHERE org_id = $1', [orgId]))[0];
+    const r = (await this.q('SELECT data, updated_by, updated_at FROM org_taxonomy WHERE org_id = $1', [orgId], 'kl-taxonomy'))[0];
     return r ? { taxonomy: r.data as OrgTaxonomyRow['taxonomy'], updatedBy: String(r.updated_by), updatedAt: String(r.updated_at) } : null;
   }
 

@@ -8,6 +8,7 @@
 import pg from 'pg';
 import type { LedgerEvent } from '../../domain/event.js';
 import type { Target } from '../../domain/targets.js';
+import type { Taxonomy } from '../../domain/taxonomy.js';
 import type { PulledRow, PushResponse } from '../../sync/protocol.js';
 import { signRecord } from '../sync/signature.js';
 import { loadMigrations } from './migrations.js';
@@ -424,18 +425,31 @@ export class PostgresStore implements Store {
       ).rows[0] as Row | undefined;
       lastSeq = cr ? Number(cr.last_seq) : 0;
     }
+    // One statement: the named rows locked in one global order (events, then targets, each by
+    // id), then — after every lock is held (UNION ALL arms run in order) — the rev lease, the
+    // sequence's value, the ledger's epoch and sign key and the org's taxonomy.
     const events = new Map<string, LedgerEvent>();
     const targets = new Map<string, Target>();
-    if (eventIds.length) {
-      for (const r of (await run('kl-push-events', 'SELECT id, data FROM events WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [eventIds])).rows as Row[]) {
+    const deletedIds: string[] = [];
+    let head: Row | undefined;
+    const read = await run(
+      'kl-push-read',
+      'WITH le AS (SELECT id, data, deleted FROM events WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE), ' +
+        'lt AS (SELECT id, data FROM targets WHERE id = ANY($2::text[]) ORDER BY id FOR UPDATE) ' +
+        "SELECT 'event' AS k, id, data, deleted, NULL::bigint AS rev, NULL AS epoch, NULL AS sign_key, NULL::jsonb AS taxonomy FROM le " +
+        "UNION ALL SELECT 'target', id, data, NULL, NULL, NULL, NULL, NULL FROM lt " +
+        "UNION ALL SELECT 'head', NULL, NULL, NULL, rev_current(), l.epoch, l.sign_key, (SELECT data FROM org_taxonomy WHERE org_id = $3) " +
+        'FROM ledger l, LATERAL (SELECT rev_lease()) AS lease WHERE l.id = 1',
+      [eventIds, targetIds, actor.orgId],
+    );
+    for (const r of read.rows as Row[]) {
+      if (r.k === 'event') {
         events.set(String(r.id), r.data as LedgerEvent);
-      }
+        if (r.deleted === true) deletedIds.push(String(r.id));
+      } else if (r.k === 'target') targets.set(String(r.id), r.data as Target);
+      else head = r;
     }
-    if (targetIds.length) {
-      for (const r of (await run('kl-push-targets', 'SELECT id, data FROM targets WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [targetIds])).rows as Row[]) {
-        targets.set(String(r.id), r.data as Target);
-      }
-    }
+    if (!head) throw new Error('the ledger row is missing');
     const rejections = new Map<number, RejectedResult>();
     const first = mutations[0];
     if (first && first.seq <= lastSeq) {
@@ -458,7 +472,6 @@ export class PostgresStore implements Store {
       storedPhotos = new Set((held.rows as Row[]).map((r) => String(r.sha256)));
     }
     const deletedBy = new Map<string, string>();
-    const deletedIds = [...events.values()].filter((e) => e.deleted).map((e) => e.id);
     if (deletedIds.length) {
       const rows = (
         await run(
@@ -469,11 +482,10 @@ export class PostgresStore implements Store {
       ).rows as Row[];
       for (const r of rows) deletedBy.set(String(r.record_id), String(r.user_id));
     }
-    // The lease before the read of the sequence's value: the push's revs are above both.
-    const head = (await run('kl-push-head', 'SELECT rev_lease(), rev_current() AS rev, epoch, sign_key FROM ledger WHERE id = 1', [])).rows[0] as Row;
     const seen = Number(head.rev);
     const signKey = String(head.sign_key);
-    const planned = plan({ epoch: String(head.epoch), lastSeq, rev: seen, events, targets, rejections, deletedBy, ...(storedPhotos ? { storedPhotos } : {}) });
+    const taxonomy = (head.taxonomy as Taxonomy | null) ?? null;
+    const planned = plan({ epoch: String(head.epoch), lastSeq, rev: seen, events, targets, rejections, deletedBy, taxonomy, ...(storedPhotos ? { storedPhotos } : {}) });
     const clientChanged = clientIsNew || planned.lastSeq !== lastSeq;
     const clientRow = [actor.userId, clientId, planned.lastSeq, new Date().toISOString()];
     if (planned.rejections?.length) {
@@ -495,37 +507,32 @@ export class PostgresStore implements Store {
       );
       return planned.response;
     }
-    // The client's row (already locked by this push) is updated and the claims are dropped in
-    // the statement that draws the revs, to save round trips.
-    const drawn = (
-      (
-        await run(
-          'kl-push-draw',
-          'WITH cl AS (UPDATE clients SET last_seq = $3, updated_at = $4 WHERE user_id = $1 AND client_id = $2 AND $5::boolean), ' +
-            'cm AS (DELETE FROM record_claims WHERE key = ANY($7::text[])) ' +
-            "SELECT array(SELECT nextval('rev_seq') FROM generate_series(1, $6::int)) AS revs",
-          [...clientRow, clientChanged, n, claims],
-        )
-      ).rows[0].revs as string[]
-    )
-      .map(Number)
-      .sort((a, b) => a - b);
-    const out = placeRevs(planned, seen, drawn);
-    // One statement for all rows, whatever the push's size (a round trip is the slow part).
-    const es = out.events;
-    const ts = out.targets;
-    const h = out.history;
+    // One statement writes everything, whatever the push's size (a round trip is the slow part):
+    // it draws the revs (`r`: the provisional rev p, seen < p ≤ seen + n, gets the p-th value
+    // drawn, in order), writes the rows with their revs in place of the provisional ones (the
+    // signatures, computed here, leave rev out), updates the client's row and drops the claims.
+    const es = planned.events;
+    const ts = planned.targets;
+    const h = planned.history;
     const written = await run(
       'kl-push-write',
-      'WITH e AS (INSERT INTO events (id, org_id, rev, created_by, deleted, data, sig) ' +
-        'SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::boolean[], $6::jsonb[], $22::text[]) ' +
+      "WITH r AS MATERIALIZED (SELECT p, nextval('rev_seq') AS rev FROM generate_series($24::bigint + 1, $24::bigint + $25) AS p), " +
+        'e AS (INSERT INTO events (id, org_id, rev, created_by, deleted, data, sig) ' +
+        "SELECT x.id, x.org_id, r.rev, x.created_by, x.deleted, jsonb_set(x.data, '{rev}', to_jsonb(r.rev)), x.sig " +
+        'FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::boolean[], $6::jsonb[], $22::text[]) AS x(id, org_id, p, created_by, deleted, data, sig) JOIN r ON r.p = x.p ' +
         'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig RETURNING id, (xmax = 0) AS inserted), ' +
         't AS (INSERT INTO targets (id, org_id, rev, deleted, data, sig) ' +
-        'SELECT * FROM unnest($7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::jsonb[], $23::text[]) ' +
+        "SELECT x.id, x.org_id, r.rev, x.deleted, jsonb_set(x.data, '{rev}', to_jsonb(r.rev)), x.sig " +
+        'FROM unnest($7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::jsonb[], $23::text[]) AS x(id, org_id, p, deleted, data, sig) JOIN r ON r.p = x.p ' +
         'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig RETURNING id, (xmax = 0) AS inserted), ' +
         'h AS (INSERT INTO event_history (entity, record_id, field, old_value, new_value, rev, user_id, client_id, at, client_at) ' +
-        'SELECT * FROM unnest($12::text[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[], $17::bigint[], $18::text[], $19::text[], $20::text[], $21::text[])) ' +
-        "SELECT 'event' AS entity, id, inserted FROM e UNION ALL SELECT 'target' AS entity, id, inserted FROM t",
+        'SELECT x.entity, x.record_id, x.field, x.old_value, x.new_value, r.rev, x.user_id, x.client_id, x.at, x.client_at ' +
+        'FROM unnest($12::text[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[], $17::bigint[], $18::text[], $19::text[], $20::text[], $21::text[]) ' +
+        'AS x(entity, record_id, field, old_value, new_value, p, user_id, client_id, at, client_at) JOIN r ON r.p = x.p), ' +
+        'cl AS (UPDATE clients SET last_seq = $28, updated_at = $29 WHERE user_id = $26 AND client_id = $27 AND $30::boolean), ' +
+        'cm AS (DELETE FROM record_claims WHERE key = ANY($31::text[])) ' +
+        "SELECT 'event' AS entity, id, inserted, NULL::bigint[] AS revs FROM e UNION ALL SELECT 'target', id, inserted, NULL FROM t " +
+        "UNION ALL SELECT 'revs', NULL, NULL, (SELECT array_agg(rev ORDER BY p) FROM r)",
       [
         es.map((e) => e.id),
         es.map((e) => e.orgId),
@@ -550,9 +557,16 @@ export class PostgresStore implements Store {
         h.map((x) => x.clientAt),
         es.map((e) => signRecord(signKey, e)),
         ts.map((t) => signRecord(signKey, t)),
+        seen,
+        n,
+        ...clientRow,
+        clientChanged,
+        claims,
       ],
     );
     const rows = written.rows as Row[];
+    const drawn = (rows.find((r) => r.entity === 'revs')!.revs as string[]).map(Number);
+    const out = placeRevs(planned, seen, drawn);
     assertCreated(rows.filter((r) => r.entity === 'event'), events);
     assertCreated(rows.filter((r) => r.entity === 'target'), targets);
     const refs = photosAddedBy(out.events, events);

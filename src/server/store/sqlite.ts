@@ -351,7 +351,8 @@ export class SqliteStore implements Store {
       }
       const named = newlyNamedPhotos(mutations, events);
       const storedPhotos = named.length ? this.heldPhotos(actor.orgId, named) : undefined;
-      const out = plan({ epoch: String(head.epoch), lastSeq, rev, events, targets, rejections, deletedBy, ...(storedPhotos ? { storedPhotos } : {}) });
+      const taxonomy = this.taxonomyRow(actor.orgId)?.taxonomy ?? null;
+      const out = plan({ epoch: String(head.epoch), lastSeq, rev, events, targets, rejections, deletedBy, taxonomy, ...(storedPhotos ? { storedPhotos } : {}) });
       const putEvent = this.stmt(
         'INSERT INTO events (id, org_id, rev, created_by, deleted, data, sig) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
           'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig',

@@ -176,6 +176,9 @@ export async function run(ctx) {
       ctx.log(`server-scale ${kind} EXPLAIN pull at ${LARGE.toLocaleString('en-US')}:\n    ${lines(plans.pull)}`);
       ctx.log(`server-scale ${kind} EXPLAIN push's read of 100 named rows:\n    ${lines(plans.pushRead)}`);
       return { small, large, plans };
+    } catch (e) {
+      ctx.log(`server-scale ${kind}: the server's last output:\n${server.proc.output().slice(-3000)}`);
+      throw e;
     } finally {
       await db.close();
       await server.stop();

@@ -1,7 +1,7 @@
 /**
  * The server at a million events (issue 11): p95 latency of a 100-event push and of a 500-row
  * pull when the ledger holds SMALL events (10,000) and when it holds LARGE (1,000,000), on SQLite
- * and on PostgreSQL, the same server process measured at both sizes.
+ * and on PostgreSQL.
  *
  * - SMALL events go in through the API (pushes of 500, signed like any row).
  * - Then the ledger grows to LARGE with bulk SQL from the bench process, not through the API
@@ -10,8 +10,10 @@
  *   ANALYZE (and VACUUM on PostgreSQL, as autovacuum would have done on a ledger that grew over
  *   years). The copies keep the signature of the row they copy (it does not match: signatures only
  *   matter to a recovery, which this group does not run).
- * - At each size: PUSHES pushes of 100 new events, one at a time (each its own client), then
- *   PULLS pulls of 500 rows from a random cursor; p95 and p50 of each. Warm-up requests first.
+ * - Two servers: one stays at SMALL, the other grows to LARGE; then PUSHES pushes of 100 new
+ *   events (each its own client) and PULLS pulls of 500 rows from a random cursor, the two servers
+ *   taking turns request by request, so both sizes meet the same load of the shared machine;
+ *   p95 and p50 of each. Warm-up requests first.
  * - EXPLAIN of the pull and of the push's read of the named rows at LARGE, so the report shows
  *   the indexes used (printed to the log and kept in latest.json under each row's `extra`).
  */
@@ -129,59 +131,88 @@ export async function run(ctx) {
   const pushEvents = makeEvents(ctx.domain, (2 * (PUSHES + WARM)) * 100, 32);
   let nextPush = 0;
 
-  /** p50/p95 of PUSHES pushes of 100 new events and of PULLS pulls of 500 from random cursors. */
-  async function measure(server, topRev) {
-    const onePush = () => {
-      const evs = pushEvents.slice(nextPush * 100, nextPush * 100 + 100);
-      nextPush++;
-      return timed(async () => {
-        const r = await push(server, randomUUID(), putMutations(ctx.domain, evs));
-        if (r.results.some((x) => x.status !== 'applied')) throw new Error('a push was not applied');
-      });
-    };
-    const onePull = () => {
-      const cursor = Math.floor(Math.random() * Math.max(1, topRev - 500));
-      return timed(async () => {
-        const res = await fetch(`${server.base}/api/sync/pull?cursor=${cursor}&limit=500`, { headers: { authorization: `Bearer ${server.token}`, 'accept-encoding': 'gzip' } });
-        const body = await res.json();
-        if (!res.ok || body.rows.length !== 500) throw new Error(`pull: HTTP ${res.status}, ${body.rows?.length} rows`);
-      });
-    };
-    for (let i = 0; i < WARM; i++) { await onePush(); await onePull(); }
-    const pushes = [];
-    for (let i = 0; i < PUSHES; i++) pushes.push(await onePush());
-    const pulls = [];
-    for (let i = 0; i < PULLS; i++) pulls.push(await onePull());
-    return { pushP95: quantile(pushes, 0.95), pushP50: quantile(pushes, 0.5), pullP95: quantile(pulls, 0.95), pullP50: quantile(pulls, 0.5) };
+  /** One timed push of 100 new events to `server`. */
+  const onePush = (server) => {
+    const evs = pushEvents.slice(nextPush * 100, nextPush * 100 + 100);
+    nextPush++;
+    return timed(async () => {
+      const r = await push(server, randomUUID(), putMutations(ctx.domain, evs));
+      if (r.results.some((x) => x.status !== 'applied')) throw new Error('a push was not applied');
+    });
+  };
+  /** One timed pull of 500 rows from a random cursor at or below `topRev` - 500. */
+  const onePull = (server, topRev) => {
+    const cursor = Math.floor(Math.random() * Math.max(1, topRev - 500));
+    return timed(async () => {
+      const res = await fetch(`${server.base}/api/sync/pull?cursor=${cursor}&limit=500`, { headers: { authorization: `Bearer ${server.token}`, 'accept-encoding': 'gzip' } });
+      const body = await res.json();
+      if (!res.ok || body.rows.length !== 500) throw new Error(`pull: HTTP ${res.status}, ${body.rows?.length} rows`);
+    });
+  };
+
+  /**
+   * p50/p95 of PUSHES pushes and PULLS pulls on each server, taking turns request by request, so
+   * both sizes are measured under the same load of the (shared) machine.
+   */
+  async function measureSideBySide(servers) {
+    const out = servers.map(() => ({ pushes: [], pulls: [] }));
+    for (let i = 0; i < WARM + PUSHES; i++) {
+      for (const [k, s] of servers.entries()) {
+        const ms = await onePush(s.server);
+        if (i >= WARM) out[k].pushes.push(ms);
+      }
+    }
+    for (let i = 0; i < WARM + PULLS; i++) {
+      for (const [k, s] of servers.entries()) {
+        const ms = await onePull(s.server, s.topRev);
+        if (i >= WARM) out[k].pulls.push(ms);
+      }
+    }
+    return out.map((o) => ({ pushP95: quantile(o.pushes, 0.95), pushP50: quantile(o.pushes, 0.5), pullP95: quantile(o.pulls, 0.95), pullP50: quantile(o.pulls, 0.5) }));
+  }
+
+  /** A server of `kind` holding SMALL events pushed through the API, with direct access to its database. */
+  async function seeded(kind) {
+    const server = await startServer(ctx.serverDir, { kind });
+    const db = await openDb(server);
+    const t0 = performance.now();
+    const clientId = randomUUID();
+    const ms = putMutations(ctx.domain, seedEvents);
+    for (let i = 0; i < ms.length; i += 500) await push(server, clientId, ms.slice(i, i + 500));
+    ctx.log(`server-scale ${kind}: ${SMALL.toLocaleString('en-US')} events pushed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return { server, db, topRev: Number((await db.one('SELECT max(rev) AS top FROM events')).top) };
   }
 
   async function oneStore(kind) {
-    const server = await startServer(ctx.serverDir, { kind });
-    const db = await openDb(server);
+    const small = await seeded(kind);
+    let large = null;
     try {
-      const t0 = performance.now();
-      const clientId = randomUUID();
-      const ms = putMutations(ctx.domain, seedEvents);
-      for (let i = 0; i < ms.length; i += 500) await push(server, clientId, ms.slice(i, i + 500));
-      ctx.log(`server-scale ${kind}: ${SMALL.toLocaleString('en-US')} events pushed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      const orgId = (await db.one('SELECT id FROM orgs')).id;
-      const small = await measure(server, Number((await db.one('SELECT max(rev) AS top FROM events')).top));
-      ctx.log(`server-scale ${kind} at ${SMALL.toLocaleString('en-US')}: push p95 ${small.pushP95.toFixed(1)} ms (p50 ${small.pushP50.toFixed(1)}), pull p95 ${small.pullP95.toFixed(1)} ms (p50 ${small.pullP50.toFixed(1)})`);
-      const top = await growTo(db, kind, LARGE, ctx.log);
-      const large = await measure(server, top);
-      ctx.log(`server-scale ${kind} at ${LARGE.toLocaleString('en-US')}: push p95 ${large.pushP95.toFixed(1)} ms (p50 ${large.pushP50.toFixed(1)}), pull p95 ${large.pullP95.toFixed(1)} ms (p50 ${large.pullP50.toFixed(1)})`);
-      const ids = (await db.all('SELECT id FROM events ORDER BY rev DESC LIMIT 100')).map((r) => r.id);
-      const plans = await explain(db, kind, orgId, Math.floor(top / 2), ids);
-      const lines = (xs) => xs.map((l) => (l.length > 160 ? `${l.slice(0, 160)}…` : l)).join('\n    ');
+      large = await seeded(kind);
+      large.topRev = await growTo(large.db, kind, LARGE, ctx.log);
+      // The idle keep-alive connections to both servers may have timed out during the growth.
+      await fetch(`${small.server.base}/api/health`).catch(() => null);
+      await fetch(`${large.server.base}/api/health`).catch(() => null);
+      const [s, l] = await measureSideBySide([small, large]);
+      for (const [n, x] of [[SMALL, s], [LARGE, l]]) {
+        ctx.log(`server-scale ${kind} at ${n.toLocaleString('en-US')}: push p95 ${x.pushP95.toFixed(1)} ms (p50 ${x.pushP50.toFixed(1)}), pull p95 ${x.pullP95.toFixed(1)} ms (p50 ${x.pullP50.toFixed(1)})`);
+      }
+      const orgId = (await large.db.one('SELECT id FROM orgs')).id;
+      const ids = (await large.db.all('SELECT id FROM events ORDER BY rev DESC LIMIT 100')).map((r) => r.id);
+      const plans = await explain(large.db, kind, orgId, Math.floor(large.topRev / 2), ids);
+      const lines = (xs) => xs.map((x) => (x.length > 160 ? `${x.slice(0, 160)}…` : x)).join('\n    ');
       ctx.log(`server-scale ${kind} EXPLAIN pull at ${LARGE.toLocaleString('en-US')}:\n    ${lines(plans.pull)}`);
       ctx.log(`server-scale ${kind} EXPLAIN push's read of 100 named rows:\n    ${lines(plans.pushRead)}`);
-      return { small, large, plans };
+      return { small: s, large: l, plans };
     } catch (e) {
-      ctx.log(`server-scale ${kind}: the server's last output:\n${server.proc.output().slice(-3000)}`);
+      for (const x of [small, large].filter(Boolean)) {
+        ctx.log(`server-scale ${kind}: ${e?.cause ? `cause: ${e.cause?.code ?? ''} ${e.cause?.message ?? e.cause}; ` : ''}server exit code ${x.server.proc.child.exitCode}, signal ${x.server.proc.child.signalCode}; its last output:\n${x.server.proc.output().slice(-3000)}`);
+      }
       throw e;
     } finally {
-      await db.close();
-      await server.stop();
+      for (const x of [small, large].filter(Boolean)) {
+        await x.db.close();
+        await x.server.stop();
+      }
     }
   }
 

@@ -210,7 +210,7 @@ describe.each(['sqlite', 'postgres'] as const)('upgrading from the previous rele
     writeFileSync(join(migrations, `${pad(newest + 2)}-broken.sql`), 'CREATE TABLE upgrade_probe_2 (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n');
     const run = spawnSync(process.execPath, ['dist-server/server/main.js'], { cwd: broken, env, encoding: 'utf8', timeout: 60_000 });
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`^server failed to start: Error: migrating the database failed and changed nothing${kind === 'sqlite' ? '; the copy made before it is \\S+pre-upgrade-\\d{8}T\\d{6}Z-schema-${pad(newest)}\\.sqlite' : ''}: .*no_such_table`));
+    expect(run.stderr).toMatch(new RegExp(`^server failed to start: Error: migrating the database failed and changed nothing${kind === 'sqlite' ? `; the copy made before it is \\S+pre-upgrade-\\d{8}T\\d{6}Z-schema-${pad(newest)}\\.sqlite` : ''}: .*no_such_table`));
     expect(await snapshot(kind, target)).toEqual(before);
 
     // The real release starts over it again, as if nothing had happened.

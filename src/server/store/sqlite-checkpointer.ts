@@ -55,6 +55,9 @@ export function startCheckpointer(file: string, everyMs: number, onFailure: (e: 
     async stop() {
       if (stopped) return;
       stopped = true;
+      // Referenced again while it stops: otherwise a process with nothing else left to do (a
+      // failed start closing its store) would end before the worker, exit code 0 and all.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },

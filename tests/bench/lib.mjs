@@ -278,3 +278,16 @@ export function fmtProfile(name, p) {
   if (!p) return '';
   return `${name}: wall ${p.wallMs} ms — renderer JS ${p.jsMs}, GC ${p.gcMs}, program ${p.programMs}, idle (IndexedDB / network) ${p.idleMs}; top self: ${p.top.slice(0, 8).map((t) => `${t.fn} ${t.ms}`).join('; ')}`;
 }
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); null when unknown. */
+export function cpuMsOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command (which may hold spaces) in parentheses: utime is the 12th, stime the 13th.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100;

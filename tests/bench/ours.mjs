@@ -19,7 +19,8 @@ export async function startServer(serverDir, { kind = 'sqlite', staticDir = '', 
   const dataDir = mkdtempSync(join(tmpdir(), 'kl-bench-data-'));
   const schema = `bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const env = { SERVER_DIR: serverDir, DATA_DIR: dataDir, STATIC_DIR: staticDir, DATABASE_URL: '', BENCH_PG_SCHEMA: '' };
-  if (kind === 'postgres') Object.assign(env, { DATABASE_URL: PG_URL, BENCH_PG_SCHEMA: schema });
+  // application_name marks the server's PostgreSQL backends, so the bench can read their CPU time.
+  if (kind === 'postgres') Object.assign(env, { DATABASE_URL: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${schema}`, BENCH_PG_SCHEMA: schema });
   // cpuProfile: a path; the server is run under --cpu-prof and writes it when stopped.
   const nodeArgs = cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${dirname(cpuProfile)}`, `--cpu-prof-name=${basename(cpuProfile)}`] : [];
   const proc = await startChild([...nodeArgs, LAUNCHER], { env, readyPattern: /OURS_LISTENING (\d+)/, name: `our server (${kind})` });
@@ -32,7 +33,7 @@ export async function startServer(serverDir, { kind = 'sqlite', staticDir = '', 
   const session = await res.json();
   if (res.status !== 201 || typeof session.token !== 'string') throw new Error(`setup failed: ${res.status} ${JSON.stringify(session)}`);
   return {
-    kind, port, base, token: session.token, proc,
+    kind, port, base, token: session.token, proc, pid: proc.child.pid, dataDir, pgApplication: kind === 'postgres' ? schema : null,
     async stop() {
       await proc.stop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -63,6 +63,7 @@ export async function startPeer(docs) {
       if (r.docs_written !== docs.length) throw new Error(`copy wrote ${r.docs_written} of ${docs.length}`);
     },
     adapter,
+    pid: proc.child.pid,
     async stop() {
       await source.destroy();
       await proc.stop();

@@ -5,8 +5,8 @@
  * volunteer's sign-in still works, the events pull and push, the photo opens, the old invite is
  * refused with `inviteOutdated` (migration 005), a phone signs in and syncs every event; on SQLite
  * the ledger as it was is kept in backups/pre-upgrade-*-schema-003.sqlite.
- * Then a release whose migrations folder gains a good 007 and a broken 008 refuses to start and
- * leaves the database exactly as it was; the real release starts over it again.
+ * Then a release whose migrations folder gains a good migration and a broken one (numbered after
+ * its newest) refuses to start and leaves the database exactly as it was; the real release starts over it again.
  * (Phones get the new PWA through the reload prompt: tests/e2e/reload-prompt.e2e.ts.)
  */
 import Database from 'better-sqlite3';
@@ -199,15 +199,18 @@ describe.each(['sqlite', 'postgres'] as const)('upgrading from the previous rele
     release = null;
     const target = kind === 'sqlite' ? join(dataDir, 'ledger.sqlite') : dbUrl;
     const before = await snapshot(kind, target);
-    // A copy of the release whose migrations folder gains a good 007 and a broken 008.
+    // A copy of the release whose migrations folder gains a good migration and a broken one,
+    // numbered after the newest the release has (each engine counts its own).
     const broken = unpackRelease();
     cleanup.push(() => rmSync(join(broken, '..'), { recursive: true, force: true }));
     const migrations = join(broken, 'dist-server/server/store/migrations', kind);
-    writeFileSync(join(migrations, '007-good.sql'), 'CREATE TABLE upgrade_probe (id INTEGER PRIMARY KEY);\nALTER TABLE events ADD COLUMN probe TEXT;\n');
-    writeFileSync(join(migrations, '008-broken.sql'), 'CREATE TABLE upgrade_probe_2 (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n');
+    const newest = Math.max(...readdirSync(migrations).map((f) => Number(/^(\d{3})-/.exec(f)?.[1] ?? 0)));
+    const pad = (n: number) => String(n).padStart(3, '0');
+    writeFileSync(join(migrations, `${pad(newest + 1)}-good.sql`), 'CREATE TABLE upgrade_probe (id INTEGER PRIMARY KEY);\nALTER TABLE events ADD COLUMN probe TEXT;\n');
+    writeFileSync(join(migrations, `${pad(newest + 2)}-broken.sql`), 'CREATE TABLE upgrade_probe_2 (id INTEGER);\nINSERT INTO no_such_table VALUES (1);\n');
     const run = spawnSync(process.execPath, ['dist-server/server/main.js'], { cwd: broken, env, encoding: 'utf8', timeout: 60_000 });
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`^server failed to start: Error: migrating the database failed and changed nothing${kind === 'sqlite' ? '; the copy made before it is \\S+pre-upgrade-\\d{8}T\\d{6}Z-schema-006\\.sqlite' : ''}: .*no_such_table`));
+    expect(run.stderr).toMatch(new RegExp(`^server failed to start: Error: migrating the database failed and changed nothing${kind === 'sqlite' ? `; the copy made before it is \\S+pre-upgrade-\\d{8}T\\d{6}Z-schema-${pad(newest)}\\.sqlite` : ''}: .*no_such_table`));
     expect(await snapshot(kind, target)).toEqual(before);
 
     // The real release starts over it again, as if nothing had happened.

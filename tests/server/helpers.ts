@@ -75,7 +75,7 @@ afterAll(async () => {
   spareSchemas.length = 0;
 });
 
-const PG_TABLES = 'orgs, users, tokens, invites, clients, events, targets, event_history, blobs, auth_limits, server_keys, blob_owners, blob_refs';
+const PG_TABLES = 'orgs, users, tokens, invites, clients, events, targets, event_history, blobs, auth_limits, server_keys, blob_owners, blob_refs, record_claims';
 
 /**
  * A migrated, empty PostgreSQL store in its own schema `kl_test_<random>` (so parallel runs never
@@ -96,7 +96,7 @@ export async function postgresHandle(): Promise<StoreHandle> {
     store,
     reopen: open,
     async cleanup() {
-      await opened[0]!.pool.query(`TRUNCATE ${PG_TABLES} RESTART IDENTITY CASCADE; UPDATE rev_counter SET rev = 0`);
+      await opened[0]!.pool.query(`TRUNCATE ${PG_TABLES} RESTART IDENTITY CASCADE; SELECT setval('rev_seq', 1, false)`);
       for (const s of opened) await s.close();
       spareSchemas.push(schema);
     },

@@ -9,7 +9,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Problem } from '../../domain/problems.js';
 import { taxonomySchema, type Taxonomy } from '../../domain/taxonomy.js';
 import { removedCodes } from '../../domain/taxonomy-merge.js';
-import type { ServerContext } from '../context.js';
 import { STAFF, parse, requireRole, userOf } from '../context.js';
 import { fail } from '../errors.js';
 
@@ -18,11 +17,6 @@ export interface OrgTaxonomyResponse {
   taxonomy: Taxonomy;
   updatedAt: string | null;
   updatedBy: string | null;
-}
-
-/** The taxonomy events of `orgId` are checked against: the stored one, else the default. */
-export async function orgTaxonomyOf(k: ServerContext, orgId: string): Promise<Taxonomy> {
-  return (await k.store.getTaxonomy(orgId))?.taxonomy ?? k.refs.taxonomy;
 }
 
 export async function orgRoutes(app: FastifyInstance): Promise<void> {

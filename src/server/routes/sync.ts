@@ -17,7 +17,8 @@ import { ApiFailure, fail } from '../errors.js';
 import { EpochChangedError, planPush } from '../sync/plan.js';
 import { planRecovery } from '../sync/plan-recovery.js';
 import { verifyRecord } from '../sync/signature.js';
-import { orgTaxonomyOf } from './org.js';
+import type { PushState } from '../store/store.js';
+import type { ReferenceContext } from '../../domain/event.js';
 
 /** Rows per pull page when the phone does not say. */
 export const DEFAULT_PULL_LIMIT = 500;
@@ -56,6 +57,11 @@ function epochChanged(epoch: string): never {
   throw new ApiFailure(EPOCH_CHANGED, 'The ledger was restored from a backup: send back what this phone holds (POST /api/sync/recover), then pull from 0.', undefined, { epoch });
 }
 
+/** The references a push is checked against: the region's, and the org's taxonomy or the default. */
+function refsOf(k: FastifyInstance['kepu'], state: PushState): ReferenceContext {
+  return { ...k.refs, taxonomy: state.taxonomy ?? k.refs.taxonomy };
+}
+
 /** Runs a store call that plans in a transaction, turning EpochChangedError into the 409. */
 async function withinEpoch<T>(fn: () => Promise<T>): Promise<T> {
   try {
@@ -74,12 +80,11 @@ export async function syncRoutes(app: FastifyInstance): Promise<void> {
     const body = parse(pushRequestSchema, req.body);
     const now = k.now().toISOString();
     const actor = { userId: user.id, orgId: user.orgId, role: user.role };
-    // Events are checked against the org's taxonomy (staff add entries); codes are never removed
-    // from it, so reading it before the push transaction can only miss a code added meanwhile.
-    const refs = { ...k.refs, taxonomy: await orgTaxonomyOf(k, user.orgId) };
+    // Events are checked against the org's taxonomy (staff add entries), which the store reads in
+    // the push's transaction (PushState.taxonomy): no extra round trip, and never stale.
     const res = await withinEpoch(() =>
       k.store.push({ actor, clientId: body.clientId, mutations: body.mutations }, (state) =>
-        planPush({ actor, clientId: body.clientId, mutations: body.mutations, now, refs, clientEpoch: body.epoch ?? null }, state),
+        planPush({ actor, clientId: body.clientId, mutations: body.mutations, now, refs: refsOf(k, state), clientEpoch: body.epoch ?? null }, state),
       ),
     );
     const rejected = res.results.filter((r) => r.status === 'rejected').length;
@@ -125,14 +130,13 @@ export async function syncRoutes(app: FastifyInstance): Promise<void> {
     const actor = { userId: user.id, orgId: user.orgId, role: user.role };
     const { signKey } = await k.store.ledger();
     const rows = body.rows.map((r) => ({ entity: r.entity, row: r.row, trusted: verifyRecord(signKey, r.row, r.sig) }));
-    const refs = { ...k.refs, taxonomy: await orgTaxonomyOf(k, user.orgId) };
     const records = {
       events: rows.filter((r) => r.entity === 'event').map((r) => r.row.id),
       targets: rows.filter((r) => r.entity === 'target').map((r) => r.row.id),
     };
     const res = await withinEpoch(() =>
       k.store.push<RecoverResponse>({ actor, clientId: body.clientId, mutations: [], records }, (state) =>
-        planRecovery({ actor, clientId: body.clientId, now, refs, epoch: body.epoch, rows }, state),
+        planRecovery({ actor, clientId: body.clientId, now, refs: refsOf(k, state), epoch: body.epoch, rows }, state),
       ),
     );
     const count = (status: string) => res.results.filter((r) => r.status === status).length;

@@ -1,13 +1,14 @@
 /**
  * The PostgreSQL store (pg), chosen when DATABASE_URL is set: the path for a province-wide
  * deployment. Tables live in one schema (default `public`; tests use `kl_test_<random>`), set as
- * the connection's search_path. Pushes run side by side and take their revs last, under the
- * rev_counter row lock held to COMMIT, so revs become visible in rev order (a pull never skips a
- * row): see pushOnce.
+ * the connection's search_path. Pushes run side by side, draw their revs from a sequence and
+ * commit in any order; a pull hands out rows only up to the rev barrier, below every rev a running
+ * push may still commit, so it never skips a row (migration 007, pushOnce, pull).
  */
 import pg from 'pg';
 import type { LedgerEvent } from '../../domain/event.js';
 import type { Target } from '../../domain/targets.js';
+import type { Taxonomy } from '../../domain/taxonomy.js';
 import type { PulledRow, PushResponse } from '../../sync/protocol.js';
 import { signRecord } from '../sync/signature.js';
 import { loadMigrations } from './migrations.js';
@@ -109,9 +110,12 @@ function assertCreated(written: Row[], before: ReadonlyMap<string, unknown>): vo
   }
 }
 
-/** The plan with its provisional revs (those above `seen`) moved onto the block after `base`. */
-function shiftRevs<R>(p: PushPlan<R>, seen: number, base: number): PushPlan<R> {
-  const shift = (rev: number): number => (rev > seen ? rev - seen + base : rev);
+/**
+ * The plan with its provisional revs (those above `seen`, handed out in order from seen + 1) moved
+ * onto the revs drawn from the sequence, in the same order (`drawn` ascending).
+ */
+function placeRevs<R>(p: PushPlan<R>, seen: number, drawn: readonly number[]): PushPlan<R> {
+  const shift = (rev: number): number => (rev > seen ? drawn[rev - seen - 1]! : rev);
   // Push and recovery answers both list results; those that name a rev gave one out.
   const answer = p.response as { results: { rev?: number }[] };
   return {
@@ -144,8 +148,12 @@ export class PostgresStore implements Store {
     this.pool.on('error', () => undefined);
   }
 
-  private async q(sql: string, params: unknown[] = []): Promise<Row[]> {
-    return (await this.pool.query(sql, params)).rows as Row[];
+  /**
+   * One statement on the pool. A `name` makes it a prepared statement, parsed and planned once per
+   * connection instead of on every call: for the statements every push, pull or request runs.
+   */
+  private async q(sql: string, params: unknown[] = [], name?: string): Promise<Row[]> {
+    return (await this.pool.query(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows as Row[];
   }
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -261,6 +269,7 @@ export class PostgresStore implements Store {
           'AND last_used_at COLLATE "C" < $3 AND last_used_at COLLATE "C" >= $4 AND created_at COLLATE "C" >= $5 RETURNING 1) ' +
           'SELECT u.*, t.created_at AS token_created_at, t.last_used_at AS token_last_used_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1',
         [tokenHash, times.now, times.touchBefore, times.idleSince, times.createdSince],
+        'kl-token-session',
       )
     )[0];
     if (!r) return null;
@@ -367,62 +376,85 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * One push transaction (READ COMMITTED). Pushes run side by side until they take their revs:
+   * One push transaction (READ COMMITTED). Pushes run side by side from start to COMMIT:
    *
-   * - Rows are locked in one global order, so pushes naming the same rows take turns: the
-   *   client's row (an upsert that creates it when new, so the client is locked either way),
-   *   then the named events, then the named targets, each `ORDER BY id FOR UPDATE` (rows are
-   *   locked in sort order). Two pushes never merge from the same stale row. A record that does
-   *   not exist yet cannot be locked: its write reports whether it inserted (`xmax = 0`), and when
-   *   another push created it meanwhile, the push is retried (ConcurrentCreate), and then merges.
-   * - Revs are taken last, right before the rows are written:
-   *   `UPDATE rev_counter SET rev = rev + n RETURNING rev`. Its row lock is held until COMMIT,
-   *   so the next push cannot get a rev block before this one has committed: blocks commit in rev
-   *   order, and a reader never sees rev N+1 committed while rev N is still uncommitted (a pull
-   *   never skips a row). The lock spans that UPDATE, the row inserts and the COMMIT, not the
-   *   reads and the planning; a push that writes nothing takes no rev lock at all.
-   * - The planner runs before the revs are known. It counts from the rev counter as read (no
-   *   lock) after the rows are locked: every locked row was committed before that read, so its
-   *   rev is at most the value read, and every rev above it is one this push made up; those are
-   *   shifted onto the real block afterwards.
+   * - Every record the push names is claimed first (`record_claims`, in the statement that locks
+   *   the client's row, an upsert that creates it when new): a push naming a record another
+   *   running push claimed waits on the claim's unique index until that one commits, so a record
+   *   created by two pushes at once is created by one and merged onto by the other. Then the
+   *   named rows are locked in one global order, events then targets, each `ORDER BY id FOR
+   *   UPDATE`. Two pushes never merge from the same stale row.
+   * - The planner runs before the revs are known, counting from the sequence's value as read
+   *   after the rows are locked: every locked row was committed before that read, so its rev is
+   *   at most that value, and every rev above it is one this push made up; those are moved onto
+   *   revs drawn from `rev_seq` right before the rows are written (placeRevs).
+   * - Before drawing, the push takes its rev lease (`rev_lease()`, migration 007): held to COMMIT
+   *   or ROLLBACK, it keeps every pull's rev barrier below the revs this push draws, so pulls
+   *   never hand out a row above a rev that may still commit. A push that writes nothing draws
+   *   no rev. A push rolled back after drawing (a database error) leaves a gap in the revs,
+   *   which no reader minds: a cursor is "rev > N", not a count.
+   * - The claims are deleted in the push's last statement, so the table stays empty.
    */
   private async pushOnce<R>(c: pg.PoolClient, input: PushInput, plan: PushPlanner<R>): Promise<R> {
     const { actor, clientId, mutations } = input;
+    // Prepared statements (see q): each push runs these, so each is parsed and planned once per connection.
+    const run = (name: string, text: string, values: unknown[]) => c.query({ name, text, values });
+    const eventIds = [...new Set([...mutations.flatMap((m) => (m.entity === 'event' ? [m.eventId] : [])), ...(input.records?.events ?? [])])];
+    const targetIds = [...new Set([...mutations.flatMap((m) => (m.entity === 'target' ? [m.targetId] : [])), ...(input.records?.targets ?? [])])];
+    const claims = [...eventIds.map((id) => `e:${id}`), ...targetIds.map((id) => `t:${id}`)];
+    // In key order, so two pushes naming the same records wait for each other in one order (a
+    // deadlock PostgreSQL breaks is retried, before any rev is drawn).
+    const claim = (p: number): string => `cm AS (INSERT INTO record_claims (key) SELECT k FROM unnest($${p}::text[]) AS k ORDER BY k ON CONFLICT DO NOTHING)`;
     let lastSeq = 0;
     let clientIsNew = false;
     if (mutations.length) {
       const cr = (
-        await c.query(
-          'INSERT INTO clients (user_id, client_id, last_seq, updated_at) VALUES ($1, $2, 0, $3) ' +
-            'ON CONFLICT (user_id, client_id) DO UPDATE SET last_seq = clients.last_seq RETURNING last_seq, (xmax = 0) AS inserted',
-          [actor.userId, clientId, new Date().toISOString()],
+        await run(
+          'kl-push-client',
+          'WITH cl AS (INSERT INTO clients (user_id, client_id, last_seq, updated_at) VALUES ($1, $2, 0, $3) ' +
+            'ON CONFLICT (user_id, client_id) DO UPDATE SET last_seq = clients.last_seq RETURNING last_seq, (xmax = 0) AS inserted), ' +
+            `${claim(4)} SELECT last_seq, inserted FROM cl`,
+          [actor.userId, clientId, new Date().toISOString(), claims],
         )
       ).rows[0] as Row;
       lastSeq = Number(cr.last_seq);
       clientIsNew = cr.inserted === true;
     } else {
-      const cr = (await c.query('SELECT last_seq FROM clients WHERE user_id = $1 AND client_id = $2', [actor.userId, clientId])).rows[0] as Row | undefined;
+      const cr = (
+        await run('kl-push-client-recover', `WITH ${claim(3)} SELECT last_seq FROM clients WHERE user_id = $1 AND client_id = $2`, [actor.userId, clientId, claims])
+      ).rows[0] as Row | undefined;
       lastSeq = cr ? Number(cr.last_seq) : 0;
     }
-    const eventIds = [...new Set([...mutations.flatMap((m) => (m.entity === 'event' ? [m.eventId] : [])), ...(input.records?.events ?? [])])];
-    const targetIds = [...new Set([...mutations.flatMap((m) => (m.entity === 'target' ? [m.targetId] : [])), ...(input.records?.targets ?? [])])];
+    // One statement: the named rows locked in one global order (events, then targets, each by
+    // id), then — after every lock is held (UNION ALL arms run in order) — the rev lease, the
+    // sequence's value, the ledger's epoch and sign key and the org's taxonomy.
     const events = new Map<string, LedgerEvent>();
     const targets = new Map<string, Target>();
-    if (eventIds.length) {
-      for (const r of (await c.query('SELECT id, data FROM events WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [eventIds])).rows as Row[]) {
+    const deletedIds: string[] = [];
+    let head: Row | undefined;
+    const read = await run(
+      'kl-push-read',
+      'WITH le AS (SELECT id, data, deleted FROM events WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE), ' +
+        'lt AS (SELECT id, data FROM targets WHERE id = ANY($2::text[]) ORDER BY id FOR UPDATE) ' +
+        "SELECT 'event' AS k, id, data, deleted, NULL::bigint AS rev, NULL AS epoch, NULL AS sign_key, NULL::jsonb AS taxonomy FROM le " +
+        "UNION ALL SELECT 'target', id, data, NULL, NULL, NULL, NULL, NULL FROM lt " +
+        "UNION ALL SELECT 'head', NULL, NULL, NULL, rev_current(), l.epoch, l.sign_key, (SELECT data FROM org_taxonomy WHERE org_id = $3) " +
+        'FROM ledger l, LATERAL (SELECT rev_lease()) AS lease WHERE l.id = 1',
+      [eventIds, targetIds, actor.orgId],
+    );
+    for (const r of read.rows as Row[]) {
+      if (r.k === 'event') {
         events.set(String(r.id), r.data as LedgerEvent);
-      }
+        if (r.deleted === true) deletedIds.push(String(r.id));
+      } else if (r.k === 'target') targets.set(String(r.id), r.data as Target);
+      else head = r;
     }
-    if (targetIds.length) {
-      for (const r of (await c.query('SELECT id, data FROM targets WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [targetIds])).rows as Row[]) {
-        targets.set(String(r.id), r.data as Target);
-      }
-    }
+    if (!head) throw new Error('the ledger row is missing');
     const rejections = new Map<number, RejectedResult>();
     const first = mutations[0];
     if (first && first.seq <= lastSeq) {
       const rows = (
-        await c.query('SELECT seq, result FROM push_rejections WHERE user_id = $1 AND client_id = $2 AND seq BETWEEN $3 AND $4', [
+        await run('kl-push-rejections', 'SELECT seq, result FROM push_rejections WHERE user_id = $1 AND client_id = $2 AND seq BETWEEN $3 AND $4', [
           actor.userId,
           clientId,
           first.seq,
@@ -436,29 +468,30 @@ export class PostgresStore implements Store {
     const named = newlyNamedPhotos(mutations, events);
     let storedPhotos: Set<string> | undefined;
     if (named.length) {
-      const held = await c.query('SELECT sha256 FROM blob_owners WHERE org_id = $1 AND sha256 = ANY($2::text[]) ORDER BY sha256 FOR SHARE', [actor.orgId, named]);
+      const held = await run('kl-push-photos', 'SELECT sha256 FROM blob_owners WHERE org_id = $1 AND sha256 = ANY($2::text[]) ORDER BY sha256 FOR SHARE', [actor.orgId, named]);
       storedPhotos = new Set((held.rows as Row[]).map((r) => String(r.sha256)));
     }
     const deletedBy = new Map<string, string>();
-    const deletedIds = [...events.values()].filter((e) => e.deleted).map((e) => e.id);
     if (deletedIds.length) {
       const rows = (
-        await c.query(
+        await run(
+          'kl-push-deleted-by',
           "SELECT DISTINCT ON (record_id) record_id, user_id FROM event_history WHERE entity = 'event' AND field = 'deleted' AND record_id = ANY($1::text[]) ORDER BY record_id, id DESC",
           [deletedIds],
         )
       ).rows as Row[];
       for (const r of rows) deletedBy.set(String(r.record_id), String(r.user_id));
     }
-    const head = (await c.query('SELECT r.rev, l.epoch, l.sign_key FROM rev_counter r, ledger l WHERE r.id = 1 AND l.id = 1')).rows[0] as Row;
     const seen = Number(head.rev);
     const signKey = String(head.sign_key);
-    const planned = plan({ epoch: String(head.epoch), lastSeq, rev: seen, events, targets, rejections, deletedBy, ...(storedPhotos ? { storedPhotos } : {}) });
+    const taxonomy = (head.taxonomy as Taxonomy | null) ?? null;
+    const planned = plan({ epoch: String(head.epoch), lastSeq, rev: seen, events, targets, rejections, deletedBy, taxonomy, ...(storedPhotos ? { storedPhotos } : {}) });
     const clientChanged = clientIsNew || planned.lastSeq !== lastSeq;
     const clientRow = [actor.userId, clientId, planned.lastSeq, new Date().toISOString()];
     if (planned.rejections?.length) {
       const rs = planned.rejections;
-      await c.query(
+      await run(
+        'kl-push-reject',
         'INSERT INTO push_rejections (user_id, client_id, seq, result, at) ' +
           'SELECT $1, $2, s, r, $5 FROM unnest($3::bigint[], $4::jsonb[]) AS x(s, r) ON CONFLICT (user_id, client_id, seq) DO NOTHING',
         [actor.userId, clientId, rs.map((r) => r.seq), rs.map((r) => JSON.stringify(r)), new Date().toISOString()],
@@ -466,35 +499,40 @@ export class PostgresStore implements Store {
     }
     const n = planned.rev - seen;
     if (n === 0) {
-      if (clientChanged) await c.query('UPDATE clients SET last_seq = $3, updated_at = $4 WHERE user_id = $1 AND client_id = $2', clientRow);
+      await run(
+        'kl-push-unchanged',
+        'WITH cl AS (UPDATE clients SET last_seq = $3, updated_at = $4 WHERE user_id = $1 AND client_id = $2 AND $5::boolean) ' +
+          'DELETE FROM record_claims WHERE key = ANY($6::text[])',
+        [...clientRow, clientChanged, claims],
+      );
       return planned.response;
     }
-    // The rev lock: held from here to COMMIT (see above). The client's row (already locked by this
-    // push) is updated in the same statement, to save a round trip.
-    const top = Number(
-      (
-        await c.query(
-          'WITH cl AS (UPDATE clients SET last_seq = $3, updated_at = $4 WHERE user_id = $1 AND client_id = $2 AND $5::boolean) ' +
-            'UPDATE rev_counter SET rev = rev + $6 WHERE id = 1 RETURNING rev',
-          [...clientRow, clientChanged, n],
-        )
-      ).rows[0].rev,
-    );
-    const out = top - n === seen ? planned : shiftRevs(planned, seen, top - n);
-    // One statement for all rows, whatever the push's size (a round trip is the slow part).
-    const es = out.events;
-    const ts = out.targets;
-    const h = out.history;
-    const written = await c.query(
-      'WITH e AS (INSERT INTO events (id, org_id, rev, created_by, deleted, data, sig) ' +
-        'SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::boolean[], $6::jsonb[], $22::text[]) ' +
+    // One statement writes everything, whatever the push's size (a round trip is the slow part):
+    // it draws the revs (`r`: the provisional rev p, seen < p ≤ seen + n, gets the p-th value
+    // drawn, in order), writes the rows with their revs in place of the provisional ones (the
+    // signatures, computed here, leave rev out), updates the client's row and drops the claims.
+    const es = planned.events;
+    const ts = planned.targets;
+    const h = planned.history;
+    const written = await run(
+      'kl-push-write',
+      "WITH r AS MATERIALIZED (SELECT p, nextval('rev_seq') AS rev FROM generate_series($24::bigint + 1, $24::bigint + $25) AS p), " +
+        'e AS (INSERT INTO events (id, org_id, rev, created_by, deleted, data, sig) ' +
+        "SELECT x.id, x.org_id, r.rev, x.created_by, x.deleted, jsonb_set(x.data, '{rev}', to_jsonb(r.rev)), x.sig " +
+        'FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::boolean[], $6::jsonb[], $22::text[]) AS x(id, org_id, p, created_by, deleted, data, sig) JOIN r ON r.p = x.p ' +
         'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig RETURNING id, (xmax = 0) AS inserted), ' +
         't AS (INSERT INTO targets (id, org_id, rev, deleted, data, sig) ' +
-        'SELECT * FROM unnest($7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::jsonb[], $23::text[]) ' +
+        "SELECT x.id, x.org_id, r.rev, x.deleted, jsonb_set(x.data, '{rev}', to_jsonb(r.rev)), x.sig " +
+        'FROM unnest($7::text[], $8::text[], $9::bigint[], $10::boolean[], $11::jsonb[], $23::text[]) AS x(id, org_id, p, deleted, data, sig) JOIN r ON r.p = x.p ' +
         'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig RETURNING id, (xmax = 0) AS inserted), ' +
         'h AS (INSERT INTO event_history (entity, record_id, field, old_value, new_value, rev, user_id, client_id, at, client_at) ' +
-        'SELECT * FROM unnest($12::text[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[], $17::bigint[], $18::text[], $19::text[], $20::text[], $21::text[])) ' +
-        "SELECT 'event' AS entity, id, inserted FROM e UNION ALL SELECT 'target' AS entity, id, inserted FROM t",
+        'SELECT x.entity, x.record_id, x.field, x.old_value, x.new_value, r.rev, x.user_id, x.client_id, x.at, x.client_at ' +
+        'FROM unnest($12::text[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[], $17::bigint[], $18::text[], $19::text[], $20::text[], $21::text[]) ' +
+        'AS x(entity, record_id, field, old_value, new_value, p, user_id, client_id, at, client_at) JOIN r ON r.p = x.p), ' +
+        'cl AS (UPDATE clients SET last_seq = $28, updated_at = $29 WHERE user_id = $26 AND client_id = $27 AND $30::boolean), ' +
+        'cm AS (DELETE FROM record_claims WHERE key = ANY($31::text[])) ' +
+        "SELECT 'event' AS entity, id, inserted, NULL::bigint[] AS revs FROM e UNION ALL SELECT 'target', id, inserted, NULL FROM t " +
+        "UNION ALL SELECT 'revs', NULL, NULL, (SELECT array_agg(rev ORDER BY p) FROM r)",
       [
         es.map((e) => e.id),
         es.map((e) => e.orgId),
@@ -519,14 +557,22 @@ export class PostgresStore implements Store {
         h.map((x) => x.clientAt),
         es.map((e) => signRecord(signKey, e)),
         ts.map((t) => signRecord(signKey, t)),
+        seen,
+        n,
+        ...clientRow,
+        clientChanged,
+        claims,
       ],
     );
     const rows = written.rows as Row[];
+    const drawn = (rows.find((r) => r.entity === 'revs')!.revs as string[]).map(Number);
+    const out = placeRevs(planned, seen, drawn);
     assertCreated(rows.filter((r) => r.entity === 'event'), events);
     assertCreated(rows.filter((r) => r.entity === 'target'), targets);
     const refs = photosAddedBy(out.events, events);
     if (refs.length) {
-      await c.query(
+      await run(
+        'kl-push-photo-names',
         'INSERT INTO blob_refs (org_id, sha256, event_id) SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING',
         [refs.map((r) => r.orgId), refs.map((r) => r.sha256), refs.map((r) => r.eventId)],
       );
@@ -534,16 +580,21 @@ export class PostgresStore implements Store {
     return out.response;
   }
 
+  /**
+   * Rows up to the rev barrier only (migration 007): read in a statement after the barrier's, so
+   * every rev at or below it that will ever commit has committed. Rows above it wait for the next
+   * pull (`more` says only whether rows below it were left out by the limit), so a cursor never
+   * passes a rev a running push may still commit.
+   */
   async pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean; epoch: string }> {
-    const [rows, head] = await Promise.all([
-      this.q(
-        "(SELECT 'event' AS entity, rev, data, sig FROM events WHERE org_id = $1 AND rev > $2 ORDER BY rev LIMIT $3) " +
-          "UNION ALL (SELECT 'target' AS entity, rev, data, sig FROM targets WHERE org_id = $1 AND rev > $2 ORDER BY rev LIMIT $3) " +
-          'ORDER BY rev LIMIT $3',
-        [orgId, cursor, limit + 1],
-      ),
-      this.q('SELECT epoch FROM ledger WHERE id = 1'),
-    ]);
+    const head = (await this.q('SELECT epoch, rev_barrier() AS barrier FROM ledger WHERE id = 1', [], 'kl-pull-head'))[0]!;
+    const rows = await this.q(
+      "(SELECT 'event' AS entity, rev, data, sig FROM events WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
+        "UNION ALL (SELECT 'target' AS entity, rev, data, sig FROM targets WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
+        'ORDER BY rev LIMIT $3',
+      [orgId, cursor, limit + 1, head.barrier],
+      'kl-pull-rows',
+    );
     const more = rows.length > limit;
     return {
       rows: rows.slice(0, limit).map((r): PulledRow => {
@@ -552,12 +603,12 @@ export class PostgresStore implements Store {
         return pulled;
       }),
       more,
-      epoch: String(head[0]!.epoch),
+      epoch: String(head.epoch),
     };
   }
 
   async currentRev(): Promise<number> {
-    return Number((await this.q('SELECT rev FROM rev_counter WHERE id = 1'))[0]!.rev);
+    return Number((await this.q('SELECT rev_current() AS rev'))[0]!.rev);
   }
 
   async ledger(): Promise<LedgerIdentity> {
@@ -580,7 +631,7 @@ export class PostgresStore implements Store {
   }
 
   async getTaxonomy(orgId: string): Promise<OrgTaxonomyRow | null> {
-    const r = (await this.q('SELECT data, updated_by, updated_at FROM org_taxonomy WHERE org_id = $1', [orgId]))[0];
+    const r = (await this.q('SELECT data, updated_by, updated_at FROM org_taxonomy WHERE org_id = $1', [orgId], 'kl-taxonomy'))[0];
     return r ? { taxonomy: r.data as OrgTaxonomyRow['taxonomy'], updatedBy: String(r.updated_by), updatedAt: String(r.updated_at) } : null;
   }
 
@@ -687,7 +738,8 @@ export class PostgresStore implements Store {
       auth_limits: (await this.q('SELECT * FROM auth_limits ORDER BY key COLLATE "C"')).map((r) => ({ ...r, window_start: Number(r.window_start) })),
       server_keys: await this.q('SELECT * FROM server_keys ORDER BY name'),
       invites: await this.q('SELECT * FROM invites ORDER BY id'),
-      rev_counter: await this.q('SELECT * FROM rev_counter'),
+      // The rev sequence's value, under the name of the table it replaced (migration 007).
+      rev_counter: await this.q('SELECT 1 AS id, rev_current() AS rev'),
       ledger: await this.q('SELECT epoch FROM ledger'),
       clients: await this.q('SELECT * FROM clients ORDER BY user_id, client_id'),
       events: await this.q('SELECT id, org_id, rev, created_by, deleted, data FROM events ORDER BY id'),

@@ -12,6 +12,7 @@ import type { PulledRow, PushResponse } from '../../sync/protocol.js';
 import { signRecord } from '../sync/signature.js';
 import { loadMigrations } from './migrations.js';
 import { newlyNamedPhotos, photosAddedBy } from './photo-names.js';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
 import type {
   BlobMeta,
   BlobPut,
@@ -83,6 +84,11 @@ function historyOf(r: Row): HistoryRow {
 export interface SqliteStoreOptions {
   /** Path of the database file; ':memory:' for a throwaway store. */
   file: string;
+  /**
+   * WAL checkpoints on a worker thread every this many ms (sqlite-checkpointer.ts); default 1000.
+   * 0: SQLite's automatic checkpoints, inside the COMMIT that fills the WAL.
+   */
+  checkpointEveryMs?: number;
 }
 
 export class SqliteStore implements Store {
@@ -96,7 +102,17 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    const every = opts.checkpointEveryMs ?? 1000;
+    if (opts.file !== ':memory:' && every > 0) {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = startCheckpointer(path.resolve(opts.file), every, () => {
+        // No worker: back to checkpoints inside commits (SQLite's default).
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      });
+    }
   }
+
+  private readonly checkpointer: Checkpointer | null = null;
 
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -126,6 +142,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
+    // The last connection to close checkpoints the whole WAL and removes it.
     if (this.db.open) this.db.close();
   }
 
@@ -333,7 +351,8 @@ export class SqliteStore implements Store {
       }
       const named = newlyNamedPhotos(mutations, events);
       const storedPhotos = named.length ? this.heldPhotos(actor.orgId, named) : undefined;
-      const out = plan({ epoch: String(head.epoch), lastSeq, rev, events, targets, rejections, deletedBy, ...(storedPhotos ? { storedPhotos } : {}) });
+      const taxonomy = this.taxonomyRow(actor.orgId)?.taxonomy ?? null;
+      const out = plan({ epoch: String(head.epoch), lastSeq, rev, events, targets, rejections, deletedBy, taxonomy, ...(storedPhotos ? { storedPhotos } : {}) });
       const putEvent = this.stmt(
         'INSERT INTO events (id, org_id, rev, created_by, deleted, data, sig) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
           'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig',

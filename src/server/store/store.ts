@@ -109,6 +109,11 @@ export interface PushState {
    * here is still there at COMMIT. Absent: none.
    */
   storedPhotos?: ReadonlySet<string>;
+  /**
+   * The actor's org's stored taxonomy (migration 002), null when staff never saved one; read in
+   * the push's transaction, so a push is checked against every code saved before it.
+   */
+  taxonomy: Taxonomy | null;
 }
 
 /** A rejected mutation's answer (remembered per user, client and seq: migration 003). */

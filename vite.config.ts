@@ -43,7 +43,9 @@ export default defineConfig({
           groups: [
             // Vue, the router, Pinia and vue-i18n: the shell of every route.
             { name: 'framework', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 2 },
-            { name: LOGGING_CHUNK, test: loggingRoute.test, priority: 1 },
+            // The logging route's own graph, without the shell's modules (the test says which):
+            // the group must not pull them back in as dependencies.
+            { name: LOGGING_CHUNK, test: loggingRoute.test, priority: 1, includeDependenciesRecursively: false },
           ],
         },
       },

@@ -72,16 +72,25 @@ export function loggingRouteGraph(view: string): { plugin: Plugin; test: (id: st
     apply: 'build',
     buildEnd() {
       reached.clear();
-      const stack = [view];
-      while (stack.length) {
-        const id = stack.pop()!;
-        if (reached.has(id)) continue;
-        reached.add(id);
-        // Vant's barrel re-exports every component: reaching it would put all of them here.
-        if (/[\\/]vant[\\/]es[\\/]index\.mjs$/.test(id)) this.error(`logging route graph: import from 'vant/es/<component>', not 'vant' (${view})`);
-        stack.push(...(this.getModuleInfo(id)?.importedIds ?? []));
-      }
+      const walk = (from: string[], into: Set<string>) => {
+        const stack = [...from];
+        while (stack.length) {
+          const id = stack.pop()!;
+          if (into.has(id)) continue;
+          into.add(id);
+          // Vant's barrel re-exports every component: reaching it would put all of them here.
+          if (/[\\/]vant[\\/]es[\\/]index\.mjs$/.test(id)) this.error(`logging route graph: import from 'vant/es/<component>', not 'vant' (${id})`);
+          stack.push(...(this.getModuleInfo(id)?.importedIds ?? []));
+        }
+      };
+      walk([view], reached);
       if (reached.size < 2) this.error(`logging route graph: ${view} not found in the build`);
+      // The shell (the entry's static imports: main.ts, App.vue, the router, i18n) stays in the
+      // entry chunk: if the entry imported this chunk, every route would fetch and run the whole
+      // logging route before its first paint.
+      const shell = new Set<string>();
+      walk([...this.getModuleIds()].filter((id) => this.getModuleInfo(id)?.isEntry), shell);
+      for (const id of shell) reached.delete(id);
     },
   };
   return { plugin, test: (id: string) => reached.has(id) && id !== view };

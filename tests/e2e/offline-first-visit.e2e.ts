@@ -22,7 +22,7 @@ let page: Page;
 let errors: string[] = [];
 
 async function tab(name: string): Promise<void> {
-  await page.locator('.van-tabbar-item', { hasText: name }).click();
+  await page.locator('.kl-tabbar__item', { hasText: name }).click();
 }
 
 /** True while the document is the one the first visit loaded (a reload drops the marker). */
@@ -70,7 +70,8 @@ describe('offline from the first visit, without a reload', () => {
 
     await tab('活动');
     await page.locator('[data-test=list-count]').waitFor();
-    expect(await page.locator('[data-test=list-count]').innerText()).toBe('共 0 场');
+    // The count reads 加载中… until the list's first IndexedDB read answers.
+    await expect.poll(() => page.locator('[data-test=list-count]').innerText(), { timeout: 10_000 }).toBe('共 0 场');
     await screenshot(page, FEATURE, '01-events');
 
     await tab('地图');

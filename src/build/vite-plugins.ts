@@ -159,3 +159,33 @@ export function staffOnlyChunks(staffEntries: readonly RegExp[] = STAFF_ONLY_ENT
   };
   return { plugin, isStaffOnly: (file: string) => staff.has(file.replace(/^\//, '')) };
 }
+
+/**
+ * Lets the page fetch a chunk early without running it: index.html gets a modulepreload link
+ * for the chunk named `name` (and the chunks it imports) and a preload link for its stylesheet.
+ * The logging chunk holds the stores, the door to IndexedDB and the basic Vant parts that every
+ * route's view imports; the shell does not import it (so the first paint does not wait for it),
+ * but without the hint its download would start only once the shell has run and the router asks
+ * for the view — a round trip and a 70 KB download later on a slow link.
+ */
+export function preloadChunkInHtml(name: string): Plugin {
+  return {
+    name: 'kl-preload-chunk-in-html',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const bundle = ctx.bundle ?? {};
+        const chunk = Object.values(bundle).find((o) => o.type === 'chunk' && o.name === name) as (BundleChunk & { name: string }) | undefined;
+        if (!chunk) throw new Error(`preload: no chunk named '${name}' in the bundle`);
+        const linked = (f: string) => html.includes(`/${f}"`);
+        const scripts = [chunk.fileName, ...chunk.imports].filter((f) => !linked(f));
+        const styles = [...(chunk.viteMetadata?.importedCss ?? [])].filter((f) => !linked(f));
+        return [
+          ...scripts.map((f) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${f}` }, injectTo: 'head' as const })),
+          ...styles.map((f) => ({ tag: 'link', attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `/${f}` }, injectTo: 'head' as const })),
+        ];
+      },
+    },
+  };
+}

@@ -72,6 +72,9 @@ const base = `http://127.0.0.1:${port}`;
 const server = await startServer(port, dataDir);
 const chrome = await launch({ chromePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', chromeFlags: CHROMIUM_ARGS, logLevel: 'error' });
 const rows = [];
+const stop = () => { void chrome.kill(); server.kill('SIGTERM'); rmSync(dataDir, { recursive: true, force: true }); process.exit(130); };
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
 try {
   let eventId = null;
   for (let run = 0; run < RUNS; run++) {

@@ -4,7 +4,7 @@ import Components from 'unplugin-vue-components/vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite';
 import { fileURLToPath } from 'node:url';
-import { LOGGING_CHUNK, LOGGING_ROUTE_VIEW, loggingRouteGraph, preloadChunkInHtml, staffOnlyChunks, vantIconFontAsFile, vantPerComponent } from './src/build/vite-plugins';
+import { LOGGING_CHUNK, LOGGING_ROUTE_VIEW, loggingRouteGraph, staffOnlyChunks, vantIconFontAsFile, vantPerComponent } from './src/build/vite-plugins';
 import { pwaOptions } from './src/build/pwa-options';
 
 // The plugins and the service worker's options live in src/build/ (vite-plugins.ts, pwa-options.ts).
@@ -16,7 +16,6 @@ export default defineConfig({
   plugins: [
     vue(),
     loggingRoute.plugin,
-    preloadChunkInHtml(LOGGING_CHUNK),
     Components({ resolvers: [vantPerComponent()], dts: false }),
     // Messages (src/app/i18n/messages/**/*.ts) are compiled at build time, so the app ships
     // vue-i18n's runtime-only build without the message compiler.
@@ -44,9 +43,7 @@ export default defineConfig({
           groups: [
             // Vue, the router, Pinia and vue-i18n: the shell of every route.
             { name: 'framework', test: /node_modules[\\/](@vue|vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/, priority: 2 },
-            // The logging route's own graph, without the shell's modules (the test says which):
-            // the group must not pull them back in as dependencies.
-            { name: LOGGING_CHUNK, test: loggingRoute.test, priority: 1, includeDependenciesRecursively: false },
+            { name: LOGGING_CHUNK, test: loggingRoute.test, priority: 1 },
           ],
         },
       },

@@ -16,17 +16,10 @@ app.mount('#app');
 // (engine, transport, loop) and the org taxonomy sync (fetch at start and after sign-in, send
 // staff edits) load once the first screen has painted. Then the year totals' change log (one row
 // per save since the last fold) is folded into the rows, so reading them stays a few dozen rows.
-// Each step runs in a task of its own (yieldToMain), so on a slow phone no one task holds the
-// main thread for all of them while the person is already using the screen.
-const yieldToMain = (): Promise<void> => new Promise((next) => setTimeout(next, 0));
 void afterFirstPaint(router).then(async () => {
-  const sync = await import('./stores/sync');
-  await yieldToMain();
+  const [sync, taxonomy] = await Promise.all([import('./stores/sync'), import('./stores/taxonomy-sync')]);
   await sync.startSync();
-  await yieldToMain();
-  const taxonomy = await import('./stores/taxonomy-sync');
   taxonomy.startTaxonomySync();
-  await yieldToMain();
   const [database, totals] = await Promise.all([import('./db/database'), import('./db/year-totals')]);
   await totals.compactTotals(database.ledgerDb()).catch((e: unknown) => console.warn('year totals: fold of the change log failed', e));
 });

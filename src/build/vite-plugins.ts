@@ -72,25 +72,16 @@ export function loggingRouteGraph(view: string): { plugin: Plugin; test: (id: st
     apply: 'build',
     buildEnd() {
       reached.clear();
-      const walk = (from: string[], into: Set<string>) => {
-        const stack = [...from];
-        while (stack.length) {
-          const id = stack.pop()!;
-          if (into.has(id)) continue;
-          into.add(id);
-          // Vant's barrel re-exports every component: reaching it would put all of them here.
-          if (/[\\/]vant[\\/]es[\\/]index\.mjs$/.test(id)) this.error(`logging route graph: import from 'vant/es/<component>', not 'vant' (${id})`);
-          stack.push(...(this.getModuleInfo(id)?.importedIds ?? []));
-        }
-      };
-      walk([view], reached);
+      const stack = [view];
+      while (stack.length) {
+        const id = stack.pop()!;
+        if (reached.has(id)) continue;
+        reached.add(id);
+        // Vant's barrel re-exports every component: reaching it would put all of them here.
+        if (/[\\/]vant[\\/]es[\\/]index\.mjs$/.test(id)) this.error(`logging route graph: import from 'vant/es/<component>', not 'vant' (${view})`);
+        stack.push(...(this.getModuleInfo(id)?.importedIds ?? []));
+      }
       if (reached.size < 2) this.error(`logging route graph: ${view} not found in the build`);
-      // The shell (the entry's static imports: main.ts, App.vue, the router, i18n) stays in the
-      // entry chunk: if the entry imported this chunk, every route would fetch and run the whole
-      // logging route before its first paint.
-      const shell = new Set<string>();
-      walk([...this.getModuleIds()].filter((id) => this.getModuleInfo(id)?.isEntry), shell);
-      for (const id of shell) reached.delete(id);
     },
   };
   return { plugin, test: (id: string) => reached.has(id) && id !== view };
@@ -158,34 +149,4 @@ export function staffOnlyChunks(staffEntries: readonly RegExp[] = STAFF_ONLY_ENT
     },
   };
   return { plugin, isStaffOnly: (file: string) => staff.has(file.replace(/^\//, '')) };
-}
-
-/**
- * Lets the page fetch a chunk early without running it: index.html gets a modulepreload link
- * for the chunk named `name` (and the chunks it imports) and a preload link for its stylesheet.
- * The logging chunk holds the stores, the door to IndexedDB and the basic Vant parts that every
- * route's view imports; the shell does not import it (so the first paint does not wait for it),
- * but without the hint its download would start only once the shell has run and the router asks
- * for the view — a round trip and a 70 KB download later on a slow link.
- */
-export function preloadChunkInHtml(name: string): Plugin {
-  return {
-    name: 'kl-preload-chunk-in-html',
-    apply: 'build',
-    transformIndexHtml: {
-      order: 'post',
-      handler(html, ctx) {
-        const bundle = ctx.bundle ?? {};
-        const chunk = Object.values(bundle).find((o) => o.type === 'chunk' && o.name === name) as (BundleChunk & { name: string }) | undefined;
-        if (!chunk) throw new Error(`preload: no chunk named '${name}' in the bundle`);
-        const linked = (f: string) => html.includes(`/${f}"`);
-        const scripts = [chunk.fileName, ...chunk.imports].filter((f) => !linked(f));
-        const styles = [...(chunk.viteMetadata?.importedCss ?? [])].filter((f) => !linked(f));
-        return [
-          ...scripts.map((f) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/${f}` }, injectTo: 'head' as const })),
-          ...styles.map((f) => ({ tag: 'link', attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `/${f}` }, injectTo: 'head' as const })),
-        ];
-      },
-    },
-  };
 }

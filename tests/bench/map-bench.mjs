@@ -162,7 +162,7 @@ for (let i = 0; i < WARMUP + RUNS; i++) {
     performance.clearMarks();
     performance.clearResourceTimings();
     const t0 = performance.now();
-    document.querySelector('a.kl-tabbar__item[href="/map"]').click();
+    document.querySelector('a.van-tabbar-item[href="/map"], .van-tabbar-item:nth-child(3)').click();
     await new Promise((ok) => {
       const poll = () => (performance.getEntriesByName('kl-map-paint').length ? ok() : requestAnimationFrame(poll));
       poll();

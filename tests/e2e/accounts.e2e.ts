@@ -136,7 +136,7 @@ describe('accounts through the real server', () => {
     expect(boxes.every((b) => b.left >= 0 && b.right <= 390 && b.height < 60)).toBe(true);
     expect(await code.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))).toBeGreaterThanOrEqual(32);
     await screenshot(desk.page, FEATURE, '1-invite-code', true);
-    expect(await auditA11y(desk.page, ['[data-testid=sync-badge]', '.kl-tabbar', '.van-toast'])).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
+    expect(await auditA11y(desk.page, ['[data-testid=sync-badge]', '.van-tabbar', '.van-toast'])).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
   });
 
   it('the join form names the field and its rule for a short password, then the volunteer joins', async () => {
@@ -152,7 +152,7 @@ describe('accounts through the real server', () => {
     expect(await fieldError(volunteer, 'join-password').innerText()).toBe('密码至少需要 8 位');
     expect(await volunteer.page.locator('[data-testid=login-error]').innerText()).toBe('有 1 处需要修改：密码至少需要 8 位');
     await screenshot(volunteer.page, FEATURE, '2-join-short-password');
-    expect(await auditA11y(volunteer.page, ['[data-testid=sync-badge]', '.kl-tabbar'])).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
+    expect(await auditA11y(volunteer.page, ['[data-testid=sync-badge]', '.van-tabbar'])).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
     await volunteer.page.locator('[data-testid=join-password] input').fill(PASSWORD);
     await volunteer.page.locator('[data-testid=login-submit]').click();
     await volunteer.page.waitForURL(`${server.base}/`);
@@ -172,7 +172,7 @@ describe('accounts through the real server', () => {
     await volunteer.page.locator('[data-testid=password-change]').scrollIntoViewIfNeeded();
     await screenshot(volunteer.page, FEATURE, '3-password-wrong-current');
     // The password section only: the other settings sections belong to other features.
-    const others = ['[data-testid=sync-badge]', '.kl-tabbar', '.kl-settings > :not([data-testid=password-change])'];
+    const others = ['[data-testid=sync-badge]', '.van-tabbar', '.kl-settings > :not([data-testid=password-change])'];
     expect(await auditA11y(volunteer.page, others)).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
     await volunteer.page.locator('[data-testid=password-current] input').fill(PASSWORD);
     await volunteer.page.locator('[data-testid=password-submit]').click();

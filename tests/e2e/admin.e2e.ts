@@ -68,7 +68,7 @@ describe('accounts and the org taxonomy through the real server', () => {
     await desk.page.locator('[data-testid=setup-username] input').fill('lee');
     await desk.page.locator('[data-testid=setup-password] input').fill(PASSWORD);
     await screenshot(desk.page, FEATURE, '1-setup');
-    expect(await auditA11y(desk.page, ['[data-testid=sync-badge]', '.kl-tabbar'])).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
+    expect(await auditA11y(desk.page, ['[data-testid=sync-badge]', '.van-tabbar'])).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
     await desk.page.locator('[data-testid=setup-submit]').click();
     await desk.page.locator('[data-testid=admin-tabs]').waitFor();
     expect(await desk.page.locator('.kl-admin__who').innerText()).toBe('惠东县科学技术协会 · 李管理（管理员）');
@@ -83,7 +83,7 @@ describe('accounts and the org taxonomy through the real server', () => {
     await desk.page.locator('[data-testid=user-password] input').fill(PASSWORD);
     await desk.page.locator('[data-testid=user-submit]').click();
     await desk.page.locator('[data-testid=user-item]', { hasText: '王干事' }).waitFor();
-    const usersAudit = await auditA11y(desk.page, ['[data-testid=sync-badge]', '.kl-tabbar', '.van-toast']);
+    const usersAudit = await auditA11y(desk.page, ['[data-testid=sync-badge]', '.van-tabbar', '.van-toast']);
     expect(usersAudit).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
     await desk.page.getByRole('tab', { name: '邀请码' }).click();
     await desk.page.locator('[data-testid=invite-max-uses] input').fill('5');
@@ -93,7 +93,7 @@ describe('accounts and the org taxonomy through the real server', () => {
     const size = await desk.page.locator('[data-testid=invite-code]').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
     expect(size).toBeGreaterThanOrEqual(32);
     await screenshot(desk.page, FEATURE, '2-invite', true);
-    const findings = await auditA11y(desk.page, ['[data-testid=sync-badge]', '.kl-tabbar', '.van-toast']);
+    const findings = await auditA11y(desk.page, ['[data-testid=sync-badge]', '.van-tabbar', '.van-toast']);
     expect(findings).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
   });
 

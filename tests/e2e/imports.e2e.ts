@@ -102,7 +102,7 @@ describe('importing past events in the browser', () => {
     ]);
     await page.locator('[data-testid=import-file]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await screenshot(page, FEATURE, '03-problems-and-readings');
-    const audit = await auditA11y(page, ['.kl-tabbar', '.kl-reports > :not(.kl-import)']);
+    const audit = await auditA11y(page, ['.van-tabbar', '.kl-reports > :not(.kl-import)']);
     expect(audit).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
   });
 

@@ -63,7 +63,7 @@ async function fieldError(selector: string): Promise<string> {
 }
 
 async function tab(name: string): Promise<void> {
-  await page.locator('.kl-tabbar__item', { hasText: name }).click();
+  await page.locator('.van-tabbar-item', { hasText: name }).click();
 }
 
 beforeAll(async () => {
@@ -294,7 +294,7 @@ describe('the offline event ledger on a phone', () => {
   it('switches to English and back, and remembers the choice across a reload', async () => {
     await page.getByRole('radio', { name: 'English' }).click();
     await page.waitForFunction(() => document.documentElement.lang === 'en');
-    expect(await page.locator('.kl-tabbar__item').allInnerTexts()).toEqual(['Home', 'Events', 'Map', 'Reports', 'Settings']);
+    expect(await page.locator('.van-tabbar-item').allInnerTexts()).toEqual(['Home', 'Events', 'Map', 'Reports', 'Settings']);
     await page.reload({ waitUntil: 'load' });
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     expect(await page.locator('.kl-settings__title').innerText()).toBe('Settings');
@@ -416,7 +416,7 @@ describe('the offline event ledger on a phone', () => {
       await p2.locator('[data-test=import]').setInputFiles(file);
       await p2.locator('[data-test=backup-result]').waitFor();
       expect(await p2.locator('[data-test=backup-result]').innerText()).toMatch(/^已导入：活动 5001 条，待同步 \d+ 条，照片 1 张$/);
-      await p2.locator('.kl-tabbar__item', { hasText: '活动' }).click();
+      await p2.locator('.van-tabbar-item', { hasText: '活动' }).click();
       await p2.locator('#ev-search').fill('中心小学');
       await p2.waitForFunction(() => document.querySelector('[data-test=list-count]')?.textContent === '共 1 场');
       await p2.locator('.kl-card').first().click();

@@ -22,7 +22,7 @@ let page: Page;
 let errors: string[] = [];
 
 async function tab(name: string): Promise<void> {
-  await page.locator('.kl-tabbar__item', { hasText: name }).click();
+  await page.locator('.van-tabbar-item', { hasText: name }).click();
 }
 
 /** True while the document is the one the first visit loaded (a reload drops the marker). */

@@ -164,7 +164,7 @@ describe('a staff phone opens photos made on another phone', () => {
     expect(await missing.innerText()).toBe('离线时无法加载照片');
     await missing.scrollIntoViewIfNeeded();
     await screenshot(page, FEATURE, '02-detail-offline-photo');
-    const audit = await auditA11y(page, ['[data-testid=sync-badge]', '.kl-tabbar']);
+    const audit = await auditA11y(page, ['[data-testid=sync-badge]', '.van-tabbar']);
     expect(audit).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
 
     await ctx!.setOffline(false);
@@ -185,7 +185,7 @@ describe('a staff phone opens photos made on another phone', () => {
     expect(await failed.innerText()).toBe('照片加载失败\n重试');
     await failed.scrollIntoViewIfNeeded();
     await screenshot(page, FEATURE, '04-detail-server-down');
-    expect(await auditA11y(page, ['[data-testid=sync-badge]', '.kl-tabbar'])).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
+    expect(await auditA11y(page, ['[data-testid=sync-badge]', '.van-tabbar'])).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
     // The edit form's thumbnail says the same in its square, with a 重试 of its own.
     await go(`/events/${third}/edit`);
     const thumb = page.locator('[data-test=field-photo-missing][data-state=failed]');
@@ -193,7 +193,7 @@ describe('a staff phone opens photos made on another phone', () => {
     expect(await thumb.locator('[data-test=photo-retry]').getAttribute('aria-label')).toBe('照片加载失败 · 重新加载第 1 张照片');
     await thumb.scrollIntoViewIfNeeded();
     await screenshot(page, FEATURE, '05-form-server-down');
-    expect(await auditA11y(page, ['[data-testid=sync-badge]', '.kl-tabbar'])).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
+    expect(await auditA11y(page, ['[data-testid=sync-badge]', '.van-tabbar'])).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
     await go(`/events/${third}`);
     await page.locator('[data-test=detail-photo-missing][data-state=failed]').waitFor();
     proc = (await startRealServer(port, dataDir)).child;

@@ -153,7 +153,7 @@ describe('the 2023 report in the browser', () => {
 
   it('prints without navigation and controls', async () => {
     await page.emulateMedia({ media: 'print' });
-    expect(await page.locator('.kl-tabbar').isVisible()).toBe(false);
+    expect(await page.locator('.van-tabbar').isVisible()).toBe(false);
     expect(await page.locator('[data-testid=export-buttons]').isVisible()).toBe(false);
     expect(await page.locator('[data-testid=table-township]').isVisible()).toBe(true);
     await screenshot(page, FEATURE, '05-print', true);

@@ -11,7 +11,6 @@
  * string literal in one of those files (tests and the dev server still compile them at runtime).
  * Literal `@ { } |` in a message are written as `{'@'}` etc.
  */
-import { markRaw, toRaw } from 'vue';
 import { createI18n } from 'vue-i18n';
 import common from './messages/zh-CN/common';
 import event from './messages/zh-CN/event';
@@ -26,43 +25,15 @@ export const i18n = createI18n({
   legacy: false,
   locale: 'zh-CN',
   fallbackLocale: 'zh-CN',
-  // Each locale's messages are marked raw: vue-i18n keeps them in a deep ref, so every lookup
-  // went through reactive proxies and every merge wrote leaf by leaf through them (a quarter of
-  // a second of main thread on a slow phone for the settings screen's words). Words only ever
-  // arrive before the screen that shows them renders, and a change of locale re-renders anyway.
-  messages: { 'zh-CN': markRaw(Object.assign({}, common, event, validation)) } as Record<string, any>,
+  messages: { 'zh-CN': Object.assign({}, common, event, validation) } as Record<string, any>,
 });
-
-type MessageTree = Record<string, unknown>;
-const isTree = (v: unknown): v is MessageTree => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Merges `from` into `into` (plain objects, in place): nested groups merge, leaves overwrite. */
-function mergeMessages(into: MessageTree, from: MessageTree): void {
-  for (const key of Object.keys(from)) {
-    const next = from[key];
-    const here = into[key];
-    if (isTree(next) && isTree(here)) mergeMessages(here, next);
-    else if (isTree(next)) mergeMessages((into[key] = {}) as MessageTree, next);
-    else into[key] = next;
-  }
-}
-
-/** Adds words to a locale's raw message tree (made raw on first use). */
-function addMessages(locale: Locale, m: MessageTree): void {
-  let tree = toRaw(i18n.global.getLocaleMessage(locale)) as MessageTree;
-  if (!(locale in i18n.global.messages.value)) {
-    tree = markRaw({});
-    i18n.global.setLocaleMessage(locale, tree as never);
-  }
-  mergeMessages(tree, m);
-}
 
 let english: Promise<void> | null = null;
 /** Makes sure a locale's core words are loaded (English on first use); resolves when they are. */
 export function loadLocale(locale: Locale): Promise<void> {
   if (locale === 'zh-CN') return Promise.resolve();
   english ??= import('./english').then(
-    (m) => addMessages('en', m.englishCore),
+    (m) => i18n.global.mergeLocaleMessage('en', m.englishCore),
     (e: unknown) => {
       english = null;
       throw e;
@@ -79,5 +50,5 @@ const merged = new WeakSet<FeatureMessages>();
 export function mergeFeatureMessages(m: FeatureMessages): void {
   if (merged.has(m)) return;
   merged.add(m);
-  for (const locale of LOCALES) addMessages(locale, m[locale]);
+  for (const locale of LOCALES) i18n.global.mergeLocaleMessage(locale, m[locale]);
 }

@@ -3,11 +3,14 @@
  * installs, and the signal goes — with no reload in between. The first install must take control
  * of the page it was installed from, or every lazy route chunk is still fetched from the network
  * and 活动 / 地图 / 报告 / 设置 fail offline ("Unable to preload CSS …"). The app is never reloaded
- * in this file: a marker set on the window after the first load must survive to the end.
+ * in the first part of this file: a marker set on the window after the first load must survive.
+ *
+ * Staff-only code (review, admin, charts, exports) is not precached (src/build/pwa-options.ts):
+ * the second part shows a staff screen working offline after it was opened once online.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { collectErrors, launchBrowser, newProfileDir, readStore, removeProfileDir, screenshot, serveApp, type AppServer } from './harness';
+import { collectErrors, launchBrowser, newProfileDir, readStore, removeProfileDir, screenshot, serveApp, waitForServiceWorkerControl, type AppServer } from './harness';
 
 const FEATURE = 'offline-first-visit';
 const PINGSHAN = '441323001000'; // 平山街道
@@ -67,7 +70,8 @@ describe('offline from the first visit, without a reload', () => {
 
     await tab('活动');
     await page.locator('[data-test=list-count]').waitFor();
-    expect(await page.locator('[data-test=list-count]').innerText()).toBe('共 0 场');
+    // The count reads 加载中… until the list's first IndexedDB read answers.
+    await expect.poll(() => page.locator('[data-test=list-count]').innerText(), { timeout: 10_000 }).toBe('共 0 场');
     await screenshot(page, FEATURE, '01-events');
 
     await tab('地图');
@@ -122,5 +126,70 @@ describe('offline from the first visit, without a reload', () => {
   it('logged no page errors (a failed lazy chunk shows up here)', () => {
     // Offline, the sync loop's requests fail as network errors: weather, not faults.
     expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e))).toEqual([]);
+  });
+});
+
+/** The paths each Cache Storage cache of the page's origin holds, by cache name. */
+function cachedPaths(p: Page): Promise<Record<string, string[]>> {
+  return p.evaluate(async () => {
+    const out: Record<string, string[]> = {};
+    for (const name of await caches.keys()) out[name] = (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
+    return out;
+  });
+}
+
+describe('a staff screen works offline after one use online', () => {
+  let staffServer: AppServer;
+  let staffProfile: string;
+  let staffCtx: BrowserContext;
+  let staffPage: Page;
+  let staffErrors: string[] = [];
+
+  beforeAll(async () => {
+    staffServer = await serveApp();
+    staffProfile = newProfileDir();
+    staffCtx = await launchBrowser(staffProfile);
+    staffPage = staffCtx.pages()[0] ?? (await staffCtx.newPage());
+    staffErrors = collectErrors(staffPage);
+  });
+
+  afterAll(async () => {
+    await staffCtx?.close();
+    await staffServer?.stop();
+    if (staffProfile) removeProfileDir(staffProfile);
+  });
+
+  it('is left out of the precache and cached by the service worker when first opened', async () => {
+    await staffPage.goto(`${staffServer.url}/`);
+    await staffPage.locator('[data-test=log-event]').waitFor();
+    await waitForServiceWorkerControl(staffPage);
+    const installed = await cachedPaths(staffPage);
+    const precache = Object.entries(installed).find(([name]) => name.startsWith('workbox-precache'))?.[1] ?? [];
+    expect(precache.some((p) => /^\/assets\/HomeView-.*\.js$/.test(p))).toBe(true);
+    expect(precache.filter((p) => /^\/assets\/(ReviewView|AdminView|ReportCharts|exceljs|xlsx|docx)[.-]/.test(p))).toEqual([]);
+
+    // 审核 (a fresh phone not signed in counts as local staff and sees the queue), online once.
+    await staffPage.goto(`${staffServer.url}/review`);
+    await staffPage.locator('[data-testid=review-view] h2').first().waitFor();
+    await expect
+      .poll(async () => ((await cachedPaths(staffPage))['kl-staff-assets'] ?? []).filter((p) => /^\/assets\/ReviewView-.*\.js$/.test(p)).length, { timeout: 10_000 })
+      .toBe(1);
+  });
+
+  it('opens offline with the server stopped, after that one use', async () => {
+    await staffCtx.setOffline(true);
+    await staffServer.stop();
+    await staffPage.reload();
+    await staffPage.locator('[data-testid=review-view] h2').first().waitFor();
+    expect(await staffPage.locator('[data-testid=review-view] h1').innerText()).toBe('活动审核');
+    expect(await staffPage.locator('[data-testid=review-view] h2').first().innerText()).toBe('待审核（0）');
+    await screenshot(staffPage, FEATURE, '06-review-offline-after-one-use');
+    // The admin screen was never opened: it is in no cache (nothing staff-only is fetched ahead).
+    const cached = Object.values(await cachedPaths(staffPage)).flat();
+    expect(cached.filter((p) => /\/assets\/AdminView-/.test(p))).toEqual([]);
+  });
+
+  it('logged no page errors', () => {
+    expect(staffErrors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e))).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ export default {
         volunteerCount: '志愿者', hours: '时长', name: '姓名', joined: '参加场次', total: '合计', gap: '未覆盖', zone: '计入所属镇',
         themeNote: '一场活动可计入多个主题', rosterNote: '仅姓名与时长，不含身份证号',
       },
-      chart: { title: '图表', monthly: '每月活动场次', share: '活动形式占比', ranking: '乡镇场次排名', loading: '正在加载图表…' },
+      chart: { title: '图表', monthly: '每月活动场次', share: '活动形式占比', ranking: '乡镇场次排名', loading: '正在加载图表…', offline: '图表在联网时打开一次后，离线也能查看。' },
       narrative: {
         title: '报告文字', round: '按报告习惯取整（如“20000多份”）', copy: '复制文字', copied: '已复制', copyFailed: '复制失败，请长按文字手动复制',
         series: '系列活动小结', seriesAxis: '按', seriesAll: '全年', seriesPick: '选择系列',
@@ -114,7 +114,7 @@ export default {
         volunteerCount: 'Volunteers', hours: 'Hours', name: 'Name', joined: 'Events', total: 'Total', gap: 'Not reached', zone: 'Counts for its town',
         themeNote: 'An event counts under each of its themes', rosterNote: 'Names and hours only, never ID numbers',
       },
-      chart: { title: 'Charts', monthly: 'Events per month', share: 'Share by format', ranking: 'Townships by events', loading: 'Loading charts…' },
+      chart: { title: 'Charts', monthly: 'Events per month', share: 'Share by format', ranking: 'Townships by events', loading: 'Loading charts…', offline: 'Charts work offline once they have been opened online.' },
       narrative: {
         title: 'Report text', round: 'Round as the report does ("20000多份")', copy: 'Copy text', copied: 'Copied', copyFailed: 'Copy failed; select the text by hand',
         series: 'Series summary', seriesAxis: 'By', seriesAll: 'Whole year', seriesPick: 'Choose a series',

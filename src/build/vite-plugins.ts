@@ -1,0 +1,152 @@
+/**
+ * The app's own Vite plugins (vite.config.ts wires them). Build-time code: it runs in Node while
+ * Vite builds, never in the phone.
+ */
+import type { Plugin } from 'vite';
+import { VantResolver } from '@vant/auto-import-resolver';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+
+/**
+ * Vant's icon stylesheet carries its whole font as a base64 data URL (~27 KB gzipped) plus a
+ * fallback on a CDN. Every Vant component that can show an icon imports that stylesheet, so
+ * the font rode along with the first paint of every route. This writes the font to a file
+ * (under `cacheDir`) and points the @font-face at it: the browser fetches it (once, then from the
+ * service worker's cache) only when an icon glyph is actually drawn, and never from the CDN.
+ */
+export function vantIconFontAsFile(cacheDir: string): Plugin {
+  const fontDir = join(cacheDir, 'kl-vant-icon');
+  return {
+    name: 'kl-vant-icon-font-file',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/[\\/]vant[\\/](es|lib)[\\/]icon[\\/]index\.css$/.test(id)) return null;
+      const m = code.match(/src:\s*url\(data:font\/woff2;[^,]*base64,([A-Za-z0-9+/=]+)\)[^;}]*/);
+      if (!m) this.error('vant icon font: no inline woff2 found (Vant changed its icon stylesheet)');
+      mkdirSync(fontDir, { recursive: true });
+      const font = join(fontDir, 'vant-icon.woff2');
+      writeFileSync(font, Buffer.from(m[1]!, 'base64'));
+      const rel = relative(dirname(id), font).split('\\').join('/');
+      return { code: code.replace(m[0], `src:url("${rel}") format("woff2")`), map: null };
+    },
+  };
+}
+
+/**
+ * A resolver for unplugin-vue-components. Vant's own resolver imports components from the
+ * 'vant/es' barrel, which re-exports every component; this imports each from its own module
+ * ('vant/es/cell-group'), so the module graph holds only the components in use (the logging-route
+ * chunk is built from that graph).
+ */
+export function vantPerComponent() {
+  const vant = VantResolver();
+  return (name: string) => {
+    const r = vant.resolve(name);
+    if (!r) return undefined;
+    const dir = r.name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+    return { ...r, from: `vant/es/${dir}` };
+  };
+}
+
+/** The logging route's view: the screen a volunteer opens in the field. */
+export const LOGGING_ROUTE_VIEW = 'src/app/views/EventEditView.vue';
+
+/** Name of the chunk (and stylesheet) that holds the logging route's first paint. */
+export const LOGGING_CHUNK = 'logging';
+
+/**
+ * The logging route (/events/new) is what a volunteer opens in the field on a slow link. Split
+ * the usual way it needed ~40 files (every Vant component, its style module and its CSS on its
+ * own), and a slow-4G phone fetches them six at a time, ~0.56 s of latency per round. This
+ * plugin finds, once the module graph is known, every module the route's view (an absolute path)
+ * reaches through static imports; `test` tells the `logging` chunk group (codeSplitting) which
+ * modules go into one chunk (and one CSS file). Other routes load that chunk when they use any of
+ * it; most need Dexie, the stores and the basic Vant parts anyway.
+ *
+ * What may join that chunk, and how big it may grow, is held by tests/build/logging-chunk.test.ts.
+ */
+export function loggingRouteGraph(view: string): { plugin: Plugin; test: (id: string) => boolean } {
+  const reached = new Set<string>();
+  const plugin: Plugin = {
+    name: 'kl-logging-route-graph',
+    apply: 'build',
+    buildEnd() {
+      reached.clear();
+      const stack = [view];
+      while (stack.length) {
+        const id = stack.pop()!;
+        if (reached.has(id)) continue;
+        reached.add(id);
+        // Vant's barrel re-exports every component: reaching it would put all of them here.
+        if (/[\\/]vant[\\/]es[\\/]index\.mjs$/.test(id)) this.error(`logging route graph: import from 'vant/es/<component>', not 'vant' (${view})`);
+        stack.push(...(this.getModuleInfo(id)?.importedIds ?? []));
+      }
+      if (reached.size < 2) this.error(`logging route graph: ${view} not found in the build`);
+    },
+  };
+  return { plugin, test: (id: string) => reached.has(id) && id !== view };
+}
+
+/**
+ * Modules only staff need — review, admin, charts, report exports and imports and their
+ * libraries (XLSX, DOCX, chart.js) — named where the app loads them on demand: a dynamic import
+ * of a chunk whose entry module matches one of these is where a volunteer's phone stops.
+ */
+export const STAFF_ONLY_ENTRIES: readonly RegExp[] = [
+  /[\\/]src[\\/]app[\\/]views[\\/](ReviewView|AdminView)\.vue$/,
+  /[\\/]src[\\/]app[\\/]components[\\/]report[\\/]ReportCharts\.vue$/,
+  /[\\/]src[\\/]app[\\/](export|import)[\\/]/,
+  /[\\/]node_modules[\\/](@cj-tech-master[\\/]excelts|docx|chart\.js)[\\/]/,
+];
+
+interface BundleChunk {
+  type: 'chunk';
+  fileName: string;
+  isEntry: boolean;
+  facadeModuleId: string | null;
+  imports: string[];
+  dynamicImports: string[];
+  viteMetadata?: { importedCss: Set<string>; importedAssets: Set<string> };
+}
+
+/**
+ * The files a volunteer's phone needs: everything the entry reaches through static and dynamic
+ * imports (with their CSS and assets), except through a dynamic import of a staff-only entry
+ * (`staffEntries`). The rest of the build's scripts and styles are staff-only: the service
+ * worker does not precache them (pwa-options.ts drops them from its manifest) and caches them at
+ * run time, on first use. Known once the bundle is generated; `isStaffOnly` answers for a file
+ * name relative to the output folder ('assets/xlsx-….js').
+ */
+export function staffOnlyChunks(staffEntries: readonly RegExp[] = STAFF_ONLY_ENTRIES): { plugin: Plugin; isStaffOnly: (file: string) => boolean } {
+  const staff = new Set<string>();
+  const plugin: Plugin = {
+    name: 'kl-staff-only-chunks',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      staff.clear();
+      const chunks = new Map<string, BundleChunk>();
+      for (const [file, out] of Object.entries(bundle)) if (out.type === 'chunk') chunks.set(file, out as unknown as BundleChunk);
+      const isStaffEntry = (file: string) => {
+        const facade = chunks.get(file)?.facadeModuleId;
+        return !!facade && staffEntries.some((re) => re.test(facade));
+      };
+      const reached = new Set<string>();
+      const stack = [...chunks.values()].filter((c) => c.isEntry).map((c) => c.fileName);
+      while (stack.length) {
+        const file = stack.pop()!;
+        if (reached.has(file)) continue;
+        reached.add(file);
+        const c = chunks.get(file);
+        if (!c) continue;
+        stack.push(...c.imports, ...c.dynamicImports.filter((d) => !isStaffEntry(d)));
+        for (const css of c.viteMetadata?.importedCss ?? []) reached.add(css);
+        for (const asset of c.viteMetadata?.importedAssets ?? []) reached.add(asset);
+      }
+      // Assets a volunteer's chunk reaches through its stylesheet (fonts) count as reached too:
+      // only scripts and styles are sorted out here.
+      for (const file of Object.keys(bundle)) if (/\.(js|css)$/.test(file) && !reached.has(file)) staff.add(file);
+      if (staff.size === 0) this.warn('staff-only chunks: none found (are the staff entries still loaded on demand?)');
+    },
+  };
+  return { plugin, isStaffOnly: (file: string) => staff.has(file.replace(/^\//, '')) };
+}

@@ -1,0 +1,212 @@
+// @vitest-environment node
+/**
+ * What the build hands a volunteer's phone, from one real `vite build` (the app's vite.config.ts,
+ * into a temp folder):
+ * - the logging route's first-paint chunk (`logging`, src/build/vite-plugins.ts) holds only the
+ *   modules on its list below and stays within its gzip budget;
+ * - the first visit (precache, service worker, manifest and icons) stays within 500 KB gzip, the
+ *   precache holds every file a volunteer's route needs and no staff-only code (review, admin,
+ *   charts, exports, imports) nor the region pack's .md/.csv sources.
+ *
+ * A module that joins the logging chunk must be added to LOGGING_CHUNK_MODULES on purpose, with
+ * the budget looked at again: every byte of it is on a volunteer's first paint on a slow link.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, type Rollup } from 'vite';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { LOGGING_CHUNK } from '../../src/build/vite-plugins';
+import { FIRST_VISIT_BUDGET, formatFirstVisit, measureFirstVisit, readServiceWorker } from '../bench/precache.mjs';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * Gzip budgets of the logging chunk (zlib level 9, as tests/bench's bundle-size group). Set from
+ * the size measured on 2026-12-03 (JS 75.1 KB, CSS 9.2 KB) plus ~4 % (3 KB, 0.4 KB) for small
+ * changes; past it, look for what grew before raising it.
+ */
+const LOGGING_JS_BUDGET = 78 * 1024;
+const LOGGING_CSS_BUDGET = 9.6 * 1024;
+
+/**
+ * Every module allowed in the logging chunk, as paths from the repository root (a .vue file
+ * stands for its script and style parts) or packages under node_modules (Vant per component).
+ */
+const LOGGING_CHUNK_MODULES: readonly string[] = [
+  // the route: its view, the form and its parts
+  'src/app/views/EventEditView.vue',
+  'src/app/components/event/EventForm.vue',
+  'src/app/components/event/OptionSelect.vue',
+  'src/app/components/event/CountStepper.vue',
+  'src/app/components/event/ThemePicker.vue',
+  'src/app/components/event/TownshipPicker.vue',
+  'src/app/components/event/MaterialRows.vue',
+  'src/app/components/event/VolunteerRows.vue',
+  'src/app/components/event/PartnerRows.vue',
+  'src/app/components/event/event-time.ts',
+  'src/app/components/event/event-content.ts',
+  'src/app/components/event/taxonomy-options.ts',
+  'src/app/components/ui/KlIcon.vue',
+  'src/app/composables/useGeolocation.ts',
+  // the words it shows (Chinese only; English loads when chosen)
+  'src/app/i18n/index.ts',
+  'src/app/i18n/messages/zh-CN/common.ts',
+  'src/app/i18n/messages/zh-CN/event.ts',
+  'src/app/i18n/messages/zh-CN/validation.ts',
+  // stores and the door to IndexedDB the save needs
+  'src/app/stores/ledger.ts',
+  'src/app/stores/identity.ts',
+  'src/app/stores/region.ts',
+  'src/app/stores/settings.ts',
+  'src/app/region/load-region.ts',
+  'src/app/db/database.ts',
+  'src/app/db/ledger-db.ts',
+  'src/app/db/event-repository.ts',
+  'src/app/db/event-writes.ts',
+  'src/app/db/native-write.ts',
+  'src/app/db/year-totals.ts',
+  'src/app/db/draft-repository.ts',
+  'src/app/db/my-events.ts',
+  'src/app/db/meta.ts',
+  'src/app/db/meta-values.ts',
+  'src/app/db/live.ts',
+  'src/app/db/errors.ts',
+  'src/app/db/storage-status.ts',
+  // the rules: validation, calendar, totals, point-in-polygon, ids
+  'src/domain/event.ts',
+  'src/domain/taxonomy.ts',
+  'src/domain/problems.ts',
+  'src/domain/instant.ts',
+  'src/domain/visible-text.ts',
+  'src/domain/year.ts',
+  'src/domain/counts.ts',
+  'src/domain/totals.ts',
+  'src/domain/region.ts',
+  'src/domain/ids.ts',
+  'src/domain/review.ts',
+  // libraries
+  'node_modules/dexie',
+  'node_modules/valibot',
+  'node_modules/uuid',
+  'node_modules/@turf/boolean-point-in-polygon',
+  'node_modules/@turf/invariant',
+  'node_modules/point-in-polygon-hao',
+  'node_modules/robust-predicates',
+  'node_modules/@vant/use',
+  ...['button', 'cell', 'cell-group', 'field', 'checkbox', 'checkbox-group', 'nav-bar', 'toast', 'popup', 'overlay', 'loading', 'badge', 'icon']
+    .map((c) => `node_modules/vant/es/${c}`),
+  ...['config-provider', 'utils', 'composables', 'locale', 'style'].map((c) => `node_modules/vant/es/${c}`),
+];
+
+/** Rollup/Vite helper modules (`\0`-prefixed virtual ids) every chunk may carry. */
+const isVirtual = (id: string) => id.startsWith('\0');
+
+/** The list entry a module id falls under, or null. */
+function listedAs(id: string): string | null {
+  const path = relative(ROOT, id.replace(/\?.*$/, '')).split(sep).join('/');
+  return LOGGING_CHUNK_MODULES.find((m) => path === m || path.startsWith(`${m}/`)) ?? null;
+}
+
+let outDir = '';
+let output: Rollup.OutputBundle[keyof Rollup.OutputBundle][] = [];
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'kl-build-'));
+  // Vitest sets NODE_ENV=test, under which Vite and workbox build for development (unminified).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  let result: Awaited<ReturnType<typeof build>>;
+  try {
+    result = await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  output = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
+}, 180_000);
+
+afterAll(() => {
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+const gzip = (text: string | Uint8Array) => gzipSync(text, { level: 9 }).length;
+
+function loggingChunk(): Rollup.OutputChunk {
+  const chunk = output.find((o): o is Rollup.OutputChunk => o.type === 'chunk' && o.name === LOGGING_CHUNK);
+  if (!chunk) throw new Error(`no '${LOGGING_CHUNK}' chunk in the build`);
+  return chunk;
+}
+
+describe('the logging route’s first-paint chunk', () => {
+  it('holds only the modules on its list', () => {
+    const chunk = loggingChunk();
+    const strangers = chunk.moduleIds.filter((id) => !isVirtual(id) && listedAs(id) === null).map((id) => relative(ROOT, id));
+    expect(strangers).toEqual([]);
+    // The list is not stale: most of it is in the chunk (a renamed module shows up here).
+    const present = new Set(chunk.moduleIds.map(listedAs));
+    expect(LOGGING_CHUNK_MODULES.filter((m) => !present.has(m))).toEqual([]);
+  });
+
+  it(`stays within its gzip budget (JS ${LOGGING_JS_BUDGET} B, CSS ${LOGGING_CSS_BUDGET} B)`, () => {
+    const chunk = loggingChunk();
+    const js = gzip(chunk.code);
+    const cssFiles = [...((chunk as { viteMetadata?: { importedCss: Set<string> } }).viteMetadata?.importedCss ?? [])];
+    const css = cssFiles.reduce((s, f) => s + gzip(readFileSync(join(outDir, f))), 0);
+    console.log(`logging chunk: JS ${(js / 1024).toFixed(1)} KB gzip (budget ${(LOGGING_JS_BUDGET / 1024).toFixed(1)}), CSS ${(css / 1024).toFixed(1)} KB (budget ${(LOGGING_CSS_BUDGET / 1024).toFixed(1)})`);
+    expect(cssFiles.length).toBe(1);
+    expect(js).toBeLessThanOrEqual(LOGGING_JS_BUDGET);
+    expect(css).toBeLessThanOrEqual(LOGGING_CSS_BUDGET);
+  });
+});
+
+/** The volunteer's routes, by their views (src/app/router.ts). */
+const VOLUNTEER_VIEWS = ['HomeView', 'EventListView', 'EventEditView', 'EventDetailView', 'MapView', 'ReportsView', 'SettingsView', 'LoginView'];
+/** Staff-only code, by the module a chunk is loaded for. */
+const STAFF_ONLY = /src\/app\/views\/(ReviewView|AdminView)\.vue$|src\/app\/components\/report\/ReportCharts\.vue$|src\/app\/(export|import)\/|node_modules\/(@cj-tech-master\/excelts|docx|chart\.js)\//;
+
+describe('a volunteer’s first visit', () => {
+  it(`downloads at most ${FIRST_VISIT_BUDGET / 1024} KB gzip in all, precache included`, () => {
+    const m = measureFirstVisit(outDir);
+    console.log(formatFirstVisit(m, 8));
+    expect(m.totalBytes).toBeLessThanOrEqual(FIRST_VISIT_BUDGET);
+  });
+
+  it('precaches every script and style a volunteer’s route loads up front', () => {
+    const precached = new Set(readServiceWorker(outDir).precached);
+    const chunks = new Map(output.filter((o): o is Rollup.OutputChunk => o.type === 'chunk').map((c) => [c.fileName, c]));
+    const viewChunks = VOLUNTEER_VIEWS.map((v) => [...chunks.values()].find((c) => c.facadeModuleId?.endsWith(`/src/app/views/${v}.vue`)));
+    expect(viewChunks.map((c) => (c ? VOLUNTEER_VIEWS[viewChunks.indexOf(c)] : 'missing'))).toEqual(VOLUNTEER_VIEWS);
+    const entry = [...chunks.values()].filter((c) => c.isEntry);
+    const needed = new Set<string>(['index.html']);
+    const stack = [...entry, ...(viewChunks as Rollup.OutputChunk[])].map((c) => c.fileName);
+    while (stack.length) {
+      const file = stack.pop()!;
+      if (needed.has(file)) continue;
+      needed.add(file);
+      const c = chunks.get(file)!;
+      stack.push(...c.imports);
+      for (const css of (c as { viteMetadata?: { importedCss: Set<string> } }).viteMetadata?.importedCss ?? []) needed.add(css);
+    }
+    expect([...needed].filter((f) => !precached.has(f))).toEqual([]);
+    // What the views load on demand and volunteers use too: the map, the photo resizer, backup.
+    const onDemand = ['CoverageMap', 'browser-image-compression', 'ledger-backup', 'SyncBadge', 'ReloadPrompt'];
+    expect(onDemand.filter((n) => ![...precached].some((f) => f.startsWith(`assets/${n}-`)))).toEqual([]);
+  });
+
+  it('leaves staff-only code and the region pack’s sources out of the precache, for run-time caching', () => {
+    const precached = readServiceWorker(outDir).precached;
+    const staffChunks = output.filter((o): o is Rollup.OutputChunk => o.type === 'chunk' && !!o.facadeModuleId && STAFF_ONLY.test(o.facadeModuleId.split(sep).join('/')));
+    // xlsx/docx/csv writers, chart.js, review and admin views, the spreadsheet and DOCX libraries
+    expect(staffChunks.length).toBeGreaterThanOrEqual(6);
+    expect(staffChunks.map((c) => c.fileName).filter((f) => precached.includes(f))).toEqual([]);
+    expect(precached.filter((f) => /\.(md|csv)$/.test(f))).toEqual([]);
+    expect(precached.filter((f) => f.startsWith('regions/')).sort()).toEqual([
+      'regions/huidong/county.geojson', 'regions/huidong/region.json', 'regions/huidong/townships.geojson', 'regions/huidong/villages.json',
+    ]);
+    // The worker caches the app's other hashed files when first fetched.
+    const sw = readFileSync(join(outDir, 'sw.js'), 'utf8');
+    expect(sw).toMatch(/cacheName:"kl-staff-assets"/);
+  });
+});

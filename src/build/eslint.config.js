@@ -43,30 +43,41 @@ export default tseslint.config(
   {
     files: ['src/app/views/**', 'src/app/components/**'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: dexie.paths,
-        patterns: [
-          ...dexie.patterns,
-          { group: ['**/db/*', '!**/db/errors'], allowTypeImports: true, message: doorMessage },
-        ],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: dexie.paths,
+          patterns: [...dexie.patterns, { group: ['**/db/*', '!**/db/errors'], allowTypeImports: true, message: doorMessage }],
+        },
+      ],
     },
   },
   {
     files: ['src/domain/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/sync/*', '**/app/*', '**/server/*', 'dexie', 'vue', 'pinia', 'fastify'], message: 'domain/ is pure: it imports no framework and no other layer.' }],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/sync/*', '**/app/*', '**/server/*', 'dexie', 'vue', 'pinia', 'fastify'],
+              message: 'domain/ is pure: it imports no framework and no other layer.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/sync/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: dexie.paths,
-        patterns: [{ group: ['**/app/*', '**/server/*', 'vue', 'pinia'], message: 'Imports point one way: domain ← sync ← app.' }],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: dexie.paths,
+          patterns: [{ group: ['**/app/*', '**/server/*', 'vue', 'pinia'], message: 'Imports point one way: domain ← sync ← app.' }],
+        },
+      ],
     },
   },
 );

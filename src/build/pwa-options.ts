@@ -45,9 +45,7 @@ export const pwaOptions = (isStaffOnly: (file: string) => boolean): Partial<Vite
     clientsClaim: true,
     globPatterns: ['**/*.{js,css,html,png,ico,svg,json,geojson,woff2}'],
     globIgnores: ['**/*.md', '**/*.csv'],
-    manifestTransforms: [
-      async (entries) => ({ manifest: entries.filter((e) => !isStaffOnly(e.url)), warnings: [] }),
-    ],
+    manifestTransforms: [async (entries) => ({ manifest: entries.filter((e) => !isStaffOnly(e.url)), warnings: [] })],
     navigateFallback: '/index.html',
     navigateFallbackDenylist: [/^\/api\//],
     maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,

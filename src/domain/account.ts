@@ -52,13 +52,7 @@ const passwordSchema = v.pipe(v.string('required'), v.minLength(1, 'required'), 
  * The one-time setup code the server prints on first start, and invite codes: 16 symbols in
  * groups of four, `ABCD-EFGH-JKMN-PQRS` (case, spaces and dashes do not matter).
  */
-const codeSchema = v.pipe(
-  v.string('required'),
-  v.trim(),
-  v.toUpperCase(),
-  v.minLength(1, 'required'),
-  v.maxLength(40, 'tooLong'),
-);
+const codeSchema = v.pipe(v.string('required'), v.trim(), v.toUpperCase(), v.minLength(1, 'required'), v.maxLength(40, 'tooLong'));
 
 /** POST /api/setup: create the association and its first admin. */
 export const setupRequestSchema = v.strictObject({

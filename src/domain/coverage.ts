@@ -14,15 +14,7 @@
  */
 import type { TownshipCode } from './ids.js';
 import { hasArea, type RegionPack, type TownshipUnit } from './region.js';
-import {
-  countEventsBy,
-  emptyTally,
-  matchesFilter,
-  mergeTallyInto,
-  type CountableEvent,
-  type EventFilter,
-  type Tally,
-} from './counts.js';
+import { countEventsBy, emptyTally, matchesFilter, mergeTallyInto, type CountableEvent, type EventFilter, type Tally } from './counts.js';
 import { DEFAULT_TIME_ZONE, zonedParts } from './year.js';
 
 /** What the map colours by: 场次, 人次 (offline attendance), 资料份数, or days since the last event. */

@@ -156,7 +156,10 @@ export function readImportTable(table: readonly (readonly string[])[], ctx: Impo
     if (c.required && !index.has(c.key)) problems.push({ row: 1, column: c.header, code: 'missingColumn', value: '' });
   }
   const idColumn = header.indexOf(IMPORT_ID_HEADER);
-  const dataRows = table.slice(1).map((cells, i) => ({ row: i + 2, cells })).filter((r) => r.cells.some((c) => c.trim() !== ''));
+  const dataRows = table
+    .slice(1)
+    .map((cells, i) => ({ row: i + 2, cells }))
+    .filter((r) => r.cells.some((c) => c.trim() !== ''));
   if (dataRows.length === 0) problems.push({ row: 1, column: '', code: 'noRows', value: '' });
   if (problems.length > 0) return { items: [], problems, rowCount: dataRows.length, readings: [] };
 
@@ -233,7 +236,12 @@ function rowContent(cell: Cell, report: Report, readAs: ReadAs, matchers: Matche
     return t;
   };
   /** The code of one typed value of a coded column; null (and a problem) when none or several fit. */
-  const coded = (key: ImportColumnKey, m: { match(t: string): NameMatch<string>; allowed: readonly string[] }, text: string, unknown: string): string | null => {
+  const coded = (
+    key: ImportColumnKey,
+    m: { match(t: string): NameMatch<string>; allowed: readonly string[] },
+    text: string,
+    unknown: string,
+  ): string | null => {
     const hit = m.match(text);
     if (hit.kind === 'exact') return hit.value;
     if (hit.kind === 'close') {
@@ -284,9 +292,7 @@ function rowContent(cell: Cell, report: Report, readAs: ReadAs, matchers: Matche
     count: n,
   }));
   if (ID_NUMBER.test(cell('volunteers'))) report('volunteers', 'idNumberNotAllowed');
-  const volunteers = pairs(cell('volunteers'), 'volunteers', report, true).map(
-    ([name, hours]): VolunteerLine => ({ name, userId: null, hours }),
-  );
+  const volunteers = pairs(cell('volunteers'), 'volunteers', report, true).map(([name, hours]): VolunteerLine => ({ name, userId: null, hours }));
   let point: GeoPoint | null = null;
   if (cell('lat') !== '' || cell('lon') !== '') {
     const lat = parseNumber(cell('lat'));
@@ -323,13 +329,19 @@ function rowContent(cell: Cell, report: Report, readAs: ReadAs, matchers: Matche
 }
 
 function splitList(s: string): string[] {
-  return s.split(LIST_SEPARATORS).map((x) => x.trim()).filter((x) => x !== '');
+  return s
+    .split(LIST_SEPARATORS)
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
 }
 
 /** "小册子:300;折页:200" → [[小册子, 300], [折页, 200]]; a bare name has 0 when `zeroIfBare`. */
 function pairs(s: string, key: ImportColumnKey, report: Report, zeroIfBare = false): [string, number][] {
   const out: [string, number][] = [];
-  for (const item of s.split(/[;；\n]+/).map((x) => x.trim()).filter((x) => x !== '')) {
+  for (const item of s
+    .split(/[;；\n]+/)
+    .map((x) => x.trim())
+    .filter((x) => x !== '')) {
     const m = /^(.+?)\s*[:：]\s*(.+)$/.exec(item);
     if (!m) {
       if (zeroIfBare) out.push([item, 0]);
@@ -345,7 +357,10 @@ function pairs(s: string, key: ImportColumnKey, report: Report, zeroIfBare = fal
 
 /** A number as people type it: "1,200", "３００" (full-width), " 35 "; null when not one. */
 export function parseNumber(s: string): number | null {
-  const t = s.trim().replace(/[０-９．]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/,/g, '');
+  const t = s
+    .trim()
+    .replace(/[０-９．]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/,/g, '');
   if (t === '' || !/^-?\d+(\.\d+)?$/.test(t)) return null;
   return Number(t);
 }

@@ -43,14 +43,11 @@ export const EVENT_LIMITS = {
 /** Nothing typed (a missing key, or null where a number is required) is 'required'; anything else not a number, NaN included, is 'notNumber'. */
 const numberMessage = (issue: { input: unknown }) => (issue.input === null || issue.input === undefined ? 'required' : 'notNumber');
 const code = v.pipe(v.string('required'), v.minLength(1, 'required'), v.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'badCode'));
-const count = (max: number) =>
-  v.pipe(v.number(numberMessage), v.integer('notInteger'), v.minValue(0, 'negative'), v.maxValue(max, 'tooLarge'));
-const positiveCount = (max: number) =>
-  v.pipe(v.number(numberMessage), v.integer('notInteger'), v.minValue(1, 'notPositive'), v.maxValue(max, 'tooLarge'));
+const count = (max: number) => v.pipe(v.number(numberMessage), v.integer('notInteger'), v.minValue(0, 'negative'), v.maxValue(max, 'tooLarge'));
+const positiveCount = (max: number) => v.pipe(v.number(numberMessage), v.integer('notInteger'), v.minValue(1, 'notPositive'), v.maxValue(max, 'tooLarge'));
 const text = (max: number) => v.pipe(v.string('notText'), v.maxLength(max, 'tooLong'));
 /** Text a person must give, trimmed; that it shows something is checked on the record (valueProblems). */
-const requiredText = (max: number) =>
-  v.pipe(v.string('required'), v.trim(), v.minLength(1, 'required'), v.maxLength(max, 'tooLong'));
+const requiredText = (max: number) => v.pipe(v.string('required'), v.trim(), v.minLength(1, 'required'), v.maxLength(max, 'tooLong'));
 
 /**
  * ISO 8601 instant with an explicit offset (or Z) that Date.parse reads, inside the plausible
@@ -127,10 +124,7 @@ export const eventContentEntries = {
   materials: v.pipe(v.array(materialLineSchema, 'notList'), v.maxLength(EVENT_LIMITS.materialsMax, 'tooMany')),
   volunteers: v.pipe(v.array(volunteerLineSchema, 'notList'), v.maxLength(EVENT_LIMITS.volunteersMax, 'tooMany')),
   volunteerCount: v.nullable(count(10_000)),
-  partners: v.pipe(
-    v.array(requiredText(EVENT_LIMITS.partnerNameMax), 'notList'),
-    v.maxLength(EVENT_LIMITS.partnersMax, 'tooMany'),
-  ),
+  partners: v.pipe(v.array(requiredText(EVENT_LIMITS.partnerNameMax), 'notList'), v.maxLength(EVENT_LIMITS.partnersMax, 'tooMany')),
   distanceKm: v.nullable(v.pipe(v.number('notNumber'), v.minValue(0, 'negative'), v.maxValue(EVENT_LIMITS.distanceKmMax, 'tooLarge'))),
   photos: v.pipe(v.array(sha256Schema, 'notList'), v.maxLength(EVENT_LIMITS.photosMax, 'tooMany')),
 } as const;
@@ -184,9 +178,7 @@ export const eventContentSchema = contentObject;
 export type EventContent = v.InferOutput<typeof contentObject>;
 
 /** A whole stored event, as IndexedDB, the wire and SQL hold it. */
-export const ledgerEventSchema = v.strictObject(
-  { ...eventContentEntries, ...eventReviewEntries, ...eventProvenanceEntries, ...eventBookkeepingEntries },
-);
+export const ledgerEventSchema = v.strictObject({ ...eventContentEntries, ...eventReviewEntries, ...eventProvenanceEntries, ...eventBookkeepingEntries });
 export type LedgerEvent = v.InferOutput<typeof ledgerEventSchema>;
 
 /** Checks that need two fields at once, reported on the field a person would fix. */
@@ -203,11 +195,9 @@ export function crossFieldProblems(e: EventContent): Problem[] {
 }
 
 /** Field names a mutation may set: content, review and provenance, never bookkeeping. */
-export const EVENT_MUTABLE_FIELDS = [
-  ...Object.keys(eventContentEntries),
-  ...Object.keys(eventReviewEntries),
-  ...Object.keys(eventProvenanceEntries),
-] as (keyof EventContent | keyof typeof eventReviewEntries | keyof typeof eventProvenanceEntries)[];
+export const EVENT_MUTABLE_FIELDS = [...Object.keys(eventContentEntries), ...Object.keys(eventReviewEntries), ...Object.keys(eventProvenanceEntries)] as (
+  keyof EventContent | keyof typeof eventReviewEntries | keyof typeof eventProvenanceEntries
+)[];
 export type EventMutableField = (typeof EVENT_MUTABLE_FIELDS)[number];
 export type EventFields = Pick<LedgerEvent, EventMutableField>;
 
@@ -218,9 +208,7 @@ export type EventFields = Pick<LedgerEvent, EventMutableField>;
  * validateLedgerEvent, so the server refuses such a value as one mutation with its codes
  * (planPush validates the merged row) instead of refusing the whole push.
  */
-export const eventPatchSchema = v.partial(
-  v.strictObject({ ...eventContentEntries, ...eventReviewEntries, ...eventProvenanceEntries }),
-);
+export const eventPatchSchema = v.partial(v.strictObject({ ...eventContentEntries, ...eventReviewEntries, ...eventProvenanceEntries }));
 export type EventPatch = v.InferOutput<typeof eventPatchSchema>;
 
 /** What validation needs from the world beyond the input. */

@@ -38,8 +38,7 @@ export function lookupIdsOf(items: readonly ImportItem[], orgId: string): string
   return [...ids];
 }
 
-const sameEventKey = (e: Pick<KnownEvent, 'title' | 'startAt' | 'townshipCode'>) =>
-  `${e.title.trim()}\u0000${Date.parse(e.startAt)}\u0000${e.townshipCode}`;
+const sameEventKey = (e: Pick<KnownEvent, 'title' | 'startAt' | 'townshipCode'>) => `${e.title.trim()}\u0000${Date.parse(e.startAt)}\u0000${e.townshipCode}`;
 
 /** Decides each row's id and state against the known events (any superset of the ones it may meet). */
 export function planImportItems(items: readonly ImportItem[], orgId: string, known: readonly KnownEvent[]): PlannedImportItem[] {
@@ -50,11 +49,7 @@ export function planImportItems(items: readonly ImportItem[], orgId: string, kno
     const id = importedEventId(orgId, item.key);
     const own = byId.get(id);
     const source = item.sourceId ? byId.get(item.sourceId) : undefined;
-    const existingId =
-      (source && !source.deleted ? source.id : null) ??
-      (own && !own.deleted ? own.id : null) ??
-      live.get(sameEventKey(item.content)) ??
-      null;
+    const existingId = (source && !source.deleted ? source.id : null) ?? (own && !own.deleted ? own.id : null) ?? live.get(sameEventKey(item.content)) ?? null;
     const state: ImportRowState = existingId !== null ? 'exists' : own ? 'restore' : 'new';
     return { ...item, id, state, existingId };
   });

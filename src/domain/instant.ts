@@ -10,8 +10,7 @@
  */
 
 /** Valibot's isoTimestamp shape, with the parts captured. */
-const INSTANT_RE =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z| ?([+-])(\d{2})(?::?(\d{2}))?)$/u;
+const INSTANT_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z| ?([+-])(\d{2})(?::?(\d{2}))?)$/u;
 
 /** The widest offsets in use: UTC−12:00 (Baker Island) to UTC+14:00 (Line Islands). */
 const OFFSET_MIN_MINUTES = -12 * 60;

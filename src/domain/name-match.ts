@@ -26,19 +26,40 @@ const VARIANT_CHARS: Readonly<Record<string, string>> = { 巺: '巽', 峯: '峰'
 
 /** Administrative suffixes of township-level units and the kind each names, longest first. */
 const UNIT_SUFFIXES: readonly (readonly [string, string])[] = [
-  ['街道办事处', 'subdistrict'], ['街道办', 'subdistrict'], ['街道', 'subdistrict'],
-  ['镇人民政府', 'town'], ['乡人民政府', 'town'], ['民族乡', 'town'], ['镇', 'town'], ['乡', 'town'],
-  ['滨海旅游度假区', 'resort'], ['旅游度假区', 'resort'], ['度假区', 'resort'], ['旅游区', 'resort'],
-  ['省级自然保护区', 'reserve'], ['自然保护区', 'reserve'], ['保护区', 'reserve'],
-  ['林场', 'forest'], ['农场', 'farm'],
-  ['产业转移园', 'park'], ['产业园', 'park'], ['工业园', 'park'], ['开发区', 'park'], ['园区', 'park'],
+  ['街道办事处', 'subdistrict'],
+  ['街道办', 'subdistrict'],
+  ['街道', 'subdistrict'],
+  ['镇人民政府', 'town'],
+  ['乡人民政府', 'town'],
+  ['民族乡', 'town'],
+  ['镇', 'town'],
+  ['乡', 'town'],
+  ['滨海旅游度假区', 'resort'],
+  ['旅游度假区', 'resort'],
+  ['度假区', 'resort'],
+  ['旅游区', 'resort'],
+  ['省级自然保护区', 'reserve'],
+  ['自然保护区', 'reserve'],
+  ['保护区', 'reserve'],
+  ['林场', 'forest'],
+  ['农场', 'farm'],
+  ['产业转移园', 'park'],
+  ['产业园', 'park'],
+  ['工业园', 'park'],
+  ['开发区', 'park'],
+  ['园区', 'park'],
 ];
 
 /** Suffixes of villages and communities (村/社区) and the kind each names, longest first. */
 const VILLAGE_SUFFIXES: readonly (readonly [string, string])[] = [
-  ['社区居民委员会', 'community'], ['居民委员会', 'community'], ['居委会', 'community'], ['社区', 'community'],
+  ['社区居民委员会', 'community'],
+  ['居民委员会', 'community'],
+  ['居委会', 'community'],
+  ['社区', 'community'],
   ['生活区', 'community'],
-  ['村民委员会', 'village'], ['村委会', 'village'], ['村', 'village'],
+  ['村民委员会', 'village'],
+  ['村委会', 'village'],
+  ['村', 'village'],
 ];
 
 /** A name as compared: NFKC, no spaces, common characters for variants, Latin lower-cased. */
@@ -106,7 +127,10 @@ function decide<T>(hits: readonly Candidate<T>[], kind: 'exact' | 'close'): Name
 function matchPlace<T>(candidates: readonly Candidate<T>[], text: string, county: string, suffixes: readonly (readonly [string, string])[]): NameMatch<T> {
   const n = normalizeName(text);
   if (n === '') return { kind: 'none' };
-  const exact = decide(candidates.filter((c) => c.names.includes(n)), 'exact');
+  const exact = decide(
+    candidates.filter((c) => c.names.includes(n)),
+    'exact',
+  );
   if (exact) return exact;
   const typed = coreOf(withoutCounty(n, county), suffixes);
   const close = decide(
@@ -224,7 +248,10 @@ export function taxonomyMatcher(taxonomy: Taxonomy, list: TaxonomyListName): Cod
       const n = normalizeName(text);
       if (n === '') return { kind: 'none' };
       // Retired entries still match exactly: an old table names what old events used.
-      const exact = decide(candidates.filter((c) => c.names.includes(n)), 'exact');
+      const exact = decide(
+        candidates.filter((c) => c.names.includes(n)),
+        'exact',
+      );
       if (exact) return exact;
       if (n.length < 2) return { kind: 'none' };
       const fits = inUse.filter((c) => c.names.some((a) => /\p{Script=Han}/u.test(a) && a.length >= 2 && (n.includes(a) || a.includes(n))));

@@ -137,9 +137,7 @@ export function buildRegionPack(
     meta: manifest,
     townships: units,
     villages,
-    county: countyGeometry && (countyGeometry.type === 'Polygon' || countyGeometry.type === 'MultiPolygon')
-      ? (countyGeometry as Polygon | MultiPolygon)
-      : null,
+    county: countyGeometry && (countyGeometry.type === 'Polygon' || countyGeometry.type === 'MultiPolygon') ? (countyGeometry as Polygon | MultiPolygon) : null,
   };
 }
 

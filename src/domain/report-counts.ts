@@ -6,7 +6,17 @@
  * narrative are all read off these counts (report.ts), so no figure is counted twice and every
  * figure comes from `addToTally` in counts.ts, like the map's and the home card's.
  */
-import { addToTally, emptyTally, eventYearMonth, keysAlong, matchesFilter, type CountAxis, type CountableEvent, type EventFilter, type Tally } from './counts.js';
+import {
+  addToTally,
+  emptyTally,
+  eventYearMonth,
+  keysAlong,
+  matchesFilter,
+  type CountAxis,
+  type CountableEvent,
+  type EventFilter,
+  type Tally,
+} from './counts.js';
 import { DEFAULT_TIME_ZONE } from './year.js';
 
 /** One volunteer's line in the roster (志愿者名册): name, events joined and hours. */

@@ -171,7 +171,10 @@ function themesPhrase(themes: ReadonlyMap<string, number> | undefined, taxonomy:
   const order = taxonomy.themes.map((t) => t.code);
   const rank = (k: string) => (order.indexOf(k) === -1 ? order.length : order.indexOf(k));
   const codes = [...themes.keys()].sort((a, b) => themes.get(b)! - themes.get(a)! || rank(a) - rank(b));
-  return `以${codes.slice(0, MAX_THEMES).map((c) => labelOf(taxonomy, 'themes', c)).join('、')}等为主题的`;
+  return `以${codes
+    .slice(0, MAX_THEMES)
+    .map((c) => labelOf(taxonomy, 'themes', c))
+    .join('、')}等为主题的`;
 }
 
 /** The words for what a group of events was: a shared title, else the format's phrase. */
@@ -194,14 +197,27 @@ function materialKindsOf(events: readonly CountableEvent[]): Map<string, number>
 }
 
 /** "活动共派发各类科普宣传小册子、折页、环保袋等资料20000多份，惠及群众3500多人次" of a tally and its material kinds. */
-function totalsPhrase(total: Pick<CountableEvent, 'attendance'> & { materials: number }, kinds: ReadonlyMap<string, number>, taxonomy: Taxonomy, round: boolean): string {
-  const top = [...kinds.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k]) => labelOf(taxonomy, 'materialKinds', k));
+function totalsPhrase(
+  total: Pick<CountableEvent, 'attendance'> & { materials: number },
+  kinds: ReadonlyMap<string, number>,
+  taxonomy: Taxonomy,
+  round: boolean,
+): string {
+  const top = [...kinds.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([k]) => labelOf(taxonomy, 'materialKinds', k));
   const n = (x: number) => (round ? roundInReportManner(x) : String(x));
   const what = top.length > 0 ? `${top.join('、')}等资料` : '资料';
   return `活动共派发各类科普宣传${what}${n(total.materials)}份，惠及群众${n(total.attendance)}人次`;
 }
 
-function clauseOfFormat(events: readonly NarratableEvent[], format: string, themeCounts: ReadonlyMap<string, number> | undefined, ctx: NarrativeContext): string {
+function clauseOfFormat(
+  events: readonly NarratableEvent[],
+  format: string,
+  themeCounts: ReadonlyMap<string, number> | undefined,
+  ctx: NarrativeContext,
+): string {
   const places = placesOfSorted(events, ctx.pack);
   const themes = themesPhrase(themeCounts, ctx.taxonomy);
   const subject = subjectOf(events, format, ctx.taxonomy, themes === '');
@@ -220,10 +236,7 @@ function clauseOfCampaign(
   const label = labelOf(ctx.taxonomy, 'campaigns', campaign);
   const parts = groupBy(events, (e) => e.format).map(([format, group]) => {
     const titles = distinct(group.map((e) => e.title.trim()));
-    const subject =
-      titles.length === 1 && group.length > 1
-        ? titles[0]!
-        : `${year}年“${label}”${subjectOf(group, format, ctx.taxonomy, false)}`;
+    const subject = titles.length === 1 && group.length > 1 ? titles[0]! : `${year}年“${label}”${subjectOf(group, format, ctx.taxonomy, false)}`;
     return `开展${subject}${group.length}场次`;
   });
   const totals = total.materials > 0 ? `，${totalsPhrase(total, kinds ?? new Map(), ctx.taxonomy, ctx.round ?? false)}` : '';
@@ -248,9 +261,10 @@ function activityClauses(sorted: readonly NarratableEvent[], counts: ReportCount
   return groups.map(([key, group], i) => {
     const [kind, code] = key.split(':') as ['campaign' | 'format', string];
     const total = counts.clauses.get(key)!;
-    const body = kind === 'campaign'
-      ? clauseOfCampaign(group, code, year, total, counts.clauseMaterials.get(key), ctx)
-      : clauseOfFormat(group, code, counts.clauseThemes.get(key), ctx);
+    const body =
+      kind === 'campaign'
+        ? clauseOfCampaign(group, code, year, total, counts.clauseMaterials.get(key), ctx)
+        : clauseOfFormat(group, code, counts.clauseThemes.get(key), ctx);
     return {
       key,
       text: `${chineseOrdinal(i + 1)}是${body}`,
@@ -271,12 +285,7 @@ export function coverageSentence(year: number, c: Pick<CoverageResult, 'areaCoun
 }
 
 /** A series' totals in one sentence: "2023年“全国科普日”系列活动共5场次，活动共派发…". */
-export function seriesSentence(
-  events: Iterable<NarratableEvent>,
-  filter: EventFilter,
-  seriesName: string,
-  ctx: NarrativeContext,
-): string {
+export function seriesSentence(events: Iterable<NarratableEvent>, filter: EventFilter, seriesName: string, ctx: NarrativeContext): string {
   const selected = selectEvents(events, filter, ctx.timeZone);
   const { total } = countEventsBy(selected, 'format', {}, ctx.timeZone);
   return `${seriesName}共${selected.length}场次，${totalsPhrase(total, materialKindsOf(selected), ctx.taxonomy, ctx.round ?? false)}。`;

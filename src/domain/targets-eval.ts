@@ -88,9 +88,10 @@ function tallyOf(t: Target, counts: ReportCounts): Tally {
  */
 function coverageValues(t: Target, year: CountedYear, measure: TargetMeasure): Map<string, number> {
   const filter = axisFilter(t.axis, t.axisCode);
-  const units = Object.keys(filter).length === 0
-    ? year.coverage.units
-    : computeCoverage(year.pack, year.counted, filter, 'events', { now: 0, timeZone: year.timeZone ?? DEFAULT_TIME_ZONE }).units;
+  const units =
+    Object.keys(filter).length === 0
+      ? year.coverage.units
+      : computeCoverage(year.pack, year.counted, filter, 'events', { now: 0, timeZone: year.timeZone ?? DEFAULT_TIME_ZONE }).units;
   return new Map(units.filter((u) => u.hasArea).map((u) => [u.code, measure === 'townshipsCovered' ? u.tally.events : measureOf(u.tally, measure)]));
 }
 
@@ -111,9 +112,10 @@ function evaluateTarget(t: Target, year: CountedYear): TargetEvaluation {
     const actual = goal - shortfalls.length;
     return { target: t, goal, actual, rate: goal === 0 ? null : actual / goal, met: shortfalls.length === 0, shortfalls };
   }
-  const actual = t.measure === 'townshipsCovered'
-    ? [...coverageValues(t, year, 'events').values()].filter((n) => n > 0).length
-    : measureOf(tallyOf(t, year.counts), t.measure);
+  const actual =
+    t.measure === 'townshipsCovered'
+      ? [...coverageValues(t, year, 'events').values()].filter((n) => n > 0).length
+      : measureOf(tallyOf(t, year.counts), t.measure);
   return { target: t, goal: t.min, actual, rate: t.min === 0 ? null : actual / t.min, met: actual >= t.min, shortfalls: [] };
 }
 

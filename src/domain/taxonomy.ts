@@ -16,14 +16,7 @@ export const taxonomyEntrySchema = v.strictObject({
 export type TaxonomyEntry = v.InferOutput<typeof taxonomyEntrySchema>;
 
 /** The names of the taxonomy lists. */
-export const TAXONOMY_LISTS = [
-  'formats',
-  'venues',
-  'campaigns',
-  'themes',
-  'materialKinds',
-  'audienceKinds',
-] as const;
+export const TAXONOMY_LISTS = ['formats', 'venues', 'campaigns', 'themes', 'materialKinds', 'audienceKinds'] as const;
 export type TaxonomyListName = (typeof TAXONOMY_LISTS)[number];
 
 const listSchema = v.pipe(
@@ -108,12 +101,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
 };
 
 /** The label of a code in a list, in the wanted language; the code itself when unknown. */
-export function labelOf(
-  taxonomy: Taxonomy,
-  list: TaxonomyListName,
-  code: string,
-  locale: 'zh-CN' | 'en' = 'zh-CN',
-): string {
+export function labelOf(taxonomy: Taxonomy, list: TaxonomyListName, code: string, locale: 'zh-CN' | 'en' = 'zh-CN'): string {
   const entry = taxonomy[list].find((x) => x.code === code);
   if (!entry) return code;
   return locale === 'en' ? (entry.en ?? entry.zh) : entry.zh;

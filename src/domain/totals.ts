@@ -74,8 +74,13 @@ export function isZeroSums(s: TotalsSums): boolean {
 /** The sums as a Tally (hours back in hours; lastStartAt is not kept: null). */
 export function sumsToTally(s: TotalsSums): Tally {
   return {
-    events: s.events, attendance: s.attendance, onlineAttendance: s.onlineAttendance, materials: s.materials,
-    volunteers: s.volunteers, volunteerHours: s.volunteerMicroHours / 1e6, lastStartAt: null,
+    events: s.events,
+    attendance: s.attendance,
+    onlineAttendance: s.onlineAttendance,
+    materials: s.materials,
+    volunteers: s.volunteers,
+    volunteerHours: s.volunteerMicroHours / 1e6,
+    lastStartAt: null,
   };
 }
 
@@ -114,7 +119,11 @@ function addEvent(delta: TotalsDelta, e: CountableEvent, sign: 1 | -1): void {
   if (e.deleted) return;
   const year = totalsYearOf(e);
   const reviewed = e.status === 'reviewed';
-  for (const [axis, key] of [['all', ''], ['township', e.townshipCode], ['format', e.format]] as const) {
+  for (const [axis, key] of [
+    ['all', ''],
+    ['township', e.townshipCode],
+    ['format', e.format],
+  ] as const) {
     const k = totalsKeyText(year, axis, key);
     let row = delta.get(k);
     if (!row) delta.set(k, (row = { year, axis, key, all: zeroSums(), reviewed: zeroSums() }));
@@ -128,11 +137,7 @@ function addEvent(delta: TotalsDelta, e: CountableEvent, sign: 1 | -1): void {
  * (absent: it is gone). Rows whose change nets to zero are dropped, so an edit of the title
  * changes nothing. Returns `delta`.
  */
-export function addTotalsChange(
-  delta: TotalsDelta,
-  before: CountableEvent | null | undefined,
-  after: CountableEvent | null | undefined,
-): TotalsDelta {
+export function addTotalsChange(delta: TotalsDelta, before: CountableEvent | null | undefined, after: CountableEvent | null | undefined): TotalsDelta {
   const touched: string[] = [];
   const mark = (e: CountableEvent | null | undefined) => {
     if (e && !e.deleted) {

@@ -45,8 +45,8 @@ function fixedOffsetAt(ms: number, timeZone: string): number | null {
     const entry = FIXED_OFFSET_ZONES[timeZone];
     // Checked once against Intl (start, a winter and a summer far later), so an engine with other
     // zone data keeps the exact path.
-    const agrees = entry !== undefined && [entry.since, Date.UTC(2040, 0, 15), Date.UTC(2040, 6, 15)]
-      .every((t) => intlOffsetMinutesAt(t, timeZone) === entry.offsetMinutes);
+    const agrees =
+      entry !== undefined && [entry.since, Date.UTC(2040, 0, 15), Date.UTC(2040, 6, 15)].every((t) => intlOffsetMinutesAt(t, timeZone) === entry.offsetMinutes);
     fixed = agrees ? entry : null;
     fixedOffsets.set(timeZone, fixed);
   }
@@ -123,10 +123,7 @@ export function toZonedIso(ms: number, timeZone = DEFAULT_TIME_ZONE): string {
   const abs = Math.abs(off);
   const pad = (n: number) => String(n).padStart(2, '0');
   const seconds = pad(new Date(ms).getUTCSeconds());
-  return (
-    `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${seconds}` +
-    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
-  );
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${seconds}` + `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
 /** The instants [start, end) that bound a report year in the association's time zone. */

@@ -63,7 +63,10 @@ export interface BackupSchedule {
 
 /** `2024-06-01T08:00:00.123Z` → `20240601T080000Z`. */
 export function backupStamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 function stampTime(stamp: string): number {

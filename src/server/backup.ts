@@ -44,7 +44,8 @@ export async function backupSqlite(source: string, dest: string): Promise<Backup
     // the live file, it still tells every phone that the ledger went back in time. npm run restore
     // gives a fresh epoch again, so restoring the same copy twice is seen twice.
     const hasLedger = copy.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger'").get() !== undefined;
-    if (hasLedger) copy.prepare('UPDATE ledger SET epoch = ?, epoch_started_at = ? WHERE id = 1').run(randomBytes(16).toString('hex'), new Date().toISOString());
+    if (hasLedger)
+      copy.prepare('UPDATE ledger SET epoch = ?, epoch_started_at = ? WHERE id = 1').run(randomBytes(16).toString('hex'), new Date().toISOString());
     const integrity = String(copy.pragma('integrity_check', { simple: true }));
     const events = Number((copy.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n);
     const blobs = Number((copy.prepare('SELECT count(*) AS n FROM blobs').get() as { n: number }).n);
@@ -56,7 +57,10 @@ export async function backupSqlite(source: string, dest: string): Promise<Backup
 }
 
 function stamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 async function cli(argv: string[]): Promise<number> {

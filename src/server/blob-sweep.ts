@@ -37,7 +37,10 @@ export function startBlobSweeper(opts: BlobSweeperOptions): () => Promise<void> 
   const sweep = (): void => {
     if (running) return;
     running = sweepUnnamedBlobs(opts.store, now(), opts.graceDays)
-      .then((r) => opts.report(r), (e: unknown) => opts.report(e instanceof Error ? e : new Error(String(e))))
+      .then(
+        (r) => opts.report(r),
+        (e: unknown) => opts.report(e instanceof Error ? e : new Error(String(e))),
+      )
       .finally(() => {
         running = null;
       });

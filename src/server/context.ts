@@ -39,7 +39,8 @@ declare module 'fastify' {
 /** Validates input with a shared schema; a failure is a 400 listing every problem. */
 export function parse<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
   const bad = badTextPath(input);
-  if (bad !== null) fail('invalid', 'Text must not contain NUL characters or unpaired surrogates, and nesting must stay shallow.', [{ field: bad, code: 'badText' }]);
+  if (bad !== null)
+    fail('invalid', 'Text must not contain NUL characters or unpaired surrogates, and nesting must stay shallow.', [{ field: bad, code: 'badText' }]);
   const r = v.safeParse(schema, input);
   if (!r.success) fail('invalid', undefined, toProblems(r.issues));
   return r.output;

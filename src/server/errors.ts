@@ -20,7 +20,7 @@ export const ERRORS = {
   badInvite: [403, 'The invite code is unknown, expired, revoked or used up.'],
   inviteOutdated: [403, 'This invite code has the old short format, no longer accepted; ask for a new code.'],
   wrongPassword: [403, 'The current password is wrong.'],
-  orgStorageFull: [403, 'The association\'s photo storage is full; ask the administrator to raise BLOB_ORG_QUOTA_MB.'],
+  orgStorageFull: [403, "The association's photo storage is full; ask the administrator to raise BLOB_ORG_QUOTA_MB."],
   dailyUploadLimit: [403, 'You have uploaded as many photos as one account may in 24 hours; the rest wait on the phone and go later.'],
   userDisabled: [403, 'This account is disabled; ask the administrator.'],
   notFound: [404, 'Not found.'],
@@ -89,10 +89,20 @@ export function errorBody(code: ErrorCode, message?: string, problems?: Problem[
 
 /** Error codes of a database that is down, restarting or overloaded (retry later, not a bug). */
 const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
   // PostgreSQL: connection exceptions, shutdown, too many connections.
-  '08000', '08003', '08006', '57P01', '57P02', '57P03', '53300',
-  'SQLITE_BUSY', 'SQLITE_LOCKED',
+  '08000',
+  '08003',
+  '08006',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
 ]);
 
 function isDatabaseUnavailable(err: { code?: unknown; message?: unknown }): boolean {

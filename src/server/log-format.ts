@@ -35,7 +35,11 @@ export function prettyLogLine(line: string): string {
     return text;
   }
   const time = typeof o.time === 'number' ? new Date(o.time).toISOString() : String(o.time ?? '');
-  const level = LEVELS[Number(o.level)] ?? String(o.level ?? '?').toUpperCase().padEnd(5);
+  const level =
+    LEVELS[Number(o.level)] ??
+    String(o.level ?? '?')
+      .toUpperCase()
+      .padEnd(5);
   const parts: string[] = [];
   const req = o.req as { method?: string; url?: string; remoteAddress?: string } | undefined;
   const res = o.res as { statusCode?: number } | undefined;

@@ -40,9 +40,7 @@ async function main(): Promise<void> {
   let preUpgrade: PreUpgradeCopy | null = null;
   if (config.databaseUrl) assertKnownSchema(await appliedPostgresVersions(config.databaseUrl), 'postgres');
   else preUpgrade = await backupBeforeUpgrade(sqliteFile, backupsDir);
-  const store: Store = config.databaseUrl
-    ? new PostgresStore({ connectionString: config.databaseUrl })
-    : new SqliteStore({ file: sqliteFile });
+  const store: Store = config.databaseUrl ? new PostgresStore({ connectionString: config.databaseUrl }) : new SqliteStore({ file: sqliteFile });
   try {
     await store.migrate();
   } catch (err) {
@@ -84,11 +82,12 @@ async function main(): Promise<void> {
       'migrated the ledger to this release; the copy made before the upgrade is kept in backups/',
     );
   }
-  if (secret.source === 'created') app.log.info({ file: secret.file }, 'created the server secret (keep it with backups; give every server over one database the same SECRET_KEY)');
+  if (secret.source === 'created')
+    app.log.info({ file: secret.file }, 'created the server secret (keep it with backups; give every server over one database the same SECRET_KEY)');
   if (!(await secretMatchesStore(store, secret.key))) {
     app.log.error(
       { secretFrom: secret.source === 'env' ? 'SECRET_KEY' : secret.file },
-      'this server\'s secret differs from the one this database was first used with: invite codes made by other servers (or before the change) are refused here. Give every server the same SECRET_KEY.',
+      "this server's secret differs from the one this database was first used with: invite codes made by other servers (or before the change) are refused here. Give every server the same SECRET_KEY.",
     );
   }
 
@@ -111,7 +110,8 @@ async function main(): Promise<void> {
       keep: config.backupKeep,
       report: (r) => {
         if (r instanceof Error) app.log.error({ err: r }, 'scheduled backup failed; the previous copies are kept');
-        else app.log.info({ file: r.file, bytes: r.bytes, events: r.events, blobs: r.blobs, removed: r.removed.map((f) => path.basename(f)) }, 'scheduled backup');
+        else
+          app.log.info({ file: r.file, bytes: r.bytes, events: r.events, blobs: r.blobs, removed: r.removed.map((f) => path.basename(f)) }, 'scheduled backup');
       },
     });
   } else if (store.kind === 'postgres') {

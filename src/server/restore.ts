@@ -37,7 +37,10 @@ export interface RestoreResult {
 }
 
 function stamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 function checkIntegrity(file: string): void {
@@ -111,7 +114,9 @@ async function cli(argv: string[]): Promise<number> {
   const renewOnly = argv.includes('--renew-epoch');
   const file = argv.find((a) => !a.startsWith('--'));
   if (!renewOnly && !file) {
-    process.stderr.write('usage: npm run restore -- FILE        (SQLite backup made by npm run backup)\n       npm run restore -- --renew-epoch (after pg_restore, or a file copied by hand)\n');
+    process.stderr.write(
+      'usage: npm run restore -- FILE        (SQLite backup made by npm run backup)\n       npm run restore -- --renew-epoch (after pg_restore, or a file copied by hand)\n',
+    );
     return 2;
   }
   if (await serverIsUp(config.host, config.port)) {
@@ -121,7 +126,9 @@ async function cli(argv: string[]): Promise<number> {
   let result: RestoreResult;
   if (config.databaseUrl) {
     if (!renewOnly) {
-      process.stderr.write('DATABASE_URL is set: restore PostgreSQL with\n  pg_restore --clean --if-exists --dbname="$DATABASE_URL" ledger.dump\nthen run  npm run restore -- --renew-epoch\n');
+      process.stderr.write(
+        'DATABASE_URL is set: restore PostgreSQL with\n  pg_restore --clean --if-exists --dbname="$DATABASE_URL" ledger.dump\nthen run  npm run restore -- --renew-epoch\n',
+      );
       return 2;
     }
     const store = new PostgresStore({ connectionString: config.databaseUrl });

@@ -81,7 +81,10 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     let res: Response;
     try {
       res = await doFetch(opts.baseUrl().replace(/\/+$/, '') + path, {
-        method, headers, ...(body ? { body: body.bytes } : {}), ...(controller ? { signal: controller.signal } : {}),
+        method,
+        headers,
+        ...(body ? { body: body.bytes } : {}),
+        ...(controller ? { signal: controller.signal } : {}),
       });
     } catch (e) {
       throw new ApiError('offline', `no answer from the server (${method} ${path})`, { cause: e });
@@ -93,9 +96,8 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     if (res.status === 409 && code === EPOCH_CHANGED && epoch !== undefined) throw new EpochChangedError(epoch);
     if (res.status === 401 && token) opts.onUnauthorized?.(code);
     const gateway = opts.gatewayErrorsAreOffline && (res.status === 502 || res.status === 504);
-    const kind: ApiErrorKind = res.status === 401 ? 'unauthorized'
-      : gateway ? 'offline'
-        : res.status >= 500 || res.status === 429 || res.status === 408 ? 'server' : 'rejected';
+    const kind: ApiErrorKind =
+      res.status === 401 ? 'unauthorized' : gateway ? 'offline' : res.status >= 500 || res.status === 429 || res.status === 408 ? 'server' : 'rejected';
     throw new ApiError(kind, message, { status: res.status, code, problems });
   }
 

@@ -26,9 +26,18 @@ async function gzipped(text: string): Promise<ArrayBuffer> {
 function isPushResponse(x: unknown): x is PushResponse {
   if (!x || typeof x !== 'object') return false;
   const r = x as Record<string, unknown>;
-  return typeof r.lastAppliedSeq === 'number' && typeof r.epoch === 'string' && Array.isArray(r.results)
-    && r.results.every((m: unknown) => !!m && typeof m === 'object' && typeof (m as { seq?: unknown }).seq === 'number'
-      && ['applied', 'skipped', 'rejected'].includes(String((m as { status?: unknown }).status)));
+  return (
+    typeof r.lastAppliedSeq === 'number' &&
+    typeof r.epoch === 'string' &&
+    Array.isArray(r.results) &&
+    r.results.every(
+      (m: unknown) =>
+        !!m &&
+        typeof m === 'object' &&
+        typeof (m as { seq?: unknown }).seq === 'number' &&
+        ['applied', 'skipped', 'rejected'].includes(String((m as { status?: unknown }).status)),
+    )
+  );
 }
 
 function isPullResponse(x: unknown): x is PullResponse {

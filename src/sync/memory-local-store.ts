@@ -14,9 +14,7 @@ import type { Mutation, MutationResult, OutboxMutation, PulledRow, RecoveredRow 
 type Rejection = Extract<MutationResult, { status: 'rejected' }>;
 /** An outbox row as this store keeps it. */
 export type MemoryOutboxRow = OutboxMutation & { state: 'pending' | 'quarantined'; rejection: Rejection | null };
-type MutationBody =
-  | { op: 'put'; fields: EventPatch }
-  | { op: 'delete' | 'undelete' };
+type MutationBody = { op: 'put'; fields: EventPatch } | { op: 'delete' | 'undelete' };
 
 /** Structural equality of JSON-like values. */
 function sameValue(a: unknown, b: unknown): boolean {
@@ -99,7 +97,10 @@ export class MemoryLocalStore implements LocalStore {
   }
 
   async pendingBlobHashes(): Promise<string[]> {
-    return [...this.photos.entries()].filter(([, p]) => !p.uploaded).map(([h]) => h).sort();
+    return [...this.photos.entries()]
+      .filter(([, p]) => !p.uploaded)
+      .map(([h]) => h)
+      .sort();
   }
 
   async readBlob(hash: string): Promise<StoredBlob | null> {

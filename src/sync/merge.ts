@@ -60,11 +60,7 @@ export function mergePulledEvent(
 }
 
 /** The target to store after pulling `pulled`; same rule as events. */
-export function mergePulledTarget(
-  pulled: Target,
-  local: Pick<Target, 'updatedAt' | 'updatedBy'> | undefined,
-  unsettled: readonly Mutation[],
-): Target {
+export function mergePulledTarget(pulled: Target, local: Pick<Target, 'updatedAt' | 'updatedBy'> | undefined, unsettled: readonly Mutation[]): Target {
   const mine = unsettled.filter((m): m is TargetMutation => m.entity === 'target' && m.targetId === pulled.id);
   if (mine.length === 0) return pulled;
   let row: Target = { ...pulled };
@@ -74,11 +70,7 @@ export function mergePulledTarget(
 }
 
 /** Merges any pulled row (event or target) with the unsettled mutations of its record. */
-export function mergePulledRow(
-  pulled: PulledRow,
-  local: Pick<LedgerEvent, 'updatedAt' | 'updatedBy'> | undefined,
-  unsettled: readonly Mutation[],
-): PulledRow {
+export function mergePulledRow(pulled: PulledRow, local: Pick<LedgerEvent, 'updatedAt' | 'updatedBy'> | undefined, unsettled: readonly Mutation[]): PulledRow {
   return pulled.entity === 'event'
     ? { entity: 'event', row: mergePulledEvent(pulled.row, local, unsettled) }
     : { entity: 'target', row: mergePulledTarget(pulled.row, local, unsettled) };

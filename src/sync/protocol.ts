@@ -96,7 +96,9 @@ export interface PushResponse {
 export const pullQuerySchema = v.strictObject({
   cursor: v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'badCursor'), v.transform(Number)),
   epoch: v.optional(v.union([v.literal(''), epochSchema])),
-  limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,4}$/, 'badLimit'), v.transform(Number), v.minValue(1, 'badLimit'), v.maxValue(MAX_PULL_LIMIT, 'badLimit'))),
+  limit: v.optional(
+    v.pipe(v.string(), v.regex(/^\d{1,4}$/, 'badLimit'), v.transform(Number), v.minValue(1, 'badLimit'), v.maxValue(MAX_PULL_LIMIT, 'badLimit')),
+  ),
 });
 
 /**

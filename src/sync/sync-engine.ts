@@ -13,15 +13,7 @@
  */
 import type { LocalStore, QuarantinedMutation, RecoveryKey } from './local-store';
 import { groupByRecord, toWireMutation } from './outbox';
-import {
-  MAX_BODY_BYTES,
-  MAX_PULL_LIMIT,
-  MAX_PUSH_MUTATIONS,
-  MAX_RECOVER_ROWS,
-  PROTOCOL_VERSION,
-  type OutboxMutation,
-  type PushResponse,
-} from './protocol';
+import { MAX_BODY_BYTES, MAX_PULL_LIMIT, MAX_PUSH_MUTATIONS, MAX_RECOVER_ROWS, PROTOCOL_VERSION, type OutboxMutation, type PushResponse } from './protocol';
 import { ApiError } from './api-error';
 import { EpochChangedError, type Transport } from './transport';
 
@@ -82,7 +74,10 @@ interface Prefetch<T> {
 }
 
 function prefetch<T>(p: Promise<T>): Prefetch<T> {
-  const settled = p.then(() => undefined, () => undefined);
+  const settled = p.then(
+    () => undefined,
+    () => undefined,
+  );
   return { value: () => p, settled };
 }
 
@@ -182,9 +177,11 @@ async function runOnce(store: LocalStore, transport: Transport, opts: SyncEngine
         const rejected = res.results.filter((r) => r.status === 'rejected').length;
         pushed += res.results.length - rejected;
         quarantined += rejected;
-        applying = applying.then(() => store.applyPushResults(res.results)).catch((e: unknown) => {
-          applyError ??= e;
-        });
+        applying = applying
+          .then(() => store.applyPushResults(res.results))
+          .catch((e: unknown) => {
+            applyError ??= e;
+          });
       }
     } finally {
       await applying;

@@ -157,7 +157,12 @@ export function createSyncLoop(opts: SyncLoopOptions): SyncLoop {
     } catch (e) {
       if (gen !== generation) return;
       const kind = failureKindOf(e);
-      lastFailure = { kind, message: e instanceof Error ? e.message : String(e), at: clock.now(), ...(e instanceof ApiError && e.code !== null ? { code: e.code } : {}) };
+      lastFailure = {
+        kind,
+        message: e instanceof Error ? e.message : String(e),
+        at: clock.now(),
+        ...(e instanceof ApiError && e.code !== null ? { code: e.code } : {}),
+      };
       if (kind === 'unauthorized') {
         log('run failed unauthorized: stopped until sign-in');
         state = 'stopped';

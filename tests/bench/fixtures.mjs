@@ -47,7 +47,8 @@ export async function loadDomain(serverDir, root) {
   const event = await import(join(serverDir, 'domain/event.js'));
   const pack = join(root, 'public/regions/huidong');
   const townships = JSON.parse(readFileSync(join(pack, 'townships.geojson'), 'utf8')).features.map((f) => ({
-    code: f.properties.code, seat: f.properties.seat,
+    code: f.properties.code,
+    seat: f.properties.seat,
   }));
   const villages = JSON.parse(readFileSync(join(pack, 'villages.json'), 'utf8'));
   const villagesOf = new Map();
@@ -103,7 +104,12 @@ export function makeEvents(domain, n, seed = 1) {
       villageCode: vs.length && r.chance(0.6) ? r.pick(vs) : null,
       venueName: r.chance(0.7) ? `${r.pick(['镇文化站', '村委会广场', '中心小学', '社区服务中心', '县科技馆'])}` : '',
       point: r.chance(0.8)
-        ? { lat: +(ts.seat[1] + (r.next() - 0.5) * 0.02).toFixed(6), lon: +(ts.seat[0] + (r.next() - 0.5) * 0.02).toFixed(6), accuracyM: r.int(5, 60), source: 'gps' }
+        ? {
+            lat: +(ts.seat[1] + (r.next() - 0.5) * 0.02).toFixed(6),
+            lon: +(ts.seat[0] + (r.next() - 0.5) * 0.02).toFixed(6),
+            accuracyM: r.int(5, 60),
+            source: 'gps',
+          }
         : null,
       attendance,
       onlineAttendance: r.chance(0.15) ? r.int(10, 5000) : null,

@@ -11,8 +11,14 @@ import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join, extname, normalize } from 'node:path';
 
 const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
-  '.json': 'application/json', '.map': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
 };
 
 /** Bytes of a request line/status line plus headers, as HTTP/1.1 puts them on the wire. */
@@ -39,7 +45,10 @@ export async function startFront({ staticDir, vendor = {}, upstreams = {} }) {
     if (prefix) return proxy(req, res, prefix, upstreams[prefix]);
     if (url.pathname.startsWith('/fixtures/')) {
       const body = files.get(url.pathname.slice('/fixtures/'.length));
-      if (!body) { res.writeHead(404).end(); return; }
+      if (!body) {
+        res.writeHead(404).end();
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length, 'cache-control': 'no-store' });
       res.end(body);
       return;
@@ -110,14 +119,24 @@ export async function startFront({ staticDir, vendor = {}, upstreams = {} }) {
     port,
     origin: `http://127.0.0.1:${port}`,
     /** Serves a generated file at /fixtures/<name>. */
-    setFile(name, buf) { files.set(name, buf); },
+    setFile(name, buf) {
+      files.set(name, buf);
+    },
     /** Adds this much round-trip time to every proxied request (half each way). */
-    setDelay(ms) { delayMs = ms; },
-    setUpstream(prefix, up) { upstreams[prefix] = up; },
+    setDelay(ms) {
+      delayMs = ms;
+    },
+    setUpstream(prefix, up) {
+      upstreams[prefix] = up;
+    },
     /** Zeroes the counters and returns what they held. */
     take() {
       const snap = { requests: counters.requests, reqBytes: counters.reqBytes, resBytes: counters.resBytes, byPrefix: counters.byPrefix, log: counters.log };
-      counters.requests = 0; counters.reqBytes = 0; counters.resBytes = 0; counters.byPrefix = {}; counters.log = [];
+      counters.requests = 0;
+      counters.reqBytes = 0;
+      counters.resBytes = 0;
+      counters.byPrefix = {};
+      counters.log = [];
       return snap;
     },
     async close() {

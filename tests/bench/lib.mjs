@@ -11,8 +11,14 @@ import { once } from 'node:events';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 // ---------------------------------------------------------------- statistics
@@ -47,7 +53,9 @@ export async function interleave(variants, { reps, warmup }, log = () => {}) {
       try {
         value = await v.run(i);
       } catch (e) {
-        const msg = String(e?.message ?? e).split('\n')[0].slice(0, 300);
+        const msg = String(e?.message ?? e)
+          .split('\n')[0]
+          .slice(0, 300);
         RETRIES.push(`${v.name}, run ${i + 1}: ${msg}`);
         log(`${v.name} failed (${msg}); retrying once`);
         value = await v.run(i);
@@ -61,7 +69,9 @@ export async function interleave(variants, { reps, warmup }, log = () => {}) {
 
 function fmtValue(v) {
   if (typeof v === 'number') return fmtNum(v);
-  return Object.entries(v).map(([k, x]) => `${k}=${typeof x === 'number' ? fmtNum(x) : x}`).join(' ');
+  return Object.entries(v)
+    .map(([k, x]) => `${k}=${typeof x === 'number' ? fmtNum(x) : x}`)
+    .join(' ');
 }
 
 /** The values of one key across runs. */
@@ -74,12 +84,16 @@ export function machine() {
   let chromium = 'unknown';
   try {
     chromium = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).trim();
-  } catch { /* reported as unknown */ }
+  } catch {
+    /* reported as unknown */
+  }
   let os = 'linux';
   try {
     const rel = readFileSync('/etc/os-release', 'utf8');
     os = /PRETTY_NAME="([^"]+)"/.exec(rel)?.[1] ?? os;
-  } catch { /* keep default */ }
+  } catch {
+    /* keep default */
+  }
   const c = cpus();
   return {
     cpu: c[0]?.model ?? 'unknown',
@@ -121,7 +135,10 @@ export async function startChild(args, { env = {}, readyPattern, url, timeoutMs 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const onData = (d) => { output += d.toString(); if (output.length > 200_000) output = output.slice(-100_000); };
+  const onData = (d) => {
+    output += d.toString();
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   const deadline = Date.now() + timeoutMs;
@@ -138,7 +155,9 @@ export async function startChild(args, { env = {}, readyPattern, url, timeoutMs 
         await r.arrayBuffer();
         match = [url];
         break;
-      } catch { /* not yet */ }
+      } catch {
+        /* not yet */
+      }
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -268,15 +287,29 @@ export function summarizeProfile(profile, wallMs) {
   const idle = self.get('(idle)') ?? 0;
   const gc = self.get('(garbage collector)') ?? 0;
   const program = self.get('(program)') ?? 0;
-  const top = [...self].filter(([k]) => !['(idle)', '(garbage collector)', '(program)', '(root)'].includes(k))
-    .sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, ms]) => ({ fn: k, ms: Math.round(ms) }));
-  return { wallMs: Math.round(wallMs), sampledMs: Math.round(total), jsMs: Math.round(total - idle - gc - program), gcMs: Math.round(gc), programMs: Math.round(program), idleMs: Math.round(idle), top };
+  const top = [...self]
+    .filter(([k]) => !['(idle)', '(garbage collector)', '(program)', '(root)'].includes(k))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([k, ms]) => ({ fn: k, ms: Math.round(ms) }));
+  return {
+    wallMs: Math.round(wallMs),
+    sampledMs: Math.round(total),
+    jsMs: Math.round(total - idle - gc - program),
+    gcMs: Math.round(gc),
+    programMs: Math.round(program),
+    idleMs: Math.round(idle),
+    top,
+  };
 }
 
 /** One line per profile, for the log and the report. */
 export function fmtProfile(name, p) {
   if (!p) return '';
-  return `${name}: wall ${p.wallMs} ms — renderer JS ${p.jsMs}, GC ${p.gcMs}, program ${p.programMs}, idle (IndexedDB / network) ${p.idleMs}; top self: ${p.top.slice(0, 8).map((t) => `${t.fn} ${t.ms}`).join('; ')}`;
+  return `${name}: wall ${p.wallMs} ms — renderer JS ${p.jsMs}, GC ${p.gcMs}, program ${p.programMs}, idle (IndexedDB / network) ${p.idleMs}; top self: ${p.top
+    .slice(0, 8)
+    .map((t) => `${t.fn} ${t.ms}`)
+    .join('; ')}`;
 }
 
 /** CPU time (user + system, ms) a process has used so far, from /proc (Linux); null when unknown. */

@@ -21,22 +21,58 @@ import { launch } from 'chrome-launcher';
 import { chromium } from 'playwright-core';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .map((a) => a.replace(/^--/, '').split('='))
+    .map(([k, v]) => [k, v ?? true]),
+);
 const RUNS = Number(args.runs ?? 3);
 const ROUTES = String(args.routes ?? '/,/events,/events/new,/map,/reports,/settings,/review,/login,/events/:id').split(',');
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--lang=zh-CN',
+];
 
-const freePort = () => new Promise((ok) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); }); });
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
+const freePort = () =>
+  new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+};
 
 async function startServer(port, dataDir) {
   const child = spawn(process.execPath, [resolve(ROOT, process.env.KL_SERVER_DIST ?? 'dist-server', 'server', 'main.js')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STATIC_DIR: resolve(ROOT, process.env.KL_DIST ?? 'dist'), LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      STATIC_DIR: resolve(ROOT, process.env.KL_DIST ?? 'dist'),
+      LOG_LEVEL: 'warn',
+    },
     stdio: 'ignore',
   });
   for (let i = 0; i < 200; i++) {
-    try { if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child; } catch { /* not yet */ }
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
+    } catch {
+      /* not yet */
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill();
@@ -72,7 +108,12 @@ const base = `http://127.0.0.1:${port}`;
 const server = await startServer(port, dataDir);
 const chrome = await launch({ chromePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', chromeFlags: CHROMIUM_ARGS, logLevel: 'error' });
 const rows = [];
-const stop = () => { void chrome.kill(); server.kill('SIGTERM'); rmSync(dataDir, { recursive: true, force: true }); process.exit(130); };
+const stop = () => {
+  void chrome.kill();
+  server.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(130);
+};
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
 try {
@@ -82,7 +123,13 @@ try {
       const detail = route.includes(':id');
       if (detail) eventId ??= await logOneEvent(chrome.port, base);
       const url = `${base}${detail ? route.replace(':id', eventId) : route}`;
-      const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'], disableStorageReset: detail });
+      const result = await lighthouse(url, {
+        port: chrome.port,
+        output: 'json',
+        logLevel: 'error',
+        onlyCategories: ['performance'],
+        disableStorageReset: detail,
+      });
       const { lhr } = result;
       const a = (id) => lhr.audits[id]?.numericValue ?? NaN;
       let row = rows.find((r) => r.route === route);
@@ -93,8 +140,12 @@ try {
       row.tbt.push(a('total-blocking-time'));
       row.tti.push(a('interactive'));
       if (args.why) {
-        const boot = (lhr.audits['bootup-time']?.details?.items ?? []).slice(0, 6).map((i) => `${String(i.url).replace(base, '')} ${Math.round(i.total)}ms (script ${Math.round(i.scripting)})`);
-        const tasks = (lhr.audits['long-tasks']?.details?.items ?? []).slice(0, 6).map((i) => `${String(i.url).replace(base, '')}@${Math.round(i.startTime)}:${Math.round(i.duration)}ms`);
+        const boot = (lhr.audits['bootup-time']?.details?.items ?? [])
+          .slice(0, 6)
+          .map((i) => `${String(i.url).replace(base, '')} ${Math.round(i.total)}ms (script ${Math.round(i.scripting)})`);
+        const tasks = (lhr.audits['long-tasks']?.details?.items ?? [])
+          .slice(0, 6)
+          .map((i) => `${String(i.url).replace(base, '')}@${Math.round(i.startTime)}:${Math.round(i.duration)}ms`);
         const work = (lhr.audits['mainthread-work-breakdown']?.details?.items ?? []).map((i) => `${i.group} ${Math.round(i.duration)}`).join(', ');
         row.why.push(`run ${run + 1}: main thread ${work}\n    bootup: ${boot.join(' | ')}\n    long tasks: ${tasks.join(' | ')}`);
       }
@@ -110,6 +161,8 @@ const ms = (v) => String(Math.round(v)).padStart(6);
 console.log(`Lighthouse performance, median of ${RUNS} run(s) per route [min–max]`);
 console.log('route            perf [min–max]      FCP    LCP    TBT    TTI');
 for (const r of rows) {
-  console.log(`${r.route.padEnd(16)} ${median(r.perf).toFixed(2)} [${Math.min(...r.perf).toFixed(2)}–${Math.max(...r.perf).toFixed(2)}] ${ms(median(r.fcp))} ${ms(median(r.lcp))} ${ms(median(r.tbt))} ${ms(median(r.tti))}`);
+  console.log(
+    `${r.route.padEnd(16)} ${median(r.perf).toFixed(2)} [${Math.min(...r.perf).toFixed(2)}–${Math.max(...r.perf).toFixed(2)}] ${ms(median(r.fcp))} ${ms(median(r.lcp))} ${ms(median(r.tbt))} ${ms(median(r.tti))}`,
+  );
   for (const w of r.why) console.log(`  ${w}`);
 }

@@ -60,8 +60,16 @@ const profile = mkdtempSync(join(tmpdir(), 'kl-map-bench-'));
 const ctx = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
   viewport: { width: 390, height: 844 },
   locale: 'zh-CN',
   timezoneId: 'Asia/Shanghai',
@@ -85,13 +93,28 @@ async function openHome() {
 /** Writes `n` events of this year (Asia/Shanghai) straight into the app's IndexedDB. */
 async function seed(n) {
   return page.evaluate(async (count) => {
-    const codes = ['441323001000', '441323002000', '441323102000', '441323103000', '441323104000', '441323105000', '441323106000',
-      '441323109000', '441323110000', '441323113000', '441323115000', '441323118000', '441323120000', '441323121000', '441323570000'];
+    const codes = [
+      '441323001000',
+      '441323002000',
+      '441323102000',
+      '441323103000',
+      '441323104000',
+      '441323105000',
+      '441323106000',
+      '441323109000',
+      '441323110000',
+      '441323113000',
+      '441323115000',
+      '441323118000',
+      '441323120000',
+      '441323121000',
+      '441323570000',
+    ];
     const formats = ['caravan', 'lecture', 'open-class', 'experiment-class', 'square-campaign', 'volunteer-service', 'first-aid'];
     const venues = ['school', 'community', 'village', 'public-space'];
     const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(new Date()));
     let x = 12345;
-    const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
     const rows = [];
     for (let i = 0; i < count; i++) {
       // Skewed like real outreach: the county seat gets most, 3 towns none (gaps).
@@ -102,16 +125,41 @@ async function seed(n) {
       const startAt = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T09:30:00+08:00`;
       const hex = i.toString(16).padStart(12, '0');
       rows.push({
-        id: `0190b000-0000-7000-8000-${hex}`, title: `基准活动 ${i}`, notes: '', startAt, endAt: startAt,
-        format: formats[i % formats.length], venue: venues[i % venues.length], campaign: i % 9 === 0 ? 'science-day' : null,
-        themes: ['sci-tech'], townshipCode: code, villageCode: null, venueName: '',
-        point: i % 5 === 0 ? { lat: 22.99 + rnd() * 0.05, lon: 114.70 + rnd() * 0.05, accuracyM: 20, source: 'gps' } : null,
-        attendance: 20 + Math.floor(rnd() * 300), onlineAttendance: null, audience: [],
+        id: `0190b000-0000-7000-8000-${hex}`,
+        title: `基准活动 ${i}`,
+        notes: '',
+        startAt,
+        endAt: startAt,
+        format: formats[i % formats.length],
+        venue: venues[i % venues.length],
+        campaign: i % 9 === 0 ? 'science-day' : null,
+        themes: ['sci-tech'],
+        townshipCode: code,
+        villageCode: null,
+        venueName: '',
+        point: i % 5 === 0 ? { lat: 22.99 + rnd() * 0.05, lon: 114.7 + rnd() * 0.05, accuracyM: 20, source: 'gps' } : null,
+        attendance: 20 + Math.floor(rnd() * 300),
+        onlineAttendance: null,
+        audience: [],
         materials: i % 3 === 0 ? [{ kind: 'booklet', count: 50 + Math.floor(rnd() * 500) }] : [],
-        volunteers: [], volunteerCount: 3, partners: [], distanceKm: null, photos: [],
-        status: i % 4 === 0 ? 'submitted' : 'reviewed', reviewNote: null, reviewedBy: null, reviewedAt: null,
-        orgId: 'org', createdBy: 'bench', createdAt: startAt, updatedBy: 'bench', updatedAt: startAt, deleted: false, rev: 1,
-        year, ym: `${year}-${String(month).padStart(2, '0')}`,
+        volunteers: [],
+        volunteerCount: 3,
+        partners: [],
+        distanceKm: null,
+        photos: [],
+        status: i % 4 === 0 ? 'submitted' : 'reviewed',
+        reviewNote: null,
+        reviewedBy: null,
+        reviewedAt: null,
+        orgId: 'org',
+        createdBy: 'bench',
+        createdAt: startAt,
+        updatedBy: 'bench',
+        updatedAt: startAt,
+        deleted: false,
+        rev: 1,
+        year,
+        ym: `${year}-${String(month).padStart(2, '0')}`,
       });
     }
     await new Promise((ok, fail) => {
@@ -121,7 +169,10 @@ async function seed(n) {
         const db = req.result;
         const tx = db.transaction('events', 'readwrite');
         for (const row of rows) tx.objectStore('events').put(row);
-        tx.oncomplete = () => { db.close(); ok(); };
+        tx.oncomplete = () => {
+          db.close();
+          ok();
+        };
         tx.onerror = () => fail(tx.error);
       };
     });
@@ -205,8 +256,10 @@ for (let i = 0; i < WARMUP + RUNS; i++) {
     });
     return performance.getEntriesByName('kl-map-paint')[n].startTime - t0;
   }, before);
-  console.log(`${i < WARMUP ? 'warm-up' : `run ${i - WARMUP + 1}`}: entry→painted ${t.paint.toFixed(1)} ms (setup ${t.setup.toFixed(1)}, rows ${t.rows.toFixed(1)}, main-thread CPU ${entryCpu.toFixed(1)}); ` +
-    `measure ${ms.toFixed(1)} ms, reviewed-only ${rv.toFixed(1)} ms, month range ${mr.toFixed(1)} ms`);
+  console.log(
+    `${i < WARMUP ? 'warm-up' : `run ${i - WARMUP + 1}`}: entry→painted ${t.paint.toFixed(1)} ms (setup ${t.setup.toFixed(1)}, rows ${t.rows.toFixed(1)}, main-thread CPU ${entryCpu.toFixed(1)}); ` +
+      `measure ${ms.toFixed(1)} ms, reviewed-only ${rv.toFixed(1)} ms, month range ${mr.toFixed(1)} ms`,
+  );
   if (i < WARMUP) continue;
   entry.push(t.paint);
   entryCpuMs.push(entryCpu);
@@ -236,7 +289,9 @@ for (let i = 0; i < WARMUP + RUNS; i++) {
       outline: performance.getEntriesByName('kl-map-outline')[0]?.startTime ?? NaN,
     };
   });
-  console.log(`${i < WARMUP ? 'warm-up' : `run ${i - WARMUP + 1}`}: direct /map navigation start → outlines ${d.outline.toFixed(1)} ms, coloured ${d.paint.toFixed(1)} ms (rows read at ${d.rows.toFixed(1)})`);
+  console.log(
+    `${i < WARMUP ? 'warm-up' : `run ${i - WARMUP + 1}`}: direct /map navigation start → outlines ${d.outline.toFixed(1)} ms, coloured ${d.paint.toFixed(1)} ms (rows read at ${d.rows.toFixed(1)})`,
+  );
   if (i < WARMUP) continue;
   direct.push(d.paint);
   directOutline.push(d.outline);
@@ -245,24 +300,35 @@ for (let i = 0; i < WARMUP + RUNS; i++) {
 
 const file = (p) => readFileSync(join(DIST, decodeURIComponent(p)));
 const chunks = (routeBytes ?? []).map((p) => ({ p, gz: gz(file(p)) }));
-const region = ['region.json', 'townships.geojson', 'county.geojson', 'villages.json'].map((f) => ({ p: `/regions/huidong/${f}`, gz: gz(file(`/regions/huidong/${f}`)) }));
+const region = ['region.json', 'townships.geojson', 'county.geojson', 'villages.json'].map((f) => ({
+  p: `/regions/huidong/${f}`,
+  gz: gz(file(`/regions/huidong/${f}`)),
+}));
 const kb = (xs) => (xs.reduce((s, x) => s + x.gz, 0) / 1024).toFixed(1);
 
 const { loadavg } = await import('node:os');
 console.log('\n== Issue 4 map figures ==');
-console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores`);
+console.log(
+  `load average at the end: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} on ${(await import('node:os')).cpus().length} cores`,
+);
 console.log(`events in the year: ${seeded.count}`);
 console.log(`/map route entry → polygons painted: ${fmt(entry)}  (target ≤ 500 ms)`);
 console.log(`  main-thread CPU time over that span (CDP ThreadTime, includes the points layer if it ran): ${fmt(entryCpuMs)}`);
 console.log(`  of which tap → view setup (chunk load): ${fmt(split.setup)}`);
 console.log(`  of which rows ready (0 when the home card's read of this year is reused): ${fmt(split.read)}`);
 console.log(`  of which coverage + Leaflet paint: ${fmt(split.paint)}`);
-console.log(`/map opened directly (new document; boot + cold [year+ym] read of all ${seeded.count}): navigation start → coloured ${fmt(direct)}; rows ready at ${fmt(directRows)}; outlines (neutral, before the numbers) at ${fmt(directOutline)}`);
+console.log(
+  `/map opened directly (new document; boot + cold [year+ym] read of all ${seeded.count}): navigation start → coloured ${fmt(direct)}; rows ready at ${fmt(directRows)}; outlines (neutral, before the numbers) at ${fmt(directOutline)}`,
+);
 console.log(`re-filter → repaint, measure 场次→人次: ${fmt(measureSwitch)}  (target ≤ 100 ms)`);
 console.log(`  main-thread CPU for the measure switch: ${fmt(measureCpuMs)}`);
 console.log(`re-filter → repaint, 只统计已审核 on: ${fmt(reviewedToggle)}  (target ≤ 100 ms)`);
 console.log(`re-filter → repaint, month range (re-read via index): ${fmt(monthRange)}`);
-console.log(`bytes the map route adds (gzip -9): JS/CSS ${kb(chunks)} KB [${chunks.map((c) => `${c.p.replace('/assets/', '')} ${(c.gz / 1024).toFixed(1)}`).join(', ')}]`);
+console.log(
+  `bytes the map route adds (gzip -9): JS/CSS ${kb(chunks)} KB [${chunks.map((c) => `${c.p.replace('/assets/', '')} ${(c.gz / 1024).toFixed(1)}`).join(', ')}]`,
+);
 console.log(`  + region pack ${kb(region)} KB [${region.map((c) => `${c.p.replace('/regions/huidong/', '')} ${(c.gz / 1024).toFixed(1)}`).join(', ')}]`);
 console.log(`  = ${((chunks.reduce((s, x) => s + x.gz, 0) + region.reduce((s, x) => s + x.gz, 0)) / 1024).toFixed(1)} KB`);
 

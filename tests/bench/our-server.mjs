@@ -26,6 +26,10 @@ const app = await buildApp({
 });
 await app.listen({ port: 0, host: '127.0.0.1' });
 console.log(`OURS_LISTENING ${app.server.address().port}`);
-const stop = async () => { await app.close(); await store.close(); process.exit(0); };
+const stop = async () => {
+  await app.close();
+  await store.close();
+  process.exit(0);
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -20,20 +20,29 @@ export async function startServer(serverDir, { kind = 'sqlite', staticDir = '', 
   const schema = `bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const env = { SERVER_DIR: serverDir, DATA_DIR: dataDir, STATIC_DIR: staticDir, DATABASE_URL: '', BENCH_PG_SCHEMA: '' };
   // application_name marks the server's PostgreSQL backends, so the bench can read their CPU time.
-  if (kind === 'postgres') Object.assign(env, { DATABASE_URL: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${schema}`, BENCH_PG_SCHEMA: schema });
+  if (kind === 'postgres')
+    Object.assign(env, { DATABASE_URL: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${schema}`, BENCH_PG_SCHEMA: schema });
   // cpuProfile: a path; the server is run under --cpu-prof and writes it when stopped.
   const nodeArgs = cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${dirname(cpuProfile)}`, `--cpu-prof-name=${basename(cpuProfile)}`] : [];
   const proc = await startChild([...nodeArgs, LAUNCHER], { env, readyPattern: /OURS_LISTENING (\d+)/, name: `our server (${kind})` });
   const port = Number(proc.match[1]);
   const base = `http://127.0.0.1:${port}`;
   const res = await fetch(`${base}/api/setup`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ code: 'BENCH-CODE', orgName: '惠东县科协', adminName: '管理员', username: 'admin', password: 'bench-password-1' }),
   });
   const session = await res.json();
   if (res.status !== 201 || typeof session.token !== 'string') throw new Error(`setup failed: ${res.status} ${JSON.stringify(session)}`);
   return {
-    kind, port, base, token: session.token, proc, pid: proc.child.pid, dataDir, pgApplication: kind === 'postgres' ? schema : null,
+    kind,
+    port,
+    base,
+    token: session.token,
+    proc,
+    pid: proc.child.pid,
+    dataDir,
+    pgApplication: kind === 'postgres' ? schema : null,
     async stop() {
       await proc.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -44,7 +53,9 @@ export async function startServer(serverDir, { kind = 'sqlite', staticDir = '', 
           await c.connect();
           await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
           await c.end();
-        } catch { /* best effort */ }
+        } catch {
+          /* best effort */
+        }
       }
     },
   };
@@ -53,8 +64,12 @@ export async function startServer(serverDir, { kind = 'sqlite', staticDir = '', 
 /** The put mutations that create `events` (content and review fields), seq from `firstSeq`. */
 export function putMutations(domain, events, firstSeq = 1) {
   return events.map((e, i) => ({
-    entity: 'event', op: 'put', seq: firstSeq + i, eventId: e.id,
-    fields: domain.event.eventFieldsOf(e), at: e.updatedAt,
+    entity: 'event',
+    op: 'put',
+    seq: firstSeq + i,
+    eventId: e.id,
+    fields: domain.event.eventFieldsOf(e),
+    at: e.updatedAt,
   }));
 }
 
@@ -86,7 +101,9 @@ export async function pullAll(server) {
   let cursor = 0;
   let n = 0;
   for (;;) {
-    const res = await fetch(`${server.base}/api/sync/pull?cursor=${cursor}&limit=2000`, { headers: { authorization: `Bearer ${server.token}`, 'accept-encoding': 'gzip' } });
+    const res = await fetch(`${server.base}/api/sync/pull?cursor=${cursor}&limit=2000`, {
+      headers: { authorization: `Bearer ${server.token}`, 'accept-encoding': 'gzip' },
+    });
     if (!res.ok) throw new Error(`pull: HTTP ${res.status}`);
     const body = await res.json();
     n += body.rows.length;
@@ -119,7 +136,10 @@ export async function startOurs({ serverDir, events, domain, front, log, needed 
     ok: true,
     token: pullServer.token,
     pullServer,
-    async attachPage(p) { page = p; await use(pullServer); },
+    async attachPage(p) {
+      page = p;
+      await use(pullServer);
+    },
     /** A fresh, empty push server behind /api (the previous one is stopped). */
     async resetPushServer() {
       if (pushServer) await pushServer.stop();
@@ -127,14 +147,18 @@ export async function startOurs({ serverDir, events, domain, front, log, needed 
       await use(pushServer);
       return pushServer;
     },
-    async usePull() { await use(pullServer); },
+    async usePull() {
+      await use(pullServer);
+    },
     async nodePush() {
       const s = await startServer(serverDir);
       try {
         const t = performance.now();
         await pushAll(s, domain, events);
         return { ms: performance.now() - t };
-      } finally { await s.stop(); }
+      } finally {
+        await s.stop();
+      }
     },
     async nodePull() {
       const t = performance.now();

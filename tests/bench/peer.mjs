@@ -21,7 +21,8 @@ export async function startPeer(docs) {
   const adapter = process.env.BENCH_PEER_ADAPTER === 'memory' ? 'memory' : 'leveldb';
   const proc = await startChild([fileURLToPath(new URL('./peer-server.mjs', import.meta.url))], {
     env: { PEER_DATA_DIR: dataDir, PEER_ADAPTER: adapter },
-    readyPattern: /PEER_LISTENING (\d+)/, name: 'express-pouchdb',
+    readyPattern: /PEER_LISTENING (\d+)/,
+    name: 'express-pouchdb',
   });
   const port = Number(proc.match[1]);
   const base = `http://127.0.0.1:${port}`;

@@ -1,5 +1,9 @@
 /** Types of precache.mjs, for tests/build/vite-build.test.ts. */
-export interface FileBytes { file: string; raw: number; wire: number }
+export interface FileBytes {
+  file: string;
+  raw: number;
+  wire: number;
+}
 export interface FirstVisit {
   precacheEntries: number;
   precacheBytes: number;

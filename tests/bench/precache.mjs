@@ -64,7 +64,9 @@ export function measureFirstVisit(dist) {
   };
   const entries = firstVisit.map(size);
   const counted = new Set(firstVisit);
-  const runtime = listFiles(dist).filter((f) => !counted.has(f)).map(size);
+  const runtime = listFiles(dist)
+    .filter((f) => !counted.has(f))
+    .map(size);
   const sum = (xs) => xs.reduce((s, x) => s + x.wire, 0);
   return {
     precacheEntries: precached.length,

@@ -14,10 +14,18 @@ export function sheetJsWorkbookClass(XLSX) {
     }
     getCell(n) {
       const formats = this.formats;
-      return { set numFmt(z) { formats.set(n - 1, z); }, fill: undefined, border: undefined };
+      return {
+        set numFmt(z) {
+          formats.set(n - 1, z);
+        },
+        fill: undefined,
+        border: undefined,
+      };
     }
     eachCell(fn) {
-      this.values.forEach((v, i) => { if (v !== null && v !== undefined) fn(this.getCell(i + 1), i + 1); });
+      this.values.forEach((v, i) => {
+        if (v !== null && v !== undefined) fn(this.getCell(i + 1), i + 1);
+      });
     }
   }
   class Sheet {
@@ -38,16 +46,22 @@ export function sheetJsWorkbookClass(XLSX) {
     }
     getColumn(i) {
       const cols = this.cols;
-      return { set width(w) { cols[i - 1] = { wch: w }; } };
+      return {
+        set width(w) {
+          cols[i - 1] = { wch: w };
+        },
+      };
     }
     toSheet() {
       const ws = XLSX.utils.aoa_to_sheet(this.rows.map((r) => r.values));
       ws['!cols'] = Array.from(this.cols, (c) => c ?? {});
       if (this.merges.length) ws['!merges'] = this.merges;
-      this.rows.forEach((row, r) => row.formats.forEach((z, c) => {
-        const cell = ws[XLSX.utils.encode_cell({ r, c })];
-        if (cell) cell.z = z;
-      }));
+      this.rows.forEach((row, r) =>
+        row.formats.forEach((z, c) => {
+          const cell = ws[XLSX.utils.encode_cell({ r, c })];
+          if (cell) cell.z = z;
+        }),
+      );
       return ws;
     }
   }

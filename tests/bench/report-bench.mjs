@@ -39,18 +39,37 @@ if (process.argv.includes('--build')) {
   mkdirSync(outDir, { recursive: true });
   const { build } = await import('vite');
   await build({
-    root: ROOT, configFile: false, logLevel: 'warn',
-    build: { ssr: 'tests/bench/report-bench-node-entry.ts', outDir, emptyOutDir: true, rollupOptions: { output: { entryFileNames: 'entry.mjs', format: 'esm' } } },
+    root: ROOT,
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      ssr: 'tests/bench/report-bench-node-entry.ts',
+      outDir,
+      emptyOutDir: true,
+      rollupOptions: { output: { entryFileNames: 'entry.mjs', format: 'esm' } },
+    },
   });
   await build({
-    root: ROOT, configFile: false, logLevel: 'warn',
-    build: { outDir: browserOut, emptyOutDir: true, lib: { entry: join(ROOT, 'tests/bench/report-bench-entry.ts'), formats: ['iife'], name: 'ReportBench', fileName: () => 'bench.js' } },
+    root: ROOT,
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      outDir: browserOut,
+      emptyOutDir: true,
+      lib: { entry: join(ROOT, 'tests/bench/report-bench-entry.ts'), formats: ['iife'], name: 'ReportBench', fileName: () => 'bench.js' },
+    },
   });
   // Each XLSX library alone as a minified browser chunk, to weigh what a staff phone downloads.
   for (const lib of XLSX_LIBS) {
     await build({
-      root: ROOT, configFile: false, logLevel: 'warn',
-      build: { outDir: join(outDir, 'xlsx-chunks', lib), emptyOutDir: true, lib: { entry: join(ROOT, `tests/bench/xlsx-chunks/${lib}.mjs`), formats: ['iife'], name: 'XlsxLib', fileName: () => 'chunk.js' } },
+      root: ROOT,
+      configFile: false,
+      logLevel: 'warn',
+      build: {
+        outDir: join(outDir, 'xlsx-chunks', lib),
+        emptyOutDir: true,
+        lib: { entry: join(ROOT, `tests/bench/xlsx-chunks/${lib}.mjs`), formats: ['iife'], name: 'XlsxLib', fileName: () => 'chunk.js' },
+      },
     });
   }
   process.exit(0);
@@ -59,7 +78,9 @@ execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--build'], { st
 const m = await import(pathToFileURL(join(outDir, 'entry.mjs')).href);
 
 const dir = join(ROOT, 'public/regions/huidong');
-const raw = Object.fromEntries(['region.json', 'townships.geojson', 'villages.json', 'county.geojson'].map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8'))]));
+const raw = Object.fromEntries(
+  ['region.json', 'townships.geojson', 'villages.json', 'county.geojson'].map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8'))]),
+);
 const pack = m.buildRegionPack(raw['region.json'], raw['townships.geojson'], raw['villages.json'], raw['county.geojson']);
 const T = m.DEFAULT_TAXONOMY;
 
@@ -67,14 +88,23 @@ const T = m.DEFAULT_TAXONOMY;
 const node = await m.aggregationFigures(m, pack, T, N, REPS);
 
 // 3. Exports of X events.
-const sb = m.buildReportBundle(m.makeBenchEvents(pack, T, X, 2023).map((e) => ({ ...e, status: 'reviewed' })), m.benchTargets(2023),
-  { year: 2023, reviewedOnly: true, round: true, taxonomy: T, pack });
+const sb = m.buildReportBundle(
+  m.makeBenchEvents(pack, T, X, 2023).map((e) => ({ ...e, status: 'reviewed' })),
+  m.benchTargets(2023),
+  { year: 2023, reviewedOnly: true, round: true, taxonomy: T, pack },
+);
 let xlsxBytes = 0;
-const xlsx = await m.medianMs(async () => { xlsxBytes = (await m.reportXlsxBytes(sb)).byteLength; }, 5);
+const xlsx = await m.medianMs(async () => {
+  xlsxBytes = (await m.reportXlsxBytes(sb)).byteLength;
+}, 5);
 let docxBytes = 0;
-const docx = await m.medianMs(async () => { docxBytes = (await m.reportDocxBytes(sb)).byteLength; }, 5);
+const docx = await m.medianMs(async () => {
+  docxBytes = (await m.reportDocxBytes(sb)).byteLength;
+}, 5);
 let csvBytes = 0;
-const csv = await m.medianMs(async () => { csvBytes = (await m.eventDetailCsv(sb)).size; }, 5);
+const csv = await m.medianMs(async () => {
+  csvBytes = (await m.eventDetailCsv(sb)).size;
+}, 5);
 
 // 3b. The XLSX libraries in this process: the same workbook written by each, our file read by each.
 const ExcelJS = (await import('exceljs')).default;
@@ -82,18 +112,37 @@ const SheetJS = await import('@e965/xlsx');
 const { sheetJsWorkbookClass } = await import('./report-bench-sheetjs.mjs');
 const version = (dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
 const libs = {
-  excelts: { label: `excelts ${version(join(ROOT, 'node_modules/@cj-tech-master/excelts'))} (ours)`, Workbook: m.ExceltsWorkbook,
-    read: async (bytes) => { const wb = new m.ExceltsWorkbook(); await wb.xlsx.load(bytes); return wb.worksheets.length; } },
-  exceljs: { label: `exceljs ${version(join(ROOT, 'tests/bench/node_modules/exceljs'))}`, Workbook: ExcelJS.Workbook,
-    read: async (bytes) => { const wb = new ExcelJS.Workbook(); await wb.xlsx.load(bytes); return wb.worksheets.length; } },
-  sheetjs: { label: `SheetJS CE ${version(join(ROOT, 'tests/bench/node_modules/@e965/xlsx'))} ¹`, Workbook: sheetJsWorkbookClass(SheetJS),
-    read: async (bytes) => SheetJS.read(bytes, { type: 'array', cellDates: true }).SheetNames.length },
+  excelts: {
+    label: `excelts ${version(join(ROOT, 'node_modules/@cj-tech-master/excelts'))} (ours)`,
+    Workbook: m.ExceltsWorkbook,
+    read: async (bytes) => {
+      const wb = new m.ExceltsWorkbook();
+      await wb.xlsx.load(bytes);
+      return wb.worksheets.length;
+    },
+  },
+  exceljs: {
+    label: `exceljs ${version(join(ROOT, 'tests/bench/node_modules/exceljs'))}`,
+    Workbook: ExcelJS.Workbook,
+    read: async (bytes) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(bytes);
+      return wb.worksheets.length;
+    },
+  },
+  sheetjs: {
+    label: `SheetJS CE ${version(join(ROOT, 'tests/bench/node_modules/@e965/xlsx'))} ¹`,
+    Workbook: sheetJsWorkbookClass(SheetJS),
+    read: async (bytes) => SheetJS.read(bytes, { type: 'array', cellDates: true }).SheetNames.length,
+  },
 };
 const ours = await m.reportXlsxBytes(sb);
-const xlsxLib = Object.fromEntries(XLSX_LIBS.map((lib) => {
-  const chunk = readFileSync(join(outDir, 'xlsx-chunks', lib, 'chunk.js'));
-  return [lib, { chunkGzip: gzipSync(chunk, { level: 9 }).length, write: [], read: [], bytes: 0, sheets: 0 }];
-}));
+const xlsxLib = Object.fromEntries(
+  XLSX_LIBS.map((lib) => {
+    const chunk = readFileSync(join(outDir, 'xlsx-chunks', lib, 'chunk.js'));
+    return [lib, { chunkGzip: gzipSync(chunk, { level: 9 }).length, write: [], read: [], bytes: 0, sheets: 0 }];
+  }),
+);
 for (let rep = 0; rep <= 5; rep++) {
   // Interleaved, a different library first each run; run 0 is the warm-up and is dropped.
   const order = XLSX_LIBS.map((_, i) => XLSX_LIBS[(i + rep) % XLSX_LIBS.length]);
@@ -105,7 +154,10 @@ for (let rep = 0; rep <= 5; rep++) {
     t0 = performance.now();
     r.sheets = await libs[lib].read(ours);
     const rd = performance.now() - t0;
-    if (rep > 0) { r.write.push(w); r.read.push(rd); }
+    if (rep > 0) {
+      r.write.push(w);
+      r.read.push(rd);
+    }
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -116,18 +168,31 @@ if (process.env.REPORT_BENCH_CHROMIUM !== 'off') {
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'kl-report-bench-profile-'));
   const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage());
     await page.setContent('<!doctype html><meta charset="utf-8"><body></body>');
     await page.addScriptTag({ content: readFileSync(join(browserOut, 'bench.js'), 'utf8') });
-    chrome = await page.evaluate(async ({ raw, n, reps }) => {
-      const b = globalThis.ReportBench;
-      const p = b.buildRegionPack(raw['region.json'], raw['townships.geojson'], raw['villages.json'], raw['county.geojson']);
-      return b.aggregationFigures(b, p, b.DEFAULT_TAXONOMY, n, reps);
-    }, { raw, n: N, reps: REPS });
+    chrome = await page.evaluate(
+      async ({ raw, n, reps }) => {
+        const b = globalThis.ReportBench;
+        const p = b.buildRegionPack(raw['region.json'], raw['townships.geojson'], raw['villages.json'], raw['county.geojson']);
+        return b.aggregationFigures(b, p, b.DEFAULT_TAXONOMY, n, reps);
+      },
+      { raw, n: N, reps: REPS },
+    );
     chrome.version = ctx.browser()?.version() ?? '';
   } finally {
     await ctx.close();
@@ -137,8 +202,14 @@ if (process.env.REPORT_BENCH_CHROMIUM !== 'off') {
 
 const f = (ms) => `${ms.toFixed(ms < 1 ? 3 : ms < 10 ? 2 : 0)} ms`;
 const kib = (b) => `${(b / 1024).toFixed(0)} KiB`;
-const row = (label, r) => `  ${label.padEnd(10)} index-only count ${f(r.baseline).padStart(9)} | tables ${f(r.tables).padStart(8)} (${(r.tables / r.baseline).toFixed(0)}×) | whole bundle ${f(r.bundle).padStart(8)} (${(r.bundle / r.baseline).toFixed(0)}×)`;
-console.log(`machine: ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, Node ${process.version}`);
+const row = (label, r) =>
+  `  ${label.padEnd(10)} index-only count ${f(r.baseline).padStart(9)} | tables ${f(r.tables).padStart(8)} (${(r.tables / r.baseline).toFixed(0)}×) | whole bundle ${f(r.bundle).padStart(8)} (${(r.bundle / r.baseline).toFixed(0)}×)`;
+console.log(
+  `machine: ${os.cpus()[0]?.model ?? '?'} × ${os.cpus().length}, load ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}, Node ${process.version}`,
+);
 console.log(`aggregate ${N.toLocaleString('en-US')} events of a year (median of ${REPS} after a warm-up):`);
 console.log(row('Node', node));
 if (chrome) console.log(row(`Chromium ${chrome.version.split('.')[0]}`, chrome));
@@ -153,6 +224,8 @@ for (const lib of XLSX_LIBS) {
   const r = xlsxLib[lib];
   const [w, rd] = [median(r.write), median(r.read)];
   const x = (a, b) => `(${(a / b).toFixed(2)}×)`;
-  console.log(`  ${libs[lib].label.padEnd(28)} ${`${(r.chunkGzip / 1024).toFixed(1)} KiB`.padStart(12)} ${`${f(w)} ${x(w, base.write)}`.padStart(16)} ${kib(r.bytes).padStart(9)} ${`${f(rd)} ${x(rd, base.read)}`.padStart(18)}   chunk ${x(r.chunkGzip, base.chunk)}, ${r.sheets} sheets read`);
+  console.log(
+    `  ${libs[lib].label.padEnd(28)} ${`${(r.chunkGzip / 1024).toFixed(1)} KiB`.padStart(12)} ${`${f(w)} ${x(w, base.write)}`.padStart(16)} ${kib(r.bytes).padStart(9)} ${`${f(rd)} ${x(rd, base.read)}`.padStart(18)}   chunk ${x(r.chunkGzip, base.chunk)}, ${r.sheets} sheets read`,
+  );
 }
 console.log('  ¹ SheetJS CE writes the values, widths, merges and number formats, not the bold headers, fills, borders or frozen header rows.');

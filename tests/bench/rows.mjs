@@ -6,7 +6,7 @@
 export const ROWS = [
   { id: 'save-p95', group: 'save-path', figure: 'one save, p95, whole save path (event + outbox)', target: '≤ 2× raw put, ≤ 30 ms' },
   { id: 'save-p50', group: 'save-path', figure: 'one save, p50, whole save path (event + outbox)', target: '' },
-  { id: 'save-raw-ops', group: 'save-path', figure: 'one save, p95, raw IndexedDB making the save path\'s 6 requests in 1 transaction', target: '' },
+  { id: 'save-raw-ops', group: 'save-path', figure: "one save, p95, raw IndexedDB making the save path's 6 requests in 1 transaction", target: '' },
   { id: 'first-sync-vs-pouch', group: 'first-sync', figure: 'first sync of N events into a fresh phone vs PouchDB pull', target: '≤ 0.33×' },
   { id: 'first-sync-vs-raw', group: 'first-sync', figure: 'first sync of N events into a fresh phone vs raw IndexedDB write', target: '≤ 2.5×' },
   { id: 'first-push', group: 'push', figure: 'first push of N events from a phone vs PouchDB push', target: '≤ 0.33×' },

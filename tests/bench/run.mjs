@@ -27,7 +27,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const profileDir = args.includes('--profile') ? join(fileURLToPath(new URL('../..', import.meta.url)), 'test-artifacts/bench/profiles') : null;
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const groups = GROUPS.filter((g) => !only || only.includes(g));
 
 const N = Number(process.env.BENCH_N ?? (quick ? QUICK_SIZES.N : FULL_SIZES.N));
@@ -41,7 +44,6 @@ mkdirSync(outDir, { recursive: true });
 const t0 = Date.now();
 const log = (msg) => process.stderr.write(`[bench ${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
 
-
 // Servers, browsers and temp dirs to close, also when the run is interrupted.
 const cleanup = [];
 let stopping = false;
@@ -51,7 +53,11 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
     stopping = true;
     log(`${sig}: stopping`);
     for (const f of cleanup.reverse()) {
-      try { await f(); } catch { /* going down anyway */ }
+      try {
+        await f();
+      } catch {
+        /* going down anyway */
+      }
     }
     process.exit(130);
   });
@@ -69,8 +75,11 @@ async function main() {
     // 1. The bench page, built by Vite from the app's real modules.
     const pageDir = mkdtempSync(join(tmpdir(), 'kl-bench-page-'));
     cleanup.push(() => rmSync(pageDir, { recursive: true, force: true }));
-    execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'tests/bench/browser/vite.config.mjs', '--outDir', pageDir],
-      { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, BENCH_PAGE_MINIFY: profileDir ? '0' : '1' } });
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'tests/bench/browser/vite.config.mjs', '--outDir', pageDir], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, BENCH_PAGE_MINIFY: profileDir ? '0' : '1' },
+    });
     log('bench page built');
 
     // 2. The data: N realistic events, valid by the domain's own schema.
@@ -93,10 +102,15 @@ async function main() {
     front.setFile('rows.json', Buffer.from(JSON.stringify(rows)));
     front.setFile('contents.json', Buffer.from(JSON.stringify(contents)));
     front.setFile('docs.json', Buffer.from(JSON.stringify(docs)));
-    front.setFile('refs.json', Buffer.from(JSON.stringify({
-      townshipCodes: domain.townships.map((t) => t.code),
-      villageTownship: [...domain.villagesOf].flatMap(([t, vs]) => vs.map((v) => [v, t])),
-    })));
+    front.setFile(
+      'refs.json',
+      Buffer.from(
+        JSON.stringify({
+          townshipCodes: domain.townships.map((t) => t.code),
+          villageTownship: [...domain.villagesOf].flatMap(([t, vs]) => vs.map((v) => [v, t])),
+        }),
+      ),
+    );
 
     // 3. The peer (express-pouchdb), seeded with the same N events.
     const needsPeer = groups.some((g) => ['first-sync', 'push', 'wire-bytes', 'latency-proxy', 'server-ingest'].includes(g));
@@ -145,10 +159,36 @@ async function main() {
     const profiles = {};
     const prof = async (name, fn) => {
       const r = await profiled(page, profileDir, name, fn);
-      if (r.profile) { profiles[name] = r.profile; log(fmtProfile(name, r.profile)); }
+      if (r.profile) {
+        profiles[name] = r.profile;
+        log(fmtProfile(name, r.profile));
+      }
       return r.result;
     };
-    const ctx = { profileDir, prof, profiles, getAppServer, quick, plan, N, M, ROOT, distDir, serverDir, domain, events, rows, rawGzipBytes, front, peer, ours, page, browser, shared: {}, log };
+    const ctx = {
+      profileDir,
+      prof,
+      profiles,
+      getAppServer,
+      quick,
+      plan,
+      N,
+      M,
+      ROOT,
+      distDir,
+      serverDir,
+      domain,
+      events,
+      rows,
+      rawGzipBytes,
+      front,
+      peer,
+      ours,
+      page,
+      browser,
+      shared: {},
+      log,
+    };
     profilesOut = profiles;
     for (const g of groups) {
       log(`— ${g}`);
@@ -159,7 +199,15 @@ async function main() {
         failed = true;
         log(`${g} FAILED: ${e?.stack ?? e}`);
         for (const r of ROWS.filter((x) => x.group === g && !results.has(x.id))) {
-          results.set(r.id, { id: r.id, value: null, unit: '', baseline: null, ratio: null, pass: null, note: `ERROR: ${String(e?.message ?? e).split('\n')[0]}` });
+          results.set(r.id, {
+            id: r.id,
+            value: null,
+            unit: '',
+            baseline: null,
+            ratio: null,
+            pass: null,
+            note: `ERROR: ${String(e?.message ?? e).split('\n')[0]}`,
+          });
         }
       }
     }
@@ -169,7 +217,11 @@ async function main() {
   } finally {
     while (cleanup.length) {
       const f = cleanup.pop();
-      try { await f(); } catch (e) { log(`cleanup: ${e?.message ?? e}`); }
+      try {
+        await f();
+      } catch (e) {
+        log(`cleanup: ${e?.message ?? e}`);
+      }
     }
   }
 
@@ -180,11 +232,15 @@ async function main() {
   });
   let text = renderTable(table);
   if (RETRIES.length) text += `\n\nRuns that failed and were retried once:\n${RETRIES.map((r) => `- ${r}`).join('\n')}`;
-  if (Object.keys(profilesOut).length) text += `\n\nProfiles (last measured run; .cpuprofile files in test-artifacts/bench/profiles):\n${Object.entries(profilesOut).map(([k, p]) => `- ${fmtProfile(k, p)}`).join('\n')}`;
+  if (Object.keys(profilesOut).length)
+    text += `\n\nProfiles (last measured run; .cpuprofile files in test-artifacts/bench/profiles):\n${Object.entries(profilesOut)
+      .map(([k, p]) => `- ${fmtProfile(k, p)}`)
+      .join('\n')}`;
   const m = machine();
-  const header = `Kepu Ledger bench — ${quick ? 'QUICK (CI smoke: small N, 1 run; figures not meaningful)' : `medians of ${plan.reps} runs after ${plan.warmup} warm-up`}, N=${N.toLocaleString('en-US')}, M=${M.toLocaleString('en-US')}\n`
-    + `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}, ${m.chromium}; load average ${m.loadAvg1m} at the end\n`
-    + (peerAdapter ? `peer: express-pouchdb 4.2 over PouchDB 9 (${peerAdapter === 'leveldb' ? 'LevelDB on disk' : 'databases in memory'})\n` : '');
+  const header =
+    `Kepu Ledger bench — ${quick ? 'QUICK (CI smoke: small N, 1 run; figures not meaningful)' : `medians of ${plan.reps} runs after ${plan.warmup} warm-up`}, N=${N.toLocaleString('en-US')}, M=${M.toLocaleString('en-US')}\n` +
+    `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Node ${m.node}, ${m.chromium}; load average ${m.loadAvg1m} at the end\n` +
+    (peerAdapter ? `peer: express-pouchdb 4.2 over PouchDB 9 (${peerAdapter === 'leveldb' ? 'LevelDB on disk' : 'databases in memory'})\n` : '');
   process.stdout.write(`\n${header}\n${text}\n`);
   const json = { quick, sizes, plan, machine: m, peerAdapter, durationS: (Date.now() - t0) / 1000, rows: table, retries: RETRIES, profiles: profilesOut };
   // latest.json is the whole table of a full run; a quick, partial (--only) or profiling run writes its own file.

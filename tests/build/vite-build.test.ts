@@ -96,8 +96,9 @@ const LOGGING_CHUNK_MODULES: readonly string[] = [
   'node_modules/point-in-polygon-hao',
   'node_modules/robust-predicates',
   'node_modules/@vant/use',
-  ...['button', 'cell', 'cell-group', 'field', 'checkbox', 'checkbox-group', 'nav-bar', 'toast', 'popup', 'overlay', 'loading', 'badge', 'icon']
-    .map((c) => `node_modules/vant/es/${c}`),
+  ...['button', 'cell', 'cell-group', 'field', 'checkbox', 'checkbox-group', 'nav-bar', 'toast', 'popup', 'overlay', 'loading', 'badge', 'icon'].map(
+    (c) => `node_modules/vant/es/${c}`,
+  ),
   ...['config-provider', 'utils', 'composables', 'locale', 'style'].map((c) => `node_modules/vant/es/${c}`),
 ];
 
@@ -154,7 +155,9 @@ describe('the logging route’s first-paint chunk', () => {
     const js = gzip(chunk.code);
     const cssFiles = [...((chunk as { viteMetadata?: { importedCss: Set<string> } }).viteMetadata?.importedCss ?? [])];
     const css = cssFiles.reduce((s, f) => s + gzip(readFileSync(join(outDir, f))), 0);
-    console.log(`logging chunk: JS ${(js / 1024).toFixed(1)} KB gzip (budget ${(LOGGING_JS_BUDGET / 1024).toFixed(1)}), CSS ${(css / 1024).toFixed(1)} KB (budget ${(LOGGING_CSS_BUDGET / 1024).toFixed(1)})`);
+    console.log(
+      `logging chunk: JS ${(js / 1024).toFixed(1)} KB gzip (budget ${(LOGGING_JS_BUDGET / 1024).toFixed(1)}), CSS ${(css / 1024).toFixed(1)} KB (budget ${(LOGGING_CSS_BUDGET / 1024).toFixed(1)})`,
+    );
     expect(cssFiles.length).toBe(1);
     expect(js).toBeLessThanOrEqual(LOGGING_JS_BUDGET);
     expect(css).toBeLessThanOrEqual(LOGGING_CSS_BUDGET);
@@ -164,7 +167,8 @@ describe('the logging route’s first-paint chunk', () => {
 /** The volunteer's routes, by their views (src/app/router.ts). */
 const VOLUNTEER_VIEWS = ['HomeView', 'EventListView', 'EventEditView', 'EventDetailView', 'MapView', 'ReportsView', 'SettingsView', 'LoginView'];
 /** Staff-only code, by the module a chunk is loaded for. */
-const STAFF_ONLY = /src\/app\/views\/(ReviewView|AdminView)\.vue$|src\/app\/components\/report\/ReportCharts\.vue$|src\/app\/(export|import)\/|node_modules\/(@cj-tech-master\/excelts|docx|chart\.js)\//;
+const STAFF_ONLY =
+  /src\/app\/views\/(ReviewView|AdminView)\.vue$|src\/app\/components\/report\/ReportCharts\.vue$|src\/app\/(export|import)\/|node_modules\/(@cj-tech-master\/excelts|docx|chart\.js)\//;
 
 describe('a volunteer’s first visit', () => {
   it(`downloads at most ${FIRST_VISIT_BUDGET / 1024} KB gzip in all, precache included`, () => {
@@ -197,13 +201,18 @@ describe('a volunteer’s first visit', () => {
 
   it('leaves staff-only code and the region pack’s sources out of the precache, for run-time caching', () => {
     const precached = readServiceWorker(outDir).precached;
-    const staffChunks = output.filter((o): o is Rollup.OutputChunk => o.type === 'chunk' && !!o.facadeModuleId && STAFF_ONLY.test(o.facadeModuleId.split(sep).join('/')));
+    const staffChunks = output.filter(
+      (o): o is Rollup.OutputChunk => o.type === 'chunk' && !!o.facadeModuleId && STAFF_ONLY.test(o.facadeModuleId.split(sep).join('/')),
+    );
     // xlsx/docx/csv writers, chart.js, review and admin views, the spreadsheet and DOCX libraries
     expect(staffChunks.length).toBeGreaterThanOrEqual(6);
     expect(staffChunks.map((c) => c.fileName).filter((f) => precached.includes(f))).toEqual([]);
     expect(precached.filter((f) => /\.(md|csv)$/.test(f))).toEqual([]);
     expect(precached.filter((f) => f.startsWith('regions/')).sort()).toEqual([
-      'regions/huidong/county.geojson', 'regions/huidong/region.json', 'regions/huidong/townships.geojson', 'regions/huidong/villages.json',
+      'regions/huidong/county.geojson',
+      'regions/huidong/region.json',
+      'regions/huidong/townships.geojson',
+      'regions/huidong/villages.json',
     ]);
     // The worker caches the app's other hashed files when first fetched.
     const sw = readFileSync(join(outDir, 'sw.js'), 'utf8');

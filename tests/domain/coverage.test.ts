@@ -49,7 +49,7 @@ describe('coverage of the 2023 seed pattern', () => {
     expect(r.total).toMatchObject({ events: 53, attendance: 6860, materials: 21400 });
   });
 
-  test('gives 平海镇 no events of its own but 巽寮\'s two through the roll-up', () => {
+  test("gives 平海镇 no events of its own but 巽寮's two through the roll-up", () => {
     const pinghai = byCode(r, T.pinghai);
     expect(pinghai.own.events).toBe(0);
     expect(pinghai.tally.events).toBe(2);
@@ -66,7 +66,15 @@ describe('coverage of the 2023 seed pattern', () => {
 
   test('ranks covered townships by 场次 and gives each its share of the county', () => {
     const ranks = r.units.filter((u) => u.rank !== null).map((u) => [u.shortName, u.rank]);
-    expect(ranks).toEqual([['平山', 1], ['梁化', 4], ['稔山', 4], ['平海', 7], ['吉隆', 2], ['黄埠', 3], ['宝口', 6]]);
+    expect(ranks).toEqual([
+      ['平山', 1],
+      ['梁化', 4],
+      ['稔山', 4],
+      ['平海', 7],
+      ['吉隆', 2],
+      ['黄埠', 3],
+      ['宝口', 6],
+    ]);
     expect(byCode(r, T.pingshan).share).toBeCloseTo(23 / 53, 10);
     expect(byCode(r, T.daling)).toMatchObject({ rank: null, classIndex: null, share: 0, gap: true, value: 0 });
   });
@@ -102,7 +110,15 @@ describe('days since the last event', () => {
 
   test('counts whole calendar days in Asia/Shanghai up to now', () => {
     const rows = r.units.filter((u) => u.hasArea && !u.gap).map((u) => [u.shortName, u.value]);
-    expect(rows).toEqual([['平山', 10], ['梁化', 25], ['稔山', 39], ['平海', 28], ['吉隆', 60], ['黄埠', 88], ['宝口', 63]]);
+    expect(rows).toEqual([
+      ['平山', 10],
+      ['梁化', 25],
+      ['稔山', 39],
+      ['平海', 28],
+      ['吉隆', 60],
+      ['黄埠', 88],
+      ['宝口', 63],
+    ]);
     expect(byCode(r, T.daling).value).toBeNull();
   });
 
@@ -121,7 +137,7 @@ describe('days since the last event', () => {
 });
 
 describe('coverage under filters', () => {
-  test('only reviewed events leaves 平海 uncovered once 巽寮\'s submitted events drop out', () => {
+  test("only reviewed events leaves 平海 uncovered once 巽寮's submitted events drop out", () => {
     const r = computeCoverage(pack, events, { year: 2023, reviewedOnly: true }, 'events', { now: NOW });
     expect(gapNames(r)).toEqual(['大岭', '白花', '铁涌', '平海', '多祝', '安墩', '高潭', '白盆珠']);
     expect(byCode(r, T.pingshan).tally.events).toBe(22);
@@ -131,7 +147,13 @@ describe('coverage under filters', () => {
   test('a month range of September keeps only the 科普日 month', () => {
     const r = computeCoverage(pack, events, { year: 2023, monthFrom: 9, monthTo: 9 }, 'attendance', { now: NOW });
     const rows = r.units.filter((u) => u.hasArea && !u.gap).map((u) => [u.shortName, u.tally.events, u.value]);
-    expect(rows).toEqual([['平山', 3, 2900], ['梁化', 1, 360], ['稔山', 1, 50], ['平海', 1, 300], ['吉隆', 2, 100]]);
+    expect(rows).toEqual([
+      ['平山', 3, 2900],
+      ['梁化', 1, 360],
+      ['稔山', 1, 50],
+      ['平海', 1, 300],
+      ['吉隆', 2, 100],
+    ]);
     expect(r.gaps.length).toBe(9);
   });
 
@@ -176,7 +198,7 @@ describe('coverage under filters', () => {
 });
 
 describe('the events behind a township and the point layer', () => {
-  test('lists 平海\'s events (巽寮\'s) newest first', () => {
+  test("lists 平海's events (巽寮's) newest first", () => {
     const r = computeCoverage(pack, events, Y2023, 'events', { now: NOW });
     const list = eventsOfUnit(byCode(r, T.pinghai), events, Y2023);
     expect(list.map((e) => e.id)).toEqual([fixtureId(36), fixtureId(53)]);

@@ -8,10 +8,27 @@ import { seed2023Import } from '../fixtures/seed-2023';
 const ctx = { taxonomy: DEFAULT_TAXONOMY, pack: loadHuidongPack() };
 const HEADERS = IMPORT_COLUMNS.map((c) => c.header);
 const GOOD: Record<string, string> = {
-  活动名称: '科普大篷车进校园', 开始时间: '2023-05-20 09:00', 结束时间: '2023-05-20 11:30', 活动形式: '科普大篷车巡展', 场所类型: '校园',
-  专项: '全国科技活动周', 主题: '科技知识、前沿科技', '乡镇/街道': '吉隆镇', '村/社区': '吉隆社区', 场所名称: '吉隆中心小学', 惠及人次: '320',
-  线上人次: '', 受众构成: '学生:300;教师:20', 宣传资料: '小册子:300;折页:200', 志愿者: '张三:3;李四:2.5', 志愿者人数: '', 协办单位: '吉隆中心小学',
-  '里程(公里)': '35', 纬度: '22.80', 经度: '114.92', 备注: '',
+  活动名称: '科普大篷车进校园',
+  开始时间: '2023-05-20 09:00',
+  结束时间: '2023-05-20 11:30',
+  活动形式: '科普大篷车巡展',
+  场所类型: '校园',
+  专项: '全国科技活动周',
+  主题: '科技知识、前沿科技',
+  '乡镇/街道': '吉隆镇',
+  '村/社区': '吉隆社区',
+  场所名称: '吉隆中心小学',
+  惠及人次: '320',
+  线上人次: '',
+  受众构成: '学生:300;教师:20',
+  宣传资料: '小册子:300;折页:200',
+  志愿者: '张三:3;李四:2.5',
+  志愿者人数: '',
+  协办单位: '吉隆中心小学',
+  '里程(公里)': '35',
+  纬度: '22.80',
+  经度: '114.92',
+  备注: '',
 };
 const rowOf = (over: Record<string, string>) => HEADERS.map((h) => over[h] ?? GOOD[h]!);
 const read = (rows: Record<string, string>[]) => readImportTable([HEADERS, ...rows.map(rowOf)], ctx);
@@ -20,26 +37,72 @@ describe('reading the import template', () => {
   test('turns a good row into the event content the form would save', () => {
     const r = read([{}]);
     expect(r.problems).toEqual([]);
-    expect(r.items).toEqual([{
-      row: 2,
-      key: importKeyOf(r.items[0]!.content),
-      sourceId: null,
-      content: {
-        title: '科普大篷车进校园', notes: '', startAt: '2023-05-20T09:00:00+08:00', endAt: '2023-05-20T11:30:00+08:00',
-        format: 'caravan', venue: 'school', campaign: 'sci-tech-week', themes: ['sci-tech', 'frontier-tech'],
-        townshipCode: '441323109000', villageCode: '441323109001', venueName: '吉隆中心小学',
-        point: { lat: 22.8, lon: 114.92, accuracyM: null, source: 'map' }, attendance: 320, onlineAttendance: null,
-        audience: [{ kind: 'students', count: 300 }, { kind: 'teachers', count: 20 }],
-        materials: [{ kind: 'booklet', count: 300 }, { kind: 'leaflet', count: 200 }],
-        volunteers: [{ name: '张三', userId: null, hours: 3 }, { name: '李四', userId: null, hours: 2.5 }],
-        volunteerCount: null, partners: ['吉隆中心小学'], distanceKm: 35, photos: [],
+    expect(r.items).toEqual([
+      {
+        row: 2,
+        key: importKeyOf(r.items[0]!.content),
+        sourceId: null,
+        content: {
+          title: '科普大篷车进校园',
+          notes: '',
+          startAt: '2023-05-20T09:00:00+08:00',
+          endAt: '2023-05-20T11:30:00+08:00',
+          format: 'caravan',
+          venue: 'school',
+          campaign: 'sci-tech-week',
+          themes: ['sci-tech', 'frontier-tech'],
+          townshipCode: '441323109000',
+          villageCode: '441323109001',
+          venueName: '吉隆中心小学',
+          point: { lat: 22.8, lon: 114.92, accuracyM: null, source: 'map' },
+          attendance: 320,
+          onlineAttendance: null,
+          audience: [
+            { kind: 'students', count: 300 },
+            { kind: 'teachers', count: 20 },
+          ],
+          materials: [
+            { kind: 'booklet', count: 300 },
+            { kind: 'leaflet', count: 200 },
+          ],
+          volunteers: [
+            { name: '张三', userId: null, hours: 3 },
+            { name: '李四', userId: null, hours: 2.5 },
+          ],
+          volunteerCount: null,
+          partners: ['吉隆中心小学'],
+          distanceKm: 35,
+          photos: [],
+        },
       },
-    }]);
+    ]);
   });
 
   test('offers a template whose header row is the documented columns and whose example row imports', () => {
     const [header, example] = importTemplateRows();
-    expect(header).toEqual(['活动名称', '开始时间', '结束时间', '活动形式', '场所类型', '专项', '主题', '乡镇/街道', '村/社区', '场所名称', '惠及人次', '线上人次', '受众构成', '宣传资料', '志愿者', '志愿者人数', '协办单位', '里程(公里)', '纬度', '经度', '备注']);
+    expect(header).toEqual([
+      '活动名称',
+      '开始时间',
+      '结束时间',
+      '活动形式',
+      '场所类型',
+      '专项',
+      '主题',
+      '乡镇/街道',
+      '村/社区',
+      '场所名称',
+      '惠及人次',
+      '线上人次',
+      '受众构成',
+      '宣传资料',
+      '志愿者',
+      '志愿者人数',
+      '协办单位',
+      '里程(公里)',
+      '纬度',
+      '经度',
+      '备注',
+    ]);
     expect(readImportTable([header!, example!], ctx).problems).toEqual([]);
   });
 

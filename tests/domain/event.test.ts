@@ -1,11 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import {
-  checkEventReferences,
-  emptyEventContent,
-  validateEventContent,
-  validateLedgerEvent,
-  type EventContent,
-} from '../../src/domain/event';
+import { checkEventReferences, emptyEventContent, validateEventContent, validateLedgerEvent, type EventContent } from '../../src/domain/event';
 import { DEFAULT_TAXONOMY } from '../../src/domain/taxonomy';
 import { townshipCodesOf, villageTownshipMapOf } from '../../src/domain/region';
 import { loadHuidongPack } from '../fixtures/region-pack';
@@ -113,11 +107,23 @@ describe('the event content schema', () => {
     ['materials that are not a list', (c) => ({ ...c, materials: { booklet: 5 } }), { field: 'materials', code: 'notList' }],
     ['a latitude of 95', (c) => ({ ...c, point: { lat: 95, lon: 114, accuracyM: 5, source: 'gps' } }), { field: 'point.lat', code: 'badLatitude' }],
     ['a longitude of 200', (c) => ({ ...c, point: { lat: 22, lon: 200, accuracyM: 5, source: 'gps' } }), { field: 'point.lon', code: 'badLongitude' }],
-    ['a point from an unknown source', (c) => ({ ...c, point: { lat: 22, lon: 114, accuracyM: 5, source: 'wifi' } }), { field: 'point.source', code: 'badPointSource' }],
+    [
+      'a point from an unknown source',
+      (c) => ({ ...c, point: { lat: 22, lon: 114, accuracyM: 5, source: 'wifi' } }),
+      { field: 'point.source', code: 'badPointSource' },
+    ],
     ['the same theme twice', (c) => ({ ...c, themes: ['sci-tech', 'sci-tech'] }), { field: 'themes', code: 'duplicate' }],
-    ['an audience larger than the attendance', (c) => ({ ...c, audience: [{ kind: 'students', count: 400 }] }), { field: 'audience', code: 'audienceExceedsAttendance' }],
+    [
+      'an audience larger than the attendance',
+      (c) => ({ ...c, audience: [{ kind: 'students', count: 400 }] }),
+      { field: 'audience', code: 'audienceExceedsAttendance' },
+    ],
     ['a volunteer without a name', (c) => ({ ...c, volunteers: [{ name: ' ', userId: null, hours: 2 }] }), { field: 'volunteers.0.name', code: 'required' }],
-    ['a volunteer with 1000 hours', (c) => ({ ...c, volunteers: [{ name: '李明', userId: null, hours: 1000 }] }), { field: 'volunteers.0.hours', code: 'tooLarge' }],
+    [
+      'a volunteer with 1000 hours',
+      (c) => ({ ...c, volunteers: [{ name: '李明', userId: null, hours: 1000 }] }),
+      { field: 'volunteers.0.hours', code: 'tooLarge' },
+    ],
     ['a negative caravan distance', (c) => ({ ...c, distanceKm: -3 }), { field: 'distanceKm', code: 'negative' }],
     ['a photo that is not a sha256', (c) => ({ ...c, photos: ['photo.jpg'] }), { field: 'photos.0', code: 'badPhotoHash' }],
     ['thirteen photos', (c) => ({ ...c, photos: Array.from({ length: 13 }, (_, i) => String(i % 10).repeat(64)) }), { field: 'photos', code: 'tooMany' }],
@@ -226,9 +232,7 @@ describe('reference checks against the taxonomy and the region pack', () => {
   });
 
   test('rejects a township code that is well formed but not in the county', () => {
-    expect(checkEventReferences({ ...validContent(), townshipCode: '441302001000' }, ctx)).toEqual([
-      { field: 'townshipCode', code: 'unknownTownship' },
-    ]);
+    expect(checkEventReferences({ ...validContent(), townshipCode: '441302001000' }, ctx)).toEqual([{ field: 'townshipCode', code: 'unknownTownship' }]);
   });
 });
 
@@ -255,10 +259,15 @@ describe('instants that cannot be true', () => {
 
   test('refuses a date that does not exist as the end, and both at once', () => {
     expect(validateEventContent({ ...validContent(), endAt: '2023-02-30T11:30:00+08:00' })).toEqual({
-      ok: false, problems: [{ field: 'endAt', code: 'noSuchDate' }],
+      ok: false,
+      problems: [{ field: 'endAt', code: 'noSuchDate' }],
     });
     expect(validateEventContent({ ...validContent(), startAt: '2023-02-30T09:00:00+08:00', endAt: '2023-02-30T11:30:00+08:00' })).toEqual({
-      ok: false, problems: [{ field: 'startAt', code: 'noSuchDate' }, { field: 'endAt', code: 'noSuchDate' }],
+      ok: false,
+      problems: [
+        { field: 'startAt', code: 'noSuchDate' },
+        { field: 'endAt', code: 'noSuchDate' },
+      ],
     });
   });
 
@@ -280,9 +289,19 @@ describe('instants that cannot be true', () => {
 
   test('holds the review and bookkeeping instants of a stored event to the same rule', () => {
     const r = validateLedgerEvent({
-      ...storedEvent(), status: 'reviewed', reviewedBy: 'u-staff', reviewedAt: '2023-02-29T10:00:00+08:00', createdAt: '2023-04-31T12:00:00+08:00',
+      ...storedEvent(),
+      status: 'reviewed',
+      reviewedBy: 'u-staff',
+      reviewedAt: '2023-02-29T10:00:00+08:00',
+      createdAt: '2023-04-31T12:00:00+08:00',
     });
-    expect(r).toEqual({ ok: false, problems: [{ field: 'reviewedAt', code: 'noSuchDate' }, { field: 'createdAt', code: 'noSuchDate' }] });
+    expect(r).toEqual({
+      ok: false,
+      problems: [
+        { field: 'reviewedAt', code: 'noSuchDate' },
+        { field: 'createdAt', code: 'noSuchDate' },
+      ],
+    });
   });
 });
 
@@ -292,7 +311,8 @@ describe('a start in the future', () => {
 
   test('is refused when it lies two days past the clock: a planned event is not a logged one', () => {
     expect(validateEventContent(at('2026-12-05T09:00:00+08:00', '2026-12-05T11:00:00+08:00'), { now: NOW })).toEqual({
-      ok: false, problems: [{ field: 'startAt', code: 'startInFuture' }],
+      ok: false,
+      problems: [{ field: 'startAt', code: 'startInFuture' }],
     });
   });
 
@@ -315,13 +335,18 @@ describe('a start in the future', () => {
   test('is reported beside the other fields’ problems, so the form marks them all at once', () => {
     expect(validateEventContent({ ...at('2027-01-10T09:00:00+08:00'), title: '', attendance: -1 }, { now: NOW })).toEqual({
       ok: false,
-      problems: [{ field: 'title', code: 'required' }, { field: 'attendance', code: 'negative' }, { field: 'startAt', code: 'startInFuture' }],
+      problems: [
+        { field: 'title', code: 'required' },
+        { field: 'attendance', code: 'negative' },
+        { field: 'startAt', code: 'startInFuture' },
+      ],
     });
   });
 
   test('is refused in a stored event too (the server passes its own clock)', () => {
     expect(validateLedgerEvent({ ...storedEvent(), startAt: '2026-12-05T09:00:00+08:00', endAt: '2026-12-05T11:00:00+08:00' }, { now: NOW })).toEqual({
-      ok: false, problems: [{ field: 'startAt', code: 'startInFuture' }],
+      ok: false,
+      problems: [{ field: 'startAt', code: 'startInFuture' }],
     });
   });
 });
@@ -351,13 +376,21 @@ describe('required text that shows nothing', () => {
   });
 
   test('refuses volunteer and partner names that show nothing', () => {
-    expect(validateEventContent({
-      ...validContent(),
-      volunteers: [{ name: '陈晓红', userId: null, hours: 3 }, { name: '\u200B\u200D', userId: null, hours: 2 }],
-      partners: ['\u3000\u200B', '吉隆镇中心小学'],
-    })).toEqual({
+    expect(
+      validateEventContent({
+        ...validContent(),
+        volunteers: [
+          { name: '陈晓红', userId: null, hours: 3 },
+          { name: '\u200B\u200D', userId: null, hours: 2 },
+        ],
+        partners: ['\u3000\u200B', '吉隆镇中心小学'],
+      }),
+    ).toEqual({
       ok: false,
-      problems: [{ field: 'volunteers.1.name', code: 'required' }, { field: 'partners.0', code: 'required' }],
+      problems: [
+        { field: 'volunteers.1.name', code: 'required' },
+        { field: 'partners.0', code: 'required' },
+      ],
     });
   });
 

@@ -10,7 +10,12 @@ import * as v from 'valibot';
 
 const content = (over: Partial<EventContent> = {}): EventContent => ({
   ...emptyEventContent('2023-05-20T09:00:00+08:00', '2023-05-20T11:00:00+08:00'),
-  title: '科普讲座', format: 'lecture', venue: 'school', townshipCode: '441323001000', attendance: 80, ...over,
+  title: '科普讲座',
+  format: 'lecture',
+  venue: 'school',
+  townshipCode: '441323001000',
+  attendance: 80,
+  ...over,
 });
 const item = (row: number, over: Partial<EventContent> = {}, sourceId: string | null = null): ImportItem => {
   const c = content(over);
@@ -46,7 +51,12 @@ describe('import keys and ids', () => {
 describe('planning an import against the ledger', () => {
   const ORG = 'org-huidong';
   const known = (i: ImportItem, over: Partial<KnownEvent> = {}): KnownEvent => ({
-    id: importedEventId(ORG, i.key), title: i.content.title, startAt: i.content.startAt, townshipCode: i.content.townshipCode, deleted: false, ...over,
+    id: importedEventId(ORG, i.key),
+    title: i.content.title,
+    startAt: i.content.startAt,
+    townshipCode: i.content.townshipCode,
+    deleted: false,
+    ...over,
   });
 
   test('writes a row no event matches', () => {
@@ -58,21 +68,32 @@ describe('planning an import against the ledger', () => {
     const a = item(2);
     const b = item(3, { title: '另一场' });
     const plan = planImportItems([a, b], ORG, [known(a), known(b, { deleted: true })]);
-    expect(plan.map((p) => [p.row, p.state, p.existingId])).toEqual([[2, 'exists', known(a).id], [3, 'restore', null]]);
+    expect(plan.map((p) => [p.row, p.state, p.existingId])).toEqual([
+      [2, 'exists', known(a).id],
+      [3, 'restore', null],
+    ]);
   });
 
   test('skips a row with the title, start instant and township of a live event typed in by hand', () => {
     const a = item(2);
-    const byHand = { id: '018c2a3b-4c5d-7e6f-8a9b-000000000009', title: '科普讲座', startAt: '2023-05-20T01:00:00Z', townshipCode: '441323001000', deleted: false };
+    const byHand = {
+      id: '018c2a3b-4c5d-7e6f-8a9b-000000000009',
+      title: '科普讲座',
+      startAt: '2023-05-20T01:00:00Z',
+      townshipCode: '441323001000',
+      deleted: false,
+    };
     expect(planImportItems([a], ORG, [byHand]).map((p) => [p.state, p.existingId])).toEqual([['exists', byHand.id]]);
     expect(planImportItems([a], ORG, [{ ...byHand, deleted: true }]).map((p) => p.state)).toEqual(['new']);
     expect(planImportItems([a], ORG, [{ ...byHand, townshipCode: '441323002000' }]).map((p) => p.state)).toEqual(['new']);
   });
 
-  test('skips a row of the app\'s own export whose 编号 is a live event, even when edited since', () => {
+  test("skips a row of the app's own export whose 编号 is a live event, even when edited since", () => {
     const exported = '018c2a3b-4c5d-7e6f-8a9b-00000000000a';
     const a = item(2, { attendance: 99 }, exported);
-    const plan = planImportItems([a], ORG, [{ id: exported, title: '改过的名称', startAt: '2023-05-21T09:00:00+08:00', townshipCode: '441323001000', deleted: false }]);
+    const plan = planImportItems([a], ORG, [
+      { id: exported, title: '改过的名称', startAt: '2023-05-21T09:00:00+08:00', townshipCode: '441323001000', deleted: false },
+    ]);
     expect(plan.map((p) => [p.state, p.existingId])).toEqual([['exists', exported]]);
     expect(lookupIdsOf([a], ORG)).toEqual([importedEventId(ORG, a.key), exported]);
   });
@@ -93,15 +114,46 @@ describe('import batches read off the events', () => {
       { id: 'e5', deleted: false, createdBy: 'u-staff' },
     ]);
     expect(batches).toEqual([
-      { id: B2, file: `${B2}.csv`, at: '2024-02-01T09:00:00+08:00', by: '王科协', createdBy: 'u-staff', rows: 1, liveIds: [], deletedIds: ['e3'], state: 'undone' },
-      { id: B1, file: `${B1}.csv`, at: '2024-01-05T09:00:00+08:00', by: '王科协', createdBy: 'u-staff', rows: 2, liveIds: ['e1'], deletedIds: ['e2'], state: 'partial' },
+      {
+        id: B2,
+        file: `${B2}.csv`,
+        at: '2024-02-01T09:00:00+08:00',
+        by: '王科协',
+        createdBy: 'u-staff',
+        rows: 1,
+        liveIds: [],
+        deletedIds: ['e3'],
+        state: 'undone',
+      },
+      {
+        id: B1,
+        file: `${B1}.csv`,
+        at: '2024-01-05T09:00:00+08:00',
+        by: '王科协',
+        createdBy: 'u-staff',
+        rows: 2,
+        liveIds: ['e1'],
+        deletedIds: ['e2'],
+        state: 'partial',
+      },
     ]);
   });
 
   test('an event stored before provenance existed still validates, with no importBatch', () => {
     const stored: Omit<LedgerEvent, 'importBatch'> = {
-      ...content(), status: 'submitted', reviewNote: null, reviewedBy: null, reviewedAt: null, id: '018c2a3b-4c5d-7e6f-8a9b-0000000000c1',
-      orgId: 'o', createdBy: 'u', createdAt: '2024-01-05T09:00:00+08:00', updatedBy: 'u', updatedAt: '2024-01-05T09:00:00+08:00', deleted: false, rev: 3,
+      ...content(),
+      status: 'submitted',
+      reviewNote: null,
+      reviewedBy: null,
+      reviewedAt: null,
+      id: '018c2a3b-4c5d-7e6f-8a9b-0000000000c1',
+      orgId: 'o',
+      createdBy: 'u',
+      createdAt: '2024-01-05T09:00:00+08:00',
+      updatedBy: 'u',
+      updatedAt: '2024-01-05T09:00:00+08:00',
+      deleted: false,
+      rev: 3,
     };
     const r = v.safeParse(ledgerEventSchema, stored);
     expect(r.success && 'importBatch' in r.output).toBe(false);

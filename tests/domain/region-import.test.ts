@@ -7,7 +7,15 @@ import messages from '../../src/app/i18n/messages/map';
 
 const huidongText = readFileSync(resolve(process.cwd(), 'public/regions/huidong/townships.geojson'), 'utf8');
 
-const square = (x: number, y: number, d = 0.1) => [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]];
+const square = (x: number, y: number, d = 0.1) => [
+  [
+    [x, y],
+    [x + d, y],
+    [x + d, y + d],
+    [x, y + d],
+    [x, y],
+  ],
+];
 /** A small made-up county 441302 with two towns and one special zone inside the first. */
 interface TestFeature {
   type: string;
@@ -92,42 +100,77 @@ describe('refusing a bad region file', () => {
     ['an empty collection', text({ type: 'FeatureCollection', features: [] }), [{ field: 'features', code: 'noFeatures' }]],
     [
       'a projected CRS (Web Mercator)',
-      mutated((d) => { d.crs = { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::3857' } }; }),
+      mutated((d) => {
+        d.crs = { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::3857' } };
+      }),
       [{ field: 'crs', code: 'notWgs84' }],
     ],
     [
       'projected metres without a CRS',
-      mutated((d) => { d.features[0]!.geometry!.coordinates = [[[12735000, 2650000], [12745000, 2650000], [12745000, 2660000], [12735000, 2650000]]]; }),
+      mutated((d) => {
+        d.features[0]!.geometry!.coordinates = [
+          [
+            [12735000, 2650000],
+            [12745000, 2650000],
+            [12745000, 2660000],
+            [12735000, 2650000],
+          ],
+        ];
+      }),
       [{ field: 'features.0.geometry', code: 'outOfRange' }],
     ],
     [
       'a LineString township',
-      mutated((d) => { d.features[0]!.geometry = { type: 'LineString', coordinates: [[114, 23], [114.1, 23.1]] }; }),
+      mutated((d) => {
+        d.features[0]!.geometry = {
+          type: 'LineString',
+          coordinates: [
+            [114, 23],
+            [114.1, 23.1],
+          ],
+        };
+      }),
       [{ field: 'features.0.geometry', code: 'badGeometryType' }],
     ],
     [
       'a feature without geometry',
-      mutated((d) => { d.features[1]!.geometry = null; }),
+      mutated((d) => {
+        d.features[1]!.geometry = null;
+      }),
       [{ field: 'features.1.geometry', code: 'noGeometry' }],
     ],
     [
       'an open ring',
-      mutated((d) => { rings(d.features[0]!)[0]!.pop(); }),
+      mutated((d) => {
+        rings(d.features[0]!)[0]!.pop();
+      }),
       [{ field: 'features.0.geometry', code: 'ringNotClosed' }],
     ],
     [
       'a ring of three positions',
-      mutated((d) => { d.features[0]!.geometry!.coordinates = [[[114, 23], [114.1, 23], [114, 23]]]; }),
+      mutated((d) => {
+        d.features[0]!.geometry!.coordinates = [
+          [
+            [114, 23],
+            [114.1, 23],
+            [114, 23],
+          ],
+        ];
+      }),
       [{ field: 'features.0.geometry', code: 'ringTooShort' }],
     ],
     [
       'coordinates given as text',
-      mutated((d) => { rings(d.features[0]!)[0]![1] = ['114.5', '23.1']; }),
+      mutated((d) => {
+        rings(d.features[0]!)[0]![1] = ['114.5', '23.1'];
+      }),
       [{ field: 'features.0.geometry', code: 'badCoordinates' }],
     ],
     [
       'a 9-digit code and a missing name',
-      mutated((d) => { d.features[0]!.properties = { code: '441302001' }; }),
+      mutated((d) => {
+        d.features[0]!.properties = { code: '441302001' };
+      }),
       [
         { field: 'features.0.properties.code', code: 'badCode' },
         { field: 'features.0.properties.name', code: 'missingName' },
@@ -135,28 +178,38 @@ describe('refusing a bad region file', () => {
     ],
     [
       'two features with the same code',
-      mutated((d) => { d.features[1]!.properties.code = '441302001000'; }),
+      mutated((d) => {
+        d.features[1]!.properties.code = '441302001000';
+      }),
       [{ field: 'features.1.properties.code', code: 'duplicateCode' }],
     ],
     [
       'townships of two counties',
-      mutated((d) => { d.features[1]!.properties.code = '441323100000'; }),
+      mutated((d) => {
+        d.features[1]!.properties.code = '441323100000';
+      }),
       [{ field: 'features', code: 'mixedCounty' }],
     ],
     [
       'a point without a parent town',
-      mutated((d) => { delete d.features[2]!.properties.parentCode; }),
+      mutated((d) => {
+        delete d.features[2]!.properties.parentCode;
+      }),
       [{ field: 'features.2.properties.parentCode', code: 'pointWithoutParent' }],
     ],
     [
       'a point whose parent is not in the file',
-      mutated((d) => { d.features[2]!.properties.parentCode = '441302999000'; }),
+      mutated((d) => {
+        d.features[2]!.properties.parentCode = '441302999000';
+      }),
       [{ field: 'features.2.properties.parentCode', code: 'unknownParent' }],
     ],
     [
       'only points',
       mutated((d) => {
-        d.features = [{ type: 'Feature', properties: { code: '441302400000', name: 'x', parentCode: '441302001000' }, geometry: { type: 'Point', coordinates: [114, 23] } }];
+        d.features = [
+          { type: 'Feature', properties: { code: '441302400000', name: 'x', parentCode: '441302001000' }, geometry: { type: 'Point', coordinates: [114, 23] } },
+        ];
       }),
       [{ field: 'features', code: 'noAreas' }],
     ],

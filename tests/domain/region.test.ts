@@ -7,10 +7,7 @@ const pack = loadHuidongPack();
 describe('the Huidong region pack', () => {
   test('has 14 mapped townships and 2 point-only special zones', () => {
     expect(pack.townships.filter(hasArea).length).toBe(14);
-    expect(pack.townships.filter((t) => !hasArea(t)).map((t) => t.shortName)).toEqual([
-      '巽寮滨海旅游度假区',
-      '港口海龟湾自然保护区',
-    ]);
+    expect(pack.townships.filter((t) => !hasArea(t)).map((t) => t.shortName)).toEqual(['巽寮滨海旅游度假区', '港口海龟湾自然保护区']);
   });
 
   test('puts every township seat in its own township', () => {

@@ -16,7 +16,7 @@ const ctx = { taxonomy: DEFAULT_TAXONOMY, pack, round: true };
 describe('the narrative of the 2023 seed activities', () => {
   const n = buildNarrative(events, 2023, true, ctx);
 
-  test('reproduces the seed report\'s seven clauses with their counts and places', () => {
+  test("reproduces the seed report's seven clauses with their counts and places", () => {
     expect(n.clauses.map((c) => c.text)).toEqual([
       '一是在平山街道、九龙峰、吉隆、黄埠、稔山、梁化等镇街开展了以传统文化、科技知识、防灾减灾、应急救护、养生保健、雷锋精神、食品安全等为主题的各类进村、进社区科学普及志愿服务活动24场次',
       '二是在九龙峰平江村、县新时代文明实践中心、宝口镇马山学校、吉隆实验学校、平山第三小学等单位开展科普大篷车进乡村、进社区、进校园巡展活动5场次',
@@ -36,11 +36,15 @@ describe('the narrative of the 2023 seed activities', () => {
   });
 
   test('names the townships the year did not reach', () => {
-    expect(n.coverage).toBe('2023年活动覆盖全县14个镇街中的8个，白花镇、铁涌镇、多祝镇、安墩镇、高潭镇、白盆珠镇等6个镇街尚未开展活动，活动地域覆盖范围有待扩大。');
+    expect(n.coverage).toBe(
+      '2023年活动覆盖全县14个镇街中的8个，白花镇、铁涌镇、多祝镇、安墩镇、高潭镇、白盆珠镇等6个镇街尚未开展活动，活动地域覆盖范围有待扩大。',
+    );
   });
 
   test('says so when every township was reached', () => {
-    const all = pack.townships.filter((t) => t.geometry.type !== 'Point').map((t, i) => ({ ...events[0]!, id: `${events[0]!.id.slice(0, -2)}${String(i).padStart(2, '0')}`, townshipCode: t.code, villageCode: null }));
+    const all = pack.townships
+      .filter((t) => t.geometry.type !== 'Point')
+      .map((t, i) => ({ ...events[0]!, id: `${events[0]!.id.slice(0, -2)}${String(i).padStart(2, '0')}`, townshipCode: t.code, villageCode: null }));
     expect(buildNarrative(all, 2023, true, ctx).coverage).toBe('2023年活动覆盖全县14个镇街中的14个，实现镇街全覆盖。');
   });
 
@@ -57,7 +61,7 @@ describe('the narrative of the 2023 seed activities', () => {
   });
 });
 
-describe('the report\'s manner with numbers and places', () => {
+describe("the report's manner with numbers and places", () => {
   test('rounds to two leading digits and adds 多 only when something was cut', () => {
     expect([20400, 3530, 20000, 99, 125, 11617].map(roundInReportManner)).toEqual(['20000多', '3500多', '20000', '99', '120多', '11000多']);
   });

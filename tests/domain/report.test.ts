@@ -20,15 +20,25 @@ describe('the year report over the 2023 seed activities', () => {
 
   test('counts the 53 activities of the seed report with their people, materials and volunteers', () => {
     expect(report.total).toEqual({
-      events: 53, attendance: 11617, onlineAttendance: 0, materials: 28680, volunteers: 154, volunteerHours: 452.5,
+      events: 53,
+      attendance: 11617,
+      onlineAttendance: 0,
+      materials: 28680,
+      volunteers: 154,
+      volunteerHours: 452.5,
       lastStartAt: '2023-12-09T09:00:00+08:00',
     });
   });
 
-  test('has the seed report\'s 场次 per format in taxonomy order', () => {
+  test("has the seed report's 场次 per format in taxonomy order", () => {
     expect(report.byFormat.map((r) => [r.label, r.tally.events])).toEqual([
-      ['科普大篷车巡展', 5], ['科普讲座/报告会', 6], ['公开课', 7], ['实验互动课堂', 5], ['广场集中宣传', 2],
-      ['进村/进社区志愿服务', 24], ['急救技术科普', 4],
+      ['科普大篷车巡展', 5],
+      ['科普讲座/报告会', 6],
+      ['公开课', 7],
+      ['实验互动课堂', 5],
+      ['广场集中宣传', 2],
+      ['进村/进社区志愿服务', 24],
+      ['急救技术科普', 4],
     ]);
   });
 
@@ -38,10 +48,17 @@ describe('the year report over the 2023 seed activities', () => {
     expect(byLabel(report.byCampaign)).toEqual({ 全国科普日: 5, 全国科技活动周: 3, 无专项: 45 });
   });
 
-  test('lists every township, the zeros too, with the seed\'s places reached', () => {
+  test("lists every township, the zeros too, with the seed's places reached", () => {
     expect(report.byTownship).toHaveLength(16);
     expect(byLabel(report.byTownship)).toEqual({
-      平山街道: 30, 大岭街道: 1, 梁化镇: 3, 稔山镇: 3, 吉隆镇: 7, 黄埠镇: 5, 宝口镇: 3, 巺寮滨海旅游度假区: 1,
+      平山街道: 30,
+      大岭街道: 1,
+      梁化镇: 3,
+      稔山镇: 3,
+      吉隆镇: 7,
+      黄埠镇: 5,
+      宝口镇: 3,
+      巺寮滨海旅游度假区: 1,
     });
     expect(report.byTownship.find((r) => r.label === '白花镇')!.tally.events).toBe(0);
   });
@@ -70,7 +87,9 @@ describe('the year report over the 2023 seed activities', () => {
   });
 
   test('leaves out deleted events and events of other years', () => {
-    const other = events.map((e, i) => (i === 0 ? { ...e, deleted: true } : i === 1 ? { ...e, startAt: '2022-12-31T23:30:00+08:00', endAt: '2022-12-31T23:45:00+08:00' } : e));
+    const other = events.map((e, i) =>
+      i === 0 ? { ...e, deleted: true } : i === 1 ? { ...e, startAt: '2022-12-31T23:30:00+08:00', endAt: '2022-12-31T23:45:00+08:00' } : e,
+    );
     expect(buildYearReport(other, 2023, true, ctx).total.events).toBe(51);
   });
 
@@ -81,14 +100,18 @@ describe('the year report over the 2023 seed activities', () => {
   });
 });
 
-describe('place names in the report\'s manner', () => {
+describe("place names in the report's manner", () => {
   test('names a 街道 in full and a town by its short name', () => {
     const named = (code: string) => townshipReportName(pack.townships.find((t) => t.code === code)!);
     expect([named('441323001000'), named('441323109000')]).toEqual(['平山街道', '吉隆']);
   });
 
   test('shortens village committees to everyday names', () => {
-    expect(['平江村民委员会', '王公社区居民委员会', '华侨城社区居委会'].map((name) => villageShortName({ name }))).toEqual(['平江村', '王公社区', '华侨城社区']);
+    expect(['平江村民委员会', '王公社区居民委员会', '华侨城社区居委会'].map((name) => villageShortName({ name }))).toEqual([
+      '平江村',
+      '王公社区',
+      '华侨城社区',
+    ]);
   });
 });
 

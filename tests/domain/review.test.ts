@@ -4,7 +4,11 @@ import { REVIEW_RESET_FIELDS, changesSinceApproval, losesApproval } from '../../
 
 describe('what an approval covers', () => {
   it('ends with a change to any content field but the notes and the map point', () => {
-    expect([...REVIEW_RESET_FIELDS].sort()).toEqual(Object.keys(eventContentEntries).filter((k) => k !== 'notes' && k !== 'point').sort());
+    expect([...REVIEW_RESET_FIELDS].sort()).toEqual(
+      Object.keys(eventContentEntries)
+        .filter((k) => k !== 'notes' && k !== 'point')
+        .sort(),
+    );
     expect(REVIEW_RESET_FIELDS).toContain('attendance');
     expect(REVIEW_RESET_FIELDS).toContain('photos');
   });
@@ -20,7 +24,14 @@ describe('what an approval covers', () => {
 });
 
 describe('changes since the last approval', () => {
-  const h = (rev: number, field: string, oldValue: unknown, newValue: unknown, userId = 'u-vol') => ({ rev, field, oldValue, newValue, userId, at: `2024-05-2${rev}T09:00:00.000Z` });
+  const h = (rev: number, field: string, oldValue: unknown, newValue: unknown, userId = 'u-vol') => ({
+    rev,
+    field,
+    oldValue,
+    newValue,
+    userId,
+    at: `2024-05-2${rev}T09:00:00.000Z`,
+  });
 
   it('lists each field changed after the latest approval, with the approved value and the last one', () => {
     const history = [

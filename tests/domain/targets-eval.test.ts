@@ -12,10 +12,24 @@ let n = 0;
 function target(over: Partial<Target>): Target {
   n += 1;
   return {
-    year: 2023, kind: 'count', measure: 'events', axis: 'all', axisCode: null, min: 1,
-    level1: '产出指标', level2: '数量指标', level3: '', unit: '场次',
-    id: `00000000-0000-7000-9000-${String(n).padStart(12, '0')}`, orgId: 'org-1', createdBy: 'staff-1',
-    createdAt: '2023-01-02T09:00:00+08:00', updatedBy: 'staff-1', updatedAt: '2023-01-02T09:00:00+08:00', deleted: false, rev: 0,
+    year: 2023,
+    kind: 'count',
+    measure: 'events',
+    axis: 'all',
+    axisCode: null,
+    min: 1,
+    level1: '产出指标',
+    level2: '数量指标',
+    level3: '',
+    unit: '场次',
+    id: `00000000-0000-7000-9000-${String(n).padStart(12, '0')}`,
+    orgId: 'org-1',
+    createdBy: 'staff-1',
+    createdAt: '2023-01-02T09:00:00+08:00',
+    updatedBy: 'staff-1',
+    updatedAt: '2023-01-02T09:00:00+08:00',
+    deleted: false,
+    rev: 0,
     ...over,
   };
 }
@@ -27,14 +41,18 @@ const evaluateTargets = (targets: Target[], evs: Parameters<typeof buildReport>[
 
 describe('targets against the 2023 seed activities', () => {
   test('gives 目标值, 实际完成值 and 完成率 for counts along any axis', () => {
-    const r = evaluateTargets([
-      target({ axis: 'format', axisCode: 'caravan', min: 5, level3: '科普大篷车巡展场次' }),
-      target({ axis: 'campaign', axisCode: 'science-day', min: 10, level3: '全国科普日专题活动场次' }),
-      target({ measure: 'materials', min: 20000, unit: '份', level3: '发放科普资料' }),
-      target({ measure: 'attendance', axis: 'campaign', axisCode: 'science-day', min: 3000, unit: '人次' }),
-      target({ measure: 'townshipsCovered', min: 10, unit: '个' }),
-      target({ measure: 'volunteerHours', min: 400, unit: '小时' }),
-    ], events, ctx);
+    const r = evaluateTargets(
+      [
+        target({ axis: 'format', axisCode: 'caravan', min: 5, level3: '科普大篷车巡展场次' }),
+        target({ axis: 'campaign', axisCode: 'science-day', min: 10, level3: '全国科普日专题活动场次' }),
+        target({ measure: 'materials', min: 20000, unit: '份', level3: '发放科普资料' }),
+        target({ measure: 'attendance', axis: 'campaign', axisCode: 'science-day', min: 3000, unit: '人次' }),
+        target({ measure: 'townshipsCovered', min: 10, unit: '个' }),
+        target({ measure: 'volunteerHours', min: 400, unit: '小时' }),
+      ],
+      events,
+      ctx,
+    );
     expect(r.map((x) => [x.goal, x.actual, formatRate(x.rate), x.met])).toEqual([
       [5, 5, '100%', true],
       [10, 5, '50%', false],
@@ -48,7 +66,14 @@ describe('targets against the 2023 seed activities', () => {
   test('names the townships that fail "every township ≥ 2 events", zones counted for their town', () => {
     const [r] = evaluateTargets([target({ kind: 'coverage', min: 2, unit: '场次' })], events, ctx);
     expect(r!.shortfalls.map((g) => [g.name, g.value])).toEqual([
-      ['大岭街道', 1], ['白花镇', 0], ['铁涌镇', 0], ['平海镇', 1], ['多祝镇', 0], ['安墩镇', 0], ['高潭镇', 0], ['白盆珠镇', 0],
+      ['大岭街道', 1],
+      ['白花镇', 0],
+      ['铁涌镇', 0],
+      ['平海镇', 1],
+      ['多祝镇', 0],
+      ['安墩镇', 0],
+      ['高潭镇', 0],
+      ['白盆珠镇', 0],
     ]);
     expect([r!.goal, r!.actual, r!.met]).toEqual([14, 6, false]);
   });

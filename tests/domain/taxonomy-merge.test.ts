@@ -7,7 +7,10 @@ const withFormats = (base: Taxonomy, formats: Taxonomy['formats']): Taxonomy => 
 
 describe('mergeTaxonomy', () => {
   it('takes the server’s entry for every code the server has, and is then in step', () => {
-    const local = withFormats(DEFAULT_TAXONOMY, DEFAULT_TAXONOMY.formats.map((e) => (e.code === 'lecture' ? { ...e, zh: '旧名字' } : e)));
+    const local = withFormats(
+      DEFAULT_TAXONOMY,
+      DEFAULT_TAXONOMY.formats.map((e) => (e.code === 'lecture' ? { ...e, zh: '旧名字' } : e)),
+    );
     const server = withFormats(DEFAULT_TAXONOMY, [...DEFAULT_TAXONOMY.formats, film]);
     const m = mergeTaxonomy(server, local);
     expect(m).toEqual({ taxonomy: server, aheadOfServer: false });
@@ -23,7 +26,10 @@ describe('mergeTaxonomy', () => {
   });
 
   it('keeps the phone’s entry for a pending edit the server does not have yet', () => {
-    const local = withFormats(DEFAULT_TAXONOMY, DEFAULT_TAXONOMY.formats.map((e) => (e.code === 'media' ? { ...e, zh: '新媒体科普', retired: true } : e)));
+    const local = withFormats(
+      DEFAULT_TAXONOMY,
+      DEFAULT_TAXONOMY.formats.map((e) => (e.code === 'media' ? { ...e, zh: '新媒体科普', retired: true } : e)),
+    );
     const m = mergeTaxonomy(DEFAULT_TAXONOMY, local, new Set(['formats:media']));
     expect(m.taxonomy.formats.find((e) => e.code === 'media')).toEqual({ code: 'media', zh: '新媒体科普', en: 'Media outreach', retired: true });
     expect(m.aheadOfServer).toBe(true);

@@ -50,10 +50,22 @@ describe('the report year is cut in Asia/Shanghai', () => {
 describe('the fast path for a zone with a fixed offset is exact', () => {
   // An independent oracle: Intl's own wall clock in Asia/Shanghai.
   const oracle = new Intl.DateTimeFormat('en-US', {
-    timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
   });
   const intlIso = (ms: number) => {
-    const p = Object.fromEntries(oracle.formatToParts(ms).filter((x) => x.type !== 'literal').map((x) => [x.type, x.value]));
+    const p = Object.fromEntries(
+      oracle
+        .formatToParts(ms)
+        .filter((x) => x.type !== 'literal')
+        .map((x) => [x.type, x.value]),
+    );
     const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
     const off = Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60000);
     const hh = String(Math.floor(Math.abs(off) / 60)).padStart(2, '0');
@@ -64,7 +76,10 @@ describe('the fast path for a zone with a fixed offset is exact', () => {
   test('year, month and zoned ISO text equal Intl’s at every 7 h 13 min 17 s from 1990 to 1994 and across 2023–2025', () => {
     const step = ((7 * 60 + 13) * 60 + 17) * 1000;
     let checked = 0;
-    for (const [from, to] of [[Date.UTC(1990, 0, 1), Date.UTC(1994, 0, 1)], [Date.UTC(2023, 0, 1), Date.UTC(2025, 6, 1)]] as const) {
+    for (const [from, to] of [
+      [Date.UTC(1990, 0, 1), Date.UTC(1994, 0, 1)],
+      [Date.UTC(2023, 0, 1), Date.UTC(2025, 6, 1)],
+    ] as const) {
       for (let ms = from; ms < to; ms += step) {
         const iso = intlIso(ms);
         expect(toZonedIso(ms)).toBe(iso);

@@ -16,7 +16,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
-  auditA11y, collectErrors, freePort, launchBrowser, newProfileDir, readStore, removeProfileDir, screenshot, startRealServer, waitForServiceWorkerControl,
+  auditA11y,
+  collectErrors,
+  freePort,
+  launchBrowser,
+  newProfileDir,
+  readStore,
+  removeProfileDir,
+  screenshot,
+  startRealServer,
+  waitForServiceWorkerControl,
 } from './harness';
 
 const FEATURE = 'accounts';
@@ -25,8 +34,19 @@ const NEW_PASSWORD = 'my-own-passphrase-2026';
 const PINGSHAN = '441323001000';
 const CODE = /^[A-HJ-NP-Z2-9]{4}(-[A-HJ-NP-Z2-9]{4}){3}$/;
 
-interface Server { base: string; dataDir: string; proc: ChildProcess; setupCode: string }
-interface Phone { name: string; profile: string; ctx: BrowserContext; page: Page; errors: string[] }
+interface Server {
+  base: string;
+  dataDir: string;
+  proc: ChildProcess;
+  setupCode: string;
+}
+interface Phone {
+  name: string;
+  profile: string;
+  ctx: BrowserContext;
+  page: Page;
+  errors: string[];
+}
 
 const servers: Server[] = [];
 const phones: Phone[] = [];
@@ -60,7 +80,13 @@ async function api<T>(s: Server, method: string, path: string, token: string | n
 
 /** Sets the server up through the API; answers the admin's token. */
 async function setUp(s: Server): Promise<string> {
-  const r = await api<{ token: string }>(s, 'POST', '/api/setup', null, { code: s.setupCode, orgName: '惠东县科协', adminName: '李管理', username: 'lee', password: PASSWORD });
+  const r = await api<{ token: string }>(s, 'POST', '/api/setup', null, {
+    code: s.setupCode,
+    orgName: '惠东县科协',
+    adminName: '李管理',
+    username: 'lee',
+    password: PASSWORD,
+  });
   expect(r.status).toBe(201);
   return r.body.token;
 }
@@ -127,10 +153,12 @@ describe('accounts through the real server', () => {
     invite = (await code.getAttribute('data-code'))!;
     expect(invite).toMatch(CODE);
     // Two groups to a line, nothing cut or wrapped inside a group, all within the 390 px screen.
-    const boxes = await desk.page.locator('[data-testid=invite-code] .kl-invites__group').evaluateAll((els) => els.map((e) => {
-      const r = e.getBoundingClientRect();
-      return { text: e.textContent, top: Math.round(r.top), left: r.left, right: r.right, height: r.height };
-    }));
+    const boxes = await desk.page.locator('[data-testid=invite-code] .kl-invites__group').evaluateAll((els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { text: e.textContent, top: Math.round(r.top), left: r.left, right: r.right, height: r.height };
+      }),
+    );
     expect(boxes.map((b) => b.text)).toEqual(invite.split('-').map((g, i) => (i < 3 ? `${g}-` : g)));
     expect([boxes[0]!.top === boxes[1]!.top, boxes[2]!.top === boxes[3]!.top, boxes[0]!.top < boxes[2]!.top]).toEqual([true, true, true]);
     expect(boxes.every((b) => b.left >= 0 && b.right <= 390 && b.height < 60)).toBe(true);
@@ -180,11 +208,17 @@ describe('accounts through the real server', () => {
     expect((await api(server, 'GET', '/api/me', other.body.token)).status).toBe(401);
     expect((await api(server, 'POST', '/api/login', null, { username: '13800000001', password: PASSWORD })).status).toBe(401);
     expect((await api(server, 'POST', '/api/login', null, { username: '13800000001', password: NEW_PASSWORD })).status).toBe(200);
-    const session = (await readStore<{ key: string; value: { token: string; expired: boolean } }>(volunteer.page, 'meta')).find((m) => m.key === 'session')!.value;
+    const session = (await readStore<{ key: string; value: { token: string; expired: boolean } }>(volunteer.page, 'meta')).find(
+      (m) => m.key === 'session',
+    )!.value;
     expect((await api(server, 'GET', '/api/me', session.token)).status).toBe(200);
     expect(session.expired).toBe(false);
     // The wrong current password's 403 is the one expected console line.
-    for (const p of phones) expect(p.errors.filter((e) => !/status of 403/.test(e)), p.name).toEqual([]);
+    for (const p of phones)
+      expect(
+        p.errors.filter((e) => !/status of 403/.test(e)),
+        p.name,
+      ).toEqual([]);
   });
 });
 
@@ -194,7 +228,11 @@ describe('a sign-in that expires', () => {
     const server = await start({ SESSION_MAX_DAYS: String(3 / 86_400) });
     await setUp(server);
     const staffToken = (await api<{ token: string }>(server, 'POST', '/api/login', null, { username: 'lee', password: PASSWORD })).body.token;
-    const inv = await api<{ code: string }>(server, 'POST', '/api/invites', staffToken, { role: 'volunteer', expiresAt: new Date(Date.now() + 86_400_000).toISOString(), maxUses: 1 });
+    const inv = await api<{ code: string }>(server, 'POST', '/api/invites', staffToken, {
+      role: 'volunteer',
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      maxUses: 1,
+    });
     const phone = await openPhone(server, 'expiring');
     await go(phone, '/login?tab=join');
     await phone.page.locator('[data-testid=join-code] input').fill(inv.body.code);
@@ -215,19 +253,25 @@ describe('a sign-in that expires', () => {
     await phone.page.locator('#ev-endAt').fill('2026-03-05T21:00');
     await phone.page.locator('[data-test=save]').click();
     await phone.page.locator('[data-test=detail-title]').waitFor();
-    await phone.page.waitForFunction(async () => {
-      const db = await new Promise<IDBDatabase>((ok) => {
-        const r = indexedDB.open('kepu-ledger');
-        r.onsuccess = () => ok(r.result);
-      });
-      const row = await new Promise<{ value?: { expired?: boolean } } | undefined>((ok) => {
-        const r = db.transaction('meta').objectStore('meta').get('session');
-        r.onsuccess = () => ok(r.result as { value?: { expired?: boolean } } | undefined);
-      });
-      db.close();
-      return row?.value?.expired === true;
-    }, undefined, { timeout: 30_000 });
-    const session = (await readStore<{ key: string; value: { expired: boolean; expiredReason: string } }>(phone.page, 'meta')).find((m) => m.key === 'session')!.value;
+    await phone.page.waitForFunction(
+      async () => {
+        const db = await new Promise<IDBDatabase>((ok) => {
+          const r = indexedDB.open('kepu-ledger');
+          r.onsuccess = () => ok(r.result);
+        });
+        const row = await new Promise<{ value?: { expired?: boolean } } | undefined>((ok) => {
+          const r = db.transaction('meta').objectStore('meta').get('session');
+          r.onsuccess = () => ok(r.result as { value?: { expired?: boolean } } | undefined);
+        });
+        db.close();
+        return row?.value?.expired === true;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    const session = (await readStore<{ key: string; value: { expired: boolean; expiredReason: string } }>(phone.page, 'meta')).find(
+      (m) => m.key === 'session',
+    )!.value;
     expect([session.expired, session.expiredReason]).toEqual([true, 'sessionExpired']);
     const events = await readStore<{ title: string }>(phone.page, 'events');
     const outbox = await readStore<{ state: string }>(phone.page, 'outbox');

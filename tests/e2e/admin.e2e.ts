@@ -191,6 +191,10 @@ describe('accounts and the org taxonomy through the real server', () => {
     await desk.ctx.setOffline(false);
     await desk.page.locator('[data-testid=admin-retry]').click();
     await desk.page.locator('[data-testid=admin-tabs]').waitFor();
-    for (const p of phones.all) expect(p.errors.filter((e) => !expectedError(e)), p.name).toEqual([]);
+    for (const p of phones.all)
+      expect(
+        p.errors.filter((e) => !expectedError(e)),
+        p.name,
+      ).toEqual([]);
   });
 });

@@ -29,7 +29,13 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'kl-approval-e2e-'));
   const server = await startRealServer(port, dataDir);
   proc = server.child;
-  const admin = await api<{ token: string }>('POST', '/api/setup', null, { code: server.setupCode, orgName: '惠东县科协', adminName: '管理员', username: 'admin', password: PASSWORD });
+  const admin = await api<{ token: string }>('POST', '/api/setup', null, {
+    code: server.setupCode,
+    orgName: '惠东县科协',
+    adminName: '管理员',
+    username: 'admin',
+    password: PASSWORD,
+  });
   await api('POST', '/api/users', admin.token, { role: 'volunteer', name: '张志愿', username: 'zhang', password: PASSWORD });
   await api('POST', '/api/users', admin.token, { role: 'staff', name: '王干事', username: 'wang', password: PASSWORD });
 });
@@ -37,7 +43,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await phones.closeAll();
   const p = proc;
-  if (p && p.exitCode === null) await new Promise((ok) => { p.once('exit', ok); p.kill('SIGTERM'); });
+  if (p && p.exitCode === null)
+    await new Promise((ok) => {
+      p.once('exit', ok);
+      p.kill('SIGTERM');
+    });
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -81,7 +81,10 @@ beforeAll(() => {
   cleanup.push(() => rmSync(work, { recursive: true, force: true }));
   writeFileSync(join(work, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${work}/storage"\nrunroot = "${work}/run"\n`);
   const nofile = execFileSync('sh', ['-c', 'ulimit -Hn']).toString().trim();
-  writeFileSync(join(work, 'containers.conf'), `[containers]\ndefault_ulimits = ["nofile=${nofile}:${nofile}", "nproc=4096:4096"]\n\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n`);
+  writeFileSync(
+    join(work, 'containers.conf'),
+    `[containers]\ndefault_ulimits = ["nofile=${nofile}:${nofile}", "nproc=4096:4096"]\n\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n`,
+  );
   env = { ...process.env, CONTAINERS_CONF: join(work, 'containers.conf'), CONTAINERS_STORAGE_CONF: join(work, 'storage.conf') };
   cleanup.push(() => {
     for (const c of containers) spawnSync('podman', ['rm', '-f', '-t', '0', c], { env });
@@ -118,7 +121,18 @@ describe('the release as an OCI image', () => {
     const code = /One-time setup code: ([A-Z0-9-]+)/.exec(podman(['logs', 'kl-app-1']))![1]!;
     tokens = await setUpAssociation(`http://127.0.0.1:${port}`, code);
     const push = await call<{ results: { status: string }[] }>(`http://127.0.0.1:${port}`, 'POST', '/api/sync/push', tokens.volunteer, {
-      v: 1, clientId: '1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d', mutations: [{ entity: 'event', op: 'put', seq: 1, eventId: '0190a6c2-7d1e-7b3a-9f00-0000000000c1', fields: eventFields('容器里的活动'), at: '2026-03-05T12:00:00+08:00' }],
+      v: 1,
+      clientId: '1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d',
+      mutations: [
+        {
+          entity: 'event',
+          op: 'put',
+          seq: 1,
+          eventId: '0190a6c2-7d1e-7b3a-9f00-0000000000c1',
+          fields: eventFields('容器里的活动'),
+          at: '2026-03-05T12:00:00+08:00',
+        },
+      ],
     });
     expect(push.body.results.map((r) => r.status)).toEqual(['applied']);
     const backup = JSON.parse(podman(['exec', 'kl-app-1', 'node', 'dist-server/server/backup.js'])) as { file: string; events: number; integrity: string };
@@ -130,8 +144,28 @@ describe('the release as an OCI image', () => {
     expect(podman(['inspect', '-f', '{{.State.ExitCode}}', 'kl-app-1'])).toBe('0');
     expect(podman(['logs', 'kl-app-1'])).toContain('"msg":"stopped"');
     // The guide's restore inside a container (compose run): over the same volume, the service stopped.
-    const backups = podman(['run', '--rm', '-v', 'kl-ledger:/var/lib/kepu-ledger', IMAGE, 'node', '-e', "console.log(require('fs').readdirSync('/var/lib/kepu-ledger/backups').filter((f) => f.startsWith('ledger-')).join())"]);
-    const restored = JSON.parse(podman(['run', '--rm', '-v', 'kl-ledger:/var/lib/kepu-ledger', IMAGE, 'node', 'dist-server/server/restore.js', `/var/lib/kepu-ledger/backups/${backups}`])) as { ledger: string; epoch: string; previousEpoch: string };
+    const backups = podman([
+      'run',
+      '--rm',
+      '-v',
+      'kl-ledger:/var/lib/kepu-ledger',
+      IMAGE,
+      'node',
+      '-e',
+      "console.log(require('fs').readdirSync('/var/lib/kepu-ledger/backups').filter((f) => f.startsWith('ledger-')).join())",
+    ]);
+    const restored = JSON.parse(
+      podman([
+        'run',
+        '--rm',
+        '-v',
+        'kl-ledger:/var/lib/kepu-ledger',
+        IMAGE,
+        'node',
+        'dist-server/server/restore.js',
+        `/var/lib/kepu-ledger/backups/${backups}`,
+      ]),
+    ) as { ledger: string; epoch: string; previousEpoch: string };
     expect(restored.ledger).toBe('/var/lib/kepu-ledger/ledger.sqlite');
     expect(restored.epoch).not.toBe(restored.previousEpoch);
     containers.push('kl-app-2');
@@ -157,7 +191,21 @@ describe('the release as an OCI image', () => {
     const pgPort = await freePort();
     containers.push('kl-app-pg');
     // The host's PostgreSQL listens on its loopback: share the host's network for this run.
-    podman(['run', '-d', '--name', 'kl-app-pg', '--network', 'host', '-e', `PORT=${pgPort}`, '-e', 'HOST=127.0.0.1', '-e', `DATABASE_URL=${new URL(`/${name}`, TEST_PG_URL).href}`, IMAGE]);
+    podman([
+      'run',
+      '-d',
+      '--name',
+      'kl-app-pg',
+      '--network',
+      'host',
+      '-e',
+      `PORT=${pgPort}`,
+      '-e',
+      'HOST=127.0.0.1',
+      '-e',
+      `DATABASE_URL=${new URL(`/${name}`, TEST_PG_URL).href}`,
+      IMAGE,
+    ]);
     await waitReady(pgPort, 'kl-app-pg');
     const ready = await call<{ store: string; backups: unknown }>(`http://127.0.0.1:${pgPort}`, 'GET', '/api/ready', null);
     expect(ready.body).toEqual({ status: 'ready', store: 'postgres', backups: null });

@@ -20,11 +20,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, ConsoleMessage, Page, Response } from 'playwright-core';
+import { appContentSecurityPolicy, DEFAULT_TILE_SOURCES, parseCspSources, PERMISSIONS_POLICY } from '../../src/server/http/security-headers';
 import {
-  appContentSecurityPolicy, DEFAULT_TILE_SOURCES, parseCspSources, PERMISSIONS_POLICY,
-} from '../../src/server/http/security-headers';
-import {
-  collectErrors, freePort, launchBrowser, newProfileDir, readStore, removeProfileDir, screenshot, startRealServer, waitForServiceWorkerControl,
+  collectErrors,
+  freePort,
+  launchBrowser,
+  newProfileDir,
+  readStore,
+  removeProfileDir,
+  screenshot,
+  startRealServer,
+  waitForServiceWorkerControl,
 } from './harness';
 import { gradientPng } from './png';
 
@@ -91,7 +97,12 @@ async function go(path: string): Promise<void> {
 async function load(path: string): Promise<Response> {
   const res = (await page.goto(`${base}${path}`, { waitUntil: 'load' }))!;
   const h = res.headers();
-  expect([path, h['content-security-policy'], h['permissions-policy'], h['x-content-type-options']]).toEqual([path, EXPECTED_CSP, PERMISSIONS_POLICY, 'nosniff']);
+  expect([path, h['content-security-policy'], h['permissions-policy'], h['x-content-type-options']]).toEqual([
+    path,
+    EXPECTED_CSP,
+    PERMISSIONS_POLICY,
+    'nosniff',
+  ]);
   await drainServiceWorker();
   return res;
 }
@@ -226,7 +237,11 @@ describe('the content security policy on every route of the real app', () => {
     await load(`/map?year=${YEAR}`);
     await page.locator('path.kl-town').first().waitFor();
     expect(await page.locator('path.kl-town').count()).toBe(14);
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('img.leaflet-tile')].some((i) => i.complete && i.naturalWidth === 256), undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => [...document.querySelectorAll<HTMLImageElement>('img.leaflet-tile')].some((i) => i.complete && i.naturalWidth === 256),
+      undefined,
+      { timeout: 15_000 },
+    );
     expect(tilesServed).toBeGreaterThan(0);
     // The worker fetched them (under its own connect-src) and kept them for offline use.
     await page.waitForFunction(async () => (await (await caches.open('kl-map-tiles')).keys()).some((r) => r.url.includes('.is.autonavi.com/')));

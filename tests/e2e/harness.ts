@@ -23,8 +23,14 @@ export const PHONE = { width: 390, height: 844 } as const;
 
 /** Chromium flags for a headless run as root on a closed network (see STACK.md). */
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** The built app folder to serve. */
@@ -175,8 +181,7 @@ export async function auditA11y(page: Page, skip: string[] = []): Promise<A11yFi
 
     for (const el of document.querySelectorAll('input, select, textarea')) {
       if (skipped(el) || (el as HTMLInputElement).type === 'hidden') continue;
-      const named =
-        el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el as HTMLInputElement).labels?.length || el.getAttribute('title');
+      const named = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || (el as HTMLInputElement).labels?.length || el.getAttribute('title');
       if (!named) unlabeled.push(describe(el));
     }
 
@@ -194,7 +199,10 @@ export async function auditA11y(page: Page, skip: string[] = []): Promise<A11yFi
     const parse = (c: string): [number, number, number, number] => {
       const m = c.match(/rgba?\(([^)]+)\)/);
       if (!m) return [0, 0, 0, 0];
-      const p = m[1]!.split(/[\s,/]+/).filter(Boolean).map(Number);
+      const p = m[1]!
+        .split(/[\s,/]+/)
+        .filter(Boolean)
+        .map(Number);
       return [p[0]!, p[1]!, p[2]!, p.length > 3 ? p[3]! : 1];
     };
     const lum = ([r, g, b]: number[]) => {

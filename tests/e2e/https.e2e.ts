@@ -106,7 +106,10 @@ async function startCaddy(): Promise<Proxy> {
   const dir = mkdtempSync(join(tmpdir(), 'kl-caddy-'));
   const port = await freePort();
   const shipped = readFileSync(join(top, 'deploy', 'Caddyfile'), 'utf8');
-  const site = shipped.replace(/^ledger\.example\.gov\.cn \{/m, `${HOST}:${port} {`).replace('127.0.0.1:8080', `127.0.0.1:${appPort}`).replace('#tls internal', 'tls internal');
+  const site = shipped
+    .replace(/^ledger\.example\.gov\.cn \{/m, `${HOST}:${port} {`)
+    .replace('127.0.0.1:8080', `127.0.0.1:${appPort}`)
+    .replace('#tls internal', 'tls internal');
   expect(site).not.toBe(shipped);
   // Test-only: no admin API, no port 80, no system trust store, storage in the temp folder.
   const globals = `{\n\tadmin off\n\tauto_https disable_redirects\n\tskip_install_trust\n\tstorage file_system ${join(dir, 'data')}\n}\n\n`;
@@ -119,7 +122,15 @@ async function startCaddy(): Promise<Proxy> {
     throw e;
   });
   const rootPem = readFileSync(join(dir, 'data', 'pki', 'authorities', 'local', 'root.crt'), 'utf8');
-  return { port, httpPort: null, rootPem, stop: async () => { await p.stop(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    port,
+    httpPort: null,
+    rootPem,
+    stop: async () => {
+      await p.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
@@ -132,9 +143,14 @@ async function startNginx(): Promise<Proxy> {
   mkdirSync(tls);
   const sh = (script: string) => execFileSync('sh', ['-c', script], { cwd: tls, stdio: 'pipe' });
   // The guide's commands ("内网证书 / An internal CA"), with HOST as the site's name.
-  sh('openssl req -x509 -newkey rsa:2048 -sha256 -nodes -days 3650 -keyout ca.key -out ca.crt -subj "/CN=Kepu Ledger internal CA" -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"');
+  sh(
+    'openssl req -x509 -newkey rsa:2048 -sha256 -nodes -days 3650 -keyout ca.key -out ca.crt -subj "/CN=Kepu Ledger internal CA" -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"',
+  );
   sh(`openssl req -newkey rsa:2048 -sha256 -nodes -keyout privkey.pem -out site.csr -subj "/CN=${HOST}"`);
-  writeFileSync(join(tls, 'site.ext'), `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${HOST}\n`);
+  writeFileSync(
+    join(tls, 'site.ext'),
+    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${HOST}\n`,
+  );
   sh('openssl x509 -req -sha256 -days 825 -in site.csr -CA ca.crt -CAkey ca.key -CAcreateserial -extfile site.ext -out fullchain.pem');
   const port = await freePort();
   const httpPort = await freePort();
@@ -149,21 +165,45 @@ async function startNginx(): Promise<Proxy> {
   expect(site).not.toBe(shipped);
   // Test-only wrapper: what Debian's /etc/nginx/nginx.conf provides around sites-enabled.
   const temp = (name: string) => `${name}_temp_path ${join(dir, name)};`;
-  writeFileSync(join(dir, 'nginx.conf'), `user root root;\nworker_processes 1;\npid ${join(dir, 'nginx.pid')};\nerror_log stderr warn;\ndaemon off;\nevents {}\nhttp {\n  access_log off;\n  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join('\n  ')}\n${site}\n}\n`);
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `user root root;\nworker_processes 1;\npid ${join(dir, 'nginx.pid')};\nerror_log stderr warn;\ndaemon off;\nevents {}\nhttp {\n  access_log off;\n  ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join('\n  ')}\n${site}\n}\n`,
+  );
   execFileSync('nginx', ['-t', '-e', 'stderr', '-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'pipe' });
   const p = run('nginx', ['-e', 'stderr', '-p', dir, '-c', join(dir, 'nginx.conf')]);
   await waitForPort(port, p.child, p.log).catch(async (e: unknown) => {
     await p.stop();
     throw e;
   });
-  return { port, httpPort, rootPem: readFileSync(join(tls, 'ca.crt'), 'utf8'), stop: async () => { await p.stop(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    port,
+    httpPort,
+    rootPem: readFileSync(join(tls, 'ca.crt'), 'utf8'),
+    stop: async () => {
+      await p.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** One request through the proxy, trusting only `ca`; answers status, raw headers and body. */
-function through(proxy: Proxy, path: string, opts: { method?: string; headers?: Record<string, string>; body?: Buffer; chunked?: boolean; localAddress?: string } = {}): Promise<{ status: number; raw: string[]; body: Buffer }> {
+function through(
+  proxy: Proxy,
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: Buffer; chunked?: boolean; localAddress?: string } = {},
+): Promise<{ status: number; raw: string[]; body: Buffer }> {
   return new Promise((ok, fail) => {
     const req = https.request(
-      { host: '127.0.0.1', port: proxy.port, servername: HOST, ca: proxy.rootPem, method: opts.method ?? 'GET', path, localAddress: opts.localAddress, headers: { host: `${HOST}:${proxy.port}`, ...opts.headers } },
+      {
+        host: '127.0.0.1',
+        port: proxy.port,
+        servername: HOST,
+        ca: proxy.rootPem,
+        method: opts.method ?? 'GET',
+        path,
+        localAddress: opts.localAddress,
+        headers: { host: `${HOST}:${proxy.port}`, ...opts.headers },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -207,7 +247,11 @@ async function phoneTrusting(rootPem: string | null): Promise<Phone & { close():
   });
   const page = ctx.pages()[0] ?? (await ctx.newPage());
   return {
-    name: 'volunteer', profile, ctx, page, errors: collectErrors(page),
+    name: 'volunteer',
+    profile,
+    ctx,
+    page,
+    errors: collectErrors(page),
     close: async () => {
       await ctx.close();
       rmSync(profile, { recursive: true, force: true });
@@ -273,20 +317,38 @@ describe.each([
     const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(8 * 1024 * 1024 - 4)]);
     const hash = createHash('sha256').update(photo).digest('hex');
     const up = await through(proxy, `/api/blobs/${hash}`, {
-      method: 'PUT', body: photo, localAddress: '127.0.0.3',
+      method: 'PUT',
+      body: photo,
+      localAddress: '127.0.0.3',
       headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'image/jpeg', 'x-forwarded-for': '6.6.6.6' },
     });
     expect([up.status, JSON.parse(up.body.toString())]).toEqual([201, { sha256: hash, size: 8 * 1024 * 1024, contentType: 'image/jpeg' }]);
-    const line = server.output().split('\n').find((l) => l.includes(`"url":"/api/blobs/${hash}"`))!;
+    const line = server
+      .output()
+      .split('\n')
+      .find((l) => l.includes(`"url":"/api/blobs/${hash}"`))!;
     expect((JSON.parse(line) as { req: { remoteAddress: string } }).req.remoteAddress).toBe('127.0.0.3');
     const big = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(12 * 1024 * 1024)]);
-    const refused = await through(proxy, `/api/blobs/${'0'.repeat(64)}`, { method: 'PUT', body: big, headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'image/jpeg' } });
+    const refused = await through(proxy, `/api/blobs/${'0'.repeat(64)}`, {
+      method: 'PUT',
+      body: big,
+      headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'image/jpeg' },
+    });
     expect(refused.status).toBe(413);
     // Announced or not, a body over the limit is 413, never 502 (Caddy 2.6 answers 502 when its
     // request_body cut happens while proxying; the shipped Caddyfile maps both paths to 413).
     for (let i = 0; i < 3; i++) {
-      const announced = await through(proxy, `/api/blobs/${'0'.repeat(64)}`, { method: 'PUT', body: big, headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'image/jpeg' } });
-      const chunked = await through(proxy, `/api/blobs/${'0'.repeat(64)}`, { method: 'PUT', body: big, chunked: true, headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'image/jpeg' } });
+      const announced = await through(proxy, `/api/blobs/${'0'.repeat(64)}`, {
+        method: 'PUT',
+        body: big,
+        headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'image/jpeg' },
+      });
+      const chunked = await through(proxy, `/api/blobs/${'0'.repeat(64)}`, {
+        method: 'PUT',
+        body: big,
+        chunked: true,
+        headers: { authorization: `Bearer ${tokens.admin}`, 'content-type': 'image/jpeg' },
+      });
       expect([announced.status, chunked.status]).toEqual([413, 413]);
     }
   });
@@ -345,10 +407,19 @@ describe.each([
       await page.evaluate(() => dispatchEvent(new Event('online')));
       await waitSynced(phone, back);
       const hash = photos[0]!.hash;
-      const pull = await call<{ rows: { row: { title: string; photos: string[] } }[] }>(`http://127.0.0.1:${appPort}`, 'GET', '/api/sync/pull?cursor=0', tokens.staff);
+      const pull = await call<{ rows: { row: { title: string; photos: string[] } }[] }>(
+        `http://127.0.0.1:${appPort}`,
+        'GET',
+        '/api/sync/pull?cursor=0',
+        tokens.staff,
+      );
       expect(pull.body.rows.filter((r) => r.row.title === title).map((r) => r.row.photos)).toEqual([[hash]]);
       const blob = await fetch(`http://127.0.0.1:${appPort}/api/blobs/${hash}`, { headers: { authorization: `Bearer ${tokens.staff}` } });
-      expect(createHash('sha256').update(Buffer.from(await blob.arrayBuffer())).digest('hex')).toBe(hash);
+      expect(
+        createHash('sha256')
+          .update(Buffer.from(await blob.arrayBuffer()))
+          .digest('hex'),
+      ).toBe(hash);
       expect(phone.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e))).toEqual([]);
     } finally {
       await phone.close();

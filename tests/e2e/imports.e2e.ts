@@ -85,11 +85,14 @@ describe('importing past events in the browser', () => {
 
   it('reads close names, lists the allowed values for unknown ones, and passes the phone audit', async () => {
     const csv = join(files, '手工表.csv');
-    writeFileSync(csv, [
-      '活动名称,开始时间,活动形式,场所类型,乡镇/街道,惠及人次,宣传资料',
-      '巽寮湾海洋科普,2024-07-01 09:00,讲座,校园,巽寮度假区,80,科普小册子:50',
-      '林场防火宣传,2024-07-02 09:00,广场集中宣传,广场,梁化林场,60,传单:100',
-    ].join('\r\n'));
+    writeFileSync(
+      csv,
+      [
+        '活动名称,开始时间,活动形式,场所类型,乡镇/街道,惠及人次,宣传资料',
+        '巽寮湾海洋科普,2024-07-01 09:00,讲座,校园,巽寮度假区,80,科普小册子:50',
+        '林场防火宣传,2024-07-02 09:00,广场集中宣传,广场,梁化林场,60,传单:100',
+      ].join('\r\n'),
+    );
     await choose(csv);
     expect(await text('import-summary')).toBe('手工表.csv：共 2 行：1 行可导入，1 行有问题，0 行已存在');
     expect(await text('import-source')).toBe('读取方式：UTF-8 编码的文本表格，逗号分隔');
@@ -98,7 +101,9 @@ describe('importing past events in the browser', () => {
       '第 3 行 · 宣传资料：不在分类目录中（传单）。可填：小册子、折页、环保袋、宣传伞、海报、其他资料',
     ]);
     expect(await page.locator('[data-testid=import-readings] li').allInnerTexts()).toEqual([
-      '活动形式“讲座”按“科普讲座/报告会”导入', '乡镇/街道“巽寮度假区”按“巺寮滨海旅游度假区”导入', '宣传资料“科普小册子”按“小册子”导入',
+      '活动形式“讲座”按“科普讲座/报告会”导入',
+      '乡镇/街道“巽寮度假区”按“巺寮滨海旅游度假区”导入',
+      '宣传资料“科普小册子”按“小册子”导入',
     ]);
     await page.locator('[data-testid=import-file]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await screenshot(page, FEATURE, '03-problems-and-readings');

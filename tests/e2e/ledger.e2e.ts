@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
-  auditA11y, collectErrors, launchBrowser, newProfileDir, removeProfileDir, screenshot, serveApp, waitForServiceWorkerControl,
+  auditA11y,
+  collectErrors,
+  launchBrowser,
+  newProfileDir,
+  removeProfileDir,
+  screenshot,
+  serveApp,
+  waitForServiceWorkerControl,
   type AppServer,
 } from './harness';
 import { gradientPng } from './png';
@@ -59,7 +66,10 @@ async function rows<T = Record<string, unknown>>(store: 'events' | 'outbox' | 'd
 
 /** The error message Vant shows under the field that holds `selector`. */
 async function fieldError(selector: string): Promise<string> {
-  return page.locator('.van-field', { has: page.locator(selector) }).locator('.van-field__error-message').innerText();
+  return page
+    .locator('.van-field', { has: page.locator(selector) })
+    .locator('.van-field__error-message')
+    .innerText();
 }
 
 async function tab(name: string): Promise<void> {
@@ -170,11 +180,29 @@ describe('the offline event ledger on a phone', () => {
     expect(await page.locator('[data-test=detail-photo]').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1200);
     await screenshot(page, FEATURE, '04-detail', true);
 
-    const events = await rows<{ id: string; title: string; startAt: string; endAt: string; townshipCode: string; themes: string[]; materials: unknown; photos: string[]; attendance: number; status: string; year: number }>('events');
+    const events = await rows<{
+      id: string;
+      title: string;
+      startAt: string;
+      endAt: string;
+      townshipCode: string;
+      themes: string[];
+      materials: unknown;
+      photos: string[];
+      attendance: number;
+      status: string;
+      year: number;
+    }>('events');
     expect(events.length).toBe(1);
     const e = events[0]!;
     expect([e.title, e.startAt, e.endAt, e.townshipCode, e.attendance, e.status, e.year]).toEqual([
-      '科普大篷车进校园', '2026-03-05T09:30:00+08:00', '2026-03-05T11:30:00+08:00', PINGSHAN, 120, 'submitted', 2026,
+      '科普大篷车进校园',
+      '2026-03-05T09:30:00+08:00',
+      '2026-03-05T11:30:00+08:00',
+      PINGSHAN,
+      120,
+      'submitted',
+      2026,
     ]);
     expect(e.themes).toEqual(['sci-tech', 'disaster-prevention']);
     expect(e.materials).toEqual([{ kind: 'booklet', count: 200 }]);
@@ -249,7 +277,9 @@ describe('the offline event ledger on a phone', () => {
     await page.locator('#ev-title').fill('急救培训（未保存）');
     await page.locator('#ev-venueName').fill('大岭社区');
     // The draft is written ~300 ms after the last change.
-    await expect.poll(async () => (await rows<{ content: { title: string } }>('drafts')).map((d) => d.content.title), { timeout: 10_000 }).toEqual(['急救培训（未保存）']);
+    await expect
+      .poll(async () => (await rows<{ content: { title: string } }>('drafts')).map((d) => d.content.title), { timeout: 10_000 })
+      .toEqual(['急救培训（未保存）']);
     await page.reload({ waitUntil: 'load' });
     await page.locator('#ev-title').waitFor();
     await page.getByText('已恢复上次未保存的内容').waitFor();
@@ -326,7 +356,10 @@ describe('the offline event ledger on a phone', () => {
     // Seed straight into IndexedDB: the list's job is reading, not the repository's writing.
     await page.evaluate(async () => {
       const req = indexedDB.open('kepu-ledger');
-      const db: IDBDatabase = await new Promise((ok, fail) => { req.onsuccess = () => ok(req.result); req.onerror = () => fail(req.error); });
+      const db: IDBDatabase = await new Promise((ok, fail) => {
+        req.onsuccess = () => ok(req.result);
+        req.onerror = () => fail(req.error);
+      });
       const tx = db.transaction('events', 'readwrite');
       const store = tx.objectStore('events');
       const base = Date.UTC(2025, 0, 1, 1, 0);
@@ -336,15 +369,47 @@ describe('the offline event ledger on a phone', () => {
         const iso = d.toISOString().slice(0, 19) + '+08:00';
         const id = `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`;
         store.put({
-          id, title: `批量活动 ${i}`, notes: '', startAt: iso, endAt: iso, format: 'lecture', venue: 'school', campaign: null,
-          themes: [], townshipCode: '441323002000', villageCode: null, venueName: '大岭小学', point: null, attendance: 30,
-          onlineAttendance: null, audience: [], materials: [], volunteers: [], volunteerCount: null, partners: [], distanceKm: null,
-          photos: [], status: 'reviewed', reviewNote: null, reviewedBy: null, reviewedAt: null, orgId: '', createdBy: 'someone-else',
-          createdAt: iso, updatedBy: 'someone-else', updatedAt: iso, deleted: false, rev: 1,
-          year: d.getUTCFullYear(), ym: iso.slice(0, 7),
+          id,
+          title: `批量活动 ${i}`,
+          notes: '',
+          startAt: iso,
+          endAt: iso,
+          format: 'lecture',
+          venue: 'school',
+          campaign: null,
+          themes: [],
+          townshipCode: '441323002000',
+          villageCode: null,
+          venueName: '大岭小学',
+          point: null,
+          attendance: 30,
+          onlineAttendance: null,
+          audience: [],
+          materials: [],
+          volunteers: [],
+          volunteerCount: null,
+          partners: [],
+          distanceKm: null,
+          photos: [],
+          status: 'reviewed',
+          reviewNote: null,
+          reviewedBy: null,
+          reviewedAt: null,
+          orgId: '',
+          createdBy: 'someone-else',
+          createdAt: iso,
+          updatedBy: 'someone-else',
+          updatedAt: iso,
+          deleted: false,
+          rev: 1,
+          year: d.getUTCFullYear(),
+          ym: iso.slice(0, 7),
         });
       }
-      await new Promise((ok, fail) => { tx.oncomplete = ok; tx.onerror = () => fail(tx.error); });
+      await new Promise((ok, fail) => {
+        tx.oncomplete = ok;
+        tx.onerror = () => fail(tx.error);
+      });
       db.close();
     });
     await tab('首页');
@@ -379,11 +444,41 @@ describe('the offline event ledger on a phone', () => {
     const others = ['.kl-sync-badge', '.kl-sync-settings', '.kl-coverage-card', '.kl-region', '.kl-basemap', '.kl-target-settings'];
     const found: Record<string, unknown> = {};
     const screens: [string, () => Promise<void>][] = [
-      ['home', async () => { await tab('首页'); await page.locator('[data-test=log-event]').waitFor(); }],
-      ['form', async () => { await page.locator('[data-test=log-event]').click(); await page.locator('#ev-title').waitFor(); }],
-      ['list', async () => { await tab('活动'); await page.locator('.kl-card').first().waitFor(); }],
-      ['detail', async () => { await page.locator('.kl-card').first().click(); await page.locator('[data-test=detail-title]').waitFor(); }],
-      ['settings', async () => { await tab('设置'); await page.locator('[data-test=client-id]').waitFor(); }],
+      [
+        'home',
+        async () => {
+          await tab('首页');
+          await page.locator('[data-test=log-event]').waitFor();
+        },
+      ],
+      [
+        'form',
+        async () => {
+          await page.locator('[data-test=log-event]').click();
+          await page.locator('#ev-title').waitFor();
+        },
+      ],
+      [
+        'list',
+        async () => {
+          await tab('活动');
+          await page.locator('.kl-card').first().waitFor();
+        },
+      ],
+      [
+        'detail',
+        async () => {
+          await page.locator('.kl-card').first().click();
+          await page.locator('[data-test=detail-title]').waitFor();
+        },
+      ],
+      [
+        'settings',
+        async () => {
+          await tab('设置');
+          await page.locator('[data-test=client-id]').waitFor();
+        },
+      ],
     ];
     for (const [name, go] of screens) {
       await go();
@@ -401,7 +496,11 @@ describe('the offline event ledger on a phone', () => {
     await download.saveAs(file);
     expect(download.suggestedFilename()).toMatch(/^kepu-ledger-\d{12}\.zip$/);
     const zip = await JSZip.loadAsync(readFileSync(file));
-    const lines = async (name: string) => (await zip.file(name)!.async('string')).trimEnd().split('\n').map((l) => JSON.parse(l) as { title?: string });
+    const lines = async (name: string) =>
+      (await zip.file(name)!.async('string'))
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { title?: string });
     expect((await lines('events.jsonl')).filter((e) => e.title === '科普大篷车进校园').length).toBe(1);
     expect((await lines('photos.jsonl')).length).toBe(1);
     expect(Object.keys(zip.files).filter((n) => n.startsWith('photos/')).length).toBe(1);

@@ -162,8 +162,12 @@ describe('Lighthouse on every route', () => {
       }
     }
     const below = results.flatMap((r) => [
-      ...((r.scores.accessibility ?? 0) < MIN_A11Y ? [`${r.route} accessibility ${r.scores.accessibility}: ${r.failing.accessibility.map((f) => f.id).join(', ')}`] : []),
-      ...((r.scores['best-practices'] ?? 0) < MIN_BEST_PRACTICES ? [`${r.route} best-practices ${r.scores['best-practices']}: ${r.failing['best-practices'].map((f) => f.id).join(', ')}`] : []),
+      ...((r.scores.accessibility ?? 0) < MIN_A11Y
+        ? [`${r.route} accessibility ${r.scores.accessibility}: ${r.failing.accessibility.map((f) => f.id).join(', ')}`]
+        : []),
+      ...((r.scores['best-practices'] ?? 0) < MIN_BEST_PRACTICES
+        ? [`${r.route} best-practices ${r.scores['best-practices']}: ${r.failing['best-practices'].map((f) => f.id).join(', ')}`]
+        : []),
     ]);
     expect(below).toEqual([]);
   }, 300_000);

@@ -7,10 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import {
-  collectErrors, launchBrowser, newProfileDir, removeProfileDir, screenshot, serveApp, waitForServiceWorkerControl,
-  type AppServer,
-} from './harness';
+import { collectErrors, launchBrowser, newProfileDir, removeProfileDir, screenshot, serveApp, waitForServiceWorkerControl, type AppServer } from './harness';
 import { coverage2023Events, fixtureId, T } from '../fixtures/coverage-2023';
 import { yearMonthOf, yearOf } from '../../src/domain/year';
 import type { CountableEvent } from '../../src/domain/counts';
@@ -57,10 +54,7 @@ async function seedEvents(rows: CountableEvent[]): Promise<void> {
 
 /** Waits until the map has painted at least `n` times (CoverageMap counts its paints). */
 async function paintedAtLeast(n: number): Promise<void> {
-  await page.waitForFunction(
-    (min) => Number(document.querySelector<HTMLElement>('[data-testid=coverage-map]')?.dataset.paints ?? '0') >= min,
-    n,
-  );
+  await page.waitForFunction((min) => Number(document.querySelector<HTMLElement>('[data-testid=coverage-map]')?.dataset.paints ?? '0') >= min, n);
 }
 const paints = () => page.evaluate(() => Number(document.querySelector<HTMLElement>('[data-testid=coverage-map]')?.dataset.paints ?? '0'));
 
@@ -138,7 +132,14 @@ describe('the township coverage map on a phone with no signal', () => {
     const legend = page.locator('[data-testid=map-legend]');
     expect(await legend.locator('h2').innerText()).toBe('场次（场）');
     expect(await legend.locator('li').allInnerTexts()).toEqual([
-      '1–2', '3', '4–5', '6–8', '9–23', '未覆盖（无活动）', '特殊区域（计入所在镇）', '有定位的活动',
+      '1–2',
+      '3',
+      '4–5',
+      '6–8',
+      '9–23',
+      '未覆盖（无活动）',
+      '特殊区域（计入所在镇）',
+      '有定位的活动',
     ]);
     expect(await page.locator('[data-testid=gap-list] h2').innerText()).toBe('未覆盖乡镇 (7)');
     expect(await page.locator('[data-testid=gap-list] li').allInnerTexts()).toEqual(GAPS);
@@ -162,7 +163,7 @@ describe('the township coverage map on a phone with no signal', () => {
     await screenshot(page, FEATURE, '02-events-offline-full', true);
   });
 
-  it('opens 平山街道\'s sheet with its numbers and events when the township is tapped', async () => {
+  it("opens 平山街道's sheet with its numbers and events when the township is tapped", async () => {
     await tapTownship(T.pingshan);
     const sheet = page.locator('[data-testid=township-sheet]');
     await sheet.waitFor();
@@ -213,7 +214,7 @@ describe('the township coverage map on a phone with no signal', () => {
     await screenshot(page, FEATURE, '05-days-since');
   });
 
-  it('follows the 只统计已审核 filter from the URL: 平海 becomes a gap without 巽寮\'s submitted events', async () => {
+  it("follows the 只统计已审核 filter from the URL: 平海 becomes a gap without 巽寮's submitted events", async () => {
     await page.goto(`${page.url().split('?')[0]}?year=2023&reviewed=1`).catch(() => undefined);
     // Offline, navigation is served by the service worker.
     await paintedAtLeast(1);
@@ -251,7 +252,15 @@ describe('the township coverage map on a phone with no signal', () => {
     const [a, b] = coverage2023Events().filter((e) => e.townshipCode === T.pingshan || e.townshipCode === T.xunliao);
     const thisYear = [a!, b!].map((e, i) => {
       const startAt = new Date(now - (i + 1) * 3_600_000).toISOString();
-      return { ...e, id: fixtureId(900 + i), townshipCode: i === 0 ? T.pingshan : T.xunliao, startAt, endAt: startAt, year: yearOf(startAt), ym: yearMonthOf(startAt) };
+      return {
+        ...e,
+        id: fixtureId(900 + i),
+        townshipCode: i === 0 ? T.pingshan : T.xunliao,
+        startAt,
+        endAt: startAt,
+        year: yearOf(startAt),
+        ym: yearMonthOf(startAt),
+      };
     });
     await seedEvents(thisYear);
     await page.goto(`${page.url().split('/map')[0]}/`);
@@ -269,10 +278,28 @@ describe('the township coverage map on a phone with no signal', () => {
     const origin = page.url().split('/map')[0];
     await page.goto(`${origin}/settings`);
     const input = page.locator('[data-testid=region-file]');
-    await input.setInputFiles({ name: 'roads.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify({
-      type: 'FeatureCollection',
-      features: [{ type: 'Feature', properties: { code: '441302001000', name: '桥东街道' }, geometry: { type: 'LineString', coordinates: [[114, 23], [115, 23]] } }],
-    })) });
+    await input.setInputFiles({
+      name: 'roads.geojson',
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(
+        JSON.stringify({
+          type: 'FeatureCollection',
+          features: [
+            {
+              type: 'Feature',
+              properties: { code: '441302001000', name: '桥东街道' },
+              geometry: {
+                type: 'LineString',
+                coordinates: [
+                  [114, 23],
+                  [115, 23],
+                ],
+              },
+            },
+          ],
+        }),
+      ),
+    });
     const problems = page.locator('[data-testid=region-problems]');
     await problems.waitFor();
     expect(await problems.innerText()).toContain('文件未导入，原区域数据保持不变');
@@ -280,14 +307,29 @@ describe('the township coverage map on a phone with no signal', () => {
     await problems.scrollIntoViewIfNeeded();
     await screenshot(page, FEATURE, '09-region-import-refused');
 
-    const sq = (x: number) => [[[x, 23.0], [x + 0.1, 23.0], [x + 0.1, 23.1], [x, 23.1], [x, 23.0]]];
-    await input.setInputFiles({ name: 'huicheng.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify({
-      type: 'FeatureCollection', name: '测试区',
-      features: [
-        { type: 'Feature', properties: { code: '441302001000', name: '桥东街道' }, geometry: { type: 'Polygon', coordinates: sq(114.4) } },
-        { type: 'Feature', properties: { code: '441302100000', name: '横沥镇' }, geometry: { type: 'Polygon', coordinates: sq(114.5) } },
+    const sq = (x: number) => [
+      [
+        [x, 23.0],
+        [x + 0.1, 23.0],
+        [x + 0.1, 23.1],
+        [x, 23.1],
+        [x, 23.0],
       ],
-    })) });
+    ];
+    await input.setInputFiles({
+      name: 'huicheng.geojson',
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(
+        JSON.stringify({
+          type: 'FeatureCollection',
+          name: '测试区',
+          features: [
+            { type: 'Feature', properties: { code: '441302001000', name: '桥东街道' }, geometry: { type: 'Polygon', coordinates: sq(114.4) } },
+            { type: 'Feature', properties: { code: '441302100000', name: '横沥镇' }, geometry: { type: 'Polygon', coordinates: sq(114.5) } },
+          ],
+        }),
+      ),
+    });
     await page.getByText('已导入 测试区，共 2 个乡镇').waitFor();
     await page.goto(`${origin}/map?year=2023`);
     await paintedAtLeast(1);

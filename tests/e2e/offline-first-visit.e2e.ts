@@ -10,7 +10,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { collectErrors, launchBrowser, newProfileDir, readStore, removeProfileDir, screenshot, serveApp, waitForServiceWorkerControl, type AppServer } from './harness';
+import {
+  collectErrors,
+  launchBrowser,
+  newProfileDir,
+  readStore,
+  removeProfileDir,
+  screenshot,
+  serveApp,
+  waitForServiceWorkerControl,
+  type AppServer,
+} from './harness';
 
 const FEATURE = 'offline-first-visit';
 const PINGSHAN = '441323001000'; // 平山街道
@@ -172,7 +182,9 @@ describe('a staff screen works offline after one use online', () => {
     await staffPage.goto(`${staffServer.url}/review`);
     await staffPage.locator('[data-testid=review-view] h2').first().waitFor();
     await expect
-      .poll(async () => ((await cachedPaths(staffPage))['kl-staff-assets'] ?? []).filter((p) => /^\/assets\/ReviewView-.*\.js$/.test(p)).length, { timeout: 10_000 })
+      .poll(async () => ((await cachedPaths(staffPage))['kl-staff-assets'] ?? []).filter((p) => /^\/assets\/ReviewView-.*\.js$/.test(p)).length, {
+        timeout: 10_000,
+      })
       .toBe(1);
   });
 

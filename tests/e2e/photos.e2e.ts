@@ -21,7 +21,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
-  auditA11y, collectErrors, freePort, launchBrowser, newProfileDir, readStore, removeProfileDir, screenshot, startRealServer, waitForServiceWorkerControl,
+  auditA11y,
+  collectErrors,
+  freePort,
+  launchBrowser,
+  newProfileDir,
+  readStore,
+  removeProfileDir,
+  screenshot,
+  startRealServer,
+  waitForServiceWorkerControl,
 } from './harness';
 import { gradientPng } from './png';
 
@@ -55,16 +64,40 @@ async function api<T>(method: string, path: string, token: string | null, body?:
 async function volunteerLogsEventWithPhoto(title: string, seed: number): Promise<string> {
   const png = gradientPng(800, 600, seed);
   const hash = createHash('sha256').update(png).digest('hex');
-  const up = await fetch(`${base}/api/blobs/${hash}`, { method: 'PUT', headers: { authorization: `Bearer ${volToken}`, 'content-type': 'image/png' }, body: new Uint8Array(png) });
+  const up = await fetch(`${base}/api/blobs/${hash}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${volToken}`, 'content-type': 'image/png' },
+    body: new Uint8Array(png),
+  });
   expect(up.status).toBe(201);
   const id = crypto.randomUUID();
   const fields = {
-    title, notes: '', startAt: '2026-03-05T09:30:00+08:00', endAt: '2026-03-05T11:30:00+08:00', format: 'caravan', venue: 'school', campaign: null,
-    themes: [], townshipCode: PINGSHAN, villageCode: null, venueName: '平山中心小学', point: null, attendance: 150, onlineAttendance: null,
-    audience: [], materials: [], volunteers: [], volunteerCount: null, partners: [], distanceKm: null, photos: [hash],
+    title,
+    notes: '',
+    startAt: '2026-03-05T09:30:00+08:00',
+    endAt: '2026-03-05T11:30:00+08:00',
+    format: 'caravan',
+    venue: 'school',
+    campaign: null,
+    themes: [],
+    townshipCode: PINGSHAN,
+    villageCode: null,
+    venueName: '平山中心小学',
+    point: null,
+    attendance: 150,
+    onlineAttendance: null,
+    audience: [],
+    materials: [],
+    volunteers: [],
+    volunteerCount: null,
+    partners: [],
+    distanceKm: null,
+    photos: [hash],
   };
   const res = await api<{ results: { status: string }[] }>('POST', '/api/sync/push', volToken, {
-    v: 1, clientId, mutations: [{ entity: 'event', op: 'put', seq: ++pushSeq, eventId: id, fields, at: '2026-03-05T12:00:00+08:00' }],
+    v: 1,
+    clientId,
+    mutations: [{ entity: 'event', op: 'put', seq: ++pushSeq, eventId: id, fields, at: '2026-03-05T12:00:00+08:00' }],
   });
   expect(res.results.map((r) => r.status)).toEqual(['applied']);
   return id;
@@ -92,7 +125,9 @@ async function go(path: string): Promise<void> {
 
 /** Resolves once the detail page shows a decoded photo; answers its natural width. */
 async function shownPhotoWidth(): Promise<number> {
-  await page.waitForFunction(() => (document.querySelector<HTMLImageElement>('[data-test=detail-photo]')?.naturalWidth ?? 0) > 0, undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => (document.querySelector<HTMLImageElement>('[data-test=detail-photo]')?.naturalWidth ?? 0) > 0, undefined, {
+    timeout: 20_000,
+  });
   return page.locator('[data-test=detail-photo]').evaluate((img: HTMLImageElement) => img.naturalWidth);
 }
 
@@ -102,7 +137,13 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'kl-photos-e2e-'));
   const server = await startRealServer(port, dataDir);
   proc = server.child;
-  const setup = await api<{ token: string }>('POST', '/api/setup', null, { code: server.setupCode, orgName: '惠东县科协', adminName: '管理员', username: 'admin', password: PASSWORD });
+  const setup = await api<{ token: string }>('POST', '/api/setup', null, {
+    code: server.setupCode,
+    orgName: '惠东县科协',
+    adminName: '管理员',
+    username: 'admin',
+    password: PASSWORD,
+  });
   await api('POST', '/api/users', setup.token, { role: 'staff', name: '王干事', username: 'wang', password: PASSWORD });
   await api('POST', '/api/users', setup.token, { role: 'volunteer', name: '张志愿', username: 'zhang', password: PASSWORD });
   volToken = (await api<{ token: string }>('POST', '/api/login', null, { username: 'zhang', password: PASSWORD })).token;

@@ -109,9 +109,19 @@ export function startRelease(top: string, env: NodeJS.ProcessEnv, nodeArgs: stri
 }
 
 /** Runs one of the release's commands (`node dist-server/server/<script>.js args`) to its end. */
-export function runReleaseCommand(top: string, env: NodeJS.ProcessEnv, script: string, args: string[] = [], nodeArgs: string[] = []): { status: number; stdout: string; stderr: string } {
+export function runReleaseCommand(
+  top: string,
+  env: NodeJS.ProcessEnv,
+  script: string,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): { status: number; stdout: string; stderr: string } {
   try {
-    const stdout = execFileSync(process.execPath, [...nodeArgs, `dist-server/server/${script}.js`, ...args], { cwd: top, env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    const stdout = execFileSync(process.execPath, [...nodeArgs, `dist-server/server/${script}.js`, ...args], {
+      cwd: top,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).toString();
     return { status: 0, stdout, stderr: '' };
   } catch (e) {
     const err = e as { status: number | null; stdout: Buffer; stderr: Buffer };
@@ -120,7 +130,13 @@ export function runReleaseCommand(top: string, env: NodeJS.ProcessEnv, script: s
 }
 
 /** A JSON call as an operator's script makes it; answers status and body. */
-export async function call<T = unknown>(base: string, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; body: T }> {
+export async function call<T = unknown>(
+  base: string,
+  method: string,
+  path: string,
+  token: string | null,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(base + path, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -136,17 +152,44 @@ export const PINGSHAN = '441323001000';
 /** An event's fields as a phone pushes them (the PWA's form fills the same). */
 export function eventFields(title: string, photos: string[] = []): Record<string, unknown> {
   return {
-    title, notes: '', startAt: '2026-03-05T09:30:00+08:00', endAt: '2026-03-05T11:30:00+08:00', format: 'caravan', venue: 'school', campaign: null,
-    themes: [], townshipCode: PINGSHAN, villageCode: null, venueName: '平山中心小学', point: null, attendance: 150, onlineAttendance: null,
-    audience: [], materials: [], volunteers: [], volunteerCount: null, partners: [], distanceKm: null, photos,
+    title,
+    notes: '',
+    startAt: '2026-03-05T09:30:00+08:00',
+    endAt: '2026-03-05T11:30:00+08:00',
+    format: 'caravan',
+    venue: 'school',
+    campaign: null,
+    themes: [],
+    townshipCode: PINGSHAN,
+    villageCode: null,
+    venueName: '平山中心小学',
+    point: null,
+    attendance: 150,
+    onlineAttendance: null,
+    audience: [],
+    materials: [],
+    volunteers: [],
+    volunteerCount: null,
+    partners: [],
+    distanceKm: null,
+    photos,
   };
 }
 
 /** Sets the association up with the printed code; the admin adds a staff member and a volunteer. Answers their tokens. */
 export async function setUpAssociation(base: string, setupCode: string): Promise<{ admin: string; staff: string; volunteer: string }> {
-  const setup = await call<{ token: string }>(base, 'POST', '/api/setup', null, { code: setupCode, orgName: '惠东县科协', adminName: '管理员', username: 'admin', password: PASSWORD });
+  const setup = await call<{ token: string }>(base, 'POST', '/api/setup', null, {
+    code: setupCode,
+    orgName: '惠东县科协',
+    adminName: '管理员',
+    username: 'admin',
+    password: PASSWORD,
+  });
   if (setup.status !== 201) throw new Error(`setup: ${setup.status} ${JSON.stringify(setup.body)}`);
-  for (const [role, name, username] of [['staff', '王干事', 'wang'], ['volunteer', '张志愿', 'zhang']]) {
+  for (const [role, name, username] of [
+    ['staff', '王干事', 'wang'],
+    ['volunteer', '张志愿', 'zhang'],
+  ]) {
     const r = await call(base, 'POST', '/api/users', setup.body.token, { role, name, username, password: PASSWORD });
     if (r.status !== 201) throw new Error(`create ${username}: ${r.status} ${JSON.stringify(r.body)}`);
   }

@@ -21,7 +21,13 @@ import { seed2023Events } from '../fixtures/seed-2023';
 import { loadHuidongPack } from '../fixtures/region-pack';
 
 const FEATURE = 'reports';
-const expected = buildReport(seed2023Events('reviewed'), [], { year: 2023, reviewedOnly: true, taxonomy: DEFAULT_TAXONOMY, pack: loadHuidongPack(), round: true }).narrative;
+const expected = buildReport(seed2023Events('reviewed'), [], {
+  year: 2023,
+  reviewedOnly: true,
+  taxonomy: DEFAULT_TAXONOMY,
+  pack: loadHuidongPack(),
+  round: true,
+}).narrative;
 const downloads = mkdtempSync(join(tmpdir(), 'kl-reports-dl-'));
 
 let server: AppServer;
@@ -72,20 +78,27 @@ describe('the 2023 report in the browser', () => {
     await screenshot(page, FEATURE, '01-import-done');
   });
 
-  it('shows the seed report\'s numbers, tables and text for 2023', async () => {
+  it("shows the seed report's numbers, tables and text for 2023", async () => {
     await page.locator('[data-testid=card-events] .n').filter({ hasText: '53' }).waitFor();
     expect(await cards()).toEqual(['53', '11617', '28680', '452.5']);
     const formats = await page.locator('[data-testid=table-format] tbody tr').allInnerTexts();
     expect(formats.map((r) => r.split('\t').map((c) => c.trim()))).toEqual([
-      ['科普大篷车巡展', '5', '2730', '1500'], ['科普讲座/报告会', '6', '2530', '5400'], ['公开课', '7', '385', '0'], ['实验互动课堂', '5', '255', '0'],
-      ['广场集中宣传', '2', '1900', '15000'], ['进村/进社区志愿服务', '24', '3252', '6000'], ['急救技术科普', '4', '565', '780'],
+      ['科普大篷车巡展', '5', '2730', '1500'],
+      ['科普讲座/报告会', '6', '2530', '5400'],
+      ['公开课', '7', '385', '0'],
+      ['实验互动课堂', '5', '255', '0'],
+      ['广场集中宣传', '2', '1900', '15000'],
+      ['进村/进社区志愿服务', '24', '3252', '6000'],
+      ['急救技术科普', '4', '565', '780'],
     ]);
     const campaigns = await page.locator('[data-testid=table-campaign] tbody tr').allInnerTexts();
     expect(campaigns[0]!.split('\t').map((c) => c.trim())).toEqual(['全国科普日', '5', '3530', '20400']);
     expect(await text('narrative-activities')).toBe(expected.activities);
     expect(await text('narrative-activities')).toContain('活动共派发各类科普宣传小册子、折页、环保袋等资料20000多份，惠及群众3500多人次');
     expect(await text('narrative-coverage')).toBe(expected.coverage);
-    expect(await text('narrative-series')).toBe('2023年“全国科普日”系列活动共5场次，活动共派发各类科普宣传小册子、折页、环保袋等资料20000多份，惠及群众3500多人次。');
+    expect(await text('narrative-series')).toBe(
+      '2023年“全国科普日”系列活动共5场次，活动共派发各类科普宣传小册子、折页、环保袋等资料20000多份，惠及群众3500多人次。',
+    );
     await page.locator('[data-testid=narrative-round]').uncheck();
     await page.locator('[data-testid=narrative-activities]').filter({ hasText: '资料20400份，惠及群众3530人次' }).waitFor();
     await page.locator('[data-testid=narrative-round]').check();
@@ -115,17 +128,21 @@ describe('the 2023 report in the browser', () => {
     await screenshot(page, FEATURE, '04-targets');
   });
 
-  it('downloads an XLSX whose numbers equal the screen\'s', async () => {
+  it("downloads an XLSX whose numbers equal the screen's", async () => {
     const wb = new Workbook();
     await wb.xlsx.load(await download('export-xlsx'));
     expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '目标完成情况', '按乡镇', '按月', '活动明细', '志愿者名册']);
     const col = (ws: Worksheet, label: string) => {
       let out: unknown[] = [];
-      ws.eachRow((r) => { if (r.getCell(1).value === label) out = (r.values as unknown[]).slice(1); });
+      ws.eachRow((r) => {
+        if (r.getCell(1).value === label) out = (r.values as unknown[]).slice(1);
+      });
       return out;
     };
     const sum = wb.getWorksheet('汇总')!;
-    expect([col(sum, '活动场次')[1], col(sum, '惠及群众（人次）')[1], col(sum, '派发资料（份）')[1], col(sum, '志愿服务时长（小时）')[1]]).toEqual([53, 11617, 28680, 452.5]);
+    expect([col(sum, '活动场次')[1], col(sum, '惠及群众（人次）')[1], col(sum, '派发资料（份）')[1], col(sum, '志愿服务时长（小时）')[1]]).toEqual([
+      53, 11617, 28680, 452.5,
+    ]);
     expect(col(wb.getWorksheet('目标完成情况')!, '产出指标').slice(0, 7)).toEqual(['产出指标', '数量指标', '每个镇街至少2场', '场次', 14, 6, 6 / 14]);
     expect(col(wb.getWorksheet('按乡镇')!, '平山街道').slice(0, 4)).toEqual(['平山街道', 30, expect.any(Number), expect.any(Number)]);
     expect(wb.getWorksheet('活动明细')!.rowCount).toBe(54);

@@ -55,7 +55,12 @@ function serverCommand(script: string, args: string[]): Record<string, unknown> 
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>;
 }
 
-interface ServerEvent { id: string; title: string; rev: number; deleted: boolean }
+interface ServerEvent {
+  id: string;
+  title: string;
+  rev: number;
+  deleted: boolean;
+}
 
 async function serverEvents(): Promise<ServerEvent[]> {
   const page = await api<{ rows: { entity: string; row: ServerEvent }[] }>('GET', '/api/sync/pull?cursor=0&limit=2000', adminToken);
@@ -92,8 +97,13 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   dataDir = mkdtempSync(join(tmpdir(), 'kl-restore-e2e-'));
   const code = await startServer();
-  adminToken = (await api<{ token: string }>('POST', '/api/setup', null, { code, orgName: '惠东县科协', adminName: '管理员', username: 'admin', password: PASSWORD })).token;
-  for (const [name, username] of [['张志愿', 'zhang'], ['李志愿', 'lizy']] as const) {
+  adminToken = (
+    await api<{ token: string }>('POST', '/api/setup', null, { code, orgName: '惠东县科协', adminName: '管理员', username: 'admin', password: PASSWORD })
+  ).token;
+  for (const [name, username] of [
+    ['张志愿', 'zhang'],
+    ['李志愿', 'lizy'],
+  ] as const) {
     await api('POST', '/api/users', adminToken, { role: 'volunteer', name, username, password: PASSWORD });
   }
 });
@@ -105,7 +115,7 @@ afterAll(async () => {
 });
 
 describe('a restore from a backup under two live phones', () => {
-  it('brings back every event logged after the backup, and both phones end with the server\'s ledger', async () => {
+  it("brings back every event logged after the backup, and both phones end with the server's ledger", async () => {
     const a = await phones.open('A');
     const b = await phones.open('B');
     await signIn(a, 'zhang');

@@ -97,14 +97,26 @@ function killServer(): Promise<void> {
   });
 }
 
-interface ServerEvent { id: string; title: string; attendance: number; venueName: string; createdBy: string; rev: number; deleted: boolean }
+interface ServerEvent {
+  id: string;
+  title: string;
+  attendance: number;
+  venueName: string;
+  createdBy: string;
+  rev: number;
+  deleted: boolean;
+}
 
 /** Every event on the server, read through pull as the admin. */
 async function serverEvents(): Promise<ServerEvent[]> {
   const out: ServerEvent[] = [];
   let cursor = 0;
   for (;;) {
-    const page = await api<{ rows: { entity: string; row: ServerEvent }[]; cursor: number; more: boolean }>('GET', `/api/sync/pull?cursor=${cursor}&limit=2000`, adminToken);
+    const page = await api<{ rows: { entity: string; row: ServerEvent }[]; cursor: number; more: boolean }>(
+      'GET',
+      `/api/sync/pull?cursor=${cursor}&limit=2000`,
+      adminToken,
+    );
     out.push(...page.rows.filter((r) => r.entity === 'event').map((r) => r.row));
     cursor = page.cursor;
     if (!page.more) return out;
@@ -153,10 +165,18 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'kl-sync-e2e-'));
   const code = await startServer();
   const setup = await api<{ token: string }>('POST', '/api/setup', null, {
-    code, orgName: '惠东县科协', adminName: '管理员', username: 'admin', password: PASSWORD,
+    code,
+    orgName: '惠东县科协',
+    adminName: '管理员',
+    username: 'admin',
+    password: PASSWORD,
   });
   adminToken = setup.token;
-  for (const [role, name, username] of [['volunteer', '张志愿', 'zhang'], ['volunteer', '李志愿', 'lizy'], ['staff', '王干事', 'wang']] as const) {
+  for (const [role, name, username] of [
+    ['volunteer', '张志愿', 'zhang'],
+    ['volunteer', '李志愿', 'lizy'],
+    ['staff', '王干事', 'wang'],
+  ] as const) {
     await api('POST', '/api/users', adminToken, { role, name, username, password: PASSWORD });
   }
 });
@@ -256,7 +276,10 @@ describe('two phones share one ledger through the real server', () => {
     await startServer();
     const since = Date.now();
     // 重试 (unless the backoff timer got there first).
-    await a.page.locator('[data-testid=sync-retry]').click({ timeout: 2_000 }).catch(() => undefined);
+    await a.page
+      .locator('[data-testid=sync-retry]')
+      .click({ timeout: 2_000 })
+      .catch(() => undefined);
     await waitSynced(a, since);
     expect(pushesSeen).toBeGreaterThan(pushesBeforeRestart);
 

@@ -6,9 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import {
-  auditA11y, collectErrors, launchBrowser, newProfileDir, readStore, removeProfileDir, screenshot, serveApp, type AppServer,
-} from './harness';
+import { auditA11y, collectErrors, launchBrowser, newProfileDir, readStore, removeProfileDir, screenshot, serveApp, type AppServer } from './harness';
 
 const FEATURE = 'validation';
 const PINGSHAN = '441323001000';

@@ -6,16 +6,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { buildApp } from '../../src/server/app';
-import {
-  bearer,
-  handleFor,
-  SETUP_CODE,
-  seedAccounts,
-  testApp,
-  type Accounts,
-  type StoreHandle,
-  type StoreKind,
-} from './helpers';
+import { bearer, handleFor, SETUP_CODE, seedAccounts, testApp, type Accounts, type StoreHandle, type StoreKind } from './helpers';
 
 const PW = 'correct horse battery';
 const inAWeek = () => new Date(Date.now() + 7 * 86_400_000).toISOString();
@@ -127,13 +118,26 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('accounts on %s', (kind) => {
     test('GET /api/me says who and which association', async () => {
       const me = (await app.inject({ url: '/api/me', headers: bearer(acc.volA) })).json();
       expect(me).toEqual({
-        user: { id: acc.volA.userId, orgId: acc.volA.orgId, role: 'volunteer', name: '志愿者甲', username: '13800000001', disabled: false, createdAt: expect.any(String) },
+        user: {
+          id: acc.volA.userId,
+          orgId: acc.volA.orgId,
+          role: 'volunteer',
+          name: '志愿者甲',
+          username: '13800000001',
+          disabled: false,
+          createdAt: expect.any(String),
+        },
         org: { id: acc.volA.orgId, name: '惠东县科协' },
       });
     });
 
     async function invite(payload: Record<string, unknown>, who = acc.staff) {
-      return app.inject({ method: 'POST', url: '/api/invites', headers: bearer(who), payload: { role: 'volunteer', expiresAt: inAWeek(), maxUses: 1, ...payload } });
+      return app.inject({
+        method: 'POST',
+        url: '/api/invites',
+        headers: bearer(who),
+        payload: { role: 'volunteer', expiresAt: inAWeek(), maxUses: 1, ...payload },
+      });
     }
     const join = (code: string, username: string, ip = '10.0.3.1') =>
       app.inject({ method: 'POST', url: '/api/join', payload: { code, name: '王五', phoneOrUsername: username, password: PW }, remoteAddress: ip });
@@ -149,7 +153,9 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('accounts on %s', (kind) => {
       const inv2 = (await invite({ maxUses: 5 })).json<{ id: string; code: string }>();
       expect((await app.inject({ method: 'DELETE', url: `/api/invites/${inv2.id}`, headers: bearer(acc.staff) })).statusCode).toBe(204);
       expect((await join(inv2.code, '13900000003')).statusCode).toBe(403);
-      const list = (await app.inject({ url: '/api/invites', headers: bearer(acc.staff) })).json<{ invites: { id: string; uses: number; revoked: boolean; code?: string }[] }>().invites;
+      const list = (await app.inject({ url: '/api/invites', headers: bearer(acc.staff) })).json<{
+        invites: { id: string; uses: number; revoked: boolean; code?: string }[];
+      }>().invites;
       expect(list.find((i) => i.id === inv.id)).toMatchObject({ uses: 1, revoked: false });
       expect(list.find((i) => i.id === inv2.id)).toMatchObject({ uses: 0, revoked: true });
       expect(list.every((i) => i.code === undefined)).toBe(true);
@@ -158,9 +164,20 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('accounts on %s', (kind) => {
     test('an expired invite is refused; an invite must expire in the future and within a year', async () => {
       let clock = Date.now();
       const app2 = await testApp(h.store, { now: () => new Date(clock) });
-      const inv = (await app2.inject({ method: 'POST', url: '/api/invites', headers: bearer(acc.staff), payload: { role: 'volunteer', expiresAt: new Date(clock + 3_600_000).toISOString(), maxUses: 3 } })).json<{ code: string }>();
+      const inv = (
+        await app2.inject({
+          method: 'POST',
+          url: '/api/invites',
+          headers: bearer(acc.staff),
+          payload: { role: 'volunteer', expiresAt: new Date(clock + 3_600_000).toISOString(), maxUses: 3 },
+        })
+      ).json<{ code: string }>();
       clock += 2 * 3_600_000;
-      const late = await app2.inject({ method: 'POST', url: '/api/join', payload: { code: inv.code, name: '迟到', phoneOrUsername: 'late-user', password: PW } });
+      const late = await app2.inject({
+        method: 'POST',
+        url: '/api/join',
+        payload: { code: inv.code, name: '迟到', phoneOrUsername: 'late-user', password: PW },
+      });
       expect([late.statusCode, late.json().error]).toEqual([403, 'badInvite']);
       await app2.close();
       const past = await invite({ expiresAt: new Date(Date.now() - 1000).toISOString() });
@@ -189,7 +206,12 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('accounts on %s', (kind) => {
     });
 
     test('the admin resets a password: old sessions end, the new password works', async () => {
-      const res = await app.inject({ method: 'PATCH', url: `/api/users/${acc.volA.userId}`, headers: bearer(acc.admin), payload: { password: 'a brand new password' } });
+      const res = await app.inject({
+        method: 'PATCH',
+        url: `/api/users/${acc.volA.userId}`,
+        headers: bearer(acc.admin),
+        payload: { password: 'a brand new password' },
+      });
       expect(res.statusCode).toBe(200);
       expect((await app.inject({ url: '/api/me', headers: bearer(acc.volA) })).statusCode).toBe(401);
       expect((await login('13800000001', PW)).statusCode).toBe(401);
@@ -199,7 +221,12 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('accounts on %s', (kind) => {
     test('the admin cannot disable themselves; unknown users are 404; an empty patch is 400', async () => {
       const self = await app.inject({ method: 'PATCH', url: `/api/users/${acc.admin.userId}`, headers: bearer(acc.admin), payload: { disabled: true } });
       expect([self.statusCode, self.json().error]).toEqual([400, 'badRequest']);
-      const unknown = await app.inject({ method: 'PATCH', url: '/api/users/0190a000-0000-7000-8000-000000000000', headers: bearer(acc.admin), payload: { name: 'x' } });
+      const unknown = await app.inject({
+        method: 'PATCH',
+        url: '/api/users/0190a000-0000-7000-8000-000000000000',
+        headers: bearer(acc.admin),
+        payload: { name: 'x' },
+      });
       expect(unknown.statusCode).toBe(404);
       const empty = await app.inject({ method: 'PATCH', url: `/api/users/${acc.volA.userId}`, headers: bearer(acc.admin), payload: {} });
       expect([empty.statusCode, empty.json().problems]).toEqual([400, [{ field: '', code: 'empty' }]]);
@@ -213,7 +240,12 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('accounts on %s', (kind) => {
     });
 
     test('bad input gets a 400 naming every problem', async () => {
-      const res = await app.inject({ method: 'POST', url: '/api/users', headers: bearer(acc.admin), payload: { role: 'boss', name: '', username: 'x', password: 'short', extra: 1 } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/users',
+        headers: bearer(acc.admin),
+        payload: { role: 'boss', name: '', username: 'x', password: 'short', extra: 1 },
+      });
       expect(res.statusCode).toBe(400);
       expect(res.json()).toEqual({
         error: 'invalid',

@@ -63,7 +63,12 @@ const ROWS: Row[] = [
   { route: 'GET /api/health', request: () => ({ method: 'GET', url: '/api/health' }), expect: all(200) },
   {
     route: 'POST /api/setup (already set up)',
-    request: (_w, _who, a) => ({ method: 'POST', url: '/api/setup', headers: headers(a), payload: { code: SETUP_CODE, orgName: 'x', adminName: 'x', password: 'long enough pw' } }),
+    request: (_w, _who, a) => ({
+      method: 'POST',
+      url: '/api/setup',
+      headers: headers(a),
+      payload: { code: SETUP_CODE, orgName: 'x', adminName: 'x', password: 'long enough pw' },
+    }),
     expect: all(409),
   },
   {
@@ -88,18 +93,33 @@ const ROWS: Row[] = [
   {
     // Every role may change its own password; a wrong current one is 403 (never 401: the session is fine).
     route: 'POST /api/me/password (wrong current password)',
-    request: (_w, _who, a) => ({ method: 'POST', url: '/api/me/password', headers: headers(a), payload: { currentPassword: 'not the password', newPassword: 'another long password' } }),
+    request: (_w, _who, a) => ({
+      method: 'POST',
+      url: '/api/me/password',
+      headers: headers(a),
+      payload: { currentPassword: 'not the password', newPassword: 'another long password' },
+    }),
     expect: authed(403),
   },
   {
     route: 'POST /api/join (valid invite)',
-    request: (w, _who, a) => ({ method: 'POST', url: '/api/join', headers: headers(a), payload: { code: w.inviteCode, name: '新志愿者', phoneOrUsername: unique('j'), password: 'long enough pw' } }),
+    request: (w, _who, a) => ({
+      method: 'POST',
+      url: '/api/join',
+      headers: headers(a),
+      payload: { code: w.inviteCode, name: '新志愿者', phoneOrUsername: unique('j'), password: 'long enough pw' },
+    }),
     expect: all(201),
   },
   { route: 'GET /api/users', request: (_w, _who, a) => ({ method: 'GET', url: '/api/users', headers: headers(a) }), expect: staffOnly(200) },
   {
     route: 'POST /api/users',
-    request: (_w, _who, a) => ({ method: 'POST', url: '/api/users', headers: headers(a), payload: { role: 'staff', name: '新员工', username: unique('s'), password: 'long enough pw' } }),
+    request: (_w, _who, a) => ({
+      method: 'POST',
+      url: '/api/users',
+      headers: headers(a),
+      payload: { role: 'staff', name: '新员工', username: unique('s'), password: 'long enough pw' },
+    }),
     expect: adminOnly(201),
   },
   {
@@ -110,12 +130,22 @@ const ROWS: Row[] = [
   { route: 'GET /api/invites', request: (_w, _who, a) => ({ method: 'GET', url: '/api/invites', headers: headers(a) }), expect: staffOnly(200) },
   {
     route: 'POST /api/invites (volunteer)',
-    request: (_w, _who, a) => ({ method: 'POST', url: '/api/invites', headers: headers(a), payload: { role: 'volunteer', expiresAt: new Date(Date.now() + 86_400_000).toISOString(), maxUses: 5 } }),
+    request: (_w, _who, a) => ({
+      method: 'POST',
+      url: '/api/invites',
+      headers: headers(a),
+      payload: { role: 'volunteer', expiresAt: new Date(Date.now() + 86_400_000).toISOString(), maxUses: 5 },
+    }),
     expect: staffOnly(201),
   },
   {
     route: 'POST /api/invites (staff)',
-    request: (_w, _who, a) => ({ method: 'POST', url: '/api/invites', headers: headers(a), payload: { role: 'staff', expiresAt: new Date(Date.now() + 86_400_000).toISOString(), maxUses: 1 } }),
+    request: (_w, _who, a) => ({
+      method: 'POST',
+      url: '/api/invites',
+      headers: headers(a),
+      payload: { role: 'staff', expiresAt: new Date(Date.now() + 86_400_000).toISOString(), maxUses: 1 },
+    }),
     expect: adminOnly(201),
   },
   {
@@ -133,11 +163,20 @@ const ROWS: Row[] = [
   },
   {
     route: 'POST /api/sync/push (a new event)',
-    request: (_w, _who, a) => ({ method: 'POST', url: '/api/sync/push', headers: headers(a), payload: { v: 1, clientId: newId(), mutations: [putEvent(1, newId(), eventFields())] } }),
+    request: (_w, _who, a) => ({
+      method: 'POST',
+      url: '/api/sync/push',
+      headers: headers(a),
+      payload: { v: 1, clientId: newId(), mutations: [putEvent(1, newId(), eventFields())] },
+    }),
     expect: authed(200),
   },
   { route: 'GET /api/sync/pull', request: (_w, _who, a) => ({ method: 'GET', url: '/api/sync/pull?cursor=0', headers: headers(a) }), expect: authed(200) },
-  { route: 'GET /api/events/:id (volA’s)', request: (w, _who, a) => ({ method: 'GET', url: `/api/events/${w.eventA}`, headers: headers(a) }), expect: authed(200) },
+  {
+    route: 'GET /api/events/:id (volA’s)',
+    request: (w, _who, a) => ({ method: 'GET', url: `/api/events/${w.eventA}`, headers: headers(a) }),
+    expect: authed(200),
+  },
   {
     route: 'GET /api/events/:id/history (volA’s)',
     request: (w, _who, a) => ({ method: 'GET', url: `/api/events/${w.eventA}/history`, headers: headers(a) }),
@@ -169,7 +208,10 @@ const ROWS: Row[] = [
       url: '/api/org/taxonomy',
       headers: headers(a),
       // Each caller adds its own entry on top of every entry any earlier caller may have added.
-      payload: { ...DEFAULT_TAXONOMY, themes: [...DEFAULT_TAXONOMY.themes, ...WHO.slice(0, WHO.indexOf(who) + 1).map((w) => ({ code: `t-${w.toLowerCase()}`, zh: w }))] },
+      payload: {
+        ...DEFAULT_TAXONOMY,
+        themes: [...DEFAULT_TAXONOMY.themes, ...WHO.slice(0, WHO.indexOf(who) + 1).map((w) => ({ code: `t-${w.toLowerCase()}`, zh: w }))],
+      },
     }),
     expect: staffOnly(200),
   },
@@ -184,7 +226,11 @@ interface RightsRow {
 }
 
 const RIGHTS: RightsRow[] = [
-  { name: 'edit volA’s event', mutations: (w) => [putEvent(1, w.eventA, { notes: '补充说明' })], expect: { volA: 'applied', volB: 'rejected:notYourEvent', staff: 'applied', admin: 'applied' } },
+  {
+    name: 'edit volA’s event',
+    mutations: (w) => [putEvent(1, w.eventA, { notes: '补充说明' })],
+    expect: { volA: 'applied', volB: 'rejected:notYourEvent', staff: 'applied', admin: 'applied' },
+  },
   {
     name: 'review volA’s event',
     mutations: (w) => [putEvent(1, w.eventA, { status: 'reviewed' })],
@@ -209,7 +255,18 @@ const RIGHTS: RightsRow[] = [
         seq: 1,
         targetId: newId(),
         at: AT,
-        fields: { year: 2024, kind: 'coverage', measure: 'events', axis: 'township', axisCode: null, min: 2, level1: '产出指标', level2: '覆盖', level3: '每个乡镇', unit: '场次' },
+        fields: {
+          year: 2024,
+          kind: 'coverage',
+          measure: 'events',
+          axis: 'township',
+          axisCode: null,
+          min: 2,
+          level1: '产出指标',
+          level2: '覆盖',
+          level3: '每个乡镇',
+          unit: '场次',
+        },
       },
     ],
     expect: { volA: 'rejected:staffOnly', volB: 'rejected:staffOnly', staff: 'applied', admin: 'applied' },
@@ -266,7 +323,12 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('authorisation matrix on %s', (
 
   test('a disabled user’s tokens stop working everywhere and they cannot sign in', async () => {
     const pw = 'long enough pw';
-    const made = await w.app.inject({ method: 'POST', url: '/api/users', headers: bearer(w.acc.admin), payload: { role: 'staff', name: '临时', username: 'temp-staff', password: pw } });
+    const made = await w.app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: bearer(w.acc.admin),
+      payload: { role: 'staff', name: '临时', username: 'temp-staff', password: pw },
+    });
     const id = made.json<{ user: { id: string } }>().user.id;
     const s1 = (await w.app.inject({ method: 'POST', url: '/api/login', payload: { username: 'temp-staff', password: pw } })).json<{ token: string }>().token;
     const s2 = (await w.app.inject({ method: 'POST', url: '/api/login', payload: { username: 'temp-staff', password: pw } })).json<{ token: string }>().token;

@@ -25,7 +25,11 @@ const outcomes: (ScheduledBackup | string)[] = [];
 
 function start(everyHours: number, keep: number): BackupSchedule {
   schedule = startBackupSchedule({
-    source: file, dir, everyHours, keep, now: () => new Date(now),
+    source: file,
+    dir,
+    everyHours,
+    keep,
+    now: () => new Date(now),
     report: (r) => outcomes.push(r instanceof Error ? r.message : r),
   });
   return schedule;
@@ -68,7 +72,10 @@ describe('scheduled backups', () => {
     expect([path.basename(first.file), first.events, first.integrity, first.removed]).toEqual(['auto-20240601T080000Z.sqlite', 0, 'ok', []]);
 
     // Five hours later nothing is due; at six hours the second copy holds the events pushed meanwhile.
-    const r = await push(app, acc.volA, newId(), [putEvent(1, newId(), eventFields({ title: '大篷车进校园' })), putEvent(2, newId(), eventFields({ title: '科普讲座' }))]);
+    const r = await push(app, acc.volA, newId(), [
+      putEvent(1, newId(), eventFields({ title: '大篷车进校园' })),
+      putEvent(2, newId(), eventFields({ title: '科普讲座' })),
+    ]);
     expect(r.json<{ results: { status: string }[] }>().results.map((x) => x.status)).toEqual(['applied', 'applied']);
     await advance(5 * HOUR, 1);
     await advance(1 * HOUR, 2);
@@ -77,7 +84,8 @@ describe('scheduled backups', () => {
     expect((outcomes[2] as ScheduledBackup).removed.map((f) => path.basename(f))).toEqual(['auto-20240601T080000Z.sqlite']);
     expect(names()).toEqual(['auto-20240601T140000Z.sqlite', 'auto-20240601T200000Z.sqlite', 'ledger-20240101T000000Z.sqlite']);
     expect(schedule!.status()).toEqual({
-      everyHours: 6, keep: 2,
+      everyHours: 6,
+      keep: 2,
       last: { at: '2024-06-01T20:00:00.000Z', ok: true, file: path.join(dir, 'auto-20240601T200000Z.sqlite'), error: null },
       newestAt: '2024-06-01T20:00:00.000Z',
       nextAt: '2024-06-02T02:00:00.000Z',

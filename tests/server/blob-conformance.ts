@@ -63,7 +63,15 @@ export function blobConformance(name: string, makeHandle: () => Promise<StoreHan
     const actorOf = (u: UserRow): Actor => ({ userId: u.id, orgId: u.orgId, role: u.role });
     const put = (u: UserRow, b: { bytes: Buffer; sha: string }, when = T0, decide = allow): Promise<BlobPutResult> =>
       store.putBlob(
-        { sha256: b.sha, contentType: 'image/jpeg', bytes: b.bytes, orgId: u.orgId, userId: u.id, at: when, dayStart: new Date(Date.parse(when) - DAY).toISOString() },
+        {
+          sha256: b.sha,
+          contentType: 'image/jpeg',
+          bytes: b.bytes,
+          orgId: u.orgId,
+          userId: u.id,
+          at: when,
+          dayStart: new Date(Date.parse(when) - DAY).toISOString(),
+        },
         decide,
       );
     /** Pushes through the real planner; `seen` receives the state the store read. */
@@ -73,7 +81,14 @@ export function blobConformance(name: string, makeHandle: () => Promise<StoreHan
         return planPush({ actor: actorOf(u), clientId, mutations, now: T0, refs }, state);
       });
     const owners = async () =>
-      ((await store.dump()).blob_owners as Record<string, unknown>[]).map((r) => [r.org_id, r.sha256, Number(r.size), r.uploaded_by, r.uploaded_at, r.touched_at]);
+      ((await store.dump()).blob_owners as Record<string, unknown>[]).map((r) => [
+        r.org_id,
+        r.sha256,
+        Number(r.size),
+        r.uploaded_by,
+        r.uploaded_at,
+        r.touched_at,
+      ]);
     const names = async () => ((await store.dump()).blob_refs as Record<string, unknown>[]).map((r) => [r.org_id, r.sha256, r.event_id]);
 
     beforeEach(async () => {
@@ -178,7 +193,15 @@ export function blobConformance(name: string, makeHandle: () => Promise<StoreHan
 
       const refused = await doPush(vol, client, [putEvent(1, e, eventFields({ photos: [p1.sha, p2.sha, p3.sha] }))], record);
       expect(refused.results).toEqual([
-        { seq: 1, status: 'rejected', reason: 'photoMissing', problems: [{ field: 'photos.1', code: 'photoMissing' }, { field: 'photos.2', code: 'photoMissing' }] },
+        {
+          seq: 1,
+          status: 'rejected',
+          reason: 'photoMissing',
+          problems: [
+            { field: 'photos.1', code: 'photoMissing' },
+            { field: 'photos.2', code: 'photoMissing' },
+          ],
+        },
       ]);
       expect(await store.getEvent(e)).toBeNull();
       expect(await names()).toEqual([]);
@@ -204,7 +227,12 @@ export function blobConformance(name: string, makeHandle: () => Promise<StoreHan
       const client = newId();
       await doPush(vol, client, [putEvent(1, e, eventFields({ photos: [p1.sha] }))]);
       await doPush(vol, client, [putEvent(2, e, { photos: [p2.sha] }), { entity: 'event', op: 'delete', seq: 3, eventId: e, at: AT }]);
-      expect(await names()).toEqual([[org.id, p1.sha, e], [org.id, p2.sha, e]].sort((x, y) => x[1]!.localeCompare(y[1]!)));
+      expect(await names()).toEqual(
+        [
+          [org.id, p1.sha, e],
+          [org.id, p2.sha, e],
+        ].sort((x, y) => x[1]!.localeCompare(y[1]!)),
+      );
       expect(await sweepUnnamedBlobs(store, new Date(Date.parse(T0) + 365 * DAY), 7)).toEqual({ owners: 0, blobs: 0, bytes: 0 });
       expect([(await store.getBlob(org.id, p1.sha))?.size, (await store.getBlob(org.id, p2.sha))?.size]).toEqual([64, 64]);
     });

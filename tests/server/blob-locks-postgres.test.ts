@@ -50,12 +50,17 @@ describe('the photo sweep waits for pushes and uploads in flight (PostgreSQL)', 
 
   test('a sweep waits for a push that has checked a photo, then sees the name it recorded', async () => {
     const p = jpeg();
-    expect(await store.putBlob({ sha256: p.sha, contentType: 'image/jpeg', bytes: p.bytes, orgId: org.id, userId: vol.id, at: T0, dayStart: T0 }, () => null)).toEqual({ status: 'created' });
+    expect(
+      await store.putBlob({ sha256: p.sha, contentType: 'image/jpeg', bytes: p.bytes, orgId: org.id, userId: vol.id, at: T0, dayStart: T0 }, () => null),
+    ).toEqual({ status: 'created' });
     const push = await store.pool.connect();
     try {
       await push.query('BEGIN');
       // What pushOnce runs for a put naming p for the first time.
-      const held = await push.query('SELECT sha256 FROM blob_owners WHERE org_id = $1 AND sha256 = ANY($2::text[]) ORDER BY sha256 FOR SHARE', [org.id, [p.sha]]);
+      const held = await push.query('SELECT sha256 FROM blob_owners WHERE org_id = $1 AND sha256 = ANY($2::text[]) ORDER BY sha256 FOR SHARE', [
+        org.id,
+        [p.sha],
+      ]);
       expect(held.rows).toEqual([{ sha256: p.sha }]);
       const sweep = store.sweepBlobs(LATER);
       await someoneWaitsForALock();
@@ -71,17 +76,34 @@ describe('the photo sweep waits for pushes and uploads in flight (PostgreSQL)', 
   test('a sweep waits for an upload that is claiming bytes no org holds yet, and leaves them', async () => {
     const p = jpeg();
     // Bytes stored long ago whose holding was swept already: about to be deleted, unless claimed.
-    await store.pool.query('INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES ($1, $2, $3, $4, $5)', [p.sha, 'image/jpeg', 64, T0, p.bytes]);
+    await store.pool.query('INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES ($1, $2, $3, $4, $5)', [
+      p.sha,
+      'image/jpeg',
+      64,
+      T0,
+      p.bytes,
+    ]);
     const upload = await store.pool.connect();
     try {
       await upload.query('BEGIN');
       // What putBlob runs, up to the moment it records the holding.
       await upload.query('SELECT 1 FROM orgs WHERE id = $1 FOR NO KEY UPDATE', [org.id]);
       await upload.query('LOCK TABLE blob_owners IN ROW EXCLUSIVE MODE');
-      await upload.query('INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING', [p.sha, 'image/jpeg', 64, LATER, p.bytes]);
+      await upload.query('INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING', [
+        p.sha,
+        'image/jpeg',
+        64,
+        LATER,
+        p.bytes,
+      ]);
       const sweep = store.sweepBlobs(LATER);
       await someoneWaitsForALock();
-      await upload.query('INSERT INTO blob_owners (org_id, sha256, size, uploaded_by, uploaded_at, touched_at) VALUES ($1, $2, 64, $3, $4, $4)', [org.id, p.sha, vol.id, LATER]);
+      await upload.query('INSERT INTO blob_owners (org_id, sha256, size, uploaded_by, uploaded_at, touched_at) VALUES ($1, $2, 64, $3, $4, $4)', [
+        org.id,
+        p.sha,
+        vol.id,
+        LATER,
+      ]);
       await upload.query('COMMIT');
       expect(await sweep).toEqual({ owners: 0, blobs: 0, bytes: 0 });
     } finally {

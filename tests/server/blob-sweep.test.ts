@@ -24,12 +24,25 @@ describe('the periodic photo sweep', () => {
   test('sweeps at start and every hour as of its clock, reports each outcome, and stops when asked', async () => {
     const orgId = newId();
     const userId = newId();
-    await store.setup({ id: orgId, name: '科协', createdAt: new Date(T0).toISOString() }, {
-      id: userId, orgId, role: 'admin', name: 'a', username: 'a', passwordHash: 'x', disabled: false, createdAt: new Date(T0).toISOString(),
-    });
+    await store.setup(
+      { id: orgId, name: '科协', createdAt: new Date(T0).toISOString() },
+      {
+        id: userId,
+        orgId,
+        role: 'admin',
+        name: 'a',
+        username: 'a',
+        passwordHash: 'x',
+        disabled: false,
+        createdAt: new Date(T0).toISOString(),
+      },
+    );
     const bytes = Buffer.from([0xff, 0xd8, 0xff, 1, 2, 3]);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    await store.putBlob({ sha256, contentType: 'image/jpeg', bytes, orgId, userId, at: new Date(T0).toISOString(), dayStart: new Date(T0 - DAY).toISOString() }, () => null);
+    await store.putBlob(
+      { sha256, contentType: 'image/jpeg', bytes, orgId, userId, at: new Date(T0).toISOString(), dayStart: new Date(T0 - DAY).toISOString() },
+      () => null,
+    );
     let now = T0 + DAY;
     const outcomes: (BlobSweep | string)[] = [];
     const stop = startBlobSweeper({ store, graceDays: 7, now: () => new Date(now), report: (r) => outcomes.push(r instanceof Error ? r.message : r) });
@@ -39,7 +52,10 @@ describe('the periodic photo sweep', () => {
     await vi.waitFor(() => expect(outcomes.length).toBe(2));
     await stop();
     await vi.advanceTimersByTimeAsync(3 * BLOB_SWEEP_EVERY_MS);
-    expect(outcomes).toEqual([{ owners: 0, blobs: 0, bytes: 0 }, { owners: 1, blobs: 1, bytes: 6 }]);
+    expect(outcomes).toEqual([
+      { owners: 0, blobs: 0, bytes: 0 },
+      { owners: 1, blobs: 1, bytes: 6 },
+    ]);
     expect(await store.getBlob(orgId, sha256)).toBeNull();
   });
 });

@@ -54,7 +54,7 @@ describe.each(KINDS)('photos over HTTP on %s', (kind) => {
     const refused = await upload(acc.staff, c);
     expect([refused.statusCode, refused.json()]).toEqual([
       403,
-      { error: 'orgStorageFull', message: 'The association\'s photo storage is full; ask the administrator to raise BLOB_ORG_QUOTA_MB.' },
+      { error: 'orgStorageFull', message: "The association's photo storage is full; ask the administrator to raise BLOB_ORG_QUOTA_MB." },
     ]);
     expect(await h.store.dump()).toEqual(before);
     // Sending again what the org holds is free, so a phone retrying an upload is never refused.
@@ -83,9 +83,19 @@ describe.each(KINDS)('photos over HTTP on %s', (kind) => {
     // A second association on the same server, with a user and a token.
     const otherOrg = newId();
     const otherUser = newId();
-    if (h.store.kind === 'sqlite') (h.store as SqliteStore).db.prepare('INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)').run(otherOrg, '博罗县科协', AT);
+    if (h.store.kind === 'sqlite')
+      (h.store as SqliteStore).db.prepare('INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)').run(otherOrg, '博罗县科协', AT);
     else await (h.store as PostgresStore).pool.query('INSERT INTO orgs (id, name, created_at) VALUES ($1, $2, $3)', [otherOrg, '博罗县科协', AT]);
-    await h.store.createUser({ id: otherUser, orgId: otherOrg, role: 'staff', name: '外', username: 'boluo', passwordHash: 'x', disabled: false, createdAt: AT });
+    await h.store.createUser({
+      id: otherUser,
+      orgId: otherOrg,
+      role: 'staff',
+      name: '外',
+      username: 'boluo',
+      passwordHash: 'x',
+      disabled: false,
+      createdAt: AT,
+    });
     // Made now: a token from AT would have expired long ago (SESSION_MAX_DAYS).
     await h.store.createToken(sha256Hex('token-of-another-association'), otherUser, new Date().toISOString());
     const stranger = { token: 'token-of-another-association' };
@@ -134,7 +144,9 @@ describe.each(KINDS)('photos over HTTP on %s', (kind) => {
     ]);
     const another = jpeg(300);
     const adds = await push(app, acc.volA, client, [putEvent(5, old, { photos: [missing.sha, held.sha, another.sha] })]);
-    expect(adds.json<PushResponse>().results).toEqual([{ seq: 5, status: 'rejected', reason: 'photoMissing', problems: [{ field: 'photos.2', code: 'photoMissing' }] }]);
+    expect(adds.json<PushResponse>().results).toEqual([
+      { seq: 5, status: 'rejected', reason: 'photoMissing', problems: [{ field: 'photos.2', code: 'photoMissing' }] },
+    ]);
     // Uploaded, the same change goes through.
     expect((await upload(acc.volA, another)).statusCode).toBe(201);
     const again = await push(app, acc.volA, client, [putEvent(6, old, { photos: [missing.sha, held.sha, another.sha] })]);

@@ -43,7 +43,11 @@ describe.each(KINDS)('ledger epoch and recovery on %s', (kind) => {
     await h.cleanup();
   });
 
-  async function pull(who: Account, cursor: number, ep: string | null | undefined): Promise<{ status: number; body: PullResponse & { error?: string; epoch: string } }> {
+  async function pull(
+    who: Account,
+    cursor: number,
+    ep: string | null | undefined,
+  ): Promise<{ status: number; body: PullResponse & { error?: string; epoch: string } }> {
     const q = ep === undefined ? '' : `&epoch=${ep ?? ''}`;
     const res = await app.inject({ url: `/api/sync/pull?cursor=${cursor}&limit=500${q}`, headers: bearer(who) });
     return { status: res.statusCode, body: res.json() };
@@ -101,7 +105,7 @@ describe.each(KINDS)('ledger epoch and recovery on %s', (kind) => {
     expect((await pull(acc.volA, 0, epoch)).body).toMatchObject({ error: 'epochChanged', epoch: next });
   });
 
-  test('signed rows a volunteer\'s phone sends back are restored exactly as issued: other people\'s events, review decisions and tombstones', async () => {
+  test("signed rows a volunteer's phone sends back are restored exactly as issued: other people's events, review decisions and tombstones", async () => {
     const [e1, e2, e3] = [newId(), newId(), newId()];
     await push(app, acc.volB, newId(), [putEvent(1, e1, eventFields({ title: '乙的活动' })), putEvent(2, e2, eventFields({ title: '乙的讲座' }))]);
     await push(app, acc.staff, newId(), [
@@ -115,14 +119,18 @@ describe.each(KINDS)('ledger epoch and recovery on %s', (kind) => {
 
     const r = await recover(acc.volA, phone);
     expect(r.status).toBe(200);
-    expect(r.body.results.map((x) => [x.id, x.status])).toEqual([[e1, 'restored'], [e3, 'restored'], [e2, 'restored']]);
+    expect(r.body.results.map((x) => [x.id, x.status])).toEqual([
+      [e1, 'restored'],
+      [e3, 'restored'],
+      [e2, 'restored'],
+    ]);
     for (const id of [e1, e2, e3]) {
       const { rev: _a, ...stored } = (await eventOf(id))!;
       const { rev: _b, ...sent } = issued.get(id) as unknown as LedgerEvent;
       expect(stored).toEqual(sent);
     }
-    expect((await eventOf(e1))).toMatchObject({ status: 'reviewed', reviewedBy: acc.staff.userId, createdBy: acc.volB.userId });
-    expect((await eventOf(e2))).toMatchObject({ deleted: true, updatedBy: acc.staff.userId });
+    expect(await eventOf(e1)).toMatchObject({ status: 'reviewed', reviewedBy: acc.staff.userId, createdBy: acc.volB.userId });
+    expect(await eventOf(e2)).toMatchObject({ deleted: true, updatedBy: acc.staff.userId });
     // The deletion is the staff member's in the history, so the author still cannot undo it.
     const undo = await push(app, acc.volB, newId(), [{ entity: 'event', op: 'undelete', seq: 1, eventId: e2, at: '2024-05-22T09:00:00+08:00' }]);
     expect(undo.json<PushResponse>().results).toEqual([{ seq: 1, status: 'rejected', reason: 'deletedByStaff' }]);
@@ -132,7 +140,7 @@ describe.each(KINDS)('ledger epoch and recovery on %s', (kind) => {
     expect(await h.store.dump()).toEqual(dump);
   });
 
-  test('a row whose signature does not match its content counts as the sender\'s change: a volunteer cannot restore someone else\'s event, nor approve their own', async () => {
+  test("a row whose signature does not match its content counts as the sender's change: a volunteer cannot restore someone else's event, nor approve their own", async () => {
     const [mine, theirs] = [newId(), newId()];
     await push(app, acc.volA, newId(), [putEvent(1, mine, eventFields({ attendance: 300 }))]);
     await push(app, acc.volB, newId(), [putEvent(1, theirs, eventFields({ attendance: 300 }))]);
@@ -142,10 +150,12 @@ describe.each(KINDS)('ledger epoch and recovery on %s', (kind) => {
     // The volunteer inflates both events before sending them back, keeping the server's signatures.
     const forged = phone.map((r) => ({ ...r, row: { ...r.row, attendance: 500_000 } }));
     const r = await recover(acc.volA, forged);
-    expect(new Map(r.body.results.map((x) => [x.id, [x.status, x.status === 'rejected' ? x.reason : '']]))).toEqual(new Map([
-      [mine, ['restored', '']],
-      [theirs, ['rejected', 'notYourEvent']],
-    ]));
+    expect(new Map(r.body.results.map((x) => [x.id, [x.status, x.status === 'rejected' ? x.reason : '']]))).toEqual(
+      new Map([
+        [mine, ['restored', '']],
+        [theirs, ['rejected', 'notYourEvent']],
+      ]),
+    );
     // Their own event comes back as their change: counted again only after staff check it.
     expect(await eventOf(mine)).toMatchObject({ attendance: 500_000, status: 'submitted', reviewedBy: null, reviewedAt: null, updatedBy: acc.volA.userId });
     expect(await eventOf(theirs)).toBeNull();
@@ -155,7 +165,7 @@ describe.each(KINDS)('ledger epoch and recovery on %s', (kind) => {
     expect(await eventOf(theirs)).toMatchObject({ attendance: 500_000, createdBy: acc.volB.userId });
   });
 
-  test('the server keeps a version newer than the one sent back, and takes an older one\'s place only with a newer one', async () => {
+  test("the server keeps a version newer than the one sent back, and takes an older one's place only with a newer one", async () => {
     const e = newId();
     await push(app, acc.volA, newId(), [putEvent(1, e, eventFields({ title: '旧标题' }))]);
     const old = await pulledRows(acc.volA);
@@ -203,7 +213,7 @@ describe.each(KINDS)('approval means the numbers were checked, on %s', (kind) =>
 
   const at = '2024-05-21T09:00:00+08:00';
 
-  test('an author\'s change to the counts of a reviewed event sends it back to submitted, with the history of what changed since the approval', async () => {
+  test("an author's change to the counts of a reviewed event sends it back to submitted, with the history of what changed since the approval", async () => {
     const e = newId();
     await push(app, acc.volA, newId(), [putEvent(1, e, eventFields())]);
     await push(app, acc.staff, newId(), [putEvent(1, e, { status: 'reviewed' })]);
@@ -242,7 +252,7 @@ describe.each(KINDS)('approval means the numbers were checked, on %s', (kind) =>
     }
   });
 
-  test('staff editing a reviewed event keeps it reviewed; an author\'s own withdrawal clears the reviewer', async () => {
+  test("staff editing a reviewed event keeps it reviewed; an author's own withdrawal clears the reviewer", async () => {
     const e = newId();
     await push(app, acc.volA, newId(), [putEvent(1, e, eventFields())]);
     await push(app, acc.staff, newId(), [putEvent(1, e, { status: 'reviewed' })]);
@@ -269,8 +279,11 @@ describe.each(KINDS)('approval means the numbers were checked, on %s', (kind) =>
     ]);
     // An edit in between does not make the deletion the author's.
     await push(app, acc.volA, c, [putEvent(4, byStaff, { title: '删除后又改' })]);
-    expect((await push(app, acc.volA, c, [{ entity: 'event', op: 'undelete', seq: 5, eventId: byStaff, at }])).json<PushResponse>().results)
-      .toEqual([{ seq: 5, status: 'rejected', reason: 'deletedByStaff' }]);
-    expect((await push(app, acc.staff, newId(), [{ entity: 'event', op: 'undelete', seq: 1, eventId: byStaff, at }])).json<PushResponse>().results[0]!.status).toBe('applied');
+    expect((await push(app, acc.volA, c, [{ entity: 'event', op: 'undelete', seq: 5, eventId: byStaff, at }])).json<PushResponse>().results).toEqual([
+      { seq: 5, status: 'rejected', reason: 'deletedByStaff' },
+    ]);
+    expect(
+      (await push(app, acc.staff, newId(), [{ entity: 'event', op: 'undelete', seq: 1, eventId: byStaff, at }])).json<PushResponse>().results[0]!.status,
+    ).toBe('applied');
   });
 });

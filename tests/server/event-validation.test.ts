@@ -8,10 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { PullResponse, PushResponse } from '../../src/sync/protocol';
 import type { LedgerEvent } from '../../src/domain/event';
-import {
-  bearer, eventFields, handleFor, newId, push, putEvent, seedAccounts, testApp,
-  type Accounts, type StoreHandle, type StoreKind,
-} from './helpers';
+import { bearer, eventFields, handleFor, newId, push, putEvent, seedAccounts, testApp, type Accounts, type StoreHandle, type StoreKind } from './helpers';
 
 const KINDS: StoreKind[] = ['sqlite', 'postgres'];
 /** The server's clock: the day after the fixtures' event (2024-05-20). */
@@ -60,7 +57,15 @@ describe.each(KINDS)('event validation on push, on %s', (kind) => {
       lastAppliedSeq: 5,
       results: [
         { seq: 1, status: 'applied', rev: 1 },
-        { seq: 2, status: 'rejected', reason: 'invalid', problems: [{ field: 'startAt', code: 'noSuchDate' }, { field: 'endAt', code: 'noSuchDate' }] },
+        {
+          seq: 2,
+          status: 'rejected',
+          reason: 'invalid',
+          problems: [
+            { field: 'startAt', code: 'noSuchDate' },
+            { field: 'endAt', code: 'noSuchDate' },
+          ],
+        },
         { seq: 3, status: 'rejected', reason: 'invalid', problems: [{ field: 'startAt', code: 'startInFuture' }] },
         { seq: 4, status: 'rejected', reason: 'invalid', problems: [{ field: 'title', code: 'required' }] },
         { seq: 5, status: 'applied', rev: 2 },
@@ -80,18 +85,37 @@ describe.each(KINDS)('event validation on push, on %s', (kind) => {
     ]);
     expect(res.json<PushResponse>().results).toEqual([
       { seq: 2, status: 'rejected', reason: 'invalid', problems: [{ field: 'endAt', code: 'noSuchDate' }] },
-      { seq: 3, status: 'rejected', reason: 'invalid', problems: [{ field: 'volunteers.0.name', code: 'required' }, { field: 'partners.0', code: 'required' }] },
+      {
+        seq: 3,
+        status: 'rejected',
+        reason: 'invalid',
+        problems: [
+          { field: 'volunteers.0.name', code: 'required' },
+          { field: 'partners.0', code: 'required' },
+        ],
+      },
     ]);
-    expect(await eventById(e)).toMatchObject({ endAt: '2024-05-20T11:30:00+08:00', volunteers: [{ name: '张三', userId: null, hours: 3 }], partners: [], rev: 1 });
+    expect(await eventById(e)).toMatchObject({
+      endAt: '2024-05-20T11:30:00+08:00',
+      volunteers: [{ name: '张三', userId: null, hours: 3 }],
+      partners: [],
+      rev: 1,
+    });
   });
 
   test('the server’s clock decides, not the time the phone claims', async () => {
     const client = newId();
     const [fastPhone, slowPhone] = [newId(), newId()];
     // A phone three days fast logs "today" by its clock: two days ahead of the server's.
-    const fast = { ...putEvent(1, fastPhone, eventFields({ startAt: '2024-05-24T08:00:00+08:00', endAt: '2024-05-24T10:00:00+08:00' })), at: '2024-05-24T09:00:00+08:00' };
+    const fast = {
+      ...putEvent(1, fastPhone, eventFields({ startAt: '2024-05-24T08:00:00+08:00', endAt: '2024-05-24T10:00:00+08:00' })),
+      at: '2024-05-24T09:00:00+08:00',
+    };
     // A phone a year slow logs an event of this morning: in its future, in the server's past.
-    const slow = { ...putEvent(2, slowPhone, eventFields({ startAt: '2024-05-21T08:00:00+08:00', endAt: '2024-05-21T08:30:00+08:00' })), at: '2023-05-21T09:00:00+08:00' };
+    const slow = {
+      ...putEvent(2, slowPhone, eventFields({ startAt: '2024-05-21T08:00:00+08:00', endAt: '2024-05-21T08:30:00+08:00' })),
+      at: '2023-05-21T09:00:00+08:00',
+    };
     const res = await push(app, acc.volA, client, [fast, slow]);
     expect(res.json<PushResponse>().results).toEqual([
       { seq: 1, status: 'rejected', reason: 'invalid', problems: [{ field: 'startAt', code: 'startInFuture' }] },

@@ -8,20 +8,7 @@ import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MAX_PUSH_MUTATIONS, type Mutation, type PushResponse } from '../../src/sync/protocol';
-import {
-  AT,
-  bearer,
-  eventFields,
-  handleFor,
-  newId,
-  push,
-  putEvent,
-  seedAccounts,
-  testApp,
-  type Accounts,
-  type StoreHandle,
-  type StoreKind,
-} from './helpers';
+import { AT, bearer, eventFields, handleFor, newId, push, putEvent, seedAccounts, testApp, type Accounts, type StoreHandle, type StoreKind } from './helpers';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed2024);
 const N = Number(process.env.FUZZ_N ?? 1100);
@@ -116,7 +103,13 @@ function makeFuzzer(rand: () => number, acc: Accounts, existing: string[]) {
   ];
 
   function pushReq(body: unknown, extra: Partial<InjectOptions> = {}): InjectOptions {
-    return { method: 'POST', url: '/api/sync/push', headers: { ...bearer(who()), 'content-type': 'application/json' }, payload: JSON.stringify(body), ...extra };
+    return {
+      method: 'POST',
+      url: '/api/sync/push',
+      headers: { ...bearer(who()), 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+      ...extra,
+    };
   }
 
   const breakers: ((b: ReturnType<typeof validBody>) => Case)[] = [
@@ -132,9 +125,11 @@ function makeFuzzer(rand: () => number, acc: Accounts, existing: string[]) {
       const where = int(4);
       const o = clone(b) as unknown as Record<string, Json>;
       const m = (o.mutations as Record<string, Json>[])[0]!;
-      if (where === 0) Object.defineProperty(o, pick(['extra', '__proto__', 'constructor', 'V']), { value: 1, enumerable: true, writable: true, configurable: true });
+      if (where === 0)
+        Object.defineProperty(o, pick(['extra', '__proto__', 'constructor', 'V']), { value: 1, enumerable: true, writable: true, configurable: true });
       else if (where === 1) m[pick(['extra', 'clientId', 'rev', 'user'])] = 'x';
-      else if (where === 2 && m.fields && typeof m.fields === 'object') (m.fields as Record<string, Json>)[pick(['rev', 'createdBy', 'orgId', 'deleted', 'id', 'zzz'])] = 'x';
+      else if (where === 2 && m.fields && typeof m.fields === 'object')
+        (m.fields as Record<string, Json>)[pick(['rev', 'createdBy', 'orgId', 'deleted', 'id', 'zzz'])] = 'x';
       else m.entity = pick(['Event', 'photo', 'user', '']);
       return { desc: `unknown key or value at level ${where}`, req: pushReq(o) };
     },
@@ -177,7 +172,10 @@ function makeFuzzer(rand: () => number, acc: Accounts, existing: string[]) {
     },
     (b) => ({
       desc: `more than ${MAX_PUSH_MUTATIONS} mutations`,
-      req: pushReq({ ...b, mutations: Array.from({ length: MAX_PUSH_MUTATIONS + 1 }, (_, i) => ({ entity: 'event', op: 'delete', seq: i + 1, eventId: pick(existing), at: AT })) }),
+      req: pushReq({
+        ...b,
+        mutations: Array.from({ length: MAX_PUSH_MUTATIONS + 1 }, (_, i) => ({ entity: 'event', op: 'delete', seq: i + 1, eventId: pick(existing), at: AT })),
+      }),
     }),
     (b) => {
       const text = JSON.stringify(b);
@@ -192,28 +190,55 @@ function makeFuzzer(rand: () => number, acc: Accounts, existing: string[]) {
         text.replace(/"/, "'"),
         `{"v":1,"clientId":"${uuid()}","mutations":[{"entity":"event","op":"put","seq":1,"eventId":"${uuid()}","at":"${AT}","fields":{"title":NaN}}]}`,
       ];
-      return { desc: `malformed JSON #${variant}`, req: { method: 'POST', url: '/api/sync/push', headers: { ...bearer(who()), 'content-type': 'application/json' }, payload: bodies[variant]! } };
+      return {
+        desc: `malformed JSON #${variant}`,
+        req: { method: 'POST', url: '/api/sync/push', headers: { ...bearer(who()), 'content-type': 'application/json' }, payload: bodies[variant]! },
+      };
     },
     (b) => ({
       desc: 'wrong content type',
-      req: { method: 'POST', url: '/api/sync/push', headers: { ...bearer(who()), 'content-type': pick(['text/plain', 'application/x-www-form-urlencoded', 'image/jpeg', 'multipart/form-data; boundary=x']) }, payload: JSON.stringify(b) },
+      req: {
+        method: 'POST',
+        url: '/api/sync/push',
+        headers: {
+          ...bearer(who()),
+          'content-type': pick(['text/plain', 'application/x-www-form-urlencoded', 'image/jpeg', 'multipart/form-data; boundary=x']),
+        },
+        payload: JSON.stringify(b),
+      },
     }),
     (b) => {
       const variant = int(3);
       const payload = variant === 0 ? Buffer.from('definitely not gzip') : variant === 1 ? gzipSync('{"v":1,') : gzipSync(JSON.stringify(b)).subarray(0, 20);
-      return { desc: `bad gzip #${variant}`, req: { method: 'POST', url: '/api/sync/push', headers: { ...bearer(who()), 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload } };
+      return {
+        desc: `bad gzip #${variant}`,
+        req: { method: 'POST', url: '/api/sync/push', headers: { ...bearer(who()), 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload },
+      };
     },
     (b) => ({
       desc: 'unsupported content encoding',
-      req: { method: 'POST', url: '/api/sync/push', headers: { ...bearer(who()), 'content-type': 'application/json', 'content-encoding': pick(['deflate', 'br', 'zstd', 'gzip, gzip', 'x']) }, payload: JSON.stringify(b) },
+      req: {
+        method: 'POST',
+        url: '/api/sync/push',
+        headers: { ...bearer(who()), 'content-type': 'application/json', 'content-encoding': pick(['deflate', 'br', 'zstd', 'gzip, gzip', 'x']) },
+        payload: JSON.stringify(b),
+      },
     }),
     (b) => {
       const evil = pick(['\u0000', '\ud800', 'a\udc00b', 'x\u0000y']);
-      return { desc: 'NUL or lone surrogate in text', req: pushReq({ ...b, mutations: [putEvent(b.mutations[0]!.seq, uuid(), eventFields({ title: `标题${evil}` }))] }) };
+      return {
+        desc: 'NUL or lone surrogate in text',
+        req: pushReq({ ...b, mutations: [putEvent(b.mutations[0]!.seq, uuid(), eventFields({ title: `标题${evil}` }))] }),
+      };
     },
     (b) => ({
       desc: 'no or bad token',
-      req: { method: 'POST', url: '/api/sync/push', headers: pick([{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${'a'.repeat(43)}` }, { authorization: acc.volA.token }]), payload: b },
+      req: {
+        method: 'POST',
+        url: '/api/sync/push',
+        headers: pick([{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${'a'.repeat(43)}` }, { authorization: acc.volA.token }]),
+        payload: b,
+      },
     }),
     () => ({
       desc: 'bad pull query',
@@ -228,17 +253,44 @@ function makeFuzzer(rand: () => number, acc: Accounts, existing: string[]) {
       const variant = int(7);
       const base = { method: 'PUT' as const, headers: { ...bearer(who()), 'content-type': 'image/jpeg' } };
       if (variant === 0) return { desc: 'blob hash mismatch', req: { ...base, url: `/api/blobs/${sha(Buffer.from(uuid()))}`, payload: bytes } };
-      if (variant === 1) return { desc: 'blob bad name', req: { ...base, url: `/api/blobs/${pick([sha(bytes).toUpperCase(), sha(bytes).slice(1), 'x', `${sha(bytes)}0`, '..%2F..%2Fetc'])}`, payload: bytes } };
+      if (variant === 1)
+        return {
+          desc: 'blob bad name',
+          req: { ...base, url: `/api/blobs/${pick([sha(bytes).toUpperCase(), sha(bytes).slice(1), 'x', `${sha(bytes)}0`, '..%2F..%2Fetc'])}`, payload: bytes },
+        };
       if (variant === 2) {
-        return { desc: 'blob wrong content type', req: { ...base, headers: { ...bearer(who()), 'content-type': pick(['image/gif', 'text/plain', 'application/octet-stream', 'application/json', 'image/svg+xml']) }, url: `/api/blobs/${sha(bytes)}`, payload: bytes } };
+        return {
+          desc: 'blob wrong content type',
+          req: {
+            ...base,
+            headers: { ...bearer(who()), 'content-type': pick(['image/gif', 'text/plain', 'application/octet-stream', 'application/json', 'image/svg+xml']) },
+            url: `/api/blobs/${sha(bytes)}`,
+            payload: bytes,
+          },
+        };
       }
       if (variant === 3) return { desc: 'blob empty', req: { ...base, url: `/api/blobs/${sha(Buffer.alloc(0))}`, payload: Buffer.alloc(0) } };
       if (variant === 4) {
         const notImage = Buffer.from(`GIF89a ${uuid()}`);
-        return { desc: 'blob bytes not the claimed type', req: { ...base, headers: { ...bearer(who()), 'content-type': pick(['image/jpeg', 'image/png', 'image/webp']) }, url: `/api/blobs/${sha(notImage)}`, payload: notImage } };
+        return {
+          desc: 'blob bytes not the claimed type',
+          req: {
+            ...base,
+            headers: { ...bearer(who()), 'content-type': pick(['image/jpeg', 'image/png', 'image/webp']) },
+            url: `/api/blobs/${sha(notImage)}`,
+            payload: notImage,
+          },
+        };
       }
-      if (variant === 5) return { desc: 'blob without a token', req: { method: 'PUT', url: `/api/blobs/${sha(bytes)}`, headers: { 'content-type': 'image/jpeg' }, payload: bytes } };
-      return { desc: 'blob get of a bad name', req: { method: pick(['GET', 'HEAD'] as const), url: `/api/blobs/${pick(['abc', sha(bytes).toUpperCase(), 'z'.repeat(64)])}`, headers: bearer(who()) } };
+      if (variant === 5)
+        return {
+          desc: 'blob without a token',
+          req: { method: 'PUT', url: `/api/blobs/${sha(bytes)}`, headers: { 'content-type': 'image/jpeg' }, payload: bytes },
+        };
+      return {
+        desc: 'blob get of a bad name',
+        req: { method: pick(['GET', 'HEAD'] as const), url: `/api/blobs/${pick(['abc', sha(bytes).toUpperCase(), 'z'.repeat(64)])}`, headers: bearer(who()) },
+      };
     },
   ];
 
@@ -252,7 +304,10 @@ function makeFuzzer(rand: () => number, acc: Accounts, existing: string[]) {
       bigJpeg.set([0xff, 0xd8, 0xff]);
       return [
         { desc: 'push body over 4 MiB', req: pushReq({ ...validBody(), pad: 'x'.repeat(4 * 1024 * 1024) }) },
-        { desc: 'blob over 8 MiB', req: { method: 'PUT', url: `/api/blobs/${sha(bigJpeg)}`, headers: { ...bearer(who()), 'content-type': 'image/jpeg' }, payload: bigJpeg } },
+        {
+          desc: 'blob over 8 MiB',
+          req: { method: 'PUT', url: `/api/blobs/${sha(bigJpeg)}`, headers: { ...bearer(who()), 'content-type': 'image/jpeg' }, payload: bigJpeg },
+        },
       ];
     },
   };
@@ -269,7 +324,12 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('fuzz on %s', (kind) => {
     app = await testApp(h.store);
     acc = await seedAccounts(app);
     for (let i = 0; i < 4; i++) existing.push(newId());
-    const r = await push(app, acc.volA, newId(), existing.map((id, i) => putEvent(i + 1, id, eventFields())));
+    const r = await push(
+      app,
+      acc.volA,
+      newId(),
+      existing.map((id, i) => putEvent(i + 1, id, eventFields())),
+    );
     expect(r.json<PushResponse>().results.every((x) => x.status === 'applied')).toBe(true);
   });
   afterAll(async () => {
@@ -317,7 +377,17 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('fuzz on %s', (kind) => {
       ['volunteer self-review', () => putEvent(1, newId(), eventFields({ status: 'reviewed' }))],
       ['edit another volunteer’s event', () => putEvent(1, pick(existing), { title: '改别人的' })],
       ['delete a missing event', () => ({ entity: 'event', op: 'delete', seq: 1, eventId: newId(), at: AT })],
-      ['volunteer target', () => ({ entity: 'target', op: 'put', seq: 1, targetId: newId(), at: AT, fields: { year: 2024, kind: 'count', measure: 'events', axis: 'all', axisCode: null, min: 1, level1: '', level2: '', level3: '', unit: '' } })],
+      [
+        'volunteer target',
+        () => ({
+          entity: 'target',
+          op: 'put',
+          seq: 1,
+          targetId: newId(),
+          at: AT,
+          fields: { year: 2024, kind: 'count', measure: 'events', axis: 'all', axisCode: null, min: 1, level1: '', level2: '', level3: '', unit: '' },
+        }),
+      ],
     ];
     let seq = 0;
     for (let batch = 0; batch < 20; batch++) {
@@ -325,7 +395,10 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('fuzz on %s', (kind) => {
       const res = await push(app, acc.volB, client, mutations);
       expect(res.statusCode, `FUZZ_SEED=${SEED}`).toBe(200);
       const body = res.json<PushResponse>();
-      expect(body.results.map((r) => r.status), `FUZZ_SEED=${SEED} batch ${batch}`).toEqual(Array(10).fill('rejected'));
+      expect(
+        body.results.map((r) => r.status),
+        `FUZZ_SEED=${SEED} batch ${batch}`,
+      ).toEqual(Array(10).fill('rejected'));
       expect(body.lastAppliedSeq).toBe(seq);
     }
     const after = await h.store.dump();

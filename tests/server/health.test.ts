@@ -9,7 +9,8 @@ import { PostgresStore } from '../../src/server/store/postgres';
 import { TEST_PG_URL, handleFor, testApp, type StoreHandle, type StoreKind } from './helpers';
 
 const SCHEDULE: BackupScheduleStatus = {
-  everyHours: 24, keep: 14,
+  everyHours: 24,
+  keep: 14,
   last: { at: '2024-06-01T08:00:00.000Z', ok: false, file: null, error: 'backup /srv/x failed its integrity check: …' },
   newestAt: '2024-05-31T08:00:00.000Z',
   nextAt: '2024-06-02T08:00:00.000Z',
@@ -29,8 +30,15 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('readiness on %s', (kind) => {
     const res = await app.inject('/api/ready');
     expect([res.statusCode, res.headers['cache-control']]).toEqual([200, 'no-store']);
     expect(res.json()).toEqual({
-      status: 'ready', store: kind,
-      backups: { everyHours: 24, keep: 14, newestAt: '2024-05-31T08:00:00.000Z', nextAt: '2024-06-02T08:00:00.000Z', last: { at: '2024-06-01T08:00:00.000Z', ok: false } },
+      status: 'ready',
+      store: kind,
+      backups: {
+        everyHours: 24,
+        keep: 14,
+        newestAt: '2024-05-31T08:00:00.000Z',
+        nextAt: '2024-06-02T08:00:00.000Z',
+        last: { at: '2024-06-01T08:00:00.000Z', ok: false },
+      },
     });
     await app.close();
     const bare = await testApp(h.store);

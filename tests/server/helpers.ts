@@ -75,7 +75,8 @@ afterAll(async () => {
   spareSchemas.length = 0;
 });
 
-const PG_TABLES = 'orgs, users, tokens, invites, clients, events, targets, event_history, blobs, auth_limits, server_keys, blob_owners, blob_refs, record_claims';
+const PG_TABLES =
+  'orgs, users, tokens, invites, clients, events, targets, event_history, blobs, auth_limits, server_keys, blob_owners, blob_refs, record_claims';
 
 /**
  * A migrated, empty PostgreSQL store in its own schema `kl_test_<random>` (so parallel runs never
@@ -141,7 +142,11 @@ function session(res: LightMyRequestResponse, username: string, password: string
 export async function seedAccounts(app: FastifyInstance): Promise<Accounts> {
   const pw = 'correct horse battery';
   const admin = session(
-    await app.inject({ method: 'POST', url: '/api/setup', payload: { code: SETUP_CODE, orgName: '惠东县科协', adminName: '管理员', username: 'admin', password: pw } }),
+    await app.inject({
+      method: 'POST',
+      url: '/api/setup',
+      payload: { code: SETUP_CODE, orgName: '惠东县科协', adminName: '管理员', username: 'admin', password: pw },
+    }),
     'admin',
     pw,
   );

@@ -40,7 +40,9 @@ describe.each(KINDS)('imported events on %s', (kind) => {
     return res.json<PullResponse>().rows.flatMap((r) => (r.entity === 'event' ? [r.row] : []));
   }
   const history = async (id: string) =>
-    (await app.inject({ url: `/api/events/${id}/history`, headers: bearer(acc.staff) })).json<{ history: { field: string; oldValue: unknown; newValue: unknown }[] }>().history;
+    (await app.inject({ url: `/api/events/${id}/history`, headers: bearer(acc.staff) })).json<{
+      history: { field: string; oldValue: unknown; newValue: unknown }[];
+    }>().history;
 
   test('an imported event and its batch round-trip through push and pull', async () => {
     const id = importedEventId(acc.staff.orgId, KEY);
@@ -62,10 +64,12 @@ describe.each(KINDS)('imported events on %s', (kind) => {
     expect(second.json<PushResponse>().results).toEqual([{ seq: 1, status: 'applied', rev: 2 }]);
     const rows = await pullAll();
     expect(rows.map((r) => [r.id, r.importBatch?.id, r.createdBy])).toEqual([[id, b2.id, acc.staff.userId]]);
-    expect((await history(id)).map((c) => [c.field, (c.oldValue as { id: string }).id, (c.newValue as { id: string }).id])).toEqual([['importBatch', b1.id, b2.id]]);
+    expect((await history(id)).map((c) => [c.field, (c.oldValue as { id: string }).id, (c.newValue as { id: string }).id])).toEqual([
+      ['importBatch', b1.id, b2.id],
+    ]);
   });
 
-  test('an import on a device that never saw a batch\'s undo names the tombstone with its batch; 恢复 (undelete) brings it back', async () => {
+  test("an import on a device that never saw a batch's undo names the tombstone with its batch; 恢复 (undelete) brings it back", async () => {
     const id = importedEventId(acc.staff.orgId, KEY);
     const b1 = batch(newId(), '工作人员');
     const deviceA = newId();
@@ -86,7 +90,10 @@ describe.each(KINDS)('imported events on %s', (kind) => {
     await push(app, acc.staff, device, [putEvent(1, id, eventFields({ importBatch: batch(newId(), '工作人员') })), del(2, id)]);
     const b2 = batch(newId(), '工作人员');
     const res = await push(app, acc.staff, device, [putEvent(3, id, eventFields({ importBatch: b2 })), undelete(4, id)]);
-    expect(res.json<PushResponse>().results).toEqual([{ seq: 3, status: 'applied', rev: 3 }, { seq: 4, status: 'applied', rev: 4 }]);
+    expect(res.json<PushResponse>().results).toEqual([
+      { seq: 3, status: 'applied', rev: 3 },
+      { seq: 4, status: 'applied', rev: 4 },
+    ]);
     expect((await pullAll()).map((r) => [r.deleted, r.importBatch?.id])).toEqual([[false, b2.id]]);
   });
 

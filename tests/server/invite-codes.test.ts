@@ -31,7 +31,9 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('invite codes on %s', (kind) =>
   });
 
   const invite = async (on = app) =>
-    (await on.inject({ method: 'POST', url: '/api/invites', headers: bearer(acc.staff), payload: { role: 'volunteer', expiresAt: inAWeek(), maxUses: 5 } })).json<{ id: string; code: string }>();
+    (
+      await on.inject({ method: 'POST', url: '/api/invites', headers: bearer(acc.staff), payload: { role: 'volunteer', expiresAt: inAWeek(), maxUses: 5 } })
+    ).json<{ id: string; code: string }>();
   const join = (on: FastifyInstance, code: string, username: string) =>
     on.inject({ method: 'POST', url: '/api/join', payload: { code, name: '王五', phoneOrUsername: username, password: PW } });
 

@@ -54,7 +54,10 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('JSON bodies that are not UTF-8
     const plain = await app.inject({ method: 'POST', url: '/api/sync/push', headers: { ...bearer(acc.volA), ...json }, payload: body });
     expect([plain.statusCode, plain.json()]).toEqual([400, BAD_UTF8]);
     const gz = await app.inject({
-      method: 'POST', url: '/api/sync/push', headers: { ...bearer(acc.volA), ...json, 'content-encoding': 'gzip' }, payload: gzipSync(body),
+      method: 'POST',
+      url: '/api/sync/push',
+      headers: { ...bearer(acc.volA), ...json, 'content-encoding': 'gzip' },
+      payload: gzipSync(body),
     });
     expect([gz.statusCode, gz.json()]).toEqual([400, BAD_UTF8]);
     expect(await h.store.dump()).toEqual(before);
@@ -78,12 +81,19 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('JSON bodies that are not UTF-8
     const e2 = newId();
     const client = newId();
     const plain = await app.inject({
-      method: 'POST', url: '/api/sync/push', headers: { ...bearer(acc.volA), ...json },
-      payload: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(pushBody(client, [putEvent(1, e1, eventFields({ title }))])), 'utf8')]),
+      method: 'POST',
+      url: '/api/sync/push',
+      headers: { ...bearer(acc.volA), ...json },
+      payload: Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from(JSON.stringify(pushBody(client, [putEvent(1, e1, eventFields({ title }))])), 'utf8'),
+      ]),
     });
     expect([plain.statusCode, plain.json<PushResponse>().results]).toEqual([200, [{ seq: 1, status: 'applied', rev: 1 }]]);
     const gz = await app.inject({
-      method: 'POST', url: '/api/sync/push', headers: { ...bearer(acc.volA), ...json, 'content-encoding': 'gzip' },
+      method: 'POST',
+      url: '/api/sync/push',
+      headers: { ...bearer(acc.volA), ...json, 'content-encoding': 'gzip' },
       payload: gzipSync(JSON.stringify(pushBody(client, [putEvent(2, e2, eventFields({ title }))]))),
     });
     expect([gz.statusCode, gz.json<PushResponse>().results]).toEqual([200, [{ seq: 2, status: 'applied', rev: 2 }]]);

@@ -37,8 +37,17 @@ describe('server logs', () => {
     await app.inject({ url: '/api/health', remoteAddress: '10.1.2.3' });
     await app.close();
     const lines = s.lines().map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ level: 40, time: '2024-06-01T08:00:00.123Z', msg: "No administrator yet. One-time setup code: TEST-SETU (POST /api/setup or open the app's setup page)" });
-    expect(lines[1]).toMatchObject({ level: 30, time: '2024-06-01T08:00:00.123Z', msg: 'incoming request', req: { method: 'GET', url: '/api/health', remoteAddress: '10.1.2.3' } });
+    expect(lines[0]).toMatchObject({
+      level: 40,
+      time: '2024-06-01T08:00:00.123Z',
+      msg: "No administrator yet. One-time setup code: TEST-SETU (POST /api/setup or open the app's setup page)",
+    });
+    expect(lines[1]).toMatchObject({
+      level: 30,
+      time: '2024-06-01T08:00:00.123Z',
+      msg: 'incoming request',
+      req: { method: 'GET', url: '/api/health', remoteAddress: '10.1.2.3' },
+    });
     expect(lines[2]).toMatchObject({ level: 30, time: '2024-06-01T08:00:00.123Z', msg: 'request completed', res: { statusCode: 200 } });
   });
 
@@ -58,8 +67,14 @@ describe('server logs', () => {
 describe('the formatter', () => {
   test('shows an error with its stack under the line, other fields as key=value, and passes other text through', () => {
     const line = JSON.stringify({
-      level: 50, time: '2024-06-01T08:00:00.000Z', pid: 7, hostname: 'srv', msg: 'scheduled backup failed; the previous copies are kept',
-      err: { type: 'Error', message: 'disk full', stack: 'Error: disk full\n    at copy (backup.js:1:1)' }, removed: [], dir: '/var/lib/kepu ledger',
+      level: 50,
+      time: '2024-06-01T08:00:00.000Z',
+      pid: 7,
+      hostname: 'srv',
+      msg: 'scheduled backup failed; the previous copies are kept',
+      err: { type: 'Error', message: 'disk full', stack: 'Error: disk full\n    at copy (backup.js:1:1)' },
+      removed: [],
+      dir: '/var/lib/kepu ledger',
     });
     expect(prettyLogLine(line)).toBe(
       '2024-06-01T08:00:00.000Z ERROR scheduled backup failed; the previous copies are kept · removed=[] dir="/var/lib/kepu ledger"\n' +

@@ -19,10 +19,14 @@ async function oldData(exec: (sql: string) => Promise<void>): Promise<void> {
   const soon = new Date(Date.now() + 86_400_000).toISOString();
   const sha = (s: string) => createHash('sha256').update(s).digest('hex');
   await exec(`INSERT INTO orgs (id, name, created_at) VALUES ('o1', '惠东县科协', '2024-01-01T00:00:00.000Z')`);
-  await exec(`INSERT INTO users (id, org_id, role, name, username, password_hash, created_at) VALUES ('u1', 'o1', 'staff', '干事', 'staff1', 'scrypt$x', '2024-01-01T00:00:00.000Z')`);
+  await exec(
+    `INSERT INTO users (id, org_id, role, name, username, password_hash, created_at) VALUES ('u1', 'o1', 'staff', '干事', 'staff1', 'scrypt$x', '2024-01-01T00:00:00.000Z')`,
+  );
   await exec(`INSERT INTO tokens (token_hash, user_id, created_at) VALUES ('${'a'.repeat(64)}', 'u1', '2024-01-02T00:00:00.000Z')`);
   const invite = (id: string, code: string, expires: string, uses: number) =>
-    exec(`INSERT INTO invites (id, org_id, code_hash, role, created_by, created_at, expires_at, max_uses, uses) VALUES ('${id}', 'o1', '${sha(code)}', 'volunteer', 'u1', '2024-01-01T00:00:00.000Z', '${expires}', 2, ${uses})`);
+    exec(
+      `INSERT INTO invites (id, org_id, code_hash, role, created_by, created_at, expires_at, max_uses, uses) VALUES ('${id}', 'o1', '${sha(code)}', 'volunteer', 'u1', '2024-01-01T00:00:00.000Z', '${expires}', 2, ${uses})`,
+    );
   await invite('i-active', 'ABCDEFGH', soon, 0);
   await invite('i-used', 'JKMNPQRS', soon, 2);
   await invite('i-expired', 'TUVWXYZ2', '2024-02-01T00:00:00.000Z', 0);

@@ -31,8 +31,14 @@ const TOMB = newId();
 const OLD_ROWS: [string, unknown[]][] = [
   ['INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)', [ORG, '惠东县科协', T0]],
   ["INSERT INTO users (id, org_id, role, name, username, password_hash, created_at) VALUES (?, ?, 'volunteer', 'v', 'v', 'x', ?)", [USER, ORG, T0]],
-  ['INSERT INTO events (id, org_id, rev, created_by, deleted, data) VALUES (?, ?, 1, ?, ?, ?)', [EVENT, ORG, USER, false, JSON.stringify({ id: EVENT, photos: [sha(named), neverUploaded] })]],
-  ['INSERT INTO events (id, org_id, rev, created_by, deleted, data) VALUES (?, ?, 2, ?, ?, ?)', [TOMB, ORG, USER, true, JSON.stringify({ id: TOMB, photos: [sha(named)] })]],
+  [
+    'INSERT INTO events (id, org_id, rev, created_by, deleted, data) VALUES (?, ?, 1, ?, ?, ?)',
+    [EVENT, ORG, USER, false, JSON.stringify({ id: EVENT, photos: [sha(named), neverUploaded] })],
+  ],
+  [
+    'INSERT INTO events (id, org_id, rev, created_by, deleted, data) VALUES (?, ?, 2, ?, ?, ?)',
+    [TOMB, ORG, USER, true, JSON.stringify({ id: TOMB, photos: [sha(named)] })],
+  ],
   ["INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES (?, 'image/jpeg', ?, ?, ?)", [sha(named), named.length, T0, named]],
   ["INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES (?, 'image/jpeg', ?, ?, ?)", [sha(unnamed), unnamed.length, T0, unnamed]],
 ];
@@ -40,7 +46,13 @@ const OLD_ROWS: [string, unknown[]][] = [
 async function expectMigrated(store: Store): Promise<void> {
   const d = await store.dump();
   const refs = (d.blob_refs as Record<string, unknown>[]).map((r) => [r.sha256, r.event_id]);
-  expect(refs).toEqual([[sha(named), EVENT], [sha(named), TOMB], [neverUploaded, EVENT]].sort((a, b) => `${a[0]}${a[1]}`.localeCompare(`${b[0]}${b[1]}`)));
+  expect(refs).toEqual(
+    [
+      [sha(named), EVENT],
+      [sha(named), TOMB],
+      [neverUploaded, EVENT],
+    ].sort((a, b) => `${a[0]}${a[1]}`.localeCompare(`${b[0]}${b[1]}`)),
+  );
   const owners = (d.blob_owners as Record<string, unknown>[]).map((r) => [r.org_id, r.sha256, Number(r.size), r.uploaded_by, r.uploaded_at, r.touched_at]);
   expect(owners).toEqual([[ORG, sha(named), 40, null, T0, T0]]);
   expect((await store.getBlob(ORG, sha(named)))?.size).toBe(40);
@@ -86,7 +98,10 @@ describe('migration 006 opens a ledger written before it', () => {
       }
       for (const [sql, params] of OLD_ROWS) {
         let i = 0;
-        await pool.query(sql.replace(/\?/g, () => `$${++i}`), params);
+        await pool.query(
+          sql.replace(/\?/g, () => `$${++i}`),
+          params,
+        );
       }
       const store = new PostgresStore({ connectionString: TEST_PG_URL, schema, poolSize: 2 });
       try {

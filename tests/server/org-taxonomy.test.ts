@@ -26,7 +26,8 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('org taxonomy on %s', (kind) =>
   });
 
   const get = () => app.inject({ method: 'GET', url: '/api/org/taxonomy', headers: bearer(acc.volA) });
-  const put = (who: keyof Accounts, body: unknown) => app.inject({ method: 'PUT', url: '/api/org/taxonomy', headers: bearer(acc[who]), payload: body as object });
+  const put = (who: keyof Accounts, body: unknown) =>
+    app.inject({ method: 'PUT', url: '/api/org/taxonomy', headers: bearer(acc[who]), payload: body as object });
 
   test('a new association answers the default taxonomy, never updated', async () => {
     const res = await get();
@@ -36,7 +37,12 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('org taxonomy on %s', (kind) =>
 
   test('an event with a code staff have not added yet is rejected as unknownCode', async () => {
     const res = await push(app, acc.volA, newId(), [putEvent(1, newId(), eventFields({ format: 'film' }))]);
-    expect(res.json<PushResponse>().results[0]).toEqual({ seq: 1, status: 'rejected', reason: 'invalid', problems: [{ field: 'format', code: 'unknownCode' }] });
+    expect(res.json<PushResponse>().results[0]).toEqual({
+      seq: 1,
+      status: 'rejected',
+      reason: 'invalid',
+      problems: [{ field: 'format', code: 'unknownCode' }],
+    });
   });
 
   test('staff add an entry; every signed-in user reads it and volunteers’ events may use it', async () => {
@@ -54,7 +60,12 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('org taxonomy on %s', (kind) =>
     const next = { ...current, formats: current.formats.map((e) => (e.code === 'film' ? { ...e, zh: '科普电影', retired: true } : e)) };
     const res = await put('admin', next);
     expect(res.statusCode).toBe(200);
-    expect(res.json<{ taxonomy: Taxonomy }>().taxonomy.formats.find((e) => e.code === 'film')).toEqual({ code: 'film', zh: '科普电影', en: 'Science film', retired: true });
+    expect(res.json<{ taxonomy: Taxonomy }>().taxonomy.formats.find((e) => e.code === 'film')).toEqual({
+      code: 'film',
+      zh: '科普电影',
+      en: 'Science film',
+      retired: true,
+    });
     const pushed = await push(app, acc.volB, newId(), [putEvent(1, newId(), eventFields({ format: 'film' }))]);
     expect(pushed.json<PushResponse>().results[0]?.status).toBe('applied');
   });
@@ -62,15 +73,31 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('org taxonomy on %s', (kind) =>
   test('a PUT that leaves out an existing code is refused with the missing codes and writes nothing', async () => {
     const before = await h.store.dump();
     const current = (await get()).json<{ taxonomy: Taxonomy }>().taxonomy;
-    const res = await put('staff', { ...current, formats: current.formats.filter((e) => e.code !== 'film'), venues: current.venues.filter((e) => e.code !== 'school') });
+    const res = await put('staff', {
+      ...current,
+      formats: current.formats.filter((e) => e.code !== 'film'),
+      venues: current.venues.filter((e) => e.code !== 'school'),
+    });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ error: 'invalid', problems: [{ field: 'formats', code: 'removedCode:film' }, { field: 'venues', code: 'removedCode:school' }] });
+    expect(res.json()).toMatchObject({
+      error: 'invalid',
+      problems: [
+        { field: 'formats', code: 'removedCode:film' },
+        { field: 'venues', code: 'removedCode:school' },
+      ],
+    });
     expect(await h.store.dump()).toEqual(before);
   });
 
   test('a default code left out of the first PUT is refused too', async () => {
     const res = await put('staff', { ...DEFAULT_TAXONOMY, themes: DEFAULT_TAXONOMY.themes.slice(1) });
-    expect([res.statusCode, res.json().problems]).toEqual([400, [{ field: 'formats', code: 'removedCode:film' }, { field: 'themes', code: 'removedCode:traditional-culture' }]]);
+    expect([res.statusCode, res.json().problems]).toEqual([
+      400,
+      [
+        { field: 'formats', code: 'removedCode:film' },
+        { field: 'themes', code: 'removedCode:traditional-culture' },
+      ],
+    ]);
   });
 
   test('malformed bodies are 400 with problems; volunteers are 403; nothing is written', async () => {

@@ -25,7 +25,8 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('changing one’s own password 
     await h.cleanup();
   });
 
-  const change = (who: Account | string, payload: unknown) => app.inject({ method: 'POST', url: '/api/me/password', headers: bearer(who), payload: payload as object });
+  const change = (who: Account | string, payload: unknown) =>
+    app.inject({ method: 'POST', url: '/api/me/password', headers: bearer(who), payload: payload as object });
   const login = (username: string, password: string) => app.inject({ method: 'POST', url: '/api/login', payload: { username, password } });
   const me = (token: string) => app.inject({ url: '/api/me', headers: bearer(token) });
 

@@ -80,7 +80,15 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     const dump = await h.store.dump();
     const second = await push(app, acc.volA, client, muts);
     expect(second.statusCode).toBe(200);
-    expect(second.json<PushResponse>()).toEqual({ v: 1, epoch, lastAppliedSeq: 2, results: [{ seq: 1, status: 'skipped' }, { seq: 2, status: 'skipped' }] });
+    expect(second.json<PushResponse>()).toEqual({
+      v: 1,
+      epoch,
+      lastAppliedSeq: 2,
+      results: [
+        { seq: 1, status: 'skipped' },
+        { seq: 2, status: 'skipped' },
+      ],
+    });
     expect(await h.store.dump()).toEqual(dump);
   });
 
@@ -89,7 +97,10 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     const e = newId();
     await push(app, acc.volA, client, [putEvent(1, e, eventFields())]);
     const res = await push(app, acc.volA, client, [putEvent(1, e, eventFields({ title: '旧' })), putEvent(2, e, { title: '新' })]);
-    expect(res.json<PushResponse>().results).toEqual([{ seq: 1, status: 'skipped' }, { seq: 2, status: 'applied', rev: 2 }]);
+    expect(res.json<PushResponse>().results).toEqual([
+      { seq: 1, status: 'skipped' },
+      { seq: 2, status: 'applied', rev: 2 },
+    ]);
     expect((await eventById(e)).title).toBe('新');
   });
 
@@ -103,7 +114,12 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
   test('pull pages through every row once, in rev order, with the next cursor and the more flag', async () => {
     const client = newId();
     const ids = Array.from({ length: 25 }, () => newId());
-    await push(app, acc.volA, client, ids.map((id, i) => putEvent(i + 1, id, eventFields({ title: `活动${i}` }))));
+    await push(
+      app,
+      acc.volA,
+      client,
+      ids.map((id, i) => putEvent(i + 1, id, eventFields({ title: `活动${i}` }))),
+    );
     const pages: PullResponse[] = [];
     let cursor = 0;
     for (;;) {
@@ -113,7 +129,11 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
       cursor = body.cursor;
       if (!body.more) break;
     }
-    expect(pages.map((p) => [p.rows.length, p.cursor, p.more])).toEqual([[10, 10, true], [10, 20, true], [5, 25, false]]);
+    expect(pages.map((p) => [p.rows.length, p.cursor, p.more])).toEqual([
+      [10, 10, true],
+      [10, 20, true],
+      [5, 25, false],
+    ]);
     const all = pages.flatMap((p) => p.rows);
     expect(all.map((r) => r.row.id)).toEqual(ids);
     expect(all.map((r) => r.row.rev)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
@@ -125,7 +145,15 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     const e = newId();
     await push(app, acc.volA, newId(), [putEvent(1, e, eventFields())]);
     const ev = await eventById(e);
-    expect(ev).toMatchObject({ orgId: acc.volA.orgId, createdBy: acc.volA.userId, updatedBy: acc.volA.userId, createdAt: AT, rev: 1, deleted: false, status: 'submitted' });
+    expect(ev).toMatchObject({
+      orgId: acc.volA.orgId,
+      createdBy: acc.volA.userId,
+      updatedBy: acc.volA.userId,
+      createdAt: AT,
+      rev: 1,
+      deleted: false,
+      status: 'submitted',
+    });
     const sneaky = await app.inject({
       method: 'POST',
       url: '/api/sync/push',
@@ -147,9 +175,14 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     expect(byB.json<PushResponse>().results).toEqual([{ seq: 1, status: 'rejected', reason: 'notYourEvent' }]);
     const byA = await push(app, acc.volA, client, [{ entity: 'event', op: 'undelete', seq: 3, eventId: e, at: AT }]);
     expect(byA.json<PushResponse>().results).toEqual([{ seq: 3, status: 'applied', rev: 3 }]);
-    await push(app, acc.staff, newId(), [{ entity: 'event', op: 'delete', seq: 1, eventId: e, at: AT }, { entity: 'event', op: 'undelete', seq: 2, eventId: e, at: AT }]);
-    expect((await eventById(e))).toMatchObject({ deleted: false, rev: 5, updatedBy: acc.staff.userId });
-    const hist = (await app.inject({ url: `/api/events/${e}/history`, headers: bearer(acc.staff) })).json<{ history: { field: string; oldValue: unknown; newValue: unknown; rev: number }[] }>().history;
+    await push(app, acc.staff, newId(), [
+      { entity: 'event', op: 'delete', seq: 1, eventId: e, at: AT },
+      { entity: 'event', op: 'undelete', seq: 2, eventId: e, at: AT },
+    ]);
+    expect(await eventById(e)).toMatchObject({ deleted: false, rev: 5, updatedBy: acc.staff.userId });
+    const hist = (await app.inject({ url: `/api/events/${e}/history`, headers: bearer(acc.staff) })).json<{
+      history: { field: string; oldValue: unknown; newValue: unknown; rev: number }[];
+    }>().history;
     expect(hist.map((x) => [x.field, x.oldValue, x.newValue, x.rev])).toEqual([
       ['deleted', false, true, 2],
       ['deleted', true, false, 3],
@@ -221,7 +254,15 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
       results: [
         { seq: 1, status: 'rejected', reason: 'invalid', problems: [{ field: 'townshipCode', code: 'unknownTownship' }] },
         { seq: 2, status: 'applied', rev: 1 },
-        { seq: 3, status: 'rejected', reason: 'invalid', problems: expect.arrayContaining([{ field: 'notes', code: 'required' }, { field: 'startAt', code: 'required' }]) },
+        {
+          seq: 3,
+          status: 'rejected',
+          reason: 'invalid',
+          problems: expect.arrayContaining([
+            { field: 'notes', code: 'required' },
+            { field: 'startAt', code: 'required' },
+          ]),
+        },
         { seq: 4, status: 'rejected', reason: 'invalid', problems: [{ field: 'villageCode', code: 'villageNotInTownship' }] },
       ],
     });
@@ -269,7 +310,9 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     const e = newId();
     await push(app, acc.volA, client, [putEvent(1, e, eventFields())]);
     const res = await push(app, acc.volA, client, [putEvent(2, e, { endAt: '2024-05-19T09:00:00+08:00' })]);
-    expect(res.json<PushResponse>().results).toEqual([{ seq: 2, status: 'rejected', reason: 'invalid', problems: [{ field: 'endAt', code: 'endBeforeStart' }] }]);
+    expect(res.json<PushResponse>().results).toEqual([
+      { seq: 2, status: 'rejected', reason: 'invalid', problems: [{ field: 'endAt', code: 'endBeforeStart' }] },
+    ]);
   });
 
   test('a volunteer edits only their own events', async () => {
@@ -280,7 +323,7 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
       { seq: 1, status: 'rejected', reason: 'notYourEvent' },
       { seq: 2, status: 'rejected', reason: 'notYourEvent' },
     ]);
-    expect((await eventById(e))).toMatchObject({ title: '科普大篷车进校园', deleted: false, rev: 1 });
+    expect(await eventById(e)).toMatchObject({ title: '科普大篷车进校园', deleted: false, rev: 1 });
   });
 
   test('only staff review: a volunteer setting reviewed or a review note is rejected; staff review records who and when', async () => {
@@ -303,13 +346,34 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
 
   test('targets are set by staff only and pulled with the events', async () => {
     const t = newId();
-    const fields = { year: 2024, kind: 'count', measure: 'events', axis: 'format', axisCode: 'caravan', min: 5, level1: '产出指标', level2: '数量指标', level3: '科普大篷车巡展', unit: '场次' } as const;
+    const fields = {
+      year: 2024,
+      kind: 'count',
+      measure: 'events',
+      axis: 'format',
+      axisCode: 'caravan',
+      min: 5,
+      level1: '产出指标',
+      level2: '数量指标',
+      level3: '科普大篷车巡展',
+      unit: '场次',
+    } as const;
     const byVol = await push(app, acc.volA, newId(), [{ entity: 'target', op: 'put', seq: 1, targetId: t, fields, at: AT }]);
     expect(byVol.json<PushResponse>().results).toEqual([{ seq: 1, status: 'rejected', reason: 'staffOnly' }]);
     const byStaff = await push(app, acc.staff, newId(), [{ entity: 'target', op: 'put', seq: 1, targetId: t, fields, at: AT }]);
     expect(byStaff.json<PushResponse>().results).toEqual([{ seq: 1, status: 'applied', rev: 1 }]);
     const rows = await pullAll(acc.volB);
-    const row = { ...fields, id: t, orgId: acc.staff.orgId, createdBy: acc.staff.userId, createdAt: AT, updatedBy: acc.staff.userId, updatedAt: rows[0]?.row.updatedAt, deleted: false, rev: 1 };
+    const row = {
+      ...fields,
+      id: t,
+      orgId: acc.staff.orgId,
+      createdBy: acc.staff.userId,
+      createdAt: AT,
+      updatedBy: acc.staff.userId,
+      updatedAt: rows[0]?.row.updatedAt,
+      deleted: false,
+      rev: 1,
+    };
     expect(rows).toEqual([{ entity: 'target', row, sig: signRecord((await h.store.ledger()).signKey, row) }]);
   });
 
@@ -344,13 +408,21 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     const store2 = await h.reopen();
     app = await testApp(store2);
     const retry = await push(app, acc.volA, client, [putEvent(1, e, eventFields()), putEvent(2, e, { title: '重启后' })]);
-    expect(retry.json<PushResponse>().results).toEqual([{ seq: 1, status: 'skipped' }, { seq: 2, status: 'applied', rev: 2 }]);
+    expect(retry.json<PushResponse>().results).toEqual([
+      { seq: 1, status: 'skipped' },
+      { seq: 2, status: 'applied', rev: 2 },
+    ]);
     expect((await pullAll()).map((r) => [r.row.id, r.row.rev])).toEqual([[e, 2]]);
   });
 
   test('a pull cursor ahead of the server (a restored backup) gets every row again from rev 0', async () => {
     const ids = [newId(), newId()];
-    await push(app, acc.volA, newId(), ids.map((id, i) => putEvent(i + 1, id, eventFields())));
+    await push(
+      app,
+      acc.volA,
+      newId(),
+      ids.map((id, i) => putEvent(i + 1, id, eventFields())),
+    );
     const res = await app.inject({ url: '/api/sync/pull?cursor=900&limit=10', headers: bearer(acc.volB) });
     const body = res.json<PullResponse>();
     expect([body.rows.map((r) => r.row.id), body.cursor, body.more]).toEqual([ids, 2, false]);

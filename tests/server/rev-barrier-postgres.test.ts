@@ -29,7 +29,16 @@ describe('the rev barrier (PostgreSQL): a pull never passes a rev that may still
     h = await postgresHandle();
     store = h.store as PostgresStore;
     org = { id: newId(), name: '惠东县科协', createdAt: NOW };
-    vol = { id: newId(), orgId: org.id, role: 'volunteer', name: 'v', username: `v-${newId().slice(0, 8)}`, passwordHash: 'x', disabled: false, createdAt: NOW };
+    vol = {
+      id: newId(),
+      orgId: org.id,
+      role: 'volunteer',
+      name: 'v',
+      username: `v-${newId().slice(0, 8)}`,
+      passwordHash: 'x',
+      disabled: false,
+      createdAt: NOW,
+    };
     const admin = { ...vol, id: newId(), role: 'admin' as const, username: `a-${newId().slice(0, 8)}` };
     expect(await store.setup(org, admin)).toBe(true);
     expect(await store.createUser(vol)).toBe(true);
@@ -66,7 +75,9 @@ describe('the rev barrier (PostgreSQL): a pull never passes a rev that may still
   test('a push committing rev 2 and 3 while rev 1 is in flight: the pull waits for rev 1, then hands out all three', async () => {
     const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), randomBytes(61)]);
     const sha = createHash('sha256').update(bytes).digest('hex');
-    expect(await store.putBlob({ sha256: sha, contentType: 'image/jpeg', bytes, orgId: org.id, userId: vol.id, at: NOW, dayStart: NOW }, () => null)).toEqual({ status: 'created' });
+    expect(await store.putBlob({ sha256: sha, contentType: 'image/jpeg', bytes, orgId: org.id, userId: vol.id, at: NOW, dayStart: NOW }, () => null)).toEqual({
+      status: 'created',
+    });
     const [eA, eB1, eB2] = [newId(), newId(), newId()];
     const gate = await store.pool.connect();
     try {
@@ -101,7 +112,9 @@ describe('the rev barrier (PostgreSQL): a pull never passes a rev that may still
   test('a push rolled back after it drew its rev leaves a gap the pull steps over', async () => {
     const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), randomBytes(61)]);
     const sha = createHash('sha256').update(bytes).digest('hex');
-    expect(await store.putBlob({ sha256: sha, contentType: 'image/jpeg', bytes, orgId: org.id, userId: vol.id, at: NOW, dayStart: NOW }, () => null)).toEqual({ status: 'created' });
+    expect(await store.putBlob({ sha256: sha, contentType: 'image/jpeg', bytes, orgId: org.id, userId: vol.id, at: NOW, dayStart: NOW }, () => null)).toEqual({
+      status: 'created',
+    });
     const gate = await store.pool.connect();
     try {
       await gate.query('BEGIN');
@@ -142,7 +155,10 @@ describe('the rev barrier (PostgreSQL): a pull never passes a rev that may still
       clients.map(async (c) => {
         for (let i = 0; i < pushes / clients.length; i++) {
           const n = 1 + ((i * 7 + c.seq) % 3);
-          await doPush(c.id, Array.from({ length: n }, (_, k) => putEvent(c.seq + k + 1, newId(), eventFields())));
+          await doPush(
+            c.id,
+            Array.from({ length: n }, (_, k) => putEvent(c.seq + k + 1, newId(), eventFields())),
+          );
           c.seq += n;
         }
       }),

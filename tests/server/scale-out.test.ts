@@ -69,7 +69,12 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('two servers over one %s databa
 
   test('invite guesses from one address add up across A and B', async () => {
     const join = (app: FastifyInstance, i: number) =>
-      app.inject({ method: 'POST', url: '/api/join', payload: { code: `GUES-S00${i}-AAAA-BBBB`, name: '王五', phoneOrUsername: `guess${i}`, password: PW }, remoteAddress: '10.9.3.1' });
+      app.inject({
+        method: 'POST',
+        url: '/api/join',
+        payload: { code: `GUES-S00${i}-AAAA-BBBB`, name: '王五', phoneOrUsername: `guess${i}`, password: PW },
+        remoteAddress: '10.9.3.1',
+      });
     for (let i = 0; i < 6; i++) expect((await join(i % 2 ? a : b, i)).statusCode).toBe(403);
     expect((await join(a, 7)).statusCode).toBe(429);
     expect((await join(b, 8)).statusCode).toBe(429);

@@ -22,7 +22,13 @@ test('a push in flight when shutdown starts is finished and stored; new connecti
   const headersSent = new Promise<void>((r) => (sent = r));
   const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method: 'POST', path: '/api/sync/push', headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${acc.volA.token}` } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/sync/push',
+        headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${acc.volA.token}` },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -50,7 +56,12 @@ test('a push in flight when shutdown starts is finished and stored; new connecti
   });
   const res = await answer;
   expect(res.status).toBe(200);
-  expect(JSON.parse(res.body) as PushResponse).toEqual({ v: 1, epoch: expect.stringMatching(/^[0-9a-f]{32}$/), lastAppliedSeq: 1, results: [{ seq: 1, status: 'applied', rev: 1 }] });
+  expect(JSON.parse(res.body) as PushResponse).toEqual({
+    v: 1,
+    epoch: expect.stringMatching(/^[0-9a-f]{32}$/),
+    lastAppliedSeq: 1,
+    results: [{ seq: 1, status: 'applied', rev: 1 }],
+  });
   expect((await h.store.getEvent(e))?.rev).toBe(1);
   expect(['ECONNREFUSED', 503]).toContain(refused);
   await h.cleanup();

@@ -44,7 +44,16 @@ describe('SQLite WAL checkpoints on a worker thread', () => {
       expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
       await store.migrate();
       const org = { id: newId(), name: '惠东县科协', createdAt: AT };
-      const user = (i: number) => ({ id: newId(), orgId: org.id, role: 'volunteer' as const, name: `v${i}`, username: `v${i}-${newId().slice(0, 6)}`, passwordHash: 'x', disabled: false, createdAt: AT });
+      const user = (i: number) => ({
+        id: newId(),
+        orgId: org.id,
+        role: 'volunteer' as const,
+        name: `v${i}`,
+        username: `v${i}-${newId().slice(0, 6)}`,
+        passwordHash: 'x',
+        disabled: false,
+        createdAt: AT,
+      });
       expect(await store.setup(org, { ...user(0), role: 'admin' })).toBe(true);
       for (let i = 1; i <= 20; i++) expect(await store.createUser(user(i))).toBe(true);
       await vi.waitFor(() => expect(usersInMainFile()).toBe(21), { timeout: 5000, interval: 50 });

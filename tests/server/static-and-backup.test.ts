@@ -75,22 +75,53 @@ describe('serving the built PWA', () => {
 describe('configuration', () => {
   test('defaults: port 8080 on 127.0.0.1, ./data, the huidong region, info logs, no DATABASE_URL', () => {
     const c = readConfig({});
-    expect([c.port, c.host, c.dataDir, c.databaseUrl, c.logLevel, c.region, c.trustProxy]).toEqual([8080, '127.0.0.1', path.resolve('./data'), null, 'info', 'huidong', false]);
+    expect([c.port, c.host, c.dataDir, c.databaseUrl, c.logLevel, c.region, c.trustProxy]).toEqual([
+      8080,
+      '127.0.0.1',
+      path.resolve('./data'),
+      null,
+      'info',
+      'huidong',
+      false,
+    ]);
     expect(c.staticDir.endsWith(`${path.sep}dist`)).toBe(true);
   });
 
   test('environment variables override the defaults and bad values are refused', () => {
     const c = readConfig({
-      PORT: '9000', HOST: '0.0.0.0', DATA_DIR: '/srv/kl', DATABASE_URL: 'postgres://x@y/z', LOG_LEVEL: 'WARN', STATIC_DIR: '/srv/www', REGION: 'boluo', TRUST_PROXY: '10.0.0.1',
-      CSP_TILE_SOURCES: 'https://tiles.example.cn', CSP_CONNECT_SOURCES: 'https://sync.example.cn',
-      SECRET_KEY: ' s'.padEnd(40, 'k'), SESSION_IDLE_DAYS: '14', SESSION_MAX_DAYS: '60',
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      DATA_DIR: '/srv/kl',
+      DATABASE_URL: 'postgres://x@y/z',
+      LOG_LEVEL: 'WARN',
+      STATIC_DIR: '/srv/www',
+      REGION: 'boluo',
+      TRUST_PROXY: '10.0.0.1',
+      CSP_TILE_SOURCES: 'https://tiles.example.cn',
+      CSP_CONNECT_SOURCES: 'https://sync.example.cn',
+      SECRET_KEY: ' s'.padEnd(40, 'k'),
+      SESSION_IDLE_DAYS: '14',
+      SESSION_MAX_DAYS: '60',
     });
     expect(c).toEqual({
-      port: 9000, host: '0.0.0.0', dataDir: '/srv/kl', databaseUrl: 'postgres://x@y/z', logLevel: 'warn', staticDir: '/srv/www', region: 'boluo', trustProxy: '10.0.0.1',
-      cspTileSources: ['https://tiles.example.cn'], cspConnectSources: ['https://sync.example.cn'],
-      secretKey: 's'.padEnd(39, 'k'), sessionIdleDays: 14, sessionMaxDays: 60,
-      blobBudget: { orgBytes: 10_240 * 1024 * 1024, userDailyBytes: 64 * 1024 * 1024 }, blobGraceDays: 7,
-      logFormat: 'json', backupEveryHours: 24, backupKeep: 14,
+      port: 9000,
+      host: '0.0.0.0',
+      dataDir: '/srv/kl',
+      databaseUrl: 'postgres://x@y/z',
+      logLevel: 'warn',
+      staticDir: '/srv/www',
+      region: 'boluo',
+      trustProxy: '10.0.0.1',
+      cspTileSources: ['https://tiles.example.cn'],
+      cspConnectSources: ['https://sync.example.cn'],
+      secretKey: 's'.padEnd(39, 'k'),
+      sessionIdleDays: 14,
+      sessionMaxDays: 60,
+      blobBudget: { orgBytes: 10_240 * 1024 * 1024, userDailyBytes: 64 * 1024 * 1024 },
+      blobGraceDays: 7,
+      logFormat: 'json',
+      backupEveryHours: 24,
+      backupKeep: 14,
     });
     expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);

@@ -51,7 +51,18 @@ function targetPut(seq: number, targetId: string, min: number): Mutation {
     seq,
     targetId,
     at: AT,
-    fields: { year: 2024, kind: 'count', measure: 'events', axis: 'format', axisCode: 'caravan', min, level1: '产出指标', level2: '数量指标', level3: '科普大篷车巡展', unit: '场次' },
+    fields: {
+      year: 2024,
+      kind: 'count',
+      measure: 'events',
+      axis: 'format',
+      axisCode: 'caravan',
+      min,
+      level1: '产出指标',
+      level2: '数量指标',
+      level3: '科普大篷车巡展',
+      unit: '场次',
+    },
   };
 }
 
@@ -124,7 +135,8 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       return { now, idleSince: iso(t - 30 * 86_400_000), createdSince: iso(t - 180 * 86_400_000), touchBefore: iso(t - 60_000) };
     };
     const session = (hash: string, now = NOW) => store.tokenSession(hash, timesAt(now));
-    const lastUse = async (hash: string) => ((await store.dump()).tokens as { token_hash: string; last_used_at: string }[]).find((t) => t.token_hash === hash)?.last_used_at;
+    const lastUse = async (hash: string) =>
+      ((await store.dump()).tokens as { token_hash: string; last_used_at: string }[]).find((t) => t.token_hash === hash)?.last_used_at;
 
     test('tokens resolve to their user and times until deleted', async () => {
       await store.createToken('a'.repeat(64), vol.id, NOW);
@@ -180,7 +192,11 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       await store.createToken(other, vol.id, NOW);
       await store.createToken(someoneElse, staff.id, NOW);
       expect(await store.changePassword(vol.id, 'scrypt$changed', keep)).toEqual({ ...vol, passwordHash: 'scrypt$changed' });
-      expect([(await session(keep))?.user.passwordHash, await session(other), (await session(someoneElse))?.user.id]).toEqual(['scrypt$changed', null, staff.id]);
+      expect([(await session(keep))?.user.passwordHash, await session(other), (await session(someoneElse))?.user.id]).toEqual([
+        'scrypt$changed',
+        null,
+        staff.id,
+      ]);
       expect(await store.changePassword(newId(), 'scrypt$x', keep)).toBeNull();
     });
 
@@ -287,7 +303,17 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
         ],
       });
       const ev = await store.getEvent(e2);
-      expect(ev).toMatchObject({ id: e2, orgId: o.id, title: '第二场', rev: 3, createdBy: staff.id, updatedBy: staff.id, deleted: false, createdAt: AT, updatedAt: NOW });
+      expect(ev).toMatchObject({
+        id: e2,
+        orgId: o.id,
+        title: '第二场',
+        rev: 3,
+        createdBy: staff.id,
+        updatedBy: staff.id,
+        deleted: false,
+        createdAt: AT,
+        updatedAt: NOW,
+      });
       const again = await doPush(staff, client, [putEvent(3, e2, eventFields({ title: '重试' })), putEvent(4, e1, eventFields({ title: '改' }))]);
       expect(again.results).toEqual([
         { seq: 3, status: 'skipped' },
@@ -304,7 +330,14 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       let seen: { lastSeq: number; rev: number; ids: string[] } | null = null;
       await store.push({ actor: actorOf(vol), clientId: client, mutations: [putEvent(2, e1, { title: 'x' })] }, (state): PushPlan => {
         seen = { lastSeq: state.lastSeq, rev: state.rev, ids: [...state.events.keys()] };
-        return { response: { v: 1, epoch: state.epoch, lastAppliedSeq: state.lastSeq, results: [] }, lastSeq: state.lastSeq, rev: state.rev, events: [], targets: [], history: [] };
+        return {
+          response: { v: 1, epoch: state.epoch, lastAppliedSeq: state.lastSeq, results: [] },
+          lastSeq: state.lastSeq,
+          rev: state.rev,
+          events: [],
+          targets: [],
+          history: [],
+        };
       });
       expect(seen).toEqual({ lastSeq: 1, rev: 1, ids: [e1] });
     });
@@ -327,8 +360,30 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       await doPush(staff, cS, [putEvent(1, e, { title: '乙', attendance: 320 })], '2024-06-02T00:00:00.000Z');
       const hist = await store.history('event', e);
       expect(hist).toEqual([
-        { entity: 'event', recordId: e, field: 'title', oldValue: '甲', newValue: '乙', rev: 2, userId: staff.id, clientId: cS, at: '2024-06-02T00:00:00.000Z', clientAt: AT },
-        { entity: 'event', recordId: e, field: 'attendance', oldValue: 300, newValue: 320, rev: 2, userId: staff.id, clientId: cS, at: '2024-06-02T00:00:00.000Z', clientAt: AT },
+        {
+          entity: 'event',
+          recordId: e,
+          field: 'title',
+          oldValue: '甲',
+          newValue: '乙',
+          rev: 2,
+          userId: staff.id,
+          clientId: cS,
+          at: '2024-06-02T00:00:00.000Z',
+          clientAt: AT,
+        },
+        {
+          entity: 'event',
+          recordId: e,
+          field: 'attendance',
+          oldValue: 300,
+          newValue: 320,
+          rev: 2,
+          userId: staff.id,
+          clientId: cS,
+          at: '2024-06-02T00:00:00.000Z',
+          clientAt: AT,
+        },
       ]);
       expect(await store.history('event', newId())).toEqual([]);
     });
@@ -346,7 +401,11 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       expect(page1.more).toBe(true);
       expect(page1.rows.map((r) => r.row.rev)).toEqual([2, 3, 4]);
       const page2 = await store.pull(o.id, 4, 3);
-      expect(page2.rows.map((r) => [r.entity, r.row.rev])).toEqual([['event', 5], ['target', 6], ['event', 7]]);
+      expect(page2.rows.map((r) => [r.entity, r.row.rev])).toEqual([
+        ['event', 5],
+        ['target', 6],
+        ['event', 7],
+      ]);
       expect(page2.more).toBe(false);
       const tomb = page2.rows[2]!.row;
       expect(tomb).toMatchObject({ id: ids[0], deleted: true, rev: 7 });
@@ -384,7 +443,7 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       expect(hist.map((x) => x.rev)).toEqual(revs);
       // Each change saw the value the one before it wrote: no push merged from a stale row.
       expect(hist.map((x) => x.oldValue)).toEqual(['t0', ...hist.slice(0, -1).map((x) => x.newValue)]);
-      expect((await store.getEvent(e))).toMatchObject({ rev: n + 1, title: hist.at(-1)!.newValue });
+      expect(await store.getEvent(e)).toMatchObject({ rev: n + 1, title: hist.at(-1)!.newValue });
     });
 
     test('concurrent creates of the same new event from several clients: one creates it, the others merge onto it', async () => {
@@ -433,8 +492,13 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       const before = await store.dump();
       const again = await h.reopen();
       expect(await again.dump()).toEqual(before);
-      const res = await again.push({ actor: actorOf(vol), clientId: client, mutations: [putEvent(1, e, { title: 'retry' }), putEvent(2, newId(), eventFields())] }, (state) =>
-        planPush({ actor: actorOf(vol), clientId: client, mutations: [putEvent(1, e, { title: 'retry' }), putEvent(2, newId(), eventFields())], now: NOW, refs }, state),
+      const res = await again.push(
+        { actor: actorOf(vol), clientId: client, mutations: [putEvent(1, e, { title: 'retry' }), putEvent(2, newId(), eventFields())] },
+        (state) =>
+          planPush(
+            { actor: actorOf(vol), clientId: client, mutations: [putEvent(1, e, { title: 'retry' }), putEvent(2, newId(), eventFields())], now: NOW, refs },
+            state,
+          ),
       );
       expect(res.results.map((r) => r.status)).toEqual(['skipped', 'applied']);
       expect(res.results[1]).toMatchObject({ rev: 2 });

@@ -40,7 +40,11 @@ function oldLedger(upTo: number): void {
   const org = newId();
   const user = newId();
   db.prepare('INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)').run(org, '惠东县科协', '2024-01-01T00:00:00.000Z');
-  db.prepare("INSERT INTO users (id, org_id, role, name, username, password_hash, created_at) VALUES (?, ?, 'admin', 'a', 'admin', 'x', ?)").run(user, org, '2024-01-01T00:00:00.000Z');
+  db.prepare("INSERT INTO users (id, org_id, role, name, username, password_hash, created_at) VALUES (?, ?, 'admin', 'a', 'admin', 'x', ?)").run(
+    user,
+    org,
+    '2024-01-01T00:00:00.000Z',
+  );
   db.prepare('INSERT INTO events (id, org_id, rev, created_by, deleted, data) VALUES (?, ?, 1, ?, 0, ?)').run(newId(), org, user, '{}');
   db.close();
 }
@@ -50,7 +54,13 @@ describe('before migrating a SQLite ledger', () => {
     oldLedger(3);
     const copy = await backupBeforeUpgrade(file, path.join(dir, 'backups'), new Date('2024-06-01T08:00:00.000Z'));
     expect(copy && { ...copy, bytes: copy.bytes > 0 }).toEqual({
-      file: path.join(dir, 'backups', 'pre-upgrade-20240601T080000Z-schema-003.sqlite'), bytes: true, events: 1, blobs: 0, integrity: 'ok', fromSchema: 3, toSchema: KNOWN,
+      file: path.join(dir, 'backups', 'pre-upgrade-20240601T080000Z-schema-003.sqlite'),
+      bytes: true,
+      events: 1,
+      blobs: 0,
+      integrity: 'ok',
+      fromSchema: 3,
+      toSchema: KNOWN,
     });
     expect(appliedSqliteVersions(copy!.file)).toEqual([1, 2, 3]);
     const store = new SqliteStore({ file });
@@ -95,7 +105,9 @@ describe('before migrating PostgreSQL', () => {
       expect(await appliedPostgresVersions(TEST_PG_URL, `kl_none_${newId().slice(0, 8)}`)).toBeNull();
       await (h.store as PostgresStore).pool.query("INSERT INTO schema_migrations VALUES ($1, 'from-the-future', '2025-01-01')", [KNOWN_PG + 1]);
       const applied = await appliedPostgresVersions(TEST_PG_URL, schema);
-      expect(() => assertKnownSchema(applied, 'postgres')).toThrow(`this database has schema ${pad(KNOWN_PG + 1)} but this release knows only up to ${pad(KNOWN_PG)}`);
+      expect(() => assertKnownSchema(applied, 'postgres')).toThrow(
+        `this database has schema ${pad(KNOWN_PG + 1)} but this release knows only up to ${pad(KNOWN_PG)}`,
+      );
       await (h.store as PostgresStore).pool.query('DELETE FROM schema_migrations WHERE version = $1', [KNOWN_PG + 1]);
     } finally {
       await h.cleanup();

@@ -35,7 +35,9 @@ describe('convergence under faults', () => {
       const out = await simulate(seed, server!, process.env.SIM_TRACE ? { trace: (line) => console.log(line) } : {});
       for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += out.stats[k];
       if (out.problems.length) {
-        failures.push(`seed ${seed} failed (replay: SEED=${seed} npx vitest run -c tests/vitest.config.ts tests/sync/convergence.test.ts):\n  ${out.problems.slice(0, 8).join('\n  ')}`);
+        failures.push(
+          `seed ${seed} failed (replay: SEED=${seed} npx vitest run -c tests/vitest.config.ts tests/sync/convergence.test.ts):\n  ${out.problems.slice(0, 8).join('\n  ')}`,
+        );
         if (failures.length >= 3) break;
       }
     }

@@ -59,8 +59,12 @@ describe('HTTP transport against the real server', () => {
   it('answers a push retried with the same seqs as skipped (harmless)', async () => {
     const m = createOf(1, sampleEvent({ id: EVENT_1 }));
     await transport(false).push({ v: PROTOCOL_VERSION, clientId: CLIENT, mutations: [m] });
-    expect(await transport(false).push({ v: PROTOCOL_VERSION, clientId: CLIENT, mutations: [m] }))
-      .toEqual({ v: 1, epoch: await server.epoch(), lastAppliedSeq: 1, results: [{ seq: 1, status: 'skipped' }] });
+    expect(await transport(false).push({ v: PROTOCOL_VERSION, clientId: CLIENT, mutations: [m] })).toEqual({
+      v: 1,
+      epoch: await server.epoch(),
+      lastAppliedSeq: 1,
+      results: [{ seq: 1, status: 'skipped' }],
+    });
   });
 
   it('maps a revoked or unknown token to unauthorized (401) and nothing else', async () => {
@@ -78,9 +82,19 @@ describe('HTTP transport against the real server', () => {
   });
 
   it('maps no answer to offline and a 5xx to server', async () => {
-    const offline = createHttpTransport({ baseUrl: () => '', token: () => token, fetch: async () => { throw new TypeError('Failed to fetch'); } });
+    const offline = createHttpTransport({
+      baseUrl: () => '',
+      token: () => token,
+      fetch: async () => {
+        throw new TypeError('Failed to fetch');
+      },
+    });
     expect(await failureOf(offline.pull(0, 1, null))).toEqual({ kind: 'offline', status: null });
-    const down = createHttpTransport({ baseUrl: () => '', token: () => token, fetch: async () => new Response('{"error":"unavailable","message":"shutting down"}', { status: 503 }) });
+    const down = createHttpTransport({
+      baseUrl: () => '',
+      token: () => token,
+      fetch: async () => new Response('{"error":"unavailable","message":"shutting down"}', { status: 503 }),
+    });
     expect(await failureOf(down.pull(0, 1, null))).toEqual({ kind: 'server', status: 503 });
     const nonsense = createHttpTransport({ baseUrl: () => '', token: () => token, fetch: async () => new Response('<html>portal</html>', { status: 200 }) });
     expect(await failureOf(nonsense.pull(0, 1, null))).toEqual({ kind: 'server', status: 200 });
@@ -105,18 +119,29 @@ describe('HTTP transport against the real server', () => {
     expect(encodings).toEqual(['gzip', null, null]);
   });
 
-  it('turns a 409 epochChanged into EpochChangedError carrying the server\'s epoch, for push, pull and recover', async () => {
+  it("turns a 409 epochChanged into EpochChangedError carrying the server's epoch, for push, pull and recover", async () => {
     const epoch = await server.epoch();
     const other = 'f'.repeat(32);
     const m = createOf(1, sampleEvent({ id: EVENT_1 }));
     const failures = await Promise.all([
-      transport().push({ v: PROTOCOL_VERSION, clientId: CLIENT, epoch: other, mutations: [m] }).catch((e: unknown) => e),
-      transport().pull(0, 10, other).catch((e: unknown) => e),
-      transport().pull(3, 10, null).catch((e: unknown) => e),
-      transport().recover({ v: PROTOCOL_VERSION, clientId: CLIENT, epoch: other, rows: [] }).catch((e: unknown) => e),
+      transport()
+        .push({ v: PROTOCOL_VERSION, clientId: CLIENT, epoch: other, mutations: [m] })
+        .catch((e: unknown) => e),
+      transport()
+        .pull(0, 10, other)
+        .catch((e: unknown) => e),
+      transport()
+        .pull(3, 10, null)
+        .catch((e: unknown) => e),
+      transport()
+        .recover({ v: PROTOCOL_VERSION, clientId: CLIENT, epoch: other, rows: [] })
+        .catch((e: unknown) => e),
     ]);
     expect(failures.map((e) => [(e as Error).name, (e as EpochChangedError).epoch])).toEqual([
-      ['EpochChangedError', epoch], ['EpochChangedError', epoch], ['EpochChangedError', epoch], ['EpochChangedError', epoch],
+      ['EpochChangedError', epoch],
+      ['EpochChangedError', epoch],
+      ['EpochChangedError', epoch],
+      ['EpochChangedError', epoch],
     ]);
     expect(await server.allEvents()).toEqual([]);
   });

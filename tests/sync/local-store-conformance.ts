@@ -47,7 +47,9 @@ export function describeLocalStoreConformance(name: string, make: () => Promise<
       await h.create(EVENT_2);
       const all = await h.store.pendingMutations(10);
       expect(all.map((m) => [m.seq, m.op, m.entity === 'event' ? m.eventId : ''])).toEqual([
-        [1, 'put', EVENT_1], [2, 'put', EVENT_1], [3, 'put', EVENT_2],
+        [1, 'put', EVENT_1],
+        [2, 'put', EVENT_1],
+        [3, 'put', EVENT_2],
       ]);
       expect(all[1]).toMatchObject({ entity: 'event', op: 'put', fields: { title: '改过的标题' }, clientId: await h.store.clientId() });
       expect(all[1]).not.toHaveProperty('state');
@@ -80,13 +82,23 @@ export function describeLocalStoreConformance(name: string, make: () => Promise<
       const ids = Array.from({ length: 80 }, (_, i) => `0190a000-0000-7000-8000-${String(i).padStart(12, '0')}`);
       for (const id of ids) await h.create(id);
       await h.store.applyPushResults([{ seq: 5, status: 'rejected', reason: 'notYourEvent' }]);
-      const answer = ids.slice(0, 79).map((_, i) => i + 1).filter((seq) => seq !== 5).map((seq) =>
-        seq === 40 ? { seq, status: 'rejected' as const, reason: 'invalid' }
-          : seq === 41 ? { seq, status: 'skipped' as const }
-            : { seq, status: 'applied' as const, rev: 100 + seq });
+      const answer = ids
+        .slice(0, 79)
+        .map((_, i) => i + 1)
+        .filter((seq) => seq !== 5)
+        .map((seq) =>
+          seq === 40
+            ? { seq, status: 'rejected' as const, reason: 'invalid' }
+            : seq === 41
+              ? { seq, status: 'skipped' as const }
+              : { seq, status: 'applied' as const, rev: 100 + seq },
+        );
       await h.store.applyPushResults(answer);
       expect(seqs(await h.store.pendingMutations(100))).toEqual([80]);
-      expect((await h.store.quarantined()).map((m) => [m.seq, m.rejection.reason])).toEqual([[5, 'notYourEvent'], [40, 'invalid']]);
+      expect((await h.store.quarantined()).map((m) => [m.seq, m.rejection.reason])).toEqual([
+        [5, 'notYourEvent'],
+        [40, 'invalid'],
+      ]);
       expect(await h.store.pullCursor()).toBe(0);
     });
 
@@ -115,7 +127,14 @@ export function describeLocalStoreConformance(name: string, make: () => Promise<
       expect(await h.store.pullCursor()).toBe(0);
       const e1 = sampleEvent({ id: EVENT_1, rev: 4, title: '服务器上的活动' });
       const e2 = sampleEvent({ id: EVENT_2, rev: 5, deleted: true });
-      await h.store.applyPulled([{ entity: 'event', row: e1 }, { entity: 'event', row: e2 }], 5, 0);
+      await h.store.applyPulled(
+        [
+          { entity: 'event', row: e1 },
+          { entity: 'event', row: e2 },
+        ],
+        5,
+        0,
+      );
       expect(await h.event(EVENT_1)).toEqual(e1);
       expect(await h.event(EVENT_2)).toEqual(e2);
       expect(await h.store.pullCursor()).toBe(5);
@@ -123,9 +142,24 @@ export function describeLocalStoreConformance(name: string, make: () => Promise<
 
     it('writes pulled targets', async () => {
       const t: Target = {
-        id: EVENT_3, orgId: 'org-1', year: 2023, kind: 'count', measure: 'events', axis: 'all', axisCode: null, min: 12,
-        level1: '产出指标', level2: '数量指标', level3: '科普活动场次', unit: '场次', createdBy: 'u-staff',
-        createdAt: '2023-01-01T00:00:00+08:00', updatedBy: 'u-staff', updatedAt: '2023-01-01T00:00:00+08:00', deleted: false, rev: 2,
+        id: EVENT_3,
+        orgId: 'org-1',
+        year: 2023,
+        kind: 'count',
+        measure: 'events',
+        axis: 'all',
+        axisCode: null,
+        min: 12,
+        level1: '产出指标',
+        level2: '数量指标',
+        level3: '科普活动场次',
+        unit: '场次',
+        createdBy: 'u-staff',
+        createdAt: '2023-01-01T00:00:00+08:00',
+        updatedBy: 'u-staff',
+        updatedAt: '2023-01-01T00:00:00+08:00',
+        deleted: false,
+        rev: 2,
       };
       await h.store.applyPulled([{ entity: 'target', row: t }], 2, 0);
       expect(await h.target(EVENT_3)).toEqual(t);
@@ -185,7 +219,10 @@ export function describeLocalStoreConformance(name: string, make: () => Promise<
       await h.store.applyPushResults([{ seq: 1, status: 'rejected', reason: 'invalid' }]);
       await h.store.retryQuarantined(1);
       const pending = await h.store.pendingMutations(10);
-      expect(pending.map((m) => [m.seq, m.entity === 'event' ? m.eventId : ''])).toEqual([[2, EVENT_2], [3, EVENT_1]]);
+      expect(pending.map((m) => [m.seq, m.entity === 'event' ? m.eventId : ''])).toEqual([
+        [2, EVENT_2],
+        [3, EVENT_1],
+      ]);
       expect(await h.store.quarantined()).toEqual([]);
       // The next local edit takes the seq after it.
       await h.update(EVENT_2, { attendance: 1 });
@@ -253,35 +290,79 @@ export function describeLocalStoreConformance(name: string, make: () => Promise<
       expect([...new Uint8Array(await b!.blob.arrayBuffer())]).toEqual([9, 8]);
     });
 
-    it('keeps the server\'s signature of a row written verbatim, forgets it for a merged row and after a local change', async () => {
-      await h.store.applyPulled([
-        { entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 2 }), sig: 'sig-1' },
-        { entity: 'event', row: sampleEvent({ id: EVENT_2, rev: 3 }), sig: 'sig-2' },
-        { entity: 'event', row: sampleEvent({ id: EVENT_3, rev: 4 }) },
-      ], 4, 0);
+    it("keeps the server's signature of a row written verbatim, forgets it for a merged row and after a local change", async () => {
+      await h.store.applyPulled(
+        [
+          { entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 2 }), sig: 'sig-1' },
+          { entity: 'event', row: sampleEvent({ id: EVENT_2, rev: 3 }), sig: 'sig-2' },
+          { entity: 'event', row: sampleEvent({ id: EVENT_3, rev: 4 }) },
+        ],
+        4,
+        0,
+      );
       const sigs = async () => new Map((await h.store.recoveryRows(null, 10)).map((r) => [r.row.id, r.sig]));
-      expect(await sigs()).toEqual(new Map([[EVENT_1, 'sig-1'], [EVENT_2, 'sig-2'], [EVENT_3, null]]));
+      expect(await sigs()).toEqual(
+        new Map([
+          [EVENT_1, 'sig-1'],
+          [EVENT_2, 'sig-2'],
+          [EVENT_3, null],
+        ]),
+      );
       await h.update(EVENT_1, { title: '本机改过' });
       await h.update(EVENT_2, { notes: '本机改过' });
       // EVENT_2's edit is still pending when a newer version arrives: the merge is not the server's row.
       await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_2, rev: 5, attendance: 9 }), sig: 'sig-2b' }], 5, 4);
-      expect(await sigs()).toEqual(new Map([[EVENT_1, null], [EVENT_2, null], [EVENT_3, null]]));
-      await h.store.applyPushResults([{ seq: 1, status: 'applied', rev: 6 }, { seq: 2, status: 'applied', rev: 7 }]);
+      expect(await sigs()).toEqual(
+        new Map([
+          [EVENT_1, null],
+          [EVENT_2, null],
+          [EVENT_3, null],
+        ]),
+      );
+      await h.store.applyPushResults([
+        { seq: 1, status: 'applied', rev: 6 },
+        { seq: 2, status: 'applied', rev: 7 },
+      ]);
       await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 6, title: '本机改过' }), sig: 'sig-1b' }], 7, 5);
       expect((await sigs()).get(EVENT_1)).toBe('sig-1b');
     });
 
-    it('pages every event, then every target, in id order for a recovery: the record\'s own fields, tombstones and local rows included', async () => {
+    it("pages every event, then every target, in id order for a recovery: the record's own fields, tombstones and local rows included", async () => {
       const t: Target = {
-        id: EVENT_2, orgId: 'org-1', year: 2023, kind: 'count', measure: 'events', axis: 'all', axisCode: null, min: 12,
-        level1: '产出指标', level2: '数量指标', level3: '科普活动场次', unit: '场次', createdBy: 'u-staff',
-        createdAt: '2023-01-01T00:00:00+08:00', updatedBy: 'u-staff', updatedAt: '2023-01-01T00:00:00+08:00', deleted: false, rev: 2,
+        id: EVENT_2,
+        orgId: 'org-1',
+        year: 2023,
+        kind: 'count',
+        measure: 'events',
+        axis: 'all',
+        axisCode: null,
+        min: 12,
+        level1: '产出指标',
+        level2: '数量指标',
+        level3: '科普活动场次',
+        unit: '场次',
+        createdBy: 'u-staff',
+        createdAt: '2023-01-01T00:00:00+08:00',
+        updatedBy: 'u-staff',
+        updatedAt: '2023-01-01T00:00:00+08:00',
+        deleted: false,
+        rev: 2,
       };
       const e3 = sampleEvent({ id: EVENT_3, rev: 3, deleted: true });
-      await h.store.applyPulled([{ entity: 'target', row: t, sig: 'sig-t' }, { entity: 'event', row: e3, sig: 'sig-3' }], 3, 0);
+      await h.store.applyPulled(
+        [
+          { entity: 'target', row: t, sig: 'sig-t' },
+          { entity: 'event', row: e3, sig: 'sig-3' },
+        ],
+        3,
+        0,
+      );
       await h.create(EVENT_1);
       const first = await h.store.recoveryRows(null, 2);
-      expect(first.map((r) => [r.entity, r.row.id, r.sig])).toEqual([['event', EVENT_1, null], ['event', EVENT_3, 'sig-3']]);
+      expect(first.map((r) => [r.entity, r.row.id, r.sig])).toEqual([
+        ['event', EVENT_1, null],
+        ['event', EVENT_3, 'sig-3'],
+      ]);
       expect(first[1]!.row).toEqual(e3);
       expect(first[0]!.row).toEqual(await h.event(EVENT_1));
       const rest = await h.store.recoveryRows({ entity: 'event', id: EVENT_3 }, 2);

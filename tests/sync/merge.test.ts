@@ -62,10 +62,24 @@ describe('mergePulledEvent', () => {
 
 describe('mergePulledTarget and mergePulledRow', () => {
   const target: Target = {
-    id: '018a9b7c-1d2e-7f00-8a00-0000000000aa', orgId: 'org-1', year: 2023, kind: 'count', measure: 'events', axis: 'format',
-    axisCode: 'caravan', min: 5, level1: '产出指标', level2: '数量指标', level3: '科普大篷车巡展', unit: '场次',
-    createdBy: 'u-staff', createdAt: '2023-01-01T00:00:00+08:00', updatedBy: 'u-staff', updatedAt: '2023-01-01T00:00:00+08:00',
-    deleted: false, rev: 11,
+    id: '018a9b7c-1d2e-7f00-8a00-0000000000aa',
+    orgId: 'org-1',
+    year: 2023,
+    kind: 'count',
+    measure: 'events',
+    axis: 'format',
+    axisCode: 'caravan',
+    min: 5,
+    level1: '产出指标',
+    level2: '数量指标',
+    level3: '科普大篷车巡展',
+    unit: '场次',
+    createdBy: 'u-staff',
+    createdAt: '2023-01-01T00:00:00+08:00',
+    updatedBy: 'u-staff',
+    updatedAt: '2023-01-01T00:00:00+08:00',
+    deleted: false,
+    rev: 11,
   };
 
   it('re-applies a pending target edit and a pending target delete', () => {
@@ -77,7 +91,9 @@ describe('mergePulledTarget and mergePulledRow', () => {
 
   it('dispatches on the entity of the pulled row', () => {
     expect(mergePulledRow({ entity: 'target', row: target }, undefined, [])).toEqual({ entity: 'target', row: target });
-    expect(mergePulledRow({ entity: 'event', row: sampleEvent() }, LOCAL, [put(1, EVENT_1, { attendance: 9 })]))
-      .toEqual({ entity: 'event', row: sampleEvent({ attendance: 9, ...LOCAL }) });
+    expect(mergePulledRow({ entity: 'event', row: sampleEvent() }, LOCAL, [put(1, EVENT_1, { attendance: 9 })])).toEqual({
+      entity: 'event',
+      row: sampleEvent({ attendance: 9, ...LOCAL }),
+    });
   });
 });

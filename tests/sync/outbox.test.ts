@@ -8,7 +8,10 @@ const pendingOf = (...ms: Mutation[]) => new Map(ms.map((m) => [m.seq, m]));
 describe('settlePushResults', () => {
   it('drops applied mutations and never moves the cursor when the record was pulled below the new rev', () => {
     const plan = settlePushResults(
-      [{ seq: 1, status: 'applied', rev: 40 }, { seq: 2, status: 'applied', rev: 41 }],
+      [
+        { seq: 1, status: 'applied', rev: 40 },
+        { seq: 2, status: 'applied', rev: 41 },
+      ],
       pendingOf(put(1, EVENT_1, { title: 'x' }), put(2, EVENT_2, { title: 'y' })),
       (key) => (key === `event:${EVENT_1}` ? 12 : undefined),
     );
@@ -33,7 +36,10 @@ describe('settlePushResults', () => {
 
   it('rewinds when the record was pulled at a rev above the one the mutation was applied at', () => {
     const plan = settlePushResults(
-      [{ seq: 1, status: 'applied', rev: 30 }, { seq: 2, status: 'applied', rev: 31 }],
+      [
+        { seq: 1, status: 'applied', rev: 30 },
+        { seq: 2, status: 'applied', rev: 31 },
+      ],
       pendingOf(put(1, EVENT_1, { title: 'x' }), put(2, EVENT_2, { title: 'y' })),
       (key) => (key === `event:${EVENT_1}` ? 35 : 31),
     );

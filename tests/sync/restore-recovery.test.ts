@@ -46,7 +46,18 @@ function logEvents(p: Phone, who: SimAccount, n: number, label: string): string[
   return Array.from({ length: n }, (_, i) => {
     const id = randomUUID();
     const at = new Date(Date.UTC(2024, 4, 1 + (i % 28), 2)).toISOString();
-    p.store.createEvent(sampleEvent({ id, title: `${label}${i + 1}`, attendance: 10 + i, orgId: who.orgId, createdBy: who.userId, updatedBy: who.userId, createdAt: at, updatedAt: at }));
+    p.store.createEvent(
+      sampleEvent({
+        id,
+        title: `${label}${i + 1}`,
+        attendance: 10 + i,
+        orgId: who.orgId,
+        createdBy: who.userId,
+        updatedBy: who.userId,
+        createdAt: at,
+        updatedAt: at,
+      }),
+    );
     return id;
   });
 }
@@ -54,7 +65,10 @@ function logEvents(p: Phone, who: SimAccount, n: number, label: string): string[
 /** What a phone or the server holds, by id: the fields a report reads and the bookkeeping. */
 function picture(events: Iterable<LedgerEvent>): Map<string, unknown> {
   return new Map(
-    [...events].map((e) => [e.id, { title: e.title, attendance: e.attendance, status: e.status, reviewedBy: e.reviewedBy, deleted: e.deleted, createdBy: e.createdBy, rev: e.rev }]),
+    [...events].map((e) => [
+      e.id,
+      { title: e.title, attendance: e.attendance, status: e.status, reviewedBy: e.reviewedBy, deleted: e.deleted, createdBy: e.createdBy, rev: e.rev },
+    ]),
   );
 }
 
@@ -64,7 +78,11 @@ describe.each(['sqlite', 'postgres'] as const)('a restore from a backup, on %s',
 
   it('ends with every phone and the server holding the union of what each had', async () => {
     server = await startRealServer({ kind });
-    const [volA, volB, staff] = [await server.makeUser('volunteer', 'vol-a'), await server.makeUser('volunteer', 'vol-b'), await server.makeUser('staff', 'staff-1')];
+    const [volA, volB, staff] = [
+      await server.makeUser('volunteer', 'vol-a'),
+      await server.makeUser('volunteer', 'vol-b'),
+      await server.makeUser('staff', 'staff-1'),
+    ];
     const P = phoneOf(server, volA, 'P');
     const Q = phoneOf(server, volB, 'Q');
 
@@ -79,7 +97,13 @@ describe.each(['sqlite', 'postgres'] as const)('a restore from a backup, on %s',
     // Staff approve three of Q's events and delete one of P's, on a phone that is then lost.
     const S = phoneOf(server, staff, 'S');
     await S.sync();
-    for (const id of early.slice(0, 3)) S.store.updateEvent(id, { status: 'reviewed', reviewedBy: staff.userId, reviewedAt: '2024-06-01T10:00:00+08:00' }, '2024-06-01T10:00:00+08:00', staff.userId);
+    for (const id of early.slice(0, 3))
+      S.store.updateEvent(
+        id,
+        { status: 'reviewed', reviewedBy: staff.userId, reviewedAt: '2024-06-01T10:00:00+08:00' },
+        '2024-06-01T10:00:00+08:00',
+        staff.userId,
+      );
     S.store.setEventDeleted(fromP[0]!, true, '2024-06-01T10:05:00+08:00', staff.userId);
     expect(await S.sync()).toMatchObject({ pushed: 4 });
     expect(await P.sync()).toMatchObject({ pulled: 4 });

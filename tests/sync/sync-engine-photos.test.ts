@@ -50,7 +50,9 @@ describe('sync engine: edits naming photos the server does not hold', () => {
         const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { mutations?: { seq: number }[] }) : null;
         if (method === 'POST' && dropPushRequest) throw new TypeError('Failed to fetch');
         const res = await server.fetch(input, init);
-        log.push(`${method} ${url.replace(/[0-9a-f]{64}/, '<photo>').replace(/\?.*/, '')}${body?.mutations ? ` seqs=${body.mutations.map((m) => m.seq).join(',')}` : ''} → ${res.status}`);
+        log.push(
+          `${method} ${url.replace(/[0-9a-f]{64}/, '<photo>').replace(/\?.*/, '')}${body?.mutations ? ` seqs=${body.mutations.map((m) => m.seq).join(',')}` : ''} → ${res.status}`,
+        );
         return res;
       },
     });
@@ -73,12 +75,7 @@ describe('sync engine: edits naming photos the server does not hold', () => {
     dropPushRequest = false;
     log = [];
     expect(await a.sync()).toEqual({ blobsUploaded: 1, pushed: 1, quarantined: 1, pulled: 1, recovered: 0 });
-    expect(log).toEqual([
-      'POST /api/sync/push seqs=1 → 200',
-      'PUT /api/blobs/<photo> → 201',
-      'POST /api/sync/push seqs=2 → 200',
-      'GET /api/sync/pull → 200',
-    ]);
+    expect(log).toEqual(['POST /api/sync/push seqs=1 → 200', 'PUT /api/blobs/<photo> → 201', 'POST /api/sync/push seqs=2 → 200', 'GET /api/sync/pull → 200']);
     expect([await reasons(a.store), await a.store.pendingCount()]).toEqual([[], 0]);
     expect((await server.allEvents()).map((e) => [e.id, e.photos])).toEqual([[EVENT_1, [p.hash]]]);
     const got = await server.fetch(`/api/blobs/${p.hash}`, { headers: { authorization: `Bearer ${vol.token}` } });
@@ -95,12 +92,18 @@ describe('sync engine: edits naming photos the server does not hold', () => {
     a.store.updateEvent(EVENT_2, { attendance: 88 }, AT, vol.userId);
     expect(await a.sync()).toEqual({ blobsUploaded: 1, pushed: 1, quarantined: 2, pulled: 1, recovered: 0 });
     // The create is refused for its photo; the edit after it fails with it (no such event yet).
-    expect(await reasons(a.store)).toEqual([[2, 'orgStorageFull'], [3, 'invalid']]);
+    expect(await reasons(a.store)).toEqual([
+      [2, 'orgStorageFull'],
+      [3, 'invalid'],
+    ]);
     expect(a.store.events.get(EVENT_2)?.attendance).toBe(88);
     log = [];
     expect(await a.sync()).toEqual({ blobsUploaded: 0, pushed: 0, quarantined: 0, pulled: 0, recovered: 0 });
     expect(log).toEqual(['PUT /api/blobs/<photo> → 403', 'GET /api/sync/pull → 200']);
-    expect(await reasons(a.store)).toEqual([[2, 'orgStorageFull'], [3, 'invalid']]);
+    expect(await reasons(a.store)).toEqual([
+      [2, 'orgStorageFull'],
+      [3, 'invalid'],
+    ]);
     // The administrator raises the budget.
     await server.restart({ blobBudget: { orgBytes: 10_000, userDailyBytes: 10_000 } });
     log = [];

@@ -22,7 +22,12 @@ function fakeServer(n: number, log: string[], committed: () => number) {
     },
     async push(req: PushRequest): Promise<PushResponse> {
       log.push(`push ${req.mutations.map((m) => m.seq).join(',')}`);
-      return { v: 1, epoch: EPOCH, lastAppliedSeq: req.mutations[req.mutations.length - 1]!.seq, results: req.mutations.map((m, i) => ({ seq: m.seq, status: 'applied', rev: 100 + i })) };
+      return {
+        v: 1,
+        epoch: EPOCH,
+        lastAppliedSeq: req.mutations[req.mutations.length - 1]!.seq,
+        results: req.mutations.map((m, i) => ({ seq: m.seq, status: 'applied', rev: 100 + i })),
+      };
     },
     putBlob: async () => undefined,
     getBlob: async () => new Blob([]),
@@ -43,14 +48,13 @@ describe('sync engine pipelining', () => {
       await inner(rows, cursor, from);
       applied.push(cursor);
     };
-    const report = await runSync(store, fakeServer(5, log, () => store.cursor), { pullLimit: 2 });
+    const report = await runSync(
+      store,
+      fakeServer(5, log, () => store.cursor),
+      { pullLimit: 2 },
+    );
     expect(report.pulled).toBe(5);
-    expect(log).toEqual([
-      'pull 0 (committed 0)',
-      'pull 2 (committed 0)', 'apply 0→2',
-      'pull 4 (committed 2)', 'apply 2→4',
-      'apply 4→5',
-    ]);
+    expect(log).toEqual(['pull 0 (committed 0)', 'pull 2 (committed 0)', 'apply 0→2', 'pull 4 (committed 2)', 'apply 2→4', 'apply 4→5']);
     expect(applied).toEqual([2, 4, 5]);
     expect(store.cursor).toBe(5);
     expect(store.events.size).toBe(5);
@@ -69,7 +73,11 @@ describe('sync engine pipelining', () => {
         store.cursor = 1;
       }
     };
-    const report = await runSync(store, fakeServer(5, log, () => store.cursor), { pullLimit: 2 });
+    const report = await runSync(
+      store,
+      fakeServer(5, log, () => store.cursor),
+      { pullLimit: 2 },
+    );
     expect(log).toEqual(['pull 0 (committed 0)', 'pull 2 (committed 0)', 'pull 1 (committed 1)', 'pull 3 (committed 1)']);
     expect(report.pulled).toBe(2 + 2 + 2);
     expect(store.cursor).toBe(5);
@@ -87,10 +95,22 @@ describe('sync engine pipelining', () => {
       await inner(results);
       log.push(`apply ${results.map((r) => r.seq).join(',')} done`);
     };
-    const report = await runSync(store, fakeServer(0, log, () => store.cursor), { pushPageSize: 2 });
+    const report = await runSync(
+      store,
+      fakeServer(0, log, () => store.cursor),
+      { pushPageSize: 2 },
+    );
     expect(report).toEqual({ blobsUploaded: 0, pushed: 5, quarantined: 0, pulled: 0, recovered: 0 });
     expect(log).toEqual([
-      'push 1,2', 'push 3,4', 'apply 1,2 start', 'push 5', 'apply 1,2 done', 'apply 3,4 start', 'apply 3,4 done', 'apply 5 start', 'apply 5 done',
+      'push 1,2',
+      'push 3,4',
+      'apply 1,2 start',
+      'push 5',
+      'apply 1,2 done',
+      'apply 3,4 start',
+      'apply 3,4 done',
+      'apply 5 start',
+      'apply 5 done',
       'pull 0 (committed 0)',
     ]);
     expect(await store.pendingCount()).toBe(0);

@@ -38,7 +38,9 @@ describe('sync engine over the real server', () => {
         const method = init?.method ?? 'GET';
         const url = String(input);
         const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { mutations?: { seq: number }[] }) : null;
-        log.push(`${clientId === PHONE_A ? 'A' : 'B'} ${method} ${url.replace(/[0-9a-f]{64}/, '<hash>').replace(/epoch=[0-9a-f]{32}/, 'epoch=<epoch>')}${body?.mutations ? ` seqs=${body.mutations.map((m) => m.seq).join(',')}` : ''}`);
+        log.push(
+          `${clientId === PHONE_A ? 'A' : 'B'} ${method} ${url.replace(/[0-9a-f]{64}/, '<hash>').replace(/epoch=[0-9a-f]{32}/, 'epoch=<epoch>')}${body?.mutations ? ` seqs=${body.mutations.map((m) => m.seq).join(',')}` : ''}`,
+        );
         const d = drop?.(method, url) ?? null;
         if (d === 'request') throw new TypeError('Failed to fetch');
         const res = await server.fetch(input, init);
@@ -142,7 +144,10 @@ describe('sync engine over the real server', () => {
     await expect(a.sync()).rejects.toBeInstanceOf(ApiError);
     drop = null;
     expect(await a.sync()).toEqual({ blobsUploaded: 0, pushed: 2, quarantined: 0, pulled: 2, recovered: 0 });
-    expect((await server.allEvents()).map((e) => [e.id, e.rev])).toEqual([[EVENT_1, 1], [EVENT_2, 2]]);
+    expect((await server.allEvents()).map((e) => [e.id, e.rev])).toEqual([
+      [EVENT_1, 1],
+      [EVENT_2, 2],
+    ]);
   });
 
   it('resumes safely after a run cut (tab closed) between the push and recording its answer, or between pull pages', async () => {
@@ -165,7 +170,11 @@ describe('sync engine over the real server', () => {
     await expect(a.sync()).rejects.toThrow('tab closed');
     a.store.applyPulled = realPulled;
     await a.sync();
-    expect((await server.allEvents()).map((e) => [e.id, e.rev])).toEqual([[EVENT_1, 1], [EVENT_2, 2], [EVENT_3, 3]]);
+    expect((await server.allEvents()).map((e) => [e.id, e.rev])).toEqual([
+      [EVENT_1, 1],
+      [EVENT_2, 2],
+      [EVENT_3, 3],
+    ]);
     expect([a.store.cursor, await a.store.pendingCount(), [...a.store.events.values()].map((e) => e.rev)]).toEqual([3, 0, [1, 2, 3]]);
   });
 

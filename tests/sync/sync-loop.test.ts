@@ -47,14 +47,7 @@ describe('sync loop', () => {
     const { loop, log } = harness(['ok', 'ok']);
     loop.start();
     await vi.advanceTimersByTimeAsync(60_100 + 100);
-    expect(log).toEqual([
-      '0 start',
-      '0 run start',
-      '100 run ok pushed=1 pulled=2',
-      '60100 timer timer',
-      '60100 run start',
-      '60200 run ok pushed=1 pulled=2',
-    ]);
+    expect(log).toEqual(['0 start', '0 run start', '100 run ok pushed=1 pulled=2', '60100 timer timer', '60100 run start', '60200 run ok pushed=1 pulled=2']);
     expect(loop.status()).toMatchObject({ state: 'idle', failures: 0, lastSuccessAt: 60_200, nextRunAt: 120_200 });
   });
 
@@ -157,8 +150,12 @@ describe('sync loop', () => {
     loop.start();
     await vi.advanceTimersByTimeAsync(100);
     expect(loop.status()).toEqual({
-      state: 'backoff', failures: 1, lastFailure: { kind: 'server', message: 'HTTP 503', at: 100 },
-      lastSuccessAt: null, lastReport: null, nextRunAt: 600,
+      state: 'backoff',
+      failures: 1,
+      lastFailure: { kind: 'server', message: 'HTTP 503', at: 100 },
+      lastSuccessAt: null,
+      lastReport: null,
+      nextRunAt: 600,
     });
   });
 

@@ -17,8 +17,7 @@ export interface AccountApi {
 
 /** The account API of `serverUrl` ('' = this site); `fetch` for tests. */
 export function createAccountApi(serverUrl: string, fetchImpl?: typeof fetch): AccountApi {
-  const client = (token: string | null) =>
-    createHttpClient({ baseUrl: () => serverUrl, token: () => token, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
+  const client = (token: string | null) => createHttpClient({ baseUrl: () => serverUrl, token: () => token, ...(fetchImpl ? { fetch: fetchImpl } : {}) });
   return {
     login: (body) => client(null).json<SessionResponse>('POST', '/api/login', body),
     join: (body) => client(null).json<SessionResponse>('POST', '/api/join', body),

@@ -7,15 +7,7 @@
  * touched), 'rejected' (4xx with the API's code and problems; 403 `forbidden` for a role the
  * route refuses) and 'server' (5xx, 429). composables/useAdminApi.ts binds it to the session.
  */
-import type {
-  CreateUserRequest,
-  InviteRequest,
-  PublicInvite,
-  PublicUser,
-  SessionResponse,
-  SetupRequest,
-  UpdateUserRequest,
-} from '../../domain/account';
+import type { CreateUserRequest, InviteRequest, PublicInvite, PublicUser, SessionResponse, SetupRequest, UpdateUserRequest } from '../../domain/account';
 import type { HistoryEntry } from '../../domain/review';
 import type { Taxonomy } from '../../domain/taxonomy';
 import { createHttpClient } from '../../sync/http-client';

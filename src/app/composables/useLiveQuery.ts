@@ -16,7 +16,16 @@ export function useLiveQuery<T>(
   let read: LiveRead | null = null;
   const start = () => {
     read?.stop();
-    read = observe(query, (v) => { value.value = v; error.value = null; }, (e: unknown) => { error.value = e; });
+    read = observe(
+      query,
+      (v) => {
+        value.value = v;
+        error.value = null;
+      },
+      (e: unknown) => {
+        error.value = e;
+      },
+    );
   };
   start();
   if (deps) watch(deps, start);

@@ -124,7 +124,9 @@ export class DexieLocalStore implements LocalStore {
         });
         // Each id goes from its stored row to the last row merged for it.
         const before = new Map<string, EventRow | undefined>();
-        events.forEach((e, i) => { if (!before.has(e.id)) before.set(e.id, locals[i]); });
+        events.forEach((e, i) => {
+          if (!before.has(e.id)) before.set(e.id, locals[i]);
+        });
         const writes: EventWrite[] = [...merged.values()].map((after) => ({ before: before.get(after.id), after }));
         await writeEvents(db, writes, this.deps.timeZone);
       }
@@ -163,7 +165,13 @@ export class DexieLocalStore implements LocalStore {
       if (await db.photos.get(hash)) return;
       // A photo made elsewhere: no thumbnail was made for it here, the full image serves as one.
       await db.photos.put({
-        hash, blob: blob.blob, thumb: blob.blob, width: 0, height: 0, type: blob.type, uploaded: 1,
+        hash,
+        blob: blob.blob,
+        thumb: blob.blob,
+        width: 0,
+        height: 0,
+        type: blob.type,
+        uploaded: 1,
         createdAt: new Date(0).toISOString(),
       });
     });
@@ -206,8 +214,10 @@ export class DexieLocalStore implements LocalStore {
         return;
       }
       const key = recordKeyOf(row);
-      const others = await db.outbox.where(row.entity === 'event' ? 'eventId' : 'targetId')
-        .equals(row.entity === 'event' ? row.eventId : row.targetId).toArray();
+      const others = await db.outbox
+        .where(row.entity === 'event' ? 'eventId' : 'targetId')
+        .equals(row.entity === 'event' ? row.eventId : row.targetId)
+        .toArray();
       if (others.some((o) => recordKeyOf(o) === key)) return;
       if (row.entity === 'event') await writeEvents(db, [{ before: rec as EventRow, after: null }], this.deps.timeZone);
       else await db.targets.delete(row.targetId);
@@ -309,5 +319,4 @@ export class DexieLocalStore implements LocalStore {
     const stored = await this.pullCursor();
     if (to < stored) await this.db.meta.put({ key: PULL_CURSOR_KEY, value: to });
   }
-
 }

@@ -15,7 +15,10 @@ export class ValidationError extends Error {
 /** A record asked for by id that the ledger does not hold (not 'NotFoundError': Dexie rewraps that name). */
 export class MissingRecordError extends Error {
   override readonly name = 'MissingRecordError';
-  constructor(readonly entity: string, readonly id: string) {
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+  ) {
     super(`${entity} ${id} not found`);
   }
 }
@@ -23,7 +26,19 @@ export class MissingRecordError extends Error {
 /** A backup file the ledger will not import; nothing was written. */
 export class ImportError extends Error {
   override readonly name = 'ImportError';
-  constructor(readonly code: string, readonly problems: Problem[] = []) {
-    super(`cannot import ledger file (${code})${problems.length ? `: ${problems.slice(0, 5).map((p) => `${p.field} ${p.code}`).join(', ')}` : ''}`);
+  constructor(
+    readonly code: string,
+    readonly problems: Problem[] = [],
+  ) {
+    super(
+      `cannot import ledger file (${code})${
+        problems.length
+          ? `: ${problems
+              .slice(0, 5)
+              .map((p) => `${p.field} ${p.code}`)
+              .join(', ')}`
+          : ''
+      }`,
+    );
   }
 }

@@ -6,8 +6,17 @@
  */
 import * as v from 'valibot';
 import {
-  checkEventReferences, eventContentEntries, eventFieldsOf, eventPatchSchema, importBatchRefSchema, validateEventContent,
-  type EventContent, type EventPatch, type EventStatus, type ImportBatchRef, type ReferenceContext,
+  checkEventReferences,
+  eventContentEntries,
+  eventFieldsOf,
+  eventPatchSchema,
+  importBatchRefSchema,
+  validateEventContent,
+  type EventContent,
+  type EventPatch,
+  type EventStatus,
+  type ImportBatchRef,
+  type ReferenceContext,
 } from '../../domain/event';
 import { createUuidV7, isUuid } from '../../domain/ids';
 import { BACK_TO_REVIEW, losesApproval } from '../../domain/review';
@@ -21,7 +30,11 @@ import { META, sameValue } from './meta';
 import { nativeWrite, request } from './native-write';
 
 /** Who is signed in; userId '' when the phone was never signed in. */
-export interface Identity { userId: string; orgId: string; role: 'admin' | 'staff' | 'volunteer' | null }
+export interface Identity {
+  userId: string;
+  orgId: string;
+  role: 'admin' | 'staff' | 'volunteer' | null;
+}
 
 /** What the repository needs from the world: clock, randomness, identity, device id, zone. */
 export interface RepositoryDeps {
@@ -86,7 +99,6 @@ const rootOf = (field: string) => field.split('.')[0] ?? field;
 
 /** Builds the repository over one LedgerDb. */
 export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): EventRepository {
-
   /** Validates new content (its start against the phone's clock) and its references; throws ValidationError. */
   function checkContent(content: unknown): EventContent {
     const r = validateEventContent(content, { now: deps.now() });
@@ -102,9 +114,20 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
   function newEvent(id: string, content: EventContent, status: EventStatus, at: string, importBatch?: ImportBatchRef): StoredEvent {
     const who = deps.identity();
     return {
-      ...content, status, reviewNote: null, reviewedBy: null, reviewedAt: null, ...(importBatch ? { importBatch } : {}),
-      id, orgId: who.orgId, createdBy: who.userId, createdAt: at, updatedBy: who.userId, updatedAt: at,
-      deleted: false, rev: 0,
+      ...content,
+      status,
+      reviewNote: null,
+      reviewedBy: null,
+      reviewedAt: null,
+      ...(importBatch ? { importBatch } : {}),
+      id,
+      orgId: who.orgId,
+      createdBy: who.userId,
+      createdAt: at,
+      updatedBy: who.userId,
+      updatedAt: at,
+      deleted: false,
+      rev: 0,
     };
   }
   /** The outbox row of one mutation. */
@@ -134,11 +157,7 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
       const seq = seq0 + p.outbox.length;
       const outbox = tx.objectStore('outbox');
       const { rows, done } = writeEventsNative(tx, p.writes, deps.timeZone, { add: p.add, tag: `seq-${String(seq).padStart(12, '0')}` });
-      await Promise.all([
-        done,
-        ...p.outbox.map((m) => request(outbox.add(m))),
-        request(meta.put({ key: META.seq, value: seq })),
-      ]);
+      await Promise.all([done, ...p.outbox.map((m) => request(outbox.add(m))), request(meta.put({ key: META.seq, value: seq }))]);
       return p.result(rows);
     });
   }
@@ -163,37 +182,43 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
     if (problems.length) throw new ValidationError(problems);
     const clientId = await deps.clientId();
     const at = toZonedIso(deps.now(), deps.timeZone);
-    return transact(clean.map((c) => c.id), (existing, seq0) => {
-      const kept: (EventRow | undefined)[] = [];
-      const written = new Map<string, StoredEvent>();
-      const writes: EventWrite[] = [];
-      const outbox: OutboxRow[] = [];
-      let revived = false;
-      const queue = (id: string, body: MutationBody) => outbox.push(mutation(clientId, seq0 + outbox.length + 1, id, at, body));
-      clean.forEach(({ id, content, status, importBatch }, i) => {
-        const old = written.has(id) ? undefined : existing[i];
-        if (written.has(id) || (old && !(options.revive && old.deleted))) { kept.push(old); return; }
-        const fresh = newEvent(id, content, status, at, importBatch);
-        // A revived tombstone keeps who made it, when, and the rev it was pulled at.
-        const event: StoredEvent = old
-          ? { ...fresh, id: old.id, orgId: old.orgId, createdBy: old.createdBy, createdAt: old.createdAt, rev: old.rev }
-          : fresh;
-        revived ||= old !== undefined;
-        written.set(id, event);
-        writes.push({ before: old ?? null, after: event });
-        queue(id, { op: 'put', fields: eventFieldsOf(event) });
-        if (old) queue(id, { op: 'undelete' });
-        kept.push(undefined);
-      });
-      // Added unless a tombstone is rewritten: a new id that exists after all fails loudly.
-      return {
-        writes, outbox, add: !revived,
-        result: (rows) => {
-          const byId = new Map(rows.map((r) => [r.id, r]));
-          return clean.map((c, i) => kept[i] ?? byId.get(c.id)!);
-        },
-      };
-    });
+    return transact(
+      clean.map((c) => c.id),
+      (existing, seq0) => {
+        const kept: (EventRow | undefined)[] = [];
+        const written = new Map<string, StoredEvent>();
+        const writes: EventWrite[] = [];
+        const outbox: OutboxRow[] = [];
+        let revived = false;
+        const queue = (id: string, body: MutationBody) => outbox.push(mutation(clientId, seq0 + outbox.length + 1, id, at, body));
+        clean.forEach(({ id, content, status, importBatch }, i) => {
+          const old = written.has(id) ? undefined : existing[i];
+          if (written.has(id) || (old && !(options.revive && old.deleted))) {
+            kept.push(old);
+            return;
+          }
+          const fresh = newEvent(id, content, status, at, importBatch);
+          // A revived tombstone keeps who made it, when, and the rev it was pulled at.
+          const event: StoredEvent = old ? { ...fresh, id: old.id, orgId: old.orgId, createdBy: old.createdBy, createdAt: old.createdAt, rev: old.rev } : fresh;
+          revived ||= old !== undefined;
+          written.set(id, event);
+          writes.push({ before: old ?? null, after: event });
+          queue(id, { op: 'put', fields: eventFieldsOf(event) });
+          if (old) queue(id, { op: 'undelete' });
+          kept.push(undefined);
+        });
+        // Added unless a tombstone is rewritten: a new id that exists after all fails loudly.
+        return {
+          writes,
+          outbox,
+          add: !revived,
+          result: (rows) => {
+            const byId = new Map(rows.map((r) => [r.id, r]));
+            return clean.map((c, i) => kept[i] ?? byId.get(c.id)!);
+          },
+        };
+      },
+    );
   }
 
   async function updateEvent(id: string, patch: EventPatch): Promise<EventRow> {
@@ -221,9 +246,10 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
       // The server sends a reviewed event back to review when a non-staff user changes what a
       // report counts (domain/review.ts); show that here at once rather than after the next pull.
       const staff = who.role === 'staff' || who.role === 'admin';
-      const review = !staff && old.status === 'reviewed' && (merged.status !== 'reviewed' || losesApproval('reviewed', Object.keys(changed)))
-        ? { ...BACK_TO_REVIEW, ...(merged.status === 'reviewed' ? {} : { status: merged.status }) }
-        : {};
+      const review =
+        !staff && old.status === 'reviewed' && (merged.status !== 'reviewed' || losesApproval('reviewed', Object.keys(changed)))
+          ? { ...BACK_TO_REVIEW, ...(merged.status === 'reviewed' ? {} : { status: merged.status }) }
+          : {};
       const event: StoredEvent = { ...merged, ...review, updatedAt: at, updatedBy: who.userId };
       return {
         writes: [{ before: old, after: event }],
@@ -265,8 +291,15 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
     getEvent: (id) => db.events.get(id),
     getEvents: async (ids) => (await db.events.bulkGet([...ids])).filter((e): e is EventRow => e !== undefined),
     eventsInMonthsOf: (instants) => {
-      const months = new Map(instants.map((at) => [yearMonthOf(at, deps.timeZone), [yearOf(at, deps.timeZone), yearMonthOf(at, deps.timeZone)] as [number, string]]));
-      return months.size ? db.events.where('[year+ym]').anyOf([...months.values()]).toArray() : Promise.resolve([]);
+      const months = new Map(
+        instants.map((at) => [yearMonthOf(at, deps.timeZone), [yearOf(at, deps.timeZone), yearMonthOf(at, deps.timeZone)] as [number, string]]),
+      );
+      return months.size
+        ? db.events
+            .where('[year+ym]')
+            .anyOf([...months.values()])
+            .toArray()
+        : Promise.resolve([]);
     },
   };
 }

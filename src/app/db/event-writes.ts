@@ -55,11 +55,7 @@ function rowsOf(writes: readonly EventWrite[], timeZone: string): { rows: EventR
  */
 export async function writeEvents(db: LedgerDb, writes: readonly EventWrite[], timeZone: string): Promise<EventRow[]> {
   const { rows, removed, totals } = rowsOf(writes, timeZone);
-  await Promise.all([
-    rows.length ? db.events.bulkPut(rows) : null,
-    removed.length ? db.events.bulkDelete(removed) : null,
-    applyTotalsDelta(db, totals),
-  ]);
+  await Promise.all([rows.length ? db.events.bulkPut(rows) : null, removed.length ? db.events.bulkDelete(removed) : null, applyTotalsDelta(db, totals)]);
   return rows;
 }
 

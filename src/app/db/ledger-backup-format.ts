@@ -20,7 +20,12 @@ export const BACKUP_ZIP_VERSION = 2;
 
 /** A photo's row in a backup, without its bytes (a zip carries them as files). */
 export interface BackupPhotoMeta {
-  hash: string; type: string; width: number; height: number; uploaded: 0 | 1; createdAt: string;
+  hash: string;
+  type: string;
+  width: number;
+  height: number;
+  uploaded: 0 | 1;
+  createdAt: string;
 }
 
 /** A photo in a JSON backup file. */
@@ -45,23 +50,28 @@ export interface BackupFile<P extends BackupPhotoMeta = BackupPhoto> {
   photos: P[];
 }
 
-const head = (version: number) => v.object({
-  format: v.literal(BACKUP_FORMAT, 'notBackup'),
-  version: v.literal(version, 'badVersion'),
-  exportedAt: v.string('required'),
-  clientId: v.nullable(v.pipe(v.string(), v.uuid('badId'))),
-  seq: v.pipe(v.number('notNumber'), v.integer('notInteger'), v.minValue(0, 'negative')),
-  events: v.array(v.unknown(), 'notList'),
-  outbox: v.array(v.unknown(), 'notList'),
-  drafts: v.array(v.unknown(), 'notList'),
-  photos: v.array(v.unknown(), 'notList'),
-});
+const head = (version: number) =>
+  v.object({
+    format: v.literal(BACKUP_FORMAT, 'notBackup'),
+    version: v.literal(version, 'badVersion'),
+    exportedAt: v.string('required'),
+    clientId: v.nullable(v.pipe(v.string(), v.uuid('badId'))),
+    seq: v.pipe(v.number('notNumber'), v.integer('notInteger'), v.minValue(0, 'negative')),
+    events: v.array(v.unknown(), 'notList'),
+    outbox: v.array(v.unknown(), 'notList'),
+    drafts: v.array(v.unknown(), 'notList'),
+    photos: v.array(v.unknown(), 'notList'),
+  });
 const outboxExtra = v.object({
   clientId: v.pipe(v.string('required'), v.uuid('badId')),
   state: v.picklist(['pending', 'quarantined'], 'badState'),
   rejection: v.optional(v.nullable(v.record(v.string(), v.unknown()))),
 });
-const draftSchema = v.strictObject({ key: v.pipe(v.string(), v.minLength(1, 'required')), content: v.record(v.string(), v.unknown(), 'notObject'), savedAt: v.string('required') });
+const draftSchema = v.strictObject({
+  key: v.pipe(v.string(), v.minLength(1, 'required')),
+  content: v.record(v.string(), v.unknown(), 'notObject'),
+  savedAt: v.string('required'),
+});
 const base64 = v.pipe(v.string('required'), v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'badBase64'));
 const photoMetaEntries = {
   hash: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'badPhotoHash')),
@@ -82,8 +92,14 @@ const at = (prefix: string, ps: Problem[]) => ps.map((p) => ({ field: p.field ? 
  * Checks a parsed backup of `version` (a JSON file, or a zip's manifest with its rows); returns
  * it typed, or every problem (paths like `events.3.title`).
  */
-export function parseBackup(input: unknown, version: typeof BACKUP_JSON_VERSION): { ok: true; value: BackupFile<BackupPhoto> } | { ok: false; problems: Problem[] };
-export function parseBackup(input: unknown, version: typeof BACKUP_ZIP_VERSION): { ok: true; value: BackupFile<BackupPhotoMeta> } | { ok: false; problems: Problem[] };
+export function parseBackup(
+  input: unknown,
+  version: typeof BACKUP_JSON_VERSION,
+): { ok: true; value: BackupFile<BackupPhoto> } | { ok: false; problems: Problem[] };
+export function parseBackup(
+  input: unknown,
+  version: typeof BACKUP_ZIP_VERSION,
+): { ok: true; value: BackupFile<BackupPhotoMeta> } | { ok: false; problems: Problem[] };
 export function parseBackup(input: unknown, version: number): { ok: true; value: BackupFile<BackupPhotoMeta> } | { ok: false; problems: Problem[] } {
   if ((input as { format?: unknown } | null)?.format !== BACKUP_FORMAT) return { ok: false, problems: [{ field: 'format', code: 'notBackup' }] };
   const photoSchema = photoSchemas[version as keyof typeof photoSchemas];
@@ -122,7 +138,13 @@ export function parseBackup(input: unknown, version: number): { ok: true; value:
   if (problems.length) return { ok: false, problems };
   return {
     ok: true,
-    value: { ...h.output, events: events as (LedgerEvent & { sig?: string })[], outbox, drafts: h.output.drafts as DraftRow[], photos: h.output.photos as BackupPhotoMeta[] } as BackupFile<BackupPhotoMeta>,
+    value: {
+      ...h.output,
+      events: events as (LedgerEvent & { sig?: string })[],
+      outbox,
+      drafts: h.output.drafts as DraftRow[],
+      photos: h.output.photos as BackupPhotoMeta[],
+    } as BackupFile<BackupPhotoMeta>,
   };
 }
 

@@ -27,15 +27,27 @@ import { ImportError } from './errors';
 import { writeEvents } from './event-writes';
 import type { EventRow, LedgerDb, OutboxRow, PhotoRow } from './ledger-db';
 import {
-  BACKUP_FORMAT, BACKUP_JSON_VERSION, BACKUP_ZIP_VERSION, base64ToBytes, parseBackup, type BackupFile, type BackupPhotoMeta,
+  BACKUP_FORMAT,
+  BACKUP_JSON_VERSION,
+  BACKUP_ZIP_VERSION,
+  base64ToBytes,
+  parseBackup,
+  type BackupFile,
+  type BackupPhotoMeta,
 } from './ledger-backup-format';
 import { META, currentSeq } from './meta';
 
 /** Counts of rows an import wrote. */
-export interface ImportCounts { events: number; outbox: number; photos: number }
+export interface ImportCounts {
+  events: number;
+  outbox: number;
+  photos: number;
+}
 
 /** What a streamed export or import held in memory at most at once (bytes of zip and photo data). */
-export interface BackupStats { peakHeldBytes: number }
+export interface BackupStats {
+  peakHeldBytes: number;
+}
 
 /** The manifest's name inside the zip, and the lists beside it. */
 const MANIFEST = 'kepu-ledger.json';
@@ -55,7 +67,8 @@ const photoFile = (dir: 'photos' | 'thumbs', p: Pick<PhotoRow, 'hash' | 'type'>)
  */
 export async function exportLedger(db: LedgerDb, now: number = Date.now(), options: { partBytes?: number; stats?: BackupStats } = {}): Promise<Blob> {
   const [events, outbox, drafts, photos, clientRow, seq] = await db.transaction('r', [db.events, db.outbox, db.drafts, db.photos, db.meta], () =>
-    Promise.all([db.events.toArray(), db.outbox.toArray(), db.drafts.toArray(), db.photos.toArray(), db.meta.get(META.clientId), currentSeq(db)]));
+    Promise.all([db.events.toArray(), db.outbox.toArray(), db.drafts.toArray(), db.photos.toArray(), db.meta.get(META.clientId), currentSeq(db)]),
+  );
   const partBytes = options.partBytes ?? PART_BYTES;
   const parts: Blob[] = [];
   let pending: Uint8Array[] = [];
@@ -88,8 +101,11 @@ export async function exportLedger(db: LedgerDb, now: number = Date.now(), optio
   const text = new TextEncoder();
 
   const manifest = {
-    format: BACKUP_FORMAT, version: BACKUP_ZIP_VERSION, exportedAt: new Date(now).toISOString(),
-    clientId: typeof clientRow?.value === 'string' ? clientRow.value : null, seq,
+    format: BACKUP_FORMAT,
+    version: BACKUP_ZIP_VERSION,
+    exportedAt: new Date(now).toISOString(),
+    clientId: typeof clientRow?.value === 'string' ? clientRow.value : null,
+    seq,
     counts: { events: events.length, outbox: outbox.length, drafts: drafts.length, photos: photos.length },
   };
   file(MANIFEST, 6).push(text.encode(JSON.stringify(manifest, null, 1)), true);
@@ -112,7 +128,10 @@ export async function exportLedger(db: LedgerDb, now: number = Date.now(), optio
     f.push(text.encode(lines), true);
   }
   for (const p of photos) {
-    for (const [dir, blob] of [['photos', p.blob], ['thumbs', p.thumb]] as const) {
+    for (const [dir, blob] of [
+      ['photos', p.blob],
+      ['thumbs', p.thumb],
+    ] as const) {
       const bytes = new Uint8Array(await blob.arrayBuffer());
       photoBytes = bytes.length;
       note();
@@ -139,14 +158,20 @@ export async function readBackup(file: Blob, stats?: BackupStats): Promise<{ bac
 
 async function readJsonBackup(file: Blob): Promise<{ backup: BackupFile<BackupPhotoMeta>; photos: PhotoRow[] }> {
   let json: unknown;
-  try { json = JSON.parse(await file.text()); } catch { throw new ImportError('notJson'); }
+  try {
+    json = JSON.parse(await file.text());
+  } catch {
+    throw new ImportError('notJson');
+  }
   const r = parseBackup(json, BACKUP_JSON_VERSION);
   if (!r.ok) throw new ImportError('invalid', r.problems);
-  const photos = await Promise.all(r.value.photos.map(async ({ data, thumb, ...p }, i) => {
-    const bytes = base64ToBytes(data);
-    if ((await sha256Hex(bytes)) !== p.hash) throw new ImportError('invalid', [{ field: `photos.${i}.data`, code: 'hashMismatch' }]);
-    return { ...p, blob: new Blob([bytes], { type: p.type }), thumb: new Blob([base64ToBytes(thumb)], { type: p.type }) };
-  }));
+  const photos = await Promise.all(
+    r.value.photos.map(async ({ data, thumb, ...p }, i) => {
+      const bytes = base64ToBytes(data);
+      if ((await sha256Hex(bytes)) !== p.hash) throw new ImportError('invalid', [{ field: `photos.${i}.data`, code: 'hashMismatch' }]);
+      return { ...p, blob: new Blob([bytes], { type: p.type }), thumb: new Blob([base64ToBytes(thumb)], { type: p.type }) };
+    }),
+  );
   return { backup: r.value, photos };
 }
 
@@ -202,10 +227,12 @@ async function readZipBackup(file: Blob, stats?: BackupStats): Promise<{ backup:
         if (!final) return;
         const bytes = joined(chunks, length);
         chunks.length = 0;
-        tasks.push(sha256Hex(bytes).then((hash) => {
-          files.set(f.name, { blob: new Blob([bytes]), hash });
-          held -= length;
-        }));
+        tasks.push(
+          sha256Hex(bytes).then((hash) => {
+            files.set(f.name, { blob: new Blob([bytes]), hash });
+            held -= length;
+          }),
+        );
       };
     } else {
       return; // Not ours: skipped unread.
@@ -279,7 +306,11 @@ export async function importLedger(db: LedgerDb, file: Blob, timeZone: string = 
     // Each written id goes from its stored row to the last row written for it.
     const before = new Map<string, EventRow | undefined>(backup.events.map((e, i) => [e.id, local[i]]));
     const after = new Map<string, LedgerEvent & { sig?: string }>(newer.map((e) => [e.id, e]));
-    await writeEvents(db, [...after.values()].map((e) => ({ before: before.get(e.id), after: e })), timeZone);
+    await writeEvents(
+      db,
+      [...after.values()].map((e) => ({ before: before.get(e.id), after: e })),
+      timeZone,
+    );
     counts.events = newer.length;
 
     let clientId = (await db.meta.get(META.clientId))?.value as string | undefined;

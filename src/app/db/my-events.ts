@@ -6,7 +6,11 @@
 import type { EventRow, LedgerDb } from './ledger-db';
 
 async function myEvents(db: LedgerDb, userId: string): Promise<EventRow[]> {
-  return db.events.where('createdBy').anyOf(userId === '' ? [''] : [userId, '']).filter((e) => !e.deleted).toArray();
+  return db.events
+    .where('createdBy')
+    .anyOf(userId === '' ? [''] : [userId, ''])
+    .filter((e) => !e.deleted)
+    .toArray();
 }
 
 /** My events, newest start first, at most `limit`. */

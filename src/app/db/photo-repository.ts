@@ -10,8 +10,14 @@ export async function addPhoto(db: LedgerDb, file: Blob, now: number, resize: Ph
   const r = await resize(file);
   const hash = await sha256Hex(await r.blob.arrayBuffer());
   const row: PhotoRow = {
-    hash, blob: r.blob, thumb: r.thumb, width: r.width, height: r.height,
-    type: r.blob.type || 'image/jpeg', uploaded: 0, createdAt: new Date(now).toISOString(),
+    hash,
+    blob: r.blob,
+    thumb: r.thumb,
+    width: r.width,
+    height: r.height,
+    type: r.blob.type || 'image/jpeg',
+    uploaded: 0,
+    createdAt: new Date(now).toISOString(),
   };
   return db.transaction('rw', db.photos, async () => {
     const existing = await db.photos.get(hash);

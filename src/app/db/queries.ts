@@ -80,12 +80,20 @@ export function countEvents(keep: (e: EventRow) => boolean, year: number | null)
 
 /** Live events of a review status, by start (the review queue: submitted; back with the author: returned). */
 export function eventsWithStatus(status: 'submitted' | 'returned'): Promise<EventRow[]> {
-  return ledgerDb().events.where('status').equals(status).filter((e) => !e.deleted).sortBy('startAt');
+  return ledgerDb()
+    .events.where('status')
+    .equals(status)
+    .filter((e) => !e.deleted)
+    .sortBy('startAt');
 }
 
 /** Live events waiting for review. */
 export function pendingReviewCount(): Promise<number> {
-  return ledgerDb().events.where('status').equals('submitted').filter((e) => !e.deleted).count();
+  return ledgerDb()
+    .events.where('status')
+    .equals('submitted')
+    .filter((e) => !e.deleted)
+    .count();
 }
 
 /**
@@ -94,7 +102,9 @@ export function pendingReviewCount(): Promise<number> {
  * importBatch.id would need a Dexie version of its own).
  */
 export function importedEvents(): Promise<EventRow[]> {
-  return ledgerDb().events.filter((e) => e.importBatch != null).toArray();
+  return ledgerDb()
+    .events.filter((e) => e.importBatch != null)
+    .toArray();
 }
 
 /** The titles of the events `ids` names that exist. */

@@ -23,10 +23,7 @@ export function storageWarnings(s: StorageStatus): ('notPersistent' | 'nearQuota
 }
 
 /** Reads persisted() and estimate(); with `requestPersist`, first asks for persist() when not yet granted. */
-export async function readStorageStatus(
-  storage: StorageManager | undefined = globalThis.navigator?.storage,
-  requestPersist = false,
-): Promise<StorageStatus> {
+export async function readStorageStatus(storage: StorageManager | undefined = globalThis.navigator?.storage, requestPersist = false): Promise<StorageStatus> {
   if (!storage) return { persisted: null, usage: null, quota: null };
   let persisted: boolean | null = typeof storage.persisted === 'function' ? await storage.persisted().catch(() => null) : null;
   if (requestPersist && persisted === false && typeof storage.persist === 'function') {

@@ -51,7 +51,15 @@ export function createTargetRepository(db: LedgerDb, deps: Omit<RepositoryDeps, 
       const existing = await db.targets.get(id);
       if (existing) return existing;
       const row: TargetRow = {
-        ...parsed.output, id, orgId: who.orgId, createdBy: who.userId, createdAt: at, updatedBy: who.userId, updatedAt: at, deleted: false, rev: 0,
+        ...parsed.output,
+        id,
+        orgId: who.orgId,
+        createdBy: who.userId,
+        createdAt: at,
+        updatedBy: who.userId,
+        updatedAt: at,
+        deleted: false,
+        rev: 0,
       };
       await db.targets.add(row);
       await enqueue(clientId, id, at, { op: 'put', fields: { ...parsed.output } });
@@ -92,5 +100,11 @@ export function createTargetRepository(db: LedgerDb, deps: Omit<RepositoryDeps, 
     });
   }
 
-  return { newTargetId: () => createUuidV7(deps.now(), deps.random16()), createTarget, updateTarget, deleteTarget, targetsOfYear: (year) => targetsOfYearIn(db, year) };
+  return {
+    newTargetId: () => createUuidV7(deps.now(), deps.random16()),
+    createTarget,
+    updateTarget,
+    deleteTarget,
+    targetsOfYear: (year) => targetsOfYearIn(db, year),
+  };
 }

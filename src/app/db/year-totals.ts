@@ -8,8 +8,16 @@
 import type { Table, Transaction } from 'dexie';
 import type { CountableEvent, Tally } from '../../domain/counts';
 import {
-  addTotalsChange, applyTotalsRow, sumsToTally, totalsKeyText, zeroSums,
-  type StoredTotalsRow, type TotalsDelta, type TotalsKey, type TotalsLogRow, type TotalsRow,
+  addTotalsChange,
+  applyTotalsRow,
+  sumsToTally,
+  totalsKeyText,
+  zeroSums,
+  type StoredTotalsRow,
+  type TotalsDelta,
+  type TotalsKey,
+  type TotalsLogRow,
+  type TotalsRow,
 } from '../../domain/totals';
 import type { LedgerDb } from './ledger-db';
 
@@ -87,7 +95,9 @@ export async function rebuildTotals(tx: Transaction): Promise<void> {
   const delta: TotalsDelta = new Map();
   await totals.clear();
   // Folded one event at a time: a big ledger is never held in memory whole.
-  await events.each((e: CountableEvent) => { addTotalsChange(delta, null, e); });
+  await events.each((e: CountableEvent) => {
+    addTotalsChange(delta, null, e);
+  });
   await totals.bulkPut([...delta.values()]);
 }
 
@@ -105,7 +115,10 @@ export interface YearTotals {
  */
 export async function readYearTotals(db: LedgerDb, year: number, options: { reviewedOnly?: boolean } = {}): Promise<YearTotals> {
   // [year] sorts before every [year, axis, key] and [year + 1] after them.
-  const stored = await db.totals.where(':id').between([year], [year + 1], true, false).toArray();
+  const stored = await db.totals
+    .where(':id')
+    .between([year], [year + 1], true, false)
+    .toArray();
   // The rows, with the year's logged changes folded in.
   const folded = new Map<string, TotalsRow>();
   for (const r of stored) if (!isLog(r)) folded.set(totalsKeyText(r.year, r.axis, r.key), r);

@@ -17,7 +17,9 @@ export async function reportDocxBytes(b: ReportBundle): Promise<Uint8Array> {
   const heading = (text: string) => new Paragraph({ heading: HeadingLevel.HEADING_2, spacing: { before: 240, after: 120 }, children: [new TextRun({ text })] });
   const cell = (c: Cell, bold = false) =>
     new TableCell({
-      children: [new Paragraph({ alignment: typeof c === 'number' ? AlignmentType.RIGHT : AlignmentType.LEFT, children: [new TextRun({ text: String(c), bold })] })],
+      children: [
+        new Paragraph({ alignment: typeof c === 'number' ? AlignmentType.RIGHT : AlignmentType.LEFT, children: [new TextRun({ text: String(c), bold })] }),
+      ],
     });
   const table = (headers: readonly string[], rows: readonly (readonly Cell[])[]): TableT =>
     new Table({
@@ -30,8 +32,16 @@ export async function reportDocxBytes(b: ReportBundle): Promise<Uint8Array> {
 
   const gaps = b.coverage.gaps.map((g) => g.name);
   const children: (ParagraphT | TableT)[] = [
-    new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [new TextRun({ text: `${b.regionName}${b.year}年科普活动统计报告` })] }),
-    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { after: 240 }, children: [new TextRun({ text: b.reviewedOnly ? '统计口径：仅计审核通过的活动' : '统计口径：全部活动（含未审核）', size: 20 })] }),
+    new Paragraph({
+      heading: HeadingLevel.TITLE,
+      alignment: AlignmentType.CENTER,
+      children: [new TextRun({ text: `${b.regionName}${b.year}年科普活动统计报告` })],
+    }),
+    new Paragraph({
+      alignment: AlignmentType.CENTER,
+      spacing: { after: 240 },
+      children: [new TextRun({ text: b.reviewedOnly ? '统计口径：仅计审核通过的活动' : '统计口径：全部活动（含未审核）', size: 20 })],
+    }),
     heading('一、总体情况'),
     table(['指标', '数值'], summaryRows(b)),
     heading('二、活动开展情况'),
@@ -43,7 +53,10 @@ export async function reportDocxBytes(b: ReportBundle): Promise<Uint8Array> {
     para(gaps.length > 0 ? `未覆盖镇街（${gaps.length}个）：${gaps.join('、')}` : '未覆盖镇街：无', { bold: true }),
     heading('四、绩效目标完成情况'),
     b.targets.length > 0
-      ? table(TARGET_HEADERS, targetRows(b.targets).map((r) => r.map((c, i) => (i === 6 ? rateText(c) : c))))
+      ? table(
+          TARGET_HEADERS,
+          targetRows(b.targets).map((r) => r.map((c, i) => (i === 6 ? rateText(c) : c))),
+        )
       : para('本年度尚未设置绩效目标。'),
   ];
   const doc = new Document({

@@ -8,8 +8,18 @@ import type { Workbook, Worksheet } from '@cj-tech-master/excelts';
 import { DETAIL_HEADERS, eventDetailRow } from './event-detail';
 import type { ReportBundle } from './report-bundle';
 import {
-  BREAKDOWN_HEADERS, MONTH_HEADERS, ROSTER_HEADERS, TARGET_HEADERS, TOWNSHIP_HEADERS,
-  breakdowns, monthRows, rosterRows, summaryRows, targetRows, townshipRows, type Cell,
+  BREAKDOWN_HEADERS,
+  MONTH_HEADERS,
+  ROSTER_HEADERS,
+  TARGET_HEADERS,
+  TOWNSHIP_HEADERS,
+  breakdowns,
+  monthRows,
+  rosterRows,
+  summaryRows,
+  targetRows,
+  townshipRows,
+  type Cell,
 } from './report-sheets';
 
 /** The sheet names, in order. */
@@ -86,7 +96,9 @@ export async function buildReportWorkbook(b: ReportBundle, WorkbookOf?: Workbook
   header(tw, TOWNSHIP_HEADERS);
   for (const r of townshipRows(b)) tw.addRow(r);
   const t = b.report.total;
-  tw.addRow(['合计', t.events, t.attendance, t.materials, t.volunteers, t.volunteerHours, `${b.coverage.coveredCount}/${b.coverage.areaCount}`]).font = { bold: true };
+  tw.addRow(['合计', t.events, t.attendance, t.materials, t.volunteers, t.volunteerHours, `${b.coverage.coveredCount}/${b.coverage.areaCount}`]).font = {
+    bold: true,
+  };
 
   const mo = wb.addWorksheet('按月');
   widths(mo, [10, 10, 12, 12, 14]);
@@ -97,10 +109,16 @@ export async function buildReportWorkbook(b: ReportBundle, WorkbookOf?: Workbook
   const de = wb.addWorksheet('活动明细');
   header(de, DETAIL_HEADERS);
   de.views = [{ state: 'frozen', ySplit: 1 }];
-  widths(de, DETAIL_HEADERS.map((h) => (h === '编号' ? 38 : h === '活动名称' || h === '场所名称' ? 30 : 14)));
-  await addRowsChunked(de, (function* () {
-    for (const e of b.events) yield eventDetailRow(e, b.taxonomy, b.pack);
-  })());
+  widths(
+    de,
+    DETAIL_HEADERS.map((h) => (h === '编号' ? 38 : h === '活动名称' || h === '场所名称' ? 30 : 14)),
+  );
+  await addRowsChunked(
+    de,
+    (function* () {
+      for (const e of b.events) yield eventDetailRow(e, b.taxonomy, b.pack);
+    })(),
+  );
 
   const ro = wb.addWorksheet('志愿者名册');
   widths(ro, [12, 36, 12, 16, 16, 30]);

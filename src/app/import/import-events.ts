@@ -44,8 +44,7 @@ export async function planImport(repo: Pick<Repo, 'getEvents' | 'eventsInMonthsO
 
 /** A file read and checked: where its rows came from, every row's verdict and its plan against the ledger. */
 export type CheckedImport =
-  | { ok: true; source: TableSource; result: ImportResult; plan: PlannedImportItem[] }
-  | { ok: false; code: ReadTableFailure; cause?: unknown };
+  { ok: true; source: TableSource; result: ImportResult; plan: PlannedImportItem[] } | { ok: false; code: ReadTableFailure; cause?: unknown };
 
 /**
  * Reads a chosen file (CSV, tab-separated text or XLSX) and checks every row with the form's own

@@ -12,9 +12,7 @@ import Papa from 'papaparse';
 import { decodeTableText, type TextEncodingName } from './text-encoding';
 
 /** What a file was read as: a workbook, or text in an encoding with a delimiter. */
-export type TableSource =
-  | { readonly kind: 'xlsx' }
-  | { readonly kind: 'text'; readonly encoding: TextEncodingName; readonly delimiter: string };
+export type TableSource = { readonly kind: 'xlsx' } | { readonly kind: 'text'; readonly encoding: TextEncodingName; readonly delimiter: string };
 
 /**
  * Why a file could not be read: badXlsx (not a readable workbook: truncated, damaged, or another

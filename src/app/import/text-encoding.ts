@@ -27,7 +27,7 @@ export function decodeTableText(bytes: Uint8Array): DecodedText {
   let evenNul = 0;
   let oddNul = 0;
   head.forEach((b, i) => {
-    if (b === 0) (i % 2 === 0 ? evenNul++ : oddNul++);
+    if (b === 0) i % 2 === 0 ? evenNul++ : oddNul++;
   });
   if (evenNul + oddNul > head.length / 8) {
     const encoding = oddNul >= evenNul ? 'utf-16le' : 'utf-16be';

@@ -45,7 +45,9 @@ export const useIdentityStore = defineStore('identity', () => {
       known = true;
       identity.value = identityOf(value);
     },
-    () => { identity.value = NO_IDENTITY; },
+    () => {
+      identity.value = NO_IDENTITY;
+    },
   );
 
   let reading: Promise<void> | null = null;

@@ -42,7 +42,12 @@ export const useLedgerStore = defineStore('ledger', () => {
     return clientIdPromise;
   }
   void ensureClientId();
-  observe(() => readMeta(META.clientId), (id) => { if (typeof id === 'string') clientId.value = id; });
+  observe(
+    () => readMeta(META.clientId),
+    (id) => {
+      if (typeof id === 'string') clientId.value = id;
+    },
+  );
 
   function references(): ReferenceContext | null {
     const pack = region.pack;
@@ -65,7 +70,9 @@ export const useLedgerStore = defineStore('ledger', () => {
       await who.ready();
       return ensureClientId();
     },
-    get timeZone() { return timeZone.value; },
+    get timeZone() {
+      return timeZone.value;
+    },
     references,
   };
   const repo = createEventRepository(db, world);
@@ -88,7 +95,6 @@ export const useLedgerStore = defineStore('ledger', () => {
   /** The whole ledger as a backup file (导出全部数据). */
   const exportBackup = async (): Promise<Blob> => (await import('../db/ledger-backup')).exportLedger(db);
   /** Merges a backup file (导入); throws ImportError with problems when the file is refused. */
-  const importBackup = async (file: Blob): Promise<ImportCounts> =>
-    (await import('../db/ledger-backup')).importLedger(db, file, timeZone.value);
+  const importBackup = async (file: Blob): Promise<ImportCounts> => (await import('../db/ledger-backup')).importLedger(db, file, timeZone.value);
   return { repo, world, drafts, clientId, identity, timeZone, ensureClientId, exportBackup, importBackup };
 });

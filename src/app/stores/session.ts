@@ -57,8 +57,13 @@ export function expiredReasonOf(code: string | null | undefined): ExpiredReason 
 export function isStoredSession(x: unknown): x is StoredSession {
   if (!x || typeof x !== 'object') return false;
   const s = x as Record<string, unknown>;
-  return typeof s.userId === 'string' && typeof s.orgId === 'string' && typeof s.serverUrl === 'string'
-    && (s.token === null || typeof s.token === 'string') && ['admin', 'staff', 'volunteer'].includes(String(s.role));
+  return (
+    typeof s.userId === 'string' &&
+    typeof s.orgId === 'string' &&
+    typeof s.serverUrl === 'string' &&
+    (s.token === null || typeof s.token === 'string') &&
+    ['admin', 'staff', 'volunteer'].includes(String(s.role))
+  );
 }
 
 /** The account API of a server; its code loads only when someone signs in, joins or signs out. */
@@ -69,8 +74,15 @@ async function accountApi(serverUrl: string): Promise<AccountApi> {
 /** Builds the stored session from a login/join answer. */
 export function sessionOf(res: SessionResponse, serverUrl: string): StoredSession {
   return {
-    userId: res.user.id, orgId: res.user.orgId, role: res.user.role, name: res.user.name, token: res.token,
-    serverUrl, username: res.user.username, orgName: res.org.name, expired: false,
+    userId: res.user.id,
+    orgId: res.user.orgId,
+    role: res.user.role,
+    name: res.user.name,
+    token: res.token,
+    serverUrl,
+    username: res.user.username,
+    orgName: res.org.name,
+    expired: false,
   };
 }
 

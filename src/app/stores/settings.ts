@@ -122,7 +122,19 @@ export const useSettingsStore = defineStore('settings', () => {
   }
 
   return {
-    locale, taxonomy, taxonomyPending, taxonomyEdits, storage, warnings,
-    load, setLocale, addEntry, renameEntry, retireEntry, resetTaxonomy, adoptTaxonomy, refreshStorage,
+    locale,
+    taxonomy,
+    taxonomyPending,
+    taxonomyEdits,
+    storage,
+    warnings,
+    load,
+    setLocale,
+    addEntry,
+    renameEntry,
+    retireEntry,
+    resetTaxonomy,
+    adoptTaxonomy,
+    refreshStorage,
   };
 });

@@ -141,7 +141,10 @@ export const useSyncStore = defineStore('sync', () => {
     if (started) return;
     started = true;
     observe(pendingMutationCount, (n) => (pendingCount.value = n));
-    observe(() => local.quarantined(), (q) => (quarantined.value = q));
+    observe(
+      () => local.quarantined(),
+      (q) => (quarantined.value = q),
+    );
     const last = await readMeta(LAST_SYNC_KEY);
     if (typeof last === 'number') lastSuccessAt.value = last;
 
@@ -166,8 +169,22 @@ export const useSyncStore = defineStore('sync', () => {
   onMutationQueued(() => requestSync('save'));
 
   return {
-    status, running, pendingCount, quarantined, lastSuccessAt, online, failure, errorKey,
-    start, requestSync, syncNow, resume, pause, retryQuarantined, discardQuarantined, loadPhoto,
+    status,
+    running,
+    pendingCount,
+    quarantined,
+    lastSuccessAt,
+    online,
+    failure,
+    errorKey,
+    start,
+    requestSync,
+    syncNow,
+    resume,
+    pause,
+    retryQuarantined,
+    discardQuarantined,
+    loadPhoto,
   };
 });
 

@@ -150,12 +150,23 @@ export function startTaxonomySync(deps?: Partial<TaxonomySyncDeps> & { now?: () 
   runners.set(pinia, runner);
 
   const settings = useSettingsStore();
-  watch(() => (session.signedIn ? session.session?.userId : null), (id) => { if (id) runner.request('signIn'); });
-  watch(() => settings.taxonomyEdits, () => runner.request('edit'));
-  watch(() => sync.lastSuccessAt, (at) => { if (at !== null) runner.request('sync'); });
+  watch(
+    () => (session.signedIn ? session.session?.userId : null),
+    (id) => {
+      if (id) runner.request('signIn');
+    },
+  );
+  watch(
+    () => settings.taxonomyEdits,
+    () => runner.request('edit'),
+  );
+  watch(
+    () => sync.lastSuccessAt,
+    (at) => {
+      if (at !== null) runner.request('sync');
+    },
+  );
   if (typeof window !== 'undefined') window.addEventListener('online', () => runner.request('online'));
-  void (session.loaded ? Promise.resolve() : session.load().then(() => undefined))
-    .then(() => runner.request('start'))
-    .catch(() => undefined);
+  void (session.loaded ? Promise.resolve() : session.load().then(() => undefined)).then(() => runner.request('start')).catch(() => undefined);
   return runner;
 }

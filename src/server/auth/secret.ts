@@ -23,7 +23,8 @@ export interface LoadedSecret {
 
 function checked(text: string, where: string): Buffer {
   const s = text.trim();
-  if (s.length < SECRET_MIN_LENGTH) throw new Error(`${where} must hold at least ${SECRET_MIN_LENGTH} characters (e.g. the output of \`openssl rand -base64 32\`)`);
+  if (s.length < SECRET_MIN_LENGTH)
+    throw new Error(`${where} must hold at least ${SECRET_MIN_LENGTH} characters (e.g. the output of \`openssl rand -base64 32\`)`);
   return Buffer.from(s, 'utf8');
 }
 

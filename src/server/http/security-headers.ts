@@ -37,7 +37,8 @@ export const DEFAULT_SECURITY_HEADER_OPTIONS: SecurityHeaderOptions = { tileSour
  * `https://*.example.cn:8443`, `tiles.example.cn/wmts/` — no quotes, keywords, `;` or `,` (which
  * would end the directive or smuggle another one into the header).
  */
-const SOURCE_EXPRESSION = /^(?:[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\*|(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(?:[0-9]{1,5}|\*))?(?:\/[^\s;,'"]*)?)$/i;
+const SOURCE_EXPRESSION =
+  /^(?:[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*:\/\/)?(?:\*|(?:\*\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(?:[0-9]{1,5}|\*))?(?:\/[^\s;,'"]*)?)$/i;
 
 /**
  * Reads a list of CSP sources from an environment variable: separated by spaces or commas;
@@ -50,7 +51,8 @@ export function parseCspSources(name: string, value: string | undefined, fallbac
   if (v.toLowerCase() === 'none') return [];
   const sources = v.split(/[\s,]+/).filter((s) => s !== '');
   for (const s of sources) {
-    if (!SOURCE_EXPRESSION.test(s)) throw new Error(`${name}: "${s}" is not a CSP host or scheme source (e.g. https://tiles.example.cn or https://*.example.cn)`);
+    if (!SOURCE_EXPRESSION.test(s))
+      throw new Error(`${name}: "${s}" is not a CSP host or scheme source (e.g. https://tiles.example.cn or https://*.example.cn)`);
   }
   return sources;
 }
@@ -83,11 +85,29 @@ export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 
  * the policy); clipboard-write copies invite codes and report text. Everything else is off.
  */
 export const PERMISSIONS_POLICY = [
-  'geolocation=(self)', 'camera=(self)', 'clipboard-write=(self)',
-  'microphone=()', 'clipboard-read=()', 'display-capture=()', 'fullscreen=()', 'payment=()', 'usb=()', 'serial=()',
-  'hid=()', 'midi=()', 'accelerometer=()', 'gyroscope=()', 'magnetometer=()', 'autoplay=()',
-  'encrypted-media=()', 'picture-in-picture=()', 'publickey-credentials-get=()', 'screen-wake-lock=()',
-  'idle-detection=()', 'xr-spatial-tracking=()', 'browsing-topics=()',
+  'geolocation=(self)',
+  'camera=(self)',
+  'clipboard-write=(self)',
+  'microphone=()',
+  'clipboard-read=()',
+  'display-capture=()',
+  'fullscreen=()',
+  'payment=()',
+  'usb=()',
+  'serial=()',
+  'hid=()',
+  'midi=()',
+  'accelerometer=()',
+  'gyroscope=()',
+  'magnetometer=()',
+  'autoplay=()',
+  'encrypted-media=()',
+  'picture-in-picture=()',
+  'publickey-credentials-get=()',
+  'screen-wake-lock=()',
+  'idle-detection=()',
+  'xr-spatial-tracking=()',
+  'browsing-topics=()',
 ].join(', ');
 
 /**

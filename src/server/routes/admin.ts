@@ -2,13 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import * as v from 'valibot';
-import {
-  ACCOUNT_LIMITS,
-  createUserRequestSchema,
-  inviteRequestSchema,
-  updateUserRequestSchema,
-  type PublicInvite,
-} from '../../domain/account.js';
+import { ACCOUNT_LIMITS, createUserRequestSchema, inviteRequestSchema, updateUserRequestSchema, type PublicInvite } from '../../domain/account.js';
 import { hashPassword } from '../auth/passwords.js';
 import { inviteCodeHash, newHumanCode } from '../auth/tokens.js';
 import { STAFF, parse, publicUser, requireRole, userOf } from '../context.js';

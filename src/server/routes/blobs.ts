@@ -63,7 +63,10 @@ export async function blobRoutes(app: FastifyInstance, opts: { budget?: BlobBudg
   app.put('/api/blobs/:sha256', { onRequest: requireRole(), bodyLimit: MAX_BLOB_BYTES }, async (req, reply) => {
     const user = userOf(req);
     const name = nameOf(req.params);
-    const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const contentType = String(req.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     const body = req.body;
     if (!Buffer.isBuffer(body) || !(BLOB_CONTENT_TYPES as readonly string[]).includes(contentType)) {
       fail('unsupportedMediaType', `A blob must be sent as one of ${BLOB_CONTENT_TYPES.join(', ')}.`);
@@ -74,8 +77,13 @@ export async function blobRoutes(app: FastifyInstance, opts: { budget?: BlobBudg
     const now = k.now();
     const res = await k.store.putBlob(
       {
-        sha256: name, contentType, bytes: body, orgId: user.orgId, userId: user.id,
-        at: now.toISOString(), dayStart: new Date(now.getTime() - DAY_MS).toISOString(),
+        sha256: name,
+        contentType,
+        bytes: body,
+        orgId: user.orgId,
+        userId: user.id,
+        at: now.toISOString(),
+        dayStart: new Date(now.getTime() - DAY_MS).toISOString(),
       },
       budgetDecider(budget, body.length),
     );

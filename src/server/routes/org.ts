@@ -24,7 +24,9 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/api/org/taxonomy', { onRequest: requireRole() }, async (req): Promise<OrgTaxonomyResponse> => {
     const row = await k.store.getTaxonomy(userOf(req).orgId);
-    return row ? { taxonomy: row.taxonomy, updatedAt: row.updatedAt, updatedBy: row.updatedBy } : { taxonomy: k.refs.taxonomy, updatedAt: null, updatedBy: null };
+    return row
+      ? { taxonomy: row.taxonomy, updatedAt: row.updatedAt, updatedBy: row.updatedBy }
+      : { taxonomy: k.refs.taxonomy, updatedAt: null, updatedBy: null };
   });
 
   app.put('/api/org/taxonomy', { onRequest: requireRole(...STAFF) }, async (req): Promise<OrgTaxonomyResponse> => {

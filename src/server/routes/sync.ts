@@ -41,7 +41,9 @@ class CountingStream extends Transform {
  * whose bodyLimit (MAX_BODY_BYTES) bounds the inflated size, so a zip bomb stops at the limit.
  */
 async function gunzipRequest(req: FastifyRequest, _reply: unknown, payload: NodeJS.ReadableStream): Promise<NodeJS.ReadableStream> {
-  const enc = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const enc = String(req.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
   if (enc === 'identity' || enc === '') return payload;
   if (enc !== 'gzip') fail('unsupportedMediaType', `Content-Encoding "${enc}" is not supported; send gzip or nothing.`);
   const counter = new CountingStream();
@@ -54,7 +56,12 @@ async function gunzipRequest(req: FastifyRequest, _reply: unknown, payload: Node
 
 /** The 409 a phone gets when its epoch is not the ledger's: it must recover, then pull from 0. */
 function epochChanged(epoch: string): never {
-  throw new ApiFailure(EPOCH_CHANGED, 'The ledger was restored from a backup: send back what this phone holds (POST /api/sync/recover), then pull from 0.', undefined, { epoch });
+  throw new ApiFailure(
+    EPOCH_CHANGED,
+    'The ledger was restored from a backup: send back what this phone holds (POST /api/sync/recover), then pull from 0.',
+    undefined,
+    { epoch },
+  );
 }
 
 /** The references a push is checked against: the region's, and the org's taxonomy or the default. */
@@ -140,7 +147,18 @@ export async function syncRoutes(app: FastifyInstance): Promise<void> {
       ),
     );
     const count = (status: string) => res.results.filter((r) => r.status === status).length;
-    req.log.info({ userId: user.id, clientId: body.clientId, rows: rows.length, trusted: rows.filter((r) => r.trusted).length, restored: count('restored'), kept: count('kept'), rejected: count('rejected') }, 'recover');
+    req.log.info(
+      {
+        userId: user.id,
+        clientId: body.clientId,
+        rows: rows.length,
+        trusted: rows.filter((r) => r.trusted).length,
+        restored: count('restored'),
+        kept: count('kept'),
+        rejected: count('rejected'),
+      },
+      'recover',
+    );
     return res;
   });
 }

@@ -310,7 +310,10 @@ export class PostgresStore implements Store {
 
   async pruneAuth(before: { windowStartBefore: number; tokensUsedBefore: string; tokensCreatedBefore: string }): Promise<void> {
     await this.q('DELETE FROM auth_limits WHERE window_start < $1', [before.windowStartBefore]);
-    await this.q('DELETE FROM tokens WHERE last_used_at COLLATE "C" < $1 OR created_at COLLATE "C" < $2', [before.tokensUsedBefore, before.tokensCreatedBefore]);
+    await this.q('DELETE FROM tokens WHERE last_used_at COLLATE "C" < $1 OR created_at COLLATE "C" < $2', [
+      before.tokensUsedBefore,
+      before.tokensCreatedBefore,
+    ]);
   }
 
   async secretFingerprint(fingerprint: string): Promise<string> {
@@ -421,7 +424,11 @@ export class PostgresStore implements Store {
       clientIsNew = cr.inserted === true;
     } else {
       const cr = (
-        await run('kl-push-client-recover', `WITH ${claim(3)} SELECT last_seq FROM clients WHERE user_id = $1 AND client_id = $2`, [actor.userId, clientId, claims])
+        await run('kl-push-client-recover', `WITH ${claim(3)} SELECT last_seq FROM clients WHERE user_id = $1 AND client_id = $2`, [
+          actor.userId,
+          clientId,
+          claims,
+        ])
       ).rows[0] as Row | undefined;
       lastSeq = cr ? Number(cr.last_seq) : 0;
     }
@@ -468,7 +475,10 @@ export class PostgresStore implements Store {
     const named = newlyNamedPhotos(mutations, events);
     let storedPhotos: Set<string> | undefined;
     if (named.length) {
-      const held = await run('kl-push-photos', 'SELECT sha256 FROM blob_owners WHERE org_id = $1 AND sha256 = ANY($2::text[]) ORDER BY sha256 FOR SHARE', [actor.orgId, named]);
+      const held = await run('kl-push-photos', 'SELECT sha256 FROM blob_owners WHERE org_id = $1 AND sha256 = ANY($2::text[]) ORDER BY sha256 FOR SHARE', [
+        actor.orgId,
+        named,
+      ]);
       storedPhotos = new Set((held.rows as Row[]).map((r) => String(r.sha256)));
     }
     const deletedBy = new Map<string, string>();
@@ -485,7 +495,17 @@ export class PostgresStore implements Store {
     const seen = Number(head.rev);
     const signKey = String(head.sign_key);
     const taxonomy = (head.taxonomy as Taxonomy | null) ?? null;
-    const planned = plan({ epoch: String(head.epoch), lastSeq, rev: seen, events, targets, rejections, deletedBy, taxonomy, ...(storedPhotos ? { storedPhotos } : {}) });
+    const planned = plan({
+      epoch: String(head.epoch),
+      lastSeq,
+      rev: seen,
+      events,
+      targets,
+      rejections,
+      deletedBy,
+      taxonomy,
+      ...(storedPhotos ? { storedPhotos } : {}),
+    });
     const clientChanged = clientIsNew || planned.lastSeq !== lastSeq;
     const clientRow = [actor.userId, clientId, planned.lastSeq, new Date().toISOString()];
     if (planned.rejections?.length) {
@@ -567,8 +587,14 @@ export class PostgresStore implements Store {
     const rows = written.rows as Row[];
     const drawn = (rows.find((r) => r.entity === 'revs')!.revs as string[]).map(Number);
     const out = placeRevs(planned, seen, drawn);
-    assertCreated(rows.filter((r) => r.entity === 'event'), events);
-    assertCreated(rows.filter((r) => r.entity === 'target'), targets);
+    assertCreated(
+      rows.filter((r) => r.entity === 'event'),
+      events,
+    );
+    assertCreated(
+      rows.filter((r) => r.entity === 'target'),
+      targets,
+    );
     const refs = photosAddedBy(out.events, events);
     if (refs.length) {
       await run(
@@ -686,10 +712,13 @@ export class PostgresStore implements Store {
         'INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING',
         [put.sha256, put.contentType, put.bytes.length, put.at, put.bytes],
       );
-      await c.query(
-        'INSERT INTO blob_owners (org_id, sha256, size, uploaded_by, uploaded_at, touched_at) VALUES ($1, $2, $3, $4, $5, $5)',
-        [put.orgId, put.sha256, put.bytes.length, put.userId, put.at],
-      );
+      await c.query('INSERT INTO blob_owners (org_id, sha256, size, uploaded_by, uploaded_at, touched_at) VALUES ($1, $2, $3, $4, $5, $5)', [
+        put.orgId,
+        put.sha256,
+        put.bytes.length,
+        put.userId,
+        put.at,
+      ]);
       return { status: created.rowCount === 1 ? 'created' : 'added' };
     });
   }
@@ -721,10 +750,9 @@ export class PostgresStore implements Store {
         [cutoff],
       );
       const gone = (
-        await c.query(
-          'DELETE FROM blobs b WHERE created_at < $1 AND NOT EXISTS (SELECT 1 FROM blob_owners o WHERE o.sha256 = b.sha256) RETURNING size',
-          [cutoff],
-        )
+        await c.query('DELETE FROM blobs b WHERE created_at < $1 AND NOT EXISTS (SELECT 1 FROM blob_owners o WHERE o.sha256 = b.sha256) RETURNING size', [
+          cutoff,
+        ])
       ).rows as Row[];
       return { owners: owners.rowCount ?? 0, blobs: gone.length, bytes: gone.reduce((n, r) => n + Number(r.size), 0) };
     });

@@ -152,12 +152,14 @@ export class SqliteStore implements Store {
   }
 
   async setup(org: OrgRow, admin: UserRow): Promise<boolean> {
-    return this.db.transaction(() => {
-      if (this.stmt("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1").get() !== undefined) return false;
-      this.stmt('INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)').run(org.id, org.name, org.createdAt);
-      this.insertUser(admin);
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        if (this.stmt("SELECT 1 FROM users WHERE role = 'admin' LIMIT 1").get() !== undefined) return false;
+        this.stmt('INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)').run(org.id, org.name, org.createdAt);
+        this.insertUser(admin);
+        return true;
+      })
+      .immediate();
   }
 
   async getOrg(id: string): Promise<OrgRow | null> {
@@ -166,8 +168,16 @@ export class SqliteStore implements Store {
   }
 
   private insertUser(u: UserRow): void {
-    this.stmt('INSERT INTO users (id, org_id, role, name, username, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(u.id, u.orgId, u.role, u.name, u.username, u.passwordHash, u.disabled ? 1 : 0, u.createdAt);
+    this.stmt('INSERT INTO users (id, org_id, role, name, username, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      u.id,
+      u.orgId,
+      u.role,
+      u.name,
+      u.username,
+      u.passwordHash,
+      u.disabled ? 1 : 0,
+      u.createdAt,
+    );
   }
 
   private usernameTaken(username: string): boolean {
@@ -175,11 +185,13 @@ export class SqliteStore implements Store {
   }
 
   async createUser(user: UserRow): Promise<boolean> {
-    return this.db.transaction(() => {
-      if (this.usernameTaken(user.username)) return false;
-      this.insertUser(user);
-      return true;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        if (this.usernameTaken(user.username)) return false;
+        this.insertUser(user);
+        return true;
+      })
+      .immediate();
   }
 
   async getUser(id: string): Promise<UserRow | null> {
@@ -197,15 +209,17 @@ export class SqliteStore implements Store {
   }
 
   async updateUser(id: string, patch: UserPatch): Promise<UserRow | null> {
-    return this.db.transaction(() => {
-      const r = this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
-      if (!r) return null;
-      if (patch.name !== undefined) this.stmt('UPDATE users SET name = ? WHERE id = ?').run(patch.name, id);
-      if (patch.disabled !== undefined) this.stmt('UPDATE users SET disabled = ? WHERE id = ?').run(patch.disabled ? 1 : 0, id);
-      if (patch.passwordHash !== undefined) this.stmt('UPDATE users SET password_hash = ? WHERE id = ?').run(patch.passwordHash, id);
-      if (patch.disabled === true || patch.passwordHash !== undefined) this.stmt('DELETE FROM tokens WHERE user_id = ?').run(id);
-      return userOf(this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row);
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const r = this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+        if (!r) return null;
+        if (patch.name !== undefined) this.stmt('UPDATE users SET name = ? WHERE id = ?').run(patch.name, id);
+        if (patch.disabled !== undefined) this.stmt('UPDATE users SET disabled = ? WHERE id = ?').run(patch.disabled ? 1 : 0, id);
+        if (patch.passwordHash !== undefined) this.stmt('UPDATE users SET password_hash = ? WHERE id = ?').run(patch.passwordHash, id);
+        if (patch.disabled === true || patch.passwordHash !== undefined) this.stmt('DELETE FROM tokens WHERE user_id = ?').run(id);
+        return userOf(this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row);
+      })
+      .immediate();
   }
 
   // ── Accounts: tokens, attempt limits, the secret's fingerprint (migration 005) ──
@@ -216,16 +230,19 @@ export class SqliteStore implements Store {
 
   async tokenSession(tokenHash: string, times: TokenTimes): Promise<TokenSession | null> {
     const r = this.stmt(
-        'SELECT u.*, t.created_at AS token_created_at, t.last_used_at AS token_last_used_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?',
-      )
-      .get(tokenHash) as Row | undefined;
+      'SELECT u.*, t.created_at AS token_created_at, t.last_used_at AS token_last_used_at FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?',
+    ).get(tokenHash) as Row | undefined;
     if (!r) return null;
     const createdAt = String(r.token_created_at);
     const lastUsedAt = String(r.token_last_used_at);
     if (lastUsedAt < times.touchBefore && lastUsedAt >= times.idleSince && createdAt >= times.createdSince) {
       // Guarded again in SQL: another process may have touched (or deleted) it meanwhile.
-      this.stmt('UPDATE tokens SET last_used_at = ? WHERE token_hash = ? AND last_used_at < ? AND last_used_at >= ?')
-        .run(times.now, tokenHash, times.touchBefore, times.idleSince);
+      this.stmt('UPDATE tokens SET last_used_at = ? WHERE token_hash = ? AND last_used_at < ? AND last_used_at >= ?').run(
+        times.now,
+        tokenHash,
+        times.touchBefore,
+        times.idleSince,
+      );
     }
     return { user: userOf(r), createdAt, lastUsedAt };
   }
@@ -235,23 +252,24 @@ export class SqliteStore implements Store {
   }
 
   async changePassword(userId: string, passwordHash: string, keepTokenHash: string): Promise<UserRow | null> {
-    return this.db.transaction(() => {
-      if (this.stmt('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId).changes === 0) return null;
-      this.stmt('DELETE FROM tokens WHERE user_id = ? AND token_hash <> ?').run(userId, keepTokenHash);
-      return userOf(this.stmt('SELECT * FROM users WHERE id = ?').get(userId) as Row);
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        if (this.stmt('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId).changes === 0) return null;
+        this.stmt('DELETE FROM tokens WHERE user_id = ? AND token_hash <> ?').run(userId, keepTokenHash);
+        return userOf(this.stmt('SELECT * FROM users WHERE id = ?').get(userId) as Row);
+      })
+      .immediate();
   }
 
   async hitLimit(key: string, nowMs: number, windowMs: number): Promise<LimitCount> {
     // One statement: SQLite runs it under the write lock, so no two processes read the same count.
     // Every right-hand side sees the row as it was, so both CASEs test the old window_start.
     const r = this.stmt(
-        'INSERT INTO auth_limits (key, window_start, hits) VALUES (?, ?, 1) ON CONFLICT (key) DO UPDATE SET ' +
-          'hits = CASE WHEN auth_limits.window_start <= ? THEN 1 ELSE auth_limits.hits + 1 END, ' +
-          'window_start = CASE WHEN auth_limits.window_start <= ? THEN excluded.window_start ELSE auth_limits.window_start END ' +
-          'RETURNING hits, window_start',
-      )
-      .get(key, nowMs, nowMs - windowMs, nowMs - windowMs) as Row;
+      'INSERT INTO auth_limits (key, window_start, hits) VALUES (?, ?, 1) ON CONFLICT (key) DO UPDATE SET ' +
+        'hits = CASE WHEN auth_limits.window_start <= ? THEN 1 ELSE auth_limits.hits + 1 END, ' +
+        'window_start = CASE WHEN auth_limits.window_start <= ? THEN excluded.window_start ELSE auth_limits.window_start END ' +
+        'RETURNING hits, window_start',
+    ).get(key, nowMs, nowMs - windowMs, nowMs - windowMs) as Row;
     return { hits: Number(r.hits), resetAt: Number(r.window_start) + windowMs };
   }
 
@@ -260,10 +278,12 @@ export class SqliteStore implements Store {
   }
 
   async pruneAuth(before: { windowStartBefore: number; tokensUsedBefore: string; tokensCreatedBefore: string }): Promise<void> {
-    this.db.transaction(() => {
-      this.stmt('DELETE FROM auth_limits WHERE window_start < ?').run(before.windowStartBefore);
-      this.stmt('DELETE FROM tokens WHERE last_used_at < ? OR created_at < ?').run(before.tokensUsedBefore, before.tokensCreatedBefore);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        this.stmt('DELETE FROM auth_limits WHERE window_start < ?').run(before.windowStartBefore);
+        this.stmt('DELETE FROM tokens WHERE last_used_at < ? OR created_at < ?').run(before.tokensUsedBefore, before.tokensCreatedBefore);
+      })
+      .immediate();
   }
 
   async secretFingerprint(fingerprint: string): Promise<string> {
@@ -273,9 +293,8 @@ export class SqliteStore implements Store {
 
   async createInvite(i: InviteRow): Promise<void> {
     this.stmt(
-        'INSERT INTO invites (id, org_id, code_hash, role, created_by, created_at, expires_at, max_uses, uses, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(i.id, i.orgId, i.codeHash, i.role, i.createdBy, i.createdAt, i.expiresAt, i.maxUses, i.uses, i.revoked ? 1 : 0);
+      'INSERT INTO invites (id, org_id, code_hash, role, created_by, created_at, expires_at, max_uses, uses, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(i.id, i.orgId, i.codeHash, i.role, i.createdBy, i.createdAt, i.expiresAt, i.maxUses, i.uses, i.revoked ? 1 : 0);
   }
 
   async listInvites(orgId: string): Promise<InviteRow[]> {
@@ -291,114 +310,142 @@ export class SqliteStore implements Store {
     now: string,
     makeUser: (invite: InviteRow) => UserRow,
   ): Promise<{ ok: true; user: UserRow } | { ok: false; reason: 'badInvite' | 'usernameTaken' }> {
-    return this.db.transaction((): { ok: true; user: UserRow } | { ok: false; reason: 'badInvite' | 'usernameTaken' } => {
-      const r = this.stmt('SELECT * FROM invites WHERE code_hash = ?').get(codeHash) as Row | undefined;
-      if (!r) return { ok: false, reason: 'badInvite' };
-      const invite = inviteOf(r);
-      if (invite.revoked || invite.uses >= invite.maxUses || Date.parse(invite.expiresAt) <= Date.parse(now)) {
-        return { ok: false, reason: 'badInvite' };
-      }
-      const user = makeUser(invite);
-      if (this.usernameTaken(user.username)) return { ok: false, reason: 'usernameTaken' };
-      this.stmt('UPDATE invites SET uses = uses + 1 WHERE id = ?').run(invite.id);
-      this.insertUser(user);
-      return { ok: true, user };
-    }).immediate();
+    return this.db
+      .transaction((): { ok: true; user: UserRow } | { ok: false; reason: 'badInvite' | 'usernameTaken' } => {
+        const r = this.stmt('SELECT * FROM invites WHERE code_hash = ?').get(codeHash) as Row | undefined;
+        if (!r) return { ok: false, reason: 'badInvite' };
+        const invite = inviteOf(r);
+        if (invite.revoked || invite.uses >= invite.maxUses || Date.parse(invite.expiresAt) <= Date.parse(now)) {
+          return { ok: false, reason: 'badInvite' };
+        }
+        const user = makeUser(invite);
+        if (this.usernameTaken(user.username)) return { ok: false, reason: 'usernameTaken' };
+        this.stmt('UPDATE invites SET uses = uses + 1 WHERE id = ?').run(invite.id);
+        this.insertUser(user);
+        return { ok: true, user };
+      })
+      .immediate();
   }
 
   async push<R = PushResponse>(input: PushInput, plan: PushPlanner<R>): Promise<R> {
     const db = this.db;
-    return db.transaction((): R => {
-      const { actor, clientId, mutations } = input;
-      const c = this.stmt('SELECT last_seq FROM clients WHERE user_id = ? AND client_id = ?').get(actor.userId, clientId) as Row | undefined;
-      const head = this.stmt('SELECT r.rev, l.epoch, l.sign_key FROM rev_counter r, ledger l WHERE r.id = 1 AND l.id = 1').get() as Row;
-      const rev = Number(head.rev);
-      const signKey = String(head.sign_key);
-      const events = new Map<string, LedgerEvent>();
-      const targets = new Map<string, Target>();
-      const deletedBy = new Map<string, string>();
-      const getEvent = this.stmt('SELECT data FROM events WHERE id = ?');
-      const getTarget = this.stmt('SELECT data FROM targets WHERE id = ?');
-      const readEvent = (id: string): void => {
-        if (events.has(id)) return;
-        const r = getEvent.get(id) as Row | undefined;
-        if (r) events.set(id, JSON.parse(String(r.data)) as LedgerEvent);
-      };
-      const readTarget = (id: string): void => {
-        if (targets.has(id)) return;
-        const r = getTarget.get(id) as Row | undefined;
-        if (r) targets.set(id, JSON.parse(String(r.data)) as Target);
-      };
-      for (const m of mutations) {
-        if (m.entity === 'event') readEvent(m.eventId);
-        else readTarget(m.targetId);
-      }
-      for (const id of input.records?.events ?? []) readEvent(id);
-      for (const id of input.records?.targets ?? []) readTarget(id);
-      const deleter = this.stmt("SELECT user_id FROM event_history WHERE entity = 'event' AND record_id = ? AND field = 'deleted' ORDER BY id DESC LIMIT 1");
-      for (const [id, e] of events) {
-        if (!e.deleted) continue;
-        const r = deleter.get(id) as Row | undefined;
-        if (r) deletedBy.set(id, String(r.user_id));
-      }
-      const lastSeq = c ? Number(c.last_seq) : 0;
-      const rejections = new Map<number, RejectedResult>();
-      const first = mutations[0];
-      if (first && first.seq <= lastSeq) {
-        const rows = this.stmt('SELECT seq, result FROM push_rejections WHERE user_id = ? AND client_id = ? AND seq BETWEEN ? AND ?')
-          .all(actor.userId, clientId, first.seq, lastSeq) as Row[];
-        for (const r of rows) rejections.set(Number(r.seq), JSON.parse(String(r.result)) as RejectedResult);
-      }
-      const named = newlyNamedPhotos(mutations, events);
-      const storedPhotos = named.length ? this.heldPhotos(actor.orgId, named) : undefined;
-      const taxonomy = this.taxonomyRow(actor.orgId)?.taxonomy ?? null;
-      const out = plan({ epoch: String(head.epoch), lastSeq, rev, events, targets, rejections, deletedBy, taxonomy, ...(storedPhotos ? { storedPhotos } : {}) });
-      const putEvent = this.stmt(
-        'INSERT INTO events (id, org_id, rev, created_by, deleted, data, sig) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
-          'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig',
-      );
-      for (const e of out.events) putEvent.run(e.id, e.orgId, e.rev, e.createdBy, e.deleted ? 1 : 0, JSON.stringify(e), signRecord(signKey, e));
-      const refs = photosAddedBy(out.events, events);
-      if (refs.length) {
-        const putRef = this.stmt('INSERT INTO blob_refs (org_id, sha256, event_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
-        for (const r of refs) putRef.run(r.orgId, r.sha256, r.eventId);
-      }
-      const putTarget = this.stmt(
-        'INSERT INTO targets (id, org_id, rev, deleted, data, sig) VALUES (?, ?, ?, ?, ?, ?) ' +
-          'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig',
-      );
-      for (const t of out.targets) putTarget.run(t.id, t.orgId, t.rev, t.deleted ? 1 : 0, JSON.stringify(t), signRecord(signKey, t));
-      const putHistory = this.stmt(
-        'INSERT INTO event_history (entity, record_id, field, old_value, new_value, rev, user_id, client_id, at, client_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      );
-      for (const h of out.history) {
-        putHistory.run(h.entity, h.recordId, h.field, JSON.stringify(h.oldValue ?? null), JSON.stringify(h.newValue ?? null), h.rev, h.userId, h.clientId, h.at, h.clientAt);
-      }
-      if (out.rev !== rev) this.stmt('UPDATE rev_counter SET rev = ? WHERE id = 1').run(out.rev);
-      if (c ? out.lastSeq !== Number(c.last_seq) : mutations.length > 0) {
-        this.stmt(
-          'INSERT INTO clients (user_id, client_id, last_seq, updated_at) VALUES (?, ?, ?, ?) ' +
-            'ON CONFLICT (user_id, client_id) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at',
-        ).run(actor.userId, clientId, out.lastSeq, new Date().toISOString());
-      }
-      if (out.rejections?.length) {
-        const putRejection = this.stmt(
-          'INSERT INTO push_rejections (user_id, client_id, seq, result, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, client_id, seq) DO NOTHING',
+    return db
+      .transaction((): R => {
+        const { actor, clientId, mutations } = input;
+        const c = this.stmt('SELECT last_seq FROM clients WHERE user_id = ? AND client_id = ?').get(actor.userId, clientId) as Row | undefined;
+        const head = this.stmt('SELECT r.rev, l.epoch, l.sign_key FROM rev_counter r, ledger l WHERE r.id = 1 AND l.id = 1').get() as Row;
+        const rev = Number(head.rev);
+        const signKey = String(head.sign_key);
+        const events = new Map<string, LedgerEvent>();
+        const targets = new Map<string, Target>();
+        const deletedBy = new Map<string, string>();
+        const getEvent = this.stmt('SELECT data FROM events WHERE id = ?');
+        const getTarget = this.stmt('SELECT data FROM targets WHERE id = ?');
+        const readEvent = (id: string): void => {
+          if (events.has(id)) return;
+          const r = getEvent.get(id) as Row | undefined;
+          if (r) events.set(id, JSON.parse(String(r.data)) as LedgerEvent);
+        };
+        const readTarget = (id: string): void => {
+          if (targets.has(id)) return;
+          const r = getTarget.get(id) as Row | undefined;
+          if (r) targets.set(id, JSON.parse(String(r.data)) as Target);
+        };
+        for (const m of mutations) {
+          if (m.entity === 'event') readEvent(m.eventId);
+          else readTarget(m.targetId);
+        }
+        for (const id of input.records?.events ?? []) readEvent(id);
+        for (const id of input.records?.targets ?? []) readTarget(id);
+        const deleter = this.stmt("SELECT user_id FROM event_history WHERE entity = 'event' AND record_id = ? AND field = 'deleted' ORDER BY id DESC LIMIT 1");
+        for (const [id, e] of events) {
+          if (!e.deleted) continue;
+          const r = deleter.get(id) as Row | undefined;
+          if (r) deletedBy.set(id, String(r.user_id));
+        }
+        const lastSeq = c ? Number(c.last_seq) : 0;
+        const rejections = new Map<number, RejectedResult>();
+        const first = mutations[0];
+        if (first && first.seq <= lastSeq) {
+          const rows = this.stmt('SELECT seq, result FROM push_rejections WHERE user_id = ? AND client_id = ? AND seq BETWEEN ? AND ?').all(
+            actor.userId,
+            clientId,
+            first.seq,
+            lastSeq,
+          ) as Row[];
+          for (const r of rows) rejections.set(Number(r.seq), JSON.parse(String(r.result)) as RejectedResult);
+        }
+        const named = newlyNamedPhotos(mutations, events);
+        const storedPhotos = named.length ? this.heldPhotos(actor.orgId, named) : undefined;
+        const taxonomy = this.taxonomyRow(actor.orgId)?.taxonomy ?? null;
+        const out = plan({
+          epoch: String(head.epoch),
+          lastSeq,
+          rev,
+          events,
+          targets,
+          rejections,
+          deletedBy,
+          taxonomy,
+          ...(storedPhotos ? { storedPhotos } : {}),
+        });
+        const putEvent = this.stmt(
+          'INSERT INTO events (id, org_id, rev, created_by, deleted, data, sig) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+            'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig',
         );
-        const at = new Date().toISOString();
-        for (const r of out.rejections) putRejection.run(actor.userId, clientId, r.seq, JSON.stringify(r), at);
-      }
-      return out.response;
-    }).immediate();
+        for (const e of out.events) putEvent.run(e.id, e.orgId, e.rev, e.createdBy, e.deleted ? 1 : 0, JSON.stringify(e), signRecord(signKey, e));
+        const refs = photosAddedBy(out.events, events);
+        if (refs.length) {
+          const putRef = this.stmt('INSERT INTO blob_refs (org_id, sha256, event_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+          for (const r of refs) putRef.run(r.orgId, r.sha256, r.eventId);
+        }
+        const putTarget = this.stmt(
+          'INSERT INTO targets (id, org_id, rev, deleted, data, sig) VALUES (?, ?, ?, ?, ?, ?) ' +
+            'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig',
+        );
+        for (const t of out.targets) putTarget.run(t.id, t.orgId, t.rev, t.deleted ? 1 : 0, JSON.stringify(t), signRecord(signKey, t));
+        const putHistory = this.stmt(
+          'INSERT INTO event_history (entity, record_id, field, old_value, new_value, rev, user_id, client_id, at, client_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        );
+        for (const h of out.history) {
+          putHistory.run(
+            h.entity,
+            h.recordId,
+            h.field,
+            JSON.stringify(h.oldValue ?? null),
+            JSON.stringify(h.newValue ?? null),
+            h.rev,
+            h.userId,
+            h.clientId,
+            h.at,
+            h.clientAt,
+          );
+        }
+        if (out.rev !== rev) this.stmt('UPDATE rev_counter SET rev = ? WHERE id = 1').run(out.rev);
+        if (c ? out.lastSeq !== Number(c.last_seq) : mutations.length > 0) {
+          this.stmt(
+            'INSERT INTO clients (user_id, client_id, last_seq, updated_at) VALUES (?, ?, ?, ?) ' +
+              'ON CONFLICT (user_id, client_id) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at',
+          ).run(actor.userId, clientId, out.lastSeq, new Date().toISOString());
+        }
+        if (out.rejections?.length) {
+          const putRejection = this.stmt(
+            'INSERT INTO push_rejections (user_id, client_id, seq, result, at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, client_id, seq) DO NOTHING',
+          );
+          const at = new Date().toISOString();
+          for (const r of out.rejections) putRejection.run(actor.userId, clientId, r.seq, JSON.stringify(r), at);
+        }
+        return out.response;
+      })
+      .immediate();
   }
 
   async pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean; epoch: string }> {
     const rows = this.stmt(
-        "SELECT 'event' AS entity, rev, data, sig FROM events WHERE org_id = ? AND rev > ? " +
-          "UNION ALL SELECT 'target' AS entity, rev, data, sig FROM targets WHERE org_id = ? AND rev > ? " +
-          'ORDER BY rev LIMIT ?',
-      )
-      .all(orgId, cursor, orgId, cursor, limit + 1) as Row[];
+      "SELECT 'event' AS entity, rev, data, sig FROM events WHERE org_id = ? AND rev > ? " +
+        "UNION ALL SELECT 'target' AS entity, rev, data, sig FROM targets WHERE org_id = ? AND rev > ? " +
+        'ORDER BY rev LIMIT ?',
+    ).all(orgId, cursor, orgId, cursor, limit + 1) as Row[];
     const more = rows.length > limit;
     const epoch = String((this.stmt('SELECT epoch FROM ledger WHERE id = 1').get() as Row).epoch);
     return {
@@ -448,47 +495,65 @@ export class SqliteStore implements Store {
   }
 
   async putTaxonomy(orgId: string, decide: TaxonomyDecider): Promise<OrgTaxonomyRow | null> {
-    return this.db.transaction((): OrgTaxonomyRow | null => {
-      const current = this.taxonomyRow(orgId);
-      const next = decide(current);
-      if (!next) return current;
-      this.stmt(
-        'INSERT INTO org_taxonomy (org_id, data, updated_by, updated_at) VALUES (?, ?, ?, ?) ' +
-          'ON CONFLICT (org_id) DO UPDATE SET data = excluded.data, updated_by = excluded.updated_by, updated_at = excluded.updated_at',
-      ).run(orgId, JSON.stringify(next.taxonomy), next.updatedBy, next.updatedAt);
-      return next;
-    }).immediate();
+    return this.db
+      .transaction((): OrgTaxonomyRow | null => {
+        const current = this.taxonomyRow(orgId);
+        const next = decide(current);
+        if (!next) return current;
+        this.stmt(
+          'INSERT INTO org_taxonomy (org_id, data, updated_by, updated_at) VALUES (?, ?, ?, ?) ' +
+            'ON CONFLICT (org_id) DO UPDATE SET data = excluded.data, updated_by = excluded.updated_by, updated_at = excluded.updated_at',
+        ).run(orgId, JSON.stringify(next.taxonomy), next.updatedBy, next.updatedAt);
+        return next;
+      })
+      .immediate();
   }
 
   // ---- Blobs (migration 006): one row of bytes per hash, a holding per org, names per event ----
 
   /** Which of `hashes` the org holds (inside the push transaction). */
   private heldPhotos(orgId: string, hashes: readonly string[]): Set<string> {
-    const rows = this.stmt('SELECT sha256 FROM blob_owners WHERE org_id = ? AND sha256 IN (SELECT value FROM json_each(?))')
-      .all(orgId, JSON.stringify(hashes)) as Row[];
+    const rows = this.stmt('SELECT sha256 FROM blob_owners WHERE org_id = ? AND sha256 IN (SELECT value FROM json_each(?))').all(
+      orgId,
+      JSON.stringify(hashes),
+    ) as Row[];
     return new Set(rows.map((r) => String(r.sha256)));
   }
 
   async putBlob(put: BlobPut, decide: BlobPutDecider): Promise<BlobPutResult> {
     // BEGIN IMMEDIATE takes the write lock first: the usage read and the write are one step.
-    return this.db.transaction((): BlobPutResult => {
-      const held = this.stmt('SELECT 1 FROM blob_owners WHERE org_id = ? AND sha256 = ?').get(put.orgId, put.sha256) !== undefined;
-      const orgBytes = Number((this.stmt('SELECT COALESCE(SUM(size), 0) AS n FROM blob_owners WHERE org_id = ?').get(put.orgId) as Row).n);
-      const userBytesToday = Number(
-        (this.stmt('SELECT COALESCE(SUM(size), 0) AS n FROM blob_owners WHERE uploaded_by = ? AND uploaded_at >= ?').get(put.userId, put.dayStart) as Row).n,
-      );
-      const refused = decide({ held, orgBytes, userBytesToday });
-      if (refused) return { status: 'refused', reason: refused };
-      if (held) {
-        this.stmt('UPDATE blob_owners SET touched_at = ? WHERE org_id = ? AND sha256 = ?').run(put.at, put.orgId, put.sha256);
-        return { status: 'held' };
-      }
-      const created = this.stmt('INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING')
-        .run(put.sha256, put.contentType, put.bytes.length, put.at, put.bytes).changes > 0;
-      this.stmt('INSERT INTO blob_owners (org_id, sha256, size, uploaded_by, uploaded_at, touched_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(put.orgId, put.sha256, put.bytes.length, put.userId, put.at, put.at);
-      return { status: created ? 'created' : 'added' };
-    }).immediate();
+    return this.db
+      .transaction((): BlobPutResult => {
+        const held = this.stmt('SELECT 1 FROM blob_owners WHERE org_id = ? AND sha256 = ?').get(put.orgId, put.sha256) !== undefined;
+        const orgBytes = Number((this.stmt('SELECT COALESCE(SUM(size), 0) AS n FROM blob_owners WHERE org_id = ?').get(put.orgId) as Row).n);
+        const userBytesToday = Number(
+          (this.stmt('SELECT COALESCE(SUM(size), 0) AS n FROM blob_owners WHERE uploaded_by = ? AND uploaded_at >= ?').get(put.userId, put.dayStart) as Row).n,
+        );
+        const refused = decide({ held, orgBytes, userBytesToday });
+        if (refused) return { status: 'refused', reason: refused };
+        if (held) {
+          this.stmt('UPDATE blob_owners SET touched_at = ? WHERE org_id = ? AND sha256 = ?').run(put.at, put.orgId, put.sha256);
+          return { status: 'held' };
+        }
+        const created =
+          this.stmt('INSERT INTO blobs (sha256, content_type, size, created_at, bytes) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING').run(
+            put.sha256,
+            put.contentType,
+            put.bytes.length,
+            put.at,
+            put.bytes,
+          ).changes > 0;
+        this.stmt('INSERT INTO blob_owners (org_id, sha256, size, uploaded_by, uploaded_at, touched_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+          put.orgId,
+          put.sha256,
+          put.bytes.length,
+          put.userId,
+          put.at,
+          put.at,
+        );
+        return { status: created ? 'created' : 'added' };
+      })
+      .immediate();
   }
 
   /** The readable-by-org condition on `blobs b` (two `?`: the org id twice). */
@@ -501,21 +566,24 @@ export class SqliteStore implements Store {
   }
 
   async getBlob(orgId: string, sha256: string): Promise<(BlobMeta & { bytes: Buffer }) | null> {
-    const r = this.stmt(`SELECT content_type, size, bytes FROM blobs b WHERE sha256 = ? AND (${SqliteStore.READABLE})`).get(sha256, orgId, orgId) as Row | undefined;
+    const r = this.stmt(`SELECT content_type, size, bytes FROM blobs b WHERE sha256 = ? AND (${SqliteStore.READABLE})`).get(sha256, orgId, orgId) as
+      Row | undefined;
     return r ? { contentType: String(r.content_type), size: Number(r.size), bytes: r.bytes as Buffer } : null;
   }
 
   async sweepBlobs(cutoff: string): Promise<BlobSweep> {
-    return this.db.transaction((): BlobSweep => {
-      const owners = this.stmt(
-        'DELETE FROM blob_owners WHERE touched_at < ? ' +
-          'AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.org_id = blob_owners.org_id AND r.sha256 = blob_owners.sha256)',
-      ).run(cutoff).changes;
-      const gone = this.stmt(
-        'DELETE FROM blobs WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM blob_owners o WHERE o.sha256 = blobs.sha256) RETURNING size',
-      ).all(cutoff) as Row[];
-      return { owners, blobs: gone.length, bytes: gone.reduce((n, r) => n + Number(r.size), 0) };
-    }).immediate();
+    return this.db
+      .transaction((): BlobSweep => {
+        const owners = this.stmt(
+          'DELETE FROM blob_owners WHERE touched_at < ? ' +
+            'AND NOT EXISTS (SELECT 1 FROM blob_refs r WHERE r.org_id = blob_owners.org_id AND r.sha256 = blob_owners.sha256)',
+        ).run(cutoff).changes;
+        const gone = this.stmt(
+          'DELETE FROM blobs WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM blob_owners o WHERE o.sha256 = blobs.sha256) RETURNING size',
+        ).all(cutoff) as Row[];
+        return { owners, blobs: gone.length, bytes: gone.reduce((n, r) => n + Number(r.size), 0) };
+      })
+      .immediate();
   }
 
   async dump(): Promise<Record<string, unknown[]>> {
@@ -530,14 +598,26 @@ export class SqliteStore implements Store {
       rev_counter: q('SELECT * FROM rev_counter'),
       clients: q('SELECT * FROM clients ORDER BY user_id, client_id'),
       ledger: q('SELECT epoch FROM ledger'),
-      events: (q('SELECT id, org_id, rev, created_by, deleted, data FROM events ORDER BY id') as Row[]).map((r) => ({ ...r, data: JSON.parse(String(r.data)) as unknown })),
-      targets: (q('SELECT id, org_id, rev, deleted, data FROM targets ORDER BY id') as Row[]).map((r) => ({ ...r, data: JSON.parse(String(r.data)) as unknown })),
+      events: (q('SELECT id, org_id, rev, created_by, deleted, data FROM events ORDER BY id') as Row[]).map((r) => ({
+        ...r,
+        data: JSON.parse(String(r.data)) as unknown,
+      })),
+      targets: (q('SELECT id, org_id, rev, deleted, data FROM targets ORDER BY id') as Row[]).map((r) => ({
+        ...r,
+        data: JSON.parse(String(r.data)) as unknown,
+      })),
       event_history: q('SELECT * FROM event_history ORDER BY id'),
       blobs: q('SELECT sha256, content_type, size, created_at FROM blobs ORDER BY sha256'),
       blob_owners: q('SELECT * FROM blob_owners ORDER BY org_id, sha256'),
       blob_refs: q('SELECT * FROM blob_refs ORDER BY org_id, sha256, event_id'),
-      org_taxonomy: (q('SELECT org_id, data, updated_by, updated_at FROM org_taxonomy ORDER BY org_id') as Row[]).map((r) => ({ ...r, data: JSON.parse(String(r.data)) as unknown })),
-      push_rejections: (q('SELECT user_id, client_id, seq, result, at FROM push_rejections ORDER BY user_id, client_id, seq') as Row[]).map((r) => ({ ...r, result: JSON.parse(String(r.result)) as unknown })),
+      org_taxonomy: (q('SELECT org_id, data, updated_by, updated_at FROM org_taxonomy ORDER BY org_id') as Row[]).map((r) => ({
+        ...r,
+        data: JSON.parse(String(r.data)) as unknown,
+      })),
+      push_rejections: (q('SELECT user_id, client_id, seq, result, at FROM push_rejections ORDER BY user_id, client_id, seq') as Row[]).map((r) => ({
+        ...r,
+        result: JSON.parse(String(r.result)) as unknown,
+      })),
     };
   }
 }

@@ -154,7 +154,10 @@ export function planRecovery(ctx: RecoveryContext, state: PushState): PushPlan<R
           ? planTrustedTarget(row as Target, current as Target | undefined)
           : planUntrustedTarget(row as Target, current as Target | undefined, ctx);
     if (planned.kind === 'rejected') {
-      reject(planned.reason, planned.problems?.map((p) => ({ field: p.field, code: p.code })));
+      reject(
+        planned.reason,
+        planned.problems?.map((p) => ({ field: p.field, code: p.code })),
+      );
       continue;
     }
     if (planned.kind === 'kept' || planned.kind === 'noop' || (current && planned.changes.length === 0)) {
@@ -173,7 +176,18 @@ export function planRecovery(ctx: RecoveryContext, state: PushState): PushPlan<R
     }
     const userId = r.trusted ? row.updatedBy : ctx.actor.userId;
     for (const c of planned.changes) {
-      history.push({ entity, recordId: id, field: c.field, oldValue: c.oldValue, newValue: c.newValue, rev, userId, clientId: ctx.clientId, at: ctx.now, clientAt: row.updatedAt });
+      history.push({
+        entity,
+        recordId: id,
+        field: c.field,
+        oldValue: c.oldValue,
+        newValue: c.newValue,
+        rev,
+        userId,
+        clientId: ctx.clientId,
+        at: ctx.now,
+        clientAt: row.updatedAt,
+      });
     }
     results.push({ entity, id, status: 'restored', rev });
   }

@@ -4,13 +4,7 @@
  * transaction (see PushPlanner in ../store/store.ts), so SQLite and PostgreSQL agree exactly.
  */
 import * as v from 'valibot';
-import {
-  EVENT_MUTABLE_FIELDS,
-  checkEventReferences,
-  validateLedgerEvent,
-  type LedgerEvent,
-  type ReferenceContext,
-} from '../../domain/event.js';
+import { EVENT_MUTABLE_FIELDS, checkEventReferences, validateLedgerEvent, type LedgerEvent, type ReferenceContext } from '../../domain/event.js';
 import type { Problem } from '../../domain/problems.js';
 import { BACK_TO_REVIEW, losesApproval } from '../../domain/review.js';
 import { TARGET_MUTABLE_FIELDS, targetSchema, type Target } from '../../domain/targets.js';
@@ -254,9 +248,9 @@ export function planPush(ctx: PlanContext, state: PushState): PushPlan {
     const outcome: Outcome<LedgerEvent | Target> =
       m.entity === 'event'
         ? planEvent(m, events.get(m.eventId), ctx, {
-          deletedBy: state.deletedBy?.get(m.eventId),
-          held: { before: state.events.get(m.eventId)?.photos ?? [], stored: state.storedPhotos ?? NO_PHOTOS },
-        })
+            deletedBy: state.deletedBy?.get(m.eventId),
+            held: { before: state.events.get(m.eventId)?.photos ?? [], stored: state.storedPhotos ?? NO_PHOTOS },
+          })
         : planTarget(m, targets.get(m.targetId), ctx);
     if (outcome.kind === 'rejected') {
       const r: RejectedResult = { seq: m.seq, status: 'rejected', reason: outcome.reason };

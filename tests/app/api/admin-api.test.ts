@@ -9,20 +9,36 @@ function apiAnswering(status: number, body: string | null, onUnauthorized = vi.f
     token: () => 'tok-1',
     onUnauthorized,
     fetch: (async (url: string, init: RequestInit) => {
-      calls.push({ url, method: init.method ?? 'GET', auth: new Headers(init.headers).get('authorization'), body: init.body ? JSON.parse(String(init.body)) : null });
+      calls.push({
+        url,
+        method: init.method ?? 'GET',
+        auth: new Headers(init.headers).get('authorization'),
+        body: init.body ? JSON.parse(String(init.body)) : null,
+      });
       return new Response(body, { status });
     }) as unknown as typeof fetch,
   });
   return { api, calls, onUnauthorized };
 }
 
-const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as ApiError);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as ApiError,
+  );
 
 describe('admin api', () => {
   it('sends the bearer token and the body to the session’s server', async () => {
     const { api, calls } = apiAnswering(201, JSON.stringify({ id: 'i-1', code: 'ABCD-EFGH' }));
     expect(await api.createInvite({ role: 'volunteer', expiresAt: '2026-12-01T00:00:00.000Z', maxUses: 5 })).toEqual({ id: 'i-1', code: 'ABCD-EFGH' });
-    expect(calls).toEqual([{ url: 'https://kepu.example/api/invites', method: 'POST', auth: 'Bearer tok-1', body: { role: 'volunteer', expiresAt: '2026-12-01T00:00:00.000Z', maxUses: 5 } }]);
+    expect(calls).toEqual([
+      {
+        url: 'https://kepu.example/api/invites',
+        method: 'POST',
+        auth: 'Bearer tok-1',
+        body: { role: 'volunteer', expiresAt: '2026-12-01T00:00:00.000Z', maxUses: 5 },
+      },
+    ]);
   });
 
   it('answers undefined for a 204 (revoke)', async () => {
@@ -32,9 +48,20 @@ describe('admin api', () => {
   });
 
   it('no answer at all, or a proxy without a server behind it, is offline', async () => {
-    const api = createAdminApi({ baseUrl: () => '', token: () => null, fetch: (async () => { throw new TypeError('Failed to fetch'); }) as unknown as typeof fetch });
+    const api = createAdminApi({
+      baseUrl: () => '',
+      token: () => null,
+      fetch: (async () => {
+        throw new TypeError('Failed to fetch');
+      }) as unknown as typeof fetch,
+    });
     expect(await failure(api.listUsers())).toMatchObject({ kind: 'offline', code: null, reason: 'offline', status: null });
-    expect(await failure(apiAnswering(502, '<html>Bad gateway</html>').api.listUsers())).toMatchObject({ kind: 'offline', code: null, reason: 'http502', status: 502 });
+    expect(await failure(apiAnswering(502, '<html>Bad gateway</html>').api.listUsers())).toMatchObject({
+      kind: 'offline',
+      code: null,
+      reason: 'http502',
+      status: 502,
+    });
   });
 
   it('a 401 marks the session expired through the callback', async () => {
@@ -73,15 +100,41 @@ describe('admin api', () => {
   });
 
   it('tells a role refusal from other refusals and keeps the problems', async () => {
-    expect(await failure(apiAnswering(403, JSON.stringify({ error: 'forbidden', message: '' })).api.listUsers())).toMatchObject({ kind: 'rejected', code: 'forbidden', status: 403 });
-    const bad = await failure(apiAnswering(403, JSON.stringify({ error: 'badSetupCode', message: '' })).api.setup({ code: 'X', orgName: 'o', adminName: 'a', username: 'admin', password: 'long enough' }));
+    expect(await failure(apiAnswering(403, JSON.stringify({ error: 'forbidden', message: '' })).api.listUsers())).toMatchObject({
+      kind: 'rejected',
+      code: 'forbidden',
+      status: 403,
+    });
+    const bad = await failure(
+      apiAnswering(403, JSON.stringify({ error: 'badSetupCode', message: '' })).api.setup({
+        code: 'X',
+        orgName: 'o',
+        adminName: 'a',
+        username: 'admin',
+        password: 'long enough',
+      }),
+    );
     expect(bad).toMatchObject({ kind: 'rejected', code: 'badSetupCode', status: 403 });
-    const invalid = await failure(apiAnswering(400, JSON.stringify({ error: 'invalid', message: '', problems: [{ field: 'expiresAt', code: 'inPast' }] })).api.createInvite({ role: 'volunteer', expiresAt: '2020-01-01T00:00:00Z', maxUses: 1 }));
+    const invalid = await failure(
+      apiAnswering(400, JSON.stringify({ error: 'invalid', message: '', problems: [{ field: 'expiresAt', code: 'inPast' }] })).api.createInvite({
+        role: 'volunteer',
+        expiresAt: '2020-01-01T00:00:00Z',
+        maxUses: 1,
+      }),
+    );
     expect(invalid).toMatchObject({ kind: 'rejected', code: 'invalid', problems: [{ field: 'expiresAt', code: 'inPast' }] });
   });
 
   it('a server fault or a page that is not JSON is a server error, never a crash', async () => {
-    expect(await failure(apiAnswering(500, JSON.stringify({ error: 'internal', message: '' })).api.listUsers())).toMatchObject({ kind: 'server', code: 'internal' });
-    expect(await failure(apiAnswering(200, '<html>captive portal</html>').api.getTaxonomy())).toMatchObject({ kind: 'server', code: null, reason: 'server', status: 200 });
+    expect(await failure(apiAnswering(500, JSON.stringify({ error: 'internal', message: '' })).api.listUsers())).toMatchObject({
+      kind: 'server',
+      code: 'internal',
+    });
+    expect(await failure(apiAnswering(200, '<html>captive portal</html>').api.getTaxonomy())).toMatchObject({
+      kind: 'server',
+      code: null,
+      reason: 'server',
+      status: 200,
+    });
   });
 });

@@ -12,7 +12,16 @@ const ID3 = '018a9b7c-1d2e-7f00-8a00-000000000003';
  * aborts with the event, its outbox row, the seq and the totals written in it.
  */
 async function occupySeq(db: LedgerDb, seq: number): Promise<void> {
-  await db.outbox.add({ entity: 'event', seq, eventId: ID2, op: 'delete', at: '2023-09-16T10:00:00+08:00', clientId: 'other', state: 'quarantined', rejection: null });
+  await db.outbox.add({
+    entity: 'event',
+    seq,
+    eventId: ID2,
+    op: 'delete',
+    at: '2023-09-16T10:00:00+08:00',
+    clientId: 'other',
+    state: 'quarantined',
+    rejection: null,
+  });
 }
 
 const CLIENT = '0b6f1c1e-6a43-4c1e-9a7e-2f3c4d5e6f70';
@@ -23,9 +32,16 @@ describe('createEvent', () => {
     const row = await repo.createEvent(ID1, sampleContent(), 'submitted');
     expect(await db.events.get(ID1)).toEqual(row);
     expect(row).toMatchObject({
-      status: 'submitted', year: 2023, ym: '2023-09', deleted: false, rev: 0,
-      createdBy: 'u-volunteer-1', updatedBy: 'u-volunteer-1', orgId: 'org-huidong',
-      createdAt: '2023-09-16T10:00:00+08:00', updatedAt: '2023-09-16T10:00:00+08:00',
+      status: 'submitted',
+      year: 2023,
+      ym: '2023-09',
+      deleted: false,
+      rev: 0,
+      createdBy: 'u-volunteer-1',
+      updatedBy: 'u-volunteer-1',
+      orgId: 'org-huidong',
+      createdAt: '2023-09-16T10:00:00+08:00',
+      updatedAt: '2023-09-16T10:00:00+08:00',
     });
     const outbox = await db.outbox.toArray();
     expect(outbox).toHaveLength(1);
@@ -115,7 +131,10 @@ describe('createEvents', () => {
       { id: 'x', content: sampleContent({ attendance: 1.5 }), status: 'submitted' as const },
     ];
     const err = await repo.createEvents(items).catch((e: unknown) => e);
-    expect((err as ValidationError).problems).toEqual([{ field: '1.venue', code: 'required' }, { field: '2.id', code: 'badId' }]);
+    expect((err as ValidationError).problems).toEqual([
+      { field: '1.venue', code: 'required' },
+      { field: '2.id', code: 'badId' },
+    ]);
     expect(await db.events.count()).toBe(0);
   });
 
@@ -123,7 +142,10 @@ describe('createEvents', () => {
     const { db, repo } = freshRepo();
     const rows = await repo.createEvents([ID1, ID2].map((id) => ({ id, content: sampleContent(), status: 'reviewed' as const })));
     expect(rows.map((r) => r.id)).toEqual([ID1, ID2]);
-    expect((await db.outbox.toArray()).map((m) => [m.seq, m.entity === 'event' ? m.eventId : null])).toEqual([[1, ID1], [2, ID2]]);
+    expect((await db.outbox.toArray()).map((m) => [m.seq, m.entity === 'event' ? m.eventId : null])).toEqual([
+      [1, ID1],
+      [2, ID2],
+    ]);
   });
 });
 
@@ -177,7 +199,9 @@ describe('updateEvent', () => {
     const { db, repo } = freshRepo();
     await repo.createEvent(ID1, sampleContent(), 'submitted');
     await repo.updateEvent(ID1, { status: 'returned', reviewNote: '请补充照片', reviewedBy: 'u-staff', reviewedAt: '2023-09-17T09:00:00+08:00' });
-    expect((await db.outbox.get(2))).toMatchObject({ fields: { status: 'returned', reviewNote: '请补充照片', reviewedBy: 'u-staff', reviewedAt: '2023-09-17T09:00:00+08:00' } });
+    expect(await db.outbox.get(2)).toMatchObject({
+      fields: { status: 'returned', reviewNote: '请补充照片', reviewedBy: 'u-staff', reviewedAt: '2023-09-17T09:00:00+08:00' },
+    });
   });
 
   it('throws MissingRecordError for an unknown id', async () => {
@@ -185,7 +209,7 @@ describe('updateEvent', () => {
     await expect(repo.updateEvent(ID2, { attendance: 1 })).rejects.toBeInstanceOf(MissingRecordError);
   });
 
-  it('shows a volunteer\'s change to the counts of a reviewed event as back to review at once, as the server will, without sending review fields', async () => {
+  it("shows a volunteer's change to the counts of a reviewed event as back to review at once, as the server will, without sending review fields", async () => {
     const { db, repo } = freshRepo();
     await repo.createEvent(ID1, sampleContent(), 'submitted');
     await db.events.update(ID1, { status: 'reviewed', reviewedBy: 'u-staff', reviewedAt: '2023-09-17T09:00:00+08:00' });
@@ -196,7 +220,7 @@ describe('updateEvent', () => {
     expect(((await db.outbox.get(3)) as { fields?: unknown } | undefined)?.fields).toEqual({ attendance: 500000 });
   });
 
-  it('keeps a staff member\'s edit of a reviewed event reviewed', async () => {
+  it("keeps a staff member's edit of a reviewed event reviewed", async () => {
     const { deps } = testDeps();
     const { db, repo } = freshRepo({ identity: () => ({ ...deps.identity(), role: 'staff' }) });
     await repo.createEvent(ID1, sampleContent(), 'submitted');
@@ -209,7 +233,9 @@ describe('input that cannot be true', () => {
   // The phone's clock (testDeps) reads 2023-09-16T10:00+08:00.
   it('refuses a new event starting more than a day past the phone’s clock and writes nothing', async () => {
     const { db, repo } = freshRepo();
-    const err = await repo.createEvent(ID1, sampleContent({ startAt: '2023-09-17T10:01:00+08:00', endAt: '2023-09-17T12:00:00+08:00' }), 'submitted').catch((e: unknown) => e);
+    const err = await repo
+      .createEvent(ID1, sampleContent({ startAt: '2023-09-17T10:01:00+08:00', endAt: '2023-09-17T12:00:00+08:00' }), 'submitted')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).problems).toEqual([{ field: 'startAt', code: 'startInFuture' }]);
     expect([await db.events.count(), await db.outbox.count()]).toEqual([0, 0]);
@@ -219,8 +245,13 @@ describe('input that cannot be true', () => {
 
   it('refuses 30 February and a title of zero-width spaces', async () => {
     const { db, repo } = freshRepo();
-    const err = await repo.createEvent(ID1, sampleContent({ title: '\u200B\u200B', startAt: '2023-02-30T09:00:00+08:00' }), 'submitted').catch((e: unknown) => e);
-    expect((err as ValidationError).problems).toEqual([{ field: 'title', code: 'required' }, { field: 'startAt', code: 'noSuchDate' }]);
+    const err = await repo
+      .createEvent(ID1, sampleContent({ title: '\u200B\u200B', startAt: '2023-02-30T09:00:00+08:00' }), 'submitted')
+      .catch((e: unknown) => e);
+    expect((err as ValidationError).problems).toEqual([
+      { field: 'title', code: 'required' },
+      { field: 'startAt', code: 'noSuchDate' },
+    ]);
     expect(await db.events.count()).toBe(0);
   });
 
@@ -246,7 +277,11 @@ describe('deleteEvent and undeleteEvent', () => {
     await repo.deleteEvent(ID1);
     await repo.undeleteEvent(ID1);
     expect((await repo.getEvent(ID1))?.deleted).toBe(false);
-    expect((await db.outbox.toArray()).map((m) => [m.seq, m.op])).toEqual([[1, 'put'], [2, 'delete'], [3, 'undelete']]);
+    expect((await db.outbox.toArray()).map((m) => [m.seq, m.op])).toEqual([
+      [1, 'put'],
+      [2, 'delete'],
+      [3, 'undelete'],
+    ]);
   });
 
   it('leaves the event undeleted and no outbox row when the outbox add fails', async () => {

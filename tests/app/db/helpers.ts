@@ -51,4 +51,3 @@ export function sampleContent(overrides: Partial<EventContent> = {}): EventConte
 
 export const ID1 = '018a9b7c-1d2e-7f00-8a00-000000000001';
 export const ID2 = '018a9b7c-1d2e-7f00-8a00-000000000002';
-

@@ -11,10 +11,14 @@ import { LedgerDb } from '../../../src/app/db/ledger-db';
 import type { PhotoResizer } from '../../../src/app/photos/resize';
 import { ID1, ID2, freshDb, sampleContent, testDeps } from './helpers';
 
-
 const CLIENT = '0b6f1c1e-6a43-4c1e-9a7e-2f3c4d5e6f70';
 const OTHER = '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
-const resizer: PhotoResizer = async (f) => ({ blob: new Blob([await f.arrayBuffer()], { type: 'image/jpeg' }), thumb: new Blob([new Uint8Array([1, 2])], { type: 'image/jpeg' }), width: 800, height: 600 });
+const resizer: PhotoResizer = async (f) => ({
+  blob: new Blob([await f.arrayBuffer()], { type: 'image/jpeg' }),
+  thumb: new Blob([new Uint8Array([1, 2])], { type: 'image/jpeg' }),
+  width: 800,
+  height: 600,
+});
 
 /** A ledger with two events (one edited, one deleted), a draft and two photos (one uploaded). */
 async function filledLedger() {
@@ -35,23 +39,36 @@ async function filledLedger() {
 }
 
 async function snapshot(db: LedgerDb) {
-  const photos = await Promise.all((await db.photos.toArray()).map(async (p) => ({
-    ...p, blob: [...new Uint8Array(await p.blob.arrayBuffer())], thumb: [...new Uint8Array(await p.thumb.arrayBuffer())],
-  })));
+  const photos = await Promise.all(
+    (await db.photos.toArray()).map(async (p) => ({
+      ...p,
+      blob: [...new Uint8Array(await p.blob.arrayBuffer())],
+      thumb: [...new Uint8Array(await p.thumb.arrayBuffer())],
+    })),
+  );
   return {
-    events: await db.events.toArray(), outbox: await db.outbox.toArray(), drafts: await db.drafts.toArray(), photos,
-    clientId: (await db.meta.get('clientId'))?.value, seq: (await db.meta.get('seq'))?.value,
+    events: await db.events.toArray(),
+    outbox: await db.outbox.toArray(),
+    drafts: await db.drafts.toArray(),
+    photos,
+    clientId: (await db.meta.get('clientId'))?.value,
+    seq: (await db.meta.get('seq'))?.value,
   };
 }
 
 const fileOf = (x: unknown) => new Blob([typeof x === 'string' ? x : JSON.stringify(x)], { type: 'application/json' });
 
 /** The JSON backup earlier versions wrote (format version 1, photos as base64): files people already saved. */
-async function jsonBackupOf(db: LedgerDb): Promise<Record<string, unknown> & { events: Record<string, unknown>[]; outbox: Record<string, unknown>[]; photos: Record<string, unknown>[] }> {
+async function jsonBackupOf(
+  db: LedgerDb,
+): Promise<Record<string, unknown> & { events: Record<string, unknown>[]; outbox: Record<string, unknown>[]; photos: Record<string, unknown>[] }> {
   const b64 = async (b: Blob) => Buffer.from(await b.arrayBuffer()).toString('base64');
   return {
-    format: 'kepu-ledger-backup', version: 1, exportedAt: '2023-09-20T00:00:00.000Z',
-    clientId: (await db.meta.get('clientId'))?.value ?? null, seq: (await db.meta.get('seq'))?.value ?? 0,
+    format: 'kepu-ledger-backup',
+    version: 1,
+    exportedAt: '2023-09-20T00:00:00.000Z',
+    clientId: (await db.meta.get('clientId'))?.value ?? null,
+    seq: (await db.meta.get('seq'))?.value ?? 0,
     events: (await db.events.toArray()).map(({ year: _y, ym: _m, ...e }) => e),
     outbox: await db.outbox.toArray(),
     drafts: await db.drafts.toArray(),
@@ -91,16 +108,32 @@ describe('export and import', () => {
     expect(file.type).toBe('application/zip');
     const zip = await JSZip.loadAsync(await file.arrayBuffer());
     const photos = await db.photos.toArray();
-    expect(Object.keys(zip.files).sort()).toEqual([
-      'drafts.jsonl', 'events.jsonl', 'kepu-ledger.json', 'outbox.jsonl', 'photos.jsonl',
-      ...photos.flatMap((p) => [`photos/${p.hash}.jpg`, `thumbs/${p.hash}.jpg`]),
-    ].sort());
+    expect(Object.keys(zip.files).sort()).toEqual(
+      [
+        'drafts.jsonl',
+        'events.jsonl',
+        'kepu-ledger.json',
+        'outbox.jsonl',
+        'photos.jsonl',
+        ...photos.flatMap((p) => [`photos/${p.hash}.jpg`, `thumbs/${p.hash}.jpg`]),
+      ].sort(),
+    );
     expect(JSON.parse(await zip.file('kepu-ledger.json')!.async('string'))).toEqual({
-      format: 'kepu-ledger-backup', version: 2, exportedAt: '2023-09-20T00:00:00.000Z', clientId: CLIENT, seq: 4,
+      format: 'kepu-ledger-backup',
+      version: 2,
+      exportedAt: '2023-09-20T00:00:00.000Z',
+      clientId: CLIENT,
+      seq: 4,
       counts: { events: 2, outbox: 4, drafts: 1, photos: 2 },
     });
-    const lines = (await zip.file('events.jsonl')!.async('string')).trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; year?: number });
-    expect(lines.map((e) => [e.id, e.year])).toEqual([[ID1, undefined], [ID2, undefined]]);
+    const lines = (await zip.file('events.jsonl')!.async('string'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; year?: number });
+    expect(lines.map((e) => [e.id, e.year])).toEqual([
+      [ID1, undefined],
+      [ID2, undefined],
+    ]);
     expect([...(await zip.file(`photos/${photos[0]!.hash}.jpg`)!.async('uint8array'))]).toEqual([...new Uint8Array(await photos[0]!.blob.arrayBuffer())]);
   });
 
@@ -212,7 +245,11 @@ describe('a bad zip backup', () => {
 
   it('with a bad event line is refused naming it, nothing written', async () => {
     const file = await tampered((files) => {
-      const lines = new TextDecoder().decode(files['events.jsonl']).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = new TextDecoder()
+        .decode(files['events.jsonl'])
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       lines[1]!.attendance = -5;
       files['events.jsonl'] = strToU8(lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
     });
@@ -220,7 +257,15 @@ describe('a bad zip backup', () => {
   });
 
   it('without its manifest, or cut short, is refused', async () => {
-    expect((await refused(await tampered((files) => { delete files['kepu-ledger.json']; }))).problems).toEqual([{ field: 'kepu-ledger.json', code: 'required' }]);
+    expect(
+      (
+        await refused(
+          await tampered((files) => {
+            delete files['kepu-ledger.json'];
+          }),
+        )
+      ).problems,
+    ).toEqual([{ field: 'kepu-ledger.json', code: 'required' }]);
     const { db } = await filledLedger();
     const whole = await exportLedger(db);
     expect((await refused(whole.slice(0, Math.floor(whole.size / 2)))).code).toMatch(/^(notZip|invalid)$/);
@@ -241,7 +286,16 @@ describe('a backup of 500 photos', () => {
       const bytes = new Uint8Array(PHOTO);
       for (let j = 0; j < PHOTO; j += 4) new DataView(bytes.buffer).setUint32(j, Math.imul(i + 1, 2654435761) ^ Math.imul(j + 7, 40503), true);
       const hash = Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('hex');
-      photos.push({ hash, blob: new Blob([bytes], { type: 'image/jpeg' }), thumb: new Blob([bytes.subarray(0, THUMB)], { type: 'image/jpeg' }), width: 1600, height: 1200, type: 'image/jpeg', uploaded: (i % 2) as 0 | 1, createdAt: '2023-09-16T02:00:00.000Z' });
+      photos.push({
+        hash,
+        blob: new Blob([bytes], { type: 'image/jpeg' }),
+        thumb: new Blob([bytes.subarray(0, THUMB)], { type: 'image/jpeg' }),
+        width: 1600,
+        height: 1200,
+        type: 'image/jpeg',
+        uploaded: (i % 2) as 0 | 1,
+        createdAt: '2023-09-16T02:00:00.000Z',
+      });
     }
     await db.photos.bulkAdd(photos);
 
@@ -263,6 +317,8 @@ describe('a backup of 500 photos', () => {
     expect(kept.map((p) => [p.hash, p.uploaded]).sort()).toEqual(photos.map((p) => [p.hash, p.uploaded]).sort());
     for (const p of kept) expect(Buffer.from(await crypto.subtle.digest('SHA-256', await p.blob.arrayBuffer())).toString('hex')).toBe(p.hash);
     expect((await kept[7]!.thumb.arrayBuffer()).byteLength).toBe(THUMB);
-    console.info(`500 photos: zip ${(file.size / 1e6).toFixed(1)} MB; held at most ${(out.peakHeldBytes / 1024).toFixed(0)} KB writing, ${(back.peakHeldBytes / 1024).toFixed(0)} KB reading`);
+    console.info(
+      `500 photos: zip ${(file.size / 1e6).toFixed(1)} MB; held at most ${(out.peakHeldBytes / 1024).toFixed(0)} KB writing, ${(back.peakHeldBytes / 1024).toFixed(0)} KB reading`,
+    );
   });
 });

@@ -9,7 +9,9 @@ import Dexie from 'dexie';
 import { LEDGER_DB_VERSIONS, LedgerDb, type EventRow, type OutboxRow } from '../../../src/app/db/ledger-db';
 import { ID1, freshDb, sampleContent } from './helpers';
 
-const VERSIONS = Object.keys(LEDGER_DB_VERSIONS).map(Number).sort((a, b) => a - b);
+const VERSIONS = Object.keys(LEDGER_DB_VERSIONS)
+  .map(Number)
+  .sort((a, b) => a - b);
 const CURRENT = VERSIONS.at(-1)!;
 
 /** A Dexie opened with the schema as it was at `version` (every version up to it declared). */
@@ -22,28 +24,68 @@ function openAtVersion(name: string, version: number): Dexie {
 /** Rows as version 1 wrote them; later versions add their own fixtures when their rows differ. */
 function fixtures() {
   const event: EventRow = {
-    ...sampleContent(), status: 'submitted', reviewNote: null, reviewedBy: null, reviewedAt: null,
-    id: ID1, orgId: 'org-huidong', createdBy: 'u-1', createdAt: '2023-09-16T10:00:00+08:00',
-    updatedBy: 'u-1', updatedAt: '2023-09-16T10:00:00+08:00', deleted: false, rev: 0, year: 2023, ym: '2023-09',
+    ...sampleContent(),
+    status: 'submitted',
+    reviewNote: null,
+    reviewedBy: null,
+    reviewedAt: null,
+    id: ID1,
+    orgId: 'org-huidong',
+    createdBy: 'u-1',
+    createdAt: '2023-09-16T10:00:00+08:00',
+    updatedBy: 'u-1',
+    updatedAt: '2023-09-16T10:00:00+08:00',
+    deleted: false,
+    rev: 0,
+    year: 2023,
+    ym: '2023-09',
   };
   const outbox: OutboxRow = {
-    clientId: '0b6f1c1e-6a43-4c1e-9a7e-2f3c4d5e6f70', seq: 1, entity: 'event', op: 'delete', eventId: ID1,
-    at: '2023-09-16T10:05:00+08:00', state: 'pending', rejection: null,
+    clientId: '0b6f1c1e-6a43-4c1e-9a7e-2f3c4d5e6f70',
+    seq: 1,
+    entity: 'event',
+    op: 'delete',
+    eventId: ID1,
+    at: '2023-09-16T10:05:00+08:00',
+    state: 'pending',
+    rejection: null,
   };
   return {
     events: [event],
     outbox: [outbox],
     drafts: [{ key: 'new', content: sampleContent({ title: '草稿' }), savedAt: '2023-09-16T02:00:00.000Z' }],
-    meta: [{ key: 'seq', value: 1 }, { key: 'clientId', value: outbox.clientId }],
-    photos: [{
-      hash: 'a'.repeat(64), blob: new Blob([new Uint8Array([255, 216, 255])], { type: 'image/jpeg' }),
-      thumb: new Blob([new Uint8Array([255, 216])], { type: 'image/jpeg' }), width: 1600, height: 1200,
-      type: 'image/jpeg', uploaded: 0 as const, createdAt: '2023-09-16T02:00:00.000Z',
-    }],
-    targets: [{
-      id: '018a9b7c-1d2e-7f00-8a00-0000000000aa', year: 2023, kind: 'count', measure: 'events', axis: 'all', axisCode: null,
-      min: 180, orgId: 'org-huidong', createdBy: 'u-1', updatedBy: 'u-1', deleted: false, rev: 3,
-    }],
+    meta: [
+      { key: 'seq', value: 1 },
+      { key: 'clientId', value: outbox.clientId },
+    ],
+    photos: [
+      {
+        hash: 'a'.repeat(64),
+        blob: new Blob([new Uint8Array([255, 216, 255])], { type: 'image/jpeg' }),
+        thumb: new Blob([new Uint8Array([255, 216])], { type: 'image/jpeg' }),
+        width: 1600,
+        height: 1200,
+        type: 'image/jpeg',
+        uploaded: 0 as const,
+        createdAt: '2023-09-16T02:00:00.000Z',
+      },
+    ],
+    targets: [
+      {
+        id: '018a9b7c-1d2e-7f00-8a00-0000000000aa',
+        year: 2023,
+        kind: 'count',
+        measure: 'events',
+        axis: 'all',
+        axisCode: null,
+        min: 180,
+        orgId: 'org-huidong',
+        createdBy: 'u-1',
+        updatedBy: 'u-1',
+        deleted: false,
+        rev: 3,
+      },
+    ],
   };
 }
 

@@ -4,7 +4,6 @@ import { addPhoto, getPhoto, markPhotoUploaded, photosToUpload } from '../../../
 import { sha256Hex, type PhotoResizer } from '../../../src/app/photos/resize';
 import { freshDb } from './helpers';
 
-
 /** Stands in for the canvas resizer: "resizes" to fixed bytes derived from the input. */
 const fakeResizer: PhotoResizer = async (file) => {
   const bytes = new Uint8Array(await file.arrayBuffer());

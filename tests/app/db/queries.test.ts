@@ -12,8 +12,22 @@ afterEach(async () => {
 
 function row(id: string, createdBy: string, startAt: string, createdAt: string, deleted = false): EventRow {
   return {
-    ...emptyEventContent(startAt), title: id, status: 'submitted', reviewNote: null, reviewedBy: null, reviewedAt: null,
-    id, orgId: '', createdBy, createdAt, updatedBy: createdBy, updatedAt: createdAt, deleted, rev: 0, year: 2026, ym: startAt.slice(0, 7),
+    ...emptyEventContent(startAt),
+    title: id,
+    status: 'submitted',
+    reviewNote: null,
+    reviewedBy: null,
+    reviewedAt: null,
+    id,
+    orgId: '',
+    createdBy,
+    createdAt,
+    updatedBy: createdBy,
+    updatedAt: createdAt,
+    deleted,
+    rev: 0,
+    year: 2026,
+    ym: startAt.slice(0, 7),
   };
 }
 

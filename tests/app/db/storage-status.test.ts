@@ -5,10 +5,18 @@ const MB = 1024 * 1024;
 function fakeStorage(opts: { persisted: boolean; grant: boolean; usage: number; quota: number }) {
   const calls: string[] = [];
   const storage = {
-    persisted: async () => { calls.push('persisted'); return opts.persisted; },
-    persist: async () => { calls.push('persist'); return opts.grant; },
+    persisted: async () => {
+      calls.push('persisted');
+      return opts.persisted;
+    },
+    persist: async () => {
+      calls.push('persist');
+      return opts.grant;
+    },
     estimate: async () => ({ usage: opts.usage, quota: opts.quota }),
-    getDirectory: async () => { throw new Error('unused'); },
+    getDirectory: async () => {
+      throw new Error('unused');
+    },
   } as StorageManager;
   return { storage, calls };
 }

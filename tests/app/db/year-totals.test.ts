@@ -32,7 +32,7 @@ function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (n: number) => Math.floor(next() * n);
-  const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   return { next, int, pick };
 }
 type Rng = ReturnType<typeof rng>;
@@ -41,8 +41,13 @@ const TOWNSHIPS = ['441323001000', '441323100000', '441323101000', '441323102000
 const FORMATS = ['lecture', 'caravan', 'exhibition', 'open-class'];
 // Around the Asia/Shanghai year cut, in +08:00 and in UTC (2023-12-31T16:30Z is 2024 there).
 const STARTS = [
-  '2023-03-05T09:00:00+08:00', '2023-12-31T23:30:00+08:00', '2023-12-31T15:30:00Z', '2023-12-31T16:30:00Z',
-  '2024-01-01T00:10:00+08:00', '2024-06-18T14:00:00+08:00', '2022-11-02T10:00:00+08:00',
+  '2023-03-05T09:00:00+08:00',
+  '2023-12-31T23:30:00+08:00',
+  '2023-12-31T15:30:00Z',
+  '2023-12-31T16:30:00Z',
+  '2024-01-01T00:10:00+08:00',
+  '2024-06-18T14:00:00+08:00',
+  '2022-11-02T10:00:00+08:00',
 ];
 const YEARS = [2021, 2022, 2023, 2024, 2025];
 const HOURS = [0, 0.1, 0.2, 0.25, 0.5, 1, 1.5, 2.3, 3];
@@ -124,7 +129,14 @@ function uuid(r: Rng): string {
   return `018a9b7c-1d2e-7f00-8a00-${hex}`;
 }
 
-interface World { db: LedgerDb; repo: EventRepository; store: DexieLocalStore; ids: string[]; rev: number; cursor: number }
+interface World {
+  db: LedgerDb;
+  repo: EventRepository;
+  store: DexieLocalStore;
+  ids: string[];
+  rev: number;
+  cursor: number;
+}
 
 function world(): World {
   const db = freshDb();
@@ -163,7 +175,11 @@ async function randomStep(w: World, r: Rng): Promise<string> {
     return 'create';
   }
   if (roll < 0.3) {
-    const items = Array.from({ length: 1 + r.int(4) }, () => ({ id: r.next() < 0.2 ? someId() : uuid(r), content: randomContent(r), status: r.pick(['draft', 'submitted', 'reviewed'] as const) }));
+    const items = Array.from({ length: 1 + r.int(4) }, () => ({
+      id: r.next() < 0.2 ? someId() : uuid(r),
+      content: randomContent(r),
+      status: r.pick(['draft', 'submitted', 'reviewed'] as const),
+    }));
     for (const it of items) if (!w.ids.includes(it.id)) w.ids.push(it.id);
     await w.repo.createEvents(items);
     return 'createEvents';
@@ -229,7 +245,11 @@ describe('year totals (kept in the same transaction as every event write)', () =
     for (let step = 0; step < 15; step++) await randomStep(target, r2);
     // Some of the source's events, older, already on the target.
     const shared = (await source.db.events.toArray()).slice(0, 5).map((e) => ({ ...e, updatedAt: '2000-01-01T00:00:00+08:00', attendance: 7 }));
-    await target.store.applyPulled(shared.map(({ year: _y, ym: _m, ...row }) => ({ entity: 'event' as const, row })), 0, 0);
+    await target.store.applyPulled(
+      shared.map(({ year: _y, ym: _m, ...row }) => ({ entity: 'event' as const, row })),
+      0,
+      0,
+    );
     await expectTotalsEqualRecount(target.db);
     const counts = await importLedger(target.db, file);
     expect(counts.events).toBe(await source.db.events.count());
@@ -247,23 +267,48 @@ describe('year totals (kept in the same transaction as every event write)', () =
   });
 
   it('move an event between years, townships and formats as a minus in the old groups and a plus in the new', () => {
-    const before = { ...sampleEvent({ attendance: 10, materials: [{ kind: 'leaflet', count: 3 }], volunteers: [{ name: '甲', userId: null, hours: 1.5 }], status: 'reviewed' }), ym: '2023-09' };
+    const before = {
+      ...sampleEvent({
+        attendance: 10,
+        materials: [{ kind: 'leaflet', count: 3 }],
+        volunteers: [{ name: '甲', userId: null, hours: 1.5 }],
+        status: 'reviewed',
+      }),
+      ym: '2023-09',
+    };
     const after = { ...before, ym: '2024-01', townshipCode: '441323100000', attendance: 12 };
-    const one = (sign: number, attendance: number) => ({ events: sign, attendance: sign * attendance, onlineAttendance: 0, materials: sign * 3, volunteers: sign, volunteerMicroHours: sign * 1_500_000 });
-    const rows = totalsDelta(before, after).map((d) => `${d.year} ${d.axis} ${d.key} ${JSON.stringify(d.all)} ${JSON.stringify(d.reviewed)}`).sort();
-    expect(rows).toEqual([
-      `2023 all  ${JSON.stringify(one(-1, 10))} ${JSON.stringify(one(-1, 10))}`,
-      `2023 format lecture ${JSON.stringify(one(-1, 10))} ${JSON.stringify(one(-1, 10))}`,
-      `2023 township 441323001000 ${JSON.stringify(one(-1, 10))} ${JSON.stringify(one(-1, 10))}`,
-      `2024 all  ${JSON.stringify(one(1, 12))} ${JSON.stringify(one(1, 12))}`,
-      `2024 format lecture ${JSON.stringify(one(1, 12))} ${JSON.stringify(one(1, 12))}`,
-      `2024 township 441323100000 ${JSON.stringify(one(1, 12))} ${JSON.stringify(one(1, 12))}`,
-    ].sort());
+    const one = (sign: number, attendance: number) => ({
+      events: sign,
+      attendance: sign * attendance,
+      onlineAttendance: 0,
+      materials: sign * 3,
+      volunteers: sign,
+      volunteerMicroHours: sign * 1_500_000,
+    });
+    const rows = totalsDelta(before, after)
+      .map((d) => `${d.year} ${d.axis} ${d.key} ${JSON.stringify(d.all)} ${JSON.stringify(d.reviewed)}`)
+      .sort();
+    expect(rows).toEqual(
+      [
+        `2023 all  ${JSON.stringify(one(-1, 10))} ${JSON.stringify(one(-1, 10))}`,
+        `2023 format lecture ${JSON.stringify(one(-1, 10))} ${JSON.stringify(one(-1, 10))}`,
+        `2023 township 441323001000 ${JSON.stringify(one(-1, 10))} ${JSON.stringify(one(-1, 10))}`,
+        `2024 all  ${JSON.stringify(one(1, 12))} ${JSON.stringify(one(1, 12))}`,
+        `2024 format lecture ${JSON.stringify(one(1, 12))} ${JSON.stringify(one(1, 12))}`,
+        `2024 township 441323100000 ${JSON.stringify(one(1, 12))} ${JSON.stringify(one(1, 12))}`,
+      ].sort(),
+    );
   });
 
   it('are read as the year total, by township and by format, with hours in hours', async () => {
     const w = world();
-    const a = sampleContent({ attendance: 100, volunteers: [{ name: '甲', userId: null, hours: 0.1 }, { name: '乙', userId: null, hours: 0.2 }] });
+    const a = sampleContent({
+      attendance: 100,
+      volunteers: [
+        { name: '甲', userId: null, hours: 0.1 },
+        { name: '乙', userId: null, hours: 0.2 },
+      ],
+    });
     const b = sampleContent({ attendance: 50, format: 'caravan', townshipCode: '441323100000', materials: [], volunteerCount: 4 });
     await w.repo.createEvents([
       { id: uuid(rng(1)), content: a, status: 'submitted' },
@@ -274,7 +319,12 @@ describe('year totals (kept in the same transaction as every event write)', () =
     expect(Object.keys(t.byTownship).sort()).toEqual(['441323001000', '441323100000']);
     expect(t.byFormat.caravan).toEqual({ events: 1, attendance: 50, onlineAttendance: 0, materials: 0, volunteers: 4, volunteerHours: 0, lastStartAt: null });
     expect((await readYearTotals(w.db, 2023, { reviewedOnly: true })).total.events).toBe(1);
-    expect(await readYearTotals(w.db, 2022)).toEqual({ year: 2022, total: { events: 0, attendance: 0, onlineAttendance: 0, materials: 0, volunteers: 0, volunteerHours: 0, lastStartAt: null }, byTownship: {}, byFormat: {} });
+    expect(await readYearTotals(w.db, 2022)).toEqual({
+      year: 2022,
+      total: { events: 0, attendance: 0, onlineAttendance: 0, materials: 0, volunteers: 0, volunteerHours: 0, lastStartAt: null },
+      byTownship: {},
+      byFormat: {},
+    });
     w.db.close();
   });
 

@@ -13,9 +13,25 @@ import type { Target } from '../../../src/domain/targets';
 import { pack, seedLedger } from '../import/seed-ledger';
 
 const target = (i: number, over: Partial<Target>): Target => ({
-  year: 2023, kind: 'count', measure: 'events', axis: 'all', axisCode: null, min: 1, level1: '产出指标', level2: '数量指标', level3: '', unit: '场次',
-  id: `00000000-0000-7000-9000-${String(i).padStart(12, '0')}`, orgId: 'org-huidong', createdBy: 'u-staff-1', createdAt: '2023-01-02T09:00:00+08:00',
-  updatedBy: 'u-staff-1', updatedAt: '2023-01-02T09:00:00+08:00', deleted: false, rev: 0, ...over,
+  year: 2023,
+  kind: 'count',
+  measure: 'events',
+  axis: 'all',
+  axisCode: null,
+  min: 1,
+  level1: '产出指标',
+  level2: '数量指标',
+  level3: '',
+  unit: '场次',
+  id: `00000000-0000-7000-9000-${String(i).padStart(12, '0')}`,
+  orgId: 'org-huidong',
+  createdBy: 'u-staff-1',
+  createdAt: '2023-01-02T09:00:00+08:00',
+  updatedBy: 'u-staff-1',
+  updatedAt: '2023-01-02T09:00:00+08:00',
+  deleted: false,
+  rev: 0,
+  ...over,
 });
 const TARGETS: Target[] = [
   target(1, { axis: 'format', axisCode: 'caravan', min: 5, level3: '科普大篷车巡展场次' }),
@@ -38,7 +54,12 @@ describe('the 2023 report from the seed fixture imported through the real import
       '一是在平山街道、九龙峰、吉隆、黄埠、稔山、梁化等镇街开展了以传统文化、科技知识、防灾减灾、应急救护、养生保健、雷锋精神、食品安全等为主题的各类进村、进社区科学普及志愿服务活动24场次',
     );
     expect(bundle.narrative.clauses[6]!.text.endsWith('资料20000多份，惠及群众3500多人次')).toBe(true);
-    expect(bundle.targets.map((t) => [t.goal, t.actual, t.met])).toEqual([[5, 5, true], [10, 5, false], [20000, 28680, true], [14, 6, false]]);
+    expect(bundle.targets.map((t) => [t.goal, t.actual, t.met])).toEqual([
+      [5, 5, true],
+      [10, 5, false],
+      [20000, 28680, true],
+      [14, 6, false],
+    ]);
   });
 });
 
@@ -58,7 +79,7 @@ describe('the XLSX read back with excelts', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual([...SHEET_NAMES]);
   });
 
-  test('汇总 carries the screen\'s totals and breakdowns', () => {
+  test("汇总 carries the screen's totals and breakdowns", () => {
     const rows = values(wb.getWorksheet('汇总')!);
     for (const [label, n] of summaryRows(bundle)) expect(rows.find((r) => r[0] === label)).toEqual([label, n]);
     expect(rows.find((r) => r[0] === '进村/进社区志愿服务')).toEqual(['进村/进社区志愿服务', 24, 3252, 6000]);
@@ -74,7 +95,7 @@ describe('the XLSX read back with excelts', () => {
     expect(String(rows[head + 4]![8])).toContain('白花镇(0)');
   });
 
-  test('按乡镇 and 按月 equal the screen\'s tables and add up to the year', () => {
+  test("按乡镇 and 按月 equal the screen's tables and add up to the year", () => {
     const tw = values(wb.getWorksheet('按乡镇')!);
     expect(tw.slice(1, -1)).toEqual(townshipRows(bundle));
     expect(tw.at(-1)!.slice(0, 4)).toEqual(['合计', 53, 11617, 28680]);
@@ -127,7 +148,9 @@ describe('the XLSX as any spreadsheet reads it (its XML, not our library)', () =
   test('names the six sheets in order and freezes the header of the two long ones', async () => {
     const names = [...(await part('xl/workbook.xml')).matchAll(/<sheet [^>]*name="([^"]+)"/g)].map((m) => m[1]);
     expect(names).toEqual([...SHEET_NAMES]);
-    const frozen = await Promise.all(SHEET_NAMES.map(async (_, i) => /<pane [^>]*ySplit="1"[^>]*state="frozen"/.test(await part(`xl/worksheets/sheet${i + 1}.xml`))));
+    const frozen = await Promise.all(
+      SHEET_NAMES.map(async (_, i) => /<pane [^>]*ySplit="1"[^>]*state="frozen"/.test(await part(`xl/worksheets/sheet${i + 1}.xml`))),
+    );
     expect(frozen).toEqual([false, false, false, false, true, true]);
   });
 
@@ -173,7 +196,7 @@ describe('the DOCX read back from word/document.xml', () => {
     expect(text).toContain('未覆盖镇街（6个）：白花镇、铁涌镇、多祝镇、安墩镇、高潭镇、白盆珠镇');
   });
 
-  test('has the summary, township and target tables with the screen\'s numbers', () => {
+  test("has the summary, township and target tables with the screen's numbers", () => {
     const at = (label: string) => cells.indexOf(label);
     for (const [label, n] of summaryRows(bundle)) expect(cells[at(label) + 1]).toBe(String(n));
     const ps = at('平山街道');
@@ -201,7 +224,7 @@ describe('the detail CSV', () => {
 });
 
 describe('wall times in the files', () => {
-  test('are the region\'s clock time whatever offset the stamp was written with', async () => {
+  test("are the region's clock time whatever offset the stamp was written with", async () => {
     const { wallTime } = await import('../../../src/app/export/event-detail');
     expect(wallTime('2023-12-31T15:30:00Z', 'Asia/Shanghai')).toBe('2023-12-31 23:30');
     expect(wallTime('2023-05-20T09:00:00+08:00', 'Asia/Shanghai')).toBe('2023-05-20 09:00');

@@ -8,7 +8,8 @@ const DIR = join(__dirname, '../../../src/app/i18n/messages');
 /** Every leaf key path of a messages tree. */
 function paths(tree: Record<string, unknown>, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([k, v]) =>
-    v !== null && typeof v === 'object' ? paths(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`]);
+    v !== null && typeof v === 'object' ? paths(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
 }
 
 describe('words of the features loaded on demand', () => {
@@ -26,7 +27,11 @@ describe('core words split by language', () => {
   const files = readdirSync(join(DIR, 'zh-CN')).filter((f) => f.endsWith('.ts'));
 
   it('has the same files and the same keys in Chinese and English', async () => {
-    expect(readdirSync(join(DIR, 'en')).filter((f) => f.endsWith('.ts')).sort()).toEqual([...files].sort());
+    expect(
+      readdirSync(join(DIR, 'en'))
+        .filter((f) => f.endsWith('.ts'))
+        .sort(),
+    ).toEqual([...files].sort());
     expect(files.sort()).toEqual(['common.ts', 'event.ts', 'validation.ts']);
     for (const f of files) {
       const zh = (await import(join(DIR, 'zh-CN', f))).default as Record<string, unknown>;

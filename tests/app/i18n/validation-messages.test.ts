@@ -41,7 +41,10 @@ describe('validation messages', () => {
     if (!blank.ok) expect(zh[blank.problems.find((p) => p.field === 'title')!.code]).toBe('必填');
     const backwards = validateEventContent({
       ...emptyEventContent('2026-03-05T09:30:00+08:00', '2026-03-05T08:00:00+08:00'),
-      title: '讲座', format: 'lecture', venue: 'school', townshipCode: '441323001000',
+      title: '讲座',
+      format: 'lecture',
+      venue: 'school',
+      townshipCode: '441323001000',
     });
     expect(backwards).toEqual({ ok: false, problems: [{ field: 'endAt', code: 'endBeforeStart' }] });
     expect(zh.endBeforeStart).toBe('结束时间不能早于开始时间');

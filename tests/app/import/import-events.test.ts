@@ -16,9 +16,21 @@ const HEADERS = IMPORT_COLUMNS.map((c) => c.header);
 const GOOD: Record<string, string> = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c.header, c.example]));
 const rowOf = (i: number, over: Record<string, string>) => HEADERS.map((h) => over[h] ?? (h === '活动名称' ? `${GOOD[h]}${i}` : GOOD[h]!));
 const BAD: Record<string, string>[] = [
-  { 活动名称: '' }, { 开始时间: '2023-13-45' }, { 结束时间: '2023-05-19 09:00' }, { 活动形式: '舞蹈表演' }, { '乡镇/街道': '深圳市南山区' },
-  { '村/社区': '平江村' }, { '村/社区': '火星村' }, { 惠及人次: '很多' }, { 惠及人次: '-5', 受众构成: '' }, { 惠及人次: '320.5' },
-  { 宣传资料: '小册子300' }, { 宣传资料: '传单:100' }, { 志愿者: '张三 440102199001011234:3' }, { 经度: '' }, { 纬度: '200' },
+  { 活动名称: '' },
+  { 开始时间: '2023-13-45' },
+  { 结束时间: '2023-05-19 09:00' },
+  { 活动形式: '舞蹈表演' },
+  { '乡镇/街道': '深圳市南山区' },
+  { '村/社区': '平江村' },
+  { '村/社区': '火星村' },
+  { 惠及人次: '很多' },
+  { 惠及人次: '-5', 受众构成: '' },
+  { 惠及人次: '320.5' },
+  { 宣传资料: '小册子300' },
+  { 宣传资料: '传单:100' },
+  { 志愿者: '张三 440102199001011234:3' },
+  { 经度: '' },
+  { 纬度: '200' },
   { 受众构成: '学生:400' },
 ];
 const zh = (code: string): string | undefined =>
@@ -38,9 +50,21 @@ describe('importing a file with bad rows', () => {
     const { db, repo } = freshRepo({ references });
     const result = await fileOf([HEADERS, rowOf(0, {}), ...BAD.map((b, i) => rowOf(i + 1, b)), rowOf(99, {})], 'bad.csv');
     expect(result.problems.map((p) => [p.column, p.code])).toEqual([
-      ['活动名称', 'required'], ['开始时间', 'badTime'], ['结束时间', 'endBeforeStart'], ['活动形式', 'unknownCode'], ['乡镇/街道', 'unknownTownship'],
-      ['村/社区', 'villageNotInTownship'], ['村/社区', 'unknownVillage'], ['惠及人次', 'notNumber'], ['惠及人次', 'negative'], ['惠及人次', 'notInteger'],
-      ['宣传资料', 'badListItem'], ['宣传资料', 'unknownCode'], ['志愿者', 'idNumberNotAllowed'], ['经度', 'pointIncomplete'], ['纬度', 'badLatitude'],
+      ['活动名称', 'required'],
+      ['开始时间', 'badTime'],
+      ['结束时间', 'endBeforeStart'],
+      ['活动形式', 'unknownCode'],
+      ['乡镇/街道', 'unknownTownship'],
+      ['村/社区', 'villageNotInTownship'],
+      ['村/社区', 'unknownVillage'],
+      ['惠及人次', 'notNumber'],
+      ['惠及人次', 'negative'],
+      ['惠及人次', 'notInteger'],
+      ['宣传资料', 'badListItem'],
+      ['宣传资料', 'unknownCode'],
+      ['志愿者', 'idNumberNotAllowed'],
+      ['经度', 'pointIncomplete'],
+      ['纬度', 'badLatitude'],
       ['受众构成', 'audienceExceedsAttendance'],
     ]);
     expect(new Set(result.problems.map((p) => p.code)).size).toBe(15);
@@ -57,8 +81,14 @@ describe('importing a file with bad rows', () => {
     const result = await fileOf([HEADERS, rowOf(0, {}), ...BAD.map((b, i) => rowOf(i + 1, b)), rowOf(99, {})], 'bad.csv');
     const outcome = await importAs(repo, result, 'submitted', 'goodOnly');
     expect(outcome.written && outcome.skippedRows).toEqual(BAD.map((_, i) => i + 3));
-    expect((await db.events.toArray()).map((e) => [e.title, e.status]).sort()).toEqual([['科普大篷车进校园0', 'submitted'], ['科普大篷车进校园99', 'submitted']]);
-    expect((await db.outbox.toArray()).map((m) => [m.entity, m.op])).toEqual([['event', 'put'], ['event', 'put']]);
+    expect((await db.events.toArray()).map((e) => [e.title, e.status]).sort()).toEqual([
+      ['科普大篷车进校园0', 'submitted'],
+      ['科普大篷车进校园99', 'submitted'],
+    ]);
+    expect((await db.outbox.toArray()).map((m) => [m.entity, m.op])).toEqual([
+      ['event', 'put'],
+      ['event', 'put'],
+    ]);
   });
 
   test('refuses a file without a required column even when the user asks for the good rows', async () => {
@@ -107,7 +137,7 @@ describe('importing what the ledger already holds', () => {
   const again = { status: 'reviewed' as const, mode: 'all' as const, orgId: 'org-huidong' };
   const BATCH2 = { ...SEED_BATCH, id: '018c2a3b-4c5d-7e6f-8a9b-000000000002', at: '2024-02-01T09:00:00+08:00' };
 
-  test('skips every row of the app\'s own detail CSV export: 53 已存在, nothing written', async () => {
+  test("skips every row of the app's own detail CSV export: 53 已存在, nothing written", async () => {
     const { db, repo } = await seedLedger('reviewed');
     const events = await db.events.toArray();
     const bundle = buildReportBundle(events, [], { year: 2023, reviewedOnly: true, round: true, taxonomy: DEFAULT_TAXONOMY, pack });
@@ -141,7 +171,11 @@ describe('importing what the ledger already holds', () => {
 
   test('gives the same row the same event id on two devices of the org, so sync keeps one event', async () => {
     const a = await seedLedger('reviewed');
-    const b = freshRepo({ references, identity: () => ({ userId: 'u-staff-2', orgId: 'org-huidong', role: 'staff' }), clientId: async () => '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6' });
+    const b = freshRepo({
+      references,
+      identity: () => ({ userId: 'u-staff-2', orgId: 'org-huidong', role: 'staff' }),
+      clientId: async () => '7d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6',
+    });
     b.clock.ms = a.clock.ms;
     await importEvents(b.repo, a.result, { ...again, batch: BATCH2 });
     const idsOf = async (db: typeof a.db) => (await db.events.toArray()).map((e) => e.id).sort();
@@ -160,9 +194,16 @@ describe('importing what the ledger already holds', () => {
 
   test('skips a row matching an event typed in by hand, whatever offset its start was written with', async () => {
     const { db, repo } = freshRepo({ references });
-    await repo.createEvent(ID1, sampleContent({ title: '科普大篷车进校园1', startAt: '2023-05-20T01:00:00Z', endAt: '2023-05-20T03:00:00Z', townshipCode: '441323109000' }), 'submitted');
+    await repo.createEvent(
+      ID1,
+      sampleContent({ title: '科普大篷车进校园1', startAt: '2023-05-20T01:00:00Z', endAt: '2023-05-20T03:00:00Z', townshipCode: '441323109000' }),
+      'submitted',
+    );
     const result = await fileOf([HEADERS, rowOf(1, {}), rowOf(2, {})], 'a.csv');
-    expect((await planImport(repo, result, 'org-huidong')).map((p) => [p.row, p.state, p.existingId])).toEqual([[2, 'exists', ID1], [3, 'new', null]]);
+    expect((await planImport(repo, result, 'org-huidong')).map((p) => [p.row, p.state, p.existingId])).toEqual([
+      [2, 'exists', ID1],
+      [3, 'new', null],
+    ]);
     const outcome = await importEvents(repo, result, { ...again, batch: BATCH });
     expect(outcome.written && [outcome.events.map((e) => e.title), outcome.existingRows]).toEqual([['科普大篷车进校园2'], [2]]);
     expect(await db.events.count()).toBe(2);
@@ -171,22 +212,30 @@ describe('importing what the ledger already holds', () => {
   test('undoes a batch in one transaction, or not at all when an id is unknown', async () => {
     const { db, repo } = freshRepo({ references });
     const events = await repo.createEvents([
-      { id: ID1, content: sampleContent(), status: 'submitted' }, { id: ID2, content: sampleContent({ title: '第二场' }), status: 'submitted' },
+      { id: ID1, content: sampleContent(), status: 'submitted' },
+      { id: ID2, content: sampleContent({ title: '第二场' }), status: 'submitted' },
     ]);
     const seq = await db.outbox.count();
     await expect(repo.deleteEvents([ID1, '018a9b7c-1d2e-7f00-8a00-0000000000ff'])).rejects.toMatchObject({ name: 'MissingRecordError' });
     expect([(await db.events.toArray()).map((e) => e.deleted), await db.outbox.count()]).toEqual([[false, false], seq]);
     await repo.deleteEvents(events.map((e) => e.id));
     await repo.deleteEvents([ID1]);
-    expect((await db.outbox.toArray()).slice(seq).map((m) => [m.op, m.entity === 'event' ? m.eventId : null, m.seq])).toEqual([['delete', ID1, seq + 1], ['delete', ID2, seq + 2]]);
+    expect((await db.outbox.toArray()).slice(seq).map((m) => [m.op, m.entity === 'event' ? m.eventId : null, m.seq])).toEqual([
+      ['delete', ID1, seq + 1],
+      ['delete', ID2, seq + 2],
+    ]);
     await repo.undeleteEvents([ID2]);
-    expect((await db.events.toArray()).map((e) => [e.id, e.deleted])).toEqual([[ID1, true], [ID2, false]]);
+    expect((await db.events.toArray()).map((e) => [e.id, e.deleted])).toEqual([
+      [ID1, true],
+      [ID2, false],
+    ]);
   });
 
   test('refuses an import batch that is not well formed, writing nothing', async () => {
     const { db, repo } = freshRepo({ references });
-    await expect(repo.createEvents([{ id: ID1, content: sampleContent(), status: 'submitted', importBatch: { ...BATCH, row: 2, key: 'not-a-key' } }]))
-      .rejects.toMatchObject({ name: 'ValidationError', problems: [{ field: 'importBatch.key', code: 'invalid' }] });
+    await expect(
+      repo.createEvents([{ id: ID1, content: sampleContent(), status: 'submitted', importBatch: { ...BATCH, row: 2, key: 'not-a-key' } }]),
+    ).rejects.toMatchObject({ name: 'ValidationError', problems: [{ field: 'importBatch.key', code: 'invalid' }] });
     expect(await db.events.count()).toBe(0);
   });
 });

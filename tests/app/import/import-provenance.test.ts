@@ -16,7 +16,7 @@ import { SEED_BATCH, seedLedger } from './seed-ledger';
 const REF = { ...SEED_BATCH, row: 2, key: 'b'.repeat(64) };
 const imported = (over: Partial<LedgerEvent> = {}) => sampleEvent({ importBatch: REF, rev: 7, ...over });
 
-describe('an imported event\'s batch', () => {
+describe("an imported event's batch", () => {
   test('is kept on the event and in its outbox put', async () => {
     const { db } = await seedLedger('reviewed');
     const events = await db.events.toArray();
@@ -26,7 +26,7 @@ describe('an imported event\'s batch', () => {
     expect(puts.map((m) => (m.op === 'put' && m.entity === 'event' ? m.fields.importBatch?.file : null))).toEqual(Array(53).fill('seed-2023.csv'));
   });
 
-  test('survives the phone\'s backup file, export and import', async () => {
+  test("survives the phone's backup file, export and import", async () => {
     const { db } = await seedLedger('reviewed');
     const file = await exportLedger(db, Date.parse('2024-01-06T00:00:00Z'));
     const target = freshDb();
@@ -41,16 +41,22 @@ describe('an imported event\'s batch', () => {
     const dexie = new DexieLocalStore(db, { random16: () => new Uint8Array(16).fill(3), timeZone: 'Asia/Shanghai' });
     const memory = new MemoryLocalStore('0b6f1c1e-6a43-4c1e-9a7e-2f3c4d5e6f70');
     const legacy = sampleEvent({ id: '018a9b7c-1d2e-7f00-8a00-000000000002', rev: 8 });
-    const rows = [{ entity: 'event' as const, row: imported() }, { entity: 'event' as const, row: legacy }];
+    const rows = [
+      { entity: 'event' as const, row: imported() },
+      { entity: 'event' as const, row: legacy },
+    ];
     await dexie.applyPulled(rows, 8, 0);
     await memory.applyPulled(rows, 8, 0);
     const stored = await db.events.toArray();
-    expect(stored.map((e) => [e.id, e.importBatch])).toEqual([[imported().id, REF], [legacy.id, undefined]]);
+    expect(stored.map((e) => [e.id, e.importBatch])).toEqual([
+      [imported().id, REF],
+      [legacy.id, undefined],
+    ]);
     expect('importBatch' in stored[1]!).toBe(false);
     expect([...memory.events.values()].map((e) => e.importBatch)).toEqual([REF, undefined]);
   });
 
-  test('goes out with the in-memory store\'s put of a new event', async () => {
+  test("goes out with the in-memory store's put of a new event", async () => {
     const memory = new MemoryLocalStore('0b6f1c1e-6a43-4c1e-9a7e-2f3c4d5e6f70');
     memory.createEvent(imported({ rev: 0 }));
     memory.createEvent(sampleEvent({ id: '018a9b7c-1d2e-7f00-8a00-000000000002' }));

@@ -45,7 +45,14 @@ describe('reading a text table in the encoding it was saved in', () => {
 
   test('reads a semicolon-separated file', async () => {
     const r = await readTableFile(fileOf('活动名称;惠及人次\n讲座;30\n', 'x.csv'));
-    expect(r).toEqual({ ok: true, rows: [['活动名称', '惠及人次'], ['讲座', '30']], source: { kind: 'text', encoding: 'utf-8', delimiter: ';' } });
+    expect(r).toEqual({
+      ok: true,
+      rows: [
+        ['活动名称', '惠及人次'],
+        ['讲座', '30'],
+      ],
+      source: { kind: 'text', encoding: 'utf-8', delimiter: ';' },
+    });
   });
 });
 
@@ -55,7 +62,12 @@ describe('files that are not a readable table come back as a code, never a throw
     ['a CSV renamed .xlsx', async () => new TextEncoder().encode(HEADER), 'a.xlsx', 'badXlsx'],
     ['an old .xls', async () => new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 1, 2]), 'a.xls', 'oldXls'],
     ['an empty file', async () => new Uint8Array(0), 'a.csv', 'empty'],
-    ['a PNG named .csv', async () => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0]), 'a.csv', 'notText'],
+    [
+      'a PNG named .csv',
+      async () => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 1, 0]),
+      'a.csv',
+      'notText',
+    ],
   ])('%s', async (_name, bytes, name, code) => {
     const r = await readTableFile(fileOf(await bytes(), name));
     expect(r.ok ? 'read' : r.code).toBe(code);

@@ -23,7 +23,12 @@ describe('reviewing an event', () => {
     clock.ms += 3_600_000;
     await expect(returnEvent(repo, ID1, '  ', staff())).rejects.toThrow('reason');
     const returned = await returnEvent(repo, ID1, '人次明显偏大，请核实', staff());
-    expect([returned.status, returned.reviewNote, returned.reviewedBy, returned.reviewedAt]).toEqual(['returned', '人次明显偏大，请核实', 'u-staff-1', '2023-09-16T11:00:00+08:00']);
+    expect([returned.status, returned.reviewNote, returned.reviewedBy, returned.reviewedAt]).toEqual([
+      'returned',
+      '人次明显偏大，请核实',
+      'u-staff-1',
+      '2023-09-16T11:00:00+08:00',
+    ]);
     expect(await counted(true)).toBe(0);
 
     who = { userId: 'u-volunteer-1', orgId: 'org-huidong', role: 'volunteer' };
@@ -35,7 +40,12 @@ describe('reviewing an event', () => {
     who = { userId: 'u-staff-1', orgId: 'org-huidong', role: 'staff' };
     clock.ms += 3_600_000;
     const approved = await approveEvent(repo, ID1, staff());
-    expect([approved.status, approved.reviewNote, approved.reviewedBy, approved.reviewedAt]).toEqual(['reviewed', null, 'u-staff-1', '2023-09-16T13:00:00+08:00']);
+    expect([approved.status, approved.reviewNote, approved.reviewedBy, approved.reviewedAt]).toEqual([
+      'reviewed',
+      null,
+      'u-staff-1',
+      '2023-09-16T13:00:00+08:00',
+    ]);
     expect([await counted(true), await counted(false)]).toEqual([1, 1]);
 
     const outbox = await db.outbox.toArray();

@@ -61,6 +61,9 @@ describe('useLedgerStore backup', () => {
     expect(await wiped.importBackup(file)).toEqual({ events: 1, outbox: 1, photos: 0 });
     await until(() => wiped.clientId === oldId);
     await wiped.repo.createEvent(wiped.repo.newEventId(), sampleContent(), 'draft');
-    expect((await ledgerDb().outbox.toArray()).map((m) => [m.seq, m.clientId])).toEqual([[1, oldId], [2, oldId]]);
+    expect((await ledgerDb().outbox.toArray()).map((m) => [m.seq, m.clientId])).toEqual([
+      [1, oldId],
+      [2, oldId],
+    ]);
   });
 });

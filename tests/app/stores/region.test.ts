@@ -51,7 +51,11 @@ describe('useRegionStore', () => {
 
   it('gives every township of the shipped pack its villages (codes clean of stray CRs)', async () => {
     const pack = (await useRegionStore().load())!;
-    expect(villagesOf(pack, '441323001000').map((v) => v.name).slice(0, 2)).toEqual(['园岭社区居民委员会', '城东社区居民委员会']);
+    expect(
+      villagesOf(pack, '441323001000')
+        .map((v) => v.name)
+        .slice(0, 2),
+    ).toEqual(['园岭社区居民委员会', '城东社区居民委员会']);
     expect(pack.villages.every((v) => /^\d{12}$/.test(v.townshipCode))).toBe(true);
     expect(new Set(pack.villages.map((v) => v.townshipCode)).size).toBeGreaterThan(10);
   });

@@ -37,7 +37,10 @@ function serverFetch(): typeof fetch {
       headers: Object.fromEntries(new Headers(init?.headers).entries()),
       ...(init?.body !== undefined ? { payload: typeof init.body === 'string' ? init.body : Buffer.from(await new Response(init.body).arrayBuffer()) } : {}),
     });
-    return new Response(res.statusCode === 204 ? null : new Uint8Array(res.rawPayload), { status: res.statusCode, headers: { 'content-type': String(res.headers['content-type'] ?? 'application/json') } });
+    return new Response(res.statusCode === 204 ? null : new Uint8Array(res.rawPayload), {
+      status: res.statusCode,
+      headers: { 'content-type': String(res.headers['content-type'] ?? 'application/json') },
+    });
   }) as typeof fetch;
 }
 
@@ -59,8 +62,15 @@ beforeEach(async () => {
   acc = await seedAccounts(app);
   vi.stubGlobal('fetch', serverFetch());
   const session: StoredSession = {
-    userId: acc.volA.userId, orgId: acc.volA.orgId, role: 'volunteer', name: '志愿者甲', token: acc.volA.token, serverUrl: '',
-    username: acc.volA.username, orgName: '惠东县科协', expired: false,
+    userId: acc.volA.userId,
+    orgId: acc.volA.orgId,
+    role: 'volunteer',
+    name: '志愿者甲',
+    token: acc.volA.token,
+    serverUrl: '',
+    username: acc.volA.username,
+    orgName: '惠东县科协',
+    expired: false,
   };
   await ledgerDb().meta.put({ key: 'session', value: session });
 });
@@ -95,7 +105,7 @@ describe('a sign-in that expires on the server', () => {
     expect([session.expiredReason, session.signedIn, sync.status?.state]).toEqual(['sessionExpired', false, 'stopped']);
     expect({ events: await db.events.toArray(), outbox: await db.outbox.toArray(), drafts: await db.drafts.toArray() }).toEqual(before);
     expect(before.events.map((e) => e.id).sort()).toEqual([synced.id, pending.id].sort());
-    expect(((await db.meta.get('session'))?.value as StoredSession)).toMatchObject({ token: acc.volA.token, expired: true, expiredReason: 'sessionExpired' });
+    expect((await db.meta.get('session'))?.value as StoredSession).toMatchObject({ token: acc.volA.token, expired: true, expiredReason: 'sessionExpired' });
 
     const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { template: '<div />' } }] });
     await router.push('/login');
@@ -111,7 +121,12 @@ describe('a sign-in that expires on the server', () => {
   it('a token revoked on the server is told apart: the screen says the sign-in is no longer valid', async () => {
     const session = useSessionStore();
     const sync = useSyncStore();
-    await app.inject({ method: 'PATCH', url: `/api/users/${acc.volA.userId}`, headers: { authorization: `Bearer ${acc.admin.token}` }, payload: { password: 'a brand new password' } });
+    await app.inject({
+      method: 'PATCH',
+      url: `/api/users/${acc.volA.userId}`,
+      headers: { authorization: `Bearer ${acc.admin.token}` },
+      payload: { password: 'a brand new password' },
+    });
     await sync.start();
     await until(() => session.expired, 'the session to be marked expired');
     expect(session.expiredReason).toBe('revoked');

@@ -12,8 +12,15 @@ const ANSWER = {
   org: { id: 'org-1', name: '惠东县科协' },
 };
 const STORED: StoredSession = {
-  userId: 'u-zhang', orgId: 'org-1', role: 'volunteer', name: '张志愿', token: 'tok-1', serverUrl: 'https://kepu.example',
-  username: 'zhang', orgName: '惠东县科协', expired: false,
+  userId: 'u-zhang',
+  orgId: 'org-1',
+  role: 'volunteer',
+  name: '张志愿',
+  token: 'tok-1',
+  serverUrl: 'https://kepu.example',
+  username: 'zhang',
+  orgName: '惠东县科协',
+  expired: false,
 };
 
 function answer(status: number, body: unknown): Response {
@@ -30,7 +37,12 @@ describe('useSessionStore', () => {
     calls = [];
     reply = () => answer(200, ANSWER);
     vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
-      calls.push({ url, method: init.method ?? 'GET', auth: new Headers(init.headers).get('authorization'), body: init.body ? JSON.parse(String(init.body)) : null });
+      calls.push({
+        url,
+        method: init.method ?? 'GET',
+        auth: new Headers(init.headers).get('authorization'),
+        body: init.body ? JSON.parse(String(init.body)) : null,
+      });
       return reply();
     });
   });
@@ -63,7 +75,12 @@ describe('useSessionStore', () => {
     vi.stubGlobal('fetch', async () => {
       throw new TypeError('Failed to fetch');
     });
-    await expect(useSessionStore().signIn('', { username: 'zhang', password: 'x' })).rejects.toMatchObject({ name: 'ApiError', kind: 'offline', status: null, reason: 'offline' });
+    await expect(useSessionStore().signIn('', { username: 'zhang', password: 'x' })).rejects.toMatchObject({
+      name: 'ApiError',
+      kind: 'offline',
+      status: null,
+      reason: 'offline',
+    });
     expect(useSessionStore().session).toBeNull();
   });
 
@@ -101,7 +118,12 @@ describe('useSessionStore', () => {
     const session = useSessionStore();
     await session.changePassword({ currentPassword: 'secret-123', newPassword: 'secret-456-new' });
     expect(calls).toEqual([
-      { url: 'https://kepu.example/api/me/password', method: 'POST', auth: 'Bearer tok-1', body: { currentPassword: 'secret-123', newPassword: 'secret-456-new' } },
+      {
+        url: 'https://kepu.example/api/me/password',
+        method: 'POST',
+        auth: 'Bearer tok-1',
+        body: { currentPassword: 'secret-123', newPassword: 'secret-456-new' },
+      },
     ]);
     expect([session.signedIn, session.session?.token]).toEqual([true, 'tok-1']);
   });
@@ -109,13 +131,19 @@ describe('useSessionStore', () => {
   it('a wrong current password is an ApiError naming the field; a 401 marks the session expired', async () => {
     await ledgerDb().meta.put({ key: 'session', value: STORED });
     const session = useSessionStore();
-    reply = () => answer(403, { error: 'wrongPassword', message: 'The current password is wrong.', problems: [{ field: 'currentPassword', code: 'wrongPassword' }] });
+    reply = () =>
+      answer(403, { error: 'wrongPassword', message: 'The current password is wrong.', problems: [{ field: 'currentPassword', code: 'wrongPassword' }] });
     await expect(session.changePassword({ currentPassword: 'nope', newPassword: 'secret-456-new' })).rejects.toMatchObject({
-      code: 'wrongPassword', status: 403, problems: [{ field: 'currentPassword', code: 'wrongPassword' }],
+      code: 'wrongPassword',
+      status: 403,
+      problems: [{ field: 'currentPassword', code: 'wrongPassword' }],
     });
     expect(session.expired).toBe(false);
     reply = () => answer(401, { error: 'sessionExpired', message: 'The session has expired.' });
-    await expect(session.changePassword({ currentPassword: 'secret-123', newPassword: 'secret-456-new' })).rejects.toMatchObject({ code: 'sessionExpired', status: 401 });
+    await expect(session.changePassword({ currentPassword: 'secret-123', newPassword: 'secret-456-new' })).rejects.toMatchObject({
+      code: 'sessionExpired',
+      status: 401,
+    });
     expect([session.expired, session.expiredReason]).toEqual([true, 'sessionExpired']);
   });
 

@@ -11,8 +11,14 @@ describe('settings load', () => {
     const asked: string[] = [];
     vi.stubGlobal('navigator', {
       storage: {
-        persisted: async () => { asked.push('persisted'); return false; },
-        persist: async () => { asked.push('persist'); return false; },
+        persisted: async () => {
+          asked.push('persisted');
+          return false;
+        },
+        persist: async () => {
+          asked.push('persist');
+          return false;
+        },
         estimate: async () => ({ usage: 90, quota: 100 }),
       },
     });

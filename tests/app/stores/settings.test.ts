@@ -19,7 +19,9 @@ async function reopen(name: string) {
 
 describe('useSettingsStore', () => {
   let name: string;
-  beforeEach(() => { name = freshDb().name; });
+  beforeEach(() => {
+    name = freshDb().name;
+  });
 
   it('starts with the default taxonomy and zh-CN', async () => {
     const s = await reopen(name);

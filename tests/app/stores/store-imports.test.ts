@@ -76,7 +76,15 @@ describe('store imports', () => {
 
   it('finds the stores and their imports', () => {
     expect(stores.map((f) => relative(APP, f)).sort()).toEqual([
-      'stores/identity.ts', 'stores/ledger.ts', 'stores/region.ts', 'stores/session-setup.ts', 'stores/session.ts', 'stores/settings.ts', 'stores/sync.ts', 'stores/targets.ts', 'stores/taxonomy-sync.ts',
+      'stores/identity.ts',
+      'stores/ledger.ts',
+      'stores/region.ts',
+      'stores/session-setup.ts',
+      'stores/session.ts',
+      'stores/settings.ts',
+      'stores/sync.ts',
+      'stores/targets.ts',
+      'stores/taxonomy-sync.ts',
     ]);
     expect(graph.get(join(APP, 'stores/ledger.ts'))!.map((f) => relative(APP, f))).toContain('stores/identity.ts');
   });
@@ -89,7 +97,10 @@ describe('store imports', () => {
   it('sees a cycle when there is one (the walk itself can fail)', () => {
     const a = join(APP, 'stores/a.ts');
     const b = join(APP, 'stores/b.ts');
-    const g = new Map([[a, [b]], [b, [a]]]);
+    const g = new Map([
+      [a, [b]],
+      [b, [a]],
+    ]);
     expect(cyclesThrough(g, [a]).map((c) => c.map((f) => relative(APP, f)))).toEqual([['stores/a.ts', 'stores/b.ts', 'stores/a.ts']]);
   });
 });

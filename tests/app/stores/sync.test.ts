@@ -33,7 +33,14 @@ describe('useSyncStore', () => {
       if (method === 'POST') {
         const body = JSON.parse(String(init.body)) as PushRequest;
         requests.push(`POST ${url} ${body.mutations.map((m) => `${m.seq}:${m.op}`).join(',')}`);
-        return new Response(JSON.stringify({ v: 1, epoch: EPOCH, lastAppliedSeq: body.mutations.at(-1)!.seq, results: body.mutations.map((m, i) => ({ seq: m.seq, status: 'applied', rev: 10 + i })) }));
+        return new Response(
+          JSON.stringify({
+            v: 1,
+            epoch: EPOCH,
+            lastAppliedSeq: body.mutations.at(-1)!.seq,
+            results: body.mutations.map((m, i) => ({ seq: m.seq, status: 'applied', rev: 10 + i })),
+          }),
+        );
       }
       requests.push(`GET ${url}`);
       return new Response(JSON.stringify({ v: 1, epoch: EPOCH, rows: [], cursor: 0, more: false }));
@@ -76,7 +83,9 @@ describe('useSyncStore', () => {
     vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
       const auth = new Headers(init.headers).get('authorization');
       asked.push(`${init.method ?? 'GET'} ${url} ${auth ?? 'no token'}`);
-      return auth === 'Bearer tok' ? new Response(bytes, { headers: { 'content-type': 'image/jpeg' } }) : new Response('{"error":"unauthenticated"}', { status: 401 });
+      return auth === 'Bearer tok'
+        ? new Response(bytes, { headers: { 'content-type': 'image/jpeg' } })
+        : new Response('{"error":"unauthenticated"}', { status: 401 });
     });
     // No start(): main.ts starts sync (and loads the session) only after the first screen.
     const session = useSessionStore();

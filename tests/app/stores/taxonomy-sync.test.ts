@@ -29,7 +29,12 @@ function fakeApi(initial: Taxonomy) {
       state.beforePut = null;
       if (state.failPut) throw state.failPut;
       const missing = state.server.formats.filter((e) => !t.formats.some((x) => x.code === e.code));
-      if (missing.length) throw new ApiError('rejected', 'invalid', { status: 400, code: 'invalid', problems: missing.map((e) => ({ field: 'formats', code: `removedCode:${e.code}` })) });
+      if (missing.length)
+        throw new ApiError('rejected', 'invalid', {
+          status: 400,
+          code: 'invalid',
+          problems: missing.map((e) => ({ field: 'formats', code: `removedCode:${e.code}` })),
+        });
       state.puts.push(t);
       state.server = t;
       return answer(t);
@@ -39,7 +44,15 @@ function fakeApi(initial: Taxonomy) {
 }
 
 const SESSION: StoredSession = {
-  userId: 'u-staff', orgId: 'o-1', role: 'staff', name: '王工作', token: 'tok', serverUrl: '', username: 'wang', orgName: '惠东县科协', expired: false,
+  userId: 'u-staff',
+  orgId: 'o-1',
+  role: 'staff',
+  name: '王工作',
+  token: 'tok',
+  serverUrl: '',
+  username: 'wang',
+  orgName: '惠东县科协',
+  expired: false,
 };
 
 describe('taxonomy sync', () => {
@@ -52,7 +65,12 @@ describe('taxonomy sync', () => {
   });
   afterEach(() => vi.unstubAllGlobals());
 
-  const deps = (api: TaxonomySyncDeps['api'], staff: boolean, online = true): TaxonomySyncDeps => ({ api, signedIn: () => true, isStaff: () => staff, online: () => online });
+  const deps = (api: TaxonomySyncDeps['api'], staff: boolean, online = true): TaxonomySyncDeps => ({
+    api,
+    signedIn: () => true,
+    isStaff: () => staff,
+    online: () => online,
+  });
 
   it('a volunteer adopts the org taxonomy: server wins for its codes, local-only codes stay on the phone and are not sent', async () => {
     const settings = useSettingsStore();
@@ -109,7 +127,9 @@ describe('taxonomy sync', () => {
     await settings.load();
     await settings.addEntry('formats', film);
     const { api, state } = fakeApi(DEFAULT_TAXONOMY);
-    state.beforePut = () => { state.server = withFormats([radio]); };
+    state.beforePut = () => {
+      state.server = withFormats([radio]);
+    };
     expect(await syncTaxonomyOnce(deps(api, true))).toBe('pushed');
     expect(state.puts.map((t) => t.formats.slice(-2).map((e) => e.code))).toEqual([['radio', 'film']]);
     expect(settings.taxonomy.formats.slice(-2)).toEqual([radio, film]);

@@ -126,7 +126,11 @@ describe('EventEditView: attendance', () => {
 
   it('restores a draft the earlier version kept with its default 0 as an unconfirmed 0, marked at once', async () => {
     const db = ledgerDb();
-    await db.drafts.put({ key: NEW_DRAFT_KEY, content: { ...emptyEventContent('2026-03-05T09:30:00+08:00'), title: '急救培训' }, savedAt: '2026-03-05T01:40:00.000Z' });
+    await db.drafts.put({
+      key: NEW_DRAFT_KEY,
+      content: { ...emptyEventContent('2026-03-05T09:30:00+08:00'), title: '急救培训' },
+      savedAt: '2026-03-05T01:40:00.000Z',
+    });
     await db.meta.put({ key: 'draft-event-id:new', value: '018a9b7c-1d2e-7f00-8a00-0000000000aa' });
     const w = await render();
     await vi.waitFor(() => expect((w.get('#ev-title').element as HTMLInputElement).value).toBe('急救培训'));
@@ -140,7 +144,9 @@ describe('EventEditView: attendance', () => {
     await w.get('#ev-title').setValue('广播科普');
     await tick(w);
     const db = ledgerDb();
-    await vi.waitFor(async () => expect((await db.drafts.get(NEW_DRAFT_KEY))?.content).toMatchObject({ title: '广播科普', attendance: 0, noOnSiteAudience: true }));
+    await vi.waitFor(async () =>
+      expect((await db.drafts.get(NEW_DRAFT_KEY))?.content).toMatchObject({ title: '广播科普', attendance: 0, noOnSiteAudience: true }),
+    );
     w.unmount();
     const again = await render();
     await vi.waitFor(() => expect((again.get('#ev-title').element as HTMLInputElement).value).toBe('广播科普'));

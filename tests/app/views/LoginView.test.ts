@@ -70,7 +70,9 @@ describe('LoginView', () => {
     await w.get('[data-testid=join-password] input').setValue('pass-word-1');
     await w.get('form').trigger('submit');
     await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/'));
-    expect(bodies).toEqual([{ url: '/api/join', body: { code: 'ABCD-EFGH-JKMN-PQRS', name: '陈志愿', phoneOrUsername: '13800000000', password: 'pass-word-1' } }]);
+    expect(bodies).toEqual([
+      { url: '/api/join', body: { code: 'ABCD-EFGH-JKMN-PQRS', name: '陈志愿', phoneOrUsername: '13800000000', password: 'pass-word-1' } },
+    ]);
   });
 
   /** Fills the join tab: the fields given, the rest valid. */
@@ -87,7 +89,8 @@ describe('LoginView', () => {
 
   it('names the field and its rule for a short password, under the field, and sends nothing', async () => {
     // What the server answers for it, had the form sent it.
-    reply = () => new Response(JSON.stringify({ error: 'invalid', message: 'see problems', problems: [{ field: 'password', code: 'tooShort' }] }), { status: 400 });
+    reply = () =>
+      new Response(JSON.stringify({ error: 'invalid', message: 'see problems', problems: [{ field: 'password', code: 'tooShort' }] }), { status: 400 });
     const w = await render('?tab=join');
     await fillJoin(w, { password: 'short' });
     await vi.waitFor(() => expect(w.find('[data-testid=login-error]').exists()).toBe(true));
@@ -111,18 +114,38 @@ describe('LoginView', () => {
       '请填写姓名',
       '用户名只能用小写字母、数字和 . _ @ + -，并以字母或数字开头',
     ]);
-    expect(w.get('[data-testid=login-error]').text()).toBe('有 3 处需要修改：请填写邀请码；请填写姓名；用户名只能用小写字母、数字和 . _ @ + -，并以字母或数字开头');
+    expect(w.get('[data-testid=login-error]').text()).toBe(
+      '有 3 处需要修改：请填写邀请码；请填写姓名；用户名只能用小写字母、数字和 . _ @ + -，并以字母或数字开头',
+    );
     expect(bodies).toEqual([]);
   });
 
   it('puts the server’s field problems, a taken username and an old invite code under their fields', async () => {
     const w = await render('?tab=join');
-    reply = () => new Response(JSON.stringify({ error: 'invalid', message: 'see problems', problems: [{ field: 'phoneOrUsername', code: 'tooLong' }, { field: 'name', code: 'badText' }] }), { status: 400 });
+    reply = () =>
+      new Response(
+        JSON.stringify({
+          error: 'invalid',
+          message: 'see problems',
+          problems: [
+            { field: 'phoneOrUsername', code: 'tooLong' },
+            { field: 'name', code: 'badText' },
+          ],
+        }),
+        { status: 400 },
+      );
     await fillJoin(w);
-    await vi.waitFor(() => expect([fieldError(w, 'join-username').text(), fieldError(w, 'join-name').text()]).toEqual(['用户名最多 40 个字符', '姓名：有无法保存的字符（如控制字符），请删掉后重试']));
+    await vi.waitFor(() =>
+      expect([fieldError(w, 'join-username').text(), fieldError(w, 'join-name').text()]).toEqual([
+        '用户名最多 40 个字符',
+        '姓名：有无法保存的字符（如控制字符），请删掉后重试',
+      ]),
+    );
     reply = () => new Response(JSON.stringify({ error: 'usernameTaken', message: 'taken' }), { status: 409 });
     await fillJoin(w);
-    await vi.waitFor(() => expect([fieldError(w, 'join-username').text(), w.get('[data-testid=login-error]').text()]).toEqual(['该用户名或手机号已注册', '该用户名或手机号已注册']));
+    await vi.waitFor(() =>
+      expect([fieldError(w, 'join-username').text(), w.get('[data-testid=login-error]').text()]).toEqual(['该用户名或手机号已注册', '该用户名或手机号已注册']),
+    );
     reply = () => new Response(JSON.stringify({ error: 'inviteOutdated', message: 'old code' }), { status: 403 });
     await fillJoin(w, { code: 'abcd-efgh' });
     const outdated = '这是旧格式的 8 位邀请码，服务器升级后已停用。请向科协工作人员索取新的邀请码。';
@@ -152,10 +175,22 @@ describe('LoginView', () => {
 
   it('explains that records stay on the phone when the sign-in has ended', async () => {
     const session = useSessionStore();
-    session.session = { userId: 'u-9', orgId: 'o-1', role: 'volunteer', name: '陈志愿', token: 't', serverUrl: 'https://kepu.example', username: 'chen', orgName: '', expired: true };
+    session.session = {
+      userId: 'u-9',
+      orgId: 'o-1',
+      role: 'volunteer',
+      name: '陈志愿',
+      token: 't',
+      serverUrl: 'https://kepu.example',
+      username: 'chen',
+      orgName: '',
+      expired: true,
+    };
     const w = await render();
     await flushPromises();
-    expect(w.get('[data-testid=login-again]').text()).toBe('登录已失效（可能已在别处退出、修改了密码或账号被停用），请重新登录。本机的记录、未同步的修改和草稿都保留，登录后继续同步。');
+    expect(w.get('[data-testid=login-again]').text()).toBe(
+      '登录已失效（可能已在别处退出、修改了密码或账号被停用），请重新登录。本机的记录、未同步的修改和草稿都保留，登录后继续同步。',
+    );
     expect((w.get('[data-testid=login-username] input').element as HTMLInputElement).value).toBe('chen');
     expect((w.get('[data-testid=login-server] input').element as HTMLInputElement).value).toBe('https://kepu.example');
   });

@@ -32,39 +32,58 @@ async function fixture<T>(name: string): Promise<T> {
 
 // ------------------------------------------------------------ raw IndexedDB (the physical limit)
 
-interface StoreSpec { name: string; keyPath: string | string[] | null; autoIncrement: boolean; indexes: { name: string; keyPath: string | string[]; unique: boolean; multiEntry: boolean }[] }
+interface StoreSpec {
+  name: string;
+  keyPath: string | string[] | null;
+  autoIncrement: boolean;
+  indexes: { name: string; keyPath: string | string[]; unique: boolean; multiEntry: boolean }[];
+}
 
 /** Parses Dexie's schema syntax into IndexedDB store definitions (the latest version of each store). */
 function rawSchema(): StoreSpec[] {
   const merged: Record<string, string | null> = {};
-  for (const v of Object.keys(LEDGER_DB_VERSIONS).map(Number).sort((a, b) => a - b)) {
+  for (const v of Object.keys(LEDGER_DB_VERSIONS)
+    .map(Number)
+    .sort((a, b) => a - b)) {
     Object.assign(merged, LEDGER_DB_VERSIONS[v]);
   }
   const keyPathOf = (s: string): string | string[] => (s.startsWith('[') ? s.slice(1, -1).split('+') : s);
-  return Object.entries(merged).filter(([, spec]) => spec !== null).map(([name, spec]) => {
-    const parts = (spec as string).split(',').map((s) => s.trim()).filter(Boolean);
-    const pk = parts[0] ?? '';
-    const autoIncrement = pk.startsWith('++');
-    const pkName = pk.replace(/^\+\+|^&/, '');
-    return {
-      name,
-      keyPath: pkName ? keyPathOf(pkName) : null,
-      autoIncrement,
-      indexes: parts.slice(1).map((p) => {
-        const unique = p.startsWith('&');
-        const multiEntry = p.startsWith('*');
-        const clean = p.replace(/^[&*]/, '');
-        return { name: clean, keyPath: keyPathOf(clean), unique, multiEntry };
-      }),
-    };
-  });
+  return Object.entries(merged)
+    .filter(([, spec]) => spec !== null)
+    .map(([name, spec]) => {
+      const parts = (spec as string)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const pk = parts[0] ?? '';
+      const autoIncrement = pk.startsWith('++');
+      const pkName = pk.replace(/^\+\+|^&/, '');
+      return {
+        name,
+        keyPath: pkName ? keyPathOf(pkName) : null,
+        autoIncrement,
+        indexes: parts.slice(1).map((p) => {
+          const unique = p.startsWith('&');
+          const multiEntry = p.startsWith('*');
+          const clean = p.replace(/^[&*]/, '');
+          return { name: clean, keyPath: keyPathOf(clean), unique, multiEntry };
+        }),
+      };
+    });
 }
 
 function req<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
 }
 function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => { tx.oncomplete = () => resolve(); tx.onerror = () => reject(tx.error); tx.onabort = () => reject(tx.error); });
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error);
+  });
 }
 async function rawOpen(name: string): Promise<IDBDatabase> {
   const open = indexedDB.open(name, 1);
@@ -77,7 +96,12 @@ async function rawOpen(name: string): Promise<IDBDatabase> {
   return req(open);
 }
 async function drop(name: string): Promise<void> {
-  await new Promise<void>((resolve) => { const r = indexedDB.deleteDatabase(name); r.onsuccess = () => resolve(); r.onerror = () => resolve(); r.onblocked = () => resolve(); });
+  await new Promise<void>((resolve) => {
+    const r = indexedDB.deleteDatabase(name);
+    r.onsuccess = () => resolve();
+    r.onerror = () => resolve();
+    r.onblocked = () => resolve();
+  });
 }
 
 /** One readwrite transaction putting every row into `events` (same store, same indexes as LedgerDb). */
@@ -135,7 +159,11 @@ async function rawSaveOps(dbName: string, rowsName: string, count: number): Prom
     const log = { year: r.year, axis: 'log', key: `seq-${String(seq).padStart(12, '0')}`, changes: [{ year: r.year, axis: 'township', key: r.townshipCode }] };
     await Promise.all([
       req(events.add(r)),
-      req(tx.objectStore('outbox').add({ entity: 'event', op: 'put', seq, eventId: r.id, fields: r, at: r.updatedAt, clientId: 'c', state: 'pending', rejection: null })),
+      req(
+        tx
+          .objectStore('outbox')
+          .add({ entity: 'event', op: 'put', seq, eventId: r.id, fields: r, at: r.updatedAt, clientId: 'c', state: 'pending', rejection: null }),
+      ),
       req(meta.put({ key: 'seq', value: seq })),
       req(tx.objectStore('totals').put(log)),
     ]);
@@ -159,8 +187,12 @@ async function openRepo(dbName: string) {
   const clientId = await getOrCreateClientId(db, random16);
   const ctx = { taxonomy: DEFAULT_TAXONOMY, townshipCodes: new Set(refs.townshipCodes), villageTownship: new Map(refs.villageTownship) };
   const repo = createEventRepository(db, {
-    now: () => Date.now(), random16, identity: () => IDENTITY, clientId: async () => clientId,
-    timeZone: 'Asia/Shanghai', references: () => ctx,
+    now: () => Date.now(),
+    random16,
+    identity: () => IDENTITY,
+    clientId: async () => clientId,
+    timeZone: 'Asia/Shanghai',
+    references: () => ctx,
   });
   return { db, repo };
 }
@@ -223,8 +255,34 @@ async function firstPushSetup(dbName: string, rowsName: string, count: number): 
   await drop(dbName);
   const rows = (await fixture<Json[]>(rowsName)).slice(0, count);
   const { db, repo } = await openRepo(dbName);
-  const contentKeys = ['title', 'notes', 'startAt', 'endAt', 'format', 'venue', 'campaign', 'themes', 'townshipCode', 'villageCode', 'venueName', 'point', 'attendance', 'onlineAttendance', 'audience', 'materials', 'volunteers', 'volunteerCount', 'partners', 'distanceKm', 'photos'];
-  const items = rows.map((r) => ({ id: repo.newEventId(), content: Object.fromEntries(contentKeys.map((k) => [k, r[k]])) as never, status: 'submitted' as const }));
+  const contentKeys = [
+    'title',
+    'notes',
+    'startAt',
+    'endAt',
+    'format',
+    'venue',
+    'campaign',
+    'themes',
+    'townshipCode',
+    'villageCode',
+    'venueName',
+    'point',
+    'attendance',
+    'onlineAttendance',
+    'audience',
+    'materials',
+    'volunteers',
+    'volunteerCount',
+    'partners',
+    'distanceKm',
+    'photos',
+  ];
+  const items = rows.map((r) => ({
+    id: repo.newEventId(),
+    content: Object.fromEntries(contentKeys.map((k) => [k, r[k]])) as never,
+    status: 'submitted' as const,
+  }));
   for (let i = 0; i < items.length; i += 1000) await repo.createEvents(items.slice(i, i + 1000));
   const pending = await db.outbox.count();
   db.close();
@@ -242,7 +300,11 @@ async function firstPushRun(dbName: string): Promise<Json> {
   const inner = transport();
   let lastPush = 0;
   const timed = {
-    push: async (r: Parameters<typeof inner.push>[0]) => { const a = await inner.push(r); lastPush = performance.now(); return a; },
+    push: async (r: Parameters<typeof inner.push>[0]) => {
+      const a = await inner.push(r);
+      lastPush = performance.now();
+      return a;
+    },
     pull: (c: number, l: number) => inner.pull(c, l),
     putBlob: (h: string, b: Blob, t: string) => inner.putBlob(h, b, t),
     getBlob: (h: string) => inner.getBlob(h),
@@ -283,7 +345,9 @@ async function phoneEdit(dbName: string, count: number): Promise<number> {
   return pending;
 }
 
-async function phoneDrop(dbName: string): Promise<void> { await drop(dbName); }
+async function phoneDrop(dbName: string): Promise<void> {
+  await drop(dbName);
+}
 
 // ------------------------------------------------------------ PouchDB (the peer)
 
@@ -359,9 +423,18 @@ async function pouchStep(dbName: string, step: string, remote: string, count = 0
   const PouchDB = await pouch();
   const db = new PouchDB(dbName) as PouchLike & { sync(url: string): Promise<Json>; allDocs(o: Json): Promise<{ rows: { doc: Json }[] }> };
   const url = `${location.origin}${remote}`;
-  if (step === 'drop') { await db.destroy(); return {}; }
-  if (step === 'pull') { const r = await db.replicate.from(url); return { docs: Number(r.docs_written) }; }
-  if (step === 'sync') { await db.sync(url); return {}; }
+  if (step === 'drop') {
+    await db.destroy();
+    return {};
+  }
+  if (step === 'pull') {
+    const r = await db.replicate.from(url);
+    return { docs: Number(r.docs_written) };
+  }
+  if (step === 'sync') {
+    await db.sync(url);
+    return {};
+  }
   if (step === 'edit') {
     const { rows } = await db.allDocs({ include_docs: true, limit: count });
     await db.bulkDocs(rows.map((r) => ({ ...r.doc, attendance: Number(r.doc.attendance) + 1 })));
@@ -396,7 +469,9 @@ async function yearTotalsSetup(dbName: string, m: number): Promise<Json> {
     cursor = j0(i, page.length);
   }
   const years: Record<string, number> = {};
-  await db.events.each((e) => { years[e.year] = (years[e.year] ?? 0) + 1; });
+  await db.events.each((e) => {
+    years[e.year] = (years[e.year] ?? 0) + 1;
+  });
   db.close();
   return years;
 }
@@ -412,8 +487,17 @@ async function yearTotalsRead(dbName: string, year: number): Promise<Json> {
   const byFormat = countEventsBy(events, 'format', { year });
   const ms = performance.now() - t0;
   db.close();
-  return { ms, events: events.length, total: byTownship.total.events, townships: byTownship.groups.size, formats: byFormat.groups.size,
-    check: [...byTownship.groups].map(([k, t]) => `${k}:${t.events}:${t.attendance}`).sort().join(',') };
+  return {
+    ms,
+    events: events.length,
+    total: byTownship.total.events,
+    townships: byTownship.groups.size,
+    formats: byFormat.groups.size,
+    check: [...byTownship.groups]
+      .map(([k, t]) => `${k}:${t.events}:${t.attendance}`)
+      .sort()
+      .join(','),
+  };
 }
 
 /** Ours: the maintained totals, if the app has them (a module under src/app/db or src/app/reports). */
@@ -438,10 +522,30 @@ async function yearTotalsOurs(dbName: string, year: number): Promise<Json | null
 
 const bench = {
   ready: true,
-  setToken(t: string | null) { token = t; },
-  rawBulk, rawSingles, rawSaveOps, savePath, firstSync, firstPushSetup, firstPushRun, pouchPull, pouchPushSetup, pouchPushRun, phoneSync, phoneEdit, phoneDrop, pouchStep, yearTotalsSetup, yearTotalsRead, yearTotalsOurs,
+  setToken(t: string | null) {
+    token = t;
+  },
+  rawBulk,
+  rawSingles,
+  rawSaveOps,
+  savePath,
+  firstSync,
+  firstPushSetup,
+  firstPushRun,
+  pouchPull,
+  pouchPushSetup,
+  pouchPushRun,
+  phoneSync,
+  phoneEdit,
+  phoneDrop,
+  pouchStep,
+  yearTotalsSetup,
+  yearTotalsRead,
+  yearTotalsOurs,
   optionalModules: Object.keys(optional),
-  async hasSyncStore() { return !!optional['../../../src/app/db/dexie-local-store.ts']; },
+  async hasSyncStore() {
+    return !!optional['../../../src/app/db/dexie-local-store.ts'];
+  },
 };
 (window as unknown as { __bench: typeof bench }).__bench = bench;
 document.title = 'bench ready';

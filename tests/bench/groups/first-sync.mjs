@@ -12,23 +12,32 @@ export async function run(ctx) {
   const { page, front, N } = ctx;
   let k = 0;
   const variants = [
-    { name: 'PouchDB pull', run: async () => {
-      front.take();
-      const r = await ctx.prof('first-sync PouchDB', () => page.evaluate(([n]) => window.__bench.pouchPull(n, '/couch/pull-src'), [`pouch-pull-${k++}`]));
-      const w = front.take();
-      if (r.docs !== N) throw new Error(`PouchDB pulled ${r.docs} of ${N}`);
-      return { ms: r.ms, requests: w.requests, bytes: w.reqBytes + w.resBytes };
-    } },
-    { name: 'raw IndexedDB write', run: async () => ctx.prof('first-sync raw IndexedDB', () => page.evaluate(([n]) => window.__bench.rawBulk(n, 'rows.json'), [`raw-bulk-${k++}`])) },
+    {
+      name: 'PouchDB pull',
+      run: async () => {
+        front.take();
+        const r = await ctx.prof('first-sync PouchDB', () => page.evaluate(([n]) => window.__bench.pouchPull(n, '/couch/pull-src'), [`pouch-pull-${k++}`]));
+        const w = front.take();
+        if (r.docs !== N) throw new Error(`PouchDB pulled ${r.docs} of ${N}`);
+        return { ms: r.ms, requests: w.requests, bytes: w.reqBytes + w.resBytes };
+      },
+    },
+    {
+      name: 'raw IndexedDB write',
+      run: async () => ctx.prof('first-sync raw IndexedDB', () => page.evaluate(([n]) => window.__bench.rawBulk(n, 'rows.json'), [`raw-bulk-${k++}`])),
+    },
   ];
   if (ctx.ours.ok) {
-    variants.unshift({ name: 'ours', run: async () => {
-      front.take();
-      const r = await ctx.prof('first-sync ours', () => page.evaluate(([n]) => window.__bench.firstSync(n), [`first-sync-${k++}`]));
-      const w = front.take();
-      if (r.events !== N) throw new Error(`first sync stored ${r.events} of ${N} events`);
-      return { ms: r.ms, requests: w.requests, bytes: w.reqBytes + w.resBytes };
-    } });
+    variants.unshift({
+      name: 'ours',
+      run: async () => {
+        front.take();
+        const r = await ctx.prof('first-sync ours', () => page.evaluate(([n]) => window.__bench.firstSync(n), [`first-sync-${k++}`]));
+        const w = front.take();
+        if (r.events !== N) throw new Error(`first sync stored ${r.events} of ${N} events`);
+        return { ms: r.ms, requests: w.requests, bytes: w.reqBytes + w.resBytes };
+      },
+    });
   }
   const runs = await interleave(variants, ctx.plan, ctx.log);
   const pouch = summary(pluck(runs['PouchDB pull'], 'ms'));
@@ -44,9 +53,19 @@ export async function run(ctx) {
   const ours = summary(pluck(runs.ours, 'ms'));
   ctx.shared.oursPull = { requests: summary(pluck(runs.ours, 'requests')), bytes: summary(pluck(runs.ours, 'bytes')) };
   return [
-    row({ id: 'first-sync-vs-pouch', value: ours, unit: 'ms', baseline: { name: 'PouchDB pull', value: pouch, unit: 'ms' },
-      pass: ours.median / pouch.median <= 0.33 }),
-    row({ id: 'first-sync-vs-raw', value: ours, unit: 'ms', baseline: { name: 'raw IndexedDB bulk write', value: raw, unit: 'ms' },
-      pass: ours.median / raw.median <= 2.5 }),
+    row({
+      id: 'first-sync-vs-pouch',
+      value: ours,
+      unit: 'ms',
+      baseline: { name: 'PouchDB pull', value: pouch, unit: 'ms' },
+      pass: ours.median / pouch.median <= 0.33,
+    }),
+    row({
+      id: 'first-sync-vs-raw',
+      value: ours,
+      unit: 'ms',
+      baseline: { name: 'raw IndexedDB bulk write', value: raw, unit: 'ms' },
+      pass: ours.median / raw.median <= 2.5,
+    }),
   ];
 }

@@ -8,22 +8,28 @@ export async function run(ctx) {
   const { page, front, N } = ctx;
   let k = 0;
   const variants = [
-    { name: 'PouchDB pull +100 ms', run: async () => {
-      front.take();
-      const r = await page.evaluate(([n]) => window.__bench.pouchPull(n, '/couch/pull-src'), [`lat-pouch-${k++}`]);
-      const w = front.take();
-      if (r.docs !== N) throw new Error(`PouchDB pulled ${r.docs} of ${N}`);
-      return { ms: r.ms, requests: w.requests };
-    } },
+    {
+      name: 'PouchDB pull +100 ms',
+      run: async () => {
+        front.take();
+        const r = await page.evaluate(([n]) => window.__bench.pouchPull(n, '/couch/pull-src'), [`lat-pouch-${k++}`]);
+        const w = front.take();
+        if (r.docs !== N) throw new Error(`PouchDB pulled ${r.docs} of ${N}`);
+        return { ms: r.ms, requests: w.requests };
+      },
+    },
   ];
   if (ctx.ours.ok) {
-    variants.unshift({ name: 'ours +100 ms', run: async () => {
-      front.take();
-      const r = await page.evaluate(([n]) => window.__bench.firstSync(n), [`lat-ours-${k++}`]);
-      const w = front.take();
-      if (r.events !== N) throw new Error(`first sync stored ${r.events} of ${N}`);
-      return { ms: r.ms, requests: w.requests };
-    } });
+    variants.unshift({
+      name: 'ours +100 ms',
+      run: async () => {
+        front.take();
+        const r = await page.evaluate(([n]) => window.__bench.firstSync(n), [`lat-ours-${k++}`]);
+        const w = front.take();
+        if (r.events !== N) throw new Error(`first sync stored ${r.events} of ${N}`);
+        return { ms: r.ms, requests: w.requests };
+      },
+    });
   }
   front.setDelay(100);
   let runs;
@@ -34,9 +40,18 @@ export async function run(ctx) {
   }
   const pouch = summary(pluck(runs['PouchDB pull +100 ms'], 'ms'));
   const pouchReq = summary(pluck(runs['PouchDB pull +100 ms'], 'requests')).median;
-  if (!ctx.ours.ok) return [row({ id: 'latency', value: null, unit: 'ms', baseline: { name: 'PouchDB pull', value: pouch }, note: `not measured: ${ctx.ours.reason}` })];
+  if (!ctx.ours.ok)
+    return [row({ id: 'latency', value: null, unit: 'ms', baseline: { name: 'PouchDB pull', value: pouch }, note: `not measured: ${ctx.ours.reason}` })];
   const ours = summary(pluck(runs['ours +100 ms'], 'ms'));
   const oursReq = summary(pluck(runs['ours +100 ms'], 'requests')).median;
-  return [row({ id: 'latency', value: ours, unit: 'ms', baseline: { name: 'PouchDB pull', value: pouch, unit: 'ms' },
-    pass: ours.median / pouch.median <= 0.2, note: `${oursReq} requests vs PouchDB's ${pouchReq}` })];
+  return [
+    row({
+      id: 'latency',
+      value: ours,
+      unit: 'ms',
+      baseline: { name: 'PouchDB pull', value: pouch, unit: 'ms' },
+      pass: ours.median / pouch.median <= 0.2,
+      note: `${oursReq} requests vs PouchDB's ${pouchReq}`,
+    }),
+  ];
 }

@@ -33,7 +33,8 @@ export async function run(ctx) {
   if (!ctx.ours.ok) {
     const note = `not measured: ${ctx.ours.reason}`;
     return ['rt-pull', 'rt-noop', 'rt-push100', 'rt-catchup'].map((id, i) =>
-      row({ id, value: null, unit: 'requests', baseline: base(['pull', 'noop', 'push100', 'catchup'][i]), note }));
+      row({ id, value: null, unit: 'requests', baseline: base(['pull', 'noop', 'push100', 'catchup'][i]), note }),
+    );
   }
   const s = (name) => page.evaluate((n) => window.__bench.phoneSync(n), name);
   const ours = {};

@@ -22,12 +22,15 @@ import { putMutations, startServer, PG_URL } from '../ours.mjs';
 function request(agent, port, method, path, body, headers) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } }, (res) => {
-      const parts = [];
-      res.on('data', (c) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(parts).toString(), ms: performance.now() - t0 }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path, agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } },
+      (res) => {
+        const parts = [];
+        res.on('data', (c) => parts.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(parts).toString(), ms: performance.now() - t0 }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -62,7 +65,8 @@ async function cpuMeter(pid, pgApplication) {
     client = new pg.Client({ connectionString: PG_URL });
     await client.connect();
   }
-  const backends = async () => (client ? (await client.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [pgApplication])).rows.map((r) => r.pid) : []);
+  const backends = async () =>
+    client ? (await client.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [pgApplication])).rows.map((r) => r.pid) : [];
   const read = (pids) => new Map(pids.map((p) => [p, cpuMsOf(p) ?? 0]));
   const start = read([pid, ...(await backends())]);
   return async () => {
@@ -124,12 +128,14 @@ export async function run(ctx) {
       const ok = (r) => r.status === 200 && !r.body.includes('"rejected"');
       const batchCpu = await cpuMeter(server.pid, server.pgApplication);
       const t0 = performance.now();
-      await Promise.all(queues.map(async (q) => {
-        for (const b of q) {
-          const r = await request(agent, server.port, 'POST', '/api/sync/push', b.body, auth);
-          if (!ok(r)) throw new Error(`push: HTTP ${r.status} ${r.body.slice(0, 300)}`);
-        }
-      }));
+      await Promise.all(
+        queues.map(async (q) => {
+          for (const b of q) {
+            const r = await request(agent, server.port, 'POST', '/api/sync/push', b.body, auth);
+            if (!ok(r)) throw new Error(`push: HTTP ${r.status} ${r.body.slice(0, 300)}`);
+          }
+        }),
+      );
       const batchMs = performance.now() - t0;
       const bc = await batchCpu();
       // Singles: 50 clients in flight, each pushing its own events one at a time.
@@ -143,20 +149,28 @@ export async function run(ctx) {
       const lat = [];
       const singleCpu = await cpuMeter(server.pid, server.pgApplication);
       const t1 = performance.now();
-      await Promise.all(sq.map(async (q) => {
-        for (const body of q) {
-          const r = await request(agent, server.port, 'POST', '/api/sync/push', body, auth);
-          if (!ok(r)) throw new Error(`push: HTTP ${r.status} ${r.body.slice(0, 300)}`);
-          lat.push(r.ms);
-        }
-      }));
+      await Promise.all(
+        sq.map(async (q) => {
+          for (const body of q) {
+            const r = await request(agent, server.port, 'POST', '/api/sync/push', body, auth);
+            if (!ok(r)) throw new Error(`push: HTTP ${r.status} ${r.body.slice(0, 300)}`);
+            lat.push(r.ms);
+          }
+        }),
+      );
       const singleMs = performance.now() - t1;
       const sc = await singleCpu();
       const l = summary(lat);
       return {
-        eps: (B * 100) / (batchMs / 1000), rps: S / (singleMs / 1000), p50: l.median, p99: quantile(lat, 0.99),
+        eps: (B * 100) / (batchMs / 1000),
+        rps: S / (singleMs / 1000),
+        p50: l.median,
+        p99: quantile(lat, 0.99),
         // CPU ms per 100-event push and per single push: server process, database backends.
-        batchCpu: (bc.server + bc.db) / B, batchDbCpu: bc.db / B, singleCpu: (sc.server + sc.db) / S, singleDbCpu: sc.db / S,
+        batchCpu: (bc.server + bc.db) / B,
+        batchDbCpu: bc.db / B,
+        singleCpu: (sc.server + sc.db) / S,
+        singleDbCpu: sc.db / S,
       };
     }
   }
@@ -170,17 +184,32 @@ export async function run(ctx) {
       const bodies = [];
       for (let i = 0; i < B; i++) bodies.push(JSON.stringify({ docs: batchEvents.slice(i * 100, i * 100 + 100).map(toPouchDoc) }));
       const batchCpu = await cpuMeter(ctx.peer.pid, null);
-      const b = await bounded(bodies.map((body) => () => request(agent, port, 'POST', `/${db}/_bulk_docs`, body, {})), 4,
-        (r) => r.status === 201 && !r.body.includes('"error"'));
+      const b = await bounded(
+        bodies.map((body) => () => request(agent, port, 'POST', `/${db}/_bulk_docs`, body, {})),
+        4,
+        (r) => r.status === 201 && !r.body.includes('"error"'),
+      );
       const bc = await batchCpu();
-      const singles = singleEvents.map((e) => { const { _id, ...doc } = toPouchDoc(e); return { _id, body: JSON.stringify(doc) }; });
+      const singles = singleEvents.map((e) => {
+        const { _id, ...doc } = toPouchDoc(e);
+        return { _id, body: JSON.stringify(doc) };
+      });
       const singleCpu = await cpuMeter(ctx.peer.pid, null);
-      const s = await bounded(singles.map((d) => () => request(agent, port, 'PUT', `/${db}/${d._id}`, d.body, {})), CLIENTS,
-        (r) => r.status === 201);
+      const s = await bounded(
+        singles.map((d) => () => request(agent, port, 'PUT', `/${db}/${d._id}`, d.body, {})),
+        CLIENTS,
+        (r) => r.status === 201,
+      );
       const sc = await singleCpu();
       return {
-        eps: (B * 100) / (b.ms / 1000), rps: S / (s.ms / 1000), p50: summary(s.lat).median, p99: quantile(s.lat, 0.99),
-        batchCpu: bc.server / B, batchDbCpu: 0, singleCpu: sc.server / S, singleDbCpu: 0,
+        eps: (B * 100) / (b.ms / 1000),
+        rps: S / (s.ms / 1000),
+        p50: summary(s.lat).median,
+        p99: quantile(s.lat, 0.99),
+        batchCpu: bc.server / B,
+        batchDbCpu: 0,
+        singleCpu: sc.server / S,
+        singleDbCpu: 0,
       };
     } finally {
       await request(agent, port, 'DELETE', `/${db}`, '', {});
@@ -206,7 +235,8 @@ export async function run(ctx) {
   const lat = (rs) => `p50 ${summary(pluck(rs, 'p50')).median.toFixed(1)} ms, p99 ${summary(pluck(rs, 'p99')).median.toFixed(1)} ms`;
   const med = (rs, k) => summary(pluck(rs, k)).median;
   // CPU per request of the server side (ms, medians): ours with its database backends' share.
-  const cpu = (rs, k) => `${med(rs, k).toFixed(2)} ms${med(rs, `${k.replace('Cpu', 'DbCpu')}`) > 0 ? ` (database ${med(rs, k.replace('Cpu', 'DbCpu')).toFixed(2)})` : ''}`;
+  const cpu = (rs, k) =>
+    `${med(rs, k).toFixed(2)} ms${med(rs, `${k.replace('Cpu', 'DbCpu')}`) > 0 ? ` (database ${med(rs, k.replace('Cpu', 'DbCpu')).toFixed(2)})` : ''}`;
   const cpuNote = (rs, k) => `server CPU per ${k === 'batchCpu' ? '100-event push' : 'push'}: ours ${cpu(rs, k)}, express-pouchdb ${cpu(p, k)}`;
   const sizes = `${B} pushes of 100 (4 in flight); ${S} single pushes (${CLIENTS} clients)`;
   if (!ctx.ours.ok) {
@@ -221,14 +251,26 @@ export async function run(ctx) {
   const sq = runs['ours SQLite'];
   const out = [
     row({ id: 'ingest-sqlite-batch', value: summary(pluck(sq, 'eps')), unit: 'events/s', baseline: pe, note: `${sizes}; ${cpuNote(sq, 'batchCpu')}` }),
-    row({ id: 'ingest-sqlite-single', value: summary(pluck(sq, 'rps')), unit: 'req/s', baseline: pr, note: `ours ${lat(sq)}; express-pouchdb ${lat(p)}; ${cpuNote(sq, 'singleCpu')}` }),
+    row({
+      id: 'ingest-sqlite-single',
+      value: summary(pluck(sq, 'rps')),
+      unit: 'req/s',
+      baseline: pr,
+      note: `ours ${lat(sq)}; express-pouchdb ${lat(p)}; ${cpuNote(sq, 'singleCpu')}`,
+    }),
   ];
   out[0].pass = out[0].ratio >= 2;
   out[1].pass = out[1].ratio >= 2.5;
   if (pgOn) {
     const pg = runs['ours PostgreSQL'];
     out.push(
-      row({ id: 'ingest-pg-batch', value: summary(pluck(pg, 'eps')), unit: 'events/s', baseline: pe, note: `PostgreSQL at ${PG_URL.replace(/\/\/[^@]*@/, '//')}; ${cpuNote(pg, 'batchCpu')}` }),
+      row({
+        id: 'ingest-pg-batch',
+        value: summary(pluck(pg, 'eps')),
+        unit: 'events/s',
+        baseline: pe,
+        note: `PostgreSQL at ${PG_URL.replace(/\/\/[^@]*@/, '//')}; ${cpuNote(pg, 'batchCpu')}`,
+      }),
       row({ id: 'ingest-pg-single', value: summary(pluck(pg, 'rps')), unit: 'req/s', baseline: pr, note: `ours ${lat(pg)}; ${cpuNote(pg, 'singleCpu')}` }),
     );
     out[2].pass = out[2].ratio >= 1.5;

@@ -48,9 +48,15 @@ async function openDb(server) {
     const c = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${server.pgApplication}` });
     await c.connect();
     return {
-      async one(sql, params = []) { return (await c.query(sql, params)).rows[0]; },
-      async all(sql, params = []) { return (await c.query(sql, params)).rows; },
-      async exec(sql, params = []) { await c.query(sql, params); },
+      async one(sql, params = []) {
+        return (await c.query(sql, params)).rows[0];
+      },
+      async all(sql, params = []) {
+        return (await c.query(sql, params)).rows;
+      },
+      async exec(sql, params = []) {
+        await c.query(sql, params);
+      },
       close: () => c.end(),
     };
   }
@@ -58,9 +64,16 @@ async function openDb(server) {
   const db = new Database(join(server.dataDir, 'ledger.sqlite'));
   db.pragma('busy_timeout = 10000');
   return {
-    async one(sql, params = []) { return db.prepare(sql).get(...params); },
-    async all(sql, params = []) { return db.prepare(sql).all(...params); },
-    async exec(sql, params = []) { if (params.length) db.prepare(sql).run(...params); else db.exec(sql); },
+    async one(sql, params = []) {
+      return db.prepare(sql).get(...params);
+    },
+    async all(sql, params = []) {
+      return db.prepare(sql).all(...params);
+    },
+    async exec(sql, params = []) {
+      if (params.length) db.prepare(sql).run(...params);
+      else db.exec(sql);
+    },
     close: async () => db.close(),
   };
 }
@@ -82,7 +95,8 @@ async function growTo(db, kind, target, log) {
         [rev, take],
       );
     } else {
-      const uuid = "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))";
+      const uuid =
+        "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-a' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))";
       // MATERIALIZED: each row's new id is drawn once and used for both the column and the JSON.
       await db.exec(
         `WITH e AS MATERIALIZED (SELECT ${uuid} AS nid, *, row_number() OVER (ORDER BY rev) AS rn FROM events ORDER BY rev LIMIT ${take}) ` +
@@ -128,7 +142,7 @@ export async function run(ctx) {
   const PULLS = ctx.quick ? 5 : 60;
   const WARM = ctx.quick ? 1 : 5;
   const seedEvents = makeEvents(ctx.domain, SMALL, 31);
-  const pushEvents = makeEvents(ctx.domain, (2 * (PUSHES + WARM)) * 100, 32);
+  const pushEvents = makeEvents(ctx.domain, 2 * (PUSHES + WARM) * 100, 32);
   let nextPush = 0;
 
   /** One timed push of 100 new events to `server`. */
@@ -144,7 +158,9 @@ export async function run(ctx) {
   const onePull = (server, topRev) => {
     const cursor = Math.floor(Math.random() * Math.max(1, topRev - 500));
     return timed(async () => {
-      const res = await fetch(`${server.base}/api/sync/pull?cursor=${cursor}&limit=500`, { headers: { authorization: `Bearer ${server.token}`, 'accept-encoding': 'gzip' } });
+      const res = await fetch(`${server.base}/api/sync/pull?cursor=${cursor}&limit=500`, {
+        headers: { authorization: `Bearer ${server.token}`, 'accept-encoding': 'gzip' },
+      });
       const body = await res.json();
       if (!res.ok || body.rows.length !== 500) throw new Error(`pull: HTTP ${res.status}, ${body.rows?.length} rows`);
     });
@@ -168,7 +184,12 @@ export async function run(ctx) {
         if (i >= WARM) out[k].pulls.push(ms);
       }
     }
-    return out.map((o) => ({ pushP95: quantile(o.pushes, 0.95), pushP50: quantile(o.pushes, 0.5), pullP95: quantile(o.pulls, 0.95), pullP50: quantile(o.pulls, 0.5) }));
+    return out.map((o) => ({
+      pushP95: quantile(o.pushes, 0.95),
+      pushP50: quantile(o.pushes, 0.5),
+      pullP95: quantile(o.pulls, 0.95),
+      pullP50: quantile(o.pulls, 0.5),
+    }));
   }
 
   /** A server of `kind` holding SMALL events pushed through the API, with direct access to its database. */
@@ -193,8 +214,13 @@ export async function run(ctx) {
       await fetch(`${small.server.base}/api/health`).catch(() => null);
       await fetch(`${large.server.base}/api/health`).catch(() => null);
       const [s, l] = await measureSideBySide([small, large]);
-      for (const [n, x] of [[SMALL, s], [LARGE, l]]) {
-        ctx.log(`server-scale ${kind} at ${n.toLocaleString('en-US')}: push p95 ${x.pushP95.toFixed(1)} ms (p50 ${x.pushP50.toFixed(1)}), pull p95 ${x.pullP95.toFixed(1)} ms (p50 ${x.pullP50.toFixed(1)})`);
+      for (const [n, x] of [
+        [SMALL, s],
+        [LARGE, l],
+      ]) {
+        ctx.log(
+          `server-scale ${kind} at ${n.toLocaleString('en-US')}: push p95 ${x.pushP95.toFixed(1)} ms (p50 ${x.pushP50.toFixed(1)}), pull p95 ${x.pullP95.toFixed(1)} ms (p50 ${x.pullP50.toFixed(1)})`,
+        );
       }
       const orgId = (await large.db.one('SELECT id FROM orgs')).id;
       const ids = (await large.db.all('SELECT id FROM events ORDER BY rev DESC LIMIT 100')).map((r) => r.id);
@@ -205,7 +231,9 @@ export async function run(ctx) {
       return { small: s, large: l, plans };
     } catch (e) {
       for (const x of [small, large].filter(Boolean)) {
-        ctx.log(`server-scale ${kind}: ${e?.cause ? `cause: ${e.cause?.code ?? ''} ${e.cause?.message ?? e.cause}; ` : ''}server exit code ${x.server.proc.child.exitCode}, signal ${x.server.proc.child.signalCode}; its last output:\n${x.server.proc.output().slice(-3000)}`);
+        ctx.log(
+          `server-scale ${kind}: ${e?.cause ? `cause: ${e.cause?.code ?? ''} ${e.cause?.message ?? e.cause}; ` : ''}server exit code ${x.server.proc.child.exitCode}, signal ${x.server.proc.child.signalCode}; its last output:\n${x.server.proc.output().slice(-3000)}`,
+        );
       }
       throw e;
     } finally {
@@ -222,18 +250,29 @@ export async function run(ctx) {
     const name = kind === 'sqlite' ? 'SQLite' : 'PostgreSQL';
     const ids = { push: `scale-${kind === 'sqlite' ? 'sqlite' : 'pg'}-push`, pull: `scale-${kind === 'sqlite' ? 'sqlite' : 'pg'}-pull` };
     if (kind === 'postgres' && process.env.BENCH_PG_URL === 'off') {
-      rows.push(row({ id: ids.push, value: null, unit: 'ms', note: 'not measured: BENCH_PG_URL=off' }), row({ id: ids.pull, value: null, unit: 'ms', note: 'not measured: BENCH_PG_URL=off' }));
+      rows.push(
+        row({ id: ids.push, value: null, unit: 'ms', note: 'not measured: BENCH_PG_URL=off' }),
+        row({ id: ids.pull, value: null, unit: 'ms', note: 'not measured: BENCH_PG_URL=off' }),
+      );
       continue;
     }
     const r = await oneStore(kind);
     const at = (x) => `at ${x.toLocaleString('en-US')}`;
     const push = row({
-      id: ids.push, value: r.large.pushP95, unit: 'ms', baseline: { name: `${name} ${at(SMALL)}`, value: r.small.pushP95, unit: 'ms' },
-      note: `${sizes}; p50 ${r.small.pushP50.toFixed(1)} → ${r.large.pushP50.toFixed(1)} ms; ${PUSHES} pushes`, extra: { explain: r.plans.pushRead },
+      id: ids.push,
+      value: r.large.pushP95,
+      unit: 'ms',
+      baseline: { name: `${name} ${at(SMALL)}`, value: r.small.pushP95, unit: 'ms' },
+      note: `${sizes}; p50 ${r.small.pushP50.toFixed(1)} → ${r.large.pushP50.toFixed(1)} ms; ${PUSHES} pushes`,
+      extra: { explain: r.plans.pushRead },
     });
     const pull = row({
-      id: ids.pull, value: r.large.pullP95, unit: 'ms', baseline: { name: `${name} ${at(SMALL)}`, value: r.small.pullP95, unit: 'ms' },
-      note: `${sizes}; p50 ${r.small.pullP50.toFixed(1)} → ${r.large.pullP50.toFixed(1)} ms; ${PULLS} pulls from random cursors`, extra: { explain: r.plans.pull },
+      id: ids.pull,
+      value: r.large.pullP95,
+      unit: 'ms',
+      baseline: { name: `${name} ${at(SMALL)}`, value: r.small.pullP95, unit: 'ms' },
+      note: `${sizes}; p50 ${r.small.pullP50.toFixed(1)} → ${r.large.pullP50.toFixed(1)} ms; ${PULLS} pulls from random cursors`,
+      extra: { explain: r.plans.pull },
     });
     push.pass = push.ratio <= 1.5;
     pull.pass = pull.ratio <= 1.5;

@@ -15,17 +15,24 @@ const SLOW_4G = { offline: false, latency: 562.5, downloadThroughput: (1.6 * 102
 const INIT = () => {
   window.__lt = [];
   try {
-    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__lt.push([e.startTime, e.startTime + e.duration]); })
-      .observe({ type: 'longtask', buffered: true });
-  } catch { /* no long task API: TTI is the paint alone */ }
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) window.__lt.push([e.startTime, e.startTime + e.duration]);
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    /* no long task API: TTI is the paint alone */
+  }
   const mark = () => {
     if (document.querySelector('#ev-title')) {
-      requestAnimationFrame(() => { window.__formPaint ??= performance.now(); });
+      requestAnimationFrame(() => {
+        window.__formPaint ??= performance.now();
+      });
       return true;
     }
     return false;
   };
-  new MutationObserver((_, obs) => { if (mark()) obs.disconnect(); }).observe(document, { childList: true, subtree: true });
+  new MutationObserver((_, obs) => {
+    if (mark()) obs.disconnect();
+  }).observe(document, { childList: true, subtree: true });
 };
 
 async function visit(page, url) {
@@ -49,8 +56,13 @@ async function visit(page, url) {
           items.push({ start: e.startTime, end: e.responseEnd, level });
         }
         return {
-          paint: window.__formPaint, lastLong: last, longTasks: window.__lt.length, controlled: !!navigator.serviceWorker?.controller,
-          requests: res.length, depth: Math.max(...items.map((x) => x.level)), htmlEnd: nav ? nav.responseEnd : 0,
+          paint: window.__formPaint,
+          lastLong: last,
+          longTasks: window.__lt.length,
+          controlled: !!navigator.serviceWorker?.controller,
+          requests: res.length,
+          depth: Math.max(...items.map((x) => x.level)),
+          htmlEnd: nav ? nav.responseEnd : 0,
         };
       }
       await new Promise((r) => setTimeout(r, 100));
@@ -68,8 +80,10 @@ async function mainThread(cdp) {
 
 /** Where the time went, as measured: HTML, request chain, main-thread work (throttled). */
 function where(r) {
-  return `HTML in ${r.html.toFixed(0)} ms, form painted at ${r.paint.toFixed(0)} ms after ${r.requests} requests in a chain ${r.depth} deep; `
-    + `main thread busy ${r.task.toFixed(0)} ms (script ${r.script.toFixed(0)}, style+layout ${r.layout.toFixed(0)})`;
+  return (
+    `HTML in ${r.html.toFixed(0)} ms, form painted at ${r.paint.toFixed(0)} ms after ${r.requests} requests in a chain ${r.depth} deep; ` +
+    `main thread busy ${r.task.toFixed(0)} ms (script ${r.script.toFixed(0)}, style+layout ${r.layout.toFixed(0)})`
+  );
 }
 
 export async function run(ctx) {
@@ -78,43 +92,55 @@ export async function run(ctx) {
   const pending = [];
   const profiles = [];
   const variants = [
-    { name: 'first visit', run: async () => {
-      const browser = await launchChromium();
-      const page = browser.pages()[0] ?? (await browser.newPage());
-      await page.addInitScript(INIT);
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
-      await cdp.send('Performance.enable');
-      const r = await visit(page, url);
-      const cpu = await mainThread(cdp);
-      // Keep the profile for a repeat visit once its service worker controls the page.
-      await page.evaluate(async () => { await navigator.serviceWorker?.ready; }).catch(() => {});
-      profiles.push({ browser, page, cdp });
-      return { ms: r.tti, paint: r.paint, html: r.htmlEnd, requests: r.requests, depth: r.depth, ...cpu };
-    } },
-    { name: 'repeat visit', run: async () => {
-      const p = profiles.shift();
-      if (!p) throw new Error('no profile from a first visit');
-      try {
-        await p.cdp.send('Performance.disable');
-        await p.cdp.send('Performance.enable');
-        const r = await visit(p.page, url);
-        const cpu = await mainThread(p.cdp);
-        pending.push(r.controlled);
-        return { ms: r.tti, paint: r.paint, sw: r.controlled ? 1 : 0, html: r.htmlEnd, requests: r.requests, depth: r.depth, ...cpu };
-      } finally {
-        await p.browser.close();
-      }
-    } },
+    {
+      name: 'first visit',
+      run: async () => {
+        const browser = await launchChromium();
+        const page = browser.pages()[0] ?? (await browser.newPage());
+        await page.addInitScript(INIT);
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('Network.enable');
+        await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+        await cdp.send('Performance.enable');
+        const r = await visit(page, url);
+        const cpu = await mainThread(cdp);
+        // Keep the profile for a repeat visit once its service worker controls the page.
+        await page
+          .evaluate(async () => {
+            await navigator.serviceWorker?.ready;
+          })
+          .catch(() => {});
+        profiles.push({ browser, page, cdp });
+        return { ms: r.tti, paint: r.paint, html: r.htmlEnd, requests: r.requests, depth: r.depth, ...cpu };
+      },
+    },
+    {
+      name: 'repeat visit',
+      run: async () => {
+        const p = profiles.shift();
+        if (!p) throw new Error('no profile from a first visit');
+        try {
+          await p.cdp.send('Performance.disable');
+          await p.cdp.send('Performance.enable');
+          const r = await visit(p.page, url);
+          const cpu = await mainThread(p.cdp);
+          pending.push(r.controlled);
+          return { ms: r.tti, paint: r.paint, sw: r.controlled ? 1 : 0, html: r.htmlEnd, requests: r.requests, depth: r.depth, ...cpu };
+        } finally {
+          await p.browser.close();
+        }
+      },
+    },
   ];
   // Not interleave()'s rotation: a repeat visit needs the first visit of its own profile before it.
   const runs = { 'first visit': [], 'repeat visit': [] };
   for (let i = 0; i < ctx.plan.warmup + ctx.plan.reps; i++) {
     for (const v of variants) {
       const r = await v.run();
-      ctx.log(`${i < ctx.plan.warmup ? 'warm-up' : `run ${i - ctx.plan.warmup + 1}`} ${v.name}: TTI ${r.ms.toFixed(0)} ms (${where(r)}${'sw' in r ? `, service worker ${r.sw ? 'in control' : 'NOT in control'}` : ''})`);
+      ctx.log(
+        `${i < ctx.plan.warmup ? 'warm-up' : `run ${i - ctx.plan.warmup + 1}`} ${v.name}: TTI ${r.ms.toFixed(0)} ms (${where(r)}${'sw' in r ? `, service worker ${r.sw ? 'in control' : 'NOT in control'}` : ''})`,
+      );
       if (i >= ctx.plan.warmup) runs[v.name].push(r);
     }
   }
@@ -125,7 +151,13 @@ export async function run(ctx) {
   const swOk = pending.every(Boolean);
   return [
     row({ id: 'slow-first', value: first, unit: 'ms', pass: first.median <= 4000, note: where(med(runs['first visit'])) }),
-    row({ id: 'slow-repeat', value: repeat, unit: 'ms', baseline: { name: 'first visit', value: first, unit: 'ms' }, pass: repeat.median <= 1500,
-      note: `${swOk ? 'served by the service worker' : 'the service worker did NOT control the repeat visit'}; ${where(med(runs['repeat visit']))}` }),
+    row({
+      id: 'slow-repeat',
+      value: repeat,
+      unit: 'ms',
+      baseline: { name: 'first visit', value: first, unit: 'ms' },
+      pass: repeat.median <= 1500,
+      note: `${swOk ? 'served by the service worker' : 'the service worker did NOT control the repeat visit'}; ${where(med(runs['repeat visit']))}`,
+    }),
   ];
 }

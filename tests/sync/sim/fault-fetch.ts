@@ -57,7 +57,9 @@ export class FaultyNetwork {
       if (!this.enabled) return serverFetch(input, init);
       const r = this.random();
       const what = `${init?.method ?? 'GET'} ${String(input)}`;
-      this.trace(`  net ${what} ${r < this.rates.dropRequest ? 'DROP-REQ' : r < this.rates.dropRequest + this.rates.delay ? 'DELAY' : r < this.rates.dropRequest + this.rates.delay + this.rates.dropResponse ? 'DROP-RES' : r < this.rates.dropRequest + this.rates.delay + this.rates.dropResponse + this.rates.duplicate ? 'DUP' : 'ok'}`);
+      this.trace(
+        `  net ${what} ${r < this.rates.dropRequest ? 'DROP-REQ' : r < this.rates.dropRequest + this.rates.delay ? 'DELAY' : r < this.rates.dropRequest + this.rates.delay + this.rates.dropResponse ? 'DROP-RES' : r < this.rates.dropRequest + this.rates.delay + this.rates.dropResponse + this.rates.duplicate ? 'DUP' : 'ok'}`,
+      );
       const { dropRequest, dropResponse, duplicate, delay } = this.rates;
       if (r < dropRequest) {
         this.stats.droppedRequests++;

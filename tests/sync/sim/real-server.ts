@@ -171,10 +171,14 @@ export async function startRealServer(opts: RealServerOptions = {}): Promise<Rea
   const site = opts.kind === 'postgres' ? postgresSite() : sqliteSite();
   let store = await site.open();
   let budget = opts.blobBudget;
-  const appOver = (s: Store) => buildApp({
-    store: s, setupCode: SETUP_CODE, scryptN: 16, rateLimits: { codePerAddress: 1_000_000, loginPerAddress: 1_000_000 },
-    ...(budget ? { blobBudget: budget } : {}),
-  });
+  const appOver = (s: Store) =>
+    buildApp({
+      store: s,
+      setupCode: SETUP_CODE,
+      scryptN: 16,
+      rateLimits: { codePerAddress: 1_000_000, loginPerAddress: 1_000_000 },
+      ...(budget ? { blobBudget: budget } : {}),
+    });
   let app = await appOver(store);
   const fetch = injectFetch(() => app);
 
@@ -189,7 +193,11 @@ export async function startRealServer(opts: RealServerOptions = {}): Promise<Rea
   }
 
   const setup = (await call('POST', '/api/setup', null, {
-    code: SETUP_CODE, orgName: '模拟科协', adminName: '管理员', username: 'admin', password: PASSWORD,
+    code: SETUP_CODE,
+    orgName: '模拟科协',
+    adminName: '管理员',
+    username: 'admin',
+    password: PASSWORD,
   })) as SessionResponse;
   const admin: SimAccount = { userId: setup.user.id, orgId: setup.user.orgId, role: 'admin', token: setup.token };
   let backups = 0;
@@ -229,7 +237,9 @@ export async function startRealServer(opts: RealServerOptions = {}): Promise<Rea
       let cursor = 0;
       for (;;) {
         const page = (await call('GET', `/api/sync/pull?cursor=${cursor}&limit=2000`, admin.token)) as {
-          rows: { entity: string; row: LedgerEvent }[]; cursor: number; more: boolean;
+          rows: { entity: string; row: LedgerEvent }[];
+          cursor: number;
+          more: boolean;
         };
         for (const r of page.rows) if (r.entity === 'event') out.push(r.row);
         cursor = page.cursor;

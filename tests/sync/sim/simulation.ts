@@ -84,7 +84,9 @@ export async function simulate(seed: number, server: RealServer, opts: { steps?:
 
   function touch(phone: Phone, id: string): void {
     const last = [...phone.store.outbox.values()].at(-1);
-    trace(`${phone.name} edit ${id.slice(-4)} ${JSON.stringify(last && { ...last, clientId: undefined, fields: last.op === 'put' && last.entity === 'event' ? Object.keys(last.fields).length > 3 ? 'ALL' : last.fields : undefined })}`);
+    trace(
+      `${phone.name} edit ${id.slice(-4)} ${JSON.stringify(last && { ...last, clientId: undefined, fields: last.op === 'put' && last.entity === 'event' ? (Object.keys(last.fields).length > 3 ? 'ALL' : last.fields) : undefined })}`,
+    );
     const set = editors.get(id) ?? new Set<string>();
     set.add(phone.name);
     editors.set(id, set);
@@ -103,10 +105,18 @@ export async function simulate(seed: number, server: RealServer, opts: { steps?:
       townshipCode: pick(rnd, TOWNSHIPS),
       venueName: pick(rnd, VENUES),
       attendance: 10 + Math.floor(rnd() * 500),
-      status: 'submitted', reviewNote: null, reviewedBy: null, reviewedAt: null,
+      status: 'submitted',
+      reviewNote: null,
+      reviewedBy: null,
+      reviewedAt: null,
       id: createUuidV7(clock, random16()),
-      orgId: '', createdBy: phone.account.userId, createdAt: now, updatedBy: phone.account.userId, updatedAt: now,
-      deleted: false, rev: 0,
+      orgId: '',
+      createdBy: phone.account.userId,
+      createdAt: now,
+      updatedBy: phone.account.userId,
+      updatedAt: now,
+      deleted: false,
+      rev: 0,
     };
   }
 
@@ -237,7 +247,8 @@ export async function simulate(seed: number, server: RealServer, opts: { steps?:
     const s = byId.get(id);
     for (const f of EVENT_MUTABLE_FIELDS) {
       if (f === 'reviewedBy' || f === 'reviewedAt') continue;
-      if (JSON.stringify(s?.[f]) !== JSON.stringify(e[f])) problems.push(`edit lost: ${id}.${f} is ${JSON.stringify(s?.[f])}, its only editor wrote ${JSON.stringify(e[f])}`);
+      if (JSON.stringify(s?.[f]) !== JSON.stringify(e[f]))
+        problems.push(`edit lost: ${id}.${f} is ${JSON.stringify(s?.[f])}, its only editor wrote ${JSON.stringify(e[f])}`);
     }
     if (s?.deleted !== e.deleted) problems.push(`delete lost: ${id}.deleted is ${s?.deleted}, its only editor wrote ${e.deleted}`);
   }

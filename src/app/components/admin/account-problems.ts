@@ -42,7 +42,11 @@ export function problemText(p: Problem, t: T, te: Te, words: FieldWords = {}): s
   const name = words[field] ?? field;
   const own = `account.problem.${name}.${p.code}`;
   if (te(own)) return t(own, LIMITS);
-  const generic = te(`account.problem.any.${p.code}`) ? t(`account.problem.any.${p.code}`) : te(`validation.${p.code}`) ? t(`validation.${p.code}`) : t('validation.invalid');
+  const generic = te(`account.problem.any.${p.code}`)
+    ? t(`account.problem.any.${p.code}`)
+    : te(`validation.${p.code}`)
+      ? t(`validation.${p.code}`)
+      : t('validation.invalid');
   return te(`account.field.${name}`) ? t('account.problem.generic', { field: t(`account.field.${name}`), problem: generic }) : generic;
 }
 

@@ -59,12 +59,14 @@ export function tileSpecsOf(c: BaseMapConfig): TileSpec[] {
         { url: TIANDITU('cva', c.key.trim()), subdomains: '01234567', attribution: '', maxZoom: 18 },
       ];
     case 'amap':
-      return [{
-        url: 'https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}',
-        subdomains: '1234',
-        attribution: '© <a href="https://www.amap.com/">高德地图</a>',
-        maxZoom: 18,
-      }];
+      return [
+        {
+          url: 'https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}',
+          subdomains: '1234',
+          attribution: '© <a href="https://www.amap.com/">高德地图</a>',
+          maxZoom: 18,
+        },
+      ];
     case 'custom':
       return [{ url: c.url.trim(), subdomains: 'abc', attribution: escapeHtml(c.attribution.trim()), maxZoom: 19 }];
   }

@@ -22,7 +22,11 @@ export function useReportData(year: Ref<number>, reviewedOnly: Ref<boolean>, rou
     const pack = region.pack;
     if (!pack || events.value === undefined || targets.value === undefined) return null;
     return buildReportBundle(events.value, targets.value, {
-      year: year.value, reviewedOnly: reviewedOnly.value, round: round.value, taxonomy: settings.taxonomy, pack,
+      year: year.value,
+      reviewedOnly: reviewedOnly.value,
+      round: round.value,
+      taxonomy: settings.taxonomy,
+      pack,
     });
   });
   return { events, targets, pendingReview, bundle };

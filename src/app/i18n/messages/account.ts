@@ -57,7 +57,12 @@ export default {
           samePassword: '新密码不能与当前密码相同',
         },
         confirmPassword: { required: '请再输入一次新密码', mismatch: '两次输入的新密码不一致' },
-        maxUses: { notNumber: '可用次数应为数字', notInteger: '可用次数应为整数', notPositive: '可用次数至少为 1', tooLarge: '可用次数最多 {inviteMaxUses} 次' },
+        maxUses: {
+          notNumber: '可用次数应为数字',
+          notInteger: '可用次数应为整数',
+          notPositive: '可用次数至少为 1',
+          tooLarge: '可用次数最多 {inviteMaxUses} 次',
+        },
       },
       error: {
         inviteOutdated: '这是旧格式的 8 位邀请码，服务器升级后已停用。请向科协工作人员索取新的邀请码。',
@@ -82,8 +87,10 @@ export default {
   en: {
     account: {
       notice: {
-        sessionExpired: 'Your sign-in has expired (unused for a long time, or signed in long ago). Please sign in again. Records, unsynced changes and drafts stay on this device and sync after you sign in.',
-        revoked: 'Your sign-in is no longer valid (signed out elsewhere, password changed, or account disabled). Please sign in again. Records, unsynced changes and drafts stay on this device and sync after you sign in.',
+        sessionExpired:
+          'Your sign-in has expired (unused for a long time, or signed in long ago). Please sign in again. Records, unsynced changes and drafts stay on this device and sync after you sign in.',
+        revoked:
+          'Your sign-in is no longer valid (signed out elsewhere, password changed, or account disabled). Please sign in again. Records, unsynced changes and drafts stay on this device and sync after you sign in.',
       },
       codePlaceholder: 'ABCD-EFGH-JKMN-PQRS',
       field: {
@@ -131,7 +138,12 @@ export default {
           samePassword: 'The new password must differ from the current one',
         },
         confirmPassword: { required: 'Enter the new password again', mismatch: 'The two new passwords differ' },
-        maxUses: { notNumber: 'Uses must be a number', notInteger: 'Uses must be a whole number', notPositive: 'At least 1 use', tooLarge: 'At most {inviteMaxUses} uses' },
+        maxUses: {
+          notNumber: 'Uses must be a number',
+          notInteger: 'Uses must be a whole number',
+          notPositive: 'At least 1 use',
+          tooLarge: 'At most {inviteMaxUses} uses',
+        },
       },
       error: {
         inviteOutdated: 'This is an old 8-character invite code, no longer accepted since the server was upgraded. Ask the staff for a new code.',

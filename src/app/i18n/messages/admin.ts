@@ -139,7 +139,8 @@ export default {
       role: { admin: 'Administrator', staff: 'Staff', volunteer: 'Volunteer' },
       setup: {
         title: 'Set up',
-        intro: 'On its first start the server printed a one-time setup code (like ABCD-EFGH-JKMN-PQRS) in its log. Enter it to create the association and the administrator account.',
+        intro:
+          'On its first start the server printed a one-time setup code (like ABCD-EFGH-JKMN-PQRS) in its log. Enter it to create the association and the administrator account.',
         code: 'Setup code',
         orgName: 'Association name',
         orgNamePlaceholder: 'e.g. Huidong County Association for Science and Technology',
@@ -162,7 +163,8 @@ export default {
         maxUsesHint: '1–1000 people',
         submit: 'Create invite code',
         newCode: 'New invite code',
-        newCodeHint: 'Ask the volunteer to open “Sign in → Join with invite code” on their phone and type this code. It is shown only this once; copy or note it now.',
+        newCodeHint:
+          'Ask the volunteer to open “Sign in → Join with invite code” on their phone and type this code. It is shown only this once; copy or note it now.',
         newCodeFor: '{role} invite, valid until {time}, {n} uses',
         copy: 'Copy code',
         copied: 'Copied',

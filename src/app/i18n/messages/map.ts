@@ -214,7 +214,7 @@ export default {
         title: 'Covered this year: {n} / {m} townships',
         gaps: 'Not covered: {names}',
         allCovered: 'Every township is covered',
-        loading: 'Counting this year\'s coverage…',
+        loading: "Counting this year's coverage…",
         open: 'Open the coverage map',
       },
       baseMap: {

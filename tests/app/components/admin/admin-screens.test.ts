@@ -61,10 +61,13 @@ async function render(component: typeof AdminView | typeof AdminLink = AdminView
 }
 
 async function until(check: () => void | Promise<void>): Promise<void> {
-  await vi.waitFor(async () => {
-    await flushPromises();
-    await check();
-  }, { timeout: 3000, interval: 20 });
+  await vi.waitFor(
+    async () => {
+      await flushPromises();
+      await check();
+    },
+    { timeout: 3000, interval: 20 },
+  );
 }
 
 /** Clicks the confirm button of the dialog now shown (Vant hides closed dialogs with display: none). */
@@ -75,8 +78,7 @@ async function confirmDialog(): Promise<void> {
   await flushPromises();
 }
 
-const login = async (username: string, password: string) =>
-  app.inject({ method: 'POST', url: '/api/login', payload: { username, password } });
+const login = async (username: string, password: string) => app.inject({ method: 'POST', url: '/api/login', payload: { username, password } });
 
 beforeEach(async () => {
   pinia = createPinia();
@@ -112,7 +114,15 @@ describe('first-start setup', () => {
     await until(() => expect(w.find('[data-testid=admin-tabs]').exists()).toBe(true));
     const stored = (await ledgerDb().meta.get('session'))?.value as StoredSession;
     expect({ ...stored, token: typeof stored.token, userId: typeof stored.userId, orgId: typeof stored.orgId }).toEqual({
-      userId: 'string', orgId: 'string', role: 'admin', name: '李管理', token: 'string', serverUrl: '', username: 'lee', orgName: '惠东县科协', expired: false,
+      userId: 'string',
+      orgId: 'string',
+      role: 'admin',
+      name: '李管理',
+      token: 'string',
+      serverUrl: '',
+      username: 'lee',
+      orgName: '惠东县科协',
+      expired: false,
     });
     expect(useSessionStore().signedIn).toBe(true);
     const me = await app.inject({ url: '/api/me', headers: { authorization: `Bearer ${stored.token}` } });
@@ -205,7 +215,11 @@ describe('invite codes', () => {
     const expiresInDays = (Date.parse(invites[0]!.expiresAt) - Date.now()) / 86_400_000;
     expect(expiresInDays).toBeGreaterThan(6.99);
     expect(expiresInDays).toBeLessThanOrEqual(7);
-    const join = await app.inject({ method: 'POST', url: '/api/join', payload: { code, name: '新志愿者', phoneOrUsername: '13900000009', password: 'long enough pw' } });
+    const join = await app.inject({
+      method: 'POST',
+      url: '/api/join',
+      payload: { code, name: '新志愿者', phoneOrUsername: '13900000009', password: 'long enough pw' },
+    });
     expect(join.statusCode).toBe(201);
     const first = w.findAll('[data-testid=invite-item]')[0]!;
     expect(first.get('[data-testid=invite-status]').text()).toBe('有效');
@@ -223,7 +237,11 @@ describe('invite codes', () => {
     await confirmDialog();
     await until(() => expect(w.findAll('[data-testid=invite-item]').some((i) => i.text().includes('已作废'))).toBe(true));
     expect(w.find('[data-testid=invite-code]').exists()).toBe(false);
-    const join = await app.inject({ method: 'POST', url: '/api/join', payload: { code, name: '迟到者', phoneOrUsername: '13900000010', password: 'long enough pw' } });
+    const join = await app.inject({
+      method: 'POST',
+      url: '/api/join',
+      payload: { code, name: '迟到者', phoneOrUsername: '13900000010', password: 'long enough pw' },
+    });
     expect([join.statusCode, join.json().error]).toEqual([403, 'badInvite']);
   });
 

@@ -1,19 +1,42 @@
 import { describe, expect, it } from 'vitest';
 import { emptyEventContent, type EventContent } from '../../../../src/domain/event';
 import {
-  cloneContent, emptyFormContent, eventContentOf, formContentOf, formContentOfDraft, formProblems, problemsByField, problemUnder, repeatOf,
-  setAttendance, setNoOnSiteAudience, type FormContent,
+  cloneContent,
+  emptyFormContent,
+  eventContentOf,
+  formContentOf,
+  formContentOfDraft,
+  formProblems,
+  problemsByField,
+  problemUnder,
+  repeatOf,
+  setAttendance,
+  setNoOnSiteAudience,
+  type FormContent,
 } from '../../../../src/app/components/event/event-content';
 import { matchesListFilters, type ListFilters } from '../../../../src/app/components/event/list-filters';
 import type { EventRow } from '../../../../src/app/db/ledger-db';
 
 const last: EventContent = {
   ...emptyEventContent('2026-03-05T09:30:00+08:00', '2026-03-05T11:30:00+08:00'),
-  title: '科普大篷车进校园', notes: '天气好', format: 'caravan', venue: 'school', campaign: 'science-day',
-  themes: ['sci-tech'], townshipCode: '441323001000', villageCode: '441323001001', venueName: '平山中心小学',
-  point: { lat: 22.99, lon: 114.71, accuracyM: 20, source: 'gps' }, attendance: 120, onlineAttendance: 30,
-  audience: [{ kind: 'students', count: 100 }], materials: [{ kind: 'booklet', count: 200 }],
-  volunteers: [{ name: '李明', userId: null, hours: 3 }], volunteerCount: 4, partners: ['平山中学'], distanceKm: 35,
+  title: '科普大篷车进校园',
+  notes: '天气好',
+  format: 'caravan',
+  venue: 'school',
+  campaign: 'science-day',
+  themes: ['sci-tech'],
+  townshipCode: '441323001000',
+  villageCode: '441323001001',
+  venueName: '平山中心小学',
+  point: { lat: 22.99, lon: 114.71, accuracyM: 20, source: 'gps' },
+  attendance: 120,
+  onlineAttendance: 30,
+  audience: [{ kind: 'students', count: 100 }],
+  materials: [{ kind: 'booklet', count: 200 }],
+  volunteers: [{ name: '李明', userId: null, hours: 3 }],
+  volunteerCount: 4,
+  partners: ['平山中学'],
+  distanceKm: 35,
   photos: ['a'.repeat(64)],
 };
 
@@ -21,9 +44,16 @@ describe('repeat last event', () => {
   it('copies format, venue, campaign, place, themes and materials and takes the new time; attendance starts empty', () => {
     expect(repeatOf(last, '2026-04-01T10:00:00+08:00')).toEqual({
       ...emptyEventContent('2026-04-01T10:00:00+08:00'),
-      attendance: null, noOnSiteAudience: false,
-      format: 'caravan', venue: 'school', campaign: 'science-day', townshipCode: '441323001000',
-      villageCode: '441323001001', venueName: '平山中心小学', themes: ['sci-tech'], materials: [{ kind: 'booklet', count: 200 }],
+      attendance: null,
+      noOnSiteAudience: false,
+      format: 'caravan',
+      venue: 'school',
+      campaign: 'science-day',
+      townshipCode: '441323001000',
+      villageCode: '441323001001',
+      venueName: '平山中心小学',
+      themes: ['sci-tech'],
+      materials: [{ kind: 'booklet', count: 200 }],
     });
   });
 
@@ -100,7 +130,10 @@ describe('attendance in the form', () => {
 
   it('reports the unconfirmed 0 beside the other problems', () => {
     const f = { ...filled(), title: '', attendance: 0 };
-    expect(formProblems(f).problems).toEqual([{ field: 'title', code: 'required' }, { field: 'attendance', code: 'zeroAttendanceUnconfirmed' }]);
+    expect(formProblems(f).problems).toEqual([
+      { field: 'title', code: 'required' },
+      { field: 'attendance', code: 'zeroAttendanceUnconfirmed' },
+    ]);
   });
 
   it('does not take a stored 0 as confirmed when an event is opened for editing', () => {
@@ -141,7 +174,9 @@ describe('list filters', () => {
   it('pass a row that every filter allows and drop deleted rows', () => {
     expect(matchesListFilters(row, none)).toBe(true);
     expect(matchesListFilters({ ...row, deleted: true }, none)).toBe(false);
-    expect(matchesListFilters(row, { ...none, year: 2026, format: 'caravan', campaign: 'science-day', township: '441323001000', status: 'submitted' })).toBe(true);
+    expect(matchesListFilters(row, { ...none, year: 2026, format: 'caravan', campaign: 'science-day', township: '441323001000', status: 'submitted' })).toBe(
+      true,
+    );
   });
 
   it('drop a row on any one mismatching filter', () => {

@@ -36,14 +36,30 @@ describe('usePhotoViews', () => {
   let scope: EffectScope;
   beforeEach(async () => {
     db = freshDb();
-    await db.photos.put({ hash: LOCAL, blob: bytes(1), thumb: bytes(2), width: 10, height: 10, type: 'image/jpeg', uploaded: 1, createdAt: '2024-01-01T00:00:00.000Z' });
+    await db.photos.put({
+      hash: LOCAL,
+      blob: bytes(1),
+      thumb: bytes(2),
+      width: 10,
+      height: 10,
+      type: 'image/jpeg',
+      uploaded: 1,
+      createdAt: '2024-01-01T00:00:00.000Z',
+    });
     scope = effectScope();
   });
   afterEach(() => scope.stop());
 
   it('shows a photo on the phone without asking the server, and one fetched from it', async () => {
     const server = fakeSource([{ status: 'loaded', blob: bytes(3) }]);
-    const { views } = scope.run(() => usePhotoViews(() => [LOCAL, REMOTE], 'blob', server.source, (h) => db.photos.get(h)))!;
+    const { views } = scope.run(() =>
+      usePhotoViews(
+        () => [LOCAL, REMOTE],
+        'blob',
+        server.source,
+        (h) => db.photos.get(h),
+      ),
+    )!;
     await vi.waitFor(() => expect(states(views.value)).toEqual({ a: 'shown', b: 'shown' }));
     expect(server.asked).toEqual(['b']);
   });
@@ -51,7 +67,14 @@ describe('usePhotoViews', () => {
   it('says the photo cannot load offline, and loads it when the network comes back', async () => {
     vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
     const server = fakeSource([{ status: 'offline' }, { status: 'loaded', blob: bytes(3) }]);
-    const { views } = scope.run(() => usePhotoViews(() => [REMOTE], 'blob', server.source, (h) => db.photos.get(h)))!;
+    const { views } = scope.run(() =>
+      usePhotoViews(
+        () => [REMOTE],
+        'blob',
+        server.source,
+        (h) => db.photos.get(h),
+      ),
+    )!;
     await vi.waitFor(() => expect(states(views.value)).toEqual({ b: 'offline' }));
     vi.restoreAllMocks();
     window.dispatchEvent(new Event('online'));
@@ -61,7 +84,14 @@ describe('usePhotoViews', () => {
 
   it('calls no answer while the phone is online a failure, which 重试 can get past', async () => {
     const server = fakeSource([{ status: 'offline' }, { status: 'loaded', blob: bytes(3) }]);
-    const photos = scope.run(() => usePhotoViews(() => [REMOTE], 'blob', server.source, (h) => db.photos.get(h)))!;
+    const photos = scope.run(() =>
+      usePhotoViews(
+        () => [REMOTE],
+        'blob',
+        server.source,
+        (h) => db.photos.get(h),
+      ),
+    )!;
     await vi.waitFor(() => expect(states(photos.views.value)).toEqual({ b: 'failed' }));
     photos.retry(REMOTE);
     await vi.waitFor(() => expect(states(photos.views.value)).toEqual({ b: 'shown' }));
@@ -69,7 +99,14 @@ describe('usePhotoViews', () => {
 
   it('asks for a sign-in, and loads the photo when the session changes', async () => {
     const server = fakeSource([{ status: 'unauthorized' }, { status: 'loaded', blob: bytes(3) }]);
-    const { views } = scope.run(() => usePhotoViews(() => [REMOTE], 'blob', server.source, (h) => db.photos.get(h)))!;
+    const { views } = scope.run(() =>
+      usePhotoViews(
+        () => [REMOTE],
+        'blob',
+        server.source,
+        (h) => db.photos.get(h),
+      ),
+    )!;
     await vi.waitFor(() => expect(states(views.value)).toEqual({ b: 'signIn' }));
     server.changeSession();
     await vi.waitFor(() => expect(states(views.value)).toEqual({ b: 'shown' }));
@@ -77,7 +114,14 @@ describe('usePhotoViews', () => {
 
   it('says a fetch failed, and tries again when asked', async () => {
     const server = fakeSource([{ status: 'failed', message: 'HTTP 500' }, { status: 'notFound' }, { status: 'loaded', blob: bytes(3) }]);
-    const photos = scope.run(() => usePhotoViews(() => [REMOTE], 'blob', server.source, (h) => db.photos.get(h)))!;
+    const photos = scope.run(() =>
+      usePhotoViews(
+        () => [REMOTE],
+        'blob',
+        server.source,
+        (h) => db.photos.get(h),
+      ),
+    )!;
     await vi.waitFor(() => expect(states(photos.views.value)).toEqual({ b: 'failed' }));
     photos.retry(REMOTE);
     await vi.waitFor(() => expect(states(photos.views.value)).toEqual({ b: 'notFound' }));
@@ -89,7 +133,14 @@ describe('usePhotoViews', () => {
   it('follows the list: a photo removed from it is forgotten', async () => {
     const list = ref([LOCAL, REMOTE]);
     const server = fakeSource([{ status: 'notFound' }]);
-    const { views } = scope.run(() => usePhotoViews(() => list.value, 'thumb', server.source, (h) => db.photos.get(h)))!;
+    const { views } = scope.run(() =>
+      usePhotoViews(
+        () => list.value,
+        'thumb',
+        server.source,
+        (h) => db.photos.get(h),
+      ),
+    )!;
     await vi.waitFor(() => expect(states(views.value)).toEqual({ a: 'shown', b: 'notFound' }));
     list.value = [LOCAL];
     await nextTick();

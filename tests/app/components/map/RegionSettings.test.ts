@@ -9,7 +9,15 @@ import type { RegionPack } from '../../../../src/domain/region';
 import { serveHuidongFiles } from '../../../fixtures/region-pack';
 import { freshDb } from '../../db/helpers';
 
-const square = (x: number, y: number) => [[[x, y], [x + 0.1, y], [x + 0.1, y + 0.1], [x, y + 0.1], [x, y]]];
+const square = (x: number, y: number) => [
+  [
+    [x, y],
+    [x + 0.1, y],
+    [x + 0.1, y + 0.1],
+    [x, y + 0.1],
+    [x, y],
+  ],
+];
 const feature = (code: unknown, name: unknown, geometry: unknown) => ({ type: 'Feature', properties: { code, name }, geometry });
 const collection = (...features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', name: '测试县', features });
 const poly = (x: number) => ({ type: 'Polygon', coordinates: square(x, 23.1) });
@@ -21,12 +29,53 @@ const BAD: [string, string][] = [
   ['not json at all', '不是有效的 JSON 文件'],
   [JSON.stringify({ type: 'Feature' }), '不是 GeoJSON FeatureCollection'],
   [collection(), '文件中没有任何要素'],
-  [collection(feature('441302001000', '桥东街道', { type: 'LineString', coordinates: [[114, 23], [115, 23]] })), '第 1 个要素：几何类型须为 Polygon 或 MultiPolygon（特殊区域可为 Point）'],
+  [
+    collection(
+      feature('441302001000', '桥东街道', {
+        type: 'LineString',
+        coordinates: [
+          [114, 23],
+          [115, 23],
+        ],
+      }),
+    ),
+    '第 1 个要素：几何类型须为 Polygon 或 MultiPolygon（特殊区域可为 Point）',
+  ],
   [collection(feature('4413020', '桥东街道', poly(114.4))), '第 1 个要素：缺少 12 位区划代码 code'],
   [collection(feature('441302001000', '', poly(114.4))), '第 1 个要素：缺少名称 name'],
   [collection(feature('441302001000', '甲', poly(114.4)), feature('441302001000', '乙', poly(114.5))), '第 2 个要素：区划代码重复'],
-  [collection(feature('441302001000', '甲', { type: 'Polygon', coordinates: [[[12735000, 2650000], [12745000, 2650000], [12745000, 2660000], [12735000, 2650000]]] })), '第 1 个要素：坐标超出经纬度范围（是否为投影坐标？）'],
-  [collection(feature('441302001000', '甲', { type: 'Polygon', coordinates: [[[114, 23], [114.1, 23], [114.1, 23.1], [114, 23.1]]] })), '第 1 个要素：多边形的环未闭合（首尾点不同）'],
+  [
+    collection(
+      feature('441302001000', '甲', {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [12735000, 2650000],
+            [12745000, 2650000],
+            [12745000, 2660000],
+            [12735000, 2650000],
+          ],
+        ],
+      }),
+    ),
+    '第 1 个要素：坐标超出经纬度范围（是否为投影坐标？）',
+  ],
+  [
+    collection(
+      feature('441302001000', '甲', {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [114, 23],
+            [114.1, 23],
+            [114.1, 23.1],
+            [114, 23.1],
+          ],
+        ],
+      }),
+    ),
+    '第 1 个要素：多边形的环未闭合（首尾点不同）',
+  ],
 ];
 
 async function choose(w: VueWrapper, text: string, name = 'county.geojson'): Promise<void> {

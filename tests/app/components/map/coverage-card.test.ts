@@ -67,7 +67,10 @@ describe('coverage card', () => {
       const fromTotals = coverageOfTallies(pack, totals.total, new Map(Object.entries(totals.byTownship)), 'events', { now, timeZone: TZ });
       const fromEvents = computeCoverage(pack, events, { year }, 'events', { now, timeZone: TZ });
       const view = (c: typeof fromEvents) => ({
-        covered: c.coveredCount, areas: c.areaCount, gaps: c.gaps.map((g) => g.code), events: c.total.events,
+        covered: c.coveredCount,
+        areas: c.areaCount,
+        gaps: c.gaps.map((g) => g.code),
+        events: c.total.events,
         units: c.units.map((u) => [u.code, u.tally.events, u.tally.attendance, u.rank, u.classIndex]),
       });
       expect(view(fromTotals)).toEqual(view(fromEvents));

@@ -5,18 +5,43 @@ describe('the map view in the URL', () => {
   it('defaults to this year, the whole year, all events and 场次', () => {
     const q = parseMapQuery({}, 2026);
     expect(q).toEqual({
-      year: 2026, monthFrom: null, monthTo: null, format: null, venue: null, campaign: null, theme: null, reviewedOnly: false, measure: 'events',
+      year: 2026,
+      monthFrom: null,
+      monthTo: null,
+      format: null,
+      venue: null,
+      campaign: null,
+      theme: null,
+      reviewedOnly: false,
+      measure: 'events',
     });
     expect(toRouteQuery(q, 2026)).toEqual({});
     expect(toEventFilter(q)).toEqual({ year: 2026 });
   });
 
   it('round-trips every filter and the measure through the query', () => {
-    const query = { year: '2023', from: '9', to: '10', format: 'caravan', venue: 'school', campaign: 'science-day', theme: 'sci-tech', reviewed: '1', measure: 'attendance' };
+    const query = {
+      year: '2023',
+      from: '9',
+      to: '10',
+      format: 'caravan',
+      venue: 'school',
+      campaign: 'science-day',
+      theme: 'sci-tech',
+      reviewed: '1',
+      measure: 'attendance',
+    };
     const q = parseMapQuery(query, 2026);
     expect(toRouteQuery(q, 2026)).toEqual(query);
     expect(toEventFilter(q)).toEqual({
-      year: 2023, monthFrom: 9, monthTo: 10, formats: ['caravan'], venues: ['school'], campaigns: ['science-day'], themes: ['sci-tech'], reviewedOnly: true,
+      year: 2023,
+      monthFrom: 9,
+      monthTo: 10,
+      formats: ['caravan'],
+      venues: ['school'],
+      campaigns: ['science-day'],
+      themes: ['sci-tech'],
+      reviewedOnly: true,
     });
     expect(activeFilterCount(q)).toBe(6);
   });

@@ -72,9 +72,13 @@ describe('ImportDialog', () => {
   });
 
   const db = () => ledgerDb();
-  const liveTitles = async () => (await db().events.toArray()).filter((e) => !e.deleted).map((e) => e.title).sort();
+  const liveTitles = async () =>
+    (await db().events.toArray())
+      .filter((e) => !e.deleted)
+      .map((e) => e.title)
+      .sort();
 
-  it('drops the first file\'s result when a second file fails to read, so 导入 cannot write the first file', async () => {
+  it("drops the first file's result when a second file fails to read, so 导入 cannot write the first file", async () => {
     await choose(w, SEED_CSV, 'seed-2023.csv');
     expect(text(w, 'import-summary')).toContain('seed-2023.csv：共 53 行：53 行可导入，0 行有问题');
     const truncated = (await workbookBytes([['活动名称'], ['x']])).slice(0, 300);
@@ -88,12 +92,14 @@ describe('ImportDialog', () => {
     expect(await db().events.count()).toBe(0);
   });
 
-  it('shows a CSV renamed .xlsx and an old .xls in Chinese, never the library\'s English', async () => {
+  it("shows a CSV renamed .xlsx and an old .xls in Chinese, never the library's English", async () => {
     await choose(w, ONE_ROW, 'renamed.xlsx');
     expect(text(w, 'import-panel')).not.toMatch(/central directory|Error/);
     expect(text(w, 'import-error')).toContain('renamed.xlsx：不是有效的 Excel（.xlsx）文件');
     await choose(w, new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]), 'old.xls');
-    expect(text(w, 'import-error')).toBe('old.xls：这是旧版 Excel（.xls）或加了密码的工作簿，无法读取。请用 Excel 或 WPS 另存为 .xlsx 或 CSV（不设密码）再导入。');
+    expect(text(w, 'import-error')).toBe(
+      'old.xls：这是旧版 Excel（.xls）或加了密码的工作簿，无法读取。请用 Excel 或 WPS 另存为 .xlsx 或 CSV（不设密码）再导入。',
+    );
     expect(w.text()).not.toMatch(/central directory|Error/);
   });
 
@@ -107,7 +113,7 @@ describe('ImportDialog', () => {
     expect(await db().events.count()).toBe(53);
   });
 
-  it('reads Excel\'s GBK CSV and UTF-16 Unicode text as the UTF-8 file, and says which encoding it found', async () => {
+  it("reads Excel's GBK CSV and UTF-16 Unicode text as the UTF-8 file, and says which encoding it found", async () => {
     await choose(w, fixture('seed-2023-gbk.csv'), 'seed-2023-gbk.csv');
     expect(text(w, 'import-summary')).toContain('seed-2023-gbk.csv：共 53 行：53 行可导入，0 行有问题');
     expect(text(w, 'import-summary')).toBe('seed-2023-gbk.csv：共 53 行：53 行可导入，0 行有问题，0 行已存在');
@@ -126,7 +132,14 @@ describe('ImportDialog', () => {
     await vi.waitFor(() => expect(w.findAll('[data-testid=import-batch]')).toHaveLength(1));
     const batch = () => w.get('[data-testid=import-batch]');
     const [event] = await db().events.toArray();
-    expect(event!.importBatch).toEqual({ id: batch().attributes('data-batch-id'), file: '巽寮.csv', row: 2, key: expect.stringMatching(/^[0-9a-f]{64}$/), at: expect.any(String), by: '' });
+    expect(event!.importBatch).toEqual({
+      id: batch().attributes('data-batch-id'),
+      file: '巽寮.csv',
+      row: 2,
+      key: expect.stringMatching(/^[0-9a-f]{64}$/),
+      at: expect.any(String),
+      by: '',
+    });
     expect(event!.importBatch!.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
     expect(batch().text()).toBe(`巽寮.csv本机（未登录） · ${wallTime(event!.importBatch!.at, 'Asia/Shanghai')} · 1 行 已导入撤销本次导入`);
     expect(await liveTitles()).toEqual(['巽寮湾海洋科普']);

@@ -36,7 +36,17 @@ function serverFetch(): typeof fetch {
 }
 
 async function signInAs(a: Account, role: StoredSession['role']): Promise<void> {
-  const s: StoredSession = { userId: a.userId, orgId: a.orgId, role, name: a.username, token: a.token, serverUrl: '', username: a.username, orgName: '惠东县科协', expired: false };
+  const s: StoredSession = {
+    userId: a.userId,
+    orgId: a.orgId,
+    role,
+    name: a.username,
+    token: a.token,
+    serverUrl: '',
+    username: a.username,
+    orgName: '惠东县科协',
+    expired: false,
+  };
   await ledgerDb().meta.put({ key: 'session', value: s });
   await useSessionStore().load();
 }
@@ -78,22 +88,23 @@ afterEach(async () => {
 });
 
 describe('修改密码', () => {
-  it.each<[keyof Accounts, StoredSession['role']]>([['volA', 'volunteer'], ['staff', 'staff'], ['admin', 'admin']])(
-    'as %s: changes the password, stays signed in here, and ends the other sessions',
-    async (who, role) => {
-      const a = acc[who];
-      await signInAs(a, role);
-      const elsewhere = (await login(a.username, a.password)).json<{ token: string }>().token;
-      const w = await render();
-      expect(w.get('[data-testid=password-change] .van-cell-group__title').text()).toBe('修改密码');
-      await w.get('[data-testid=password-open]').trigger('click');
-      await fill(w, a.password, NEW_PW);
-      await vi.waitFor(() => expect(w.find('[data-testid=password-open]').exists()).toBe(true));
-      expect([(await me(a.token)).statusCode, (await me(elsewhere)).statusCode]).toEqual([200, 401]);
-      expect([(await login(a.username, a.password)).statusCode, (await login(a.username, NEW_PW)).statusCode]).toEqual([401, 200]);
-      expect([useSessionStore().signedIn, useSessionStore().session?.token]).toEqual([true, a.token]);
-    },
-  );
+  it.each<[keyof Accounts, StoredSession['role']]>([
+    ['volA', 'volunteer'],
+    ['staff', 'staff'],
+    ['admin', 'admin'],
+  ])('as %s: changes the password, stays signed in here, and ends the other sessions', async (who, role) => {
+    const a = acc[who];
+    await signInAs(a, role);
+    const elsewhere = (await login(a.username, a.password)).json<{ token: string }>().token;
+    const w = await render();
+    expect(w.get('[data-testid=password-change] .van-cell-group__title').text()).toBe('修改密码');
+    await w.get('[data-testid=password-open]').trigger('click');
+    await fill(w, a.password, NEW_PW);
+    await vi.waitFor(() => expect(w.find('[data-testid=password-open]').exists()).toBe(true));
+    expect([(await me(a.token)).statusCode, (await me(elsewhere)).statusCode]).toEqual([200, 401]);
+    expect([(await login(a.username, a.password)).statusCode, (await login(a.username, NEW_PW)).statusCode]).toEqual([401, 200]);
+    expect([useSessionStore().signedIn, useSessionStore().session?.token]).toEqual([true, a.token]);
+  });
 
   it('says under each field what is wrong: mismatch and a short password on the phone, a wrong current password from the server', async () => {
     await signInAs(acc.volA, 'volunteer');

@@ -12,7 +12,15 @@ import type { SyncLoopStatus } from '../../../../src/sync/sync-loop';
 import { freshDb } from '../../db/helpers';
 
 const SIGNED_IN: StoredSession = {
-  userId: 'u-1', orgId: 'o-1', role: 'volunteer', name: '张志愿', token: 't', serverUrl: '', username: 'zhang', orgName: '惠东县科协', expired: false,
+  userId: 'u-1',
+  orgId: 'o-1',
+  role: 'volunteer',
+  name: '张志愿',
+  token: 't',
+  serverUrl: '',
+  username: 'zhang',
+  orgName: '惠东县科协',
+  expired: false,
 };
 const AT = new Date(2026, 10, 26, 9, 5).getTime();
 const IDLE: SyncLoopStatus = { state: 'idle', failures: 0, lastFailure: null, lastSuccessAt: AT, lastReport: null, nextRunAt: null };
@@ -22,8 +30,7 @@ function render() {
   const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { template: '<div />' } }] });
   return mount(SyncBadge, { global: { plugins: [pinia, i18n, router] } });
 }
-const text = (w: ReturnType<typeof render>) =>
-  `${w.get('[data-testid=sync-headline]').text()} | ${w.get('[data-testid=sync-details]').text()}`;
+const text = (w: ReturnType<typeof render>) => `${w.get('[data-testid=sync-headline]').text()} | ${w.get('[data-testid=sync-details]').text()}`;
 
 describe('SyncBadge', () => {
   beforeEach(() => {
@@ -101,7 +108,9 @@ describe('SyncBadge', () => {
 
   it('puts changes the server refused first, linking to settings', () => {
     const sync = useSyncStore();
-    sync.quarantined = [{ entity: 'event', op: 'delete', seq: 4, eventId: 'e', at: '', clientId: 'c', rejection: { seq: 4, status: 'rejected', reason: 'notYourEvent' } }];
+    sync.quarantined = [
+      { entity: 'event', op: 'delete', seq: 4, eventId: 'e', at: '', clientId: 'c', rejection: { seq: 4, status: 'rejected', reason: 'notYourEvent' } },
+    ];
     const w = render();
     expect(text(w)).toBe('1 条被服务器退回 | 只能修改自己记录的活动 · 上次同步 09:05');
     expect(w.get('a.kl-sync-badge__text').attributes('href')).toBe('/settings');

@@ -26,8 +26,25 @@ function render() {
 
 const refused = (seq: number, reason: string, op: 'put' | 'delete' = 'put'): QuarantinedMutation =>
   (op === 'put'
-    ? { entity: 'event', op, seq, eventId: EVENT, fields: { title: '改了别人的标题' }, at: '2026-03-05T10:00:00+08:00', clientId: 'c', rejection: { seq, status: 'rejected', reason } }
-    : { entity: 'event', op, seq, eventId: EVENT, at: '2026-03-05T10:00:00+08:00', clientId: 'c', rejection: { seq, status: 'rejected', reason } }) as QuarantinedMutation;
+    ? {
+        entity: 'event',
+        op,
+        seq,
+        eventId: EVENT,
+        fields: { title: '改了别人的标题' },
+        at: '2026-03-05T10:00:00+08:00',
+        clientId: 'c',
+        rejection: { seq, status: 'rejected', reason },
+      }
+    : {
+        entity: 'event',
+        op,
+        seq,
+        eventId: EVENT,
+        at: '2026-03-05T10:00:00+08:00',
+        clientId: 'c',
+        rejection: { seq, status: 'rejected', reason },
+      }) as QuarantinedMutation;
 
 describe('SyncSettings', () => {
   beforeEach(async () => {
@@ -35,10 +52,34 @@ describe('SyncSettings', () => {
     setActivePinia(pinia);
     setLedgerDbFactory(freshDb);
     useSessionStore().session = {
-      userId: 'u-1', orgId: 'o-1', role: 'volunteer', name: '李志愿', token: 't', serverUrl: '', username: 'li', orgName: '惠东县科协', expired: false,
+      userId: 'u-1',
+      orgId: 'o-1',
+      role: 'volunteer',
+      name: '李志愿',
+      token: 't',
+      serverUrl: '',
+      username: 'li',
+      orgName: '惠东县科协',
+      expired: false,
     };
     const ledger = useLedgerStore();
-    await ledgerDb().events.put({ ...sampleContent({ title: '张志愿的讲座' }), status: 'submitted', reviewNote: null, reviewedBy: null, reviewedAt: null, id: EVENT, orgId: 'o-1', createdBy: 'u-2', createdAt: '2026-03-05T10:00:00+08:00', updatedBy: 'u-2', updatedAt: '2026-03-05T10:00:00+08:00', deleted: false, rev: 3, year: 2023, ym: '2023-09' });
+    await ledgerDb().events.put({
+      ...sampleContent({ title: '张志愿的讲座' }),
+      status: 'submitted',
+      reviewNote: null,
+      reviewedBy: null,
+      reviewedAt: null,
+      id: EVENT,
+      orgId: 'o-1',
+      createdBy: 'u-2',
+      createdAt: '2026-03-05T10:00:00+08:00',
+      updatedBy: 'u-2',
+      updatedAt: '2026-03-05T10:00:00+08:00',
+      deleted: false,
+      rev: 3,
+      year: 2023,
+      ym: '2023-09',
+    });
   });
 
   it('shows the account, the server and the unsynced count', async () => {

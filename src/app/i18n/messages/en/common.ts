@@ -2,7 +2,21 @@
 export default {
   app: { name: 'Kepu Ledger' },
   nav: { home: 'Home', events: 'Events', map: 'Map', reports: 'Reports', settings: 'Settings' },
-  action: { save: 'Save', cancel: 'Cancel', delete: 'Delete', undo: 'Undo', edit: 'Edit', back: 'Back', retry: 'Retry', confirm: 'OK', close: 'Close', add: 'Add', rename: 'Rename', retire: 'Retire', reinstate: 'Reinstate' },
+  action: {
+    save: 'Save',
+    cancel: 'Cancel',
+    delete: 'Delete',
+    undo: 'Undo',
+    edit: 'Edit',
+    back: 'Back',
+    retry: 'Retry',
+    confirm: 'OK',
+    close: 'Close',
+    add: 'Add',
+    rename: 'Rename',
+    retire: 'Retire',
+    reinstate: 'Reinstate',
+  },
   pwa: { needRefresh: 'A new version is available', refresh: 'Reload', offlineReady: 'Ready to work offline', later: 'Later' },
   common: { loading: 'Loading…', yes: 'Yes', no: 'No', notSet: 'Not given' },
 };

@@ -31,26 +31,20 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
  * Zones whose UTC offset has not changed since an instant (IANA tzdata): there, wall-clock parts
  * are arithmetic on the UTC fields, with no Intl call (the cost of a pull page's year/month keys).
  * Asia/Shanghai last changed on 1991-09-15, the end of its 1986–1991 summer time.
+ *
+ * The table is the rule, not a cache of Intl: phones and the server key an event's year and month
+ * the same way whatever zone data their engine ships, and a first screen does not pay for loading
+ * the engine's zone data (constructing a zoned Intl.DateTimeFormat cost ~60 ms of the boot task on
+ * this machine, ~240 ms at Lighthouse's 4× CPU). tests/domain/year.test.ts holds the table against
+ * Node's tzdata over the whole span, so a tzdata change shows up there.
  */
-const FIXED_OFFSET_ZONES: Readonly<Record<string, { since: number; until: number; offsetMinutes: number }>> = {
+export const FIXED_OFFSET_ZONES: Readonly<Record<string, { since: number; until: number; offsetMinutes: number }>> = {
   'Asia/Shanghai': { since: Date.UTC(1992, 0, 1), until: Date.UTC(2100, 0, 1), offsetMinutes: 480 },
 };
 
-/** Per zone: the fixed offset when the runtime's own zone data agrees with the table, else null. */
-const fixedOffsets = new Map<string, { since: number; until: number; offsetMinutes: number } | null>();
-
 function fixedOffsetAt(ms: number, timeZone: string): number | null {
-  let fixed = fixedOffsets.get(timeZone);
-  if (fixed === undefined) {
-    const entry = FIXED_OFFSET_ZONES[timeZone];
-    // Checked once against Intl (start, a winter and a summer far later), so an engine with other
-    // zone data keeps the exact path.
-    const agrees =
-      entry !== undefined && [entry.since, Date.UTC(2040, 0, 15), Date.UTC(2040, 6, 15)].every((t) => intlOffsetMinutesAt(t, timeZone) === entry.offsetMinutes);
-    fixed = agrees ? entry : null;
-    fixedOffsets.set(timeZone, fixed);
-  }
-  return fixed && ms >= fixed.since && ms < fixed.until ? fixed.offsetMinutes : null;
+  const fixed = FIXED_OFFSET_ZONES[timeZone];
+  return fixed !== undefined && ms >= fixed.since && ms < fixed.until ? fixed.offsetMinutes : null;
 }
 
 function intlParts(ms: number, timeZone: string): ZonedParts {

@@ -11,7 +11,7 @@
  * Scores swing with the machine's load: compare medians taken side by side.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -133,12 +133,14 @@ try {
       const { lhr } = result;
       const a = (id) => lhr.audits[id]?.numericValue ?? NaN;
       let row = rows.find((r) => r.route === route);
-      if (!row) rows.push((row = { route, perf: [], fcp: [], lcp: [], tbt: [], tti: [], why: [] }));
+      if (!row) rows.push((row = { route, perf: [], fcp: [], lcp: [], tbt: [], tti: [], si: [], cls: [], why: [] }));
       row.perf.push(lhr.categories.performance.score);
       row.fcp.push(a('first-contentful-paint'));
       row.lcp.push(a('largest-contentful-paint'));
       row.tbt.push(a('total-blocking-time'));
       row.tti.push(a('interactive'));
+      row.si.push(a('speed-index'));
+      row.cls.push(a('cumulative-layout-shift'));
       if (args.why) {
         const boot = (lhr.audits['bootup-time']?.details?.items ?? [])
           .slice(0, 6)
@@ -147,7 +149,12 @@ try {
           .slice(0, 6)
           .map((i) => `${String(i.url).replace(base, '')}@${Math.round(i.startTime)}:${Math.round(i.duration)}ms`);
         const work = (lhr.audits['mainthread-work-breakdown']?.details?.items ?? []).map((i) => `${i.group} ${Math.round(i.duration)}`).join(', ');
-        row.why.push(`run ${run + 1}: main thread ${work}\n    bootup: ${boot.join(' | ')}\n    long tasks: ${tasks.join(' | ')}`);
+        if (args.dump) writeFileSync(join(String(args.dump), `${route.replace(/[^a-z]/g, '_')}-${run}.json`), JSON.stringify(lhr));
+        const lcpItems = lhr.audits['largest-contentful-paint-element']?.details?.items ?? [];
+        const lcpNode = lcpItems[0]?.items?.[0]?.node;
+        const phases = (lcpItems[1]?.items ?? []).map((i) => `${i.phase} ${Math.round(i.timing)}`).join(', ');
+        const lcp = `${lcpNode?.selector ?? '?'} "${String(lcpNode?.nodeLabel ?? '').slice(0, 30)}" (${phases})`;
+        row.why.push(`run ${run + 1}: main thread ${work}\n    LCP element: ${lcp}\n    bootup: ${boot.join(' | ')}\n    long tasks: ${tasks.join(' | ')}`);
       }
     }
   }
@@ -159,10 +166,10 @@ try {
 
 const ms = (v) => String(Math.round(v)).padStart(6);
 console.log(`Lighthouse performance, median of ${RUNS} run(s) per route [min–max]`);
-console.log('route            perf [min–max]      FCP    LCP    TBT    TTI');
+console.log('route            perf [min–max]      FCP    LCP    TBT    TTI     SI    CLS');
 for (const r of rows) {
   console.log(
-    `${r.route.padEnd(16)} ${median(r.perf).toFixed(2)} [${Math.min(...r.perf).toFixed(2)}–${Math.max(...r.perf).toFixed(2)}] ${ms(median(r.fcp))} ${ms(median(r.lcp))} ${ms(median(r.tbt))} ${ms(median(r.tti))}`,
+    `${r.route.padEnd(16)} ${median(r.perf).toFixed(2)} [${Math.min(...r.perf).toFixed(2)}–${Math.max(...r.perf).toFixed(2)}] ${ms(median(r.fcp))} ${ms(median(r.lcp))} ${ms(median(r.tbt))} ${ms(median(r.tti))} ${ms(median(r.si))} ${median(r.cls).toFixed(3).padStart(6)}`,
   );
   for (const w of r.why) console.log(`  ${w}`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { monthOf, toZonedIso, yearBounds, yearMonthOf, yearOf } from '../../src/domain/year';
+import { FIXED_OFFSET_ZONES, monthOf, toZonedIso, yearBounds, yearMonthOf, yearOf } from '../../src/domain/year';
 
 // These hold whatever zone the test process runs in; CI and the lead also run them under TZ=UTC
 // and TZ=America/Los_Angeles (see the last test) to prove the phone's zone plays no part.
@@ -89,6 +89,23 @@ describe('the fast path for a zone with a fixed offset is exact', () => {
       }
     }
     expect(checked).toBe(7887);
+  });
+
+  test('the fixed-offset table agrees with the runtime’s tzdata on every day of its span (1992–2099)', () => {
+    // The app trusts the table without asking Intl (no zone data loaded on a first screen); this
+    // is where a tzdata change for a listed zone would show.
+    let days = 0;
+    for (const [zone, entry] of Object.entries(FIXED_OFFSET_ZONES)) {
+      const wall = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
+      for (let ms = entry.since; ms < entry.until; ms += 86_400_000 + 3_600_000) {
+        const name = wall.formatToParts(ms).find((p) => p.type === 'timeZoneName')!.value;
+        const m = /^GMT([+-])(\d\d):(\d\d)$/.exec(name);
+        const minutes = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+        if (minutes !== entry.offsetMinutes) throw new Error(`${zone} at ${new Date(ms).toISOString()}: tzdata says ${name}`);
+        days++;
+      }
+    }
+    expect(days).toBe(37_870); // every 25 h over 108 years: each hour of the day is met
   });
 
   test('summer time of 1991 still reads +09:00, and New Year 2024 turns at 16:00 UTC to the millisecond', () => {

@@ -25,13 +25,21 @@ export async function loadRegionPack(baseUrl = regionBaseUrl(), fetchFn: Fetch =
     if (!res.ok) throw new Error(`region pack: ${baseUrl + file} answered ${res.status}`);
     return (await res.json()) as T;
   };
+  // The manifest and the files under their default names are fetched at once (one round trip,
+  // not two, on a slow link); a manifest that names other files has those fetched after it.
+  const defaults = { townships: 'townships.geojson', county: 'county.geojson', villages: 'villages.json' };
+  const early = {
+    townships: get<Parameters<typeof buildRegionPack>[1]>(defaults.townships),
+    county: get<Parameters<typeof buildRegionPack>[3]>(defaults.county),
+    villages: get<Village[]>(defaults.villages),
+  };
+  // A default-named file the manifest does not use may be missing: never an unhandled rejection.
+  for (const p of Object.values(early)) p.catch(() => undefined);
   const manifest = await get<Manifest>('region.json');
-  const files = { townships: 'townships.geojson', county: 'county.geojson', villages: 'villages.json', ...manifest.files };
-  const [townships, county, villages] = await Promise.all([
-    get<Parameters<typeof buildRegionPack>[1]>(files.townships),
-    get<Parameters<typeof buildRegionPack>[3]>(files.county).catch(() => null),
-    get<Village[]>(files.villages),
-  ]);
+  const files = { ...defaults, ...manifest.files };
+  const pick = <K extends keyof typeof early>(key: K): (typeof early)[K] =>
+    files[key] === defaults[key] ? early[key] : (get(files[key]) as (typeof early)[K]);
+  const [townships, county, villages] = await Promise.all([pick('townships'), pick('county').catch(() => null), pick('villages')]);
   const { files: _files, ...meta } = manifest;
   return buildRegionPack(meta, townships, cleanVillages(villages), county);
 }

@@ -28,12 +28,16 @@ export const useRegionStore = defineStore('region', () => {
   function load(): Promise<RegionPack | null> {
     loading ??= (async () => {
       try {
+        // The shipped pack is fetched while the database opens (on a first visit it is created
+        // first), not after: the home screen's coverage waits for whichever is used.
+        const shippedPack = loadRegionPack();
+        shippedPack.catch(() => undefined);
         const stored = await readMeta(REGION_PACK_KEY);
         if (looksLikePack(stored)) {
           source.value = 'imported';
           return (pack.value = stored);
         }
-        const shipped = await loadRegionPack();
+        const shipped = await shippedPack;
         source.value = 'shipped';
         return (pack.value = shipped);
       } catch (e) {

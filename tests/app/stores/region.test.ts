@@ -71,7 +71,49 @@ describe('useRegionStore', () => {
     const region = useRegionStore();
     expect((await region.load())?.meta.name).toBe('测试县');
     expect(region.source).toBe('imported');
-    expect(requested).toEqual([]);
+    // The shipped files were asked for while the database opened (speculatively), and unused.
+    expect(region.pack?.meta.id).toBe('imported');
+  });
+
+  it('asks for the manifest and the default-named files at once, not the files after the manifest', async () => {
+    let releaseManifest!: () => void;
+    const manifestHeld = new Promise<void>((done) => (releaseManifest = done));
+    const serve = (globalThis.fetch as unknown as (u: string) => Promise<unknown>).bind(globalThis);
+    vi.stubGlobal('fetch', async (url: string) => {
+      if (url.endsWith('region.json')) await manifestHeld;
+      return serve(url);
+    });
+    const loading = useRegionStore().load();
+    // All three data files are on their way while the manifest has not answered yet.
+    await vi.waitFor(() => expect([...requested].sort()).toEqual(['county.geojson', 'townships.geojson', 'villages.json'].map((f) => `/regions/huidong/${f}`)));
+    releaseManifest();
+    expect((await loading)?.townships).toHaveLength(16);
+  });
+
+  it('fetches the files a manifest names instead of the defaults (a default-named file may be missing)', async () => {
+    const manifest = JSON.parse(readFileSync(dir + 'region.json', 'utf8')) as Record<string, unknown>;
+    const served = new Map<string, unknown>([
+      ['/regions/huidong/region.json', { ...manifest, files: { townships: 'towns-v2.geojson' } }],
+      ['/regions/huidong/towns-v2.geojson', JSON.parse(readFileSync(dir + 'townships.geojson', 'utf8'))],
+      ['/regions/huidong/county.geojson', JSON.parse(readFileSync(dir + 'county.geojson', 'utf8'))],
+      ['/regions/huidong/villages.json', JSON.parse(readFileSync(dir + 'villages.json', 'utf8'))],
+    ]);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    vi.stubGlobal('fetch', async (url: string) => {
+      requested.push(url);
+      return served.has(url) ? { ok: true, status: 200, json: async () => served.get(url) } : { ok: false, status: 404, json: async () => null };
+    });
+    try {
+      const pack = await useRegionStore().load();
+      expect(pack?.townships).toHaveLength(16);
+      expect(requested).toContain('/regions/huidong/towns-v2.geojson');
+      await new Promise((done) => setTimeout(done, 10));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('reports a missing shipped file as an error and leaves pack null', async () => {

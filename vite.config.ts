@@ -4,7 +4,15 @@ import Components from 'unplugin-vue-components/vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite';
 import { fileURLToPath } from 'node:url';
-import { LOGGING_CHUNK, LOGGING_ROUTE_VIEW, loggingRouteGraph, staffOnlyChunks, vantIconFontAsFile, vantPerComponent } from './src/build/vite-plugins';
+import {
+  LOGGING_CHUNK,
+  LOGGING_ROUTE_VIEW,
+  loggingRouteGraph,
+  scriptsAfterFirstPaint,
+  staffOnlyChunks,
+  vantIconFontAsFile,
+  vantPerComponent,
+} from './src/build/vite-plugins';
 import { pwaOptions } from './src/build/pwa-options';
 
 // The plugins and the service worker's options live in src/build/ (vite-plugins.ts, pwa-options.ts).
@@ -30,6 +38,7 @@ export default defineConfig({
     // Vant inlines its whole icon font in CSS; serve it as a file fetched only when an icon shows.
     vantIconFontAsFile(fromRoot('./node_modules/.cache')),
     staffOnly.plugin,
+    scriptsAfterFirstPaint(),
     VitePWA(pwaOptions(staffOnly.isStaffOnly)),
   ],
   // No component uses the Options API (all are <script setup> or setup(), Vant's too): drop it.

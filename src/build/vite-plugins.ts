@@ -150,3 +150,23 @@ export function staffOnlyChunks(staffEntries: readonly RegExp[] = STAFF_ONLY_ENT
   };
   return { plugin, isStaffOnly: (file: string) => staff.has(file.replace(/^\//, '')) };
 }
+
+/**
+ * The first paint needs no script: index.html carries a boot frame painted from the HTML and the
+ * stylesheets (see index.html). The app's scripts (the entry and its modulepreloads) are marked
+ * `fetchpriority="low"`, so the render-blocking stylesheets go first on a slow link and the frame
+ * paints before the scripts have arrived; the scripts still start downloading at once.
+ */
+export function scriptsAfterFirstPaint(): Plugin {
+  return {
+    name: 'kl-scripts-after-first-paint',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html) =>
+        html
+          .replace(/<script type="module"(?![^>]*fetchpriority)/g, '<script type="module" fetchpriority="low"')
+          .replace(/<link rel="modulepreload"(?![^>]*fetchpriority)/g, '<link rel="modulepreload" fetchpriority="low"'),
+    },
+  };
+}

@@ -219,3 +219,25 @@ describe('a volunteer’s first visit', () => {
     expect(sw).toMatch(/cacheName:"kl-staff-assets"/);
   });
 });
+
+describe('the first paint needs no script', () => {
+  const html = () => readFileSync(join(outDir, 'index.html'), 'utf8');
+
+  it('index.html paints a boot frame with the app’s name from HTML and linked styles only (CSP: no inline style or script)', () => {
+    const page = html();
+    expect(page).toMatch(/<div id="app"><div class="kl-boot"[^>]*>.*科普台账.*<\/div><\/div>/s);
+    expect(page).not.toMatch(/<style|\sstyle=/);
+    expect(page.match(/<script(?![^>]*\ssrc=)[^>]*>/g) ?? []).toEqual([]);
+    const sheets = [...page.matchAll(/<link rel="stylesheet"[^>]*href="\/([^"]+)"/g)].map((m) => readFileSync(join(outDir, m[1]!), 'utf8'));
+    expect(sheets.join('\n')).toMatch(/\.kl-boot__name\{/);
+  });
+
+  it('marks the entry script and its modulepreloads low priority, so the stylesheets (and the frame) come first', () => {
+    const page = html();
+    const scripts = page.match(/<script type="module"[^>]*>/g) ?? [];
+    const preloads = page.match(/<link rel="modulepreload"[^>]*>/g) ?? [];
+    expect(scripts).toHaveLength(1);
+    expect(preloads.length).toBeGreaterThanOrEqual(2);
+    for (const tag of [...scripts, ...preloads]) expect(tag).toContain('fetchpriority="low"');
+  });
+});

@@ -8,6 +8,7 @@ import {
   LOGGING_CHUNK,
   LOGGING_ROUTE_VIEW,
   loggingRouteGraph,
+  routePreloads,
   scriptsAfterFirstPaint,
   staffOnlyChunks,
   vantIconFontAsFile,
@@ -39,6 +40,7 @@ export default defineConfig({
     vantIconFontAsFile(fromRoot('./node_modules/.cache')),
     staffOnly.plugin,
     scriptsAfterFirstPaint(),
+    routePreloads(fromRoot('./src/app/router.ts')),
     VitePWA(pwaOptions(staffOnly.isStaffOnly)),
   ],
   // No component uses the Options API (all are <script setup> or setup(), Vant's too): drop it.

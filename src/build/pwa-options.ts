@@ -44,7 +44,7 @@ export const pwaOptions = (isStaffOnly: (file: string) => boolean): Partial<Vite
     // still waits until the person taps 刷新 (ReloadPrompt.vue sends SKIP_WAITING).
     clientsClaim: true,
     globPatterns: ['**/*.{js,css,html,png,ico,svg,json,geojson,woff2}'],
-    globIgnores: ['**/*.md', '**/*.csv'],
+    globIgnores: ['**/*.md', '**/*.csv', 'route-preloads.json'],
     manifestTransforms: [async (entries) => ({ manifest: entries.filter((e) => !isStaffOnly(e.url)), warnings: [] })],
     navigateFallback: '/index.html',
     navigateFallbackDenylist: [/^\/api\//],

@@ -4,8 +4,8 @@
  */
 import type { Plugin } from 'vite';
 import { VantResolver } from '@vant/auto-import-resolver';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 
 /**
  * Vant's icon stylesheet carries its whole font as a base64 data URL (~27 KB gzipped) plus a
@@ -167,6 +167,64 @@ export function scriptsAfterFirstPaint(): Plugin {
         html
           .replace(/<script type="module"(?![^>]*fetchpriority)/g, '<script type="module" fetchpriority="low"')
           .replace(/<link rel="modulepreload"(?![^>]*fetchpriority)/g, '<link rel="modulepreload" fetchpriority="low"'),
+    },
+  };
+}
+
+/** The file `routePreloads` writes into the build, read by the server (src/server/route-preloads.ts). */
+export const ROUTE_PRELOADS_FILE = 'route-preloads.json';
+
+/** One route's files beyond what index.html already loads: its view's scripts and styles. */
+export interface RoutePreload {
+  /** The route's path as the router writes it ('/events/:id'). */
+  path: string;
+  scripts: string[];
+  styles: string[];
+}
+
+/**
+ * The scripts and styles each route's view needs beyond the entry, written to
+ * `route-preloads.json`: the server names them in the index.html it answers a navigation with
+ * (`<link rel="modulepreload">`, `<link rel="preload" as="style">`), so on a slow link they come
+ * with the entry instead of one round trip after it has run. Routes are read from the router's
+ * source (`path: '…'` … `import('./views/….vue')` in one route record).
+ */
+export function routePreloads(routerFile: string): Plugin {
+  return {
+    name: 'kl-route-preloads',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const chunks = new Map<string, BundleChunk>();
+      for (const [file, out] of Object.entries(bundle)) if (out.type === 'chunk') chunks.set(file, out as unknown as BundleChunk);
+      const closure = (roots: string[]): Set<string> => {
+        const seen = new Set<string>();
+        const stack = [...roots];
+        while (stack.length) {
+          const file = stack.pop()!;
+          if (seen.has(file)) continue;
+          seen.add(file);
+          stack.push(...(chunks.get(file)?.imports ?? []));
+        }
+        return seen;
+      };
+      const cssOf = (files: Set<string>) => new Set([...files].flatMap((f) => [...(chunks.get(f)?.viteMetadata?.importedCss ?? [])]));
+      const entry = closure([...chunks.values()].filter((c) => c.isEntry).map((c) => c.fileName));
+      const entryCss = cssOf(entry);
+      const routes: RoutePreload[] = [];
+      const source = readFileSync(routerFile, 'utf8');
+      for (const m of source.matchAll(/\{\s*path:\s*'([^']+)'[^{}]*?import\('(\.\/views\/[^']+\.vue)'\)/g)) {
+        const view = resolve(dirname(routerFile), m[2]!);
+        const chunk = [...chunks.values()].find((c) => c.facadeModuleId === view);
+        if (!chunk) {
+          this.warn(`route preloads: no chunk for ${m[2]} (route ${m[1]})`);
+          continue;
+        }
+        const files = [...closure([chunk.fileName])].filter((f) => !entry.has(f));
+        const styles = [...cssOf(new Set([chunk.fileName, ...files]))].filter((f) => !entryCss.has(f));
+        routes.push({ path: m[1]!, scripts: files, styles });
+      }
+      if (routes.length === 0) this.warn(`route preloads: no route found in ${routerFile}`);
+      this.emitFile({ type: 'asset', fileName: ROUTE_PRELOADS_FILE, source: JSON.stringify(routes) });
     },
   };
 }

@@ -6,7 +6,7 @@
 import compress from '@fastify/compress';
 import { randomBytes } from 'node:crypto';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ReferenceContext } from '../domain/event.js';
@@ -20,6 +20,7 @@ import { errorBody, installErrorHandler } from './errors.js';
 import { installSecurityHeaders, type SecurityHeaderOptions } from './http/security-headers.js';
 import { installStrictJsonParser } from './http/strict-json.js';
 import { loadRegion, referenceContextOf } from './region.js';
+import { indexHtmlWithPreloads } from './route-preloads.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { blobRoutes, type BlobBudget } from './routes/blobs.js';
@@ -132,6 +133,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const staticDir = opts.staticDir ?? null;
   const hasStatic = staticDir !== null && existsSync(path.join(staticDir, 'index.html'));
+  let spaShell: ((url: string, reply: FastifyReply) => FastifyReply) | null = null;
   if (hasStatic) {
     await app.register(fastifyStatic, {
       root: staticDir,
@@ -144,6 +146,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         else reply.header('cache-control', 'public, max-age=3600');
       },
     });
+    // A navigation gets index.html naming its route's files (route-preloads.ts); '/' too.
+    const htmlFor = indexHtmlWithPreloads(staticDir);
+    spaShell = (url, reply) => reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(htmlFor(url));
+    app.get('/', (req, reply) => spaShell!(req.url.split('?')[0]!, reply));
   } else if (staticDir !== null) {
     app.log.warn({ staticDir }, 'no built PWA (index.html) in STATIC_DIR; serving the API only — run `npm run build`');
   }
@@ -153,8 +159,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const isApi = url === '/api' || url.startsWith('/api/');
     const lastSegment = url.slice(url.lastIndexOf('/') + 1);
     // SPA fallback: a client-side route (no file extension) gets the app shell.
-    if (!isApi && hasStatic && (req.method === 'GET' || req.method === 'HEAD') && !lastSegment.includes('.')) {
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    if (!isApi && spaShell && (req.method === 'GET' || req.method === 'HEAD') && !lastSegment.includes('.')) {
+      return spaShell(url, reply);
     }
     return reply.status(404).send(errorBody('notFound', `No route ${req.method} ${url}.`));
   });

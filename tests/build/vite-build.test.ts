@@ -241,3 +241,22 @@ describe('the first paint needs no script', () => {
     for (const tag of [...scripts, ...preloads]) expect(tag).toContain('fetchpriority="low"');
   });
 });
+
+describe('route preloads (route-preloads.json, read by the server)', () => {
+  it('names, for every route with a view, that view’s chunk and only files the build has and index.html does not load', () => {
+    const routes = JSON.parse(readFileSync(join(outDir, 'route-preloads.json'), 'utf8')) as { path: string; scripts: string[]; styles: string[] }[];
+    const router = readFileSync(join(ROOT, 'src/app/router.ts'), 'utf8');
+    const routerPaths = [...router.matchAll(/\{\s*path:\s*'([^']+)'[^{}]*?import\('\.\/views\//g)].map((m) => m[1]);
+    expect(routerPaths.length).toBeGreaterThanOrEqual(10);
+    expect(routes.map((r) => r.path)).toEqual(routerPaths);
+    const page = readFileSync(join(outDir, 'index.html'), 'utf8');
+    for (const r of routes) {
+      const view = /import\('\.\/views\/(\w+)\.vue'\)/.exec(router.slice(router.indexOf(`path: '${r.path}'`)))![1]!;
+      expect(r.scripts[0]).toMatch(new RegExp(`^assets/${view}-[\\w-]+\\.js$`));
+      for (const f of [...r.scripts, ...r.styles]) {
+        expect(readFileSync(join(outDir, f)).length).toBeGreaterThan(0);
+        expect(page).not.toContain(f);
+      }
+    }
+  });
+});

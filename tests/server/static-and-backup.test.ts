@@ -72,6 +72,68 @@ describe('serving the built PWA', () => {
   });
 });
 
+describe('a navigation names its route’s files (route-preloads.json from the build)', () => {
+  let dir: string;
+  let h: StoreHandle;
+  let app: FastifyInstance;
+  const page = '<!doctype html><html><head><title>科普台账</title></head><body><div id="app"></div></body></html>';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kl-preload-'));
+    writeFileSync(path.join(dir, 'index.html'), page);
+    writeFileSync(
+      path.join(dir, 'route-preloads.json'),
+      JSON.stringify([
+        { path: '/', scripts: ['assets/HomeView-a1.js'], styles: ['assets/HomeView-b2.css'] },
+        { path: '/events/new', scripts: ['assets/EventEditView-c3.js'], styles: [] },
+        { path: '/events/:id', scripts: ['assets/EventDetailView-d4.js', 'assets/x"><script>alert(1)</script>.js'], styles: [] },
+        { path: '/empty', scripts: [], styles: [] },
+        { nonsense: true },
+      ]),
+    );
+    h = await sqliteHandle();
+    app = await testApp(h.store, { staticDir: dir });
+  });
+  afterAll(async () => {
+    await app.close();
+    await h.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const links = (html: string) => [...html.matchAll(/<link rel="(modulepreload|preload)"[^>]*href="([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`);
+
+  test('each route gets its view’s scripts (modulepreload, low priority) and styles (preload, not render-blocking) in the head', async () => {
+    const home = await app.inject('/');
+    expect([home.statusCode, home.headers['content-type'], home.headers['cache-control']]).toEqual([200, 'text/html; charset=utf-8', 'no-cache']);
+    expect(links(home.body)).toEqual(['modulepreload /assets/HomeView-a1.js', 'preload /assets/HomeView-b2.css']);
+    expect(home.body).toMatch(/<link rel="modulepreload" fetchpriority="low" crossorigin href="\/assets\/HomeView-a1.js"><link rel="preload" as="style" crossorigin href="\/assets\/HomeView-b2.css"><\/head>/);
+    // A static segment wins over a parameter only where the router says so: /events/new is its own route.
+    expect(links((await app.inject('/events/new')).body)).toEqual(['modulepreload /assets/EventEditView-c3.js']);
+    expect(links((await app.inject('/events/0190a000-0000-7000-8000-000000000000?x=1')).body)).toEqual(['modulepreload /assets/EventDetailView-d4.js']);
+  });
+
+  test('unsafe file names in the list are dropped; unknown paths and routes without files get index.html as built', async () => {
+    const detail = (await app.inject('/events/abc')).body;
+    expect(detail).not.toContain('<script>alert');
+    expect((await app.inject('/nowhere/at/all')).body).toBe(page);
+    expect((await app.inject('/empty')).body).toBe(page);
+    expect((await app.inject({ method: 'HEAD', url: '/events/new' })).statusCode).toBe(200);
+  });
+
+  test('a build without route-preloads.json serves index.html as is', async () => {
+    const bare = mkdtempSync(path.join(tmpdir(), 'kl-bare-'));
+    writeFileSync(path.join(bare, 'index.html'), page);
+    const plain = await testApp(h.store, { staticDir: bare });
+    try {
+      expect((await plain.inject('/events/new')).body).toBe(page);
+      expect((await plain.inject('/')).body).toBe(page);
+    } finally {
+      await plain.close();
+      rmSync(bare, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('configuration', () => {
   test('defaults: port 8080 on 127.0.0.1, ./data, the huidong region, info logs, no DATABASE_URL', () => {
     const c = readConfig({});

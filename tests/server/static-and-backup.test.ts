@@ -106,7 +106,9 @@ describe('a navigation names its route’s files (route-preloads.json from the b
     const home = await app.inject('/');
     expect([home.statusCode, home.headers['content-type'], home.headers['cache-control']]).toEqual([200, 'text/html; charset=utf-8', 'no-cache']);
     expect(links(home.body)).toEqual(['modulepreload /assets/HomeView-a1.js', 'preload /assets/HomeView-b2.css']);
-    expect(home.body).toMatch(/<link rel="modulepreload" fetchpriority="low" crossorigin href="\/assets\/HomeView-a1.js"><link rel="preload" as="style" crossorigin href="\/assets\/HomeView-b2.css"><\/head>/);
+    expect(home.body).toMatch(
+      /<link rel="modulepreload" fetchpriority="low" crossorigin href="\/assets\/HomeView-a1.js"><link rel="preload" as="style" crossorigin href="\/assets\/HomeView-b2.css"><\/head>/,
+    );
     // A static segment wins over a parameter only where the router says so: /events/new is its own route.
     expect(links((await app.inject('/events/new')).body)).toEqual(['modulepreload /assets/EventEditView-c3.js']);
     expect(links((await app.inject('/events/0190a000-0000-7000-8000-000000000000?x=1')).body)).toEqual(['modulepreload /assets/EventDetailView-d4.js']);

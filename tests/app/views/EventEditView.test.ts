@@ -10,7 +10,6 @@ import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import { i18n } from '../../../src/app/i18n';
 import EventEditView from '../../../src/app/views/EventEditView.vue';
 import { ledgerDb, setLedgerDbFactory } from '../../../src/app/db/database';
-import { NEW_DRAFT_KEY } from '../../../src/app/db/draft-repository';
 import { emptyEventContent } from '../../../src/domain/event';
 import { serveHuidongFiles } from '../../fixtures/region-pack';
 import { freshDb } from '../db/helpers';
@@ -26,16 +25,17 @@ let pinia: Pinia;
 let router: Router;
 const mounted: VueWrapper[] = [];
 
-async function render(): Promise<VueWrapper> {
+async function render(path = '/events/new'): Promise<VueWrapper> {
   router = createRouter({
     history: createMemoryHistory(),
     routes: [
       { path: '/events/new', name: 'event-new', component: EventEditView },
       { path: '/events/:id', name: 'event-detail', component: { template: '<div />' } },
       { path: '/', name: 'home', component: { template: '<div />' } },
+      { path: '/drafts', name: 'drafts', component: { template: '<div />' } },
     ],
   });
-  await router.push('/events/new');
+  await router.push(path);
   const w = mount(EventEditView, { global: { plugins: [pinia, i18n, router] }, attachTo: document.body });
   mounted.push(w);
   await vi.waitFor(() => expect(w.find('#ev-attendance').exists()).toBe(true));
@@ -126,13 +126,14 @@ describe('EventEditView: attendance', () => {
 
   it('restores a draft the earlier version kept with its default 0 as an unconfirmed 0, marked at once', async () => {
     const db = ledgerDb();
+    const key = '018a9b7c-1d2e-7f00-8a00-0000000000aa';
     await db.drafts.put({
-      key: NEW_DRAFT_KEY,
+      key,
+      mode: 'new',
       content: { ...emptyEventContent('2026-03-05T09:30:00+08:00'), title: '急救培训' },
       savedAt: '2026-03-05T01:40:00.000Z',
     });
-    await db.meta.put({ key: 'draft-event-id:new', value: '018a9b7c-1d2e-7f00-8a00-0000000000aa' });
-    const w = await render();
+    const w = await render(`/events/new?draft=${key}`);
     await vi.waitFor(() => expect((w.get('#ev-title').element as HTMLInputElement).value).toBe('急救培训'));
     expect((w.get('#ev-attendance').element as HTMLInputElement).value).toBe('0');
     expect(ticked(w)).toBe(false);
@@ -144,11 +145,13 @@ describe('EventEditView: attendance', () => {
     await w.get('#ev-title').setValue('广播科普');
     await tick(w);
     const db = ledgerDb();
+    const key = router.currentRoute.value.query.draft as string;
+    expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
     await vi.waitFor(async () =>
-      expect((await db.drafts.get(NEW_DRAFT_KEY))?.content).toMatchObject({ title: '广播科普', attendance: 0, noOnSiteAudience: true }),
+      expect((await db.drafts.get(key))?.content).toMatchObject({ title: '广播科普', attendance: 0, noOnSiteAudience: true }),
     );
     w.unmount();
-    const again = await render();
+    const again = await render(`/events/new?draft=${key}`);
     await vi.waitFor(() => expect((again.get('#ev-title').element as HTMLInputElement).value).toBe('广播科普'));
     expect(ticked(again)).toBe(true);
     expect(fieldError(again, '#ev-attendance')).toBe('');

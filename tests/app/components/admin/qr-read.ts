@@ -6,12 +6,17 @@ import jsQR from 'jsqr';
 
 const PX = 6;
 
-/** The dark modules the SVG path draws (`M{x} {y}h1v1h-1z` each), as a size × size matrix. */
-export function modulesOf(svg: Element): boolean[][] {
-  const size = Number(svg.getAttribute('viewBox')!.split(' ')[2]);
+/** The dark modules an SVG path draws (`M{x} {y}h1v1h-1z` each) in a viewBox `0 0 size size`, as a size × size matrix. */
+export function modulesFromSvg(viewBox: string, d: string): boolean[][] {
+  const size = Number(viewBox.split(' ')[2]);
   const matrix = Array.from({ length: size }, () => Array<boolean>(size).fill(false));
-  for (const m of (svg.querySelector('path')!.getAttribute('d') ?? '').matchAll(/M(\d+) (\d+)h1v1h-1z/g)) matrix[Number(m[2])]![Number(m[1])] = true;
+  for (const m of d.matchAll(/M(\d+) (\d+)h1v1h-1z/g)) matrix[Number(m[2])]![Number(m[1])] = true;
   return matrix;
+}
+
+/** The dark modules of a rendered InviteQr. */
+export function modulesOf(svg: Element): boolean[][] {
+  return modulesFromSvg(svg.getAttribute('viewBox')!, svg.querySelector('path')!.getAttribute('d') ?? '');
 }
 
 /** What a decoder reads off the matrix, or null when it reads nothing. */

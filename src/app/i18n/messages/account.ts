@@ -13,11 +13,6 @@ export default {
       },
       codePlaceholder: 'ABCD-EFGH-JKMN-PQRS',
       advanced: {
-        show: 'Advanced settings',
-        hint: 'Leave the server address empty to use the site this page came from.',
-      },
-      fromLink: 'The invite code came with the link; fill in your name, username and password.',
-      advanced: {
         show: '高级设置',
         hint: '服务器地址一般不用填：留空即连接打开本页的网站。',
       },
@@ -103,6 +98,11 @@ export default {
           'Your sign-in is no longer valid (signed out elsewhere, password changed, or account disabled). Please sign in again. Records, unsynced changes and drafts stay on this device and sync after you sign in.',
       },
       codePlaceholder: 'ABCD-EFGH-JKMN-PQRS',
+      advanced: {
+        show: 'Advanced settings',
+        hint: 'Leave the server address empty to use the site this page came from.',
+      },
+      fromLink: 'The invite code came with the link; fill in your name, username and password.',
       field: {
         code: 'Invite code',
         setupCode: 'Setup code',

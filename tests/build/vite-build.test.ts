@@ -209,7 +209,14 @@ describe('a volunteer’s first visit', () => {
     expect(staffChunks.map((c) => c.fileName).filter((f) => precached.includes(f))).toEqual([]);
     // The QR encoder (uqr) rides only in the invite QR code's own chunk, which is not precached.
     const withQr = output.filter((o): o is Rollup.OutputChunk => o.type === 'chunk' && o.moduleIds.some((id) => /node_modules[\\/]uqr[\\/]/.test(id)));
-    expect(withQr.map((c) => c.facadeModuleId?.split(sep).join('/').replace(/^.*\/src\//, 'src/'))).toEqual(['src/app/components/admin/InviteQr.vue']);
+    expect(
+      withQr.map((c) =>
+        c.facadeModuleId
+          ?.split(sep)
+          .join('/')
+          .replace(/^.*\/src\//, 'src/'),
+      ),
+    ).toEqual(['src/app/components/admin/InviteQr.vue']);
     expect(withQr.filter((c) => precached.includes(c.fileName))).toEqual([]);
     expect(precached.filter((f) => /\.(md|csv)$/.test(f))).toEqual([]);
     expect(precached.filter((f) => f.startsWith('regions/')).sort()).toEqual([

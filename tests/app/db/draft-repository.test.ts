@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { reactive } from 'vue';
 import {
-  DRAFT_MAX_CHARS, DraftTooLargeError, clearDraft, isFreeEventId, listDrafts, loadDraft, rekeyDraft, saveDraft,
+  DRAFT_MAX_CHARS,
+  DraftTooLargeError,
+  clearDraft,
+  isFreeEventId,
+  listDrafts,
+  loadDraft,
+  rekeyDraft,
+  saveDraft,
 } from '../../../src/app/db/draft-repository';
 import { ID1, freshDb, freshRepo, sampleContent } from './helpers';
 
@@ -13,7 +20,12 @@ describe('the draft box', () => {
     const db = freshDb();
     await saveDraft(db, A, sampleContent({ title: '写了一半' }), Date.parse('2023-09-16T02:00:00Z'));
     await saveDraft(db, A, sampleContent({ title: '写了一大半', attendance: 30 }), Date.parse('2023-09-16T02:00:05Z'));
-    expect(await loadDraft(db, A)).toEqual({ key: A, mode: 'new', content: sampleContent({ title: '写了一大半', attendance: 30 }), savedAt: '2023-09-16T02:00:05.000Z' });
+    expect(await loadDraft(db, A)).toEqual({
+      key: A,
+      mode: 'new',
+      content: sampleContent({ title: '写了一大半', attendance: 30 }),
+      savedAt: '2023-09-16T02:00:05.000Z',
+    });
   });
 
   it('keeps many drafts, lists them last touched first, and clears one without the others', async () => {

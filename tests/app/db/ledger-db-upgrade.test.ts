@@ -61,11 +61,7 @@ function fixtures(version: number) {
       version < 3
         ? [{ key: 'new', content: sampleContent({ title: '草稿' }), savedAt: '2023-09-16T02:00:00.000Z' } as DraftRow]
         : [{ key: NEW_DRAFT_ID, mode: 'new' as const, content: sampleContent({ title: '草稿' }), savedAt: '2023-09-16T02:00:00.000Z' }],
-    meta: [
-      { key: 'seq', value: 1 },
-      { key: 'clientId', value: outbox.clientId },
-      ...(version < 3 ? [{ key: 'draft-event-id:new', value: NEW_DRAFT_ID }] : []),
-    ],
+    meta: [{ key: 'seq', value: 1 }, { key: 'clientId', value: outbox.clientId }, ...(version < 3 ? [{ key: 'draft-event-id:new', value: NEW_DRAFT_ID }] : [])],
     photos: [
       {
         hash: 'a'.repeat(64),

@@ -147,9 +147,7 @@ describe('EventEditView: attendance', () => {
     const db = ledgerDb();
     const key = router.currentRoute.value.query.draft as string;
     expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
-    await vi.waitFor(async () =>
-      expect((await db.drafts.get(key))?.content).toMatchObject({ title: '广播科普', attendance: 0, noOnSiteAudience: true }),
-    );
+    await vi.waitFor(async () => expect((await db.drafts.get(key))?.content).toMatchObject({ title: '广播科普', attendance: 0, noOnSiteAudience: true }));
     w.unmount();
     const again = await render(`/events/new?draft=${key}`);
     await vi.waitFor(() => expect((again.get('#ev-title').element as HTMLInputElement).value).toBe('广播科普'));

@@ -5,20 +5,25 @@ import InviteQr from '../../../../src/app/components/admin/InviteQr.vue';
 import { modulesOf, readQr } from './qr-read';
 
 describe('InviteQr', () => {
-  it.each([
-    'http://localhost:8080/join?code=ABCD-EFGH-JKMN-PQRS',
-    'https://kepu.huidong.example.cn/join?code=Z9Y8-X7W6-V5U4-T3S2',
-  ])('draws a code a decoder reads back as the link (%s)', (link) => {
-    const w = mount(InviteQr, { props: { text: link, label: `邀请二维码 ${link}` } });
-    const svg = w.get('[data-testid=invite-qr]');
-    expect(svg.attributes('role')).toBe('img');
-    expect(svg.attributes('aria-label')).toBe(`邀请二维码 ${link}`);
-    const matrix = modulesOf(svg.element);
-    // A quiet zone of four light modules on every side.
-    expect(matrix.slice(0, 4).flat().some(Boolean)).toBe(false);
-    expect(matrix.map((row) => row.slice(-4)).flat().some(Boolean)).toBe(false);
-    expect(readQr(matrix)).toBe(link);
-  });
+  it.each(['http://localhost:8080/join?code=ABCD-EFGH-JKMN-PQRS', 'https://kepu.huidong.example.cn/join?code=Z9Y8-X7W6-V5U4-T3S2'])(
+    'draws a code a decoder reads back as the link (%s)',
+    (link) => {
+      const w = mount(InviteQr, { props: { text: link, label: `邀请二维码 ${link}` } });
+      const svg = w.get('[data-testid=invite-qr]');
+      expect(svg.attributes('role')).toBe('img');
+      expect(svg.attributes('aria-label')).toBe(`邀请二维码 ${link}`);
+      const matrix = modulesOf(svg.element);
+      // A quiet zone of four light modules on every side.
+      expect(matrix.slice(0, 4).flat().some(Boolean)).toBe(false);
+      expect(
+        matrix
+          .map((row) => row.slice(-4))
+          .flat()
+          .some(Boolean),
+      ).toBe(false);
+      expect(readQr(matrix)).toBe(link);
+    },
+  );
 
   it('follows a new link, and a damaged matrix does not read as the link', async () => {
     const w = mount(InviteQr, { props: { text: 'http://a.example/join?code=AAAA-BBBB-CCCC-DDDD', label: 'qr' } });

@@ -12,7 +12,8 @@ import EventEditView from '../../../src/app/views/EventEditView.vue';
 import { ledgerDb, setLedgerDbFactory } from '../../../src/app/db/database';
 import { emptyEventContent } from '../../../src/domain/event';
 import { serveHuidongFiles } from '../../fixtures/region-pack';
-import { freshDb } from '../db/helpers';
+import { freshDb, sampleContent } from '../db/helpers';
+import { useLedgerStore } from '../../../src/app/stores/ledger';
 
 // Vant's style entry points import CSS, which Node cannot load; the tests need no styles.
 vi.mock('vant/es/toast/style', () => ({}));
@@ -176,5 +177,28 @@ describe('EventEditView: attendance', () => {
     await w.get('[data-test=save]').trigger('click');
     await vi.waitFor(() => expect(fieldError(w, '#ev-title')).toBe('必填'));
     expect(w.get('#ev-title').classes()).toContain('van-field__control--error');
+  });
+
+  it('gives every new form its own draft: repeating the last event keeps an unsaved draft (it used to replace it)', async () => {
+    const ledger = useLedgerStore();
+    await ledger.repo.createEvent(ledger.repo.newEventId(), sampleContent({ title: '上次的活动' }), 'submitted');
+    const w = await render();
+    await w.get('#ev-title').setValue('写了一半');
+    const first = router.currentRoute.value.query.draft as string;
+    await vi.waitFor(async () => expect((await ledgerDb().drafts.get(first))?.content.title).toBe('写了一半'));
+    w.unmount();
+    const again = await render('/events/new?repeat=1');
+    await vi.waitFor(() => expect(again.find('[data-test=other-drafts]').exists()).toBe(true));
+    expect(again.get('[data-test=other-drafts]').text()).toContain('草稿箱里还有 1 份未完成的草稿');
+    const second = router.currentRoute.value.query.draft as string;
+    expect(second).not.toBe(first);
+    await vi.waitFor(async () =>
+      expect((await ledgerDb().drafts.toArray()).map((d) => [d.key, d.content.title]).sort()).toEqual(
+        [
+          [first, '写了一半'],
+          [second, ''],
+        ].sort(),
+      ),
+    );
   });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { mount } from '@vue/test-utils';
 import InviteQr from '../../../../src/app/components/admin/InviteQr.vue';
+import { inviteLinkOf } from '../../../../src/app/components/admin/admin-format';
 import { modulesOf, readQr } from './qr-read';
 
 describe('InviteQr', () => {
@@ -33,5 +34,19 @@ describe('InviteQr', () => {
     // Blank the top-left finder pattern: the decoder can no longer find the symbol.
     for (let y = 4; y < 11; y++) for (let x = 4; x < 11; x++) matrix[y]![x] = false;
     expect(readQr(matrix)).toBeNull();
+  });
+});
+
+describe('inviteLinkOf', () => {
+  it('points at the join form of the server the phones use: this site, or the server set under 高级设置', () => {
+    expect([
+      inviteLinkOf('ABCD-EFGH-JKMN-PQRS', '', 'https://kepu.example.cn'),
+      inviteLinkOf('ABCD-EFGH-JKMN-PQRS', ' https://ledger.example.org/ ', 'http://localhost:5173'),
+      inviteLinkOf('ABCD-EFGH-JKMN-PQRS', 'https://example.org/kepu', 'http://localhost:5173'),
+    ]).toEqual([
+      'https://kepu.example.cn/join?code=ABCD-EFGH-JKMN-PQRS',
+      'https://ledger.example.org/join?code=ABCD-EFGH-JKMN-PQRS',
+      'https://example.org/kepu/join?code=ABCD-EFGH-JKMN-PQRS',
+    ]);
   });
 });

@@ -17,6 +17,9 @@ export const routes: RouteRecordRaw[] = [
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue') },
   { path: '/admin', name: 'admin', component: () => import('./views/AdminView.vue') },
+  { path: '/drafts', name: 'drafts', component: () => import('./views/DraftsView.vue') },
+  // An invite link (/join?code=…): the join form, with the code filled and the server this site.
+  { path: '/join', name: 'join', component: () => import('./views/LoginView.vue') },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
 

@@ -165,10 +165,10 @@ describe('the logging route’s first-paint chunk', () => {
 });
 
 /** The volunteer's routes, by their views (src/app/router.ts). */
-const VOLUNTEER_VIEWS = ['HomeView', 'EventListView', 'EventEditView', 'EventDetailView', 'MapView', 'ReportsView', 'SettingsView', 'LoginView'];
+const VOLUNTEER_VIEWS = ['HomeView', 'EventListView', 'EventEditView', 'EventDetailView', 'MapView', 'ReportsView', 'SettingsView', 'LoginView', 'DraftsView'];
 /** Staff-only code, by the module a chunk is loaded for. */
 const STAFF_ONLY =
-  /src\/app\/views\/(ReviewView|AdminView)\.vue$|src\/app\/components\/report\/ReportCharts\.vue$|src\/app\/(export|import)\/|node_modules\/(@cj-tech-master\/excelts|docx|chart\.js)\//;
+  /src\/app\/views\/(ReviewView|AdminView)\.vue$|src\/app\/components\/report\/ReportCharts\.vue$|src\/app\/components\/admin\/InviteQr\.vue$|src\/app\/(export|import)\/|node_modules\/(@cj-tech-master\/excelts|docx|chart\.js|uqr)\//;
 
 describe('a volunteer’s first visit', () => {
   it(`downloads at most ${FIRST_VISIT_BUDGET / 1024} KB gzip in all, precache included`, () => {
@@ -207,6 +207,17 @@ describe('a volunteer’s first visit', () => {
     // xlsx/docx/csv writers, chart.js, review and admin views, the spreadsheet and DOCX libraries
     expect(staffChunks.length).toBeGreaterThanOrEqual(6);
     expect(staffChunks.map((c) => c.fileName).filter((f) => precached.includes(f))).toEqual([]);
+    // The QR encoder (uqr) rides only in the invite QR code's own chunk, which is not precached.
+    const withQr = output.filter((o): o is Rollup.OutputChunk => o.type === 'chunk' && o.moduleIds.some((id) => /node_modules[\\/]uqr[\\/]/.test(id)));
+    expect(
+      withQr.map((c) =>
+        c.facadeModuleId
+          ?.split(sep)
+          .join('/')
+          .replace(/^.*\/src\//, 'src/'),
+      ),
+    ).toEqual(['src/app/components/admin/InviteQr.vue']);
+    expect(withQr.filter((c) => precached.includes(c.fileName))).toEqual([]);
     expect(precached.filter((f) => /\.(md|csv)$/.test(f))).toEqual([]);
     expect(precached.filter((f) => f.startsWith('regions/')).sort()).toEqual([
       'regions/huidong/county.geojson',

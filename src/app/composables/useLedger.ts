@@ -67,3 +67,9 @@ export const useTargetsOfYear = (year: () => number) => useLiveQuery(() => q.tar
 
 /** The year's kept totals by township and by format. */
 export const useYearTotals = (year: () => number) => useLiveQuery(() => q.yearTotals(year()), year);
+
+/** The draft box (草稿箱), last touched first. */
+export const useDraftBox = () => useLiveQuery(q.draftBox);
+
+/** How many drafts the box holds. */
+export const useDraftCount = () => useLiveQuery(q.draftCount);

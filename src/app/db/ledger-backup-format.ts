@@ -69,6 +69,7 @@ const outboxExtra = v.object({
 });
 const draftSchema = v.strictObject({
   key: v.pipe(v.string(), v.minLength(1, 'required')),
+  mode: v.optional(v.picklist(['new', 'edit'], 'badMode')),
   content: v.record(v.string(), v.unknown(), 'notObject'),
   savedAt: v.string('required'),
 });

@@ -9,6 +9,7 @@ import type { Target } from '../../domain/targets';
 import type { OutboxMutation, MutationResult } from '../../sync/protocol';
 import type { StoredTotalsRow, TotalsKey } from '../../domain/totals';
 import { rebuildTotals } from './year-totals';
+import { moveDraftsIntoBox } from './draft-repository';
 
 /** A stored event, with the calendar keys the indexes need (Asia/Shanghai, see domain/year). */
 export type EventRow = LedgerEvent & {
@@ -27,11 +28,17 @@ export type OutboxRow = OutboxMutation & {
   rejection?: Extract<MutationResult, { status: 'rejected' }> | null;
 };
 
-/** An unsaved form, kept on every change so a phone call or a dead battery loses nothing. */
+/** Which form a draft belongs to: a new event's, or an edit of a stored event. */
+export type DraftMode = 'new' | 'edit';
+
+/** An unsaved form in the draft box (草稿箱), kept on every change so a phone call or a dead battery loses nothing. */
 export interface DraftRow {
-  /** 'new' for the form of a new event, else the id of the event being edited. */
+  /** The id of the event the draft becomes: a new event's reserved id, or the edited event's id ('new' before version 3). */
   key: string;
+  /** Absent in rows written before version 3 (and in old backups). */
+  mode?: DraftMode;
   content: EventContent;
+  /** When the draft was last touched (ISO). */
   savedAt: string;
 }
 
@@ -80,11 +87,16 @@ export const LEDGER_DB_VERSIONS: Record<number, Record<string, string>> = {
   2: {
     totals: '[year+axis+key]',
   },
+  // The draft box: many drafts, each keyed by its event's id, listed by when they were touched.
+  3: {
+    drafts: 'key, savedAt',
+  },
 };
 
 /** Upgrades that rewrite or build rows, by the version that brings them. */
 const LEDGER_DB_UPGRADES: Record<number, (tx: Transaction) => Promise<void>> = {
   2: rebuildTotals,
+  3: moveDraftsIntoBox,
 };
 
 /**

@@ -6,7 +6,8 @@
  */
 import Dexie from 'dexie';
 import { ledgerDb } from './database';
-import type { EventRow, LedgerDb, TargetRow } from './ledger-db';
+import type { DraftRow, EventRow, LedgerDb, TargetRow } from './ledger-db';
+import { listDrafts } from './draft-repository';
 import { myLastLoggedEventIn, myRecentEventsIn, outboxCountIn } from './my-events';
 import { readYearTotals, type YearTotals } from './year-totals';
 
@@ -126,4 +127,14 @@ export function targetsOfYear(year: number): Promise<TargetRow[]> {
 /** The year's kept totals by township and by format (a few dozen rows, however many events). */
 export function yearTotals(year: number): Promise<YearTotals> {
   return readYearTotals(ledgerDb(), year);
+}
+
+/** The draft box (草稿箱): every unfinished form, last touched first. */
+export function draftBox(): Promise<DraftRow[]> {
+  return listDrafts(ledgerDb());
+}
+
+/** How many drafts the box holds. */
+export function draftCount(): Promise<number> {
+  return ledgerDb().drafts.count();
 }

@@ -10,7 +10,8 @@ import type { EventContent, ReferenceContext } from '../../domain/event';
 import { townshipCodesOf, villageTownshipMapOf, type RegionPack } from '../../domain/region';
 import { DEFAULT_TIME_ZONE } from '../../domain/year';
 import { ledgerDb } from '../db/database';
-import { NEW_DRAFT_KEY, clearDraft, clearNewDraftId, loadDraft, loadNewDraftId, saveDraft, saveNewDraftId } from '../db/draft-repository';
+import { clearDraft, isFreeEventId, isNewEventDraft, listDrafts, loadDraft, rekeyDraft, saveDraft } from '../db/draft-repository';
+import type { DraftMode, DraftRow } from '../db/ledger-db';
 import { createEventRepository, type RepositoryDeps } from '../db/event-repository';
 import type { ImportCounts } from '../db/ledger-backup';
 import { observe } from '../db/live';
@@ -77,16 +78,18 @@ export const useLedgerStore = defineStore('ledger', () => {
   };
   const repo = createEventRepository(db, world);
 
-  /** The event form's unsaved content (autosaved), and the id the new-event form is using. */
+  /** The draft box: the forms' unsaved content (autosaved or kept on purpose), by the id of the event each becomes. */
   const drafts = {
-    /** The key of the new-event form's draft (an edit's is the event id). */
-    newKey: NEW_DRAFT_KEY,
     load: (key: string) => loadDraft(db, key),
-    save: (key: string, content: EventContent) => saveDraft(db, key, content, Date.now()),
+    save: (key: string, content: EventContent, mode: DraftMode) => saveDraft(db, key, content, Date.now(), mode),
     clear: (key: string) => clearDraft(db, key),
-    loadNewEventId: () => loadNewDraftId(db),
-    saveNewEventId: (id: string) => saveNewDraftId(db, id),
-    clearNewEventId: () => clearNewDraftId(db),
+    rekey: (from: string, to: string) => rekeyDraft(db, from, to),
+    /** Every draft, last touched first. */
+    list: () => listDrafts(db),
+    /** Whether a draft holds changes to a stored event (else it is a new event's). */
+    isEdit: (d: DraftRow) => !isNewEventDraft(d),
+    /** Whether a new event may take `key` as its id (a UUID no stored event has). */
+    isFreeEventId: (key: string) => isFreeEventId(db, key),
     /** The event this person logged last: what "repeat last event" copies. */
     lastLoggedEvent: () => myLastLoggedEventIn(db, who.identity.userId),
   };

@@ -6,7 +6,8 @@
 import './node-blob';
 import { describe, expect, it } from 'vitest';
 import Dexie from 'dexie';
-import { LEDGER_DB_VERSIONS, LedgerDb, type EventRow, type OutboxRow } from '../../../src/app/db/ledger-db';
+import { LEDGER_DB_VERSIONS, LedgerDb, type DraftRow, type EventRow, type OutboxRow } from '../../../src/app/db/ledger-db';
+import { isFreeEventId, listDrafts } from '../../../src/app/db/draft-repository';
 import { ID1, freshDb, sampleContent } from './helpers';
 
 const VERSIONS = Object.keys(LEDGER_DB_VERSIONS)
@@ -21,8 +22,11 @@ function openAtVersion(name: string, version: number): Dexie {
   return db;
 }
 
-/** Rows as version 1 wrote them; later versions add their own fixtures when their rows differ. */
-function fixtures() {
+/** The id the new-event form had taken for its single draft (versions 1 and 2 kept it in meta). */
+const NEW_DRAFT_ID = '018a9b7c-1d2e-7f00-8a00-0000000000dd';
+
+/** Rows as `version` wrote them: version 3 keys a new event's draft by its id, in the draft box. */
+function fixtures(version: number) {
   const event: EventRow = {
     ...sampleContent(),
     status: 'submitted',
@@ -53,11 +57,11 @@ function fixtures() {
   return {
     events: [event],
     outbox: [outbox],
-    drafts: [{ key: 'new', content: sampleContent({ title: '草稿' }), savedAt: '2023-09-16T02:00:00.000Z' }],
-    meta: [
-      { key: 'seq', value: 1 },
-      { key: 'clientId', value: outbox.clientId },
-    ],
+    drafts:
+      version < 3
+        ? [{ key: 'new', content: sampleContent({ title: '草稿' }), savedAt: '2023-09-16T02:00:00.000Z' } as DraftRow]
+        : [{ key: NEW_DRAFT_ID, mode: 'new' as const, content: sampleContent({ title: '草稿' }), savedAt: '2023-09-16T02:00:00.000Z' }],
+    meta: [{ key: 'seq', value: 1 }, { key: 'clientId', value: outbox.clientId }, ...(version < 3 ? [{ key: 'draft-event-id:new', value: NEW_DRAFT_ID }] : [])],
     photos: [
       {
         hash: 'a'.repeat(64),
@@ -90,8 +94,9 @@ function fixtures() {
 }
 
 /** What the current version should read back from data written at `version`. */
-function expectedAfterUpgrade(_version: number, written: ReturnType<typeof fixtures>) {
-  return written;
+function expectedAfterUpgrade(version: number, written: ReturnType<typeof fixtures>) {
+  // Version 3 moves the single new-event draft into the box under its event's id.
+  return version < 3 ? { ...written, drafts: fixtures(3).drafts, meta: fixtures(3).meta } : written;
 }
 
 describe('LedgerDb upgrade path', () => {
@@ -103,7 +108,7 @@ describe('LedgerDb upgrade path', () => {
     it(`reads back data written at schema version ${version} through the current LedgerDb (v${CURRENT})`, async () => {
       const name = freshDb().name;
       const old = openAtVersion(name, version);
-      const written = fixtures();
+      const written = fixtures(version);
       await old.transaction('rw', ['events', 'outbox', 'drafts', 'meta', 'photos', 'targets'], async () => {
         await old.table('photos').bulkAdd(written.photos);
         await old.table('targets').bulkAdd(written.targets);
@@ -133,4 +138,51 @@ describe('LedgerDb upgrade path', () => {
       db.close();
     });
   }
+});
+
+describe('LedgerDb version 3: the single draft joins the draft box', () => {
+  /** Writes `drafts` and `meta` (and `events`) at schema version 2, then opens the current LedgerDb. */
+  async function upgradeFrom2(rows: { drafts: DraftRow[]; meta?: { key: string; value: unknown }[]; events?: EventRow[] }): Promise<LedgerDb> {
+    const name = freshDb().name;
+    const old = openAtVersion(name, 2);
+    await old.transaction('rw', ['drafts', 'meta', 'events'], async () => {
+      await old.table('drafts').bulkAdd(rows.drafts);
+      await old.table('meta').bulkAdd(rows.meta ?? []);
+      await old.table('events').bulkAdd(rows.events ?? []);
+    });
+    old.close();
+    const db = new LedgerDb(name);
+    await db.open();
+    return db;
+  }
+  const typed = sampleContent({ title: '写了一半的大篷车', attendance: 120 });
+
+  it("shows an old database's one draft in the box, under the id its form had taken", async () => {
+    const db = await upgradeFrom2({
+      drafts: [{ key: 'new', content: typed, savedAt: '2023-09-16T02:00:00.000Z' }],
+      meta: [{ key: 'draft-event-id:new', value: NEW_DRAFT_ID }],
+    });
+    expect(await listDrafts(db)).toEqual([{ key: NEW_DRAFT_ID, mode: 'new', content: typed, savedAt: '2023-09-16T02:00:00.000Z' }]);
+    expect(await db.meta.get('draft-event-id:new')).toBeUndefined();
+    expect(await isFreeEventId(db, NEW_DRAFT_ID)).toBe(true);
+    db.close();
+  });
+
+  it('gives the draft a fresh id when its id was lost or already saved as an event, keeping every word', async () => {
+    for (const meta of [[], [{ key: 'draft-event-id:new', value: ID1 }]]) {
+      const saved = { ...fixtures(2).events[0]!, id: ID1 };
+      const db = await upgradeFrom2({ drafts: [{ key: 'new', content: typed, savedAt: '2023-09-16T02:00:00.000Z' }], meta, events: [saved] });
+      const box = await listDrafts(db);
+      expect(box.map((d) => [d.mode, d.content, d.savedAt])).toEqual([['new', typed, '2023-09-16T02:00:00.000Z']]);
+      expect(box[0]!.key).not.toBe(ID1);
+      expect(await isFreeEventId(db, box[0]!.key)).toBe(true);
+      db.close();
+    }
+  });
+
+  it("marks the draft of an edit as one, under its event's id", async () => {
+    const db = await upgradeFrom2({ drafts: [{ key: ID1, content: typed, savedAt: '2023-09-16T02:00:00.000Z' }] });
+    expect(await listDrafts(db)).toEqual([{ key: ID1, mode: 'edit', content: typed, savedAt: '2023-09-16T02:00:00.000Z' }]);
+    db.close();
+  });
 });

@@ -10,7 +10,7 @@ import { createMemoryHistory, createRouter } from 'vue-router';
 import type { FastifyInstance } from 'fastify';
 import { i18n } from '../../../src/app/i18n';
 import LoginView from '../../../src/app/views/LoginView.vue';
-import { saveDraft, NEW_DRAFT_KEY } from '../../../src/app/db/draft-repository';
+import { saveDraft } from '../../../src/app/db/draft-repository';
 import { ledgerDb, setLedgerDbFactory } from '../../../src/app/db/database';
 import { useLedgerStore } from '../../../src/app/stores/ledger';
 import { useSessionStore, type StoredSession } from '../../../src/app/stores/session';
@@ -96,7 +96,7 @@ describe('a sign-in that expires on the server', () => {
     sync.pause();
     clock += 31 * DAY;
     const pending = await ledger.repo.createEvent(ledger.repo.newEventId(), sampleContent({ title: '未同步的活动' }), 'submitted');
-    await saveDraft(db, NEW_DRAFT_KEY, sampleContent({ title: '写了一半' }), clock);
+    await saveDraft(db, ledger.repo.newEventId(), sampleContent({ title: '写了一半' }), clock);
     const before = { events: await db.events.toArray(), outbox: await db.outbox.toArray(), drafts: await db.drafts.toArray() };
     expect(before.outbox).toHaveLength(1);
 

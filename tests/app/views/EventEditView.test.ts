@@ -10,10 +10,10 @@ import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import { i18n } from '../../../src/app/i18n';
 import EventEditView from '../../../src/app/views/EventEditView.vue';
 import { ledgerDb, setLedgerDbFactory } from '../../../src/app/db/database';
-import { NEW_DRAFT_KEY } from '../../../src/app/db/draft-repository';
 import { emptyEventContent } from '../../../src/domain/event';
 import { serveHuidongFiles } from '../../fixtures/region-pack';
-import { freshDb } from '../db/helpers';
+import { freshDb, sampleContent } from '../db/helpers';
+import { useLedgerStore } from '../../../src/app/stores/ledger';
 
 // Vant's style entry points import CSS, which Node cannot load; the tests need no styles.
 vi.mock('vant/es/toast/style', () => ({}));
@@ -26,16 +26,17 @@ let pinia: Pinia;
 let router: Router;
 const mounted: VueWrapper[] = [];
 
-async function render(): Promise<VueWrapper> {
+async function render(path = '/events/new'): Promise<VueWrapper> {
   router = createRouter({
     history: createMemoryHistory(),
     routes: [
       { path: '/events/new', name: 'event-new', component: EventEditView },
       { path: '/events/:id', name: 'event-detail', component: { template: '<div />' } },
       { path: '/', name: 'home', component: { template: '<div />' } },
+      { path: '/drafts', name: 'drafts', component: { template: '<div />' } },
     ],
   });
-  await router.push('/events/new');
+  await router.push(path);
   const w = mount(EventEditView, { global: { plugins: [pinia, i18n, router] }, attachTo: document.body });
   mounted.push(w);
   await vi.waitFor(() => expect(w.find('#ev-attendance').exists()).toBe(true));
@@ -126,13 +127,14 @@ describe('EventEditView: attendance', () => {
 
   it('restores a draft the earlier version kept with its default 0 as an unconfirmed 0, marked at once', async () => {
     const db = ledgerDb();
+    const key = '018a9b7c-1d2e-7f00-8a00-0000000000aa';
     await db.drafts.put({
-      key: NEW_DRAFT_KEY,
+      key,
+      mode: 'new',
       content: { ...emptyEventContent('2026-03-05T09:30:00+08:00'), title: '急救培训' },
       savedAt: '2026-03-05T01:40:00.000Z',
     });
-    await db.meta.put({ key: 'draft-event-id:new', value: '018a9b7c-1d2e-7f00-8a00-0000000000aa' });
-    const w = await render();
+    const w = await render(`/events/new?draft=${key}`);
     await vi.waitFor(() => expect((w.get('#ev-title').element as HTMLInputElement).value).toBe('急救培训'));
     expect((w.get('#ev-attendance').element as HTMLInputElement).value).toBe('0');
     expect(ticked(w)).toBe(false);
@@ -144,11 +146,11 @@ describe('EventEditView: attendance', () => {
     await w.get('#ev-title').setValue('广播科普');
     await tick(w);
     const db = ledgerDb();
-    await vi.waitFor(async () =>
-      expect((await db.drafts.get(NEW_DRAFT_KEY))?.content).toMatchObject({ title: '广播科普', attendance: 0, noOnSiteAudience: true }),
-    );
+    const key = router.currentRoute.value.query.draft as string;
+    expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+    await vi.waitFor(async () => expect((await db.drafts.get(key))?.content).toMatchObject({ title: '广播科普', attendance: 0, noOnSiteAudience: true }));
     w.unmount();
-    const again = await render();
+    const again = await render(`/events/new?draft=${key}`);
     await vi.waitFor(() => expect((again.get('#ev-title').element as HTMLInputElement).value).toBe('广播科普'));
     expect(ticked(again)).toBe(true);
     expect(fieldError(again, '#ev-attendance')).toBe('');
@@ -175,5 +177,28 @@ describe('EventEditView: attendance', () => {
     await w.get('[data-test=save]').trigger('click');
     await vi.waitFor(() => expect(fieldError(w, '#ev-title')).toBe('必填'));
     expect(w.get('#ev-title').classes()).toContain('van-field__control--error');
+  });
+
+  it('gives every new form its own draft: repeating the last event keeps an unsaved draft (it used to replace it)', async () => {
+    const ledger = useLedgerStore();
+    await ledger.repo.createEvent(ledger.repo.newEventId(), sampleContent({ title: '上次的活动' }), 'submitted');
+    const w = await render();
+    await w.get('#ev-title').setValue('写了一半');
+    const first = router.currentRoute.value.query.draft as string;
+    await vi.waitFor(async () => expect((await ledgerDb().drafts.get(first))?.content.title).toBe('写了一半'));
+    w.unmount();
+    const again = await render('/events/new?repeat=1');
+    await vi.waitFor(() => expect(again.find('[data-test=other-drafts]').exists()).toBe(true));
+    expect(again.get('[data-test=other-drafts]').text()).toContain('草稿箱里还有 1 份未完成的草稿');
+    const second = router.currentRoute.value.query.draft as string;
+    expect(second).not.toBe(first);
+    await vi.waitFor(async () =>
+      expect((await ledgerDb().drafts.toArray()).map((d) => [d.key, d.content.title]).sort()).toEqual(
+        [
+          [first, '写了一半'],
+          [second, ''],
+        ].sort(),
+      ),
+    );
   });
 });

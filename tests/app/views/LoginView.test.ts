@@ -24,9 +24,15 @@ let router: Router;
 let bodies: { url: string; body: unknown }[];
 let reply: () => Response;
 
-async function render(query = '') {
-  router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:p(.*)*', component: { template: '<div />' } }] });
-  await router.push(`/login${query}`);
+async function render(query = '', path = '/login') {
+  router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/join', name: 'join', component: { template: '<div />' } },
+      { path: '/:p(.*)*', component: { template: '<div />' } },
+    ],
+  });
+  await router.push(`${path}${query}`);
   return mount(LoginView, { global: { plugins: [pinia, i18n, router] }, attachTo: document.body });
 }
 
@@ -193,5 +199,36 @@ describe('LoginView', () => {
     );
     expect((w.get('[data-testid=login-username] input').element as HTMLInputElement).value).toBe('chen');
     expect((w.get('[data-testid=login-server] input').element as HTMLInputElement).value).toBe('https://kepu.example');
+  });
+
+  it('opens an invite link on the join tab with the code filled and no server field until 高级设置 is opened', async () => {
+    vi.spyOn(useSyncStore(), 'syncNow').mockImplementation(() => undefined);
+    const w = await render('?code=abcdefghjkmnpqrs', '/join');
+    expect(w.get('[role=tab][aria-selected=true]').text()).toBe('邀请码加入');
+    expect((w.get('[data-testid=join-code] input').element as HTMLInputElement).value).toBe('ABCD-EFGH-JKMN-PQRS');
+    expect(w.get('[data-testid=join-from-link]').text()).toBe('邀请码已从邀请链接填好，请填写姓名、用户名和密码。');
+    expect(w.find('[data-testid=login-server]').exists()).toBe(false);
+    expect(w.get('[data-testid=login-advanced]').attributes('aria-expanded')).toBe('false');
+    await w.get('[data-testid=login-advanced]').trigger('click');
+    expect(w.get('[data-testid=login-advanced]').attributes('aria-expanded')).toBe('true');
+    expect((w.get('[data-testid=login-server] input').element as HTMLInputElement).value).toBe('');
+    await w.get('[data-testid=join-name] input').setValue('陈志愿');
+    await w.get('[data-testid=join-username] input').setValue('13800000000');
+    await w.get('[data-testid=join-password] input').setValue('pass-word-1');
+    await w.get('form').trigger('submit');
+    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/'));
+    // The link's origin is the server: the request goes to this site.
+    expect(bodies).toEqual([
+      { url: '/api/join', body: { code: 'ABCD-EFGH-JKMN-PQRS', name: '陈志愿', phoneOrUsername: '13800000000', password: 'pass-word-1' } },
+    ]);
+  });
+
+  it('keeps the server address under 高级设置 on the sign-in form too', async () => {
+    const w = await render();
+    expect(w.find('[data-testid=login-server]').exists()).toBe(false);
+    await w.get('[data-testid=login-advanced]').trigger('click');
+    await w.get('[data-testid=login-server] input').setValue('https://kepu.example');
+    await w.get('[data-testid=login-advanced]').trigger('click');
+    expect(w.find('[data-testid=login-server]').exists()).toBe(false);
   });
 });

@@ -72,3 +72,12 @@ export function fieldProblems(schema: v.GenericSchema, input: unknown, t: T, te:
 export function serverFieldProblems(e: unknown, t: T, te: Te, words: FieldWords = {}): Record<string, string> {
   return e instanceof ApiError && e.code === 'invalid' ? fieldMessages([...e.problems], t, te, words) : {};
 }
+
+/**
+ * The invite link of `code`: the join form of the server the phones talk to, with the code filled
+ * (`serverUrl` '' means this site, `origin`); the server serves the app, so the link opens it there.
+ */
+export function inviteLinkOf(code: string, serverUrl: string, origin: string): string {
+  const base = serverUrl.trim().replace(/\/+$/, '') || origin;
+  return `${base}/join?code=${encodeURIComponent(code)}`;
+}

@@ -12,6 +12,11 @@ export default {
         revoked: '登录已失效（可能已在别处退出、修改了密码或账号被停用），请重新登录。本机的记录、未同步的修改和草稿都保留，登录后继续同步。',
       },
       codePlaceholder: 'ABCD-EFGH-JKMN-PQRS',
+      advanced: {
+        show: '高级设置',
+        hint: '服务器地址一般不用填：留空即连接打开本页的网站。',
+      },
+      fromLink: '邀请码已从邀请链接填好，请填写姓名、用户名和密码。',
       field: {
         code: '邀请码',
         setupCode: '设置码',
@@ -93,6 +98,11 @@ export default {
           'Your sign-in is no longer valid (signed out elsewhere, password changed, or account disabled). Please sign in again. Records, unsynced changes and drafts stay on this device and sync after you sign in.',
       },
       codePlaceholder: 'ABCD-EFGH-JKMN-PQRS',
+      advanced: {
+        show: 'Advanced settings',
+        hint: 'Leave the server address empty to use the site this page came from.',
+      },
+      fromLink: 'The invite code came with the link; fill in your name, username and password.',
       field: {
         code: 'Invite code',
         setupCode: 'Setup code',

@@ -15,6 +15,7 @@ import { ledgerDb, setLedgerDbFactory } from '../../../../src/app/db/database';
 import { useSessionStore, type StoredSession } from '../../../../src/app/stores/session';
 import { useSyncStore } from '../../../../src/app/stores/sync';
 import { freshDb } from '../../db/helpers';
+import { modulesOf, readQr } from './qr-read';
 import { SETUP_CODE, seedAccounts, sqliteHandle, testApp, type Account, type Accounts, type StoreHandle } from '../../../server/helpers';
 
 vi.mock('vant/es/dialog/style', () => ({}));
@@ -210,6 +211,13 @@ describe('invite codes', () => {
     expect(w.get('[data-testid=invite-new]').text()).toContain('志愿者邀请码');
     await w.get('[data-testid=invite-copy]').trigger('click');
     expect(writeText).toHaveBeenCalledWith(code);
+    // The invite link (this site's join form with the code) copies, and its QR code reads back as it.
+    const link = `${window.location.origin}/join?code=${code}`;
+    expect(w.get('[data-testid=invite-link]').text()).toBe(link);
+    await w.get('[data-testid=invite-copy-link]').trigger('click');
+    expect(writeText).toHaveBeenLastCalledWith(link);
+    await until(() => expect(w.find('[data-testid=invite-qr]').exists()).toBe(true));
+    expect(readQr(modulesOf(w.get('[data-testid=invite-qr]').element))).toBe(link);
     const invites = (await h.store.listInvites(acc.staff.orgId)).filter((i) => i.maxUses === 3);
     expect(invites.map((i) => [i.role, i.createdBy])).toEqual([['volunteer', acc.staff.userId]]);
     const expiresInDays = (Date.parse(invites[0]!.expiresAt) - Date.now()) / 86_400_000;

@@ -91,7 +91,10 @@ export function changesSinceReview(history: readonly HistoryEntry[]): ChangeSinc
 }
 
 /** The fields of an event the review screens read (a LedgerEvent has them all). */
-export type ReviewedEvent = Pick<LedgerEvent, 'id' | 'status' | 'reviewNote' | 'reviewedBy' | 'reviewedAt' | 'createdBy' | 'townshipCode' | 'format' | 'startAt'>;
+export type ReviewedEvent = Pick<
+  LedgerEvent,
+  'id' | 'status' | 'reviewNote' | 'reviewedBy' | 'reviewedAt' | 'createdBy' | 'townshipCode' | 'format' | 'startAt'
+>;
 
 /**
  * The reason an event is returned for, while it is returned; null otherwise. Once the author
@@ -138,7 +141,10 @@ export function filterReviewQueue<E extends ReviewedEvent>(events: readonly E[],
 }
 
 /** The values each filter axis takes in `events`, sorted (months newest first): the choices a filter offers. */
-export function reviewFilterChoices(events: readonly ReviewedEvent[], timeZone: string): { submitters: string[]; townships: string[]; formats: string[]; months: string[] } {
+export function reviewFilterChoices(
+  events: readonly ReviewedEvent[],
+  timeZone: string,
+): { submitters: string[]; townships: string[]; formats: string[]; months: string[] } {
   const distinct = (f: (e: ReviewedEvent) => string) => [...new Set(events.map(f))].sort();
   return {
     submitters: distinct((e) => e.createdBy),

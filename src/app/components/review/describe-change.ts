@@ -19,18 +19,32 @@ export function describeChange(field: string, value: unknown, w: ChangeWords): s
   const counts = (xs: unknown, list: TaxonomyListName) =>
     (xs as { kind: string; count: number }[]).map((x) => `${label(list, x.kind)} ${x.count}`).join('、') || w.none;
   switch (field) {
-    case 'format': return label('formats', String(value));
-    case 'venue': return label('venues', String(value));
-    case 'campaign': return label('campaigns', String(value));
-    case 'themes': return (value as string[]).map((c) => label('themes', c)).join('、') || w.none;
-    case 'materials': return counts(value, 'materialKinds');
-    case 'audience': return counts(value, 'audienceKinds');
-    case 'townshipCode': return w.pack?.townships.find((u) => u.code === value)?.name ?? String(value);
-    case 'villageCode': return w.pack?.villages.find((v) => v.code === value)?.name ?? String(value);
-    case 'startAt': case 'endAt': return formatDateTime(String(value), w.timeZone);
-    case 'volunteers': return (value as { name: string; hours: number }[]).map((v) => `${v.name} ${w.hours(v.hours)}`).join('、') || w.none;
-    case 'partners': return (value as string[]).join('、') || w.none;
-    case 'photos': return String((value as string[]).length);
-    default: return typeof value === 'object' ? JSON.stringify(value) : String(value);
+    case 'format':
+      return label('formats', String(value));
+    case 'venue':
+      return label('venues', String(value));
+    case 'campaign':
+      return label('campaigns', String(value));
+    case 'themes':
+      return (value as string[]).map((c) => label('themes', c)).join('、') || w.none;
+    case 'materials':
+      return counts(value, 'materialKinds');
+    case 'audience':
+      return counts(value, 'audienceKinds');
+    case 'townshipCode':
+      return w.pack?.townships.find((u) => u.code === value)?.name ?? String(value);
+    case 'villageCode':
+      return w.pack?.villages.find((v) => v.code === value)?.name ?? String(value);
+    case 'startAt':
+    case 'endAt':
+      return formatDateTime(String(value), w.timeZone);
+    case 'volunteers':
+      return (value as { name: string; hours: number }[]).map((v) => `${v.name} ${w.hours(v.hours)}`).join('、') || w.none;
+    case 'partners':
+      return (value as string[]).join('、') || w.none;
+    case 'photos':
+      return String((value as string[]).length);
+    default:
+      return typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
 }

@@ -51,7 +51,14 @@ export function useReviewChanges(events: () => readonly { id: string; rev: numbe
     for (let i = 0; i < todo.length; i += PARALLEL) await Promise.all(todo.slice(i, i + PARALLEL).map((e) => readOne(e.id, e.rev)));
   }
 
-  watch(() => events().map((e) => `${e.id}:${e.rev}`).join(), () => void readAll(), { immediate: true });
+  watch(
+    () =>
+      events()
+        .map((e) => `${e.id}:${e.rev}`)
+        .join(),
+    () => void readAll(),
+    { immediate: true },
+  );
   const onOnline = () => void readAll();
   onMounted(() => window.addEventListener('online', onOnline));
   onBeforeUnmount(() => window.removeEventListener('online', onOnline));

@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, freePort, readStore, screenshot, startRealServer } from './harness';
+import { ROOT, auditA11y, freePort, readStore, screenshot, startRealServer } from './harness';
 import { gradientPng } from './png';
 import { Phones, go, serverApi, signIn as signInAt, syncNow, waitSynced, type Phone } from './phones';
 
@@ -35,6 +35,9 @@ const signIn = (p: Phone, username: string) => signInAt(p, base, username, PASSW
 const tokens: Record<string, string> = {};
 const userIds: Record<string, string> = {};
 const timings: Record<string, { taps: number; ms: number }> = {};
+/** Parts of the screen other features own (their own tests judge them). */
+const OTHERS = ['[data-testid=sync-badge]', '.van-tabbar', '.van-toast'];
+const CLEAN = { unlabeled: [], smallTargets: [], lowContrast: [] };
 
 /** A device of a person pushing as their phone would: its client id and its next seq. */
 function device(username: string) {
@@ -217,6 +220,7 @@ describe('staff review with the evidence; a returned event cannot be missed', ()
     expect([thumb?.width, thumb?.height]).toEqual([88, 88]);
     await card.scrollIntoViewIfNeeded();
     await screenshot(staff.page, FEATURE, '1-staff-card-with-evidence');
+    expect(await auditA11y(staff.page, OTHERS)).toEqual(CLEAN);
 
     await card.locator('[data-testid=review-photo]').click();
     const big = staff.page.locator('.van-image-preview img');
@@ -275,6 +279,7 @@ describe('staff review with the evidence; a returned event cannot be missed', ()
     expect(await staff.page.locator('main').innerText()).not.toContain('被退回的活动');
     await staff.page.locator('[data-testid=returned-by-me-list]').scrollIntoViewIfNeeded();
     await screenshot(staff.page, FEATURE, '4-staff-returned-by-me');
+    expect(await auditA11y(staff.page, OTHERS)).toEqual(CLEAN);
     await waitSynced(staff, since);
   });
 
@@ -288,6 +293,7 @@ describe('staff review with the evidence; a returned event cannot be missed', ()
     const logButton = await vol.page.locator('[data-test=log-event]').boundingBox();
     expect((await card.boundingBox())!.y).toBeLessThan(logButton!.y);
     await screenshot(vol.page, FEATURE, '5-volunteer-home-returned-first');
+    expect(await auditA11y(vol.page, [...OTHERS, '[data-testid=coverage-card]'])).toEqual(CLEAN);
 
     const started = Date.now();
     const c = tapCounter(vol);
@@ -301,6 +307,7 @@ describe('staff review with the evidence; a returned event cannot be missed', ()
     expect((await notice.boundingBox())!.y).toBeLessThan((await vol.page.locator('#ev-title').boundingBox())!.y);
     await vol.page.waitForFunction(() => (document.querySelector('#ev-attendance') as HTMLInputElement | null)?.value === '50');
     await screenshot(vol.page, FEATURE, '6-volunteer-form-reason-on-top');
+    expect(await auditA11y(vol.page, [...OTHERS, '.kl-form'])).toEqual(CLEAN);
     await c.type('#ev-notes', '现场照片为平山小学操场，人次按签到表核实为 45');
     await c.type('#ev-attendance', '45');
     const since = Date.now();

@@ -227,6 +227,9 @@ describe('staff review with the evidence; a returned event cannot be missed', ()
     await big.waitFor();
     await staff.page.waitForFunction(() => (document.querySelector<HTMLImageElement>('.van-image-preview img')?.naturalWidth ?? 0) === 800);
     expect((await big.boundingBox())!.width).toBeGreaterThan(300);
+    // The preview fades in over 300 ms: shoot it once it is opaque.
+    await staff.page.waitForFunction(() => [...document.querySelectorAll('.van-overlay')].some((o) => getComputedStyle(o).opacity === '1'));
+    await staff.page.waitForTimeout(350);
     await screenshot(staff.page, FEATURE, '2-staff-photo-enlarged');
     await staff.page.locator('.van-image-preview__close-icon').click();
     await big.waitFor({ state: 'detached' });

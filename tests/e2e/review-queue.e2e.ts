@@ -295,6 +295,9 @@ describe('staff review with the evidence; a returned event cannot be missed', ()
     expect(await card.locator('[data-test=home-returned-reason]').innerText()).toBe('退回原因：请补充现场照片的说明，并核实人次');
     const logButton = await vol.page.locator('[data-test=log-event]').boundingBox();
     expect((await card.boundingBox())!.y).toBeLessThan(logButton!.y);
+    // A volunteer's tab bar has no 审核 tab (it is staff's), and home offers no queue.
+    expect(await vol.page.locator('.van-tabbar-item').allInnerTexts()).toEqual(['首页', '活动', '地图', '报告', '设置']);
+    expect(await vol.page.locator('[data-test=home-review-waiting]').count()).toBe(0);
     await screenshot(vol.page, FEATURE, '5-volunteer-home-returned-first');
     expect(await auditA11y(vol.page, [...OTHERS, '[data-testid=coverage-card]'])).toEqual(CLEAN);
 

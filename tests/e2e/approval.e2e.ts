@@ -74,7 +74,7 @@ describe('an approved event changed by its author goes back to review', () => {
 
     await syncNow(staff);
     await go(staff, '/review');
-    await staff.page.locator(`[data-testid=review-item][data-event-id="${id}"]`).click();
+    await staff.page.locator(`[data-testid=review-item][data-event-id="${id}"] button.row`).click();
     since = Date.now();
     await staff.page.locator('[data-testid=review-approve]').click();
     await staff.page.locator(`[data-testid=review-item][data-event-id="${id}"]`).waitFor({ state: 'detached' });

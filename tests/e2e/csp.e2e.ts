@@ -252,7 +252,7 @@ describe('the content security policy on every route of the real app', () => {
 
   it('/review: the queue, and approving the event', async () => {
     await load('/review');
-    await page.locator('[data-testid=review-item]').first().click();
+    await page.locator('[data-testid=review-item] button.row').first().click();
     await page.locator('[data-testid=review-approve]').click();
     await page.locator('[data-testid=review-item]').waitFor({ state: 'detached' });
     await screenshot(page, FEATURE, '05-review');

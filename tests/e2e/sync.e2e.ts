@@ -299,9 +299,9 @@ describe('two phones share one ledger through the real server', () => {
     await signIn(c, 'lizy');
     let since = Date.now();
     await editEvent(c, offlineId, '#ev-title', '李志愿改了张志愿的活动');
-    await c.page.locator('[data-testid=sync-headline]', { hasText: '1 条被服务器退回' }).waitFor({ timeout: 30_000 });
+    await c.page.locator('[data-testid=sync-headline]', { hasText: '1 条同步被拒' }).waitFor({ timeout: 30_000 });
     await waitSynced(c, since, 1);
-    expect(await badge(c)).toMatch(/^1 条被服务器退回 \| 只能修改自己记录的活动 · 上次同步 \d\d:\d\d$/);
+    expect(await badge(c)).toMatch(/^1 条同步被拒 \| 只能修改自己记录的活动 · 上次同步 \d\d:\d\d$/);
     await screenshot(c.page, FEATURE, '06-c-refused-badge');
 
     await c.page.locator('[data-testid=sync-badge] a').click();

@@ -53,6 +53,12 @@ export function useReviewQueues() {
   return { submitted: useLiveQuery(() => q.eventsWithStatus('submitted')), returned: useLiveQuery(() => q.eventsWithStatus('returned')) };
 }
 
+/** The returned events waiting on `userId()` (退回给我的), by start. */
+export const useReturnedTo = (userId: () => string) => useLiveQuery(() => q.eventsReturnedTo(userId()), userId);
+
+/** The returned events the staff member `staffId()` sent back (我退回的), by start. */
+export const useReturnedBy = (staffId: () => string) => useLiveQuery(() => q.eventsReturnedBy(staffId()), staffId);
+
 /** Live events waiting for review. */
 export const usePendingReviewCount = () => useLiveQuery(q.pendingReviewCount);
 

@@ -5,6 +5,7 @@
  * through status, unsynced ids through the outbox's eventId.
  */
 import Dexie from 'dexie';
+import { returnedBy, returnedTo } from '../../domain/review';
 import { ledgerDb } from './database';
 import type { DraftRow, EventRow, LedgerDb, TargetRow } from './ledger-db';
 import { listDrafts } from './draft-repository';
@@ -86,6 +87,16 @@ export function eventsWithStatus(status: 'submitted' | 'returned'): Promise<Even
     .equals(status)
     .filter((e) => !e.deleted)
     .sortBy('startAt');
+}
+
+/** The returned events waiting on `userId` to fix them (退回给我的; theirs and this phone's unsigned ones), by start. */
+export async function eventsReturnedTo(userId: string): Promise<EventRow[]> {
+  return returnedTo(await eventsWithStatus('returned'), userId);
+}
+
+/** The returned events the staff member `staffId` sent back (我退回的), by start. */
+export async function eventsReturnedBy(staffId: string): Promise<EventRow[]> {
+  return returnedBy(await eventsWithStatus('returned'), staffId);
 }
 
 /** Live events waiting for review. */

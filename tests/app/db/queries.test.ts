@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { emptyEventContent } from '../../../src/domain/event';
 import { setLedgerDbFactory } from '../../../src/app/db/database';
 import { LedgerDb, type EventRow } from '../../../src/app/db/ledger-db';
-import { myLastLoggedEvent, myRecentEvents } from '../../../src/app/db/queries';
+import { eventsReturnedBy, eventsReturnedTo, myLastLoggedEvent, myRecentEvents } from '../../../src/app/db/queries';
 
 let db: LedgerDb;
 let n = 0;
@@ -56,5 +56,24 @@ describe('my events', () => {
     expect((await myLastLoggedEvent('u1'))?.id).toBe('c');
     expect((await myLastLoggedEvent('u2'))?.id).toBe('d');
     expect(await myLastLoggedEvent('nobody')).toEqual(expect.objectContaining({ id: 'c' }));
+  });
+});
+
+describe('returned events', () => {
+  it('lists what a staff member returned and what was returned to me, live ones only, by start; a resubmitted one leaves both', async () => {
+    db = new LedgerDb(`returned-${++n}`);
+    setLedgerDbFactory(() => db);
+    const returned = (r: EventRow, by: string): EventRow => ({ ...r, status: 'returned', reviewNote: '请补照片', reviewedBy: by });
+    await db.events.bulkPut([
+      returned(row('a', 'u1', '2026-03-05T09:00:00+08:00', '2026-03-05T12:00:00+08:00'), 's1'),
+      returned(row('b', 'u2', '2026-03-01T09:00:00+08:00', '2026-03-01T12:00:00+08:00'), 's1'),
+      returned(row('c', '', '2026-03-03T09:00:00+08:00', '2026-03-03T12:00:00+08:00'), 's2'),
+      returned(row('d', 'u1', '2026-03-04T09:00:00+08:00', '2026-03-04T12:00:00+08:00', true), 's1'),
+      { ...row('e', 'u1', '2026-03-02T09:00:00+08:00', '2026-03-02T12:00:00+08:00'), reviewNote: '旧原因', reviewedBy: 's1' },
+    ]);
+    expect((await eventsReturnedBy('s1')).map((e) => e.id)).toEqual(['b', 'a']);
+    expect((await eventsReturnedBy('s2')).map((e) => e.id)).toEqual(['c']);
+    expect((await eventsReturnedTo('u1')).map((e) => e.id)).toEqual(['c', 'a']);
+    expect((await eventsReturnedTo('u2')).map((e) => e.id)).toEqual(['b', 'c']);
   });
 });

@@ -4,6 +4,7 @@
  * (退回) with a reason; the author fixes and resubmits.
  */
 import type { EventPatch } from '../../../domain/event';
+import { reviewStateOf, type ReviewState } from '../../../domain/review';
 import { toZonedIso } from '../../../domain/year';
 import type { EventRepository } from '../../db/event-repository';
 import type { EventRow } from '../../db/ledger-db';
@@ -30,4 +31,40 @@ export function returnEvent(repo: Pick<EventRepository, 'updateEvent'>, id: stri
 /** The author's fix and resubmission (status submitted); the reason stays visible until the next review. */
 export function resubmitEvent(repo: Pick<EventRepository, 'updateEvent'>, id: string, fix: EventPatch = {}): Promise<EventRow> {
   return repo.updateEvent(id, { ...fix, status: 'submitted' });
+}
+
+/** An approval of several events and what undoing it writes back, event by event. */
+export interface BulkApproval {
+  readonly approved: number;
+  readonly previous: ReadonlyMap<string, ReviewState>;
+}
+
+/**
+ * Approves each of `events` (审核通过), one normal edit each, and answers their review state
+ * before, for an undo. An event that fails (gone, refused) is left out of both.
+ */
+export async function approveEvents(repo: Pick<EventRepository, 'updateEvent'>, events: readonly EventRow[], who: Reviewer): Promise<BulkApproval> {
+  const previous = new Map<string, ReviewState>();
+  for (const e of events) {
+    try {
+      await approveEvent(repo, e.id, who);
+      previous.set(e.id, reviewStateOf(e));
+    } catch (err) {
+      console.error('approve', e.id, err);
+    }
+  }
+  return { approved: previous.size, previous };
+}
+
+/**
+ * Undoes a bulk approval: writes back each event's review state before it, through the normal
+ * write path (the outbox, then the server's history), so the undo syncs like any edit.
+ */
+export async function undoApproval(repo: Pick<EventRepository, 'updateEvent'>, approval: BulkApproval): Promise<number> {
+  let n = 0;
+  for (const [id, state] of approval.previous) {
+    await repo.updateEvent(id, { ...state });
+    n += 1;
+  }
+  return n;
 }

@@ -4,7 +4,7 @@ export default {
     approval: {
       since: {
         title: '审核通过后的修改',
-        intro: '这条活动审核通过后被修改过，已退回“已提交”，请核对以下内容后重新审核：',
+        intro: '这条活动审核通过后被修改过，已回到“已提交”，请核对以下内容后重新审核：',
         line: '{field}：{before} → {after}',
         by: '{who} 于 {when} 修改',
         none: '—',

@@ -112,7 +112,7 @@ describe('SyncBadge', () => {
       { entity: 'event', op: 'delete', seq: 4, eventId: 'e', at: '', clientId: 'c', rejection: { seq: 4, status: 'rejected', reason: 'notYourEvent' } },
     ];
     const w = render();
-    expect(text(w)).toBe('1 条被服务器退回 | 只能修改自己记录的活动 · 上次同步 09:05');
+    expect(text(w)).toBe('1 条同步被拒 | 只能修改自己记录的活动 · 上次同步 09:05');
     expect(w.get('a.kl-sync-badge__text').attributes('href')).toBe('/settings');
   });
 });

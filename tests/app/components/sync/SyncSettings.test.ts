@@ -117,6 +117,6 @@ describe('SyncSettings', () => {
   it('says so when nothing was refused', async () => {
     const w = render();
     await flushPromises();
-    expect(w.get('[data-testid=sync-quarantine]').text()).toContain('没有被退回的修改');
+    expect(w.get('[data-testid=sync-quarantine]').text()).toContain('没有未被服务器接受的修改');
   });
 });

@@ -1,7 +1,7 @@
 /** Words every screen uses: app name, navigation, generic actions, the update prompt. (en) */
 export default {
   app: { name: 'Kepu Ledger' },
-  nav: { home: 'Home', events: 'Events', map: 'Map', reports: 'Reports', settings: 'Settings' },
+  nav: { home: 'Home', events: 'Events', map: 'Map', reports: 'Reports', settings: 'Settings', review: 'Review' },
   action: {
     save: 'Save',
     cancel: 'Cancel',

@@ -9,6 +9,11 @@ export default {
       recent: 'My recent events',
       noRecent: 'No events logged yet',
       all: 'All events',
+      returned: '{n} returned to you: fix and resubmit',
+      returnedReason: 'Reason: {reason}',
+      returnedFix: 'Fix: {title}',
+      reviewWaiting: '{n} waiting for review',
+      reviewWaitingHint: 'See photos and changes; approve several at once',
     },
     field: {
       title: 'Title',
@@ -49,6 +54,8 @@ export default {
     optional: 'Optional',
     status: { draft: 'Draft', submitted: 'Submitted', reviewed: 'Reviewed', returned: 'Returned' },
     form: {
+      returnedTitle: 'Staff returned this event',
+      returnedHint: 'Fix what the reason says and tap Save: that resubmits it for review.',
       approvedNotice: 'This event is approved. Changing its counts, materials, place or time sends it back to staff for review before reports count it again.',
       newTitle: 'Log an event',
       editTitle: 'Edit event',
@@ -171,6 +178,7 @@ export default {
       id: 'Id',
       photoAlt: 'Event photo {n}',
       reviewNote: 'Review note',
+      returnedReason: 'Why it was returned',
     },
     card: {
       people: '{n} people',

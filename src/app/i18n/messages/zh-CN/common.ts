@@ -1,7 +1,7 @@
 /** Words every screen uses: app name, navigation, generic actions, the update prompt. (zh-CN) */
 export default {
   app: { name: '科普台账' },
-  nav: { home: '首页', events: '活动', map: '地图', reports: '报告', settings: '设置' },
+  nav: { home: '首页', events: '活动', map: '地图', reports: '报告', settings: '设置', review: '审核' },
   action: {
     save: '保存',
     cancel: '取消',

@@ -9,6 +9,11 @@ export default {
       recent: '我最近的活动',
       noRecent: '还没有记录活动',
       all: '全部活动',
+      returned: '{n} 条被退回，请修改后重新提交',
+      returnedReason: '退回原因：{reason}',
+      returnedFix: '去修改：{title}',
+      reviewWaiting: '{n} 条待审核',
+      reviewWaitingHint: '查看照片和修改，可批量审核通过',
     },
     field: {
       title: '活动名称',
@@ -49,6 +54,8 @@ export default {
     optional: '选填',
     status: { draft: '草稿', submitted: '已提交', reviewed: '审核通过', returned: '退回' },
     form: {
+      returnedTitle: '工作人员退回了这条活动',
+      returnedHint: '按退回原因修改后点“保存”，即重新提交审核。',
       approvedNotice: '此活动已审核通过。修改人次、资料、地点、时间等内容后，需要工作人员重新审核才会计入报告。',
       newTitle: '记录活动',
       editTitle: '编辑活动',
@@ -171,6 +178,7 @@ export default {
       id: '编号',
       photoAlt: '活动照片 {n}',
       reviewNote: '审核意见',
+      returnedReason: '退回原因',
     },
     card: {
       people: '{n} 人次',

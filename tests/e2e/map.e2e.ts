@@ -276,7 +276,7 @@ describe('the township coverage map on a phone with no signal', () => {
 
   it('refuses a bad region file in settings with a Chinese message and keeps the map; a good one replaces it', async () => {
     const origin = page.url().split('/map')[0];
-    await page.goto(`${origin}/settings`);
+    await page.goto(`${origin}/settings/staff`);
     const input = page.locator('[data-testid=region-file]');
     await input.setInputFiles({
       name: 'roads.geojson',
@@ -338,7 +338,7 @@ describe('the township coverage map on a phone with no signal', () => {
     expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('乡镇范围来自导入文件 huicheng.geojson');
     await screenshot(page, FEATURE, '10-imported-region');
 
-    await page.goto(`${origin}/settings`);
+    await page.goto(`${origin}/settings/staff`);
     await page.locator('.kl-region__restore').click();
     await page.getByText('已恢复默认区域').waitFor();
     await page.goto(`${origin}/map?year=2023`);
@@ -350,7 +350,7 @@ describe('the township coverage map on a phone with no signal', () => {
     const origin = page.url().split('/map')[0];
     const centre = async () => (await page.locator('[data-testid=coverage-map]').getAttribute('data-center'))!.split(',').map(Number) as [number, number];
     const before = await centre();
-    await page.goto(`${origin}/settings`);
+    await page.goto(`${origin}/settings/staff`);
     const form = page.locator('[data-testid=basemap-settings]');
     await form.getByLabel('高德地图').check();
     await form.getByRole('button', { name: '保存' }).click();
@@ -368,7 +368,7 @@ describe('the township coverage map on a phone with no signal', () => {
     expect(after[1] - before[1]).toBeLessThan(-0.0022);
     expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('高德地图');
     await screenshot(page, FEATURE, '11-amap-offline-no-tiles');
-    await page.goto(`${origin}/settings`);
+    await page.goto(`${origin}/settings/staff`);
     await form.getByLabel('无底图（离线可用）').check();
     await form.getByRole('button', { name: '保存' }).click();
     await form.getByText('已保存').waitFor();

@@ -152,7 +152,7 @@ describe('the township coverage map on a phone with no signal', () => {
     expect(await page.locator(`path.kl-town-${T.daling}`).getAttribute('stroke')).toBe('#d9480f');
     expect(await page.locator('#kl-gap-hatch').count()).toBe(1);
     expect(await page.locator(`.kl-zone-${T.xunliao} .kl-zone__badge`).innerText()).toBe('2');
-    expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('乡镇范围为近似');
+    expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('乡镇边界为近似范围');
     expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('GeoNames');
     expect(await page.getByRole('button', { name: '放大' }).count()).toBe(1);
     expect(await page.getByRole('button', { name: '缩小' }).count()).toBe(1);
@@ -214,16 +214,19 @@ describe('the township coverage map on a phone with no signal', () => {
     await screenshot(page, FEATURE, '05-days-since');
   });
 
-  it("follows the 只统计已审核 filter from the URL: 平海 becomes a gap without 巽寮's submitted events", async () => {
-    await page.goto(`${page.url().split('?')[0]}?year=2023&reviewed=1`).catch(() => undefined);
+  it("follows the counting basis (计入：已审核): 平海 becomes a gap without 巽寮's submitted events", async () => {
+    await page.goto(`${page.url().split('?')[0]}?year=2023`).catch(() => undefined);
     // Offline, navigation is served by the service worker.
     await paintedAtLeast(1);
+    expect(await page.locator('[data-testid=covered-basis]').innerText()).toBe('按全部已提交计');
+    await page.locator('.kl-basis__option', { hasText: '已审核' }).click();
     await page.getByText('已覆盖 6 / 14 个乡镇').waitFor();
+    expect(await page.locator('[data-testid=covered-basis]').innerText()).toBe('按已审核计');
     expect((await fills())[T.pinghai]).toBe(GAP_FILL);
     expect(await page.locator('[data-testid=gap-list] h2').innerText()).toBe('未覆盖乡镇 (8)');
-    await page.locator('[data-testid=open-filters]').click();
-    expect(await page.getByLabel('只统计已审核').isChecked()).toBe(true);
-    await screenshot(page, FEATURE, '06-filters-reviewed-only');
+    await screenshot(page, FEATURE, '06-basis-reviewed');
+    await page.locator('.kl-basis__option', { hasText: '全部已提交' }).click();
+    await page.locator('[data-testid=covered-basis]').filter({ hasText: '按全部已提交计' }).waitFor();
   });
 
   it('shows 巽寮 as a marker with its own numbers, its sheet naming the town it counts for', async () => {

@@ -19,4 +19,10 @@ export default {
   },
   pwa: { needRefresh: 'A new version is available', refresh: 'Reload', offlineReady: 'Ready to work offline', later: 'Later' },
   common: { loading: 'Loading…', yes: 'Yes', no: 'No', notSet: 'Not given' },
+  basis: {
+    legend: 'Count',
+    reviewed: 'Reviewed',
+    submitted: 'All submitted',
+    label: { reviewed: 'Reviewed events', submitted: 'All submitted events' },
+  },
 };

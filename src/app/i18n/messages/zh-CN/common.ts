@@ -19,4 +19,10 @@ export default {
   },
   pwa: { needRefresh: '新版本可用', refresh: '刷新', offlineReady: '已可离线使用', later: '稍后' },
   common: { loading: '加载中…', yes: '是', no: '否', notSet: '未填写' },
+  basis: {
+    legend: '计入',
+    reviewed: '已审核',
+    submitted: '全部已提交',
+    label: { reviewed: '按已审核计', submitted: '按全部已提交计' },
+  },
 };

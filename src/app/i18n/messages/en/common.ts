@@ -1,6 +1,6 @@
 /** Words every screen uses: app name, navigation, generic actions, the update prompt. (en) */
 export default {
-  app: { name: 'Kepu Ledger' },
+  app: { name: 'Kepu Ledger', syncLoading: 'Reading the sync state…' },
   nav: { home: 'Home', events: 'Events', map: 'Map', reports: 'Reports', settings: 'Settings' },
   action: {
     save: 'Save',

@@ -1,6 +1,6 @@
 /** Words every screen uses: app name, navigation, generic actions, the update prompt. (zh-CN) */
 export default {
-  app: { name: '科普台账' },
+  app: { name: '科普台账', syncLoading: '正在读取同步状态…' },
   nav: { home: '首页', events: '活动', map: '地图', reports: '报告', settings: '设置' },
   action: {
     save: '保存',

@@ -235,7 +235,7 @@ describe('the township coverage map on a phone with no signal', () => {
     await page.locator(`.kl-zone-${T.xunliao}`).click();
     const sheet = page.locator('[data-testid=township-sheet]');
     await sheet.waitFor();
-    expect(await sheet.locator('h2').innerText()).toBe('巺寮滨海旅游度假区');
+    expect(await sheet.locator('h2').innerText()).toBe('巽寮滨海旅游度假区');
     expect(await sheet.locator('.kl-sheet__note').innerText()).toBe('特殊区域，活动计入平海');
     expect(await sheet.locator('[data-stat=events] dd').innerText()).toBe('2');
     expect(await sheet.locator('[data-stat=rank] dd').innerText()).toBe('—');

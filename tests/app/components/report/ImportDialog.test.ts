@@ -127,7 +127,7 @@ describe('ImportDialog', () => {
 
   it('lists a batch with file, who, when and rows, undoes it as one unit after a confirm, and restores it', async () => {
     await choose(w, ONE_ROW, '巽寮.csv');
-    expect(text(w, 'import-readings')).toBe('以下内容按相近的名称识别，请核对：活动形式“讲座”按“科普讲座/报告会”导入乡镇/街道“巽寮”按“巺寮滨海旅游度假区”导入');
+    expect(text(w, 'import-readings')).toBe('以下内容按相近的名称识别，请核对：活动形式“讲座”按“科普讲座/报告会”导入乡镇/街道“巽寮”按“巽寮滨海旅游度假区”导入');
     await w.get('[data-testid=import-confirm]').trigger('click');
     await vi.waitFor(() => expect(w.findAll('[data-testid=import-batch]')).toHaveLength(1));
     const batch = () => w.get('[data-testid=import-batch]');

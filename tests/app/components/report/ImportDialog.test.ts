@@ -16,7 +16,7 @@ import messages from '../../../../src/app/i18n/messages/reports';
 import { ledgerDb, setLedgerDbFactory } from '../../../../src/app/db/database';
 import { useRegionStore } from '../../../../src/app/stores/region';
 import { serveHuidongFiles } from '../../../fixtures/region-pack';
-import { wallTime } from '../../../../src/app/export/event-detail';
+import { formatDateTime } from '../../../../src/app/i18n/date-format';
 import { freshDb } from '../../db/helpers';
 import { readTableFile } from '../../../../src/app/import/read-table';
 import { importTemplateRows } from '../../../../src/domain/event-import';
@@ -141,7 +141,7 @@ describe('ImportDialog', () => {
       by: '',
     });
     expect(event!.importBatch!.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
-    expect(batch().text()).toBe(`巽寮.csv本机（未登录） · ${wallTime(event!.importBatch!.at, 'Asia/Shanghai')} · 1 行 已导入撤销本次导入`);
+    expect(batch().text()).toBe(`巽寮.csv本机（未登录） · ${formatDateTime(event!.importBatch!.at, 'Asia/Shanghai', 'zh-CN')} · 1 行 已导入撤销本次导入`);
     expect(await liveTitles()).toEqual(['巽寮湾海洋科普']);
 
     const outboxBefore = await db().outbox.count();

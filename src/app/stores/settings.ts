@@ -17,6 +17,7 @@ import { ValidationError } from '../db/errors';
 import { readMetas, writeMeta } from '../db/meta-values';
 import { readStorageStatus, storageWarnings, type StorageStatus } from '../db/storage-status';
 import { i18n, loadLocale, type Locale } from '../i18n';
+import { useVantLocale } from '../i18n/vant-locale';
 
 /** Meta keys of the settings. */
 export const SETTINGS_KEYS = { locale: 'locale', taxonomy: 'taxonomy', taxonomyPending: 'taxonomyPending', countBasis: 'countBasis' } as const;
@@ -50,9 +51,9 @@ export const useSettingsStore = defineStore('settings', () => {
     return loading;
   }
 
-  /** Switches the UI once the language's words are loaded (English loads on first use). */
+  /** Switches the UI, Vant's own words included, once the language's words are loaded (English loads on first use). */
   async function applyLocale(l: Locale): Promise<void> {
-    await loadLocale(l);
+    await Promise.all([loadLocale(l), useVantLocale(l)]);
     locale.value = l;
     (i18n.global.locale as unknown as Ref<Locale>).value = l;
     if (typeof document !== 'undefined') document.documentElement.lang = l;

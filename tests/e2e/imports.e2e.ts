@@ -113,7 +113,7 @@ describe('importing past events in the browser', () => {
 
   it('undoes the seed batch as one unit after a confirm, and a new import of the file brings the same events back', async () => {
     const batch = page.locator('[data-testid=import-batch]').filter({ hasText: 'seed-2023.csv' });
-    expect(await batch.innerText()).toMatch(/^seed-2023\.csv\n本机（未登录） · \d{4}-\d\d-\d\d \d\d:\d\d · 53 行 已导入\n撤销本次导入$/);
+    expect(await batch.innerText()).toMatch(/^seed-2023\.csv\n本机（未登录） · \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d · 53 行 已导入\n撤销本次导入$/);
     const ids = (await readStore<{ id: string }>(page, 'events')).map((e) => e.id).sort();
     await batch.locator('[data-testid=import-batch-undo]').click();
     await page.locator('.van-dialog__message').filter({ hasText: '撤销导入“seed-2023.csv”？将删除本次导入的 53 条活动' }).waitFor();

@@ -202,13 +202,15 @@ describe('field fixes (issue 13 §6 and §7)', () => {
     await chooseBasis(vol, '已审核');
     await go(vol, '/map');
     const map = vol.page.locator('[data-testid=coverage-map]');
-    await map.locator('.kl-label').first().waitFor();
+    await map.locator('.kl-label__box').first().waitFor();
     await vol.page.waitForFunction(() => document.querySelectorAll('.kl-label').length === 14);
     const mapBox = (await map.boundingBox())!;
     const labels = await vol.page.locator('.kl-label').evaluateAll((els) =>
       els.map((el) => {
-        const r = el.getBoundingClientRect();
-        return { cls: el.className, hidden: getComputedStyle(el).visibility === 'hidden', text: el.textContent, x: r.x + r.width / 2, y: r.y + r.height / 2 };
+        const box = el.querySelector('.kl-label__box')!;
+        const r = box.getBoundingClientRect();
+        const hidden = getComputedStyle(box).visibility === 'hidden' || r.width === 0;
+        return { cls: el.className, hidden, text: el.textContent, x: r.x + r.width / 2, y: r.y + r.height / 2 };
       }),
     );
     expect(labels.filter((l) => l.hidden)).toEqual([]);

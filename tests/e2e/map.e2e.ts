@@ -76,7 +76,7 @@ function fills(): Promise<Record<string, string>> {
  * that hits the polygon itself (not a zone marker, a cluster, an overlay or the attribution).
  */
 async function tapTownship(code: string): Promise<void> {
-  const label = await page.locator(`.kl-label-${code}`).boundingBox();
+  const label = await page.locator(`.kl-label-${code} .kl-label__box`).boundingBox();
   const shape = await page.locator(`path.kl-town-${code}`).boundingBox();
   if (!label || !shape) throw new Error(`no polygon for ${code}`);
   const found = await page.waitForFunction(

@@ -88,12 +88,12 @@ export function loggingRouteGraph(view: string): { plugin: Plugin; test: (id: st
 }
 
 /**
- * Modules only staff need — review, admin, staff settings, charts, report exports and imports and their
+ * Modules only staff need — review, admin, charts, report exports and imports and their
  * libraries (XLSX, DOCX, chart.js) — named where the app loads them on demand: a dynamic import
  * of a chunk whose entry module matches one of these is where a volunteer's phone stops.
  */
 export const STAFF_ONLY_ENTRIES: readonly RegExp[] = [
-  /[\\/]src[\\/]app[\\/]views[\\/](ReviewView|AdminView|StaffSettingsView)\.vue$/,
+  /[\\/]src[\\/]app[\\/]views[\\/](ReviewView|AdminView)\.vue$/,
   /[\\/]src[\\/]app[\\/]components[\\/]report[\\/]ReportCharts\.vue$/,
   /[\\/]src[\\/]app[\\/](export|import)[\\/]/,
   /[\\/]node_modules[\\/](@cj-tech-master[\\/]excelts|docx|chart\.js)[\\/]/,

@@ -171,7 +171,7 @@ describe('the township coverage map on a phone with no signal', () => {
     expect(await sheet.locator('[data-stat=events] dd').innerText()).toBe('23');
     expect(await sheet.locator('[data-stat=attendance] dd').innerText()).toBe('4,640');
     expect(await sheet.locator('[data-stat=materials] dd').innerText()).toBe('17,500');
-    expect(await sheet.locator('[data-stat=last] dd').innerText()).toMatch(/^2023-12-31/);
+    expect(await sheet.locator('[data-stat=last] dd').innerText()).toMatch(/^2023年12月31日/);
     expect(await sheet.locator('[data-stat=share] dd').innerText()).toBe('43.4%');
     expect(await sheet.locator('[data-stat=rank] dd').innerText()).toBe('第 1 / 14');
     expect(await sheet.locator('.van-cell').count()).toBe(23);

@@ -15,6 +15,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/reports', name: 'reports', component: () => import('./views/ReportsView.vue') },
   { path: '/review', name: 'review', component: () => import('./views/ReviewView.vue') },
   { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
+  { path: '/settings/staff', name: 'staff-settings', component: () => import('./views/StaffSettingsView.vue') },
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue') },
   { path: '/admin', name: 'admin', component: () => import('./views/AdminView.vue') },
   { path: '/drafts', name: 'drafts', component: () => import('./views/DraftsView.vue') },

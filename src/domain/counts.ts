@@ -27,6 +27,20 @@ export type CountableEvent = Pick<
   | 'deleted'
 > & { readonly ym?: string };
 
+/**
+ * The basis every number on screen is counted on (计入): reviewed (审核通过) events only, or every
+ * event submitted to the ledger. One setting on the phone, shared by home, map and reports.
+ */
+export type CountBasis = 'reviewed' | 'submitted';
+
+/** The bases, in the order the switch shows them. */
+export const COUNT_BASES: readonly CountBasis[] = ['reviewed', 'submitted'];
+
+/** The part of an EventFilter a basis decides. */
+export function basisFilter(basis: CountBasis): { readonly reviewedOnly: boolean } {
+  return { reviewedOnly: basis === 'reviewed' };
+}
+
 /** Which events count. Empty lists mean "any"; `reviewedOnly` keeps status `reviewed`. */
 export interface EventFilter {
   readonly year?: number;

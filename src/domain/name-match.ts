@@ -17,12 +17,7 @@
 import type { RegionPack, TownshipUnit } from './region.js';
 import { villageShortName } from './region.js';
 import type { Taxonomy, TaxonomyListName } from './taxonomy.js';
-
-/**
- * Variant characters that official tables use where people type the common form. 巺 (U+5DFA)
- * is how the 2023 statistical codes write 巽寮; the others are frequent in place names.
- */
-const VARIANT_CHARS: Readonly<Record<string, string>> = { 巺: '巽', 峯: '峰', 邨: '村', 裏: '里', 塲: '场' };
+import { commonFormOf } from './variant-chars.js';
 
 /** Administrative suffixes of township-level units and the kind each names, longest first. */
 const UNIT_SUFFIXES: readonly (readonly [string, string])[] = [
@@ -65,8 +60,7 @@ const VILLAGE_SUFFIXES: readonly (readonly [string, string])[] = [
 /** A name as compared: NFKC, no spaces, common characters for variants, Latin lower-cased. */
 export function normalizeName(text: string): string {
   let s = text.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
-  s = s.replace(/[巺峯邨裏塲]/g, (c) => VARIANT_CHARS[c] ?? c);
-  return s;
+  return commonFormOf(s);
 }
 
 /** How a typed value matched: exactly, closely (say how it was read), several fits, or none. */

@@ -5,12 +5,16 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import type { MultiPolygon, Point, Polygon } from 'geojson';
 import type { TownshipCode, VillageCode } from './ids.js';
+import { commonFormOf } from './variant-chars.js';
 
 /** A township-level unit (街道/镇, or a special zone such as a resort or reserve). */
 export interface TownshipUnit {
   readonly code: TownshipCode;
+  /** The name people read, in common characters (巽寮…, see variant-chars.ts). */
   readonly name: string;
   readonly shortName: string;
+  /** The official table's spelling (巺寮…), only where it differs from `name`. */
+  readonly officialName?: string;
   /** 街道, 镇, or 其他 for special zones. */
   readonly kind: string;
   /** [lon, lat], WGS-84. */
@@ -24,7 +28,10 @@ export interface TownshipUnit {
 /** A village or community (村/社区) and the township it belongs to. */
 export interface Village {
   readonly code: VillageCode;
+  /** The name people read, in common characters. */
   readonly name: string;
+  /** The official table's spelling, only where it differs from `name`. */
+  readonly officialName?: string;
   readonly townshipCode: TownshipCode;
 }
 
@@ -124,8 +131,8 @@ export function buildRegionPack(
     const seat = Array.isArray(p.seat) && p.seat.length === 2 ? (p.seat as [number, number]) : seatOf(g as Point);
     return {
       code,
-      name,
-      shortName: typeof p.shortName === 'string' && p.shortName !== '' ? p.shortName : name,
+      ...readableName(name),
+      shortName: commonFormOf(typeof p.shortName === 'string' && p.shortName !== '' ? p.shortName : name),
       kind: typeof p.kind === 'string' ? p.kind : '',
       seat,
       parentCode: typeof p.parentCode === 'string' ? p.parentCode : null,
@@ -136,9 +143,15 @@ export function buildRegionPack(
   return {
     meta: manifest,
     townships: units,
-    villages,
+    villages: villages.map((v) => ({ ...v, ...readableName(v.officialName ?? v.name) })),
     county: countyGeometry && (countyGeometry.type === 'Polygon' || countyGeometry.type === 'MultiPolygon') ? (countyGeometry as Polygon | MultiPolygon) : null,
   };
+}
+
+/** A name as people read it (common characters), with the official spelling kept when it differs. */
+export function readableName(official: string): { name: string; officialName?: string } {
+  const name = commonFormOf(official);
+  return name === official ? { name } : { name, officialName: official };
 }
 
 function seatOf(g: Point | Polygon | MultiPolygon): [number, number] {

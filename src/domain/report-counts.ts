@@ -8,11 +8,13 @@
  */
 import {
   addToTally,
+  basisFilter,
   emptyTally,
   eventYearMonth,
   keysAlong,
   matchesFilter,
   type CountAxis,
+  type CountBasis,
   type CountableEvent,
   type EventFilter,
   type Tally,
@@ -43,9 +45,9 @@ export interface ReportCounts {
   readonly roster: readonly VolunteerRosterRow[];
 }
 
-/** The filter of a year's report: the year, and reviewed events only unless asked otherwise. */
-export function yearFilter(year: number, reviewedOnly: boolean): EventFilter {
-  return { year, reviewedOnly };
+/** The filter of a year's report: the year, on a counting basis (reviewed events only, or every submitted one). */
+export function yearFilter(year: number, basis: CountBasis): EventFilter {
+  return { year, ...basisFilter(basis) };
 }
 
 /**

@@ -77,7 +77,7 @@ export interface ReportParts<E extends NarratableEvent = NarratableEvent> {
  */
 export function buildReport<E extends NarratableEvent>(events: Iterable<E>, targets: readonly Target[], o: ReportOptions): ReportParts<E> {
   const timeZone = o.timeZone ?? (o.pack.meta.timeZone || DEFAULT_TIME_ZONE);
-  const counted = byStart(selectEvents(events, yearFilter(o.year, o.reviewedOnly), timeZone));
+  const counted = byStart(selectEvents(events, yearFilter(o.year, o.reviewedOnly ? 'reviewed' : 'submitted'), timeZone));
   const counts = countReport(counted, timeZone);
   const coverage = coverageOfTallies(o.pack, counts.total, counts.groups.township, 'events', { now: 0, timeZone });
   const ctx = { taxonomy: o.taxonomy, pack: o.pack, timeZone, round: o.round ?? false };

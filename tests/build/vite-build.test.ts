@@ -56,6 +56,9 @@ const LOGGING_CHUNK_MODULES: readonly string[] = [
   'src/app/i18n/messages/zh-CN/common.ts',
   'src/app/i18n/messages/zh-CN/event.ts',
   'src/app/i18n/messages/zh-CN/validation.ts',
+  // issue 13: the one date formatter (event-time.ts) and Vant's words in the chosen language (settings store)
+  'src/app/i18n/date-format.ts',
+  'src/app/i18n/vant-locale.ts',
   // stores and the door to IndexedDB the save needs
   'src/app/stores/ledger.ts',
   'src/app/stores/identity.ts',
@@ -85,6 +88,8 @@ const LOGGING_CHUNK_MODULES: readonly string[] = [
   'src/domain/counts.ts',
   'src/domain/totals.ts',
   'src/domain/region.ts',
+  // issue 13: place names in common characters (巽寮), folded as the pack is built
+  'src/domain/variant-chars.ts',
   'src/domain/ids.ts',
   'src/domain/review.ts',
   // libraries

@@ -34,7 +34,7 @@ const TOWNSHIP_NAMES = [
   '高潭镇',
   '宝口镇',
   '白盆珠镇',
-  '巺寮滨海旅游度假区',
+  '巽寮滨海旅游度假区',
   '惠东县港口海龟湾自然保护区',
 ];
 
@@ -66,8 +66,8 @@ describe('the township column', () => {
     const r = readImportTable([HEADERS, ...['巽寮', '巽寮', '巽寮度假区', '平山'].map(rowOf)], ctx);
     expect(r.problems).toEqual([]);
     expect(r.readings).toEqual([
-      { column: '乡镇/街道', value: '巽寮', readAs: '巺寮滨海旅游度假区' },
-      { column: '乡镇/街道', value: '巽寮度假区', readAs: '巺寮滨海旅游度假区' },
+      { column: '乡镇/街道', value: '巽寮', readAs: '巽寮滨海旅游度假区' },
+      { column: '乡镇/街道', value: '巽寮度假区', readAs: '巽寮滨海旅游度假区' },
     ]);
   });
 
@@ -180,7 +180,7 @@ describe('name matching', () => {
   test('matches townships by kind of suffix only', () => {
     const m = townshipMatcher(pack);
     expect([m.match('巽寮度假区'), m.match('巽寮保护区'), m.match('白盆珠'), m.match('')]).toEqual([
-      { kind: 'close', value: XUNLIAO, label: '巺寮滨海旅游度假区' },
+      { kind: 'close', value: XUNLIAO, label: '巽寮滨海旅游度假区' },
       { kind: 'none' },
       { kind: 'exact', value: '441323121000', label: '白盆珠镇' },
       { kind: 'none' },

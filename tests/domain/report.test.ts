@@ -58,7 +58,7 @@ describe('the year report over the 2023 seed activities', () => {
       吉隆镇: 7,
       黄埠镇: 5,
       宝口镇: 3,
-      巺寮滨海旅游度假区: 1,
+      巽寮滨海旅游度假区: 1,
     });
     expect(report.byTownship.find((r) => r.label === '白花镇')!.tally.events).toBe(0);
   });

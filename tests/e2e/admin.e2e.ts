@@ -118,7 +118,7 @@ describe('accounts and the org taxonomy through the real server', () => {
     await staff.page.locator('[data-testid=login-password] input').fill(PASSWORD);
     await staff.page.locator('[data-testid=login-submit]').click();
     await staff.page.waitForURL(`${base}/`);
-    await go(staff, '/settings');
+    await go(staff, '/settings/staff');
     await staff.page.locator('.kl-tax__input').last().fill('科普电影放映');
     await staff.page.locator('.kl-tax__add-btn').click();
     const { token } = await api<{ token: string }>('POST', '/api/login', null, { username: 'lee', password: PASSWORD });

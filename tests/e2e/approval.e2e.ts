@@ -99,7 +99,9 @@ describe('an approved event changed by its author goes back to review', () => {
     await go(staff, `/events/${id}`);
     const since2 = staff.page.locator('[data-test=since-approval]');
     await since2.waitFor();
-    expect((await since2.innerText()).replace(/\s+/g, ' ')).toMatch(/审核通过后的修改.*惠及群众（人次）：80 → 500 张志愿 于 \d{4}-\d\d-\d\d \d\d:\d\d 修改$/);
+    expect((await since2.innerText()).replace(/\s+/g, ' ')).toMatch(
+      /审核通过后的修改.*惠及群众（人次）：80 → 500 张志愿 于 \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d 修改$/,
+    );
     await screenshot(staff.page, FEATURE, '2-staff-sees-changes');
     expect([...vol.errors, ...staff.errors]).toEqual([]);
   });

@@ -224,8 +224,8 @@ describe('the content security policy on every route of the real app', () => {
     expect(await page.locator('.kl-card__title').allInnerTexts()).toEqual(['科普大篷车进校园']);
   });
 
-  it('/settings: choosing the 高德 base map', async () => {
-    await load('/settings');
+  it('/settings/staff: choosing the 高德 base map', async () => {
+    await load('/settings/staff');
     const form = page.locator('[data-testid=basemap-settings]');
     await form.getByLabel('高德地图').check();
     await form.getByRole('button', { name: '保存' }).click();

@@ -97,12 +97,12 @@ describe('importing past events in the browser', () => {
     expect(await text('import-summary')).toBe('手工表.csv：共 2 行：1 行可导入，1 行有问题，0 行已存在');
     expect(await text('import-source')).toBe('读取方式：UTF-8 编码的文本表格，逗号分隔');
     expect(await page.locator('[data-testid=import-problems] li').allInnerTexts()).toEqual([
-      '第 3 行 · 乡镇/街道：不是本地区的乡镇/街道（梁化林场）。可填：平山街道、大岭街道、白花镇、梁化镇、稔山镇、铁涌镇、平海镇、吉隆镇、黄埠镇、多祝镇、安墩镇、高潭镇、宝口镇、白盆珠镇、巺寮滨海旅游度假区、惠东县港口海龟湾自然保护区',
+      '第 3 行 · 乡镇/街道：不是本地区的乡镇/街道（梁化林场）。可填：平山街道、大岭街道、白花镇、梁化镇、稔山镇、铁涌镇、平海镇、吉隆镇、黄埠镇、多祝镇、安墩镇、高潭镇、宝口镇、白盆珠镇、巽寮滨海旅游度假区、惠东县港口海龟湾自然保护区',
       '第 3 行 · 宣传资料：不在分类目录中（传单）。可填：小册子、折页、环保袋、宣传伞、海报、其他资料',
     ]);
     expect(await page.locator('[data-testid=import-readings] li').allInnerTexts()).toEqual([
       '活动形式“讲座”按“科普讲座/报告会”导入',
-      '乡镇/街道“巽寮度假区”按“巺寮滨海旅游度假区”导入',
+      '乡镇/街道“巽寮度假区”按“巽寮滨海旅游度假区”导入',
       '宣传资料“科普小册子”按“小册子”导入',
     ]);
     await page.locator('[data-testid=import-file]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
@@ -113,7 +113,7 @@ describe('importing past events in the browser', () => {
 
   it('undoes the seed batch as one unit after a confirm, and a new import of the file brings the same events back', async () => {
     const batch = page.locator('[data-testid=import-batch]').filter({ hasText: 'seed-2023.csv' });
-    expect(await batch.innerText()).toMatch(/^seed-2023\.csv\n本机（未登录） · \d{4}-\d\d-\d\d \d\d:\d\d · 53 行 已导入\n撤销本次导入$/);
+    expect(await batch.innerText()).toMatch(/^seed-2023\.csv\n本机（未登录） · \d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d · 53 行 已导入\n撤销本次导入$/);
     const ids = (await readStore<{ id: string }>(page, 'events')).map((e) => e.id).sort();
     await batch.locator('[data-testid=import-batch-undo]').click();
     await page.locator('.van-dialog__message').filter({ hasText: '撤销导入“seed-2023.csv”？将删除本次导入的 53 条活动' }).waitFor();

@@ -313,12 +313,14 @@ describe('the offline event ledger on a phone', () => {
     await screenshot(page, FEATURE, '08-repeat-prefilled');
   });
 
-  it('shows the settings screen with device id, storage status and backup', async () => {
+  it('shows the settings screen with storage status and backup, and the device id under 管理设置', async () => {
     await tab('设置');
+    expect(await page.getByRole('button', { name: '导出全部数据' }).count()).toBe(1);
+    await page.locator('[data-testid=staff-settings-link]').click();
     await page.locator('[data-test=client-id]').waitFor();
     expect(await page.locator('[data-test=client-id] .van-cell__label').innerText()).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await page.getByRole('button', { name: '导出全部数据' }).count()).toBe(1);
     await screenshot(page, FEATURE, '09-settings', true);
+    await tab('设置');
   });
 
   it('switches to English and back, and remembers the choice across a reload', async () => {
@@ -476,6 +478,7 @@ describe('the offline event ledger on a phone', () => {
         'settings',
         async () => {
           await tab('设置');
+          await page.locator('[data-testid=staff-settings-link]').click();
           await page.locator('[data-test=client-id]').waitFor();
         },
       ],

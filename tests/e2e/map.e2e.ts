@@ -76,7 +76,7 @@ function fills(): Promise<Record<string, string>> {
  * that hits the polygon itself (not a zone marker, a cluster, an overlay or the attribution).
  */
 async function tapTownship(code: string): Promise<void> {
-  const label = await page.locator(`.kl-label-${code}`).boundingBox();
+  const label = await page.locator(`.kl-label-${code} .kl-label__box`).boundingBox();
   const shape = await page.locator(`path.kl-town-${code}`).boundingBox();
   if (!label || !shape) throw new Error(`no polygon for ${code}`);
   const found = await page.waitForFunction(
@@ -152,7 +152,7 @@ describe('the township coverage map on a phone with no signal', () => {
     expect(await page.locator(`path.kl-town-${T.daling}`).getAttribute('stroke')).toBe('#d9480f');
     expect(await page.locator('#kl-gap-hatch').count()).toBe(1);
     expect(await page.locator(`.kl-zone-${T.xunliao} .kl-zone__badge`).innerText()).toBe('2');
-    expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('乡镇范围为近似');
+    expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('乡镇边界为近似范围');
     expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('GeoNames');
     expect(await page.getByRole('button', { name: '放大' }).count()).toBe(1);
     expect(await page.getByRole('button', { name: '缩小' }).count()).toBe(1);
@@ -171,7 +171,7 @@ describe('the township coverage map on a phone with no signal', () => {
     expect(await sheet.locator('[data-stat=events] dd').innerText()).toBe('23');
     expect(await sheet.locator('[data-stat=attendance] dd').innerText()).toBe('4,640');
     expect(await sheet.locator('[data-stat=materials] dd').innerText()).toBe('17,500');
-    expect(await sheet.locator('[data-stat=last] dd').innerText()).toMatch(/^2023-12-31/);
+    expect(await sheet.locator('[data-stat=last] dd').innerText()).toMatch(/^2023年12月31日/);
     expect(await sheet.locator('[data-stat=share] dd').innerText()).toBe('43.4%');
     expect(await sheet.locator('[data-stat=rank] dd').innerText()).toBe('第 1 / 14');
     expect(await sheet.locator('.van-cell').count()).toBe(23);
@@ -214,16 +214,19 @@ describe('the township coverage map on a phone with no signal', () => {
     await screenshot(page, FEATURE, '05-days-since');
   });
 
-  it("follows the 只统计已审核 filter from the URL: 平海 becomes a gap without 巽寮's submitted events", async () => {
-    await page.goto(`${page.url().split('?')[0]}?year=2023&reviewed=1`).catch(() => undefined);
+  it("follows the counting basis (计入：已审核): 平海 becomes a gap without 巽寮's submitted events", async () => {
+    await page.goto(`${page.url().split('?')[0]}?year=2023`).catch(() => undefined);
     // Offline, navigation is served by the service worker.
     await paintedAtLeast(1);
+    expect(await page.locator('[data-testid=covered-basis]').innerText()).toBe('按全部已提交计');
+    await page.locator('.kl-basis__option', { hasText: '已审核' }).click();
     await page.getByText('已覆盖 6 / 14 个乡镇').waitFor();
+    expect(await page.locator('[data-testid=covered-basis]').innerText()).toBe('按已审核计');
     expect((await fills())[T.pinghai]).toBe(GAP_FILL);
     expect(await page.locator('[data-testid=gap-list] h2').innerText()).toBe('未覆盖乡镇 (8)');
-    await page.locator('[data-testid=open-filters]').click();
-    expect(await page.getByLabel('只统计已审核').isChecked()).toBe(true);
-    await screenshot(page, FEATURE, '06-filters-reviewed-only');
+    await screenshot(page, FEATURE, '06-basis-reviewed');
+    await page.locator('.kl-basis__option', { hasText: '全部已提交' }).click();
+    await page.locator('[data-testid=covered-basis]').filter({ hasText: '按全部已提交计' }).waitFor();
   });
 
   it('shows 巽寮 as a marker with its own numbers, its sheet naming the town it counts for', async () => {
@@ -232,7 +235,7 @@ describe('the township coverage map on a phone with no signal', () => {
     await page.locator(`.kl-zone-${T.xunliao}`).click();
     const sheet = page.locator('[data-testid=township-sheet]');
     await sheet.waitFor();
-    expect(await sheet.locator('h2').innerText()).toBe('巺寮滨海旅游度假区');
+    expect(await sheet.locator('h2').innerText()).toBe('巽寮滨海旅游度假区');
     expect(await sheet.locator('.kl-sheet__note').innerText()).toBe('特殊区域，活动计入平海');
     expect(await sheet.locator('[data-stat=events] dd').innerText()).toBe('2');
     expect(await sheet.locator('[data-stat=rank] dd').innerText()).toBe('—');
@@ -276,7 +279,7 @@ describe('the township coverage map on a phone with no signal', () => {
 
   it('refuses a bad region file in settings with a Chinese message and keeps the map; a good one replaces it', async () => {
     const origin = page.url().split('/map')[0];
-    await page.goto(`${origin}/settings`);
+    await page.goto(`${origin}/settings/staff`);
     const input = page.locator('[data-testid=region-file]');
     await input.setInputFiles({
       name: 'roads.geojson',
@@ -338,7 +341,7 @@ describe('the township coverage map on a phone with no signal', () => {
     expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('乡镇范围来自导入文件 huicheng.geojson');
     await screenshot(page, FEATURE, '10-imported-region');
 
-    await page.goto(`${origin}/settings`);
+    await page.goto(`${origin}/settings/staff`);
     await page.locator('.kl-region__restore').click();
     await page.getByText('已恢复默认区域').waitFor();
     await page.goto(`${origin}/map?year=2023`);
@@ -350,7 +353,7 @@ describe('the township coverage map on a phone with no signal', () => {
     const origin = page.url().split('/map')[0];
     const centre = async () => (await page.locator('[data-testid=coverage-map]').getAttribute('data-center'))!.split(',').map(Number) as [number, number];
     const before = await centre();
-    await page.goto(`${origin}/settings`);
+    await page.goto(`${origin}/settings/staff`);
     const form = page.locator('[data-testid=basemap-settings]');
     await form.getByLabel('高德地图').check();
     await form.getByRole('button', { name: '保存' }).click();
@@ -368,7 +371,7 @@ describe('the township coverage map on a phone with no signal', () => {
     expect(after[1] - before[1]).toBeLessThan(-0.0022);
     expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('高德地图');
     await screenshot(page, FEATURE, '11-amap-offline-no-tiles');
-    await page.goto(`${origin}/settings`);
+    await page.goto(`${origin}/settings/staff`);
     await form.getByLabel('无底图（离线可用）').check();
     await form.getByRole('button', { name: '保存' }).click();
     await form.getByText('已保存').waitFor();

@@ -44,7 +44,7 @@ async function importFile(path: string, status: 'reviewed' | 'submitted', expect
   if (!(await page.locator('[data-testid=import-panel]').isVisible())) await page.locator('[data-testid=import-open]').click();
   await page.locator('[data-testid=import-file]').setInputFiles(path);
   await page.locator('[data-testid=import-summary]').filter({ hasText: expectSummary }).waitFor();
-  await page.locator(`input[type=radio][value=${status}]`).check();
+  await page.locator(`[data-testid=import-panel] input[type=radio][value=${status}]`).check();
   await page.locator('[data-testid=import-confirm]').click();
   await page.locator('[data-testid=import-message]').filter({ hasText: expectDone }).waitFor();
 }
@@ -182,11 +182,15 @@ describe('the 2023 report in the browser', () => {
     const row = IMPORT_COLUMNS.map((c) => (c.key === 'title' ? '白花镇科普进村' : c.key === 'township' ? '白花镇' : c.key === 'village' ? '' : c.example));
     writeFileSync(csv, '\uFEFF' + [headers, row].map((r) => r.join(',')).join('\r\n'));
     await importFile(csv, 'submitted', '共 1 行：1 行可导入，0 行有问题', '已导入 1 条活动');
+    // The one counting basis (计入): 全部已提交 counts the new event at once, 已审核 only after approval.
+    await page.locator('.kl-basis__option', { hasText: '已审核' }).click();
+    await page.locator('[data-testid=card-events] .n').filter({ hasText: '53' }).waitFor();
     expect(await cards()).toEqual(['53', '11617', '28680', '452.5']);
-    await page.locator('[data-testid=reviewed-only]').click();
+    expect(await text('report-scope')).toBe('按已审核计');
+    await page.locator('.kl-basis__option', { hasText: '全部已提交' }).click();
     await page.locator('[data-testid=card-events] .n').filter({ hasText: '54' }).waitFor();
-    expect(await text('report-scope')).toBe('当前口径：全部活动（含未审核）');
-    await page.locator('[data-testid=reviewed-only]').click();
+    expect(await text('report-scope')).toBe('按全部已提交计');
+    await page.locator('.kl-basis__option', { hasText: '已审核' }).click();
     await page.locator('[data-testid=card-events] .n').filter({ hasText: '53' }).waitFor();
 
     await page.locator('[data-testid=review-link]').click();

@@ -7,6 +7,7 @@ import type { Ref, WatchSource } from 'vue';
 import type { EventRow } from '../db/ledger-db';
 import * as q from '../db/queries';
 import { useLiveQuery } from './useLiveQuery';
+import type { CountBasis } from '../../domain/counts';
 
 /** The event `id()` names, tombstones included (null when absent; undefined until read). */
 export const useEvent = (id: () => string) => useLiveQuery(() => q.eventById(id()), id);
@@ -72,7 +73,11 @@ export const useEventTitles = (ids: () => readonly string[]) => useLiveQuery(() 
 export const useTargetsOfYear = (year: () => number) => useLiveQuery(() => q.targetsOfYear(year()), year);
 
 /** The year's kept totals by township and by format. */
-export const useYearTotals = (year: () => number) => useLiveQuery(() => q.yearTotals(year()), year);
+export const useYearTotals = (year: () => number, basis: () => CountBasis) =>
+  useLiveQuery(
+    () => q.yearTotals(year(), basis()),
+    () => `${year()}|${basis()}`,
+  );
 
 /** The draft box (草稿箱), last touched first. */
 export const useDraftBox = () => useLiveQuery(q.draftBox);

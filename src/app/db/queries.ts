@@ -11,6 +11,7 @@ import type { DraftRow, EventRow, LedgerDb, TargetRow } from './ledger-db';
 import { listDrafts } from './draft-repository';
 import { myLastLoggedEventIn, myRecentEventsIn, outboxCountIn } from './my-events';
 import { readYearTotals, type YearTotals } from './year-totals';
+import type { CountBasis } from '../../domain/counts';
 
 const ym = (year: number, month: number) => `${year}-${String(month).padStart(2, '0')}`;
 
@@ -135,9 +136,9 @@ export function targetsOfYear(year: number): Promise<TargetRow[]> {
   return targetsOfYearIn(ledgerDb(), year);
 }
 
-/** The year's kept totals by township and by format (a few dozen rows, however many events). */
-export function yearTotals(year: number): Promise<YearTotals> {
-  return readYearTotals(ledgerDb(), year);
+/** The year's kept totals by township and by format on a basis (a few dozen rows, however many events). */
+export function yearTotals(year: number, basis: CountBasis): Promise<YearTotals> {
+  return readYearTotals(ledgerDb(), year, basis);
 }
 
 /** The draft box (草稿箱): every unfinished form, last touched first. */

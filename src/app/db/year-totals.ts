@@ -6,7 +6,7 @@
  * the logs into the rows.
  */
 import type { Table, Transaction } from 'dexie';
-import type { CountableEvent, Tally } from '../../domain/counts';
+import type { CountableEvent, CountBasis, Tally } from '../../domain/counts';
 import {
   addTotalsChange,
   applyTotalsRow,
@@ -110,10 +110,12 @@ export interface YearTotals {
 }
 
 /**
- * The year's totals by township and by format, of every non-deleted event (or of reviewed events
- * only). Groups with no event are absent, as in countEventsBy. lastStartAt is null (not kept).
+ * The year's totals by township and by format on a counting basis: every non-deleted event
+ * ('submitted') or reviewed events only ('reviewed'). Groups with no event are absent, as in
+ * countEventsBy. lastStartAt is null (not kept). The basis is a parameter so that another source
+ * of totals (the server's, for a phone that holds only its own events) answers the same call.
  */
-export async function readYearTotals(db: LedgerDb, year: number, options: { reviewedOnly?: boolean } = {}): Promise<YearTotals> {
+export async function readYearTotals(db: LedgerDb, year: number, basis: CountBasis): Promise<YearTotals> {
   // [year] sorts before every [year, axis, key] and [year + 1] after them.
   const stored = await db.totals
     .where(':id')
@@ -133,7 +135,7 @@ export async function readYearTotals(db: LedgerDb, year: number, options: { revi
   }
   const out: YearTotals = { year, total: sumsToTally(zeroSums()), byTownship: {}, byFormat: {} };
   for (const r of folded.values()) {
-    const sums = options.reviewedOnly ? r.reviewed : r.all;
+    const sums = basis === 'reviewed' ? r.reviewed : r.all;
     if (sums.events === 0) continue;
     const t = sumsToTally(sums);
     if (r.axis === 'all') out.total = t;

@@ -1,6 +1,6 @@
 /**
- * Settings kept on the phone (in meta): language, the taxonomy lists staff edit, and the
- * browser's storage status.
+ * Settings kept on the phone (in meta): language, the counting basis (计入：已审核 / 全部已提交)
+ * shared by home, map and reports, the taxonomy lists staff edit, and the browser's storage status.
  *
  * The taxonomy is an org-level document on the server (GET/PUT /api/org/taxonomy); staff edits
  * here are saved locally at once, remembered as pending (meta 'taxonomyPending', `list:code`
@@ -12,17 +12,21 @@ import { computed, ref, shallowRef, type Ref } from 'vue';
 import * as v from 'valibot';
 import { DEFAULT_TAXONOMY, taxonomySchema, type Taxonomy, type TaxonomyEntry, type TaxonomyListName } from '../../domain/taxonomy';
 import { toProblems } from '../../domain/problems';
+import { COUNT_BASES, type CountBasis } from '../../domain/counts';
 import { ValidationError } from '../db/errors';
 import { readMetas, writeMeta } from '../db/meta-values';
 import { readStorageStatus, storageWarnings, type StorageStatus } from '../db/storage-status';
 import { i18n, loadLocale, type Locale } from '../i18n';
+import { useVantLocale } from '../i18n/vant-locale';
 
 /** Meta keys of the settings. */
-export const SETTINGS_KEYS = { locale: 'locale', taxonomy: 'taxonomy', taxonomyPending: 'taxonomyPending' } as const;
+export const SETTINGS_KEYS = { locale: 'locale', taxonomy: 'taxonomy', taxonomyPending: 'taxonomyPending', countBasis: 'countBasis' } as const;
 
 /** Language, taxonomy and storage status; `load()` reads what meta holds. */
 export const useSettingsStore = defineStore('settings', () => {
   const locale = ref<Locale>('zh-CN');
+  /** The basis the person chose, or null for the default of their role (composables/useCountBasis.ts). */
+  const countBasis = ref<CountBasis | null>(null);
   const taxonomy = shallowRef<Taxonomy>(DEFAULT_TAXONOMY);
   /** `list:code` of entries edited on this phone that the server has not accepted yet. */
   const taxonomyPending = shallowRef<ReadonlySet<string>>(new Set());
@@ -36,7 +40,9 @@ export const useSettingsStore = defineStore('settings', () => {
   function load(): Promise<void> {
     loading ??= (async () => {
       void refreshStorage(true).catch(() => undefined);
-      const [l, t, p] = await readMetas([SETTINGS_KEYS.locale, SETTINGS_KEYS.taxonomy, SETTINGS_KEYS.taxonomyPending]);
+      const [l, t, p, b] = await readMetas([SETTINGS_KEYS.locale, SETTINGS_KEYS.taxonomy, SETTINGS_KEYS.taxonomyPending, SETTINGS_KEYS.countBasis]);
+      // A basis chosen while this read ran wins over the stored one.
+      if (countBasis.value === null && COUNT_BASES.includes(b as CountBasis)) countBasis.value = b as CountBasis;
       if (l === 'zh-CN' || l === 'en') await applyLocale(l).catch(() => undefined);
       const parsed = v.safeParse(taxonomySchema, t);
       if (parsed.success) taxonomy.value = parsed.output;
@@ -45,9 +51,9 @@ export const useSettingsStore = defineStore('settings', () => {
     return loading;
   }
 
-  /** Switches the UI once the language's words are loaded (English loads on first use). */
+  /** Switches the UI, Vant's own words included, once the language's words are loaded (English loads on first use). */
   async function applyLocale(l: Locale): Promise<void> {
-    await loadLocale(l);
+    await Promise.all([loadLocale(l), useVantLocale(l)]);
     locale.value = l;
     (i18n.global.locale as unknown as Ref<Locale>).value = l;
     if (typeof document !== 'undefined') document.documentElement.lang = l;
@@ -55,6 +61,13 @@ export const useSettingsStore = defineStore('settings', () => {
   async function setLocale(l: Locale): Promise<void> {
     await applyLocale(l);
     await writeMeta(SETTINGS_KEYS.locale, l);
+  }
+
+  /** Chooses the counting basis for every screen, and keeps it across reloads. */
+  async function setCountBasis(b: CountBasis): Promise<void> {
+    if (!COUNT_BASES.includes(b)) throw new ValidationError([{ field: 'countBasis', code: 'invalid' }]);
+    countBasis.value = b;
+    await writeMeta(SETTINGS_KEYS.countBasis, b);
   }
 
   async function saveTaxonomy(next: Taxonomy): Promise<void> {
@@ -123,6 +136,8 @@ export const useSettingsStore = defineStore('settings', () => {
 
   return {
     locale,
+    countBasis,
+    setCountBasis,
     taxonomy,
     taxonomyPending,
     taxonomyEdits,

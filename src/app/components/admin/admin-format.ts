@@ -3,6 +3,7 @@ import type * as v from 'valibot';
 import type { PublicInvite } from '../../../domain/account';
 import { ApiError } from '../../../sync/api-error';
 import { fieldMessages, schemaProblems, type FieldWords } from './account-problems';
+import { formatDateTime, phoneTimeZone } from '../../i18n/date-format';
 
 export type InviteStatus = 'active' | 'expired' | 'used' | 'revoked';
 
@@ -28,18 +29,9 @@ export function expiresAtFor(days: number, nowMs: number): string {
   return new Date(nowMs + days * 86_400_000).toISOString();
 }
 
-/** A short local date-time, e.g. 2026-11-26 17:05, in the phone's zone. */
+/** A date-time in the phone's zone, e.g. 2026年11月26日 17:05 (i18n/date-format.ts). */
 export function shortTime(iso: string, locale: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(locale === 'en' ? 'en-GB' : 'zh-CN', {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  });
+  return formatDateTime(iso, phoneTimeZone(), locale === 'en' ? 'en' : 'zh-CN');
 }
 
 type T = (key: string, named?: Record<string, unknown>) => string;

@@ -3,7 +3,10 @@
  * may differ (a volunteer's phone set to UTC), but the ledger's year and month are cut in the
  * region's zone (domain/year), so the form shows and reads times in that zone too.
  */
+import type { Ref } from 'vue';
 import { offsetMinutesAt, toZonedIso, zonedParts } from '../../../domain/year';
+import { i18n, type Locale } from '../../i18n';
+import { formatDateTime as formatDateTimeIn, formatSpan as formatSpanIn } from '../../i18n/date-format';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -26,18 +29,19 @@ export function fromWallClockInput(value: string, timeZone: string): string {
   return toZonedIso(ms, timeZone);
 }
 
-/** "YYYY-MM-DD HH:mm" of an instant in `timeZone`, for display; the raw text when unparsable. */
-export function formatDateTime(iso: string, timeZone: string): string {
-  const w = toWallClockInput(iso, timeZone);
-  return w ? w.replace('T', ' ') : iso;
+/** The UI's language now (read in a render, so a switch of language re-renders the dates). */
+function uiLocale(): Locale {
+  return (i18n.global.locale as unknown as Ref<Locale>).value === 'en' ? 'en' : 'zh-CN';
 }
 
-/** "YYYY-MM-DD HH:mm–HH:mm" (same day) or "… – YYYY-MM-DD HH:mm" for an event's span. */
-export function formatSpan(startAt: string, endAt: string, timeZone: string): string {
-  const s = formatDateTime(startAt, timeZone);
-  const e = formatDateTime(endAt, timeZone);
-  if (s === e) return s;
-  return s.slice(0, 10) === e.slice(0, 10) ? `${s}–${e.slice(11)}` : `${s} – ${e}`;
+/** An instant in `timeZone` as the UI's language writes it (i18n/date-format.ts: 2024年5月20日 09:00). */
+export function formatDateTime(iso: string, timeZone: string, locale: Locale = uiLocale()): string {
+  return formatDateTimeIn(iso, timeZone, locale);
+}
+
+/** An event's span as the UI's language writes it (2024年5月20日 09:00–11:30). */
+export function formatSpan(startAt: string, endAt: string, timeZone: string, locale: Locale = uiLocale()): string {
+  return formatSpanIn(startAt, endAt, timeZone, locale);
 }
 
 /** The instant `ms` rounded down to the minute, as ISO with the zone's offset. */

@@ -1,11 +1,12 @@
 /**
  * The map's view state in the URL query, so a shared link reproduces the view:
  * `/map?year=2023&from=9&to=9&format=caravan&venue=school&campaign=science-day&theme=sci-tech
- *  &reviewed=1&measure=attendance`. Defaults (this year, whole year, all, 场次) are left out.
+ *  &measure=attendance`. Defaults (this year, whole year, all, 场次) are left out. The counting basis
+ * (已审核 / 全部已提交) is not part of the view: it is the phone's one setting (useCountBasis).
  */
 import type { LocationQuery, LocationQueryRaw } from 'vue-router';
 import { COVERAGE_MEASURES, type CoverageMeasure } from '../../../domain/coverage';
-import type { EventFilter } from '../../../domain/counts';
+import { basisFilter, type CountBasis, type EventFilter } from '../../../domain/counts';
 
 export interface MapQuery {
   readonly year: number;
@@ -17,7 +18,6 @@ export interface MapQuery {
   /** A campaign code, or `none` for events outside every campaign. */
   readonly campaign: string | null;
   readonly theme: string | null;
-  readonly reviewedOnly: boolean;
   readonly measure: CoverageMeasure;
 }
 
@@ -49,7 +49,6 @@ export function parseMapQuery(query: LocationQuery, thisYear: number): MapQuery 
     venue: code(query.venue),
     campaign: code(query.campaign),
     theme: code(query.theme),
-    reviewedOnly: first(query.reviewed) === '1',
     measure: COVERAGE_MEASURES.includes(m as CoverageMeasure) ? (m as CoverageMeasure) : 'events',
   };
 }
@@ -64,26 +63,25 @@ export function toRouteQuery(q: MapQuery, thisYear: number): LocationQueryRaw {
   if (q.venue) out.venue = q.venue;
   if (q.campaign) out.campaign = q.campaign;
   if (q.theme) out.theme = q.theme;
-  if (q.reviewedOnly) out.reviewed = '1';
   if (q.measure !== 'events') out.measure = q.measure;
   return out;
 }
 
-/** The counting filter the view stands for. */
-export function toEventFilter(q: MapQuery): EventFilter {
+/** The counting filter the view stands for, on the phone's counting basis. */
+export function toEventFilter(q: MapQuery, basis: CountBasis): EventFilter {
   return {
     year: q.year,
+    ...basisFilter(basis),
     ...(q.monthFrom !== null ? { monthFrom: q.monthFrom } : {}),
     ...(q.monthTo !== null ? { monthTo: q.monthTo } : {}),
     ...(q.format ? { formats: [q.format] } : {}),
     ...(q.venue ? { venues: [q.venue] } : {}),
     ...(q.campaign ? { campaigns: [q.campaign] } : {}),
     ...(q.theme ? { themes: [q.theme] } : {}),
-    ...(q.reviewedOnly ? { reviewedOnly: true } : {}),
   };
 }
 
 /** How many filters beyond the year are set (for the filter button's badge). */
 export function activeFilterCount(q: MapQuery): number {
-  return [q.monthFrom ?? q.monthTo, q.format, q.venue, q.campaign, q.theme].filter((x) => x !== null).length + (q.reviewedOnly ? 1 : 0);
+  return [q.monthFrom ?? q.monthTo, q.format, q.venue, q.campaign, q.theme].filter((x) => x !== null).length;
 }

@@ -34,7 +34,6 @@ export default {
         noCampaign: '非专项',
         theme: '主题',
         any: '全部',
-        reviewedOnly: '只统计已审核',
         reset: '重置',
         done: '完成',
         active: '{n} 项筛选',
@@ -55,7 +54,7 @@ export default {
       covered: '已覆盖 {n} / {m} 个乡镇',
       table: { title: '各乡镇（按{measure}排序）', zone: '特殊区域' },
       unassigned: '另有 {n} 场活动的乡镇不在当前区域数据中',
-      attribution: '乡镇范围为近似，非法定界线',
+      attribution: '乡镇边界为近似范围，不是法定界线，仅供参考；科协工作人员可在“设置 → 管理设置 → 地区”导入官方边界',
       sheet: {
         events: '场次',
         attendance: '人次',
@@ -169,7 +168,6 @@ export default {
         noCampaign: 'No campaign',
         theme: 'Theme',
         any: 'All',
-        reviewedOnly: 'Reviewed events only',
         reset: 'Reset',
         done: 'Done',
         active: '{n} filters',
@@ -190,7 +188,7 @@ export default {
       covered: '{n} of {m} townships covered',
       table: { title: 'All townships (by {measure})', zone: 'special zone' },
       unassigned: '{n} more events name a township outside this region',
-      attribution: 'Township areas are approximate, not legal boundaries',
+      attribution: 'Township boundaries are approximate, not legal ones; association staff can load official boundaries in Settings → Staff settings → Region',
       sheet: {
         events: 'Events',
         attendance: 'Attendance',

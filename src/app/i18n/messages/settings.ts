@@ -43,6 +43,13 @@ export default {
         exportFailed: '导出失败：{msg}',
       },
       sections: { sync: '同步与账号', region: '地区', basemap: '底图', targets: '绩效目标' },
+      staff: {
+        title: '管理设置',
+        link: '管理设置',
+        linkHint: '分类目录、地区边界、底图、绩效目标（仅科协工作人员）',
+        only: '这些设置仅供科协工作人员和管理员使用。',
+        back: '返回设置',
+      },
     },
   },
   en: {
@@ -95,6 +102,13 @@ export default {
         exportFailed: 'Export failed: {msg}',
       },
       sections: { sync: 'Sync and account', region: 'Region', basemap: 'Base map', targets: 'Targets' },
+      staff: {
+        title: 'Staff settings',
+        link: 'Staff settings',
+        linkHint: 'Taxonomy, region boundaries, base map, targets (association staff only)',
+        only: 'These settings are for association staff and admins only.',
+        back: 'Back to settings',
+      },
     },
   },
 };

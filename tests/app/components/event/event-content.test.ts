@@ -195,4 +195,11 @@ describe('list filters', () => {
     expect(matchesListFilters({ ...row, title: 'First Aid' }, { ...none, text: 'first aid' })).toBe(true);
     expect(matchesListFilters(row, { ...none, text: '平山街道' })).toBe(false);
   });
+
+  it('search with either form of a variant character: 巺寮 finds 巽寮 and 巽寮 finds 巺寮', () => {
+    expect(matchesListFilters({ ...row, title: '巽寮湾科普' }, { ...none, text: '巺寮' })).toBe(true);
+    expect(matchesListFilters({ ...row, venueName: '巺寮湾小学' }, { ...none, text: '巽寮湾' })).toBe(true);
+    expect(matchesListFilters({ ...row, title: '巽寮湾科普' }, { ...none, text: '巽' })).toBe(true);
+    expect(matchesListFilters(row, { ...none, text: '巺寮' })).toBe(false);
+  });
 });

@@ -24,9 +24,9 @@ describe('form times in the region zone', () => {
   });
 
   it('writes a one-day span with the end time only, a longer one in full', () => {
-    expect(formatSpan('2026-03-05T09:30:00+08:00', '2026-03-05T11:30:00+08:00', 'Asia/Shanghai')).toBe('2026-03-05 09:30–11:30');
-    expect(formatSpan('2026-03-05T09:30:00+08:00', '2026-03-06T11:30:00+08:00', 'Asia/Shanghai')).toBe('2026-03-05 09:30 – 2026-03-06 11:30');
-    expect(formatSpan('2026-03-05T09:30:00+08:00', '2026-03-05T09:30:00+08:00', 'Asia/Shanghai')).toBe('2026-03-05 09:30');
+    expect(formatSpan('2026-03-05T09:30:00+08:00', '2026-03-05T11:30:00+08:00', 'Asia/Shanghai')).toBe('2026年3月5日 09:30–11:30');
+    expect(formatSpan('2026-03-05T09:30:00+08:00', '2026-03-06T11:30:00+08:00', 'Asia/Shanghai')).toBe('2026年3月5日 09:30 – 2026年3月6日 11:30');
+    expect(formatSpan('2026-03-05T09:30:00+08:00', '2026-03-05T09:30:00+08:00', 'Asia/Shanghai')).toBe('2026年3月5日 09:30');
   });
 
   it('rounds now down to the minute', () => {

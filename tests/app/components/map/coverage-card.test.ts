@@ -63,7 +63,7 @@ describe('coverage card', () => {
         else await repo.undeleteEvent(id);
       }
       const events = await db.events.toArray();
-      const totals = await readYearTotals(db, year);
+      const totals = await readYearTotals(db, year, 'submitted');
       const fromTotals = coverageOfTallies(pack, totals.total, new Map(Object.entries(totals.byTownship)), 'events', { now, timeZone: TZ });
       const fromEvents = computeCoverage(pack, events, { year }, 'events', { now, timeZone: TZ });
       const view = (c: typeof fromEvents) => ({

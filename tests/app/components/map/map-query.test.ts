@@ -12,11 +12,11 @@ describe('the map view in the URL', () => {
       venue: null,
       campaign: null,
       theme: null,
-      reviewedOnly: false,
       measure: 'events',
     });
     expect(toRouteQuery(q, 2026)).toEqual({});
-    expect(toEventFilter(q)).toEqual({ year: 2026 });
+    expect(toEventFilter(q, 'submitted')).toEqual({ year: 2026, reviewedOnly: false });
+    expect(toEventFilter(q, 'reviewed')).toEqual({ year: 2026, reviewedOnly: true });
   });
 
   it('round-trips every filter and the measure through the query', () => {
@@ -28,12 +28,11 @@ describe('the map view in the URL', () => {
       venue: 'school',
       campaign: 'science-day',
       theme: 'sci-tech',
-      reviewed: '1',
       measure: 'attendance',
     };
     const q = parseMapQuery(query, 2026);
     expect(toRouteQuery(q, 2026)).toEqual(query);
-    expect(toEventFilter(q)).toEqual({
+    expect(toEventFilter(q, 'reviewed')).toEqual({
       year: 2023,
       monthFrom: 9,
       monthTo: 10,
@@ -43,12 +42,18 @@ describe('the map view in the URL', () => {
       themes: ['sci-tech'],
       reviewedOnly: true,
     });
-    expect(activeFilterCount(q)).toBe(6);
+    expect(activeFilterCount(q)).toBe(5);
+  });
+
+  it("leaves the counting basis out of the link: it is the phone's one setting", () => {
+    const q = parseMapQuery({ year: '2023', reviewed: '1' }, 2026);
+    expect(toRouteQuery(q, 2026)).toEqual({ year: '2023' });
+    expect(toEventFilter(q, 'submitted')).toEqual({ year: 2023, reviewedOnly: false });
   });
 
   it('falls back to defaults for malformed values and orders a reversed month range', () => {
     const q = parseMapQuery({ year: 'abc', from: '11', to: '3', format: 'DROP TABLE', measure: 'nonsense', reviewed: 'yes' }, 2026);
-    expect(q).toMatchObject({ year: 2026, monthFrom: 3, monthTo: 11, format: null, measure: 'events', reviewedOnly: false });
+    expect(q).toMatchObject({ year: 2026, monthFrom: 3, monthTo: 11, format: null, measure: 'events' });
     expect(parseMapQuery({ from: '13', year: '1999' }, 2026)).toMatchObject({ year: 2026, monthFrom: null });
   });
 });

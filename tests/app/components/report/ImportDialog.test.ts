@@ -16,7 +16,7 @@ import messages from '../../../../src/app/i18n/messages/reports';
 import { ledgerDb, setLedgerDbFactory } from '../../../../src/app/db/database';
 import { useRegionStore } from '../../../../src/app/stores/region';
 import { serveHuidongFiles } from '../../../fixtures/region-pack';
-import { wallTime } from '../../../../src/app/export/event-detail';
+import { formatDateTime } from '../../../../src/app/i18n/date-format';
 import { freshDb } from '../../db/helpers';
 import { readTableFile } from '../../../../src/app/import/read-table';
 import { importTemplateRows } from '../../../../src/domain/event-import';
@@ -127,7 +127,7 @@ describe('ImportDialog', () => {
 
   it('lists a batch with file, who, when and rows, undoes it as one unit after a confirm, and restores it', async () => {
     await choose(w, ONE_ROW, '巽寮.csv');
-    expect(text(w, 'import-readings')).toBe('以下内容按相近的名称识别，请核对：活动形式“讲座”按“科普讲座/报告会”导入乡镇/街道“巽寮”按“巺寮滨海旅游度假区”导入');
+    expect(text(w, 'import-readings')).toBe('以下内容按相近的名称识别，请核对：活动形式“讲座”按“科普讲座/报告会”导入乡镇/街道“巽寮”按“巽寮滨海旅游度假区”导入');
     await w.get('[data-testid=import-confirm]').trigger('click');
     await vi.waitFor(() => expect(w.findAll('[data-testid=import-batch]')).toHaveLength(1));
     const batch = () => w.get('[data-testid=import-batch]');
@@ -141,7 +141,7 @@ describe('ImportDialog', () => {
       by: '',
     });
     expect(event!.importBatch!.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
-    expect(batch().text()).toBe(`巽寮.csv本机（未登录） · ${wallTime(event!.importBatch!.at, 'Asia/Shanghai')} · 1 行 已导入撤销本次导入`);
+    expect(batch().text()).toBe(`巽寮.csv本机（未登录） · ${formatDateTime(event!.importBatch!.at, 'Asia/Shanghai', 'zh-CN')} · 1 行 已导入撤销本次导入`);
     expect(await liveTitles()).toEqual(['巽寮湾海洋科普']);
 
     const outboxBefore = await db().outbox.count();

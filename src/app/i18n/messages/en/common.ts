@@ -1,6 +1,6 @@
 /** Words every screen uses: app name, navigation, generic actions, the update prompt. (en) */
 export default {
-  app: { name: 'Kepu Ledger' },
+  app: { name: 'Kepu Ledger', syncLoading: 'Reading the sync state…' },
   nav: { home: 'Home', events: 'Events', map: 'Map', reports: 'Reports', settings: 'Settings', review: 'Review' },
   action: {
     save: 'Save',
@@ -19,4 +19,10 @@ export default {
   },
   pwa: { needRefresh: 'A new version is available', refresh: 'Reload', offlineReady: 'Ready to work offline', later: 'Later' },
   common: { loading: 'Loading…', yes: 'Yes', no: 'No', notSet: 'Not given' },
+  basis: {
+    legend: 'Count',
+    reviewed: 'Reviewed',
+    submitted: 'All submitted',
+    label: { reviewed: 'Reviewed events', submitted: 'All submitted events' },
+  },
 };

@@ -84,7 +84,9 @@ export function loggingRouteGraph(view: string): { plugin: Plugin; test: (id: st
       if (reached.size < 2) this.error(`logging route graph: ${view} not found in the build`);
     },
   };
-  return { plugin, test: (id: string) => reached.has(id) && id !== view };
+  // Not Vite's preload helper (a virtual module): the entry needs it, and with it the entry would
+  // import the whole logging chunk (and its stylesheet) before the first paint.
+  return { plugin, test: (id: string) => reached.has(id) && id !== view && !id.startsWith('\0') };
 }
 
 /**
@@ -155,20 +157,41 @@ export function staffOnlyChunks(staffEntries: readonly RegExp[] = STAFF_ONLY_ENT
 
 /**
  * The first paint needs no script: index.html carries a boot frame painted from the HTML and the
- * stylesheets (see index.html). The app's scripts (the entry and its modulepreloads) are marked
- * `fetchpriority="low"`, so the render-blocking stylesheets go first on a slow link and the frame
- * paints before the scripts have arrived; the scripts still start downloading at once.
+ * entry's stylesheet (see index.html), and the entry (src/app/main.ts) imports the app (boot.ts)
+ * only after that frame has painted. This names boot.ts's chunk, the chunks it imports and their
+ * stylesheets in index.html, so they download at once: scripts as `modulepreload` and styles as
+ * `preload` (neither blocks the frame), all `fetchpriority="low"` so the render-blocking
+ * stylesheet goes first on a slow link.
  */
-export function scriptsAfterFirstPaint(): Plugin {
+export function bootAfterFirstPaint(bootModule: string): Plugin {
   return {
-    name: 'kl-scripts-after-first-paint',
+    name: 'kl-boot-after-first-paint',
     apply: 'build',
     transformIndexHtml: {
       order: 'post',
-      handler: (html) =>
-        html
+      handler(html, ctx) {
+        const chunks = new Map<string, BundleChunk>();
+        for (const [file, out] of Object.entries(ctx.bundle ?? {})) if (out.type === 'chunk') chunks.set(file, out as unknown as BundleChunk);
+        const boot = [...chunks.values()].find((c) => c.facadeModuleId === bootModule);
+        if (!boot) throw new Error(`boot after first paint: no chunk for ${bootModule}`);
+        const files = new Set<string>();
+        const stack = [boot.fileName];
+        while (stack.length) {
+          const file = stack.pop()!;
+          if (files.has(file)) continue;
+          files.add(file);
+          stack.push(...(chunks.get(file)?.imports ?? []));
+        }
+        const styles = new Set([...files].flatMap((f) => [...(chunks.get(f)?.viteMetadata?.importedCss ?? [])]));
+        const links = [
+          ...[...files].filter((f) => !html.includes(`/${f}"`)).map((f) => `<link rel="modulepreload" fetchpriority="low" crossorigin href="/${f}">`),
+          ...[...styles].filter((f) => !html.includes(`/${f}"`)).map((f) => `<link rel="preload" as="style" fetchpriority="low" crossorigin href="/${f}">`),
+        ];
+        return html
           .replace(/<script type="module"(?![^>]*fetchpriority)/g, '<script type="module" fetchpriority="low"')
-          .replace(/<link rel="modulepreload"(?![^>]*fetchpriority)/g, '<link rel="modulepreload" fetchpriority="low"'),
+          .replace(/<link rel="modulepreload"(?![^>]*fetchpriority)/g, '<link rel="modulepreload" fetchpriority="low"')
+          .replace('</head>', `${links.join('\n')}\n</head>`);
+      },
     },
   };
 }
@@ -210,7 +233,10 @@ export function routePreloads(routerFile: string): Plugin {
         return seen;
       };
       const cssOf = (files: Set<string>) => new Set([...files].flatMap((f) => [...(chunks.get(f)?.viteMetadata?.importedCss ?? [])]));
-      const entry = closure([...chunks.values()].filter((c) => c.isEntry).map((c) => c.fileName));
+      // What index.html already loads: the entry, and what it imports once the frame has painted
+      // (boot.ts and its chunks, named in index.html by bootAfterFirstPaint).
+      const entries = [...chunks.values()].filter((c) => c.isEntry);
+      const entry = closure(entries.flatMap((c) => [c.fileName, ...c.dynamicImports]));
       const entryCss = cssOf(entry);
       const routes: RoutePreload[] = [];
       const source = readFileSync(routerFile, 'utf8');

@@ -246,6 +246,10 @@ describe('the first paint needs no script', () => {
     expect(page.match(/<script(?![^>]*\ssrc=)[^>]*>/g) ?? []).toEqual([]);
     const sheets = [...page.matchAll(/<link rel="stylesheet"[^>]*href="\/([^"]+)"/g)].map((m) => readFileSync(join(outDir, m[1]!), 'utf8'));
     expect(sheets.join('\n')).toMatch(/\.kl-boot__name\{/);
+    // The one render-blocking stylesheet is the entry's (the frame's styles); the app's own
+    // stylesheets are preloaded and applied when boot.ts has loaded.
+    expect(sheets).toHaveLength(1);
+    expect(page).toMatch(/<link rel="preload" as="style"[^>]*href="\/assets\/logging-[\w-]+\.css"/);
   });
 
   it('marks the entry script and its modulepreloads low priority, so the stylesheets (and the frame) come first', () => {
@@ -253,6 +257,9 @@ describe('the first paint needs no script', () => {
     const scripts = page.match(/<script type="module"[^>]*>/g) ?? [];
     const preloads = page.match(/<link rel="modulepreload"[^>]*>/g) ?? [];
     expect(scripts).toHaveLength(1);
+    // The entry imports the app (boot.ts) after the frame has painted; its chunks are preloaded.
+    expect(preloads.some((t) => /\/assets\/boot-[\w-]+\.js"/.test(t))).toBe(true);
+    expect(preloads.some((t) => /\/assets\/logging-[\w-]+\.js"/.test(t))).toBe(true);
     expect(preloads.length).toBeGreaterThanOrEqual(2);
     for (const tag of [...scripts, ...preloads]) expect(tag).toContain('fetchpriority="low"');
   });

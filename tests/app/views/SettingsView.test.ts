@@ -67,7 +67,7 @@ describe('settings by role', () => {
 
   it('shows a volunteer account, sync, password, language, storage and backup, and nothing for staff', async () => {
     const w = await render(SettingsView, 'volunteer');
-    expect(titles(w)).toEqual(['账号与同步', '被服务器退回的修改', '修改密码', '语言', '存储', '数据备份']);
+    expect(titles(w)).toEqual(['账号与同步', '未被服务器接受的修改', '修改密码', '语言', '存储', '数据备份']);
     expect(w.find('[data-testid=staff-settings-link]').exists()).toBe(false);
     for (const sel of STAFF_PARTS) expect(w.find(sel).exists(), sel).toBe(false);
   });

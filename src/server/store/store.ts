@@ -54,6 +54,8 @@ export interface LimitCount {
 
 export interface UserPatch {
   disabled?: boolean;
+  /** Volunteer ↔ staff (never to or from admin: the route checks). */
+  role?: 'volunteer' | 'staff';
   name?: string;
   passwordHash?: string;
 }

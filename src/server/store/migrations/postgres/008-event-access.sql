@@ -3,7 +3,7 @@
 -- commits with its event and the rev barrier covers both.
 CREATE TABLE event_access (
   user_id TEXT NOT NULL,
-  event_id TEXT NOT NULL REFERENCES events(id),
+  event_id TEXT NOT NULL,
   org_id TEXT NOT NULL REFERENCES orgs(id),
   rev BIGINT NOT NULL,
   member BOOLEAN NOT NULL,

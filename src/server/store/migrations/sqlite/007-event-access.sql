@@ -7,7 +7,7 @@
 -- Staff and admins are not listed: they pull everything.
 CREATE TABLE event_access (
   user_id TEXT NOT NULL,
-  event_id TEXT NOT NULL REFERENCES events(id),
+  event_id TEXT NOT NULL,
   org_id TEXT NOT NULL REFERENCES orgs(id),
   rev INTEGER NOT NULL,
   member INTEGER NOT NULL CHECK (member IN (0, 1)),

@@ -6,7 +6,9 @@
  */
 import { EVENT_MUTABLE_FIELDS, eventFieldsOf, type EventPatch, type LedgerEvent } from '../domain/event';
 import type { Target } from '../domain/targets';
-import type { LocalEpoch, LocalStore, QuarantinedMutation, RecoveryKey, StoredBlob } from './local-store';
+import { inScope, scopeUser } from '../domain/scope';
+import type { TotalsRow } from '../domain/totals';
+import type { LocalEpoch, LocalStore, PulledExtras, QuarantinedMutation, RecoveryKey, StoredBlob } from './local-store';
 import { mergePulledEvent, mergePulledTarget } from './merge';
 import { cursorAfterPull, recordKeyOf, settlePushResults } from './outbox';
 import type { Mutation, MutationResult, OutboxMutation, PulledRow, RecoveredRow } from './protocol';
@@ -40,6 +42,8 @@ export class MemoryLocalStore implements LocalStore {
   seq = 0;
   epoch: string | null = null;
   recovering: string | null = null;
+  scope: string | null = null;
+  totals: TotalsRow[] | null = null;
 
   constructor(private readonly id: string) {}
 
@@ -74,8 +78,15 @@ export class MemoryLocalStore implements LocalStore {
     return this.cursor;
   }
 
-  async applyPulled(rows: readonly PulledRow[], cursor: number, fromCursor: number): Promise<void> {
+  async applyPulled(rows: readonly PulledRow[], cursor: number, fromCursor: number, extras: PulledExtras = {}): Promise<void> {
     const unsettled = this.sortedOutbox();
+    const keep = new Set(unsettled.map((m) => recordKeyOf(m)));
+    for (const id of extras.dropped ?? []) {
+      if (keep.has(`event:${id}`)) continue;
+      this.events.delete(id);
+      this.sigs.delete(`event:${id}`);
+    }
+    if (extras.totals) this.totals = clone([...extras.totals]);
     for (const pulled of rows) {
       let verbatim: boolean;
       if (pulled.entity === 'event') {
@@ -182,6 +193,29 @@ export class MemoryLocalStore implements LocalStore {
     this.epoch = epoch;
     this.recovering = null;
     this.cursor = 0;
+  }
+
+  async pullScope(): Promise<string | null> {
+    return this.scope;
+  }
+
+  async changeScope(scope: string): Promise<void> {
+    this.scope = scope;
+    this.cursor = 0;
+    if (scopeUser(scope) === null) {
+      this.totals = null;
+      return;
+    }
+    const keep = new Set(this.sortedOutbox().map((m) => recordKeyOf(m)));
+    for (const [id, e] of this.events) {
+      if (inScope(scope, e) || keep.has(`event:${id}`)) continue;
+      this.events.delete(id);
+      this.sigs.delete(`event:${id}`);
+    }
+  }
+
+  async orgTotals(): Promise<TotalsRow[] | null> {
+    return this.totals ? clone(this.totals) : null;
   }
 
   // ---- local edits, as the repository makes them (record + outbox in one step) ----

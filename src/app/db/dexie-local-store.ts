@@ -5,7 +5,9 @@
  * transaction, so a tab closed at any moment leaves either all of a step or none of it.
  */
 import type { Target } from '../../domain/targets';
-import type { LocalEpoch, LocalStore, QuarantinedMutation, RecoveryKey, StoredBlob } from '../../sync/local-store';
+import { inScope, scopeUser } from '../../domain/scope';
+import type { TotalsRow } from '../../domain/totals';
+import type { LocalEpoch, LocalStore, PulledExtras, QuarantinedMutation, RecoveryKey, StoredBlob } from '../../sync/local-store';
 import { mergePulledEvent, mergePulledTarget } from '../../sync/merge';
 import { cursorAfterPull, recordKeyOf, settlePushResults } from '../../sync/outbox';
 import type { Mutation, MutationResult, OutboxMutation, PulledRow, RecoveredRow } from '../../sync/protocol';
@@ -19,6 +21,10 @@ export const PULL_CURSOR_KEY = 'pullCursor';
 export const LEDGER_EPOCH_KEY = 'ledgerEpoch';
 /** Meta key of the epoch a recovery under way is sending rows back to. */
 export const RECOVERING_EPOCH_KEY = 'recoveringEpoch';
+/** Meta key of the pull scope the events and the cursor belong to (issue 13 §5: domain/scope.ts). */
+export const PULL_SCOPE_KEY = 'pullScope';
+/** Meta key of the org's year totals as the server last counted them for a scoped phone (TotalsRow[]). */
+export const ORG_TOTALS_KEY = 'orgTotals';
 
 /** What the store needs besides the database. */
 export interface DexieLocalStoreDeps {
@@ -104,12 +110,20 @@ export class DexieLocalStore implements LocalStore {
     return typeof row?.value === 'number' ? row.value : 0;
   }
 
-  async applyPulled(rows: readonly PulledRow[], cursor: number, fromCursor: number): Promise<void> {
+  async applyPulled(rows: readonly PulledRow[], cursor: number, fromCursor: number, extras: PulledExtras = {}): Promise<void> {
     const { db } = this;
     await db.transaction('rw', [db.outbox, db.events, db.targets, db.meta, db.totals], async () => {
       // The outbox is read inside the same transaction: a save landing meanwhile is either fully
       // before (and re-applied here) or fully after (and applied over what we write).
       const unsettled = await db.outbox.toArray();
+      // Events that left this phone's scope go first (a row for one of them later in the page
+      // brings it back), unless they hold unsynced changes: those stay for the push to resolve.
+      if (extras.dropped?.length) {
+        const keep = new Set(unsettled.map((m) => recordKeyOf(m)));
+        const gone = (await db.events.bulkGet(extras.dropped.filter((id) => !keep.has(`event:${id}`)))).filter((r): r is EventRow => r !== undefined);
+        if (gone.length) await writeEvents(db, gone.map((before) => ({ before, after: null })), this.deps.timeZone);
+      }
+      if (extras.totals) await db.meta.put({ key: ORG_TOTALS_KEY, value: extras.totals });
       const events = rows.flatMap((r) => (r.entity === 'event' ? [r.row] : []));
       const targets = rows.flatMap((r) => (r.entity === 'target' ? [r.row] : []));
       if (events.length) {
@@ -282,6 +296,37 @@ export class DexieLocalStore implements LocalStore {
       ]);
       await db.meta.delete(RECOVERING_EPOCH_KEY);
     });
+  }
+
+  async pullScope(): Promise<string | null> {
+    const row = await this.db.meta.get(PULL_SCOPE_KEY);
+    return typeof row?.value === 'string' ? row.value : null;
+  }
+
+  async changeScope(scope: string): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', [db.outbox, db.events, db.meta, db.totals], async () => {
+      await db.meta.bulkPut([
+        { key: PULL_SCOPE_KEY, value: scope },
+        { key: PULL_CURSOR_KEY, value: 0 },
+      ]);
+      if (scopeUser(scope) === null) {
+        await db.meta.delete(ORG_TOTALS_KEY);
+        return;
+      }
+      // Narrowed (a demotion, or a phone from before scopes): what is outside goes, unless unsynced.
+      const keep = new Set((await db.outbox.toArray()).map((m) => recordKeyOf(m)));
+      const gone: EventWrite[] = [];
+      await db.events.each((e) => {
+        if (!inScope(scope, e) && !keep.has(`event:${e.id}`)) gone.push({ before: e, after: null });
+      });
+      if (gone.length) await writeEvents(db, gone, this.deps.timeZone);
+    });
+  }
+
+  async orgTotals(): Promise<TotalsRow[] | null> {
+    const row = await this.db.meta.get(ORG_TOTALS_KEY);
+    return Array.isArray(row?.value) ? (row.value as TotalsRow[]) : null;
   }
 
   /**

@@ -56,7 +56,8 @@ export interface StoredBlob {
  *    device's next one: the server skips seqs it has already answered). `discardQuarantined(seq)`
  *    deletes it and restores the server's version of its record: the cursor is lowered to
  *    (local rev − 1) so the next pull re-delivers it, or, for a record the server never gave
- *    (rev 0) with no other unsettled mutation, the local copy is deleted.
+ *    (rev 0) with no other unsettled mutation, the local copy is deleted — as is an event outside
+ *    the stored pull scope (point 11) with no other unsettled mutation: no pull would bring it.
  * 9. Epochs (the identity of the server's ledger, changed by a restore from a backup):
  *    `ledgerEpoch()` answers the epoch this device's rows and cursor belong to (null before the
  *    first pull from rev 0) and the epoch of a recovery under way (null when none).

@@ -154,6 +154,13 @@ export class MemoryLocalStore implements LocalStore {
     const key = recordKeyOf(row);
     const rec = this.recordOf(key);
     if (!rec) return;
+    const others = this.sortedOutbox().some((r) => recordKeyOf(r) === key);
+    if (row.entity === 'event' && this.scope !== null && !others && !inScope(this.scope, rec as LedgerEvent)) {
+      // Kept only for its unsynced change: outside this phone's scope the server never sends it again.
+      this.events.delete(row.eventId);
+      this.sigs.delete(key);
+      return;
+    }
     if (rec.rev > 0) this.cursor = Math.min(this.cursor, rec.rev - 1);
     else if (!this.sortedOutbox().some((r) => recordKeyOf(r) === key)) {
       if (row.entity === 'event') this.events.delete(row.eventId);

@@ -223,6 +223,15 @@ export class DexieLocalStore implements LocalStore {
       await db.outbox.delete(seq);
       const rec = row.entity === 'event' ? await db.events.get(row.eventId) : await db.targets.get(row.targetId);
       if (!rec) return;
+      if (row.entity === 'event') {
+        // Kept only for its unsynced change: outside this phone's scope the server never sends it again.
+        const scope = await db.meta.get(PULL_SCOPE_KEY);
+        const outside = typeof scope?.value === 'string' && !inScope(scope.value, rec as EventRow);
+        if (outside && (await db.outbox.where('eventId').equals(row.eventId).count()) === 0) {
+          await writeEvents(db, [{ before: rec as EventRow, after: null }], this.deps.timeZone);
+          return;
+        }
+      }
       if (rec.rev > 0) {
         await this.lowerCursor(rec.rev - 1);
         return;

@@ -8,7 +8,20 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { PullResponse, PushResponse } from '../../src/sync/protocol';
 import type { EventPatch } from '../../src/domain/event';
-import { bearer, eventFields, handleFor, newId, push, putEvent, seedAccounts, testApp, type Account, type Accounts, type StoreHandle, type StoreKind } from './helpers';
+import {
+  bearer,
+  eventFields,
+  handleFor,
+  newId,
+  push,
+  putEvent,
+  seedAccounts,
+  testApp,
+  type Account,
+  type Accounts,
+  type StoreHandle,
+  type StoreKind,
+} from './helpers';
 
 describe.each<StoreKind>(['sqlite', 'postgres'])('scoped pulls on %s', (kind) => {
   let h: StoreHandle;
@@ -44,7 +57,18 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('scoped pulls on %s', (kind) =>
         seq: seq++,
         targetId: target,
         at: '2024-05-20T12:00:00+08:00',
-        fields: { year: 2024, kind: 'count', measure: 'events', axis: 'format', axisCode: 'caravan', min: 3, level1: '产出指标', level2: '数量指标', level3: '大篷车', unit: '场次' },
+        fields: {
+          year: 2024,
+          kind: 'count',
+          measure: 'events',
+          axis: 'format',
+          axisCode: 'caravan',
+          min: 3,
+          level1: '产出指标',
+          level2: '数量指标',
+          level3: '大篷车',
+          unit: '场次',
+        },
       },
     ]);
     expect(t.json<PushResponse>().results[0]?.status).toBe('applied');
@@ -62,7 +86,8 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('scoped pulls on %s', (kind) =>
     expect(json.dropped).toEqual([]);
     expect(json.more).toBe(false);
     // Not another volunteer's event, name or phone number (their username), anywhere in the answer.
-    for (const secret of [ids.bOwn, ids.staffOnly, '乙的活动', '志愿者乙', acc.volB.userId, acc.volB.username, acc.volA.username]) expect(body).not.toContain(secret);
+    for (const secret of [ids.bOwn, ids.staffOnly, '乙的活动', '志愿者乙', acc.volB.userId, acc.volB.username, acc.volA.username])
+      expect(body).not.toContain(secret);
     // The org's totals: all four events, one of them reviewed; by format too.
     const year = json.totals!.find((r) => r.axis === 'all' && r.year === 2024)!;
     expect(year.all.events).toBe(4);

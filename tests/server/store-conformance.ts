@@ -448,7 +448,7 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       expect((await store.pull(o.id, 0, 10, { userId: vol2.id })).rows.map((r) => r.row.id)).toEqual([listed, other, t]);
       // Paged one at a time: the same rows, the same order.
       const paged: string[] = [];
-      for (let cursor = 0, more = true; more; ) {
+      for (let cursor = 0, more = true; more;) {
         const p = await store.pull(o.id, cursor, 1, scoped);
         paged.push(...p.rows.map((r) => r.row.id));
         cursor = Math.max(cursor, ...p.rows.map((r) => r.row.rev), ...p.dropped.map((d) => d.rev));

@@ -439,7 +439,9 @@ export function describeLocalStoreConformance(name: string, make: () => Promise<
       );
       await h.update(EVENT_2, { title: '还没同步' });
       // EVENT_1 dropped and listed again later in the same page; EVENT_2 dropped with a pending edit; EVENT_3 dropped.
-      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 7, title: '又列名' }) }], 7, 3, { dropped: [EVENT_1, EVENT_2, EVENT_3] });
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 7, title: '又列名' }) }], 7, 3, {
+        dropped: [EVENT_1, EVENT_2, EVENT_3],
+      });
       expect(await h.event(EVENT_1)).toMatchObject({ title: '又列名', rev: 7 });
       expect(await h.event(EVENT_2)).toMatchObject({ title: '还没同步' });
       expect(await h.event(EVENT_3)).toBeUndefined();

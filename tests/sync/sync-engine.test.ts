@@ -40,7 +40,10 @@ describe('sync engine over the real server', () => {
         const url = String(input);
         const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { mutations?: { seq: number }[] }) : null;
         log.push(
-          `${clientId === PHONE_A ? 'A' : 'B'} ${method} ${url.replace(/[0-9a-f]{64}/, '<hash>').replace(/epoch=[0-9a-f]{32}/, 'epoch=<epoch>').replace(/scope=own%3A[0-9a-f-]+/, 'scope=own:<me>')}${body?.mutations ? ` seqs=${body.mutations.map((m) => m.seq).join(',')}` : ''}`,
+          `${clientId === PHONE_A ? 'A' : 'B'} ${method} ${url
+            .replace(/[0-9a-f]{64}/, '<hash>')
+            .replace(/epoch=[0-9a-f]{32}/, 'epoch=<epoch>')
+            .replace(/scope=own%3A[0-9a-f-]+/, 'scope=own:<me>')}${body?.mutations ? ` seqs=${body.mutations.map((m) => m.seq).join(',')}` : ''}`,
         );
         const d = drop?.(method, url) ?? null;
         if (d === 'request') throw new TypeError('Failed to fetch');

@@ -13,7 +13,7 @@ import { cursorAfterPull, recordKeyOf, settlePushResults } from '../../sync/outb
 import type { Mutation, MutationResult, OutboxMutation, PulledRow, RecoveredRow } from '../../sync/protocol';
 import { recordOfRow, writeEvents, type EventWrite, type StoredEvent } from './event-writes';
 import { withoutSig, type EventRow, type LedgerDb, type OutboxRow, type TargetRow } from './ledger-db';
-import { getOrCreateClientId, takeSeq } from './meta';
+import { getOrCreateClientId, META, takeSeq } from './meta';
 
 /** Meta key of the last rev applied from pulls. */
 export const PULL_CURSOR_KEY = 'pullCursor';
@@ -22,9 +22,9 @@ export const LEDGER_EPOCH_KEY = 'ledgerEpoch';
 /** Meta key of the epoch a recovery under way is sending rows back to. */
 export const RECOVERING_EPOCH_KEY = 'recoveringEpoch';
 /** Meta key of the pull scope the events and the cursor belong to (issue 13 §5: domain/scope.ts). */
-export const PULL_SCOPE_KEY = 'pullScope';
+export const PULL_SCOPE_KEY = META.pullScope;
 /** Meta key of the org's year totals as the server last counted them for a scoped phone (TotalsRow[]). */
-export const ORG_TOTALS_KEY = 'orgTotals';
+export const ORG_TOTALS_KEY = META.orgTotals;
 
 /** What the store needs besides the database. */
 export interface DexieLocalStoreDeps {
@@ -121,7 +121,12 @@ export class DexieLocalStore implements LocalStore {
       if (extras.dropped?.length) {
         const keep = new Set(unsettled.map((m) => recordKeyOf(m)));
         const gone = (await db.events.bulkGet(extras.dropped.filter((id) => !keep.has(`event:${id}`)))).filter((r): r is EventRow => r !== undefined);
-        if (gone.length) await writeEvents(db, gone.map((before) => ({ before, after: null })), this.deps.timeZone);
+        if (gone.length)
+          await writeEvents(
+            db,
+            gone.map((before) => ({ before, after: null })),
+            this.deps.timeZone,
+          );
       }
       if (extras.totals) await db.meta.put({ key: ORG_TOTALS_KEY, value: extras.totals });
       const events = rows.flatMap((r) => (r.entity === 'event' ? [r.row] : []));

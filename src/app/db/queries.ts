@@ -8,7 +8,7 @@ import Dexie from 'dexie';
 import { ledgerDb } from './database';
 import type { EventRow, LedgerDb, TargetRow } from './ledger-db';
 import { myLastLoggedEventIn, myRecentEventsIn, outboxCountIn } from './my-events';
-import { readYearTotals, type YearTotals } from './year-totals';
+import { readOrgYearTotals, readYearTotals, type YearTotals } from './year-totals';
 
 const ym = (year: number, month: number) => `${year}-${String(month).padStart(2, '0')}`;
 
@@ -123,7 +123,22 @@ export function targetsOfYear(year: number): Promise<TargetRow[]> {
   return targetsOfYearIn(ledgerDb(), year);
 }
 
-/** The year's kept totals by township and by format (a few dozen rows, however many events). */
-export function yearTotals(year: number): Promise<YearTotals> {
-  return readYearTotals(ledgerDb(), year);
+/**
+ * The org's year totals by township and by format (a few dozen rows, however many events): the
+ * server's count when this phone holds only its person's events (a volunteer: issue 13 §5), else
+ * the totals kept as events are written.
+ */
+export async function yearTotals(year: number, options: { reviewedOnly?: boolean } = {}): Promise<YearTotals> {
+  const db = ledgerDb();
+  return (await readOrgYearTotals(db, year, options)) ?? readYearTotals(db, year, options);
+}
+
+/** The year totals of the events this phone holds (for a volunteer: their own and listed ones). */
+export function heldYearTotals(year: number, options: { reviewedOnly?: boolean } = {}): Promise<YearTotals> {
+  return readYearTotals(ledgerDb(), year, options);
+}
+
+/** The server's count of the org's year totals when this phone holds only its scope; else null. */
+export function orgYearTotals(year: number, options: { reviewedOnly?: boolean } = {}): Promise<YearTotals | null> {
+  return readOrgYearTotals(ledgerDb(), year, options);
 }

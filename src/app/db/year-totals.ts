@@ -19,7 +19,9 @@ import {
   type TotalsLogRow,
   type TotalsRow,
 } from '../../domain/totals';
+import { scopeUser } from '../../domain/scope';
 import type { LedgerDb } from './ledger-db';
+import { META } from './meta';
 
 /** One event write: the row before (absent when new) and after (absent when removed). */
 export interface TotalsChange {
@@ -131,8 +133,14 @@ export async function readYearTotals(db: LedgerDb, year: number, options: { revi
       else folded.delete(k);
     }
   }
+  return yearTotalsOfRows(folded.values(), year, options);
+}
+
+/** A year's totals from totals rows (the kept ones, or the server's): groups with no event are absent. */
+export function yearTotalsOfRows(rows: Iterable<TotalsRow>, year: number, options: { reviewedOnly?: boolean } = {}): YearTotals {
   const out: YearTotals = { year, total: sumsToTally(zeroSums()), byTownship: {}, byFormat: {} };
-  for (const r of folded.values()) {
+  for (const r of rows) {
+    if (r.year !== year) continue;
     const sums = options.reviewedOnly ? r.reviewed : r.all;
     if (sums.events === 0) continue;
     const t = sumsToTally(sums);
@@ -141,4 +149,15 @@ export async function readYearTotals(db: LedgerDb, year: number, options: { revi
     else out.byFormat[r.key] = t;
   }
   return out;
+}
+
+/**
+ * The org's year totals as the server counted them at this phone's last pull (issue 13 §5), when
+ * the phone holds only its person's scope (a volunteer's own and listed events); null when it
+ * holds the whole ledger (staff), or has no count yet: then the kept totals are the org's.
+ */
+export async function readOrgYearTotals(db: LedgerDb, year: number, options: { reviewedOnly?: boolean } = {}): Promise<YearTotals | null> {
+  const [scope, totals] = await db.meta.bulkGet([META.pullScope, META.orgTotals]);
+  if (typeof scope?.value !== 'string' || scopeUser(scope.value) === null || !Array.isArray(totals?.value)) return null;
+  return yearTotalsOfRows(totals.value as TotalsRow[], year, options);
 }

@@ -271,7 +271,8 @@ export async function simulate(seed: number, server: RealServer, opts: { steps?:
     // A volunteer's coverage card counts the whole org: the server's totals, as of its last pull.
     if (scope !== 'all') {
       const held = JSON.stringify(sortedTotals(p.store.totals ?? []));
-      if (held !== JSON.stringify(orgTotals)) problems.push(`${p.name} holds org totals ${held.slice(0, 200)}, the server's ledger counts ${JSON.stringify(orgTotals).slice(0, 200)}`);
+      if (held !== JSON.stringify(orgTotals))
+        problems.push(`${p.name} holds org totals ${held.slice(0, 200)}, the server's ledger counts ${JSON.stringify(orgTotals).slice(0, 200)}`);
     } else if (p.store.totals !== null) problems.push(`${p.name} (staff) keeps org totals`);
   }
   for (const hash of photos) {

@@ -50,7 +50,8 @@ function isPullResponse(x: unknown): x is PullResponse {
     typeof r.epoch === 'string' &&
     (r.scope === undefined || typeof r.scope === 'string') &&
     (r.dropped === undefined || (Array.isArray(r.dropped) && r.dropped.every((d) => typeof d === 'string'))) &&
-    (r.totals === undefined || Array.isArray(r.totals))
+    (r.totals === undefined || Array.isArray(r.totals)) &&
+    (r.totalsKey === undefined || typeof r.totalsKey === 'string')
   );
 }
 
@@ -96,8 +97,9 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
       if (!isPushResponse(body)) throw new ApiError('server', 'push answer has the wrong shape', { status: 200 });
       return body;
     },
-    async pull(cursor: number, limit: number, epoch: string | null, scope?: string | null): Promise<PullResponse> {
-      const scoped = scope === undefined ? '' : `&scope=${encodeURIComponent(scope ?? '')}`;
+    async pull(cursor: number, limit: number, epoch: string | null, scope?: string | null, totalsKey?: string | null): Promise<PullResponse> {
+      const scoped =
+        (scope === undefined ? '' : `&scope=${encodeURIComponent(scope ?? '')}`) + (totalsKey ? `&totalsKey=${encodeURIComponent(totalsKey)}` : '');
       const res = await request('GET', `/api/sync/pull?cursor=${cursor}&limit=${limit}&epoch=${epoch ?? ''}${scoped}`);
       const body = await json(res);
       if (!isPullResponse(body)) throw new ApiError('server', 'pull answer has the wrong shape', { status: 200 });

@@ -80,7 +80,8 @@ export interface StoredBlob {
  *     resolves them); for `all` it forgets the org totals. `applyPulled`'s `extras.dropped` are
  *     applied before its rows, in the same transaction: each named event without unsettled
  *     mutations is deleted (its totals too); `extras.totals`, when present, replaces the stored
- *     org totals, which `orgTotals()` answers (null when none).
+ *     org totals, which `orgTotals()` answers (null when none), and `extras.totalsKey` (kept only
+ *     with them) names them: `orgTotalsKey()` answers it (null when none, or forgotten).
  */
 export interface LocalStore {
   clientId(): Promise<string>;
@@ -105,6 +106,7 @@ export interface LocalStore {
   pullScope(): Promise<string | null>;
   changeScope(scope: string): Promise<void>;
   orgTotals(): Promise<TotalsRow[] | null>;
+  orgTotalsKey(): Promise<string | null>;
 }
 
 /** What a scoped pull carries besides rows (point 11). */
@@ -113,6 +115,8 @@ export interface PulledExtras {
   readonly dropped?: readonly string[] | undefined;
   /** The org's year totals counted by the server (a scoped phone's coverage card and map). */
   readonly totals?: readonly TotalsRow[] | undefined;
+  /** The server's name of `totals` (PullResponse.totalsKey); stored only with them. */
+  readonly totalsKey?: string | undefined;
 }
 
 /** Where a device stands with the server's ledger epochs (point 9). */

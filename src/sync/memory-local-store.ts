@@ -44,6 +44,7 @@ export class MemoryLocalStore implements LocalStore {
   recovering: string | null = null;
   scope: string | null = null;
   totals: TotalsRow[] | null = null;
+  totalsKey: string | null = null;
 
   constructor(private readonly id: string) {}
 
@@ -86,7 +87,10 @@ export class MemoryLocalStore implements LocalStore {
       this.events.delete(id);
       this.sigs.delete(`event:${id}`);
     }
-    if (extras.totals) this.totals = clone([...extras.totals]);
+    if (extras.totals) {
+      this.totals = clone([...extras.totals]);
+      this.totalsKey = extras.totalsKey ?? null;
+    }
     for (const pulled of rows) {
       let verbatim: boolean;
       if (pulled.entity === 'event') {
@@ -209,6 +213,7 @@ export class MemoryLocalStore implements LocalStore {
   async changeScope(scope: string): Promise<void> {
     this.scope = scope;
     this.cursor = 0;
+    this.totalsKey = null;
     if (scopeUser(scope) === null) {
       this.totals = null;
       return;
@@ -223,6 +228,10 @@ export class MemoryLocalStore implements LocalStore {
 
   async orgTotals(): Promise<TotalsRow[] | null> {
     return this.totals ? clone(this.totals) : null;
+  }
+
+  async orgTotalsKey(): Promise<string | null> {
+    return this.totalsKey;
   }
 
   // ---- local edits, as the repository makes them (record + outbox in one step) ----

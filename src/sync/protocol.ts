@@ -103,6 +103,8 @@ export const pullQuerySchema = v.strictObject({
   cursor: v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'badCursor'), v.transform(Number)),
   epoch: v.optional(v.union([v.literal(''), epochSchema])),
   scope: v.optional(v.union([v.literal(''), v.literal('all'), v.pipe(v.string(), v.regex(/^own:[A-Za-z0-9_-]{1,64}$/, 'badScope'))])),
+  /** The `totalsKey` of the org totals the phone holds: the server leaves out totals it would count the same. */
+  totalsKey: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{32}\.\d{1,20}$/, 'badTotalsKey'))),
   limit: v.optional(
     v.pipe(v.string(), v.regex(/^\d{1,4}$/, 'badLimit'), v.transform(Number), v.minValue(1, 'badLimit'), v.maxValue(MAX_PULL_LIMIT, 'badLimit')),
   ),
@@ -145,6 +147,13 @@ export interface PullResponse {
    * server at this pull. Sent with the last page (`more` false) of a scoped pull that sent `scope`.
    */
   totals?: TotalsRow[];
+  /**
+   * Names the count `totals` would carry: `<epoch>.<sum of the org's event revs>`, which changes
+   * with every write of an org's event and with a restore. Sent
+   * whenever totals would be; when it equals the `totalsKey` the phone sent, `totals` is left out:
+   * the phone's are current.
+   */
+  totalsKey?: string;
 }
 
 /** Most rows one recovery request may carry. */

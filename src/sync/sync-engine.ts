@@ -198,7 +198,9 @@ async function runOnce(store: LocalStore, transport: Transport, opts: SyncEngine
   let pulled = 0;
   let scope = await store.pullScope();
   let from = await store.pullCursor();
-  let res = await transport.pull(from, pullLimit, epoch, scope);
+  // The org totals this device holds: the server sends them again only when they changed.
+  let totalsKey = await store.orgTotalsKey();
+  let res = await transport.pull(from, pullLimit, epoch, scope, totalsKey);
   if (epoch === null) {
     // A fresh device (cursor 0; the server refuses a cursor without an epoch): from now on its
     // rows belong to the server's epoch.
@@ -216,16 +218,17 @@ async function runOnce(store: LocalStore, transport: Transport, opts: SyncEngine
       const fresh = scope === null && from === 0;
       await store.changeScope(res.scope);
       scope = res.scope;
+      totalsKey = null;
       if (!fresh) {
         from = 0;
-        res = await transport.pull(0, pullLimit, epoch, scope);
+        res = await transport.pull(0, pullLimit, epoch, scope, totalsKey);
         continue;
       }
     }
     const moved = res.cursor > from || res.rows.length > 0 || (res.dropped?.length ?? 0) > 0;
-    const next = res.more && moved ? prefetch(transport.pull(res.cursor, pullLimit, epoch, scope)) : null;
+    const next = res.more && moved ? prefetch(transport.pull(res.cursor, pullLimit, epoch, scope, totalsKey)) : null;
     try {
-      await store.applyPulled(res.rows, res.cursor, from, { dropped: res.dropped, totals: res.totals });
+      await store.applyPulled(res.rows, res.cursor, from, { dropped: res.dropped, totals: res.totals, totalsKey: res.totalsKey });
     } catch (e) {
       if (next) await next.settled;
       throw e;
@@ -239,7 +242,7 @@ async function runOnce(store: LocalStore, transport: Transport, opts: SyncEngine
     } else {
       await next.settled;
       from = stored;
-      res = await transport.pull(from, pullLimit, epoch, scope);
+      res = await transport.pull(from, pullLimit, epoch, scope, totalsKey);
     }
   }
   return { blobsUploaded: photos.uploaded, pushed, quarantined, pulled, recovered };

@@ -169,6 +169,24 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('scoped pulls on %s', (kind) =>
     expect(self.statusCode).toBe(403);
   });
 
+  test('totals the phone holds (its totalsKey) are not sent again until an event of the org changes', async () => {
+    const first = await pull(acc.volA, 'cursor=0&epoch=&scope=');
+    const key = first.json.totalsKey!;
+    expect(key).toMatch(new RegExp(`^${first.json.epoch}\\.\\d+$`));
+    const q = `cursor=${first.json.cursor}&epoch=${first.json.epoch}&scope=${encodeURIComponent(first.json.scope!)}`;
+    const same = await pull(acc.volA, `${q}&totalsKey=${key}`);
+    expect([same.json.totals, same.json.totalsKey]).toEqual([undefined, key]);
+    // Another volunteer's write (outside volA's scope) changes the org's numbers: sent again.
+    await pushOk(acc.volB, newId(), eventFields({ title: '乙的新活动', volunteers: [] }));
+    const changed = await pull(acc.volA, `${q}&totalsKey=${key}`);
+    expect(changed.json.rows).toEqual([]);
+    expect(changed.json.totalsKey).not.toBe(key);
+    expect(changed.json.totals!.find((r) => r.axis === 'all' && r.year === 2024)!.all.events).toBe(
+      first.json.totals!.find((r) => r.axis === 'all' && r.year === 2024)!.all.events + 1,
+    );
+    expect((await app.inject({ method: 'GET', url: `/api/sync/pull?${q}&totalsKey=x1`, headers: bearer(acc.volA) })).statusCode).toBe(400);
+  });
+
   test('a malformed scope is refused and changes nothing', async () => {
     const r = await app.inject({ method: 'GET', url: '/api/sync/pull?cursor=0&scope=own:%27%3B', headers: bearer(acc.volA) });
     expect(r.statusCode).toBe(400);

@@ -464,12 +464,16 @@ export function describeLocalStoreConformance(name: string, make: () => Promise<
         },
       ];
       await h.store.changeScope('own:u-vol-1');
-      await h.store.applyPulled([], 0, 0, { totals });
-      expect(await h.store.orgTotals()).toEqual(totals);
-      await h.store.applyPulled([], 0, 0, {});
-      expect(await h.store.orgTotals()).toEqual(totals);
+      await h.store.applyPulled([], 0, 0, { totals, totalsKey: 'k1' });
+      expect([await h.store.orgTotals(), await h.store.orgTotalsKey()]).toEqual([totals, 'k1']);
+      // An answer without totals (the server's are the phone's) keeps both.
+      await h.store.applyPulled([], 0, 0, { totalsKey: 'k1' });
+      expect([await h.store.orgTotals(), await h.store.orgTotalsKey()]).toEqual([totals, 'k1']);
+      // Another volunteer on this phone: the totals are asked for afresh.
+      await h.store.changeScope('own:u-vol-2');
+      expect([await h.store.orgTotals(), await h.store.orgTotalsKey()]).toEqual([totals, null]);
       await h.store.changeScope('all');
-      expect(await h.store.orgTotals()).toBeNull();
+      expect([await h.store.orgTotals(), await h.store.orgTotalsKey()]).toEqual([null, null]);
     });
 
     it('changing scope stores it, pulls from 0, and narrowed keeps only its own, listed and unsynced events', async () => {

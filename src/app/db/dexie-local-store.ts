@@ -25,6 +25,8 @@ export const RECOVERING_EPOCH_KEY = 'recoveringEpoch';
 export const PULL_SCOPE_KEY = META.pullScope;
 /** Meta key of the org's year totals as the server last counted them for a scoped phone (TotalsRow[]). */
 export const ORG_TOTALS_KEY = META.orgTotals;
+/** Meta key of the server's name of those totals (PullResponse.totalsKey). */
+export const ORG_TOTALS_KEY_KEY = 'orgTotalsKey';
 
 /** What the store needs besides the database. */
 export interface DexieLocalStoreDeps {
@@ -128,7 +130,11 @@ export class DexieLocalStore implements LocalStore {
             this.deps.timeZone,
           );
       }
-      if (extras.totals) await db.meta.put({ key: ORG_TOTALS_KEY, value: extras.totals });
+      if (extras.totals) {
+        await db.meta.put({ key: ORG_TOTALS_KEY, value: extras.totals });
+        if (extras.totalsKey === undefined) await db.meta.delete(ORG_TOTALS_KEY_KEY);
+        else await db.meta.put({ key: ORG_TOTALS_KEY_KEY, value: extras.totalsKey });
+      }
       const events = rows.flatMap((r) => (r.entity === 'event' ? [r.row] : []));
       const targets = rows.flatMap((r) => (r.entity === 'target' ? [r.row] : []));
       if (events.length) {
@@ -324,6 +330,7 @@ export class DexieLocalStore implements LocalStore {
         { key: PULL_SCOPE_KEY, value: scope },
         { key: PULL_CURSOR_KEY, value: 0 },
       ]);
+      await db.meta.delete(ORG_TOTALS_KEY_KEY);
       if (scopeUser(scope) === null) {
         await db.meta.delete(ORG_TOTALS_KEY);
         return;
@@ -336,6 +343,11 @@ export class DexieLocalStore implements LocalStore {
       });
       if (gone.length) await writeEvents(db, gone, this.deps.timeZone);
     });
+  }
+
+  async orgTotalsKey(): Promise<string | null> {
+    const row = await this.db.meta.get(ORG_TOTALS_KEY_KEY);
+    return typeof row?.value === 'string' ? row.value : null;
   }
 
   async orgTotals(): Promise<TotalsRow[] | null> {

@@ -33,15 +33,15 @@ export const DEFAULT_PULL_LIMIT = 500;
  */
 const totalsCache = new WeakMap<Store, Map<string, { revSum: number; rows: TotalsRow[] }>>();
 
-export async function orgTotals(store: Store, orgId: string): Promise<TotalsRow[]> {
+export async function orgTotals(store: Store, orgId: string): Promise<{ revSum: number; rows: TotalsRow[] }> {
   let byOrg = totalsCache.get(store);
   if (!byOrg) totalsCache.set(store, (byOrg = new Map()));
   const cached = byOrg.get(orgId);
-  if (cached && cached.revSum === (await store.eventRevSum(orgId))) return cached.rows;
+  if (cached && cached.revSum === (await store.eventRevSum(orgId))) return cached;
   const { events, revSum } = await store.liveEvents(orgId);
-  const rows = totalsOf(events);
-  byOrg.set(orgId, { revSum, rows });
-  return rows;
+  const counted = { revSum, rows: totalsOf(events) };
+  byOrg.set(orgId, counted);
+  return counted;
 }
 
 /** Counts the compressed bytes so Fastify can compare them with Content-Length. */
@@ -135,7 +135,11 @@ export async function syncRoutes(app: FastifyInstance): Promise<void> {
       const res: PullResponse = { v: PROTOCOL_VERSION, epoch: page.epoch, rows: page.rows, cursor: Math.max(lastRow, lastDrop), more: page.more, scope };
       if (knowsScopes && scoped) {
         res.dropped = page.dropped.map((d) => d.id);
-        if (!page.more) res.totals = await orgTotals(k.store, user.orgId);
+        if (!page.more) {
+          const counted = await orgTotals(k.store, user.orgId);
+          res.totalsKey = `${page.epoch}.${counted.revSum}`;
+          if (q.totalsKey !== res.totalsKey) res.totals = counted.rows;
+        }
       }
       return res;
     };

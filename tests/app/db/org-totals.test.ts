@@ -17,7 +17,7 @@ import { freshDb } from './helpers';
 
 const ME = 'u-vol-1';
 const PINGSHAN = '441323001000';
-const DALING = '441323100000';
+const DALING = '441323002000';
 
 /** The org's ledger as the server holds it: mine, another volunteer's (reviewed), and staff's. */
 const orgEvents = [

@@ -36,7 +36,11 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('pull size on %s', (kind) => {
     const code = inv.json<{ code: string }>().code;
     for (let i = vols.length; i < VOLUNTEERS; i++) {
       const username = `1390000${String(i).padStart(4, '0')}`;
-      const r = await app.inject({ method: 'POST', url: '/api/join', payload: { code, name: `志愿者${i}`, phoneOrUsername: username, password: 'correct horse battery' } });
+      const r = await app.inject({
+        method: 'POST',
+        url: '/api/join',
+        payload: { code, name: `志愿者${i}`, phoneOrUsername: username, password: 'correct horse battery' },
+      });
       const s = r.json<{ token: string; user: { id: string; orgId: string } }>();
       vols.push({ token: s.token, userId: s.user.id, orgId: s.user.orgId, username, password: '' });
     }
@@ -46,7 +50,9 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('pull size on %s', (kind) => {
       const author = vols[i % VOLUNTEERS]!;
       const fields = eventFieldsOf(e);
       const listed = i % 3 === 0 ? [{ name: '同行志愿者', userId: vols[(i + 1) % VOLUNTEERS]!.userId, hours: 2 }] : [];
-      const r = await push(app, author, newId(), [putEvent(1, e.id, { ...fields, volunteers: [...fields.volunteers.map((v) => ({ ...v, userId: null })), ...listed] })]);
+      const r = await push(app, author, newId(), [
+        putEvent(1, e.id, { ...fields, volunteers: [...fields.volunteers.map((v) => ({ ...v, userId: null })), ...listed] }),
+      ]);
       expect(r.json<PushResponse>().results[0]?.status).toBe('applied');
     }
   });
@@ -72,7 +78,10 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('pull size on %s', (kind) => {
     expect(before.rows).toBe(53);
     expect(after.rows).toBeLessThan(before.rows / 4);
     for (const r of after.body.rows) if (r.entity === 'event') expect([r.row.createdBy, ...r.row.volunteers.map((v) => v.userId)]).toContain(vols[0]!.userId);
-    for (const v of vols.slice(1)) expect(after.body.rows.some((r) => r.entity === 'event' && r.row.createdBy === v.userId && !r.row.volunteers.some((x) => x.userId === vols[0]!.userId))).toBe(false);
+    for (const v of vols.slice(1))
+      expect(
+        after.body.rows.some((r) => r.entity === 'event' && r.row.createdBy === v.userId && !r.row.volunteers.some((x) => x.userId === vols[0]!.userId)),
+      ).toBe(false);
     const totalsBytes = Buffer.byteLength(JSON.stringify(after.body.totals));
     const year = after.body.totals!.find((t) => t.axis === 'all')!;
     expect(year.all.events).toBe(53);

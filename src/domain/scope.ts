@@ -21,11 +21,6 @@ export function scopeUser(scope: string): string | null {
   return scope.startsWith('own:') ? scope.slice(4) : null;
 }
 
-/** Whether a text is a scope this build knows. */
-export function isPullScope(s: string): s is PullScope {
-  return s === 'all' || (s.startsWith('own:') && s.length > 4 && s.length <= 68);
-}
-
 /** The users (other than staff) whose phones hold `e`: its author and every volunteer named by id. */
 export function eventScopeUsers(e: Pick<LedgerEvent, 'createdBy' | 'volunteers'>): Set<string> {
   const out = new Set<string>([e.createdBy]);

@@ -120,10 +120,14 @@ export const createUserRequestSchema = v.strictObject({
 });
 export type CreateUserRequest = v.InferOutput<typeof createUserRequestSchema>;
 
-/** PATCH /api/users/:id (admin): disable/enable, rename, reset the password. */
+/**
+ * PATCH /api/users/:id (admin): disable/enable, rename, reset the password, or move a volunteer
+ * to staff and back (`role`; the phone's pull scope follows: issue 13 §5).
+ */
 export const updateUserRequestSchema = v.pipe(
   v.strictObject({
     disabled: v.optional(v.boolean('notBoolean')),
+    role: v.optional(v.picklist(['volunteer', 'staff'], 'badRole')),
     name: v.optional(personName),
     password: v.optional(newPasswordSchema),
   }),

@@ -113,6 +113,16 @@ export function computeCoverage(
 }
 
 /**
+ * Whether coverage under `filter` and `measure` can be made from year totals by township (kept
+ * or counted by the server): a whole year, of every or of reviewed events, by a summed measure
+ * ('daysSince' needs each event's start).
+ */
+export function countsWholeYear(filter: EventFilter, measure: CoverageMeasure): boolean {
+  if (measure === 'daysSince') return false;
+  return Object.keys(filter).every((k) => k === 'year' || (k === 'reviewedOnly' && typeof filter.reviewedOnly === 'boolean'));
+}
+
+/**
  * The same from tallies already made per township code (countEventsBy's answer, or the year
  * totals the phone keeps as events are written). The 'daysSince' measure needs each tally's
  * lastStartAt, which the kept totals do not have.

@@ -43,7 +43,16 @@ function isPushResponse(x: unknown): x is PushResponse {
 function isPullResponse(x: unknown): x is PullResponse {
   if (!x || typeof x !== 'object') return false;
   const r = x as Record<string, unknown>;
-  return Array.isArray(r.rows) && typeof r.cursor === 'number' && typeof r.more === 'boolean' && typeof r.epoch === 'string';
+  return (
+    Array.isArray(r.rows) &&
+    typeof r.cursor === 'number' &&
+    typeof r.more === 'boolean' &&
+    typeof r.epoch === 'string' &&
+    (r.scope === undefined || typeof r.scope === 'string') &&
+    (r.dropped === undefined || (Array.isArray(r.dropped) && r.dropped.every((d) => typeof d === 'string'))) &&
+    (r.totals === undefined || Array.isArray(r.totals)) &&
+    (r.totalsKey === undefined || typeof r.totalsKey === 'string')
+  );
 }
 
 function isRecoverResponse(x: unknown): x is RecoverResponse {
@@ -88,8 +97,10 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
       if (!isPushResponse(body)) throw new ApiError('server', 'push answer has the wrong shape', { status: 200 });
       return body;
     },
-    async pull(cursor: number, limit: number, epoch: string | null): Promise<PullResponse> {
-      const res = await request('GET', `/api/sync/pull?cursor=${cursor}&limit=${limit}&epoch=${epoch ?? ''}`);
+    async pull(cursor: number, limit: number, epoch: string | null, scope?: string | null, totalsKey?: string | null): Promise<PullResponse> {
+      const scoped =
+        (scope === undefined ? '' : `&scope=${encodeURIComponent(scope ?? '')}`) + (totalsKey ? `&totalsKey=${encodeURIComponent(totalsKey)}` : '');
+      const res = await request('GET', `/api/sync/pull?cursor=${cursor}&limit=${limit}&epoch=${epoch ?? ''}${scoped}`);
       const body = await json(res);
       if (!isPullResponse(body)) throw new ApiError('server', 'pull answer has the wrong shape', { status: 200 });
       return { ...body, v: PROTOCOL_VERSION };

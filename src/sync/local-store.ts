@@ -14,6 +14,7 @@
  * Every method is idempotent with respect to repeated input and atomic (one transaction): a tab
  * closed between any two calls leaves a state from which the next run simply continues.
  */
+import type { TotalsRow } from '../domain/totals';
 import type { MutationResult, OutboxMutation, PulledRow, RecoveredRow } from './protocol';
 
 /** A mutation the server refused, with its answer, as the settings screen shows it. */
@@ -55,7 +56,8 @@ export interface StoredBlob {
  *    device's next one: the server skips seqs it has already answered). `discardQuarantined(seq)`
  *    deletes it and restores the server's version of its record: the cursor is lowered to
  *    (local rev − 1) so the next pull re-delivers it, or, for a record the server never gave
- *    (rev 0) with no other unsettled mutation, the local copy is deleted.
+ *    (rev 0) with no other unsettled mutation, the local copy is deleted — as is an event outside
+ *    the stored pull scope (point 11) with no other unsettled mutation: no pull would bring it.
  * 9. Epochs (the identity of the server's ledger, changed by a restore from a backup):
  *    `ledgerEpoch()` answers the epoch this device's rows and cursor belong to (null before the
  *    first pull from rev 0) and the epoch of a recovery under way (null when none).
@@ -71,6 +73,15 @@ export interface StoredBlob {
  * 10. `setRejectionReason(seq, reason)` replaces the reason of a quarantined mutation's rejection,
  *     keeping its problems (the sync engine's word on a photo it could not send again: waiting for
  *     the server's budget, or lost on this phone too); a no-op when `seq` is not quarantined.
+ * 11. Scopes (issue 13 §5, domain/scope.ts): `pullScope()` answers the scope the rows and cursor
+ *     belong to (null before the first pull that named one). `changeScope(scope)` atomically stores
+ *     it, sets the cursor to 0 and, for a volunteer's scope (`own:<id>`), deletes every event outside
+ *     it that has no unsettled mutation (rows with unsynced changes are never lost: the push
+ *     resolves them); for `all` it forgets the org totals. `applyPulled`'s `extras.dropped` are
+ *     applied before its rows, in the same transaction: each named event without unsettled
+ *     mutations is deleted (its totals too); `extras.totals`, when present, replaces the stored
+ *     org totals, which `orgTotals()` answers (null when none), and `extras.totalsKey` (kept only
+ *     with them) names them: `orgTotalsKey()` answers it (null when none, or forgotten).
  */
 export interface LocalStore {
   clientId(): Promise<string>;
@@ -78,7 +89,7 @@ export interface LocalStore {
   pendingCount(): Promise<number>;
   applyPushResults(results: readonly MutationResult[]): Promise<void>;
   pullCursor(): Promise<number>;
-  applyPulled(rows: readonly PulledRow[], cursor: number, fromCursor: number): Promise<void>;
+  applyPulled(rows: readonly PulledRow[], cursor: number, fromCursor: number, extras?: PulledExtras): Promise<void>;
   pendingBlobHashes(): Promise<string[]>;
   readBlob(hash: string): Promise<StoredBlob | null>;
   markBlobUploaded(hash: string): Promise<void>;
@@ -92,6 +103,20 @@ export interface LocalStore {
   beginRecovery(epoch: string): Promise<void>;
   recoveryRows(after: RecoveryKey | null, limit: number): Promise<RecoveredRow[]>;
   finishRecovery(epoch: string): Promise<void>;
+  pullScope(): Promise<string | null>;
+  changeScope(scope: string): Promise<void>;
+  orgTotals(): Promise<TotalsRow[] | null>;
+  orgTotalsKey(): Promise<string | null>;
+}
+
+/** What a scoped pull carries besides rows (point 11). */
+export interface PulledExtras {
+  /** Events that left this phone's scope: deleted unless they hold unsynced changes. */
+  readonly dropped?: readonly string[] | undefined;
+  /** The org's year totals counted by the server (a scoped phone's coverage card and map). */
+  readonly totals?: readonly TotalsRow[] | undefined;
+  /** The server's name of `totals` (PullResponse.totalsKey); stored only with them. */
+  readonly totalsKey?: string | undefined;
 }
 
 /** Where a device stands with the server's ledger epochs (point 9). */

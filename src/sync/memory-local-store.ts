@@ -6,7 +6,9 @@
  */
 import { EVENT_MUTABLE_FIELDS, eventFieldsOf, type EventPatch, type LedgerEvent } from '../domain/event';
 import type { Target } from '../domain/targets';
-import type { LocalEpoch, LocalStore, QuarantinedMutation, RecoveryKey, StoredBlob } from './local-store';
+import { inScope, scopeUser } from '../domain/scope';
+import type { TotalsRow } from '../domain/totals';
+import type { LocalEpoch, LocalStore, PulledExtras, QuarantinedMutation, RecoveryKey, StoredBlob } from './local-store';
 import { mergePulledEvent, mergePulledTarget } from './merge';
 import { cursorAfterPull, recordKeyOf, settlePushResults } from './outbox';
 import type { Mutation, MutationResult, OutboxMutation, PulledRow, RecoveredRow } from './protocol';
@@ -40,6 +42,9 @@ export class MemoryLocalStore implements LocalStore {
   seq = 0;
   epoch: string | null = null;
   recovering: string | null = null;
+  scope: string | null = null;
+  totals: TotalsRow[] | null = null;
+  totalsKey: string | null = null;
 
   constructor(private readonly id: string) {}
 
@@ -74,8 +79,18 @@ export class MemoryLocalStore implements LocalStore {
     return this.cursor;
   }
 
-  async applyPulled(rows: readonly PulledRow[], cursor: number, fromCursor: number): Promise<void> {
+  async applyPulled(rows: readonly PulledRow[], cursor: number, fromCursor: number, extras: PulledExtras = {}): Promise<void> {
     const unsettled = this.sortedOutbox();
+    const keep = new Set(unsettled.map((m) => recordKeyOf(m)));
+    for (const id of extras.dropped ?? []) {
+      if (keep.has(`event:${id}`)) continue;
+      this.events.delete(id);
+      this.sigs.delete(`event:${id}`);
+    }
+    if (extras.totals) {
+      this.totals = clone([...extras.totals]);
+      this.totalsKey = extras.totalsKey ?? null;
+    }
     for (const pulled of rows) {
       let verbatim: boolean;
       if (pulled.entity === 'event') {
@@ -143,6 +158,13 @@ export class MemoryLocalStore implements LocalStore {
     const key = recordKeyOf(row);
     const rec = this.recordOf(key);
     if (!rec) return;
+    const others = this.sortedOutbox().some((r) => recordKeyOf(r) === key);
+    if (row.entity === 'event' && this.scope !== null && !others && !inScope(this.scope, rec as LedgerEvent)) {
+      // Kept only for its unsynced change: outside this phone's scope the server never sends it again.
+      this.events.delete(row.eventId);
+      this.sigs.delete(key);
+      return;
+    }
     if (rec.rev > 0) this.cursor = Math.min(this.cursor, rec.rev - 1);
     else if (!this.sortedOutbox().some((r) => recordKeyOf(r) === key)) {
       if (row.entity === 'event') this.events.delete(row.eventId);
@@ -182,6 +204,34 @@ export class MemoryLocalStore implements LocalStore {
     this.epoch = epoch;
     this.recovering = null;
     this.cursor = 0;
+  }
+
+  async pullScope(): Promise<string | null> {
+    return this.scope;
+  }
+
+  async changeScope(scope: string): Promise<void> {
+    this.scope = scope;
+    this.cursor = 0;
+    this.totalsKey = null;
+    if (scopeUser(scope) === null) {
+      this.totals = null;
+      return;
+    }
+    const keep = new Set(this.sortedOutbox().map((m) => recordKeyOf(m)));
+    for (const [id, e] of this.events) {
+      if (inScope(scope, e) || keep.has(`event:${id}`)) continue;
+      this.events.delete(id);
+      this.sigs.delete(`event:${id}`);
+    }
+  }
+
+  async orgTotals(): Promise<TotalsRow[] | null> {
+    return this.totals ? clone(this.totals) : null;
+  }
+
+  async orgTotalsKey(): Promise<string | null> {
+    return this.totalsKey;
   }
 
   // ---- local edits, as the repository makes them (record + outbox in one step) ----

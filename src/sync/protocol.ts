@@ -8,6 +8,7 @@
 import * as v from 'valibot';
 import { eventPatchSchema, type EventPatch, type LedgerEvent } from '../domain/event.js';
 import { targetPatchSchema, type Target, type TargetPatch } from '../domain/targets.js';
+import type { TotalsRow } from '../domain/totals.js';
 
 /** The protocol version this build speaks. */
 export const PROTOCOL_VERSION = 1;
@@ -92,10 +93,18 @@ export interface PushResponse {
   results: MutationResult[];
 }
 
-/** GET /api/sync/pull query; `epoch` empty or absent when the phone has none. */
+/**
+ * GET /api/sync/pull query; `epoch` empty or absent when the phone has none. `scope` (issue 13 §5):
+ * the scope the phone's rows and cursor belong to, empty when it has none yet; a phone that sends
+ * it (even empty) understands `dropped` and `totals` in the answer. Phones from before scopes send
+ * no `scope` and get the rows of their scope only, without either.
+ */
 export const pullQuerySchema = v.strictObject({
   cursor: v.pipe(v.string(), v.regex(/^\d{1,15}$/, 'badCursor'), v.transform(Number)),
   epoch: v.optional(v.union([v.literal(''), epochSchema])),
+  scope: v.optional(v.union([v.literal(''), v.literal('all'), v.pipe(v.string(), v.regex(/^own:[A-Za-z0-9_-]{1,64}$/, 'badScope'))])),
+  /** The `totalsKey` of the org totals the phone holds: the server leaves out totals it would count the same. */
+  totalsKey: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{32}\.\d{1,20}$/, 'badTotalsKey'))),
   limit: v.optional(
     v.pipe(v.string(), v.regex(/^\d{1,4}$/, 'badLimit'), v.transform(Number), v.minValue(1, 'badLimit'), v.maxValue(MAX_PULL_LIMIT, 'badLimit')),
   ),
@@ -108,7 +117,15 @@ export const pullQuerySchema = v.strictObject({
  */
 export type PulledRow = { entity: 'event'; row: LedgerEvent; sig?: string } | { entity: 'target'; row: Target; sig?: string };
 
-/** GET /api/sync/pull answer: rows with rev > cursor in rev order, and the cursor to ask next. */
+/**
+ * GET /api/sync/pull answer: rows with rev > cursor in rev order, and the cursor to ask next.
+ *
+ * Scopes (issue 13 §5, src/domain/scope.ts): staff and admins pull every row (`scope: 'all'`); a
+ * volunteer pulls the events they created or are listed on, and every target (`own:<userId>`).
+ * When the answer's scope is not the one the phone's rows belong to (a promotion or demotion),
+ * the phone drops what is outside the new scope (keeping rows with unsynced changes) and pulls
+ * again from 0. Scoped rows and `dropped` are cut from one rev-ordered list: the cursor covers both.
+ */
 export interface PullResponse {
   v: typeof PROTOCOL_VERSION;
   /** The server's ledger epoch the cursor belongs to. */
@@ -117,6 +134,26 @@ export interface PullResponse {
   cursor: number;
   /** More rows wait beyond this page. */
   more: boolean;
+  /** The scope the rows and cursor belong to (absent from servers older than scopes). */
+  scope?: string;
+  /**
+   * Events that left this scope at a rev in this page (a volunteer taken off an event's list):
+   * the phone drops its copy unless it holds unsynced changes of it. Only to phones that sent `scope`.
+   */
+  dropped?: string[];
+  /**
+   * A scoped phone's view of the whole org: the year totals by township and by format of every
+   * event of the org (both bases: every non-deleted event, and reviewed ones), counted by the
+   * server at this pull. Sent with the last page (`more` false) of a scoped pull that sent `scope`.
+   */
+  totals?: TotalsRow[];
+  /**
+   * Names the count `totals` would carry: `<epoch>.<sum of the org's event revs>`, which changes
+   * with every write of an org's event and with a restore. Sent
+   * whenever totals would be; when it equals the `totalsKey` the phone sent, `totals` is left out:
+   * the phone's are current.
+   */
+  totalsKey?: string;
 }
 
 /** Most rows one recovery request may carry. */

@@ -30,6 +30,9 @@ export interface RunReport {
 /** Restores of the server one run follows before it gives up (each one restarts the run). */
 const MAX_EPOCH_CHANGES = 3;
 
+/** Scope changes (promotions, demotions) one run follows before it gives up. */
+const MAX_SCOPE_CHANGES = 3;
+
 /** Rows per recovery request: well inside the body limit (~1 KB a row). */
 const RECOVER_PAGE_ROWS = Math.min(500, MAX_RECOVER_ROWS);
 
@@ -193,18 +196,39 @@ async function runOnce(store: LocalStore, transport: Transport, opts: SyncEngine
   // written; it is used only when the cursor it was asked from is still the stored one (no rewind
   // meanwhile), so the cursor only ever moves past rows that are committed.
   let pulled = 0;
+  let scope = await store.pullScope();
   let from = await store.pullCursor();
-  let res = await transport.pull(from, pullLimit, epoch);
+  // The org totals this device holds: the server sends them again only when they changed.
+  let totalsKey = await store.orgTotalsKey();
+  let res = await transport.pull(from, pullLimit, epoch, scope, totalsKey);
   if (epoch === null) {
     // A fresh device (cursor 0; the server refuses a cursor without an epoch): from now on its
     // rows belong to the server's epoch.
     await store.adoptEpoch(res.epoch);
     epoch = res.epoch;
   }
+  let rescoped = 0;
   for (;;) {
-    const next = res.more && (res.cursor > from || res.rows.length > 0) ? prefetch(transport.pull(res.cursor, pullLimit, epoch)) : null;
+    if (res.scope !== undefined && res.scope !== scope) {
+      // The person's scope is not the one this device's rows and cursor belong to: a first pull, a
+      // promotion (staff hold everything: pull it all from 0) or a demotion (drop what is outside,
+      // keeping unsynced rows, and pull from 0). An answer asked from 0 with no scope yet is
+      // already the new scope's first page.
+      if (++rescoped > MAX_SCOPE_CHANGES) throw new Error('the pull scope keeps changing');
+      const fresh = scope === null && from === 0;
+      await store.changeScope(res.scope);
+      scope = res.scope;
+      totalsKey = null;
+      if (!fresh) {
+        from = 0;
+        res = await transport.pull(0, pullLimit, epoch, scope, totalsKey);
+        continue;
+      }
+    }
+    const moved = res.cursor > from || res.rows.length > 0 || (res.dropped?.length ?? 0) > 0;
+    const next = res.more && moved ? prefetch(transport.pull(res.cursor, pullLimit, epoch, scope, totalsKey)) : null;
     try {
-      await store.applyPulled(res.rows, res.cursor, from);
+      await store.applyPulled(res.rows, res.cursor, from, { dropped: res.dropped, totals: res.totals, totalsKey: res.totalsKey });
     } catch (e) {
       if (next) await next.settled;
       throw e;
@@ -218,7 +242,7 @@ async function runOnce(store: LocalStore, transport: Transport, opts: SyncEngine
     } else {
       await next.settled;
       from = stored;
-      res = await transport.pull(from, pullLimit, epoch);
+      res = await transport.pull(from, pullLimit, epoch, scope, totalsKey);
     }
   }
   return { blobsUploaded: photos.uploaded, pushed, quarantined, pulled, recovered };

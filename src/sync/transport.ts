@@ -22,10 +22,13 @@ export interface Transport {
   /** POST /api/sync/push; EpochChangedError when `req.epoch` is not the server's. */
   push(req: PushRequest): Promise<PushResponse>;
   /**
-   * GET /api/sync/pull?cursor=&limit=&epoch=; EpochChangedError when `epoch` is not the
-   * server's (or is null while `cursor` > 0).
+   * GET /api/sync/pull?cursor=&limit=&epoch=&scope=; EpochChangedError when `epoch` is not the
+   * server's (or is null while `cursor` > 0). `scope`: the scope the device's rows belong to (null:
+   * none yet; sent as empty), which also says the device understands scoped answers; left out
+   * (undefined) by callers from before scopes. `totalsKey`: the name of the org totals the device
+   * holds (null: none), so the server leaves out totals that have not changed.
    */
-  pull(cursor: number, limit: number, epoch: string | null): Promise<PullResponse>;
+  pull(cursor: number, limit: number, epoch: string | null, scope?: string | null, totalsKey?: string | null): Promise<PullResponse>;
   /** POST /api/sync/recover; EpochChangedError when the server's epoch moved on again. */
   recover(req: RecoverRequest): Promise<RecoverResponse>;
   /** PUT /api/blobs/{sha256}; idempotent. */

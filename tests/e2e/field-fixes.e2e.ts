@@ -86,7 +86,7 @@ describe('field fixes (issue 13 §6 and §7)', () => {
     await go(vol, '/settings');
     await vol.page.locator('[data-testid=sync-account]').waitFor();
     await vol.page.locator('.kl-settings .van-cell-group__title', { hasText: '数据备份' }).waitFor();
-    expect(await sectionTitles(vol)).toEqual(['账号与同步', '被服务器退回的修改', '修改密码', '语言', '存储', '数据备份']);
+    expect(await sectionTitles(vol)).toEqual(['账号与同步', '未被服务器接受的修改', '修改密码', '语言', '存储', '数据备份']);
     for (const staffOnly of ['staff-settings-link', 'region-settings', 'basemap-settings', 'target-settings', 'admin-link']) {
       expect(await vol.page.locator(`[data-testid=${staffOnly}]`).count(), staffOnly).toBe(0);
     }

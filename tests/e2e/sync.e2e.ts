@@ -37,6 +37,7 @@ let base = '';
 let dataDir = '';
 let proc: ChildProcess | null = null;
 let adminToken = '';
+const userIds = new Map<string, string>();
 const phones = new Phones();
 const api = serverApi(() => base);
 const signIn = (p: Phone, username: string) => signInAt(p, base, username, PASSWORD);
@@ -177,7 +178,8 @@ beforeAll(async () => {
     ['volunteer', '李志愿', 'lizy'],
     ['staff', '王干事', 'wang'],
   ] as const) {
-    await api('POST', '/api/users', adminToken, { role, name, username, password: PASSWORD });
+    const { user } = await api<{ user: { id: string } }>('POST', '/api/users', adminToken, { role, name, username, password: PASSWORD });
+    userIds.set(username, user.id);
   }
 });
 
@@ -295,6 +297,23 @@ describe('two phones share one ledger through the real server', () => {
 
   it('a volunteer cannot change another volunteer’s event: the server refuses and the app says why', async () => {
     await phones.close(b);
+    // Staff list 李志愿 on 张志愿's event, so her phone holds it (issue 13 §5: a volunteer's phone
+    // holds their own events and those listing them), though she may not change it.
+    const listed = await api<{ results: { status: string }[] }>('POST', '/api/sync/push', adminToken, {
+      v: 1,
+      clientId: '0b6f1c1e-6a43-4c1e-9a7e-2f3c4d5e6f7a',
+      mutations: [
+        {
+          entity: 'event',
+          op: 'put',
+          seq: 1,
+          eventId: offlineId,
+          fields: { volunteers: [{ name: '李志愿', userId: userIds.get('lizy')!, hours: 2 }] },
+          at: new Date().toISOString(),
+        },
+      ],
+    });
+    expect(listed.results.map((r) => r.status)).toEqual(['applied']);
     const c = await phones.open('C');
     await signIn(c, 'lizy');
     let since = Date.now();

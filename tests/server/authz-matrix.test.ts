@@ -123,6 +123,11 @@ const ROWS: Row[] = [
     expect: adminOnly(201),
   },
   {
+    route: 'PATCH /api/users/:id (volB to volunteer: a role change that changes nothing)',
+    request: (w, _who, a) => ({ method: 'PATCH', url: `/api/users/${w.acc.volB.userId}`, headers: headers(a), payload: { role: 'volunteer' } }),
+    expect: adminOnly(200),
+  },
+  {
     route: 'PATCH /api/users/:id (rename volB)',
     request: (w, _who, a) => ({ method: 'PATCH', url: `/api/users/${w.acc.volB.userId}`, headers: headers(a), payload: { name: '志愿者乙' } }),
     expect: adminOnly(200),
@@ -175,7 +180,8 @@ const ROWS: Row[] = [
   {
     route: 'GET /api/events/:id (volA’s)',
     request: (w, _who, a) => ({ method: 'GET', url: `/api/events/${w.eventA}`, headers: headers(a) }),
-    expect: authed(200),
+    // Another volunteer is not told it exists (issue 13 §5: a volunteer reads their scope only).
+    expect: { anonymous: 401, volA: 200, volB: 404, staff: 200, admin: 200 },
   },
   {
     route: 'GET /api/events/:id/history (volA’s)',

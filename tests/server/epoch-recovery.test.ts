@@ -58,7 +58,11 @@ describe.each(KINDS)('ledger epoch and recovery on %s', (kind) => {
     return { status: res.statusCode, body: res.json() };
   }
 
-  /** The server's rows as a phone pulls them: row and signature. */
+  /**
+   * The server's rows as a phone pulls them: row and signature. By default every row, as staff
+   * pull them — and as a volunteer's phone held them before scoped pulls (issue 13 §5), which is
+   * what such a phone sends back after a restore.
+   */
   async function pulledRows(who: Account = acc.staff): Promise<RecoveredRow[]> {
     const r = await pull(who, 0, epoch);
     expect(r.status).toBe(200);
@@ -72,8 +76,8 @@ describe.each(KINDS)('ledger epoch and recovery on %s', (kind) => {
   /** A different database's rows: what the restored server lacks. Empties the ledger (a restore to before everything). */
   async function wipeEvents(): Promise<void> {
     const s = h.store as unknown as { db?: { exec(sql: string): void }; pool?: { query(sql: string): Promise<unknown> } };
-    if (s.db) s.db.exec('DELETE FROM event_history; DELETE FROM events; DELETE FROM targets;');
-    else await s.pool!.query('DELETE FROM event_history; DELETE FROM events; DELETE FROM targets;');
+    if (s.db) s.db.exec('DELETE FROM event_history; DELETE FROM event_access; DELETE FROM events; DELETE FROM targets;');
+    else await s.pool!.query('DELETE FROM event_history; DELETE FROM event_access; DELETE FROM events; DELETE FROM targets;');
   }
 
   test('every push and pull answer carries the epoch; a push or pull under another epoch is a 409 naming it, and changes nothing', async () => {
@@ -113,7 +117,7 @@ describe.each(KINDS)('ledger epoch and recovery on %s', (kind) => {
       putEvent(2, e3, eventFields({ title: '工作人员的活动' })),
       { entity: 'event', op: 'delete', seq: 3, eventId: e2, at: '2024-05-21T09:00:00+08:00' },
     ]);
-    const phone = await pulledRows(acc.volA);
+    const phone = await pulledRows();
     const issued = new Map(phone.map((r) => [r.row.id, r.row]));
     await wipeEvents();
 
@@ -145,7 +149,7 @@ describe.each(KINDS)('ledger epoch and recovery on %s', (kind) => {
     await push(app, acc.volA, newId(), [putEvent(1, mine, eventFields({ attendance: 300 }))]);
     await push(app, acc.volB, newId(), [putEvent(1, theirs, eventFields({ attendance: 300 }))]);
     await push(app, acc.staff, newId(), [putEvent(1, mine, { status: 'reviewed' })]);
-    const phone = await pulledRows(acc.volA);
+    const phone = await pulledRows();
     await wipeEvents();
     // The volunteer inflates both events before sending them back, keeping the server's signatures.
     const forged = phone.map((r) => ({ ...r, row: { ...r.row, attendance: 500_000 } }));
@@ -168,12 +172,12 @@ describe.each(KINDS)('ledger epoch and recovery on %s', (kind) => {
   test("the server keeps a version newer than the one sent back, and takes an older one's place only with a newer one", async () => {
     const e = newId();
     await push(app, acc.volA, newId(), [putEvent(1, e, eventFields({ title: '旧标题' }))]);
-    const old = await pulledRows(acc.volA);
+    const old = await pulledRows();
     await push(app, acc.volA, newId(), [putEvent(1, e, { title: '新标题' })]);
     const dump = await h.store.dump();
     expect((await recover(acc.volA, old)).body.results).toEqual([{ entity: 'event', id: e, status: 'kept' }]);
     expect(await h.store.dump()).toEqual(dump);
-    const newer = await pulledRows(acc.volA);
+    const newer = await pulledRows();
     await push(app, acc.volA, newId(), [putEvent(1, e, { title: '旧标题' })]);
     // The server now holds a still newer version (written after `newer` was pulled): kept.
     expect((await recover(acc.volA, newer)).body.results.map((x) => x.status)).toEqual(['kept']);
@@ -183,7 +187,7 @@ describe.each(KINDS)('ledger epoch and recovery on %s', (kind) => {
   test('recovery refuses rows of another association and rows that are not whole records, one by one', async () => {
     const e = newId();
     await push(app, acc.volA, newId(), [putEvent(1, e, eventFields())]);
-    const [row] = await pulledRows(acc.volA);
+    const [row] = await pulledRows();
     await wipeEvents();
     const stranger = { ...row!, row: { ...row!.row, id: newId(), orgId: newId() } };
     const broken = { entity: 'event' as const, row: { id: newId(), title: '只有标题' }, sig: null };

@@ -123,7 +123,8 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     const pages: PullResponse[] = [];
     let cursor = 0;
     for (;;) {
-      const res = await app.inject({ url: `/api/sync/pull?cursor=${cursor}&limit=10`, headers: bearer(acc.volB) });
+      // Staff pull every row (a volunteer only their scope: scoped-pull.test.ts).
+      const res = await app.inject({ url: `/api/sync/pull?cursor=${cursor}&limit=10`, headers: bearer(acc.staff) });
       const body = res.json<PullResponse>();
       pages.push(body);
       cursor = body.cursor;
@@ -137,8 +138,8 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
     const all = pages.flatMap((p) => p.rows);
     expect(all.map((r) => r.row.id)).toEqual(ids);
     expect(all.map((r) => r.row.rev)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
-    const empty = await app.inject({ url: '/api/sync/pull?cursor=25', headers: bearer(acc.volB) });
-    expect(empty.json<PullResponse>()).toEqual({ v: 1, epoch, rows: [], cursor: 25, more: false });
+    const empty = await app.inject({ url: '/api/sync/pull?cursor=25', headers: bearer(acc.staff) });
+    expect(empty.json<PullResponse>()).toEqual({ v: 1, epoch, rows: [], cursor: 25, more: false, scope: 'all' });
   });
 
   test('the server sets orgId, createdBy and the timestamps; the pusher cannot', async () => {
@@ -423,11 +424,16 @@ describe.each(KINDS)('sync protocol on %s', (kind) => {
       newId(),
       ids.map((id, i) => putEvent(i + 1, id, eventFields())),
     );
-    const res = await app.inject({ url: '/api/sync/pull?cursor=900&limit=10', headers: bearer(acc.volB) });
+    const res = await app.inject({ url: '/api/sync/pull?cursor=900&limit=10', headers: bearer(acc.staff) });
     const body = res.json<PullResponse>();
     expect([body.rows.map((r) => r.row.id), body.cursor, body.more]).toEqual([ids, 2, false]);
-    const atEnd = await app.inject({ url: '/api/sync/pull?cursor=2', headers: bearer(acc.volB) });
-    expect(atEnd.json<PullResponse>()).toEqual({ v: 1, epoch, rows: [], cursor: 2, more: false });
+    const atEnd = await app.inject({ url: '/api/sync/pull?cursor=2', headers: bearer(acc.staff) });
+    expect(atEnd.json<PullResponse>()).toEqual({ v: 1, epoch, rows: [], cursor: 2, more: false, scope: 'all' });
+    // A volunteer's phone from before epochs: the same, within its scope.
+    const own = await app.inject({ url: '/api/sync/pull?cursor=900&limit=10', headers: bearer(acc.volA) });
+    expect([own.json<PullResponse>().rows.map((r) => r.row.id), own.json<PullResponse>().cursor]).toEqual([ids, 2]);
+    const none = await app.inject({ url: '/api/sync/pull?cursor=900&limit=10', headers: bearer(acc.volB) });
+    expect([none.json<PullResponse>().rows, none.json<PullResponse>().cursor]).toEqual([[], 0]);
   });
 
   test('a photo is stored once under its SHA-256 and read back with private, immutable caching', async () => {

@@ -62,10 +62,10 @@ describe('the rev barrier (PostgreSQL): a pull never passes a rev that may still
   }
 
   /** What a phone does: pull from `cursor` while more wait; answers the revs it got and its cursor. */
-  async function pullAll(cursor: number): Promise<{ revs: number[]; cursor: number }> {
+  async function pullAll(cursor: number, scoped = false): Promise<{ revs: number[]; cursor: number }> {
     const revs: number[] = [];
     for (;;) {
-      const page = await store.pull(org.id, cursor, 2);
+      const page = await store.pull(org.id, cursor, 2, scoped ? { userId: vol.id } : undefined);
       revs.push(...page.rows.map((r) => r.row.rev));
       cursor = page.rows.at(-1)?.row.rev ?? cursor;
       if (!page.more) return { revs, cursor };
@@ -101,9 +101,12 @@ describe('the rev barrier (PostgreSQL): a pull never passes a rev that may still
       // The pull hands out nothing above A's rev while A may still commit.
       const during = await pullAll(0);
       expect(during).toEqual({ revs: [], cursor: 0 });
+      // So does a volunteer's scoped pull (the access rows commit with their events).
+      expect(await pullAll(0, true)).toEqual({ revs: [], cursor: 0 });
       await gate.query('COMMIT');
       expect((await a).results).toEqual([{ seq: 1, status: 'applied', rev: 1 }]);
       expect(await pullAll(during.cursor)).toEqual({ revs: [1, 2, 3], cursor: 3 });
+      expect(await pullAll(0, true)).toEqual({ revs: [1, 2, 3], cursor: 3 });
     } finally {
       gate.release();
     }

@@ -411,13 +411,90 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       expect(tomb).toMatchObject({ id: ids[0], deleted: true, rev: 7 });
       expect((page2.rows[1]!.row as Target).min).toBe(3);
       const { epoch, signKey } = await store.ledger();
-      expect(await store.pull(o.id, 7, 10)).toEqual({ rows: [], more: false, epoch });
+      expect(await store.pull(o.id, 7, 10)).toEqual({ rows: [], dropped: [], more: false, epoch });
       expect(await store.currentRev()).toBe(7);
       // Every row comes with the signature of exactly its stored content (the key is the ledger's).
       expect(page2.rows.map((r) => r.sig)).toEqual(page2.rows.map((r) => signRecord(signKey, r.row)));
       expect(page2.rows.every((r) => verifyRecord(signKey, r.row, r.sig) && !verifyRecord(signKey, { ...r.row, deleted: !r.row.deleted }, r.sig))).toBe(true);
       // Another association sees none of them.
-      expect(await store.pull(newId(), 0, 10)).toEqual({ rows: [], more: false, epoch });
+      expect(await store.pull(newId(), 0, 10)).toEqual({ rows: [], dropped: [], more: false, epoch });
+    });
+
+    test('a scoped pull gives the user’s own events, those listing them and every target; a removal is `dropped` at its rev', async () => {
+      const client = newId();
+      const [mine, listed, other] = [newId(), newId(), newId()];
+      const t = newId();
+      const vol2 = user(o.id, 'volunteer', `vol2-${newId().slice(0, 8)}`);
+      expect(await store.createUser(vol2)).toBe(true);
+      const listing = (...us: UserRow[]) => us.map((u) => ({ name: u.name, userId: u.id, hours: 2 }));
+      await doPush(vol, newId(), [putEvent(1, mine, eventFields({ title: '我的' }))]); // rev 1
+      await doPush(staff, client, [
+        putEvent(1, listed, eventFields({ title: '列名', volunteers: listing(vol, vol2) })), // rev 2
+        putEvent(2, other, eventFields({ title: '别人的', volunteers: listing(vol2) })), // rev 3
+        targetPut(3, t, 3), // rev 4
+      ]);
+      const scoped = { userId: vol.id };
+      const all = await store.pull(o.id, 0, 10, scoped);
+      expect(all.rows.map((r) => [r.entity, r.row.id, r.row.rev])).toEqual([
+        ['event', mine, 1],
+        ['event', listed, 2],
+        ['target', t, 4],
+      ]);
+      expect(all.dropped).toEqual([]);
+      expect(all.more).toBe(false);
+      const { signKey } = await store.ledger();
+      expect(all.rows.every((r) => verifyRecord(signKey, r.row, r.sig))).toBe(true);
+      // The other volunteer's phone: the listed event and their own, never the first volunteer's.
+      expect((await store.pull(o.id, 0, 10, { userId: vol2.id })).rows.map((r) => r.row.id)).toEqual([listed, other, t]);
+      // Paged one at a time: the same rows, the same order.
+      const paged: string[] = [];
+      for (let cursor = 0, more = true; more;) {
+        const p = await store.pull(o.id, cursor, 1, scoped);
+        paged.push(...p.rows.map((r) => r.row.id));
+        cursor = Math.max(cursor, ...p.rows.map((r) => r.row.rev), ...p.dropped.map((d) => d.rev));
+        more = p.more;
+      }
+      expect(paged).toEqual([mine, listed, t]);
+      // Staff take the volunteer off the list (rev 5), then edit it again (rev 6): dropped once, at rev 5.
+      await doPush(staff, client, [putEvent(4, listed, { volunteers: listing(vol2) })]);
+      await doPush(staff, client, [putEvent(5, listed, { title: '列名（改）' })]);
+      const after = await store.pull(o.id, 4, 10, scoped);
+      expect(after).toMatchObject({ rows: [], dropped: [{ id: listed, rev: 5 }], more: false });
+      expect(await store.pull(o.id, 5, 10, scoped)).toMatchObject({ rows: [], dropped: [] });
+      // A limit cuts the one rev-ordered list of rows and drops.
+      const cut = await store.pull(o.id, 3, 1, scoped);
+      expect(cut).toMatchObject({ rows: [{ entity: 'target' }], dropped: [], more: true });
+      // Listed again (rev 7): the row comes back; the old drop at rev 5 is below the phone's cursor.
+      await doPush(staff, client, [putEvent(6, listed, { volunteers: listing(vol) })]);
+      const back = await store.pull(o.id, 5, 10, scoped);
+      expect(back.rows.map((r) => [r.row.id, r.row.rev])).toEqual([[listed, 7]]);
+      expect(back.dropped).toEqual([]);
+      // vol2 was taken off at rev 7.
+      expect((await store.pull(o.id, 6, 10, { userId: vol2.id })).dropped).toEqual([{ id: listed, rev: 7 }]);
+      // An unscoped pull (staff) still has every row.
+      expect((await store.pull(o.id, 0, 10)).rows.map((r) => r.row.id)).toEqual([mine, other, t, listed]);
+      // The author deletes their own event: the tombstone reaches them.
+      await doPush(vol, newId(), [{ entity: 'event', op: 'delete', seq: 1, eventId: mine, at: AT }]);
+      expect((await store.pull(o.id, 7, 10, scoped)).rows.map((r) => [r.row.id, r.row.deleted])).toEqual([[mine, true]]);
+    });
+
+    test('live events and the rev sum: every write of an org’s event raises the sum; tombstones are not live', async () => {
+      const client = newId();
+      const [a, b] = [newId(), newId()];
+      expect(await store.eventRevSum(o.id)).toBe(0);
+      expect(await store.liveEvents(o.id)).toEqual({ events: [], revSum: 0 });
+      await doPush(staff, client, [putEvent(1, a, eventFields()), putEvent(2, b, eventFields({ title: '二' }))]);
+      const s1 = await store.eventRevSum(o.id);
+      expect(s1).toBe(1 + 2);
+      await doPush(staff, client, [putEvent(3, a, { title: '改' })]);
+      const s2 = await store.eventRevSum(o.id);
+      expect(s2).toBe(3 + 2);
+      await doPush(staff, client, [{ entity: 'event', op: 'delete', seq: 4, eventId: b, at: AT }]);
+      const live = await store.liveEvents(o.id);
+      expect(live.revSum).toBe(3 + 4);
+      expect(live.revSum).toBe(await store.eventRevSum(o.id));
+      expect(live.events.map((e) => [e.id, e.title])).toEqual([[a, '改']]);
+      expect(await store.eventRevSum(newId())).toBe(0);
     });
 
     test('concurrent pushes from many clients get distinct consecutive revs', async () => {

@@ -2,7 +2,7 @@
 /**
  * Convergence under faults over the REAL server (see sim/simulation.ts). Runs SEEDS seeds
  * (default 500) in one process; SEED=n replays one seed (SIM_TRACE=1 prints every step and
- * request), and a failure prints its seed.
+ * request), SIM_STORE=postgres runs them over PostgreSQL, and a failure prints its seed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRealServer, type RealServer } from './sim/real-server';
@@ -12,6 +12,8 @@ const ONE = process.env.SEED !== undefined ? Number(process.env.SEED) : null;
 const COUNT = Number(process.env.SEEDS ?? 500);
 const FIRST = Number(process.env.SEED_FROM ?? 1);
 const SEEDS_PER_SERVER = Number(process.env.SEEDS_PER_SERVER ?? 1);
+/** SIM_STORE=postgres runs the server over PostgreSQL (TEST_DATABASE_URL), with its rev barrier. */
+const STORE = process.env.SIM_STORE === 'postgres' ? 'postgres' : 'sqlite';
 
 describe('convergence under faults', () => {
   let server: RealServer | null = null;
@@ -30,7 +32,7 @@ describe('convergence under faults', () => {
       // A fresh server file every few seeds keeps each ledger small; seeds never share users.
       if (i % SEEDS_PER_SERVER === 0) {
         await server?.close();
-        server = await startRealServer();
+        server = await startRealServer({ kind: STORE });
       }
       const out = await simulate(seed, server!, process.env.SIM_TRACE ? { trace: (line) => console.log(line) } : {});
       for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += out.stats[k];

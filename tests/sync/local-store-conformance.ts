@@ -23,6 +23,28 @@ export interface LocalStoreHarness {
 }
 
 const HASH_A = 'a'.repeat(64);
+
+/** A target every scope holds. */
+const TARGET_ROW: Target = {
+  id: '018a9b7c-1d2e-7f00-8a00-0000000000f1',
+  orgId: 'org-1',
+  year: 2023,
+  kind: 'count',
+  measure: 'events',
+  axis: 'all',
+  axisCode: null,
+  min: 12,
+  level1: '产出指标',
+  level2: '数量指标',
+  level3: '科普活动场次',
+  unit: '场次',
+  createdBy: 'u-staff',
+  createdAt: '2023-01-01T00:00:00+08:00',
+  updatedBy: 'u-staff',
+  updatedAt: '2023-01-01T00:00:00+08:00',
+  deleted: false,
+  rev: 4,
+};
 const HASH_B = 'b'.repeat(64);
 
 const bookkeeping = (e: LedgerEvent | undefined) => e && { updatedAt: e.updatedAt, updatedBy: e.updatedBy };
@@ -407,6 +429,83 @@ export function describeLocalStoreConformance(name: string, make: () => Promise<
       await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 5, attendance: 9 }) }], 5, 2);
       expect(await h.event(EVENT_1)).toMatchObject({ deleted: true, attendance: 9, rev: 5 });
       expect((await h.store.pendingMutations(5)).map((m) => m.op)).toEqual(['delete']);
+    });
+
+    it('drops events that left its scope before the page’s rows, keeping any with unsynced changes', async () => {
+      await h.store.applyPulled(
+        [1, 2, 3].map((rev, i) => ({ entity: 'event' as const, row: sampleEvent({ id: [EVENT_1, EVENT_2, EVENT_3][i]!, rev }) })),
+        3,
+        0,
+      );
+      await h.update(EVENT_2, { title: '还没同步' });
+      // EVENT_1 dropped and listed again later in the same page; EVENT_2 dropped with a pending edit; EVENT_3 dropped.
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 7, title: '又列名' }) }], 7, 3, {
+        dropped: [EVENT_1, EVENT_2, EVENT_3],
+      });
+      expect(await h.event(EVENT_1)).toMatchObject({ title: '又列名', rev: 7 });
+      expect(await h.event(EVENT_2)).toMatchObject({ title: '还没同步' });
+      expect(await h.event(EVENT_3)).toBeUndefined();
+      expect(await h.store.pullCursor()).toBe(7);
+      // A drop of something never held, and the same page again: nothing else changes.
+      await h.store.applyPulled([{ entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 7, title: '又列名' }) }], 7, 7, { dropped: [EVENT_3, EVENT_1] });
+      expect(await h.event(EVENT_1)).toMatchObject({ title: '又列名', rev: 7 });
+      expect(await h.store.pullCursor()).toBe(7);
+    });
+
+    it('keeps the org totals a scoped pull brings, and forgets them when the scope becomes all', async () => {
+      expect(await h.store.orgTotals()).toBeNull();
+      const totals = [
+        {
+          year: 2023,
+          axis: 'all' as const,
+          key: '',
+          all: { events: 9, attendance: 900, onlineAttendance: 0, materials: 10, volunteers: 3, volunteerMicroHours: 0 },
+          reviewed: { events: 4, attendance: 400, onlineAttendance: 0, materials: 5, volunteers: 1, volunteerMicroHours: 0 },
+        },
+      ];
+      await h.store.changeScope('own:u-vol-1');
+      await h.store.applyPulled([], 0, 0, { totals, totalsKey: 'k1' });
+      expect([await h.store.orgTotals(), await h.store.orgTotalsKey()]).toEqual([totals, 'k1']);
+      // An answer without totals (the server's are the phone's) keeps both.
+      await h.store.applyPulled([], 0, 0, { totalsKey: 'k1' });
+      expect([await h.store.orgTotals(), await h.store.orgTotalsKey()]).toEqual([totals, 'k1']);
+      // Another volunteer on this phone: the totals are asked for afresh.
+      await h.store.changeScope('own:u-vol-2');
+      expect([await h.store.orgTotals(), await h.store.orgTotalsKey()]).toEqual([totals, null]);
+      await h.store.changeScope('all');
+      expect([await h.store.orgTotals(), await h.store.orgTotalsKey()]).toEqual([null, null]);
+    });
+
+    it('changing scope stores it, pulls from 0, and narrowed keeps only its own, listed and unsynced events', async () => {
+      expect(await h.store.pullScope()).toBeNull();
+      const listed = { volunteers: [{ name: '张三', userId: 'u-vol-1', hours: 2 }] };
+      await h.store.applyPulled(
+        [
+          { entity: 'event', row: sampleEvent({ id: EVENT_1, rev: 1, createdBy: 'u-vol-1' }) },
+          { entity: 'event', row: sampleEvent({ id: EVENT_2, rev: 2, createdBy: 'u-staff', ...listed }) },
+          { entity: 'event', row: sampleEvent({ id: EVENT_3, rev: 3, createdBy: 'u-vol-2', volunteers: [] }) },
+          { entity: 'target', row: TARGET_ROW },
+        ],
+        4,
+        0,
+      );
+      await h.store.changeScope('all');
+      expect(await h.store.pullScope()).toBe('all');
+      expect(await h.store.pullCursor()).toBe(0);
+      expect(await h.event(EVENT_3)).toBeDefined();
+      await h.store.applyPulled([], 4, 0);
+      // Demoted to a volunteer: the other volunteer's event goes; the target stays.
+      await h.store.changeScope('own:u-vol-1');
+      expect([await h.store.pullScope(), await h.store.pullCursor()]).toEqual(['own:u-vol-1', 0]);
+      expect(await h.event(EVENT_1)).toBeDefined();
+      expect(await h.event(EVENT_2)).toBeDefined();
+      expect(await h.event(EVENT_3)).toBeUndefined();
+      expect(await h.target(TARGET_ROW.id)).toBeDefined();
+      // Another volunteer's scope on the same phone: an event with unsynced changes is kept.
+      await h.update(EVENT_1, { title: '还没同步' });
+      await h.store.changeScope('own:u-vol-9');
+      expect(await h.event(EVENT_1)).toMatchObject({ title: '还没同步' });
+      expect(await h.event(EVENT_2)).toBeUndefined();
     });
   });
 }

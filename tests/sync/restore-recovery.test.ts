@@ -9,10 +9,14 @@
  * synced at rev 27) logs 40 new events and syncs; then P syncs. Before epochs, P pulled from 57
  * and missed 30 of Q's events, and P's 30 events and the staff's decisions were gone from the
  * server for good. Now every phone and the server end with the union.
+ *
+ * Scoped pulls (issue 13 §5): a volunteer's phone holds, and so gives back, only its scope. Q's
+ * events list P's volunteer, so P holds them (and the approvals of three); Q does not hold P's.
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../src/domain/event';
+import { inScope, scopeOf } from '../../src/domain/scope';
 import { createHttpTransport } from '../../src/sync/http-transport';
 import { MemoryLocalStore } from '../../src/sync/memory-local-store';
 import { runSync } from '../../src/sync/sync-engine';
@@ -42,7 +46,7 @@ function phoneOf(server: RealServer, account: SimAccount, name: string): Phone {
 }
 
 /** Logs `n` events on a phone as its user (the repository stamps the user and org the same way). */
-function logEvents(p: Phone, who: SimAccount, n: number, label: string): string[] {
+function logEvents(p: Phone, who: SimAccount, n: number, label: string, listed: SimAccount[] = []): string[] {
   return Array.from({ length: n }, (_, i) => {
     const id = randomUUID();
     const at = new Date(Date.UTC(2024, 4, 1 + (i % 28), 2)).toISOString();
@@ -51,6 +55,7 @@ function logEvents(p: Phone, who: SimAccount, n: number, label: string): string[
         id,
         title: `${label}${i + 1}`,
         attendance: 10 + i,
+        volunteers: listed.map((v) => ({ name: '同行志愿者', userId: v.userId, hours: 2 })),
         orgId: who.orgId,
         createdBy: who.userId,
         updatedBy: who.userId,
@@ -86,7 +91,7 @@ describe.each(['sqlite', 'postgres'] as const)('a restore from a backup, on %s',
     const P = phoneOf(server, volA, 'P');
     const Q = phoneOf(server, volB, 'Q');
 
-    const early = logEvents(Q, volB, 27, 'Q早');
+    const early = logEvents(Q, volB, 27, 'Q早', [volA]);
     expect(await Q.sync()).toMatchObject({ pushed: 27, pulled: 27 });
     const backup = await server.backup();
     const epochBefore = await server.epoch();
@@ -112,7 +117,7 @@ describe.each(['sqlite', 'postgres'] as const)('a restore from a backup, on %s',
     expect(await server.epoch()).not.toBe(epochBefore);
     expect((await server.allEvents()).length).toBe(27);
 
-    const late = logEvents(Q, volB, 40, 'Q晚');
+    const late = logEvents(Q, volB, 40, 'Q晚', [volA]);
     const q = await Q.sync();
     expect(q).toMatchObject({ pushed: 40, recovered: 40 });
     const p = await P.sync();
@@ -129,8 +134,12 @@ describe.each(['sqlite', 'postgres'] as const)('a restore from a backup, on %s',
     expect(early.slice(0, 3).map((id) => [byId.get(id)!.status, byId.get(id)!.reviewedBy])).toEqual(Array(3).fill(['reviewed', staff.userId]));
     expect([byId.get(fromP[0]!)!.deleted, byId.get(fromP[0]!)!.updatedBy]).toEqual([true, staff.userId]);
     expect(onServer.filter((e) => e.deleted).length).toBe(1);
-    const truth = picture(onServer);
-    for (const ph of [P, Q, R]) {
+    for (const [ph, who] of [
+      [P, volA],
+      [Q, volB],
+      [R, staff],
+    ] as const) {
+      const truth = picture(onServer.filter((e) => inScope(scopeOf({ id: who.userId, role: who.role }), e)));
       expect(picture(ph.store.events.values())).toEqual(truth);
       expect(await ph.store.pendingCount()).toBe(0);
       expect((await ph.store.ledgerEpoch()).epoch).toBe(await server.epoch());

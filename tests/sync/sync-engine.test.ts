@@ -11,6 +11,7 @@ import { startRealServer, type RealServer, type SimAccount } from './sim/real-se
 const AT = '2023-09-17T08:00:00+08:00';
 const PHONE_A = '11111111-1111-4111-8111-111111111111';
 const PHONE_B = '22222222-2222-4222-8222-222222222222';
+const PHONE_C = '33333333-3333-4333-8333-333333333333';
 
 describe('sync engine over the real server', () => {
   let server: RealServer;
@@ -39,7 +40,10 @@ describe('sync engine over the real server', () => {
         const url = String(input);
         const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { mutations?: { seq: number }[] }) : null;
         log.push(
-          `${clientId === PHONE_A ? 'A' : 'B'} ${method} ${url.replace(/[0-9a-f]{64}/, '<hash>').replace(/epoch=[0-9a-f]{32}/, 'epoch=<epoch>')}${body?.mutations ? ` seqs=${body.mutations.map((m) => m.seq).join(',')}` : ''}`,
+          `${clientId === PHONE_A ? 'A' : 'B'} ${method} ${url
+            .replace(/[0-9a-f]{64}/, '<hash>')
+            .replace(/epoch=[0-9a-f]{32}/, 'epoch=<epoch>')
+            .replace(/scope=own%3A[0-9a-f-]+/, 'scope=own:<me>')}${body?.mutations ? ` seqs=${body.mutations.map((m) => m.seq).join(',')}` : ''}`,
         );
         const d = drop?.(method, url) ?? null;
         if (d === 'request') throw new TypeError('Failed to fetch');
@@ -66,30 +70,38 @@ describe('sync engine over the real server', () => {
       'A PUT /api/blobs/<hash>',
       'A POST /api/sync/push seqs=1,2',
       'A POST /api/sync/push seqs=3,4',
-      'A GET /api/sync/pull?cursor=0&limit=2&epoch=',
-      'A GET /api/sync/pull?cursor=3&limit=2&epoch=<epoch>',
+      'A GET /api/sync/pull?cursor=0&limit=2&epoch=&scope=',
+      'A GET /api/sync/pull?cursor=3&limit=2&epoch=<epoch>&scope=own:<me>',
     ]);
     expect(await a.store.pendingBlobHashes()).toEqual([]);
     expect([a.store.cursor, a.store.events.get(EVENT_1)?.rev, a.store.events.get(EVENT_1)?.attendance]).toEqual([4, 3, 5]);
   });
 
-  it('A logs offline, comes online, and B sees the event', async () => {
+  it('A logs offline, comes online, and staff see the event; another volunteer does not (scoped pulls)', async () => {
     const a = phone(PHONE_A, v1);
-    const b = phone(PHONE_B, v2);
+    const b = phone(PHONE_B, await server.makeUser('staff', 's-one'));
+    const c = phone(PHONE_C, v2);
     a.store.createEvent(sampleEvent({ id: EVENT_1, title: '离线记录的活动' }));
     drop = () => 'request';
     await expect(a.sync()).rejects.toBeInstanceOf(ApiError);
     drop = null;
     await a.sync();
     await b.sync();
+    await c.sync();
     expect(b.store.events.get(EVENT_1)).toEqual(await server.allEvents().then((es) => es[0]));
     expect(b.store.events.get(EVENT_1)?.title).toBe('离线记录的活动');
+    expect([b.store.scope, c.store.scope]).toEqual(['all', `own:${v2.userId}`]);
+    expect(c.store.events.size).toBe(0);
+    // The volunteer's phone still knows the org's numbers: the server's totals count the event.
+    expect(c.store.totals?.find((t) => t.axis === 'all')?.all.events).toBe(1);
+    expect(b.store.totals).toBeNull();
   });
 
   it('quarantines a mutation the server refuses (another volunteer’s event) and still pushes the ones behind it', async () => {
     const a = phone(PHONE_A, v1);
     const b = phone(PHONE_B, v2);
-    a.store.createEvent(sampleEvent({ id: EVENT_1 }));
+    // Listed on it, B's phone holds A's event, but may not change it.
+    a.store.createEvent(sampleEvent({ id: EVENT_1, volunteers: [{ name: '乙', userId: v2.userId, hours: 1 }] }));
     await a.sync();
     await b.sync();
     b.store.updateEvent(EVENT_1, { title: '我改别人的活动' }, AT, v2.userId);
@@ -123,7 +135,7 @@ describe('sync engine over the real server', () => {
   it('quarantines a refused edit whose answer was lost: the server answers the retry with the same rejection', async () => {
     const a = phone(PHONE_A, v1);
     const b = phone(PHONE_B, v2);
-    a.store.createEvent(sampleEvent({ id: EVENT_1, attendance: 120 }));
+    a.store.createEvent(sampleEvent({ id: EVENT_1, attendance: 120, volunteers: [{ name: '乙', userId: v2.userId, hours: 1 }] }));
     await a.sync();
     await b.sync();
     b.store.updateEvent(EVENT_1, { attendance: 999 }, AT, v2.userId);

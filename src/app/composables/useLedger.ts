@@ -72,11 +72,24 @@ export const useEventTitles = (ids: () => readonly string[]) => useLiveQuery(() 
 /** Live targets of a year, in the order they were made. */
 export const useTargetsOfYear = (year: () => number) => useLiveQuery(() => q.targetsOfYear(year()), year);
 
-/** The year's kept totals by township and by format. */
+/** The org's year totals by township and by format on a basis (the server's count on a volunteer's phone). */
 export const useYearTotals = (year: () => number, basis: () => CountBasis) =>
   useLiveQuery(
     () => q.yearTotals(year(), basis()),
     () => `${year()}|${basis()}`,
+  );
+
+/**
+ * The server's count of the org's year totals when this phone holds only its person's events (a
+ * volunteer, issue 13 §5), else null (staff hold every event and count them here).
+ */
+export const useOrgYearTotals = (args: () => { year: number; basis: CountBasis }) =>
+  useLiveQuery(
+    () => {
+      const a = args();
+      return q.orgYearTotals(a.year, a.basis);
+    },
+    () => JSON.stringify(args()),
   );
 
 /** The draft box (草稿箱), last touched first. */

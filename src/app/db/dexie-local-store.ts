@@ -5,13 +5,15 @@
  * transaction, so a tab closed at any moment leaves either all of a step or none of it.
  */
 import type { Target } from '../../domain/targets';
-import type { LocalEpoch, LocalStore, QuarantinedMutation, RecoveryKey, StoredBlob } from '../../sync/local-store';
+import { inScope, scopeUser } from '../../domain/scope';
+import type { TotalsRow } from '../../domain/totals';
+import type { LocalEpoch, LocalStore, PulledExtras, QuarantinedMutation, RecoveryKey, StoredBlob } from '../../sync/local-store';
 import { mergePulledEvent, mergePulledTarget } from '../../sync/merge';
 import { cursorAfterPull, recordKeyOf, settlePushResults } from '../../sync/outbox';
 import type { Mutation, MutationResult, OutboxMutation, PulledRow, RecoveredRow } from '../../sync/protocol';
 import { recordOfRow, writeEvents, type EventWrite, type StoredEvent } from './event-writes';
 import { withoutSig, type EventRow, type LedgerDb, type OutboxRow, type TargetRow } from './ledger-db';
-import { getOrCreateClientId, takeSeq } from './meta';
+import { getOrCreateClientId, META, takeSeq } from './meta';
 
 /** Meta key of the last rev applied from pulls. */
 export const PULL_CURSOR_KEY = 'pullCursor';
@@ -19,6 +21,12 @@ export const PULL_CURSOR_KEY = 'pullCursor';
 export const LEDGER_EPOCH_KEY = 'ledgerEpoch';
 /** Meta key of the epoch a recovery under way is sending rows back to. */
 export const RECOVERING_EPOCH_KEY = 'recoveringEpoch';
+/** Meta key of the pull scope the events and the cursor belong to (issue 13 §5: domain/scope.ts). */
+export const PULL_SCOPE_KEY = META.pullScope;
+/** Meta key of the org's year totals as the server last counted them for a scoped phone (TotalsRow[]). */
+export const ORG_TOTALS_KEY = META.orgTotals;
+/** Meta key of the server's name of those totals (PullResponse.totalsKey). */
+export const ORG_TOTALS_KEY_KEY = 'orgTotalsKey';
 
 /** What the store needs besides the database. */
 export interface DexieLocalStoreDeps {
@@ -104,12 +112,29 @@ export class DexieLocalStore implements LocalStore {
     return typeof row?.value === 'number' ? row.value : 0;
   }
 
-  async applyPulled(rows: readonly PulledRow[], cursor: number, fromCursor: number): Promise<void> {
+  async applyPulled(rows: readonly PulledRow[], cursor: number, fromCursor: number, extras: PulledExtras = {}): Promise<void> {
     const { db } = this;
     await db.transaction('rw', [db.outbox, db.events, db.targets, db.meta, db.totals], async () => {
       // The outbox is read inside the same transaction: a save landing meanwhile is either fully
       // before (and re-applied here) or fully after (and applied over what we write).
       const unsettled = await db.outbox.toArray();
+      // Events that left this phone's scope go first (a row for one of them later in the page
+      // brings it back), unless they hold unsynced changes: those stay for the push to resolve.
+      if (extras.dropped?.length) {
+        const keep = new Set(unsettled.map((m) => recordKeyOf(m)));
+        const gone = (await db.events.bulkGet(extras.dropped.filter((id) => !keep.has(`event:${id}`)))).filter((r): r is EventRow => r !== undefined);
+        if (gone.length)
+          await writeEvents(
+            db,
+            gone.map((before) => ({ before, after: null })),
+            this.deps.timeZone,
+          );
+      }
+      if (extras.totals) {
+        await db.meta.put({ key: ORG_TOTALS_KEY, value: extras.totals });
+        if (extras.totalsKey === undefined) await db.meta.delete(ORG_TOTALS_KEY_KEY);
+        else await db.meta.put({ key: ORG_TOTALS_KEY_KEY, value: extras.totalsKey });
+      }
       const events = rows.flatMap((r) => (r.entity === 'event' ? [r.row] : []));
       const targets = rows.flatMap((r) => (r.entity === 'target' ? [r.row] : []));
       if (events.length) {
@@ -209,6 +234,15 @@ export class DexieLocalStore implements LocalStore {
       await db.outbox.delete(seq);
       const rec = row.entity === 'event' ? await db.events.get(row.eventId) : await db.targets.get(row.targetId);
       if (!rec) return;
+      if (row.entity === 'event') {
+        // Kept only for its unsynced change: outside this phone's scope the server never sends it again.
+        const scope = await db.meta.get(PULL_SCOPE_KEY);
+        const outside = typeof scope?.value === 'string' && !inScope(scope.value, rec as EventRow);
+        if (outside && (await db.outbox.where('eventId').equals(row.eventId).count()) === 0) {
+          await writeEvents(db, [{ before: rec as EventRow, after: null }], this.deps.timeZone);
+          return;
+        }
+      }
       if (rec.rev > 0) {
         await this.lowerCursor(rec.rev - 1);
         return;
@@ -282,6 +316,43 @@ export class DexieLocalStore implements LocalStore {
       ]);
       await db.meta.delete(RECOVERING_EPOCH_KEY);
     });
+  }
+
+  async pullScope(): Promise<string | null> {
+    const row = await this.db.meta.get(PULL_SCOPE_KEY);
+    return typeof row?.value === 'string' ? row.value : null;
+  }
+
+  async changeScope(scope: string): Promise<void> {
+    const { db } = this;
+    await db.transaction('rw', [db.outbox, db.events, db.meta, db.totals], async () => {
+      await db.meta.bulkPut([
+        { key: PULL_SCOPE_KEY, value: scope },
+        { key: PULL_CURSOR_KEY, value: 0 },
+      ]);
+      await db.meta.delete(ORG_TOTALS_KEY_KEY);
+      if (scopeUser(scope) === null) {
+        await db.meta.delete(ORG_TOTALS_KEY);
+        return;
+      }
+      // Narrowed (a demotion, or a phone from before scopes): what is outside goes, unless unsynced.
+      const keep = new Set((await db.outbox.toArray()).map((m) => recordKeyOf(m)));
+      const gone: EventWrite[] = [];
+      await db.events.each((e) => {
+        if (!inScope(scope, e) && !keep.has(`event:${e.id}`)) gone.push({ before: e, after: null });
+      });
+      if (gone.length) await writeEvents(db, gone, this.deps.timeZone);
+    });
+  }
+
+  async orgTotalsKey(): Promise<string | null> {
+    const row = await this.db.meta.get(ORG_TOTALS_KEY_KEY);
+    return typeof row?.value === 'string' ? row.value : null;
+  }
+
+  async orgTotals(): Promise<TotalsRow[] | null> {
+    const row = await this.db.meta.get(ORG_TOTALS_KEY);
+    return Array.isArray(row?.value) ? (row.value as TotalsRow[]) : null;
   }
 
   /**

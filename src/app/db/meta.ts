@@ -5,8 +5,12 @@
 import { v4 as uuidV4 } from 'uuid';
 import type { LedgerDb } from './ledger-db';
 
-/** Meta keys used by the data layer (others: 'session', 'taxonomy', 'locale', 'regionPack'). */
-export const META = { clientId: 'clientId', seq: 'seq' } as const;
+/**
+ * Meta keys used by the data layer (others: 'session', 'taxonomy', 'locale', 'regionPack'):
+ * `pullScope` the scope the synced rows belong to (issue 13 §5: 'all' or 'own:<userId>'),
+ * `orgTotals` the org's year totals the server counted for a scoped phone (TotalsRow[]).
+ */
+export const META = { clientId: 'clientId', seq: 'seq', pullScope: 'pullScope', orgTotals: 'orgTotals' } as const;
 
 /** The last outbox seq used on this device (0 before the first mutation); call inside a transaction. */
 export async function currentSeq(db: LedgerDb): Promise<number> {

@@ -10,7 +10,7 @@ import { ledgerDb } from './database';
 import type { DraftRow, EventRow, LedgerDb, TargetRow } from './ledger-db';
 import { listDrafts } from './draft-repository';
 import { myLastLoggedEventIn, myRecentEventsIn, outboxCountIn } from './my-events';
-import { readYearTotals, type YearTotals } from './year-totals';
+import { readOrgYearTotals, readYearTotals, type YearTotals } from './year-totals';
 import type { CountBasis } from '../../domain/counts';
 
 const ym = (year: number, month: number) => `${year}-${String(month).padStart(2, '0')}`;
@@ -136,9 +136,24 @@ export function targetsOfYear(year: number): Promise<TargetRow[]> {
   return targetsOfYearIn(ledgerDb(), year);
 }
 
-/** The year's kept totals by township and by format on a basis (a few dozen rows, however many events). */
-export function yearTotals(year: number, basis: CountBasis): Promise<YearTotals> {
+/**
+ * The org's year totals by township and by format on a counting basis (a few dozen rows, however
+ * many events): the server's count when this phone holds only its person's events (a volunteer:
+ * issue 13 §5), else the totals kept as events are written.
+ */
+export async function yearTotals(year: number, basis: CountBasis): Promise<YearTotals> {
+  const db = ledgerDb();
+  return (await readOrgYearTotals(db, year, basis)) ?? readYearTotals(db, year, basis);
+}
+
+/** The year totals of the events this phone holds (for a volunteer: their own and listed ones). */
+export function heldYearTotals(year: number, basis: CountBasis): Promise<YearTotals> {
   return readYearTotals(ledgerDb(), year, basis);
+}
+
+/** The server's count of the org's year totals when this phone holds only its scope; else null. */
+export function orgYearTotals(year: number, basis: CountBasis): Promise<YearTotals | null> {
+  return readOrgYearTotals(ledgerDb(), year, basis);
 }
 
 /** The draft box (草稿箱): every unfinished form, last touched first. */

@@ -19,7 +19,9 @@ import {
   type TotalsLogRow,
   type TotalsRow,
 } from '../../domain/totals';
+import { scopeUser } from '../../domain/scope';
 import type { LedgerDb } from './ledger-db';
+import { META } from './meta';
 
 /** One event write: the row before (absent when new) and after (absent when removed). */
 export interface TotalsChange {
@@ -133,8 +135,14 @@ export async function readYearTotals(db: LedgerDb, year: number, basis: CountBas
       else folded.delete(k);
     }
   }
+  return yearTotalsOfRows(folded.values(), year, basis);
+}
+
+/** A year's totals from totals rows (the kept ones, or the server's): groups with no event are absent. */
+export function yearTotalsOfRows(rows: Iterable<TotalsRow>, year: number, basis: CountBasis): YearTotals {
   const out: YearTotals = { year, total: sumsToTally(zeroSums()), byTownship: {}, byFormat: {} };
-  for (const r of folded.values()) {
+  for (const r of rows) {
+    if (r.year !== year) continue;
     const sums = basis === 'reviewed' ? r.reviewed : r.all;
     if (sums.events === 0) continue;
     const t = sumsToTally(sums);
@@ -143,4 +151,15 @@ export async function readYearTotals(db: LedgerDb, year: number, basis: CountBas
     else out.byFormat[r.key] = t;
   }
   return out;
+}
+
+/**
+ * The org's year totals as the server counted them at this phone's last pull (issue 13 §5), when
+ * the phone holds only its person's scope (a volunteer's own and listed events); null when it
+ * holds the whole ledger (staff), or has no count yet: then the kept totals are the org's.
+ */
+export async function readOrgYearTotals(db: LedgerDb, year: number, basis: CountBasis): Promise<YearTotals | null> {
+  const [scope, totals] = await db.meta.bulkGet([META.pullScope, META.orgTotals]);
+  if (typeof scope?.value !== 'string' || scopeUser(scope.value) === null || !Array.isArray(totals?.value)) return null;
+  return yearTotalsOfRows(totals.value as TotalsRow[], year, basis);
 }

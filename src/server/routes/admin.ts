@@ -60,13 +60,16 @@ export async function adminRoutes(app: FastifyInstance): Promise<void> {
     const target = await k.store.getUser(id);
     if (!target || target.orgId !== admin.orgId) fail('notFound', 'No such user in your association.');
     if (target.id === admin.id && body.disabled === true) fail('badRequest', 'You cannot disable your own account.');
+    // Volunteer ↔ staff only: an administrator's role is not changed here (nor one's own).
+    if (body.role !== undefined && body.role !== target.role && target.role === 'admin') fail('forbidden', 'An administrator’s role cannot be changed.');
     const patch: UserPatch = {};
     if (body.disabled !== undefined) patch.disabled = body.disabled;
     if (body.name !== undefined) patch.name = body.name;
+    if (body.role !== undefined) patch.role = body.role;
     if (body.password !== undefined) patch.passwordHash = await hashPassword(body.password, k.scryptN);
     const updated = await k.store.updateUser(id, patch);
     if (!updated) fail('notFound');
-    req.log.info({ userId: id, by: admin.id, disabled: body.disabled, passwordReset: body.password !== undefined }, 'user updated');
+    req.log.info({ userId: id, by: admin.id, disabled: body.disabled, role: body.role, passwordReset: body.password !== undefined }, 'user updated');
     return { user: publicUser(updated) };
   });
 

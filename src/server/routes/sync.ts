@@ -17,11 +17,32 @@ import { ApiFailure, fail } from '../errors.js';
 import { EpochChangedError, planPush } from '../sync/plan.js';
 import { planRecovery } from '../sync/plan-recovery.js';
 import { verifyRecord } from '../sync/signature.js';
-import type { PushState } from '../store/store.js';
+import type { PullPage, PushState, Store } from '../store/store.js';
+import { scopeOf, scopeUser } from '../../domain/scope.js';
+import { totalsOf, type TotalsRow } from '../../domain/totals.js';
 import type { ReferenceContext } from '../../domain/event.js';
 
 /** Rows per pull page when the phone does not say. */
 export const DEFAULT_PULL_LIMIT = 500;
+
+/**
+ * The org's year totals as a scoped phone gets them (PullResponse.totals), counted from every live
+ * event of the org and kept per org under the sum of the org's event revs (Store.liveEvents):
+ * any committed write of an org's event raises that sum, so an unchanged sum means unchanged
+ * totals and the count is reused. Per process; small (a few dozen rows a year).
+ */
+const totalsCache = new WeakMap<Store, Map<string, { revSum: number; rows: TotalsRow[] }>>();
+
+export async function orgTotals(store: Store, orgId: string): Promise<{ revSum: number; rows: TotalsRow[] }> {
+  let byOrg = totalsCache.get(store);
+  if (!byOrg) totalsCache.set(store, (byOrg = new Map()));
+  const cached = byOrg.get(orgId);
+  if (cached && cached.revSum === (await store.eventRevSum(orgId))) return cached;
+  const { events, revSum } = await store.liveEvents(orgId);
+  const counted = { revSum, rows: totalsOf(events) };
+  byOrg.set(orgId, counted);
+  return counted;
+}
 
 /** Counts the compressed bytes so Fastify can compare them with Content-Length. */
 class CountingStream extends Transform {
@@ -103,25 +124,40 @@ export async function syncRoutes(app: FastifyInstance): Promise<void> {
     const user = userOf(req);
     const q = parse(pullQuerySchema, req.query);
     const limit = q.limit ?? DEFAULT_PULL_LIMIT;
-    let cursor = q.cursor;
-    const page = await k.store.pull(user.orgId, cursor, limit);
+    // Issue 13 §5: a volunteer pulls their own events and those they are listed on (domain/scope.ts).
+    const scope = scopeOf(user);
+    const scoped = scopeUser(scope) === null ? undefined : { userId: user.id };
+    // Phones that send `scope` (even empty) understand `dropped` and `totals`.
+    const knowsScopes = q.scope !== undefined;
+    const answer = async (page: PullPage, from: number): Promise<PullResponse> => {
+      const lastRow = page.rows[page.rows.length - 1]?.row.rev ?? from;
+      const lastDrop = page.dropped[page.dropped.length - 1]?.rev ?? from;
+      const res: PullResponse = { v: PROTOCOL_VERSION, epoch: page.epoch, rows: page.rows, cursor: Math.max(lastRow, lastDrop), more: page.more, scope };
+      if (knowsScopes && scoped) {
+        res.dropped = page.dropped.map((d) => d.id);
+        if (!page.more) {
+          const counted = await orgTotals(k.store, user.orgId);
+          res.totalsKey = `${page.epoch}.${counted.revSum}`;
+          if (q.totalsKey !== res.totalsKey) res.totals = counted.rows;
+        }
+      }
+      return res;
+    };
+    const cursor = q.cursor;
+    const page = await k.store.pull(user.orgId, cursor, limit, scoped);
     if (q.epoch === undefined) {
       // A phone older than epochs. Its cursor ahead of the server means a restore: send everything
       // again (applying a row twice is harmless). Phones that know epochs recover properly.
       if (cursor > 0 && cursor > (await k.store.currentRev())) {
         req.log.warn({ userId: user.id, cursor }, 'pull cursor ahead of the server (restored backup?); re-sending from 0');
-        cursor = 0;
-        const again = await k.store.pull(user.orgId, 0, limit);
-        const last = again.rows[again.rows.length - 1];
-        return { v: PROTOCOL_VERSION, epoch: again.epoch, rows: again.rows, cursor: last ? last.row.rev : 0, more: again.more };
+        return answer(await k.store.pull(user.orgId, 0, limit, scoped), 0);
       }
     } else if (q.epoch !== page.epoch && (q.epoch !== '' || cursor > 0)) {
       // The phone's cursor and rows belong to another copy of the ledger (or to one it cannot
       // name, from before epochs): it must send back what it holds before pulling from 0.
       epochChanged(page.epoch);
     }
-    const last = page.rows[page.rows.length - 1];
-    return { v: PROTOCOL_VERSION, epoch: page.epoch, rows: page.rows, cursor: last ? last.row.rev : cursor, more: page.more };
+    return answer(page, cursor);
   });
 
   /**

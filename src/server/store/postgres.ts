@@ -8,6 +8,7 @@
 import pg from 'pg';
 import type { LedgerEvent } from '../../domain/event.js';
 import type { Target } from '../../domain/targets.js';
+import { accessChanges } from '../../domain/scope.js';
 import type { Taxonomy } from '../../domain/taxonomy.js';
 import type { PulledRow, PushResponse } from '../../sync/protocol.js';
 import { signRecord } from '../sync/signature.js';
@@ -25,6 +26,8 @@ import type {
   LimitCount,
   OrgRow,
   OrgTaxonomyRow,
+  PullPage,
+  PullScopeFilter,
   PushInput,
   PushPlan,
   PushPlanner,
@@ -245,6 +248,7 @@ export class PostgresStore implements Store {
       const r = (await c.query('SELECT * FROM users WHERE id = $1 FOR UPDATE', [id])).rows[0] as Row | undefined;
       if (!r) return null;
       if (patch.name !== undefined) await c.query('UPDATE users SET name = $1 WHERE id = $2', [patch.name, id]);
+      if (patch.role !== undefined) await c.query('UPDATE users SET role = $1 WHERE id = $2', [patch.role, id]);
       if (patch.disabled !== undefined) await c.query('UPDATE users SET disabled = $1 WHERE id = $2', [patch.disabled, id]);
       if (patch.passwordHash !== undefined) await c.query('UPDATE users SET password_hash = $1 WHERE id = $2', [patch.passwordHash, id]);
       if (patch.disabled === true || patch.passwordHash !== undefined) await c.query('DELETE FROM tokens WHERE user_id = $1', [id]);
@@ -534,6 +538,7 @@ export class PostgresStore implements Store {
     const es = planned.events;
     const ts = planned.targets;
     const h = planned.history;
+    const access = es.flatMap((e) => accessChanges(events.get(e.id), e).map((a) => ({ ...a, eventId: e.id, orgId: e.orgId, rev: e.rev })));
     const written = await run(
       'kl-push-write',
       "WITH r AS MATERIALIZED (SELECT p, nextval('rev_seq') AS rev FROM generate_series($24::bigint + 1, $24::bigint + $25) AS p), " +
@@ -550,7 +555,12 @@ export class PostgresStore implements Store {
         'FROM unnest($12::text[], $13::text[], $14::text[], $15::jsonb[], $16::jsonb[], $17::bigint[], $18::text[], $19::text[], $20::text[], $21::text[]) ' +
         'AS x(entity, record_id, field, old_value, new_value, p, user_id, client_id, at, client_at) JOIN r ON r.p = x.p), ' +
         'cl AS (UPDATE clients SET last_seq = $28, updated_at = $29 WHERE user_id = $26 AND client_id = $27 AND $30::boolean), ' +
-        'cm AS (DELETE FROM record_claims WHERE key = ANY($31::text[])) ' +
+        'cm AS (DELETE FROM record_claims WHERE key = ANY($31::text[])), ' +
+        // Who holds each written event (scoped pulls, migration 008), under the event's drawn rev.
+        'a AS (INSERT INTO event_access (user_id, event_id, org_id, rev, member) ' +
+        'SELECT x.user_id, x.event_id, x.org_id, r.rev, x.member ' +
+        'FROM unnest($32::text[], $33::text[], $34::text[], $35::bigint[], $36::boolean[]) AS x(user_id, event_id, org_id, p, member) JOIN r ON r.p = x.p ' +
+        'ON CONFLICT (user_id, event_id) DO UPDATE SET rev = excluded.rev, member = excluded.member) ' +
         "SELECT 'event' AS entity, id, inserted, NULL::bigint[] AS revs FROM e UNION ALL SELECT 'target', id, inserted, NULL FROM t " +
         "UNION ALL SELECT 'revs', NULL, NULL, (SELECT array_agg(rev ORDER BY p) FROM r)",
       [
@@ -582,6 +592,11 @@ export class PostgresStore implements Store {
         ...clientRow,
         clientChanged,
         claims,
+        access.map((a) => a.userId),
+        access.map((a) => a.eventId),
+        access.map((a) => a.orgId),
+        access.map((a) => a.rev),
+        access.map((a) => a.member),
       ],
     );
     const rows = written.rows as Row[];
@@ -612,25 +627,51 @@ export class PostgresStore implements Store {
    * pull (`more` says only whether rows below it were left out by the limit), so a cursor never
    * passes a rev a running push may still commit.
    */
-  async pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean; epoch: string }> {
+  async pull(orgId: string, cursor: number, limit: number, scope?: PullScopeFilter): Promise<PullPage> {
     const head = (await this.q('SELECT epoch, rev_barrier() AS barrier FROM ledger WHERE id = 1', [], 'kl-pull-head'))[0]!;
-    const rows = await this.q(
-      "(SELECT 'event' AS entity, rev, data, sig FROM events WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
-        "UNION ALL (SELECT 'target' AS entity, rev, data, sig FROM targets WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
-        'ORDER BY rev LIMIT $3',
-      [orgId, cursor, limit + 1, head.barrier],
-      'kl-pull-rows',
-    );
+    const rows = scope
+      ? await this.q(
+          "(SELECT 'event' AS entity, a.rev, a.member, a.event_id AS id, CASE WHEN a.member THEN e.data END AS data, CASE WHEN a.member THEN e.sig END AS sig " +
+            'FROM event_access a JOIN events e ON e.id = a.event_id WHERE a.user_id = $5 AND a.org_id = $1 AND a.rev > $2 AND a.rev <= $4 ORDER BY a.rev LIMIT $3) ' +
+            "UNION ALL (SELECT 'target' AS entity, rev, TRUE, id, data, sig FROM targets WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
+            'ORDER BY rev LIMIT $3',
+          [orgId, cursor, limit + 1, head.barrier, scope.userId],
+          'kl-pull-scoped',
+        )
+      : await this.q(
+          "(SELECT 'event' AS entity, rev, TRUE AS member, id, data, sig FROM events WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
+            "UNION ALL (SELECT 'target' AS entity, rev, TRUE, id, data, sig FROM targets WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
+            'ORDER BY rev LIMIT $3',
+          [orgId, cursor, limit + 1, head.barrier],
+          'kl-pull-rows',
+        );
     const more = rows.length > limit;
-    return {
-      rows: rows.slice(0, limit).map((r): PulledRow => {
-        const pulled: PulledRow = r.entity === 'event' ? { entity: 'event', row: r.data as LedgerEvent } : { entity: 'target', row: r.data as Target };
-        if (typeof r.sig === 'string') pulled.sig = r.sig;
-        return pulled;
-      }),
-      more,
-      epoch: String(head.epoch),
-    };
+    const page: PullPage = { rows: [], dropped: [], more, epoch: String(head.epoch) };
+    for (const r of rows.slice(0, limit)) {
+      if (r.member !== true) {
+        page.dropped.push({ id: String(r.id), rev: Number(r.rev) });
+        continue;
+      }
+      const pulled: PulledRow = r.entity === 'event' ? { entity: 'event', row: r.data as LedgerEvent } : { entity: 'target', row: r.data as Target };
+      if (typeof r.sig === 'string') pulled.sig = r.sig;
+      page.rows.push(pulled);
+    }
+    return page;
+  }
+
+  async liveEvents(orgId: string): Promise<{ events: LedgerEvent[]; revSum: number }> {
+    const rows = await this.q('SELECT rev, CASE WHEN NOT deleted THEN data END AS data FROM events WHERE org_id = $1', [orgId], 'kl-live-events');
+    let revSum = 0;
+    const events: LedgerEvent[] = [];
+    for (const r of rows) {
+      revSum += Number(r.rev);
+      if (r.data !== null) events.push(r.data as LedgerEvent);
+    }
+    return { events, revSum };
+  }
+
+  async eventRevSum(orgId: string): Promise<number> {
+    return Number((await this.q('SELECT coalesce(sum(rev), 0) AS s FROM events WHERE org_id = $1', [orgId], 'kl-event-rev-sum'))[0]!.s);
   }
 
   async currentRev(): Promise<number> {

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { LedgerEvent } from '../../domain/event.js';
 import type { Target } from '../../domain/targets.js';
+import { accessChanges } from '../../domain/scope.js';
 import type { PulledRow, PushResponse } from '../../sync/protocol.js';
 import { signRecord } from '../sync/signature.js';
 import { loadMigrations } from './migrations.js';
@@ -25,6 +26,8 @@ import type {
   LimitCount,
   OrgRow,
   OrgTaxonomyRow,
+  PullPage,
+  PullScopeFilter,
   PushInput,
   PushPlanner,
   RejectedResult,
@@ -214,6 +217,7 @@ export class SqliteStore implements Store {
         const r = this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
         if (!r) return null;
         if (patch.name !== undefined) this.stmt('UPDATE users SET name = ? WHERE id = ?').run(patch.name, id);
+        if (patch.role !== undefined) this.stmt('UPDATE users SET role = ? WHERE id = ?').run(patch.role, id);
         if (patch.disabled !== undefined) this.stmt('UPDATE users SET disabled = ? WHERE id = ?').run(patch.disabled ? 1 : 0, id);
         if (patch.passwordHash !== undefined) this.stmt('UPDATE users SET password_hash = ? WHERE id = ?').run(patch.passwordHash, id);
         if (patch.disabled === true || patch.passwordHash !== undefined) this.stmt('DELETE FROM tokens WHERE user_id = ?').run(id);
@@ -394,6 +398,12 @@ export class SqliteStore implements Store {
             'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig',
         );
         for (const e of out.events) putEvent.run(e.id, e.orgId, e.rev, e.createdBy, e.deleted ? 1 : 0, JSON.stringify(e), signRecord(signKey, e));
+        // Who holds each written event (scoped pulls, migration 007): in the same transaction.
+        const putAccess = this.stmt(
+          'INSERT INTO event_access (user_id, event_id, org_id, rev, member) VALUES (?, ?, ?, ?, ?) ' +
+            'ON CONFLICT (user_id, event_id) DO UPDATE SET rev = excluded.rev, member = excluded.member',
+        );
+        for (const e of out.events) for (const a of accessChanges(events.get(e.id), e)) putAccess.run(a.userId, e.id, e.orgId, e.rev, a.member ? 1 : 0);
         const refs = photosAddedBy(out.events, events);
         if (refs.length) {
           const putRef = this.stmt('INSERT INTO blob_refs (org_id, sha256, event_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
@@ -440,26 +450,50 @@ export class SqliteStore implements Store {
       .immediate();
   }
 
-  async pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean; epoch: string }> {
-    const rows = this.stmt(
-      "SELECT 'event' AS entity, rev, data, sig FROM events WHERE org_id = ? AND rev > ? " +
-        "UNION ALL SELECT 'target' AS entity, rev, data, sig FROM targets WHERE org_id = ? AND rev > ? " +
-        'ORDER BY rev LIMIT ?',
-    ).all(orgId, cursor, orgId, cursor, limit + 1) as Row[];
+  async pull(orgId: string, cursor: number, limit: number, scope?: PullScopeFilter): Promise<PullPage> {
+    const rows = scope
+      ? (this.stmt(
+          "SELECT 'event' AS entity, a.rev, a.member, a.event_id AS id, CASE WHEN a.member = 1 THEN e.data END AS data, CASE WHEN a.member = 1 THEN e.sig END AS sig " +
+            'FROM event_access a JOIN events e ON e.id = a.event_id WHERE a.user_id = ? AND a.org_id = ? AND a.rev > ? ' +
+            "UNION ALL SELECT 'target' AS entity, rev, 1, id, data, sig FROM targets WHERE org_id = ? AND rev > ? " +
+            'ORDER BY rev LIMIT ?',
+        ).all(scope.userId, orgId, cursor, orgId, cursor, limit + 1) as Row[])
+      : (this.stmt(
+          "SELECT 'event' AS entity, rev, 1 AS member, id, data, sig FROM events WHERE org_id = ? AND rev > ? " +
+            "UNION ALL SELECT 'target' AS entity, rev, 1 AS member, id, data, sig FROM targets WHERE org_id = ? AND rev > ? " +
+            'ORDER BY rev LIMIT ?',
+        ).all(orgId, cursor, orgId, cursor, limit + 1) as Row[]);
     const more = rows.length > limit;
     const epoch = String((this.stmt('SELECT epoch FROM ledger WHERE id = 1').get() as Row).epoch);
-    return {
-      rows: rows.slice(0, limit).map((r): PulledRow => {
-        const pulled: PulledRow =
-          r.entity === 'event'
-            ? { entity: 'event', row: JSON.parse(String(r.data)) as LedgerEvent }
-            : { entity: 'target', row: JSON.parse(String(r.data)) as Target };
-        if (typeof r.sig === 'string') pulled.sig = r.sig;
-        return pulled;
-      }),
-      more,
-      epoch,
-    };
+    const page: PullPage = { rows: [], dropped: [], more, epoch };
+    for (const r of rows.slice(0, limit)) {
+      if (Number(r.member) !== 1) {
+        page.dropped.push({ id: String(r.id), rev: Number(r.rev) });
+        continue;
+      }
+      const pulled: PulledRow =
+        r.entity === 'event'
+          ? { entity: 'event', row: JSON.parse(String(r.data)) as LedgerEvent }
+          : { entity: 'target', row: JSON.parse(String(r.data)) as Target };
+      if (typeof r.sig === 'string') pulled.sig = r.sig;
+      page.rows.push(pulled);
+    }
+    return page;
+  }
+
+  async liveEvents(orgId: string): Promise<{ events: LedgerEvent[]; revSum: number }> {
+    const rows = this.stmt('SELECT rev, CASE WHEN deleted = 0 THEN data END AS data FROM events WHERE org_id = ?').all(orgId) as Row[];
+    let revSum = 0;
+    const events: LedgerEvent[] = [];
+    for (const r of rows) {
+      revSum += Number(r.rev);
+      if (r.data !== null) events.push(JSON.parse(String(r.data)) as LedgerEvent);
+    }
+    return { events, revSum };
+  }
+
+  async eventRevSum(orgId: string): Promise<number> {
+    return Number((this.stmt('SELECT coalesce(sum(rev), 0) AS s FROM events WHERE org_id = ?').get(orgId) as Row).s);
   }
 
   async currentRev(): Promise<number> {

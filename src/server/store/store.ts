@@ -54,6 +54,8 @@ export interface LimitCount {
 
 export interface UserPatch {
   disabled?: boolean;
+  /** Volunteer ↔ staff (never to or from admin: the route checks). */
+  role?: 'volunteer' | 'staff';
   name?: string;
   passwordHash?: string;
 }
@@ -218,6 +220,24 @@ export interface BlobSweep {
   bytes: number;
 }
 
+/** A scoped pull (issue 13 §5): a volunteer's events only (src/domain/scope.ts; table `event_access`). */
+export interface PullScopeFilter {
+  userId: string;
+}
+
+/** One page of a pull. */
+export interface PullPage {
+  /** In rev order. */
+  rows: PulledRow[];
+  /**
+   * A scoped pull only: events that left the user's scope at a rev in this page, with that rev.
+   * Rows and dropped ids are one rev-ordered list cut at the limit, so a cursor covers both.
+   */
+  dropped: { id: string; rev: number }[];
+  more: boolean;
+  epoch: string;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Applies pending numbered migrations (idempotent). */
@@ -299,9 +319,20 @@ export interface Store {
   /**
    * Rows of the org with rev > cursor, in rev order, at most `limit`, whether more wait, and the
    * ledger's epoch read in the same snapshot as the rows. Each row carries the signature it was
-   * stored with (none for rows written before migration 004).
+   * stored with (none for rows written before migration 004). With `scope`: only the events in
+   * the user's scope (their `event_access` member rows) and every target, and the events that
+   * left the scope (`dropped`); the limit counts both. Every push records, in its transaction,
+   * the access changes of each event it writes (domain/scope.ts accessChanges).
    */
-  pull(orgId: string, cursor: number, limit: number): Promise<{ rows: PulledRow[]; more: boolean; epoch: string }>;
+  pull(orgId: string, cursor: number, limit: number, scope?: PullScopeFilter): Promise<PullPage>;
+  /**
+   * Every live (non-deleted) event of the org and the sum of the revs of all its events, tombstones
+   * included, read in one snapshot. The sum rises with every committed write of an org's event, so
+   * it names the snapshot: the server's count of a scoped pull's totals is kept under it.
+   */
+  liveEvents(orgId: string): Promise<{ events: LedgerEvent[]; revSum: number }>;
+  /** The sum of the revs of all the org's events (see liveEvents): one index-only read. */
+  eventRevSum(orgId: string): Promise<number>;
   /** The highest rev given out so far (the rev counter). */
   currentRev(): Promise<number>;
   /** The ledger's epoch and sign key. */

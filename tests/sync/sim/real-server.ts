@@ -39,6 +39,8 @@ export interface RealServer {
   fetch: typeof fetch;
   admin: SimAccount;
   makeUser(role: 'staff' | 'volunteer', username: string): Promise<SimAccount>;
+  /** The admin moves a user between volunteer and staff (PATCH /api/users/:id); their sessions stay. */
+  setRole(account: SimAccount, role: 'staff' | 'volunteer'): Promise<void>;
   /** Closes the app and the database, opens both again on the same store (with new photo budgets, if given). */
   restart(opts?: RealServerOptions): Promise<void>;
   /** The current store (for a test that sweeps photos with its own clock). */
@@ -209,6 +211,10 @@ export async function startRealServer(opts: RealServerOptions = {}): Promise<Rea
       await call('POST', '/api/users', admin.token, { role, name: username, username, password: PASSWORD });
       const s = (await call('POST', '/api/login', null, { username, password: PASSWORD })) as SessionResponse;
       return { userId: s.user.id, orgId: s.user.orgId, role, token: s.token };
+    },
+    async setRole(account, role) {
+      await call('PATCH', `/api/users/${account.userId}`, admin.token, { role });
+      account.role = role;
     },
     async restart(next?: RealServerOptions) {
       await app.close();

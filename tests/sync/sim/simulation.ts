@@ -3,12 +3,18 @@
  * transport) make random creates, edits and deletes while a faulty network drops, duplicates and
  * reorders their requests to the REAL server, which is also restarted on its SQLite file. At the
  * end the network heals, every phone settles its quarantined mutations the way a user would
- * (discard), syncs twice, and every phone must hold exactly the server's ledger.
+ * (discard), syncs twice, and every phone must hold exactly its scope of the server's ledger
+ * (issue 13 §5): staff the whole ledger, a volunteer their own events and those listing them,
+ * with the server's count of the org's year totals. Roles are mixed: staff and the phones of
+ * volunteers edit events' volunteer lists (listing and unlisting volunteers), and in some seeds
+ * the admin promotes the second volunteer to staff mid-run (and in some demotes them again).
  */
 import { createHash } from 'node:crypto';
 import { createUuidV7 } from '../../../src/domain/ids';
 import { emptyEventContent, EVENT_MUTABLE_FIELDS, type EventPatch, type LedgerEvent } from '../../../src/domain/event';
 import { toZonedIso } from '../../../src/domain/year';
+import { inScope, scopeOf } from '../../../src/domain/scope';
+import { totalsOf, type TotalsRow } from '../../../src/domain/totals';
 import { createHttpTransport } from '../../../src/sync/http-transport';
 import { MemoryLocalStore } from '../../../src/sync/memory-local-store';
 import { runSync } from '../../../src/sync/sync-engine';
@@ -50,6 +56,10 @@ export async function simulate(seed: number, server: RealServer, opts: { steps?:
     await server.makeUser('staff', `staff-${seed}`),
   ];
   const accounts = [v1!, v1!, v2!, staff!];
+  const volunteers = [v1!, v2!];
+  // Role changes of v2 during the run: promoted at one step, and in some seeds demoted at a later one.
+  const promoteAt = rnd() < 0.6 ? Math.floor(rnd() * steps) : -1;
+  const demoteAt = promoteAt >= 0 && rnd() < 0.5 ? promoteAt + 1 + Math.floor(rnd() * (steps - promoteAt)) : -1;
   const names = ['v1-phone', 'v1-tablet', 'v2-phone', 'staff-desk'];
   let restarts = 0;
   let runs = 0;
@@ -105,6 +115,7 @@ export async function simulate(seed: number, server: RealServer, opts: { steps?:
       townshipCode: pick(rnd, TOWNSHIPS),
       venueName: pick(rnd, VENUES),
       attendance: 10 + Math.floor(rnd() * 500),
+      volunteers: randomListing(),
       status: 'submitted',
       reviewNote: null,
       reviewedBy: null,
@@ -120,7 +131,14 @@ export async function simulate(seed: number, server: RealServer, opts: { steps?:
     };
   }
 
+  /** A volunteer list naming each volunteer by id or not (what puts an event in their phone's scope). */
+  function randomListing(): LedgerEvent['volunteers'] {
+    return volunteers.filter(() => rnd() < 0.4).map((v) => ({ name: v === v1 ? '志愿者甲' : '志愿者乙', userId: v.userId, hours: 2 }));
+  }
+
   function randomPatch(phone: Phone): EventPatch {
+    // Staff often change who is listed; a volunteer now and then on their own event.
+    if (rnd() < (phone.account.role === 'staff' ? 0.4 : 0.1)) return { volunteers: randomListing() };
     const r = rnd();
     if (r < 0.3) return { title: `${pick(rnd, TITLES)}·${Math.floor(rnd() * 100)}` };
     if (r < 0.55) return { attendance: Math.floor(rnd() * 2000) };
@@ -182,6 +200,13 @@ export async function simulate(seed: number, server: RealServer, opts: { steps?:
   }
 
   for (let step = 0; step < steps; step++) {
+    if (step === promoteAt || step === demoteAt) {
+      const role = step === promoteAt ? 'staff' : 'volunteer';
+      // v2's phone syncs first, so it holds a cursor of the old scope when the role changes.
+      await syncQuietly(phones[2]!);
+      trace(`v2 becomes ${role}`);
+      await server.setRole(v2!, role);
+    }
     const phone = pick(rnd, phones);
     const r = rnd();
     if (r < 0.5) await localEdit(phone);
@@ -233,11 +258,22 @@ export async function simulate(seed: number, server: RealServer, opts: { steps?:
   const ours = new Set([v1!.userId, v2!.userId, staff!.userId]);
   const oursOnServer = server_.filter((e) => ours.has(e.createdBy)).length;
   if (oursOnServer !== created.size) problems.push(`server holds ${oursOnServer} events of this run, phones created ${created.size}`);
-  const expected = JSON.stringify([...byId.values()].sort((a, b) => a.id.localeCompare(b.id)));
+  const orgTotals = sortedTotals(totalsOf(server_.filter((e) => !e.deleted)));
   for (const p of phones) {
+    // Exactly its scope: staff the whole ledger, a volunteer own + listed (domain/scope.ts).
+    const scope = scopeOf({ id: p.account.userId, role: p.account.role });
+    const scoped = new Map([...byId].filter(([, e]) => inScope(scope, e)));
+    const expected = JSON.stringify([...scoped.values()].sort((a, b) => a.id.localeCompare(b.id)));
     const mine = JSON.stringify([...p.store.events.values()].sort((a, b) => a.id.localeCompare(b.id)));
-    if (mine !== expected) problems.push(`${p.name} differs from the server: ${firstDifference(p.store.events, byId)}`);
+    if (mine !== expected) problems.push(`${p.name} (${scope}) differs from its scope of the server: ${firstDifference(p.store.events, scoped)}`);
+    if (p.store.scope !== scope) problems.push(`${p.name} holds scope ${p.store.scope}, its user's is ${scope}`);
     if ((await p.store.pendingCount()) !== 0) problems.push(`${p.name} still has pending mutations`);
+    // A volunteer's coverage card counts the whole org: the server's totals, as of its last pull.
+    if (scope !== 'all') {
+      const held = JSON.stringify(sortedTotals(p.store.totals ?? []));
+      if (held !== JSON.stringify(orgTotals))
+        problems.push(`${p.name} holds org totals ${held.slice(0, 200)}, the server's ledger counts ${JSON.stringify(orgTotals).slice(0, 200)}`);
+    } else if (p.store.totals !== null) problems.push(`${p.name} (staff) keeps org totals`);
   }
   for (const hash of photos) {
     const res = await server.fetch(`/api/blobs/${hash}`, { headers: { authorization: `Bearer ${v1!.token}` } });
@@ -253,6 +289,11 @@ export async function simulate(seed: number, server: RealServer, opts: { steps?:
     if (s?.deleted !== e.deleted) problems.push(`delete lost: ${id}.deleted is ${s?.deleted}, its only editor wrote ${e.deleted}`);
   }
   return { problems, stats: { ...net.stats, events: created.size, mutations, restarts, rejected, runs } };
+}
+
+function sortedTotals(rows: readonly TotalsRow[]): TotalsRow[] {
+  const key = (r: TotalsRow) => `${r.year}\u0000${r.axis}\u0000${r.key}`;
+  return [...rows].sort((a, b) => key(a).localeCompare(key(b)));
 }
 
 function firstDifference(local: ReadonlyMap<string, LedgerEvent>, server: ReadonlyMap<string, LedgerEvent>): string {

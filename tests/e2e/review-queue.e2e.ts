@@ -206,7 +206,7 @@ describe('staff review with the evidence; a returned event cannot be missed', ()
     const card = staff.page.locator(`[data-testid=review-item][data-event-id="${photoEvent}"]`);
     await card.waitFor();
     expect(await staff.page.locator('[data-testid=review-queue-title]').innerText()).toBe('待审核（13）');
-    expect(await card.locator('[data-testid=review-meta]').innerText()).toBe('提交人：张志愿 · 平山街道 · 2026-03-05 09:30');
+    expect(await card.locator('[data-testid=review-meta]').innerText()).toBe('提交人：张志愿 · 平山街道 · 2026年3月5日 09:30');
     expect(await card.locator('[data-testid=review-reach]').innerText()).toBe('科普大篷车巡展 · 50 人次 · 200 份');
     await card.locator('[data-testid=review-change]').first().waitFor();
     expect(await card.locator('[data-testid=review-change]').allInnerTexts()).toEqual(['惠及群众（人次）：500 → 50']);

@@ -129,7 +129,7 @@ describe('ReviewView', () => {
   it('shows on each card who submitted it, where and when, 人次/份, and what changed since the last review', async () => {
     const w = await render();
     await vi.waitFor(() => expect(item(w, 1).find('[data-testid=review-change]').exists()).toBe(true));
-    expect(item(w, 1).get('[data-testid=review-meta]').text()).toBe('提交人：张志愿 · 平山街道 · 2023-09-16 09:30');
+    expect(item(w, 1).get('[data-testid=review-meta]').text()).toBe('提交人：张志愿 · 平山街道 · 2023年9月16日 09:30');
     expect(item(w, 1).get('[data-testid=review-reach]').text()).toBe('科普讲座/报告会 · 101 人次 · 200 份');
     expect(
       item(w, 1)

@@ -71,6 +71,8 @@ const LOGGING_CHUNK_MODULES: readonly string[] = [
   'src/app/db/event-writes.ts',
   'src/app/db/native-write.ts',
   'src/app/db/year-totals.ts',
+  // whose pull scope (scoped pulls, issue 13 §5) says whether the server's totals answer
+  'src/domain/scope.ts',
   'src/app/db/draft-repository.ts',
   'src/app/db/my-events.ts',
   'src/app/db/meta.ts',

@@ -74,9 +74,10 @@ describe('EventEditView: attendance', () => {
   });
   afterEach(async () => {
     for (const w of mounted.splice(0)) w.unmount();
-    // Vant's nav bar measures itself 100 ms after mounting (use-height): let that timer run while
-    // the page still exists, or it fires after the test environment is gone.
-    await new Promise((r) => setTimeout(r, 150));
+    // Vant's nav bar measures itself 100, 200 and 300 ms after mounting (use-height, timers it
+    // never clears): let them run while the page still exists, or the last fires after the test
+    // environment is gone ("window is not defined", an unhandled error that fails the run).
+    await new Promise((r) => setTimeout(r, 350));
     vi.unstubAllGlobals();
     document.body.innerHTML = '';
   });

@@ -121,7 +121,8 @@ describe('ReviewView', () => {
   });
   afterEach(async () => {
     for (const w of mounted.splice(0)) w.unmount();
-    await new Promise((r) => setTimeout(r, 150));
+    // Vant measures its bars 100, 200 and 300 ms after mounting (timers it never clears).
+    await new Promise((r) => setTimeout(r, 350));
     vi.unstubAllGlobals();
     document.body.innerHTML = '';
   });

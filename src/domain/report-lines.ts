@@ -1,0 +1,229 @@
+/**
+ * Report lines (统计口径): the named, ordered definitions a report counts by. The seed report's
+ * "进村、进社区志愿服务 24场次" is not a format but a combination — the volunteer-service events
+ * that were NOT part of 全国科普日 — and "科普日进社区进校园 3场次" is the 科普日 events held in
+ * communities and schools. A line says which events it takes, over the event's fields:
+ *
+ * - every non-empty field is a condition, and an event must meet all of them (AND);
+ * - inside a field, any listed code will do (OR); `campaigns` may list `none` (no campaign);
+ * - `notCampaigns` leaves out events of those campaigns (`none` there: events with no campaign);
+ * - `titleKeywords`: the title contains any of them (for what no field records).
+ *
+ * Every number that names a line — the 按统计口径 table and sheet, a target pointing at the line,
+ * the narrative clause — is counted here, from the one definition (countLines). An event may fall
+ * in several lines; the table says how many of a line's events are also in another line.
+ * Which events count at all (已审核 or every submitted event, the year) is the caller's
+ * selection: countLines takes the events already selected, so the counting basis stays a
+ * parameter of the report. Pure.
+ */
+import * as v from 'valibot';
+import { addToTally, emptyTally, type CountableEvent, type Tally } from './counts.js';
+import type { LedgerEvent } from './event.js';
+
+/** The fields a line reads: the counted ones plus the title and the audience groups. */
+export type LineEvent = CountableEvent & Partial<Pick<LedgerEvent, 'title' | 'audience'>>;
+
+const code = v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(40, 'tooLong'));
+const codes = v.pipe(v.array(code, 'notList'), v.maxLength(50, 'tooMany'));
+
+/** The fields of a line definition, as staff edit them. */
+export const reportLineFieldEntries = {
+  /** Stable key (targets and clause edits point at it): lowercase letters, digits and dashes. */
+  code: v.pipe(v.string(), v.trim(), v.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'badCode')),
+  /** The line's name in the report (统计口径名称). */
+  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(60, 'tooLong')),
+  nameEn: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(80, 'tooLong'))),
+  formats: codes,
+  /** Campaign codes; `none` = events with no campaign. */
+  campaigns: codes,
+  /** Campaigns the line leaves out; `none` = leaves out events with no campaign. */
+  notCampaigns: codes,
+  venues: codes,
+  /** The event has any of these themes. */
+  themes: codes,
+  /** The event's audience has any of these kinds. */
+  audienceKinds: codes,
+  /** The title contains any of these words. */
+  titleKeywords: v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(40, 'tooLong')), 'notList'), v.maxLength(20, 'tooMany')),
+  /**
+   * The narrative clause the line is stated in: lines with the same clause key make one clause
+   * ("七是…广场集中宣传活动2场次，开展…进社区、进校园活动3场次"); '' = a clause of its own.
+   */
+  clause: v.pipe(v.string(), v.trim(), v.maxLength(40, 'tooLong')),
+  /** The words the narrative uses for the line's events; '' = their shared title or the format's words. */
+  phrase: v.pipe(v.string(), v.trim(), v.maxLength(100, 'tooLong')),
+} as const;
+
+/** One line definition. */
+export const reportLineSchema = v.pipe(
+  v.strictObject(reportLineFieldEntries),
+  v.check(
+    (l) => l.formats.length + l.campaigns.length + l.notCampaigns.length + l.venues.length + l.themes.length + l.audienceKinds.length + l.titleKeywords.length > 0,
+    'lineMatchesEverything',
+  ),
+  v.check((l) => !l.campaigns.some((c) => l.notCampaigns.includes(c)), 'lineContradicts'),
+);
+export type ReportLine = v.InferOutput<typeof reportLineSchema>;
+
+/** An ordered set of lines: codes unique. */
+export const reportLinesSchema = v.pipe(
+  v.array(reportLineSchema, 'notList'),
+  v.maxLength(100, 'tooMany'),
+  v.check((ls) => new Set(ls.map((l) => l.code)).size === ls.length, 'duplicateCode'),
+);
+
+/** A line with every optional part empty, to build on. */
+export function blankLine(code: string, name: string): ReportLine {
+  return { code, name, formats: [], campaigns: [], notCampaigns: [], venues: [], themes: [], audienceKinds: [], titleKeywords: [], clause: '', phrase: '' };
+}
+
+const line = (code: string, name: string, nameEn: string, parts: Partial<ReportLine>): ReportLine => ({ ...blankLine(code, name), nameEn, ...parts });
+
+/**
+ * The default lines: the eight the Huidong 2023 report states in its clause 二 (一是 … 七是), in
+ * its order. 24 + 5 + 7 + 4 + 3 + 5 + 2 + 3 = 53, every 2023 activity once.
+ */
+export const DEFAULT_REPORT_LINES: readonly ReportLine[] = [
+  line('volunteer-service', '进村、进社区志愿服务', 'Village / community volunteer service', {
+    formats: ['volunteer-service'],
+    notCampaigns: ['science-day'],
+  }),
+  line('caravan', '科普大篷车巡展', 'Science caravan tour', { formats: ['caravan'] }),
+  line('open-class', '益智机械积木拼装公开课', 'Open classes', { formats: ['open-class'] }),
+  line('first-aid', '急救技术科普活动', 'First-aid training', { formats: ['first-aid'] }),
+  line('sci-tech-week', '全国科技活动周主题活动', 'Science and Technology Week', { campaigns: ['sci-tech-week'] }),
+  line('experiment-class', '实验互动课堂课程', 'Hands-on experiment classes', { formats: ['experiment-class'] }),
+  line('science-day-square', '全国科普日广场集中宣传活动', 'Science Day square campaign', {
+    campaigns: ['science-day'],
+    formats: ['square-campaign'],
+    clause: 'science-day',
+  }),
+  line('science-day-community-school', '科普日进社区进校园', 'Science Day in communities and schools', {
+    campaigns: ['science-day'],
+    venues: ['community', 'school'],
+    clause: 'science-day',
+  }),
+];
+
+/** Whether an event falls in a line. */
+export function inLine(l: ReportLine, e: LineEvent): boolean {
+  const campaign = e.campaign ?? 'none';
+  if (l.formats.length > 0 && !l.formats.includes(e.format)) return false;
+  if (l.campaigns.length > 0 && !l.campaigns.includes(campaign)) return false;
+  if (l.notCampaigns.includes(campaign)) return false;
+  if (l.venues.length > 0 && !l.venues.includes(e.venue)) return false;
+  if (l.themes.length > 0 && !e.themes.some((t) => l.themes.includes(t))) return false;
+  if (l.audienceKinds.length > 0 && !(e.audience ?? []).some((a) => a.count > 0 && l.audienceKinds.includes(a.kind))) return false;
+  if (l.titleKeywords.length > 0) {
+    const title = e.title ?? '';
+    if (!l.titleKeywords.some((k) => title.includes(k))) return false;
+  }
+  return true;
+}
+
+/** One row of the 按统计口径 table. */
+export interface LineCount {
+  readonly line: ReportLine;
+  readonly tally: Tally;
+  /** How many of the line's events are also in another line (the table's note column). */
+  readonly shared: number;
+  /** The codes of the other lines those events are in, in line order. */
+  readonly sharedWith: readonly string[];
+}
+
+/** The lines counted over some selected events. */
+export interface LineCounts {
+  readonly rows: readonly LineCount[];
+  /** Per event id, the codes of the lines it falls in, in line order. */
+  readonly linesOf: ReadonlyMap<string, readonly string[]>;
+  /** Events in no line. */
+  readonly outside: Tally;
+}
+
+/**
+ * Counts each line over events already selected (the year and the counting basis chosen by the
+ * caller), in one pass.
+ */
+export function countLines(selected: readonly LineEvent[], lines: readonly ReportLine[]): LineCounts {
+  const tallies = lines.map(() => emptyTally());
+  const shared = lines.map(() => 0);
+  const sharedWith = lines.map(() => new Set<string>());
+  const linesOf = new Map<string, readonly string[]>();
+  const outside = emptyTally();
+  for (const e of selected) {
+    const hit: number[] = [];
+    lines.forEach((l, i) => {
+      if (inLine(l, e)) hit.push(i);
+    });
+    if (hit.length === 0) addToTally(outside, e);
+    for (const i of hit) {
+      addToTally(tallies[i]!, e);
+      if (hit.length > 1) {
+        shared[i]! += 1;
+        for (const j of hit) if (j !== i) sharedWith[i]!.add(lines[j]!.code);
+      }
+    }
+    linesOf.set(
+      e.id,
+      hit.map((i) => lines[i]!.code),
+    );
+  }
+  const rows = lines.map((line, i) => ({
+    line,
+    tally: tallies[i]!,
+    shared: shared[i]!,
+    sharedWith: lines.map((l) => l.code).filter((c) => sharedWith[i]!.has(c)),
+  }));
+  return { rows, linesOf, outside };
+}
+
+/** The name of a line in a language. */
+export function lineName(l: ReportLine, locale: 'zh-CN' | 'en' = 'zh-CN'): string {
+  return locale === 'en' && l.nameEn ? l.nameEn : l.name;
+}
+
+/** The format × campaign table. */
+export interface CrossTable {
+  /** Format codes (rows), in the order given. */
+  readonly rows: readonly string[];
+  /** Campaign codes (columns), `none` last. */
+  readonly columns: readonly string[];
+  /** cells[row][column]: the tally of the events of that format and campaign. */
+  readonly cells: readonly (readonly Tally[])[];
+  readonly rowTotals: readonly Tally[];
+  readonly columnTotals: readonly Tally[];
+  readonly total: Tally;
+}
+
+/**
+ * The cross table format × campaign of some selected events: rows and columns in the given
+ * orders (taxonomy order), only those with events, `none` (no campaign) as the last column.
+ */
+export function crossTableOf(selected: readonly CountableEvent[], formatOrder: readonly string[], campaignOrder: readonly string[]): CrossTable {
+  const seenF = new Set<string>();
+  const seenC = new Set<string>();
+  for (const e of selected) {
+    seenF.add(e.format);
+    seenC.add(e.campaign ?? 'none');
+  }
+  const ordered = (seen: Set<string>, order: readonly string[], last?: string) => {
+    const known = order.filter((c) => seen.has(c) && c !== last);
+    const unknown = [...seen].filter((c) => !order.includes(c) && c !== last).sort();
+    return [...known, ...unknown, ...(last !== undefined && seen.has(last) ? [last] : [])];
+  };
+  const rows = ordered(seenF, formatOrder);
+  const columns = ordered(seenC, campaignOrder, 'none');
+  const cells = rows.map(() => columns.map(() => emptyTally()));
+  const rowTotals = rows.map(() => emptyTally());
+  const columnTotals = columns.map(() => emptyTally());
+  const total = emptyTally();
+  for (const e of selected) {
+    const r = rows.indexOf(e.format);
+    const c = columns.indexOf(e.campaign ?? 'none');
+    addToTally(cells[r]![c]!, e);
+    addToTally(rowTotals[r]!, e);
+    addToTally(columnTotals[c]!, e);
+    addToTally(total, e);
+  }
+  return { rows, columns, cells, rowTotals, columnTotals, total };
+}

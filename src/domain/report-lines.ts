@@ -58,7 +58,8 @@ export const reportLineFieldEntries = {
 export const reportLineSchema = v.pipe(
   v.strictObject(reportLineFieldEntries),
   v.check(
-    (l) => l.formats.length + l.campaigns.length + l.notCampaigns.length + l.venues.length + l.themes.length + l.audienceKinds.length + l.titleKeywords.length > 0,
+    (l) =>
+      l.formats.length + l.campaigns.length + l.notCampaigns.length + l.venues.length + l.themes.length + l.audienceKinds.length + l.titleKeywords.length > 0,
     'lineMatchesEverything',
   ),
   v.check((l) => !l.campaigns.some((c) => l.notCampaigns.includes(c)), 'lineContradicts'),

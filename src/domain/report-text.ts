@@ -347,7 +347,10 @@ function groupClause(
       return `开展${subject}${events.length}场次`;
     });
   const all = [...parts.flatMap((p) => p.events), ...media];
-  const tally = all.reduce((t, e) => ({ attendance: t.attendance + e.attendance, materials: t.materials + materialsTotal(e) }), { attendance: 0, materials: 0 });
+  const tally = all.reduce((t, e) => ({ attendance: t.attendance + e.attendance, materials: t.materials + materialsTotal(e) }), {
+    attendance: 0,
+    materials: 0,
+  });
   const totals = tally.materials > 0 ? totalsPhrase(tally, materialKindsOf(all), ctx.taxonomy, ctx.round ?? false) : '';
   return [media.length > 0 ? mediaSentence(media, campaign, year, ctx) : '', ...texts, totals].filter((x) => x !== '').join('，');
 }
@@ -387,7 +390,13 @@ const isMedia = (e: NarratableEvent) => e.format === 'media';
  * clause (or, in no line, of its campaign) make its media sentence. Events in no line follow,
  * one clause per campaign or format, in order of their first event.
  */
-function activityClauses(sorted: readonly NarratableEvent[], lines: readonly ReportLine[], counted: LineCounts, year: number, ctx: NarrativeContext): ClauseDraft[] {
+function activityClauses(
+  sorted: readonly NarratableEvent[],
+  lines: readonly ReportLine[],
+  counted: LineCounts,
+  year: number,
+  ctx: NarrativeContext,
+): ClauseDraft[] {
   const ofLine = new Map<string, NarratableEvent[]>(lines.map((l) => [l.code, []]));
   const outside: NarratableEvent[] = [];
   for (const e of sorted) {
@@ -519,7 +528,10 @@ export function narrativeOf(
   const summary = summaryOf(year, counts.total, ctx.round ?? false);
   const clauses = activityClauses(sorted, lines, lineCounts, year, ctx).map((d, i): NarrativeClause => {
     const text = `${chineseOrdinal(i + 1)}是${d.body}`;
-    const tally = d.events.reduce((t, e) => ({ attendance: t.attendance + e.attendance, materials: t.materials + materialsTotal(e) }), { attendance: 0, materials: 0 });
+    const tally = d.events.reduce((t, e) => ({ attendance: t.attendance + e.attendance, materials: t.materials + materialsTotal(e) }), {
+      attendance: 0,
+      materials: 0,
+    });
     return { key: d.key, text, generated: text, lines: d.lines, edited: false, stale: false, events: d.events.length, ...tally };
   });
   return assemble(summary, clauses, coverageSentence(year, coverage));

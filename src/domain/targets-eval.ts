@@ -128,9 +128,7 @@ function evaluateTarget(t: Target, year: CountedYear): TargetEvaluation {
     return { target: t, goal, actual, rate: goal === 0 ? null : actual / goal, met: shortfalls.length === 0, shortfalls };
   }
   const actual =
-    t.measure === 'townshipsCovered'
-      ? [...coverageValues(t, year, 'events').values()].filter((n) => n > 0).length
-      : measureOf(tallyOf(t, year), t.measure);
+    t.measure === 'townshipsCovered' ? [...coverageValues(t, year, 'events').values()].filter((n) => n > 0).length : measureOf(tallyOf(t, year), t.measure);
   return { target: t, goal: t.min, actual, rate: t.min === 0 ? null : actual / t.min, met: actual >= t.min, shortfalls: [] };
 }
 

@@ -228,3 +228,56 @@ export function crossTableOf(selected: readonly CountableEvent[], formatOrder: r
   }
   return { rows, columns, cells, rowTotals, columnTotals, total };
 }
+
+/** The words of a definition's parts, for the table's 定义 column and the editor's summary. */
+const DESCRIBE = {
+  'zh-CN': {
+    formats: '活动形式',
+    campaigns: '专项',
+    notCampaigns: '不含专项',
+    venues: '场所类型',
+    themes: '主题',
+    audienceKinds: '受众',
+    titleKeywords: '名称含',
+    none: '无专项',
+    sep: '：',
+    join: '、',
+    and: '；',
+  },
+  en: {
+    formats: 'Format',
+    campaigns: 'Campaign',
+    notCampaigns: 'Not campaign',
+    venues: 'Venue',
+    themes: 'Theme',
+    audienceKinds: 'Audience',
+    titleKeywords: 'Title contains',
+    none: 'no campaign',
+    sep: ': ',
+    join: ', ',
+    and: '; ',
+  },
+} as const;
+
+/**
+ * A line's definition in words: "活动形式：进村/进社区志愿服务；不含专项：全国科普日". `label(list, code)`
+ * names a code (the taxonomy's labelOf).
+ */
+export function describeLine(
+  l: ReportLine,
+  label: (list: 'formats' | 'campaigns' | 'venues' | 'themes' | 'audienceKinds', code: string) => string,
+  locale: 'zh-CN' | 'en' = 'zh-CN',
+): string {
+  const w = DESCRIBE[locale];
+  const named = (list: 'formats' | 'campaigns' | 'venues' | 'themes' | 'audienceKinds', codes: readonly string[]) =>
+    codes.map((c) => (list === 'campaigns' && c === 'none' ? w.none : label(list, c))).join(w.join);
+  const parts: string[] = [];
+  if (l.formats.length > 0) parts.push(`${w.formats}${w.sep}${named('formats', l.formats)}`);
+  if (l.campaigns.length > 0) parts.push(`${w.campaigns}${w.sep}${named('campaigns', l.campaigns)}`);
+  if (l.notCampaigns.length > 0) parts.push(`${w.notCampaigns}${w.sep}${named('campaigns', l.notCampaigns)}`);
+  if (l.venues.length > 0) parts.push(`${w.venues}${w.sep}${named('venues', l.venues)}`);
+  if (l.themes.length > 0) parts.push(`${w.themes}${w.sep}${named('themes', l.themes)}`);
+  if (l.audienceKinds.length > 0) parts.push(`${w.audienceKinds}${w.sep}${named('audienceKinds', l.audienceKinds)}`);
+  if (l.titleKeywords.length > 0) parts.push(`${w.titleKeywords}${w.sep}${l.titleKeywords.join(w.join)}`);
+  return parts.join(w.and);
+}

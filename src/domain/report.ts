@@ -10,7 +10,7 @@ import { coverageOfTallies, type CoverageResult } from './coverage.js';
 import { countEventsBy, emptyTally, type CountableEvent, type EventFilter, type Tally } from './counts.js';
 import type { RegionPack } from './region.js';
 import { countReport, selectEvents, yearFilter, type ReportCounts, type VolunteerRosterRow } from './report-counts.js';
-import { countLines, crossTableOf, DEFAULT_REPORT_LINES, lineName, type CrossTable, type LineCounts, type ReportLine } from './report-lines.js';
+import { countLines, crossTableOf, DEFAULT_REPORT_LINES, describeLine, lineName, type CrossTable, type LineCounts, type ReportLine } from './report-lines.js';
 import { applyClauseEdits, byStart, narrativeOf, type ClauseEdit, type Narrative, type NarratableEvent } from './report-text.js';
 import type { Target } from './targets.js';
 import { evaluateTargets, type TargetEvaluation } from './targets-eval.js';
@@ -68,6 +68,8 @@ export interface LineRow {
   /** How many of the line's events are also in another line, and which lines (labels). */
   readonly shared: number;
   readonly sharedWith: readonly string[];
+  /** The definition in words (describeLine). */
+  readonly definition: string;
 }
 
 /** Everything a year's report shows, all from the same counted events. */
@@ -113,7 +115,7 @@ export function buildReport<E extends NarratableEvent>(events: Iterable<E>, targ
     narrative: o.clauseEdits ? applyClauseEdits(narrative, o.year, o.clauseEdits) : narrative,
     coverage,
     events: counted,
-    lines: lineRows(lineCounts, o.locale),
+    lines: lineRows(lineCounts, o.taxonomy, o.locale),
     outsideLines: lineCounts.outside,
     cross: crossTableOf(
       counted,
@@ -124,14 +126,16 @@ export function buildReport<E extends NarratableEvent>(events: Iterable<E>, targ
 }
 
 /** The 按统计口径 rows of counted lines. */
-function lineRows(c: LineCounts, locale: 'zh-CN' | 'en' | undefined): LineRow[] {
+function lineRows(c: LineCounts, taxonomy: Taxonomy, locale: 'zh-CN' | 'en' | undefined): LineRow[] {
   const byCode = new Map(c.rows.map((r) => [r.line.code, r.line]));
+  const label = (list: TaxonomyListName, code: string) => labelOf(taxonomy, list, code, locale);
   return c.rows.map((r) => ({
     code: r.line.code,
     label: lineName(r.line, locale),
     tally: r.tally,
     shared: r.shared,
     sharedWith: r.sharedWith.map((code) => lineName(byCode.get(code)!, locale)),
+    definition: describeLine(r.line, label, locale),
   }));
 }
 

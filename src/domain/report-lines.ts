@@ -73,6 +73,48 @@ export const reportLinesSchema = v.pipe(
   v.check((ls) => new Set(ls.map((l) => l.code)).size === ls.length, 'duplicateCode'),
 );
 
+/** A staff member's edit of one narrative clause of one year (report-text.ts applyClauseEdits). */
+export const clauseEditSchema = v.strictObject({
+  year: v.pipe(v.number('notNumber'), v.integer('notInteger'), v.minValue(2000, 'implausibleYear'), v.maxValue(2100, 'implausibleYear')),
+  key: v.pipe(v.string(), v.minLength(1, 'required'), v.maxLength(100, 'tooLong')),
+  text: v.pipe(v.string(), v.trim(), v.minLength(1, 'required'), v.maxLength(2000, 'tooLong')),
+  generated: v.pipe(v.string(), v.maxLength(2000, 'tooLong')),
+});
+
+/** The clause edits of an org: one per year and clause. */
+export const clauseEditsSchema = v.pipe(
+  v.array(clauseEditSchema, 'notList'),
+  v.maxLength(500, 'tooMany'),
+  v.check((es) => new Set(es.map((e) => `${e.year}|${e.key}`)).size === es.length, 'duplicateEdit'),
+);
+
+/** The taxonomy lists a line's fields draw codes from. */
+export const LINE_FIELD_LISTS = {
+  formats: 'formats',
+  campaigns: 'campaigns',
+  notCampaigns: 'campaigns',
+  venues: 'venues',
+  themes: 'themes',
+  audienceKinds: 'audienceKinds',
+} as const;
+
+/**
+ * Codes the lines name that a taxonomy lacks, as problems `{field: 'reportLines.<i>.<field>', code:
+ * 'unknownCode'}` (`none` is always a campaign: "no campaign").
+ */
+export function unknownLineCodes(
+  lines: readonly ReportLine[],
+  has: (list: (typeof LINE_FIELD_LISTS)[keyof typeof LINE_FIELD_LISTS], code: string) => boolean,
+): { field: string; code: string }[] {
+  const out: { field: string; code: string }[] = [];
+  lines.forEach((l, i) => {
+    for (const [field, list] of Object.entries(LINE_FIELD_LISTS) as [keyof typeof LINE_FIELD_LISTS, (typeof LINE_FIELD_LISTS)[keyof typeof LINE_FIELD_LISTS]][]) {
+      for (const c of l[field]) if (!(list === 'campaigns' && c === 'none') && !has(list, c)) out.push({ field: `reportLines.${i}.${field}`, code: 'unknownCode' });
+    }
+  });
+  return out;
+}
+
 /** A line with every optional part empty, to build on. */
 export function blankLine(code: string, name: string): ReportLine {
   return { code, name, formats: [], campaigns: [], notCampaigns: [], venues: [], themes: [], audienceKinds: [], titleKeywords: [], clause: '', phrase: '' };

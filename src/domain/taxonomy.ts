@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { clauseEditsSchema, reportLinesSchema, unknownLineCodes } from './report-lines.js';
+import { clauseEditsSchema, reportLinesSchema, unknownLineCodes } from './report-line-schema.js';
 
 /**
  * The classification lists an event draws from. They are data, seeded from the Huidong 2023

@@ -176,7 +176,7 @@ describe('the 2023 report in the browser', () => {
     await page.locator('[data-testid=line-venues-school]').check();
     await page.locator('[data-testid=line-save]').click();
     await page.locator('[data-testid=line-status]').filter({ hasText: '统计口径已保存' }).waitFor();
-    const row = page.locator('[data-testid=table-line] tbody tr').filter({ hasText: '大篷车进校园' });
+    const row = page.locator('[data-testid=table-line] tbody tr').filter({ hasText: /^大篷车进校园（/ });
     await row.waitFor();
     expect((await row.innerText()).split('\t').map((c) => c.trim())).toEqual([
       '大篷车进校园（活动形式：科普大篷车巡展；场所类型：校园）',

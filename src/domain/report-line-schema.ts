@@ -1,7 +1,8 @@
 /**
- * The schema of a report line (统计口径) and of a clause edit: valibot only, so that the taxonomy
- * document (taxonomy.ts), which carries an org's lines, can validate them without importing the
- * counting code. The rules that use a line live in report-lines.ts.
+ * The schema of a report line (统计口径) and of a clause edit, and the default lines: valibot only,
+ * so that the taxonomy document (taxonomy.ts) and the settings store, which carry an org's lines,
+ * can validate them without importing the counting code (they are on the logging route). The rules
+ * that use a line live in report-lines.ts.
  */
 import * as v from 'valibot';
 
@@ -105,3 +106,34 @@ export function unknownLineCodes(
 export function blankLine(code: string, name: string): ReportLine {
   return { code, name, formats: [], campaigns: [], notCampaigns: [], venues: [], themes: [], audienceKinds: [], titleKeywords: [], clause: '', phrase: '' };
 }
+
+const line = (code: string, name: string, nameEn: string, parts: Partial<ReportLine>): ReportLine => ({ ...blankLine(code, name), nameEn, ...parts });
+
+/**
+ * The default lines: the eight the Huidong 2023 report states in its clause 二 (一是 … 七是), in
+ * its order. 24 + 5 + 7 + 4 + 3 + 5 + 2 + 3 = 53, every 2023 activity once.
+ */
+export const DEFAULT_REPORT_LINES: readonly ReportLine[] = [
+  line('volunteer-service', '进村、进社区志愿服务', 'Village / community volunteer service', {
+    formats: ['volunteer-service'],
+    notCampaigns: ['science-day'],
+  }),
+  line('caravan', '科普大篷车巡展', 'Science caravan tour', { formats: ['caravan'] }),
+  line('open-class', '益智机械积木拼装公开课', 'Open classes', { formats: ['open-class'] }),
+  line('first-aid', '急救技术科普活动', 'First-aid training', { formats: ['first-aid'] }),
+  line('sci-tech-week', '全国科技活动周主题活动', 'Science and Technology Week', { campaigns: ['sci-tech-week'] }),
+  line('experiment-class', '实验互动课堂课程', 'Hands-on experiment classes', { formats: ['experiment-class'] }),
+  line('science-day-square', '全国科普日广场集中宣传活动', 'Science Day square campaign', {
+    campaigns: ['science-day'],
+    formats: ['square-campaign'],
+    clause: 'science-day',
+  }),
+  line('science-day-community-school', '科普日进社区进校园', 'Science Day in communities and schools', {
+    campaigns: ['science-day'],
+    venues: ['community', 'school'],
+    clause: 'science-day',
+  }),
+];
+
+/** The pending key of a part of the org document merged whole (taxonomy-merge.ts TAXONOMY_DOCS). */
+export const docKey = (part: 'reportLines' | 'clauseEdits') => `doc:${part}`;

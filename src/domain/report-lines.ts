@@ -18,40 +18,12 @@
  */
 import { addToTally, emptyTally, type CountableEvent, type Tally } from './counts.js';
 import type { LedgerEvent } from './event.js';
-import { blankLine, type ReportLine } from './report-line-schema.js';
+import type { ReportLine } from './report-line-schema.js';
 
 export * from './report-line-schema.js';
 
 /** The fields a line reads: the counted ones plus the title and the audience groups. */
 export type LineEvent = CountableEvent & Partial<Pick<LedgerEvent, 'title' | 'audience'>>;
-
-const line = (code: string, name: string, nameEn: string, parts: Partial<ReportLine>): ReportLine => ({ ...blankLine(code, name), nameEn, ...parts });
-
-/**
- * The default lines: the eight the Huidong 2023 report states in its clause 二 (一是 … 七是), in
- * its order. 24 + 5 + 7 + 4 + 3 + 5 + 2 + 3 = 53, every 2023 activity once.
- */
-export const DEFAULT_REPORT_LINES: readonly ReportLine[] = [
-  line('volunteer-service', '进村、进社区志愿服务', 'Village / community volunteer service', {
-    formats: ['volunteer-service'],
-    notCampaigns: ['science-day'],
-  }),
-  line('caravan', '科普大篷车巡展', 'Science caravan tour', { formats: ['caravan'] }),
-  line('open-class', '益智机械积木拼装公开课', 'Open classes', { formats: ['open-class'] }),
-  line('first-aid', '急救技术科普活动', 'First-aid training', { formats: ['first-aid'] }),
-  line('sci-tech-week', '全国科技活动周主题活动', 'Science and Technology Week', { campaigns: ['sci-tech-week'] }),
-  line('experiment-class', '实验互动课堂课程', 'Hands-on experiment classes', { formats: ['experiment-class'] }),
-  line('science-day-square', '全国科普日广场集中宣传活动', 'Science Day square campaign', {
-    campaigns: ['science-day'],
-    formats: ['square-campaign'],
-    clause: 'science-day',
-  }),
-  line('science-day-community-school', '科普日进社区进校园', 'Science Day in communities and schools', {
-    campaigns: ['science-day'],
-    venues: ['community', 'school'],
-    clause: 'science-day',
-  }),
-];
 
 /** Whether an event falls in a line. */
 export function inLine(l: ReportLine, e: LineEvent): boolean {

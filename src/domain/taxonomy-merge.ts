@@ -6,6 +6,7 @@
  * may be added, renamed and retired.
  */
 import type { Problem } from './problems.js';
+import { docKey } from './report-line-schema.js';
 import { TAXONOMY_LISTS, type Taxonomy, type TaxonomyEntry, type TaxonomyListName } from './taxonomy.js';
 
 /** `list:code`, the key of one entry across lists. */
@@ -17,7 +18,7 @@ export type EntryKey = `${TaxonomyListName}:${string}`;
  */
 export const TAXONOMY_DOCS = ['reportLines', 'clauseEdits'] as const;
 export type TaxonomyDocName = (typeof TAXONOMY_DOCS)[number];
-export const docKey = (part: TaxonomyDocName) => `doc:${part}`;
+export { docKey };
 
 export function entryKey(list: TaxonomyListName, code: string): EntryKey {
   return `${list}:${code}`;

@@ -141,5 +141,12 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('org taxonomy on %s', (kind) =>
     const empty = await put('staff', { ...read, reportLines: [blankLine('all', '全部')] });
     expect([empty.statusCode, empty.json().problems]).toEqual([400, [{ field: 'reportLines.0', code: 'lineMatchesEverything' }]]);
     expect(await h.store.dump()).toEqual(before);
+
+    // An app from before report lines existed sends the lists only: the stored lines and edits stay.
+    const { reportLines: _l, clauseEdits: _e, ...listsOnly } = read;
+    const old = await put('staff', listsOnly);
+    expect(old.statusCode, old.body).toBe(200);
+    expect(old.json<{ taxonomy: Taxonomy }>().taxonomy.reportLines).toEqual(lines);
+    expect((await get()).json<{ taxonomy: Taxonomy }>().taxonomy.clauseEdits).toEqual(edits);
   });
 });

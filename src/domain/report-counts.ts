@@ -1,8 +1,9 @@
 /**
  * A year's report counted in ONE pass: the events that count are selected once (selectEvents),
  * then countReport walks them once and makes every tally the report shows — the total, each axis
- * (format, venue, campaign, theme, township, month), the narrative's clauses, the themes and
- * material kinds of each clause, and the volunteer roster. Tables, coverage, targets and the
+ * (format, venue, campaign, theme, township, month) and the volunteer roster. The report lines
+ * (统计口径) the narrative's clauses follow are counted by report-lines.ts countLines over the
+ * same selected events. Tables, coverage, targets and the
  * narrative are all read off these counts (report.ts), so no figure is counted twice and every
  * figure comes from `addToTally` in counts.ts, like the map's and the home card's.
  */
@@ -35,12 +36,6 @@ export const REPORT_AXES = ['format', 'venue', 'campaign', 'theme', 'township', 
 export interface ReportCounts {
   readonly total: Tally;
   readonly groups: Readonly<Record<(typeof REPORT_AXES)[number], Map<string, Tally>>>;
-  /** By narrative clause (clauseKeyOf), in order of each clause's first event. */
-  readonly clauses: Map<string, Tally>;
-  /** Per clause: events by theme (an event counts under each of its themes). */
-  readonly clauseThemes: Map<string, Map<string, number>>;
-  /** Per clause: copies handed out by material kind. */
-  readonly clauseMaterials: Map<string, Map<string, number>>;
   /** Named volunteers: events joined and hours, most hours first. */
   readonly roster: readonly VolunteerRosterRow[];
 }
@@ -63,7 +58,7 @@ export function selectEvents<E extends CountableEvent>(events: Iterable<E>, filt
   return out;
 }
 
-/** The narrative clause an event belongs to: its campaign (专项) if any, else its format. */
+/** The narrative clause of an event in no report line: its campaign (专项) if any, else its format. */
 export function clauseKeyOf(e: Pick<CountableEvent, 'campaign' | 'format'>): string {
   return e.campaign !== null ? `campaign:${e.campaign}` : `format:${e.format}`;
 }
@@ -73,19 +68,10 @@ export function roundHours(h: number): number {
   return Math.round(h * 100) / 100;
 }
 
-function bump(m: Map<string, Map<string, number>>, outer: string, inner: string, by: number): void {
-  let row = m.get(outer);
-  if (!row) m.set(outer, (row = new Map()));
-  row.set(inner, (row.get(inner) ?? 0) + by);
-}
-
 /** Counts events already selected with `yearFilter` (each with its ym), in one pass; see the file comment. */
 export function countReport(selected: readonly CountableEvent[], timeZone = DEFAULT_TIME_ZONE): ReportCounts {
   const total = emptyTally();
   const groups = Object.fromEntries(REPORT_AXES.map((a) => [a, new Map<string, Tally>()])) as Record<(typeof REPORT_AXES)[number], Map<string, Tally>>;
-  const clauses = new Map<string, Tally>();
-  const clauseThemes = new Map<string, Map<string, number>>();
-  const clauseMaterials = new Map<string, Map<string, number>>();
   const byName = new Map<string, { events: number; hours: number }>();
   const add = (m: Map<string, Tally>, k: string, e: CountableEvent) => {
     let t = m.get(k);
@@ -95,10 +81,6 @@ export function countReport(selected: readonly CountableEvent[], timeZone = DEFA
   for (const e of selected) {
     addToTally(total, e);
     for (const axis of REPORT_AXES) for (const k of keysAlong(axis, e, timeZone)) add(groups[axis], k, e);
-    const clause = clauseKeyOf(e);
-    add(clauses, clause, e);
-    for (const theme of e.themes) bump(clauseThemes, clause, theme, 1);
-    for (const m of e.materials) bump(clauseMaterials, clause, m.kind, m.count);
     for (const v of e.volunteers) {
       const r = byName.get(v.name) ?? { events: 0, hours: 0 };
       r.events += 1;
@@ -110,5 +92,5 @@ export function countReport(selected: readonly CountableEvent[], timeZone = DEFA
   const roster = [...byName.entries()]
     .map(([name, r]) => ({ name, events: r.events, hours: roundHours(r.hours) }))
     .sort((a, b) => b.hours - a.hours || b.events - a.events || a.name.localeCompare(b.name, 'zh-CN'));
-  return { total, groups, clauses, clauseThemes, clauseMaterials, roster };
+  return { total, groups, roster };
 }

@@ -12,9 +12,10 @@
  */
 import { countEventsBy, isLaterInstant, type CountableEvent, type EventFilter } from './counts.js';
 import type { CoverageResult } from './coverage.js';
-import type { LedgerEvent } from './event.js';
+import { materialsTotal, type LedgerEvent } from './event.js';
 import { townshipReportName, villageShortName, type RegionPack } from './region.js';
 import { clauseKeyOf, selectEvents, type ReportCounts } from './report-counts.js';
+import { countLines, type LineCounts, type ReportLine } from './report-lines.js';
 import { labelOf, type Taxonomy } from './taxonomy.js';
 
 /** The fields the narrative reads: the counted ones plus title, place words and village. */
@@ -31,9 +32,21 @@ export interface NarrativeContext {
 
 /** One numbered clause ("一是…"), with the counts it states. */
 export interface NarrativeClause {
-  /** `campaign:<code>` or `format:<code>`. */
+  /**
+   * `line:<code>` (a report line of its own), `clause:<key>` (the lines sharing a clause key), or
+   * for events in no line `campaign:<code>` / `format:<code>`.
+   */
   readonly key: string;
+  /** The text as the report prints it: the staff's edit when there is one, else the generated text. */
   readonly text: string;
+  /** The generated text (equal to `text` unless edited). */
+  readonly generated: string;
+  /** The codes of the report lines the clause states, in line order. */
+  readonly lines: readonly string[];
+  /** Staff edited this clause for the year (applyClauseEdits). */
+  readonly edited: boolean;
+  /** Edited, and the generated text has changed since the edit was made: compare the numbers. */
+  readonly stale: boolean;
   readonly events: number;
   readonly attendance: number;
   readonly materials: number;
@@ -73,9 +86,12 @@ export function roundInReportManner(n: number): string {
   return floored === n ? String(n) : `${floored}多`;
 }
 
-/** How each format reads in a sentence; `{venues}` becomes "进乡村、进社区、进校园". */
+/**
+ * How each format reads in a sentence; `{venues}` becomes "进乡村、进社区、进校园" and `{venuesShort}`
+ * "进村、进社区、进校园", from the venues the events actually had.
+ */
 const FORMAT_PHRASES: Readonly<Record<string, string>> = {
-  'volunteer-service': '各类进村、进社区科学普及志愿服务活动',
+  'volunteer-service': '各类{venuesShort}科学普及志愿服务活动',
   caravan: '科普大篷车{venues}巡展活动',
   'open-class': '公开课',
   'experiment-class': '实验互动课堂课程',
@@ -97,6 +113,20 @@ const VENUE_GOING: Readonly<Record<string, string>> = {
   'elderly-care': '进养老机构',
   enterprise: '进企业',
 };
+
+/** The same, in the short form the volunteer clause uses ("进村"). */
+const VENUE_GOING_SHORT: Readonly<Record<string, string>> = { ...VENUE_GOING, village: '进村' };
+
+/** The order venue words are listed in (the report's: 进乡村、进社区、进校园 …). */
+const VENUE_ORDER = ['village', 'community', 'school', 'public-space', 'government', 'elderly-care', 'enterprise'];
+
+/** The venue words of some events, in the report's order: "进社区、进校园". */
+function venueWords(events: readonly NarratableEvent[], words: Readonly<Record<string, string>>): string {
+  const had = new Set(events.map((e) => e.venue));
+  return VENUE_ORDER.filter((v) => had.has(v) && words[v] !== undefined)
+    .map((v) => words[v]!)
+    .join('、');
+}
 
 /** Most places a clause names before 等. */
 const MAX_PLACES = 6;
@@ -148,9 +178,33 @@ export function placeLabelOf(e: NarratableEvent, pack: RegionPack): string {
   return prefix;
 }
 
+/**
+ * The name a venue is listed by: its own name, or — when venues of the same name lie in different
+ * townships (five schools called 中心小学) — qualified by the township ("多祝镇中心小学"), so that
+ * different places are never merged into one.
+ */
+function unitNamesOf(sorted: readonly NarratableEvent[], pack: RegionPack): string[] {
+  const townsOf = new Map<string, Set<string>>();
+  for (const e of sorted) {
+    const name = e.venueName.trim();
+    let s = townsOf.get(name);
+    if (!s) townsOf.set(name, (s = new Set()));
+    s.add(e.townshipCode);
+  }
+  return distinct(
+    sorted.map((e) => {
+      const name = e.venueName.trim();
+      if (name === '' || townsOf.get(name)!.size < 2) return name;
+      const t = pack.townships.find((x) => x.code === e.townshipCode);
+      if (!t || name.startsWith(t.name) || name.startsWith(t.shortName)) return name;
+      return `${t.name}${name}`;
+    }),
+  );
+}
+
 /** "在A、B、C等单位" or "在A、B等镇街" for events by start, or '' when a clause has nothing worth naming. */
 function placesOfSorted(sorted: readonly NarratableEvent[], pack: RegionPack): string {
-  const units = distinct(sorted.map((e) => e.venueName.trim()));
+  const units = unitNamesOf(sorted, pack);
   if (units.length > 0 && units.length <= MAX_UNITS && !units.includes('')) {
     return `在${units.join('、')}${units.length > 1 ? '等单位' : ''}`;
   }
@@ -183,8 +237,8 @@ function subjectOf(sorted: readonly NarratableEvent[], format: string, taxonomy:
   const titles = distinct(sorted.map((e) => e.title.trim()));
   if (titles.length === 1 && events.length > 1) return titles[0]!;
   const template = FORMAT_PHRASES[format] ?? `${labelOf(taxonomy, 'formats', format)}活动`;
-  const venues = distinct(sorted.map((e) => VENUE_GOING[e.venue]).filter((x): x is string => x !== undefined));
-  if (template.includes('{venues}')) return template.replace('{venues}', venues.join('、'));
+  if (template.includes('{venues}')) return template.replace('{venues}', venueWords(sorted, VENUE_GOING));
+  if (template.includes('{venuesShort}')) return template.replace('{venuesShort}', venueWords(sorted, VENUE_GOING_SHORT));
   if (withTitles && titles.length > 1) return `${titles.slice(0, 3).join('、')}等${template}`;
   return template;
 }
@@ -209,38 +263,96 @@ function totalsPhrase(
     .map(([k]) => labelOf(taxonomy, 'materialKinds', k));
   const n = (x: number) => (round ? roundInReportManner(x) : String(x));
   const what = top.length > 0 ? `${top.join('、')}等资料` : '资料';
-  return `活动共派发各类科普宣传${what}${n(total.materials)}份，惠及群众${n(total.attendance)}人次`;
+  const parts = [
+    total.materials > 0 ? `派发各类科普宣传${what}${n(total.materials)}份` : '',
+    total.attendance > 0 ? `惠及群众${n(total.attendance)}人次` : '',
+  ].filter((p) => p !== '');
+  return parts.length === 0 ? '' : `活动共${parts.join('，')}`;
 }
 
-function clauseOfFormat(
-  events: readonly NarratableEvent[],
-  format: string,
-  themeCounts: ReadonlyMap<string, number> | undefined,
-  ctx: NarrativeContext,
-): string {
+/** The one value all events share, or null. */
+function shared<T>(events: readonly NarratableEvent[], f: (e: NarratableEvent) => T): T | null {
+  const vs = distinct(events.map(f));
+  return vs.length === 1 ? vs[0]! : null;
+}
+
+/** Events by theme (an event counts under each of its themes). */
+function themeCountsOf(events: readonly NarratableEvent[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const e of events) for (const t of e.themes) m.set(t, (m.get(t) ?? 0) + 1);
+  return m;
+}
+
+/** The words for a line's events: the line's own phrase, their shared title, or their format's words. */
+function lineSubject(events: readonly NarratableEvent[], line: ReportLine | null, ctx: NarrativeContext, withTitles: boolean): string {
+  if (line && line.phrase !== '') return line.phrase;
+  const format = shared(events, (e) => e.format);
+  const titles = distinct(events.map((e) => e.title.trim()));
+  if (titles.length === 1 && events.length > 1) return titles[0]!;
+  if (format !== null) return subjectOf(events, format, ctx.taxonomy, withTitles);
+  return line ? line.name : '科普活动';
+}
+
+/** A clause of its own (one line, or the events of one format in no line): places, themes, words, count. */
+function ownClause(events: readonly NarratableEvent[], line: ReportLine | null, ctx: NarrativeContext): string {
   const places = placesOfSorted(events, ctx.pack);
-  const themes = themesPhrase(themeCounts, ctx.taxonomy);
-  const subject = subjectOf(events, format, ctx.taxonomy, themes === '');
+  const themes = themesPhrase(themeCountsOf(events), ctx.taxonomy);
+  const subject = lineSubject(events, line, ctx, themes === '');
   const verb = themes === '' ? '开展' : '开展了';
   return `${places}${verb}${themes}${subject}${events.length}场次`;
 }
 
-function clauseOfCampaign(
-  events: readonly NarratableEvent[],
-  campaign: string,
+/** "电视台、电台" from the media events' venue names (the report names the kind of outlet). */
+function mediaOutlets(events: readonly NarratableEvent[]): string {
+  const names = distinct(
+    events.map((e) => {
+      const n = e.venueName.trim();
+      if (n.includes('电视')) return '电视台';
+      if (n.includes('电台') || n.includes('广播')) return '电台';
+      return n;
+    }),
+  ).filter((n) => n !== '');
+  const order = ['电视台', '电台'];
+  names.sort((a, b) => (order.indexOf(a) === -1 ? 9 : order.indexOf(a)) - (order.indexOf(b) === -1 ? 9 : order.indexOf(b)));
+  return names.length > 0 ? names.join('、') : '电视台、电台';
+}
+
+/** The media sentence of a clause: "营造浓厚2023年“全国科普日”氛围，期间在电视台、电台等媒体播放公益宣传口号". */
+function mediaSentence(media: readonly NarratableEvent[], campaign: string | null, year: number, ctx: NarrativeContext): string {
+  const where = `在${mediaOutlets(media)}等媒体播放公益宣传口号`;
+  if (campaign === null) return where;
+  return `营造浓厚${year}年“${labelOf(ctx.taxonomy, 'campaigns', campaign)}”氛围，期间${where}`;
+}
+
+/** A clause of several lines (one clause key) or of a campaign's events in no line. */
+function groupClause(
+  parts: readonly { line: ReportLine | null; events: readonly NarratableEvent[] }[],
+  media: readonly NarratableEvent[],
+  campaign: string | null,
   year: number,
-  total: { attendance: number; materials: number },
-  kinds: ReadonlyMap<string, number> | undefined,
   ctx: NarrativeContext,
 ): string {
-  const label = labelOf(ctx.taxonomy, 'campaigns', campaign);
-  const parts = groupBy(events, (e) => e.format).map(([format, group]) => {
-    const titles = distinct(group.map((e) => e.title.trim()));
-    const subject = titles.length === 1 && group.length > 1 ? titles[0]! : `${year}年“${label}”${subjectOf(group, format, ctx.taxonomy, false)}`;
-    return `开展${subject}${group.length}场次`;
+  const label = campaign !== null ? labelOf(ctx.taxonomy, 'campaigns', campaign) : '';
+  const texts = parts
+    .filter((p) => p.events.length > 0)
+    .map(({ line, events }) => {
+      const titles = distinct(events.map((e) => e.title.trim()));
+      let subject: string;
+      if (line && line.phrase !== '') subject = line.phrase;
+      else if (titles.length === 1 && events.length > 1) subject = titles[0]!;
+      else {
+        const words = lineSubject(events, line, ctx, false);
+        subject = campaign !== null ? `${year}年“${label}”${words}` : words;
+      }
+      return `开展${subject}${events.length}场次`;
+    });
+  const all = [...parts.flatMap((p) => p.events), ...media];
+  const tally = all.reduce((t, e) => ({ attendance: t.attendance + e.attendance, materials: t.materials + materialsTotal(e) }), {
+    attendance: 0,
+    materials: 0,
   });
-  const totals = total.materials > 0 ? `，${totalsPhrase(total, kinds ?? new Map(), ctx.taxonomy, ctx.round ?? false)}` : '';
-  return `${parts.join('，')}${totals}`;
+  const totals = tally.materials > 0 ? totalsPhrase(tally, materialKindsOf(all), ctx.taxonomy, ctx.round ?? false) : '';
+  return [media.length > 0 ? mediaSentence(media, campaign, year, ctx) : '', ...texts, totals].filter((x) => x !== '').join('，');
 }
 
 /** Groups in order of each key's first element. */
@@ -255,24 +367,89 @@ function groupBy<T>(xs: readonly T[], key: (x: T) => string): [string, T[]][] {
   return [...m.entries()];
 }
 
-/** The numbered clauses of the counted events (by start), in order of their first event. */
-function activityClauses(sorted: readonly NarratableEvent[], counts: ReportCounts, year: number, ctx: NarrativeContext): NarrativeClause[] {
-  const groups = groupBy(sorted, clauseKeyOf);
-  return groups.map(([key, group], i) => {
+/** The campaign every line of a group requires (each lists exactly that one), or null. */
+function campaignOfLines(lines: readonly ReportLine[]): string | null {
+  const cs = distinct(lines.map((l) => (l.campaigns.length === 1 && l.campaigns[0] !== 'none' ? l.campaigns[0]! : null)));
+  return cs.length === 1 ? cs[0]! : null;
+}
+
+/** A clause before it is numbered. */
+interface ClauseDraft {
+  readonly key: string;
+  readonly body: string;
+  readonly lines: readonly string[];
+  readonly events: readonly NarratableEvent[];
+}
+
+const isMedia = (e: NarratableEvent) => e.format === 'media';
+
+/**
+ * The clauses of the counted events (by start): one per report line, or per clause key for lines
+ * that share one, in line order; each states its lines' counts off the line definitions, and an
+ * event in two lines of one clause is stated once (under the first). Media-format events of a
+ * clause (or, in no line, of its campaign) make its media sentence. Events in no line follow,
+ * one clause per campaign or format, in order of their first event.
+ */
+function activityClauses(
+  sorted: readonly NarratableEvent[],
+  lines: readonly ReportLine[],
+  counted: LineCounts,
+  year: number,
+  ctx: NarrativeContext,
+): ClauseDraft[] {
+  const ofLine = new Map<string, NarratableEvent[]>(lines.map((l) => [l.code, []]));
+  const outside: NarratableEvent[] = [];
+  for (const e of sorted) {
+    const codes = counted.linesOf.get(e.id) ?? [];
+    if (codes.length === 0) outside.push(e);
+    for (const c of codes) ofLine.get(c)?.push(e);
+  }
+  const groups = groupBy(lines, (l) => (l.clause !== '' ? `clause:${l.clause}` : `line:${l.code}`));
+  const usedOutside = new Set<string>();
+  const drafts: ClauseDraft[] = [];
+  for (const [key, group] of groups) {
+    const stated = new Set<string>();
+    const parts = group.map((line) => {
+      const events = ofLine.get(line.code)!.filter((e) => !stated.has(e.id));
+      for (const e of events) stated.add(e.id);
+      return { line, events };
+    });
+    const campaign = campaignOfLines(group);
+    const strayMedia = campaign === null ? [] : outside.filter((e) => isMedia(e) && e.campaign === campaign && !usedOutside.has(e.id));
+    for (const e of strayMedia) usedOutside.add(e.id);
+    const media = [...parts.flatMap((p) => p.events.filter(isMedia)), ...strayMedia];
+    const spoken = parts.map((p) => ({ line: p.line, events: p.events.filter((e) => !isMedia(e)) }));
+    const events = [...parts.flatMap((p) => p.events), ...strayMedia];
+    if (events.length === 0) continue;
+    const own = key.startsWith('line:');
+    const body =
+      own && media.length === 0
+        ? ownClause(spoken[0]!.events, group[0]!, ctx)
+        : own && spoken[0]!.events.length === 0
+          ? mediaSentence(media, campaign, year, ctx)
+          : groupClause(spoken, media, campaign, year, ctx);
+    drafts.push({ key, body, lines: group.map((l) => l.code), events });
+  }
+  const rest = outside.filter((e) => !usedOutside.has(e.id));
+  for (const [key, group] of groupBy(rest, clauseKeyOf)) {
     const [kind, code] = key.split(':') as ['campaign' | 'format', string];
-    const total = counts.clauses.get(key)!;
+    const media = group.filter(isMedia);
+    const spoken = group.filter((e) => !isMedia(e));
     const body =
       kind === 'campaign'
-        ? clauseOfCampaign(group, code, year, total, counts.clauseMaterials.get(key), ctx)
-        : clauseOfFormat(group, code, counts.clauseThemes.get(key), ctx);
-    return {
-      key,
-      text: `${chineseOrdinal(i + 1)}是${body}`,
-      events: total.events,
-      attendance: total.attendance,
-      materials: total.materials,
-    };
-  });
+        ? groupClause(
+            groupBy(spoken, (e) => e.format).map(([, events]) => ({ line: null, events })),
+            media,
+            code,
+            year,
+            ctx,
+          )
+        : code === 'media'
+          ? mediaSentence(media, null, year, ctx)
+          : ownClause(group, null, ctx);
+    drafts.push({ key, body, lines: [], events: group });
+  }
+  return drafts;
 }
 
 /** The coverage sentence: how many townships (special zones counted for their town) had an event, and which had none. */
@@ -284,16 +461,60 @@ export function coverageSentence(year: number, c: Pick<CoverageResult, 'areaCoun
   return `${head}，${missed.join('、')}${missed.length > 1 ? `等${missed.length}个镇街` : ''}尚未开展活动，活动地域覆盖范围有待扩大。`;
 }
 
-/** A series' totals in one sentence: "2023年“全国科普日”系列活动共5场次，活动共派发…". */
+/** A series' totals in one sentence: "2023年“全国科普日”系列活动共5场次，活动共派发…"; zero totals left out. */
 export function seriesSentence(events: Iterable<NarratableEvent>, filter: EventFilter, seriesName: string, ctx: NarrativeContext): string {
   const selected = selectEvents(events, filter, ctx.timeZone);
   const { total } = countEventsBy(selected, 'format', {}, ctx.timeZone);
-  return `${seriesName}共${selected.length}场次，${totalsPhrase(total, materialKindsOf(selected), ctx.taxonomy, ctx.round ?? false)}。`;
+  const totals = totalsPhrase(total, materialKindsOf(selected), ctx.taxonomy, ctx.round ?? false);
+  return `${seriesName}共${selected.length}场次${totals === '' ? '' : `，${totals}`}。`;
+}
+
+/** The year's summary sentence, leaving out what is zero. */
+function summaryOf(year: number, total: { events: number; attendance: number; materials: number }, round: boolean): string {
+  const n = (x: number) => (round ? roundInReportManner(x) : String(x));
+  const parts = [
+    `${year}年共开展各类科普活动${total.events}场次`,
+    total.attendance > 0 ? `惠及群众${n(total.attendance)}人次` : '',
+    total.materials > 0 ? `派发科普宣传资料${n(total.materials)}份` : '',
+  ];
+  return `${parts.filter((p) => p !== '').join('，')}。`;
+}
+
+/** A staff member's edit of one clause of one year, kept with the generated text it replaced. */
+export interface ClauseEdit {
+  readonly year: number;
+  /** The clause's key (NarrativeClause.key). */
+  readonly key: string;
+  readonly text: string;
+  /** The generated text when the edit was made. */
+  readonly generated: string;
 }
 
 /**
- * The narrative of a year from its counted events (by start), their counts and the coverage
- * (report.ts buildReport makes all three once).
+ * The narrative with the staff's edits of its year applied: an edited clause prints the edit,
+ * keeps the generated text beside it, and is `stale` when the generated text has since changed
+ * (the numbers moved). Edits of other years or of clauses no longer generated are ignored.
+ */
+export function applyClauseEdits(n: Narrative, year: number, edits: readonly ClauseEdit[]): Narrative {
+  const mine = new Map(edits.filter((e) => e.year === year).map((e) => [e.key, e]));
+  if (mine.size === 0) return n;
+  const clauses = n.clauses.map((c) => {
+    const e = mine.get(c.key);
+    if (!e || e.text.trim() === '') return c;
+    return { ...c, text: e.text.trim(), edited: true, stale: e.generated !== c.generated };
+  });
+  return assemble(n.summary, clauses, n.coverage);
+}
+
+function assemble(summary: string, clauses: readonly NarrativeClause[], coverage: string): Narrative {
+  const activities = clauses.length > 0 ? `${clauses.map((c) => c.text).join('；')}。` : '';
+  return { summary, clauses, activities, coverage, text: [summary, activities, coverage].filter((s) => s !== '').join('\n') };
+}
+
+/**
+ * The narrative of a year from its counted events (by start), their counts, the report lines
+ * (counted over the same events by countLines) and the coverage; report.ts buildReport makes
+ * them all once.
  */
 export function narrativeOf(
   sorted: readonly NarratableEvent[],
@@ -301,12 +522,17 @@ export function narrativeOf(
   coverage: Pick<CoverageResult, 'areaCount' | 'gaps'>,
   year: number,
   ctx: NarrativeContext,
+  lines: readonly ReportLine[] = [],
+  lineCounts: LineCounts = countLines(sorted, lines),
 ): Narrative {
-  const { total } = counts;
-  const n = (x: number) => (ctx.round ? roundInReportManner(x) : String(x));
-  const summary = `${year}年共开展各类科普活动${total.events}场次，惠及群众${n(total.attendance)}人次，派发科普宣传资料${n(total.materials)}份。`;
-  const clauses = activityClauses(sorted, counts, year, ctx);
-  const activities = clauses.length > 0 ? `${clauses.map((c) => c.text).join('；')}。` : '';
-  const cover = coverageSentence(year, coverage);
-  return { summary, clauses, activities, coverage: cover, text: [summary, activities, cover].filter((s) => s !== '').join('\n') };
+  const summary = summaryOf(year, counts.total, ctx.round ?? false);
+  const clauses = activityClauses(sorted, lines, lineCounts, year, ctx).map((d, i): NarrativeClause => {
+    const text = `${chineseOrdinal(i + 1)}是${d.body}`;
+    const tally = d.events.reduce((t, e) => ({ attendance: t.attendance + e.attendance, materials: t.materials + materialsTotal(e) }), {
+      attendance: 0,
+      materials: 0,
+    });
+    return { key: d.key, text, generated: text, lines: d.lines, edited: false, stale: false, events: d.events.length, ...tally };
+  });
+  return assemble(summary, clauses, coverageSentence(year, coverage));
 }

@@ -10,7 +10,8 @@ import { coverageOfTallies, type CoverageResult } from './coverage.js';
 import { countEventsBy, emptyTally, type CountableEvent, type EventFilter, type Tally } from './counts.js';
 import type { RegionPack } from './region.js';
 import { countReport, selectEvents, yearFilter, type ReportCounts, type VolunteerRosterRow } from './report-counts.js';
-import { byStart, narrativeOf, type Narrative, type NarratableEvent } from './report-text.js';
+import { countLines, crossTableOf, DEFAULT_REPORT_LINES, describeLine, lineName, type CrossTable, type LineCounts, type ReportLine } from './report-lines.js';
+import { applyClauseEdits, byStart, narrativeOf, type ClauseEdit, type Narrative, type NarratableEvent } from './report-text.js';
 import type { Target } from './targets.js';
 import { evaluateTargets, type TargetEvaluation } from './targets-eval.js';
 import { labelOf, type Taxonomy, type TaxonomyListName } from './taxonomy.js';
@@ -53,6 +54,22 @@ export interface ReportOptions {
   readonly locale?: 'zh-CN' | 'en';
   /** The narrative writes "20000多份" rather than "20345份". */
   readonly round?: boolean;
+  /** The report lines (统计口径), in order; default: DEFAULT_REPORT_LINES. */
+  readonly lines?: readonly ReportLine[];
+  /** Staff edits of narrative clauses (any years; the report's year applies). */
+  readonly clauseEdits?: readonly ClauseEdit[];
+}
+
+/** One row of the 按统计口径 table. */
+export interface LineRow {
+  readonly code: string;
+  readonly label: string;
+  readonly tally: Tally;
+  /** How many of the line's events are also in another line, and which lines (labels). */
+  readonly shared: number;
+  readonly sharedWith: readonly string[];
+  /** The definition in words (describeLine). */
+  readonly definition: string;
 }
 
 /** Everything a year's report shows, all from the same counted events. */
@@ -68,6 +85,12 @@ export interface ReportParts<E extends NarratableEvent = NarratableEvent> {
   readonly coverage: CoverageResult;
   /** The counted events, by start time: the rows of 活动明细 and 志愿者名册. */
   readonly events: readonly E[];
+  /** The 按统计口径 table: each report line counted from its one definition. */
+  readonly lines: readonly LineRow[];
+  /** Events in no line. */
+  readonly outsideLines: Tally;
+  /** The format × campaign table. */
+  readonly cross: CrossTable;
 }
 
 /**
@@ -81,15 +104,39 @@ export function buildReport<E extends NarratableEvent>(events: Iterable<E>, targ
   const counts = countReport(counted, timeZone);
   const coverage = coverageOfTallies(o.pack, counts.total, counts.groups.township, 'events', { now: 0, timeZone });
   const ctx = { taxonomy: o.taxonomy, pack: o.pack, timeZone, round: o.round ?? false };
+  const lines = o.lines ?? DEFAULT_REPORT_LINES;
+  const lineCounts = countLines(counted, lines);
+  const narrative = narrativeOf(counted, counts, coverage, o.year, ctx, lines, lineCounts);
   return {
     year: o.year,
     reviewedOnly: o.reviewedOnly,
     report: tablesOf(counts, o.year, o.reviewedOnly, { ...ctx, locale: o.locale }),
-    targets: evaluateTargets(targets, { year: o.year, counted, counts, coverage, pack: o.pack, timeZone }),
-    narrative: narrativeOf(counted, counts, coverage, o.year, ctx),
+    targets: evaluateTargets(targets, { year: o.year, counted, counts, coverage, pack: o.pack, timeZone, lineCounts }),
+    narrative: o.clauseEdits ? applyClauseEdits(narrative, o.year, o.clauseEdits) : narrative,
     coverage,
     events: counted,
+    lines: lineRows(lineCounts, o.taxonomy, o.locale),
+    outsideLines: lineCounts.outside,
+    cross: crossTableOf(
+      counted,
+      o.taxonomy.formats.map((f) => f.code),
+      o.taxonomy.campaigns.map((c) => c.code),
+    ),
   };
+}
+
+/** The 按统计口径 rows of counted lines. */
+function lineRows(c: LineCounts, taxonomy: Taxonomy, locale: 'zh-CN' | 'en' | undefined): LineRow[] {
+  const byCode = new Map(c.rows.map((r) => [r.line.code, r.line]));
+  const label = (list: TaxonomyListName, code: string) => labelOf(taxonomy, list, code, locale);
+  return c.rows.map((r) => ({
+    code: r.line.code,
+    label: lineName(r.line, locale),
+    tally: r.tally,
+    shared: r.shared,
+    sharedWith: r.sharedWith.map((code) => lineName(byCode.get(code)!, locale)),
+    definition: describeLine(r.line, label, locale),
+  }));
 }
 
 interface LabelContext {

@@ -10,6 +10,7 @@ import { computeCoverage, type CoverageResult } from './coverage.js';
 import { emptyTally, type CountableEvent, type EventFilter, type Tally } from './counts.js';
 import type { RegionPack } from './region.js';
 import type { ReportCounts } from './report-counts.js';
+import type { LineCounts } from './report-lines.js';
 import type { Target, TargetAxis, TargetMeasure } from './targets.js';
 import { DEFAULT_TIME_ZONE } from './year.js';
 
@@ -42,11 +43,13 @@ export interface CountedYear {
   readonly coverage: CoverageResult;
   readonly pack: RegionPack;
   readonly timeZone?: string;
+  /** The report lines counted over the same events (a target on axis `line` reads its line's tally). */
+  readonly lineCounts?: LineCounts;
 }
 
 /** The filter that picks the events a target is taken over, within the year's counted events. */
 export function axisFilter(axis: TargetAxis, code: string | null): EventFilter {
-  if (axis === 'all' || code === null || code === '') return {};
+  if (axis === 'all' || axis === 'line' || code === null || code === '') return {};
   switch (axis) {
     case 'format':
       return { formats: [code] };
@@ -75,9 +78,11 @@ export function measureOf(t: Tally, measure: Exclude<TargetMeasure, 'townshipsCo
   }
 }
 
-/** The tally of a count target's events: the year's total, or its axis group. */
-function tallyOf(t: Target, counts: ReportCounts): Tally {
+/** The tally of a count target's events: the year's total, its axis group, or its report line's count. */
+function tallyOf(t: Target, year: CountedYear): Tally {
+  const counts = year.counts;
   if (t.axis === 'all' || t.axisCode === null || t.axisCode === '') return counts.total;
+  if (t.axis === 'line') return year.lineCounts?.rows.find((r) => r.line.code === t.axisCode)?.tally ?? emptyTally();
   return counts.groups[t.axis].get(t.axisCode) ?? emptyTally();
 }
 
@@ -88,10 +93,20 @@ function tallyOf(t: Target, counts: ReportCounts): Tally {
  */
 function coverageValues(t: Target, year: CountedYear, measure: TargetMeasure): Map<string, number> {
   const filter = axisFilter(t.axis, t.axisCode);
+  const options = { now: 0, timeZone: year.timeZone ?? DEFAULT_TIME_ZONE };
+  const code = t.axisCode;
   const units =
-    Object.keys(filter).length === 0
-      ? year.coverage.units
-      : computeCoverage(year.pack, year.counted, filter, 'events', { now: 0, timeZone: year.timeZone ?? DEFAULT_TIME_ZONE }).units;
+    t.axis === 'line' && code !== null && code !== ''
+      ? computeCoverage(
+          year.pack,
+          year.counted.filter((e) => year.lineCounts?.linesOf.get(e.id)?.includes(code) ?? false),
+          {},
+          'events',
+          options,
+        ).units
+      : Object.keys(filter).length === 0
+        ? year.coverage.units
+        : computeCoverage(year.pack, year.counted, filter, 'events', options).units;
   return new Map(units.filter((u) => u.hasArea).map((u) => [u.code, measure === 'townshipsCovered' ? u.tally.events : measureOf(u.tally, measure)]));
 }
 
@@ -113,9 +128,7 @@ function evaluateTarget(t: Target, year: CountedYear): TargetEvaluation {
     return { target: t, goal, actual, rate: goal === 0 ? null : actual / goal, met: shortfalls.length === 0, shortfalls };
   }
   const actual =
-    t.measure === 'townshipsCovered'
-      ? [...coverageValues(t, year, 'events').values()].filter((n) => n > 0).length
-      : measureOf(tallyOf(t, year.counts), t.measure);
+    t.measure === 'townshipsCovered' ? [...coverageValues(t, year, 'events').values()].filter((n) => n > 0).length : measureOf(tallyOf(t, year), t.measure);
   return { target: t, goal: t.min, actual, rate: t.min === 0 ? null : actual / t.min, met: actual >= t.min, shortfalls: [] };
 }
 

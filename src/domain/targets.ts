@@ -8,8 +8,11 @@ import * as v from 'valibot';
 export const TARGET_MEASURES = ['events', 'attendance', 'materials', 'volunteerHours', 'townshipsCovered'] as const;
 export type TargetMeasure = (typeof TARGET_MEASURES)[number];
 
-/** The axis a count target is taken along; `all` counts every event of the year. */
-export const TARGET_AXES = ['all', 'format', 'venue', 'campaign', 'theme', 'township'] as const;
+/**
+ * The axis a count target is taken along; `all` counts every event of the year; `line` takes a
+ * report line (统计口径, axisCode = the line's code): its 实际值 is that line's count.
+ */
+export const TARGET_AXES = ['all', 'format', 'venue', 'campaign', 'theme', 'township', 'line'] as const;
 export type TargetAxis = (typeof TARGET_AXES)[number];
 
 const instant = v.pipe(v.string(), v.isoTimestamp('badTime'));

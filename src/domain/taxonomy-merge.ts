@@ -6,10 +6,19 @@
  * may be added, renamed and retired.
  */
 import type { Problem } from './problems.js';
+import { docKey } from './report-line-schema.js';
 import { TAXONOMY_LISTS, type Taxonomy, type TaxonomyEntry, type TaxonomyListName } from './taxonomy.js';
 
 /** `list:code`, the key of one entry across lists. */
 export type EntryKey = `${TaxonomyListName}:${string}`;
+
+/**
+ * The parts of the org document that are not lists of entries — the report lines and the clause
+ * edits — each merged whole: the pending key `doc:<part>` marks a local edit not yet accepted.
+ */
+export const TAXONOMY_DOCS = ['reportLines', 'clauseEdits'] as const;
+export type TaxonomyDocName = (typeof TAXONOMY_DOCS)[number];
+export { docKey };
 
 export function entryKey(list: TaxonomyListName, code: string): EntryKey {
   return `${list}:${code}`;
@@ -62,5 +71,15 @@ export function mergeTaxonomy(server: Taxonomy, local: Taxonomy, pending: Readon
     }
     out[list] = merged;
   }
-  return { taxonomy: out as Taxonomy, aheadOfServer: ahead };
+  const docs: Partial<Pick<Taxonomy, TaxonomyDocName>> = {};
+  for (const part of TAXONOMY_DOCS) {
+    const theirs = server[part];
+    const mine = local[part];
+    // The phone's version wins while its edit is pending, and when the server has none yet.
+    const useMine = mine !== undefined && ((pending.has(docKey(part)) && JSON.stringify(mine) !== JSON.stringify(theirs)) || theirs === undefined);
+    if (useMine) ahead = true;
+    const value = useMine ? mine : theirs;
+    if (value !== undefined) (docs as Record<string, unknown>)[part] = value;
+  }
+  return { taxonomy: { ...(out as Taxonomy), ...docs }, aheadOfServer: ahead };
 }

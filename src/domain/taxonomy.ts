@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { clauseEditsSchema, reportLinesSchema, unknownLineCodes } from './report-line-schema.js';
 
 /**
  * The classification lists an event draws from. They are data, seeded from the Huidong 2023
@@ -24,15 +25,31 @@ const listSchema = v.pipe(
   v.check((list) => new Set(list.map((e) => e.code)).size === list.length, 'duplicateCode'),
 );
 
-/** The whole taxonomy: one list per axis. */
-export const taxonomySchema = v.strictObject({
-  formats: listSchema,
-  venues: listSchema,
-  campaigns: listSchema,
-  themes: listSchema,
-  materialKinds: listSchema,
-  audienceKinds: listSchema,
-});
+/**
+ * The whole taxonomy: one list per axis. The org's document also carries, when staff set them, its
+ * report lines (统计口径, report-lines.ts; absent: DEFAULT_REPORT_LINES) and the narrative clauses
+ * staff edited per year: org-level data that syncs with the taxonomy (GET/PUT /api/org/taxonomy).
+ * A line may only name codes the lists have.
+ */
+export const taxonomySchema = v.pipe(
+  v.strictObject({
+    formats: listSchema,
+    venues: listSchema,
+    campaigns: listSchema,
+    themes: listSchema,
+    materialKinds: listSchema,
+    audienceKinds: listSchema,
+    reportLines: v.optional(reportLinesSchema),
+    clauseEdits: v.optional(clauseEditsSchema),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed || !dataset.value.reportLines) return;
+    const t = dataset.value;
+    for (const p of unknownLineCodes(t.reportLines!, (list, code) => t[list].some((e) => e.code === code))) {
+      addIssue({ message: p.code, path: [{ type: 'object', origin: 'value', input: t, key: p.field, value: p.field }] });
+    }
+  }),
+);
 export type Taxonomy = v.InferOutput<typeof taxonomySchema>;
 
 const e = (code: string, zh: string, en: string): TaxonomyEntry => ({ code, zh, en });

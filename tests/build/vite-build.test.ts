@@ -83,6 +83,8 @@ const LOGGING_CHUNK_MODULES: readonly string[] = [
   // the rules: validation, calendar, totals, point-in-polygon, ids
   'src/domain/event.ts',
   'src/domain/taxonomy.ts',
+  // the org document the taxonomy travels in also carries the report lines (统计口径): their schema and defaults
+  'src/domain/report-line-schema.ts',
   'src/domain/problems.ts',
   'src/domain/instant.ts',
   'src/domain/visible-text.ts',

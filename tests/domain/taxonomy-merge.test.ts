@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TAXONOMY, type Taxonomy } from '../../src/domain/taxonomy';
-import { mergeTaxonomy, removedCodes } from '../../src/domain/taxonomy-merge';
+import { docKey, mergeTaxonomy, removedCodes } from '../../src/domain/taxonomy-merge';
+import { DEFAULT_REPORT_LINES } from '../../src/domain/report-lines';
 
 const film = { code: 'film', zh: '科普电影放映' };
 const withFormats = (base: Taxonomy, formats: Taxonomy['formats']): Taxonomy => ({ ...base, formats });
@@ -53,5 +54,35 @@ describe('removedCodes', () => {
   it('allows additions, renames and retirements', () => {
     const next = withFormats(DEFAULT_TAXONOMY, [...DEFAULT_TAXONOMY.formats.map((e) => ({ ...e, zh: `${e.zh}!`, retired: true })), film]);
     expect(removedCodes(DEFAULT_TAXONOMY, next)).toEqual([]);
+  });
+});
+
+describe('mergeTaxonomy: the report lines and clause edits, each merged whole', () => {
+  const mine = [...DEFAULT_REPORT_LINES.slice(0, 2)];
+  const theirs = [...DEFAULT_REPORT_LINES.slice(2, 4)];
+  const withLines = (lines?: typeof mine): Taxonomy => (lines ? { ...DEFAULT_TAXONOMY, reportLines: lines } : DEFAULT_TAXONOMY);
+
+  it('takes the server’s lines unless the phone’s edit is pending', () => {
+    expect(mergeTaxonomy(withLines(theirs), withLines(mine)).taxonomy.reportLines).toEqual(theirs);
+    const m = mergeTaxonomy(withLines(theirs), withLines(mine), new Set([docKey('reportLines')]));
+    expect([m.taxonomy.reportLines, m.aheadOfServer]).toEqual([mine, true]);
+  });
+
+  it('keeps the phone’s lines when the server has none yet, and leaves both absent when neither has any', () => {
+    const m = mergeTaxonomy(withLines(), withLines(mine));
+    expect([m.taxonomy.reportLines, m.aheadOfServer]).toEqual([mine, true]);
+    const none = mergeTaxonomy(withLines(), withLines());
+    expect(['reportLines' in none.taxonomy, none.aheadOfServer]).toEqual([false, false]);
+  });
+
+  it('a pending edit equal to the server’s is in step', () => {
+    const m = mergeTaxonomy(withLines(mine), withLines(mine), new Set([docKey('reportLines')]));
+    expect(m.aheadOfServer).toBe(false);
+  });
+
+  it('clause edits follow the same rule', () => {
+    const edit = { year: 2023, key: 'line:caravan', text: '二是…', generated: '二是…5场次' };
+    const m = mergeTaxonomy(DEFAULT_TAXONOMY, { ...DEFAULT_TAXONOMY, clauseEdits: [edit] }, new Set([docKey('clauseEdits')]));
+    expect(m.taxonomy.clauseEdits).toEqual([edit]);
   });
 });

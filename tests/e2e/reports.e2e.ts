@@ -91,6 +91,25 @@ describe('the 2023 report in the browser', () => {
       ['进村/进社区志愿服务', '24', '3252', '6000'],
       ['急救技术科普', '4', '565', '780'],
     ]);
+    const lines = await page.locator('[data-testid=table-line] tbody tr').allInnerTexts();
+    expect(lines.map((r) => [r.split('\t')[0]!.split('\n')[0], r.split('\t')[1]!.trim()])).toEqual([
+      ['进村、进社区志愿服务', '24'],
+      ['科普大篷车巡展', '5'],
+      ['益智机械积木拼装公开课', '7'],
+      ['急救技术科普活动', '4'],
+      ['全国科技活动周主题活动', '3'],
+      ['实验互动课堂课程', '5'],
+      ['全国科普日广场集中宣传活动', '2'],
+      ['科普日进社区进校园', '3'],
+    ]);
+    const cross = await page.locator('[data-testid=table-cross] tr').allInnerTexts();
+    expect(cross[0]!.split('\t').map((c) => c.trim())).toEqual(['活动形式 / 专项', '全国科普日', '全国科技活动周', '无专项', '合计']);
+    expect(
+      cross
+        .at(-1)!
+        .split('\t')
+        .map((c) => c.trim()),
+    ).toEqual(['合计', '5', '3', '45', '53']);
     const campaigns = await page.locator('[data-testid=table-campaign] tbody tr').allInnerTexts();
     expect(campaigns[0]!.split('\t').map((c) => c.trim())).toEqual(['全国科普日', '5', '3530', '20400']);
     expect(await text('narrative-activities')).toBe(expected.activities);
@@ -131,7 +150,7 @@ describe('the 2023 report in the browser', () => {
   it("downloads an XLSX whose numbers equal the screen's", async () => {
     const wb = new Workbook();
     await wb.xlsx.load(await download('export-xlsx'));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '目标完成情况', '按乡镇', '按月', '活动明细', '志愿者名册']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '目标完成情况', '按乡镇', '按月', '活动明细', '志愿者名册', '按统计口径', '形式×专项']);
     const col = (ws: Worksheet, label: string) => {
       let out: unknown[] = [];
       ws.eachRow((r) => {
@@ -149,12 +168,70 @@ describe('the 2023 report in the browser', () => {
     expect(wb.getWorksheet('志愿者名册')!.rowCount).toBe(155);
   });
 
+  it('staff add a report line, point a target at it, and edit a clause for the year', async () => {
+    // The line editor sits under the target settings (opened above).
+    await page.locator('[data-testid=line-add]').click();
+    await page.locator('[data-testid=line-name]').fill('大篷车进校园');
+    await page.locator('[data-testid=line-formats-caravan]').check();
+    await page.locator('[data-testid=line-venues-school]').check();
+    await page.locator('[data-testid=line-save]').click();
+    await page.locator('[data-testid=line-status]').filter({ hasText: '统计口径已保存' }).waitFor();
+    const row = page.locator('[data-testid=table-line] tbody tr').filter({ hasText: '活动形式：科普大篷车巡展；场所类型：校园' });
+    await row.waitFor();
+    expect((await row.innerText()).split('\t').map((c) => c.trim())).toEqual([
+      '大篷车进校园\n活动形式：科普大篷车巡展；场所类型：校园',
+      '3',
+      expect.any(String),
+      expect.any(String),
+      '3场同时计入：科普大篷车巡展',
+    ]);
+    // A line with no condition is refused and nothing changes.
+    await page.locator('[data-testid=line-add]').click();
+    await page.locator('[data-testid=line-name]').fill('全部');
+    await page.locator('[data-testid=line-save]').click();
+    await page.locator('[data-testid=line-status]').filter({ hasText: '请至少选择一个条件' }).waitFor();
+    expect(await page.locator('[data-testid=line-row]').count()).toBe(9);
+    await page.locator('[data-testid=line-form] button', { hasText: '取消' }).click();
+
+    await page.locator('[data-testid=target-kind]').selectOption('count');
+    await page.locator('[data-testid=target-axis]').selectOption('line');
+    await page.locator('[data-testid=target-code]').selectOption('volunteer-service');
+    await page.locator('[data-testid=target-min]').fill('24');
+    await page.locator('[data-testid=target-name]').fill('进村进社区志愿服务');
+    await page.locator('[data-testid=target-save]').click();
+    const target = page.locator('[data-testid=target-table] tbody tr').filter({ hasText: '进村进社区志愿服务' });
+    await target.waitFor();
+    expect(
+      (await target.innerText())
+        .split('\t')
+        .map((c) => c.trim())
+        .slice(1),
+    ).toEqual(['24场次', '24', '100%\n已完成']);
+
+    await page.locator('[data-testid=clause-editor] summary').click();
+    const five = page.locator('[data-testid="clause-line:sci-tech-week"]');
+    await five.locator('[data-testid=clause-edit]').click();
+    await five.locator('[data-testid=clause-draft]').fill('五是开展“热爱科学 崇尚科学”科技活动周主题活动3场次');
+    await five.locator('[data-testid=clause-save]').click();
+    await five.locator('[data-testid=clause-edited]').waitFor();
+    expect(await five.innerText()).toContain('自动生成：五是开展“热爱科学 崇尚科学”2023年全国科技活动周主题活动3场次');
+    expect(await text('narrative-activities')).toContain('；五是开展“热爱科学 崇尚科学”科技活动周主题活动3场次；六是');
+    await five.scrollIntoViewIfNeeded();
+    await screenshot(page, FEATURE, '04b-clause-edited');
+    await page.locator('[data-testid=line-settings]').scrollIntoViewIfNeeded();
+    await screenshot(page, FEATURE, '04c-report-lines');
+    await page.locator('[data-testid=table-line]').scrollIntoViewIfNeeded();
+    await screenshot(page, FEATURE, '04d-line-table');
+  });
+
   it('downloads a DOCX with the title, narrative and tables', async () => {
     const zip = await JSZip.loadAsync(await download('export-docx'));
     const xml = await zip.file('word/document.xml')!.async('string');
     const plain = xml.replace(/<[^>]+>/g, '');
     expect(plain).toContain('惠东县2023年科普活动统计报告');
     expect(plain).toContain(expected.clauses[0]!.text);
+    // The clause staff edited for 2023 prints as edited.
+    expect(plain).toContain('五是开展“热爱科学 崇尚科学”科技活动周主题活动3场次');
     expect(plain).toContain('未覆盖镇街（6个）：白花镇、铁涌镇、多祝镇、安墩镇、高潭镇、白盆珠镇');
   });
 

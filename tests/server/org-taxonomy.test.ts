@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { blankLine, DEFAULT_REPORT_LINES } from '../../src/domain/report-lines';
 import { DEFAULT_TAXONOMY, type Taxonomy } from '../../src/domain/taxonomy';
 import type { PushResponse } from '../../src/sync/protocol';
 import { bearer, eventFields, handleFor, newId, push, putEvent, seedAccounts, testApp, type Accounts, type StoreHandle, type StoreKind } from './helpers';
@@ -117,5 +118,35 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('org taxonomy on %s', (kind) =>
     const vol = await put('volA', withFilm(current));
     expect([vol.statusCode, vol.json().error]).toEqual([403, 'forbidden']);
     expect(await h.store.dump()).toEqual(before);
+  });
+
+  test('the report lines (统计口径) and clause edits sync in the org document; a line naming an unknown code is refused', async () => {
+    const current = (await get()).json<{ taxonomy: Taxonomy }>().taxonomy;
+    expect(current.reportLines).toBeUndefined();
+    const lines = [...DEFAULT_REPORT_LINES, { ...blankLine('film-no-campaign', '科普电影（无专项）'), formats: ['film'], campaigns: ['none'] }];
+    const edits = [
+      { year: 2023, key: 'line:sci-tech-week', text: '五是开展主题活动3场次', generated: '五是开展“热爱科学 崇尚科学”2023年全国科技活动周主题活动3场次' },
+    ];
+    const res = await put('staff', { ...current, reportLines: lines, clauseEdits: edits });
+    expect(res.statusCode, res.body).toBe(200);
+    const read = (await get()).json<{ taxonomy: Taxonomy }>().taxonomy;
+    expect(read.reportLines).toEqual(lines);
+    expect(read.clauseEdits).toEqual(edits);
+    // Another server process reads the same (the store kept it, not the process).
+    expect((await h.store.getTaxonomy(acc.staff.orgId))?.taxonomy.reportLines).toEqual(lines);
+
+    const before = await h.store.dump();
+    const bad = await put('staff', { ...read, reportLines: [...lines, { ...blankLine('ghost', '幽灵'), formats: ['no-such-format'] }] });
+    expect([bad.statusCode, bad.json().problems]).toEqual([400, [{ field: 'reportLines.9.formats', code: 'unknownCode' }]]);
+    const empty = await put('staff', { ...read, reportLines: [blankLine('all', '全部')] });
+    expect([empty.statusCode, empty.json().problems]).toEqual([400, [{ field: 'reportLines.0', code: 'lineMatchesEverything' }]]);
+    expect(await h.store.dump()).toEqual(before);
+
+    // An app from before report lines existed sends the lists only: the stored lines and edits stay.
+    const { reportLines: _l, clauseEdits: _e, ...listsOnly } = read;
+    const old = await put('staff', listsOnly);
+    expect(old.statusCode, old.body).toBe(200);
+    expect(old.json<{ taxonomy: Taxonomy }>().taxonomy.reportLines).toEqual(lines);
+    expect((await get()).json<{ taxonomy: Taxonomy }>().taxonomy.clauseEdits).toEqual(edits);
   });
 });

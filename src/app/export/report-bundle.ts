@@ -6,6 +6,8 @@
 import type { LedgerEvent } from '../../domain/event';
 import type { RegionPack } from '../../domain/region';
 import { buildReport, type ReportParts } from '../../domain/report';
+import type { ReportLine } from '../../domain/report-lines';
+import type { ClauseEdit } from '../../domain/report-text';
 import type { Target } from '../../domain/targets';
 import type { Taxonomy } from '../../domain/taxonomy';
 
@@ -25,6 +27,10 @@ export interface ReportBundleOptions {
   readonly round: boolean;
   readonly taxonomy: Taxonomy;
   readonly pack: RegionPack;
+  /** The org's report lines (default: the seed's eight). */
+  readonly lines?: readonly ReportLine[];
+  /** Staff edits of narrative clauses. */
+  readonly clauseEdits?: readonly ClauseEdit[];
 }
 
 /** Builds a year's bundle from every event of the ledger (any year; tombstones are skipped). */

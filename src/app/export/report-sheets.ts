@@ -3,6 +3,7 @@
  * tables and the print page, so each file shows the screen's numbers cell for cell.
  */
 import type { ReportRow } from '../../domain/report';
+import { labelOf } from '../../domain/taxonomy';
 import { hasArea } from '../../domain/region';
 import { formatRate, type TargetEvaluation } from '../../domain/targets-eval';
 import type { ReportBundle } from './report-bundle';
@@ -93,4 +94,36 @@ export function rosterRows(b: ReportBundle): Cell[][] {
     for (const v of e.volunteers) out.push([v.name, e.title, date, v.hours, township, e.venueName]);
   }
   return out;
+}
+
+export const LINE_HEADERS = ['统计口径', '定义', '场次', '惠及人次', '资料份数', '同时计入'] as const;
+
+/** 按统计口径: each report line with its definition, its counts and the other lines its events are also in. */
+export function lineRows(b: ReportBundle): Cell[][] {
+  return b.lines.map((l) => [
+    l.label,
+    l.definition,
+    l.tally.events,
+    l.tally.attendance,
+    l.tally.materials,
+    l.shared > 0 ? `其中${l.shared}场同时计入：${l.sharedWith.join('、')}` : '',
+  ]);
+}
+
+/** The note under 按统计口径: lines may overlap, and what no line takes. */
+export function lineNotes(b: ReportBundle): string[] {
+  const notes = ['一场活动可同时计入多个统计口径，各口径场次相加可能多于活动总数。'];
+  if (b.outsideLines.events > 0) notes.push(`未计入任何统计口径的活动：${b.outsideLines.events}场次。`);
+  return notes;
+}
+
+/** 形式×专项: a header row (活动形式 / 专项 …, 合计), one row per format (场次), and the 合计 row. */
+export function crossRows(b: ReportBundle): { headers: string[]; rows: Cell[][]; total: Cell[] } {
+  const c = b.cross;
+  const campaign = (code: string) => (code === 'none' ? '无专项' : labelOf(b.taxonomy, 'campaigns', code));
+  return {
+    headers: ['活动形式 / 专项', ...c.columns.map(campaign), '合计'],
+    rows: c.rows.map((f, i) => [labelOf(b.taxonomy, 'formats', f), ...c.cells[i]!.map((t) => t.events), c.rowTotals[i]!.events]),
+    total: ['合计', ...c.columnTotals.map((t) => t.events), c.total.events],
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * The year's workbook (@cj-tech-master/excelts, loaded only when asked): 汇总, 目标完成情况 (the
  * 绩效自评表 layout), 按乡镇, 按月, 活动明细 (every field, one row per event) and 志愿者名册 (names and
- * hours per event, for entry into i志愿/志愿汇). Every number comes from the report bundle the
+ * hours per event, for entry into i志愿/志愿汇), 按统计口径 (each report line from its one definition)
+ * and 形式×专项 (场次 by format and campaign). Every number comes from the report bundle the
  * screen shows. Detail rows go in chunks with a yield between them so the page stays responsive.
  */
 import type { Workbook, Worksheet } from '@cj-tech-master/excelts';
@@ -9,11 +10,15 @@ import { DETAIL_HEADERS, eventDetailRow } from './event-detail';
 import type { ReportBundle } from './report-bundle';
 import {
   BREAKDOWN_HEADERS,
+  LINE_HEADERS,
   MONTH_HEADERS,
   ROSTER_HEADERS,
   TARGET_HEADERS,
   TOWNSHIP_HEADERS,
   breakdowns,
+  crossRows,
+  lineNotes,
+  lineRows,
   monthRows,
   rosterRows,
   summaryRows,
@@ -23,7 +28,7 @@ import {
 } from './report-sheets';
 
 /** The sheet names, in order. */
-export const SHEET_NAMES = ['汇总', '目标完成情况', '按乡镇', '按月', '活动明细', '志愿者名册'] as const;
+export const SHEET_NAMES = ['汇总', '目标完成情况', '按乡镇', '按月', '活动明细', '志愿者名册', '按统计口径', '形式×专项'] as const;
 const CHUNK = 2000;
 const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
 
@@ -125,6 +130,23 @@ export async function buildReportWorkbook(b: ReportBundle, WorkbookOf?: Workbook
   header(ro, ROSTER_HEADERS);
   ro.views = [{ state: 'frozen', ySplit: 1 }];
   await addRowsChunked(ro, rosterRows(b));
+
+  const li = wb.addWorksheet('按统计口径');
+  widths(li, [28, 48, 10, 12, 12, 40]);
+  title(li, `${b.regionName}${b.year}年科普活动按统计口径统计`, LINE_HEADERS.length);
+  li.addRow([scope]);
+  header(li, LINE_HEADERS);
+  for (const r of lineRows(b)) li.addRow(r);
+  for (const note of lineNotes(b)) li.addRow([note]);
+
+  const cross = crossRows(b);
+  const cx = wb.addWorksheet('形式×专项');
+  widths(cx, [26, ...cross.headers.slice(1).map(() => 14)]);
+  title(cx, `${b.regionName}${b.year}年科普活动场次（活动形式×专项）`, cross.headers.length);
+  cx.addRow([scope]);
+  header(cx, cross.headers);
+  for (const r of cross.rows) cx.addRow(r);
+  cx.addRow(cross.total).font = { bold: true };
   return wb;
 }
 

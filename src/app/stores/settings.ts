@@ -13,6 +13,9 @@ import * as v from 'valibot';
 import { DEFAULT_TAXONOMY, taxonomySchema, type Taxonomy, type TaxonomyEntry, type TaxonomyListName } from '../../domain/taxonomy';
 import { toProblems } from '../../domain/problems';
 import { COUNT_BASES, type CountBasis } from '../../domain/counts';
+import { DEFAULT_REPORT_LINES, docKey, type ReportLine } from '../../domain/report-line-schema';
+import type { ClauseEdit } from '../../domain/report-text';
+import type { TaxonomyDocName } from '../../domain/taxonomy-merge';
 import { ValidationError } from '../db/errors';
 import { readMetas, writeMeta } from '../db/meta-values';
 import { readStorageStatus, storageWarnings, type StorageStatus } from '../db/storage-status';
@@ -125,6 +128,26 @@ export const useSettingsStore = defineStore('settings', () => {
     mustHave(list, code);
     await editList(list, code, (xs) => xs.map((e) => (e.code === code ? { ...e, retired } : e)));
   }
+  /** The org's report lines (统计口径): its own set once staff saved one, else the default eight. */
+  const reportLines = computed<readonly ReportLine[]>(() => taxonomy.value.reportLines ?? DEFAULT_REPORT_LINES);
+  /** The narrative clauses staff edited, every year. */
+  const clauseEdits = computed<readonly ClauseEdit[]>(() => taxonomy.value.clauseEdits ?? []);
+  function editDoc<K extends TaxonomyDocName>(part: K, next: NonNullable<Taxonomy[K]>): Promise<void> {
+    return oneAtATime(async () => {
+      await saveTaxonomy({ ...taxonomy.value, [part]: next });
+      await setPending(new Set([...taxonomyPending.value, docKey(part)]));
+      taxonomyEdits.value += 1;
+    });
+  }
+  /** Saves the whole ordered set of report lines (validated: a bad line throws ValidationError, nothing changes). */
+  function saveReportLines(lines: readonly ReportLine[]): Promise<void> {
+    return editDoc('reportLines', [...lines]);
+  }
+  /** Keeps a staff edit of a clause for its year; an empty text removes the edit (back to the generated text). */
+  function saveClauseEdit(edit: ClauseEdit): Promise<void> {
+    const rest = clauseEdits.value.filter((e) => !(e.year === edit.year && e.key === edit.key));
+    return editDoc('clauseEdits', edit.text.trim() === '' ? rest : [...rest, edit]);
+  }
   async function resetTaxonomy(): Promise<void> {
     await saveTaxonomy(DEFAULT_TAXONOMY);
   }
@@ -150,6 +173,10 @@ export const useSettingsStore = defineStore('settings', () => {
     retireEntry,
     resetTaxonomy,
     adoptTaxonomy,
+    reportLines,
+    clauseEdits,
+    saveReportLines,
+    saveClauseEdit,
     refreshStorage,
   };
 });

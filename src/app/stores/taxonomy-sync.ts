@@ -5,7 +5,9 @@
  *   comes back, and after a successful sync when the last fetch is older than REFRESH_MS, and
  *   adopts it: the server wins for every code it has (except entries edited here and not yet
  *   accepted); codes only this phone has are kept (mergeTaxonomy in domain/taxonomy-merge.ts).
- * - Staff edits (settings store addEntry/renameEntry/retireEntry) are sent as the whole merged
+ * - The report lines (统计口径) and the clause edits ride in the same document, each merged whole
+ *   (domain/taxonomy-merge.ts TAXONOMY_DOCS).
+ * - Staff edits (settings store addEntry/renameEntry/retireEntry, saveReportLines, saveClauseEdit) are sent as the whole merged
  *   taxonomy when online; a failed send stays local (pending) and is retried after the next
  *   successful sync. Local-only codes are sent too when the user is staff.
  * Nothing here ever throws at the caller: the taxonomy on the phone keeps working offline.
@@ -13,7 +15,7 @@
 import { getActivePinia, type Pinia } from 'pinia';
 import { watch } from 'vue';
 import type { Taxonomy } from '../../domain/taxonomy';
-import { entryKey, mergeTaxonomy } from '../../domain/taxonomy-merge';
+import { docKey, entryKey, mergeTaxonomy, TAXONOMY_DOCS } from '../../domain/taxonomy-merge';
 import { TAXONOMY_LISTS } from '../../domain/taxonomy';
 import { browserOffline, type AdminApi } from '../api/admin-api';
 import { ApiError } from '../../sync/api-error';
@@ -45,6 +47,10 @@ function acceptedKeys(pending: ReadonlySet<string>, local: Taxonomy, sent: Taxon
       const s = sent[list].find((x) => x.code === e.code);
       if (s && JSON.stringify(s) === JSON.stringify(e)) out.push(key);
     }
+  }
+  for (const part of TAXONOMY_DOCS) {
+    const key = docKey(part);
+    if (pending.has(key) && local[part] !== undefined && JSON.stringify(local[part]) === JSON.stringify(sent[part])) out.push(key);
   }
   return out;
 }

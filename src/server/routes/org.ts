@@ -3,7 +3,8 @@
  * rename and retire them, but never remove a code the org's taxonomy has (events point at it):
  * that is a 400 with one `removedCode:<code>` problem per missing code, and nothing is written.
  * With none stored, the org's taxonomy is the server's default (DEFAULT_TAXONOMY unless the app
- * was built with other reference data).
+ * was built with other reference data). The document also carries the org's report lines and
+ * clause edits; a PUT without them (an app from before they existed) keeps the stored ones.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Problem } from '../../domain/problems.js';
@@ -36,7 +37,10 @@ export async function orgRoutes(app: FastifyInstance): Promise<void> {
     let problems: Problem[] = [];
     const stored = await k.store.putTaxonomy(me.orgId, (current) => {
       problems = removedCodes(current?.taxonomy ?? k.refs.taxonomy, next);
-      return problems.length ? null : { taxonomy: next, updatedBy: me.id, updatedAt };
+      const kept = { ...next };
+      if (kept.reportLines === undefined && current?.taxonomy.reportLines !== undefined) kept.reportLines = current.taxonomy.reportLines;
+      if (kept.clauseEdits === undefined && current?.taxonomy.clauseEdits !== undefined) kept.clauseEdits = current.taxonomy.clauseEdits;
+      return problems.length ? null : { taxonomy: kept, updatedBy: me.id, updatedAt };
     });
     if (problems.length) fail('invalid', 'A taxonomy code, once used, is never removed; retire the entry instead.', problems);
     req.log.info({ orgId: me.orgId, by: me.id }, 'taxonomy updated');

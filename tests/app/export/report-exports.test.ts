@@ -8,7 +8,7 @@ import { reportDocxBytes } from '../../../src/app/export/docx';
 import { eventDetailCsv, UTF8_BOM } from '../../../src/app/export/csv';
 import { parseCsvText } from '../../../src/app/import/read-table';
 import { DETAIL_HEADERS } from '../../../src/app/export/event-detail';
-import { summaryRows, townshipRows, monthRows, targetRows } from '../../../src/app/export/report-sheets';
+import { summaryRows, townshipRows, monthRows, targetRows, lineRows, crossRows } from '../../../src/app/export/report-sheets';
 import type { Target } from '../../../src/domain/targets';
 import { pack, seedLedger } from '../import/seed-ledger';
 
@@ -75,7 +75,7 @@ describe('the XLSX read back with excelts', () => {
     await wb.xlsx.load(await reportXlsxBytes(bundle));
   });
 
-  test('has the six sheets in order', () => {
+  test('has the eight sheets in order', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual([...SHEET_NAMES]);
   });
 
@@ -136,6 +136,44 @@ describe('the XLSX read back with excelts', () => {
     }
     expect((wb.getWorksheet('按乡镇')!.views ?? []).some((v) => v.state === 'frozen')).toBe(false);
   });
+
+  test('按统计口径 has each report line from its one definition, with the seed numbers, numbers as number cells', () => {
+    const ws = wb.getWorksheet('按统计口径')!;
+    const rows = values(ws);
+    expect(rows[0]![0]).toBe('惠东县2023年科普活动按统计口径统计');
+    expect(rows[1]).toEqual(['统计口径：仅计审核通过的活动']);
+    expect(rows[2]).toEqual(['统计口径', '定义', '场次', '惠及人次', '资料份数', '同时计入']);
+    const body = rows.slice(3, 11);
+    expect(body).toEqual(lineRows(bundle));
+    expect(body.map((r) => [r[0], r[2]])).toEqual([
+      ['进村、进社区志愿服务', 24],
+      ['科普大篷车巡展', 5],
+      ['益智机械积木拼装公开课', 7],
+      ['急救技术科普活动', 4],
+      ['全国科技活动周主题活动', 3],
+      ['实验互动课堂课程', 5],
+      ['全国科普日广场集中宣传活动', 2],
+      ['科普日进社区进校园', 3],
+    ]);
+    expect(body[0]![1]).toBe('活动形式：进村/进社区志愿服务；不含专项：全国科普日');
+    expect(ws.getCell('C4').type).toBe(2); // ValueType.Number
+    expect(ws.getCell('C4').value).toBe(24);
+    expect(String(rows[11]![0])).toContain('一场活动可同时计入多个统计口径');
+    expect(ws.getCell('A1').font).toMatchObject({ bold: true, size: 14 });
+    expect(ws.getRow(3).getCell(1).font?.bold).toBe(true);
+  });
+
+  test('形式×专项 crosses format and campaign, its totals the year', () => {
+    const ws = wb.getWorksheet('形式×专项')!;
+    const rows = values(ws);
+    const cross = crossRows(bundle);
+    expect(rows[2]).toEqual(['活动形式 / 专项', '全国科普日', '全国科技活动周', '无专项', '合计']);
+    expect(rows.slice(3, -1)).toEqual(cross.rows);
+    expect(rows.find((r) => r[0] === '科普讲座/报告会')).toEqual(['科普讲座/报告会', 3, 3, 0, 6]);
+    expect(rows.find((r) => r[0] === '进村/进社区志愿服务')).toEqual(['进村/进社区志愿服务', 0, 0, 24, 24]);
+    expect(rows.at(-1)).toEqual(['合计', 5, 3, 45, 53]);
+    expect(ws.getCell('E4').type).toBe(2);
+  });
 });
 
 describe('the XLSX as any spreadsheet reads it (its XML, not our library)', () => {
@@ -145,13 +183,13 @@ describe('the XLSX as any spreadsheet reads it (its XML, not our library)', () =
     zip = await JSZip.loadAsync(await reportXlsxBytes(bundle));
   });
 
-  test('names the six sheets in order and freezes the header of the two long ones', async () => {
+  test('names the eight sheets in order and freezes the header of the two long ones', async () => {
     const names = [...(await part('xl/workbook.xml')).matchAll(/<sheet [^>]*name="([^"]+)"/g)].map((m) => m[1]);
     expect(names).toEqual([...SHEET_NAMES]);
     const frozen = await Promise.all(
       SHEET_NAMES.map(async (_, i) => /<pane [^>]*ySplit="1"[^>]*state="frozen"/.test(await part(`xl/worksheets/sheet${i + 1}.xml`))),
     );
-    expect(frozen).toEqual([false, false, false, false, true, true]);
+    expect(frozen).toEqual([false, false, false, false, true, true, false, false]);
   });
 
   test('merges the title across the table and sets the widths', async () => {

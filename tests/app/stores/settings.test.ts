@@ -6,6 +6,7 @@ import { setLedgerDbFactory } from '../../../src/app/db/database';
 import { useSettingsStore } from '../../../src/app/stores/settings';
 import { i18n } from '../../../src/app/i18n';
 import { DEFAULT_TAXONOMY } from '../../../src/domain/taxonomy';
+import { blankLine, DEFAULT_REPORT_LINES } from '../../../src/domain/report-lines';
 import { freshDb } from '../db/helpers';
 
 /** A settings store over database `name`, as a freshly opened app would have it. */
@@ -27,6 +28,23 @@ describe('useSettingsStore', () => {
     const s = await reopen(name);
     expect(s.taxonomy).toEqual(DEFAULT_TAXONOMY);
     expect(s.locale).toBe('zh-CN');
+  });
+
+  it('keeps the report lines and clause edits across a restart, pending until the server has them; a bad line changes nothing', async () => {
+    const s = await reopen(name);
+    expect(s.reportLines).toEqual(DEFAULT_REPORT_LINES);
+    const lines = [{ ...blankLine('caravan-school', '大篷车进校园'), formats: ['caravan'], venues: ['school'] }, ...DEFAULT_REPORT_LINES];
+    await s.saveReportLines(lines);
+    await s.saveClauseEdit({ year: 2023, key: 'line:caravan', text: '二是开展大篷车巡展5场次', generated: '二是…' });
+    const again = await reopen(name);
+    expect(again.reportLines).toEqual(lines);
+    expect(again.clauseEdits).toEqual([{ year: 2023, key: 'line:caravan', text: '二是开展大篷车巡展5场次', generated: '二是…' }]);
+    expect([...again.taxonomyPending].sort()).toEqual(['doc:clauseEdits', 'doc:reportLines']);
+    await expect(again.saveReportLines([...lines, { ...blankLine('x', 'X'), formats: ['no-such'] }])).rejects.toBeInstanceOf(ValidationError);
+    await expect(again.saveReportLines([blankLine('x', 'X')])).rejects.toBeInstanceOf(ValidationError);
+    expect(again.reportLines).toEqual(lines);
+    await again.saveClauseEdit({ year: 2023, key: 'line:caravan', text: '', generated: '二是…' });
+    expect((await reopen(name)).clauseEdits).toEqual([]);
   });
 
   it('keeps added, renamed and retired taxonomy entries across a restart', async () => {

@@ -9,6 +9,7 @@ import { useSettingsStore } from '../../../src/app/stores/settings';
 import { useSyncStore } from '../../../src/app/stores/sync';
 import { startTaxonomySync, syncTaxonomyOnce, type TaxonomySyncDeps } from '../../../src/app/stores/taxonomy-sync';
 import { DEFAULT_TAXONOMY, type Taxonomy } from '../../../src/domain/taxonomy';
+import { blankLine, DEFAULT_REPORT_LINES } from '../../../src/domain/report-line-schema';
 import { freshDb } from '../db/helpers';
 
 const film = { code: 'film', zh: '科普电影放映' };
@@ -70,6 +71,29 @@ describe('taxonomy sync', () => {
     signedIn: () => true,
     isStaff: () => staff,
     online: () => online,
+  });
+
+  it('staff report lines and clause edits go up with the taxonomy; once the server has them they are no longer pending, and other phones adopt them', async () => {
+    const settings = useSettingsStore();
+    await settings.load();
+    const lines = [...DEFAULT_REPORT_LINES, { ...blankLine('caravan-school', '大篷车进校园'), formats: ['caravan'], venues: ['school'] }];
+    await settings.saveReportLines(lines);
+    await settings.saveClauseEdit({ year: 2023, key: 'line:caravan', text: '二是…', generated: '二是…5场次' });
+    const { api, state } = fakeApi(DEFAULT_TAXONOMY);
+    expect(await syncTaxonomyOnce(deps(api, true))).toBe('pushed');
+    expect(state.puts.at(-1)!.reportLines).toEqual(lines);
+    expect(state.puts.at(-1)!.clauseEdits).toHaveLength(1);
+    expect([...settings.taxonomyPending]).toEqual([]);
+
+    // Another phone (a volunteer's) adopts them from the server.
+    setActivePinia(createPinia());
+    setLedgerDbFactory(freshDb);
+    const other = useSettingsStore();
+    await other.load();
+    expect(other.reportLines).toEqual(DEFAULT_REPORT_LINES);
+    expect(await syncTaxonomyOnce(deps(api, false))).toBe('adopted');
+    expect(other.reportLines).toEqual(lines);
+    expect(other.clauseEdits).toEqual([{ year: 2023, key: 'line:caravan', text: '二是…', generated: '二是…5场次' }]);
   });
 
   it('a volunteer adopts the org taxonomy: server wins for its codes, local-only codes stay on the phone and are not sent', async () => {

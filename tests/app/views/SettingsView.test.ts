@@ -35,6 +35,7 @@ const STAFF_PARTS = [
   '[data-testid=region-settings]',
   '[data-testid=basemap-settings]',
   '[data-testid=target-settings]',
+  '[data-testid=line-settings]',
   '.kl-tax__input',
   '[data-test=client-id]',
 ];

@@ -27,6 +27,8 @@ export function useReportData(year: Ref<number>, reviewedOnly: Ref<boolean>, rou
       round: round.value,
       taxonomy: settings.taxonomy,
       pack,
+      lines: settings.reportLines,
+      clauseEdits: settings.clauseEdits,
     });
   });
   return { events, targets, pendingReview, bundle };

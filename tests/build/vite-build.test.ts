@@ -26,9 +26,12 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /**
  * Gzip budgets of the logging chunk (zlib level 9, as tests/bench's bundle-size group). Set from
  * the size measured on 2026-12-03 (JS 75.1 KB, CSS 9.2 KB) plus ~4 % (3 KB, 0.4 KB) for small
- * changes; past it, look for what grew before raising it.
+ * changes; past it, look for what grew before raising it. Raised to 80 KB the same day, after
+ * issue 13 and 14 §1–2 landed at 78.2 KB: the draft box and the return notice in the form, the
+ * counting basis and the pull scope in the year totals, and the report lines' schema, which the
+ * org taxonomy document now carries (domain/taxonomy.ts validates it on the form's route).
  */
-const LOGGING_JS_BUDGET = 78 * 1024;
+const LOGGING_JS_BUDGET = 80 * 1024;
 const LOGGING_CSS_BUDGET = 9.6 * 1024;
 
 /**

@@ -152,8 +152,9 @@ describe('field fixes (issue 13 §6 and §7)', () => {
     await syncNow(staff);
     for (const id of ids.slice(0, 2)) {
       await go(staff, '/review');
-      await staff.page.locator(`[data-testid=review-item][data-event-id="${id}"]`).click();
-      await staff.page.locator('[data-testid=review-approve]').click();
+      const item = staff.page.locator(`[data-testid=review-item][data-event-id="${id}"]`);
+      await item.locator('button.row').click();
+      await item.locator('[data-testid=review-approve]').click();
       await staff.page.locator(`[data-testid=review-item][data-event-id="${id}"]`).waitFor({ state: 'detached' });
     }
     await syncNow(staff);

@@ -257,7 +257,9 @@ describe('the offline event ledger on a phone', () => {
     await page.locator('[data-test=delete]').click();
     await page.locator('.van-dialog__confirm').click();
     await page.locator('[data-test=undo-snackbar]').waitFor();
-    expect(await page.locator('[data-test=list-count]').innerText()).toBe('共 0 场');
+    // The count is a live query of its own: it follows the delete a moment after the snackbar
+    // shows (read once, it raced the query and left the event deleted for every later test).
+    await expect.poll(() => page.locator('[data-test=list-count]').innerText()).toBe('共 0 场');
     await screenshot(page, FEATURE, '06-deleted-undo');
     let events = await rows<{ deleted: boolean }>('events');
     expect(events.map((e) => e.deleted)).toEqual([true]);
@@ -315,6 +317,8 @@ describe('the offline event ledger on a phone', () => {
 
   it('shows the settings screen with storage status and backup, and the device id under 管理设置', async () => {
     await tab('设置');
+    // The backup part renders with the screen's later parts: wait for it, then count.
+    await page.getByRole('button', { name: '导出全部数据' }).waitFor();
     expect(await page.getByRole('button', { name: '导出全部数据' }).count()).toBe(1);
     await page.locator('[data-testid=staff-settings-link]').click();
     await page.locator('[data-test=client-id]').waitFor();

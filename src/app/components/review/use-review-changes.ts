@@ -45,6 +45,9 @@ export function useReviewChanges(events: () => readonly { id: string; rev: numbe
   }
 
   async function readAll(): Promise<void> {
+    // No cards, no reads: a phone used as staff without signing in lists none, and asking the
+    // server anyway only logged a refused request (Lighthouse: errors in the console on /review).
+    if (events().length === 0) return;
     void readNames();
     const todo = events().filter((e) => readFor.get(e.id) !== e.rev);
     for (const e of todo) readFor.set(e.id, e.rev);

@@ -6,6 +6,8 @@
  *   read and write through stores and composables.
  * - Imports point one way, domain ← sync ← app: domain imports neither sync nor app, sync not app.
  * Stores form no import cycle: tests/app/stores/store-imports.test.ts walks their imports.
+ * - Browser tests never hand page.waitForFunction an async predicate: its Promise is truthy, so
+ *   the wait ends after one evaluation whatever it found (tests/e2e/harness.ts waitForAsync polls).
  */
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
@@ -76,6 +78,19 @@ export default tseslint.config(
         {
           paths: dexie.paths,
           patterns: [{ group: ['**/app/*', '**/server/*', 'vue', 'pinia'], message: 'Imports point one way: domain ← sync ← app.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['tests/**/*.ts'],
+    languageOptions: { parser: tseslint.parser },
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name='waitForFunction'] > :function[async=true]",
+          message: 'waitForFunction ends at the first evaluation of an async predicate (a Promise is truthy): use waitForAsync from tests/e2e/harness.ts.',
         },
       ],
     },

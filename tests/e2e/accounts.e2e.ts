@@ -25,6 +25,7 @@ import {
   removeProfileDir,
   screenshot,
   startRealServer,
+  waitForAsync,
   waitForServiceWorkerControl,
 } from './harness';
 
@@ -253,7 +254,8 @@ describe('a sign-in that expires', () => {
     await phone.page.locator('#ev-endAt').fill('2026-03-05T21:00');
     await phone.page.locator('[data-test=save]').click();
     await phone.page.locator('[data-test=detail-title]').waitFor();
-    await phone.page.waitForFunction(
+    await waitForAsync(
+      phone.page,
       async () => {
         const db = await new Promise<IDBDatabase>((ok) => {
           const r = indexedDB.open('kepu-ledger');
@@ -267,7 +269,7 @@ describe('a sign-in that expires', () => {
         return row?.value?.expired === true;
       },
       undefined,
-      { timeout: 30_000 },
+      { timeout: 30_000, what: 'the session marked expired' },
     );
     const session = (await readStore<{ key: string; value: { expired: boolean; expiredReason: string } }>(phone.page, 'meta')).find(
       (m) => m.key === 'session',

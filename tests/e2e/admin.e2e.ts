@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditA11y, freePort, readStore, startRealServer, screenshot } from './harness';
+import { auditA11y, freePort, readStore, startRealServer, screenshot, waitForAsync } from './harness';
 import { Phones, go, serverApi, type Phone } from './phones';
 
 const FEATURE = 'admin';
@@ -139,7 +139,8 @@ describe('accounts and the org taxonomy through the real server', () => {
 
   it('the volunteer’s phone adopts it at start, and an event using it syncs without being refused', async () => {
     await volunteer.page.reload();
-    await volunteer.page.waitForFunction(
+    await waitForAsync(
+      volunteer.page,
       async (code) => {
         const db = await new Promise<IDBDatabase>((ok) => {
           const r = indexedDB.open('kepu-ledger');
@@ -153,7 +154,7 @@ describe('accounts and the org taxonomy through the real server', () => {
         return !!row?.value?.formats?.some((e) => e.code === code);
       },
       filmCode,
-      { timeout: 15_000 },
+      { timeout: 15_000, what: 'the new format in the stored taxonomy' },
     );
     await go(volunteer, '/events/new');
     await volunteer.page.locator('#ev-title').fill('科普电影进村');

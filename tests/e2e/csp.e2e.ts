@@ -30,6 +30,7 @@ import {
   removeProfileDir,
   screenshot,
   startRealServer,
+  waitForAsync,
   waitForServiceWorkerControl,
 } from './harness';
 import { gradientPng } from './png';
@@ -244,7 +245,9 @@ describe('the content security policy on every route of the real app', () => {
     );
     expect(tilesServed).toBeGreaterThan(0);
     // The worker fetched them (under its own connect-src) and kept them for offline use.
-    await page.waitForFunction(async () => (await (await caches.open('kl-map-tiles')).keys()).some((r) => r.url.includes('.is.autonavi.com/')));
+    await waitForAsync(page, async () => (await (await caches.open('kl-map-tiles')).keys()).some((r) => r.url.includes('.is.autonavi.com/')), undefined, {
+      what: 'a 高德 tile in the kl-map-tiles cache',
+    });
     await drainServiceWorker();
     expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('高德地图');
     await screenshot(page, FEATURE, '04-map');

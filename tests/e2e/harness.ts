@@ -319,3 +319,24 @@ export async function readStore<T>(page: Page, store: string): Promise<T[]> {
     store,
   );
 }
+
+/**
+ * Waits until `fn` (run in the page, may be async) returns true, evaluating it again every
+ * `intervalMs`. Playwright's page.waitForFunction cannot do this for an async predicate: the
+ * Promise it returns is truthy, so it resolves after ONE evaluation with whatever that gave
+ * (the lint rule in src/build/eslint.config.js refuses such calls).
+ */
+export async function waitForAsync<A>(
+  page: Page,
+  fn: (arg: A) => Promise<boolean>,
+  arg: A,
+  { timeout = 30_000, intervalMs = 100, what = 'condition' }: { timeout?: number; intervalMs?: number; what?: string } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    // A plain (JSON) argument arrives as it was sent, so the cast is only for playwright's Unboxed<A>.
+    if ((await page.evaluate(fn as (arg: unknown) => Promise<boolean>, arg as unknown)) === true) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

@@ -8,6 +8,7 @@ import type { RegionPack } from '../../domain/region';
 import { buildReport, type ReportParts } from '../../domain/report';
 import type { ReportLine } from '../../domain/report-lines';
 import type { ClauseEdit } from '../../domain/report-text';
+import { buildSelfEval, type SelfEvalTable } from '../../domain/self-eval';
 import type { Target } from '../../domain/targets';
 import type { Taxonomy } from '../../domain/taxonomy';
 
@@ -18,6 +19,8 @@ export interface ReportBundle extends ReportParts<LedgerEvent> {
   readonly pack: RegionPack;
   /** e.g. 惠东县 — from the region pack. */
   readonly regionName: string;
+  /** The scored 绩效自评表 of the year's targets. */
+  readonly selfEval: SelfEvalTable;
 }
 
 /** What building a bundle needs besides the events and targets. */
@@ -31,11 +34,14 @@ export interface ReportBundleOptions {
   readonly lines?: readonly ReportLine[];
   /** Staff edits of narrative clauses. */
   readonly clauseEdits?: readonly ClauseEdit[];
+  /** External figures for indicators that take one (domain/external-figures.ts). */
+  readonly externals?: Readonly<Record<string, number>>;
 }
 
 /** Builds a year's bundle from every event of the ledger (any year; tombstones are skipped). */
 export function buildReportBundle(events: readonly LedgerEvent[], targets: readonly Target[], o: ReportBundleOptions): ReportBundle {
-  return { ...buildReport(events, targets, o), round: o.round, taxonomy: o.taxonomy, pack: o.pack, regionName: o.pack.meta.name };
+  const parts = buildReport(events, targets, o);
+  return { ...parts, round: o.round, taxonomy: o.taxonomy, pack: o.pack, regionName: o.pack.meta.name, selfEval: buildSelfEval(parts.targets) };
 }
 
 /** The file name stem of a year's exports: 惠东县科普活动统计_2023. */

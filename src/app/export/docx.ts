@@ -6,6 +6,7 @@
 import type { Paragraph as ParagraphT, Table as TableT } from 'docx';
 import type { ReportBundle } from './report-bundle';
 import { TARGET_HEADERS, TOWNSHIP_HEADERS, rateText, summaryRows, targetRows, townshipRows, type Cell } from './report-sheets';
+import { selfEvalDocxBlocks } from './self-eval-docx';
 
 /** Builds the document's bytes (a .docx zip). */
 export async function reportDocxBytes(b: ReportBundle): Promise<Uint8Array> {
@@ -58,6 +59,7 @@ export async function reportDocxBytes(b: ReportBundle): Promise<Uint8Array> {
           targetRows(b.targets).map((r) => r.map((c, i) => (i === 6 ? rateText(c) : c))),
         )
       : para('本年度尚未设置绩效目标。'),
+    ...(b.selfEval.weight > 0 ? selfEvalDocxBlocks(d, b) : []),
   ];
   const doc = new Document({
     creator: '科普台账',

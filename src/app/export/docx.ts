@@ -50,6 +50,7 @@ export async function reportDocxBytes(b: ReportBundle): Promise<Uint8Array> {
     ...(b.narrative.activities ? [para(b.narrative.activities)] : []),
     heading('三、镇街覆盖情况'),
     para(b.narrative.coverage),
+    ...[b.narrative.publicity, b.narrative.training].filter((x) => x !== '').map((x) => para(x)),
     table(TOWNSHIP_HEADERS, townshipRows(b)),
     para(gaps.length > 0 ? `未覆盖镇街（${gaps.length}个）：${gaps.join('、')}` : '未覆盖镇街：无', { bold: true }),
     heading('四、绩效目标完成情况'),

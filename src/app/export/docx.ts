@@ -60,7 +60,7 @@ export async function reportDocxBytes(b: ReportBundle): Promise<Uint8Array> {
           targetRows(b.targets).map((r) => r.map((c, i) => (i === 6 ? rateText(c) : c))),
         )
       : para('本年度尚未设置绩效目标。'),
-    ...(b.selfEval.weight > 0 ? selfEvalDocxBlocks(d, b) : []),
+    ...selfEvalDocxBlocks(d, b),
   ];
   const doc = new Document({
     creator: '科普台账',

@@ -8,7 +8,6 @@ import type { RegionPack } from '../../domain/region';
 import { buildReport, type ReportParts } from '../../domain/report';
 import type { ReportLine } from '../../domain/report-lines';
 import type { ClauseEdit } from '../../domain/report-text';
-import { buildSelfEval, type SelfEvalTable } from '../../domain/self-eval';
 import type { Target } from '../../domain/targets';
 import type { Taxonomy } from '../../domain/taxonomy';
 
@@ -19,8 +18,6 @@ export interface ReportBundle extends ReportParts<LedgerEvent> {
   readonly pack: RegionPack;
   /** e.g. 惠东县 — from the region pack. */
   readonly regionName: string;
-  /** The scored 绩效自评表 of the year's targets. */
-  readonly selfEval: SelfEvalTable;
 }
 
 /** What building a bundle needs besides the events and targets. */
@@ -40,8 +37,7 @@ export interface ReportBundleOptions {
 
 /** Builds a year's bundle from every event of the ledger (any year; tombstones are skipped). */
 export function buildReportBundle(events: readonly LedgerEvent[], targets: readonly Target[], o: ReportBundleOptions): ReportBundle {
-  const parts = buildReport(events, targets, o);
-  return { ...parts, round: o.round, taxonomy: o.taxonomy, pack: o.pack, regionName: o.pack.meta.name, selfEval: buildSelfEval(parts.targets) };
+  return { ...buildReport(events, targets, o), round: o.round, taxonomy: o.taxonomy, pack: o.pack, regionName: o.pack.meta.name };
 }
 
 /** The file name stem of a year's exports: 惠东县科普活动统计_2023. */

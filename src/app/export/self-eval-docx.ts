@@ -5,15 +5,18 @@
  * from the caller, which loads it only when asked.
  */
 import type { Paragraph as ParagraphT, Table as TableT } from 'docx';
+import { buildSelfEval } from '../../domain/self-eval';
 import type { ReportBundle } from './report-bundle';
 import { mergeRuns, SELF_EVAL_HEADERS, selfEvalGroupsText, selfEvalRows } from './self-eval-sheet';
 
 type Docx = typeof import('docx');
 
-/** The table's title, the table and the conclusion, to put in a document's body. */
+/** The table's title, the table and the conclusion, to put in a document's body; none when no target has 分值. */
 export function selfEvalDocxBlocks(d: Docx, b: ReportBundle, headingText = '五、整体绩效自评表'): (ParagraphT | TableT)[] {
   const { Paragraph, TextRun, Table, TableRow, TableCell, HeadingLevel, WidthType, AlignmentType, VerticalMergeType, VerticalAlign } = d;
-  const rows = selfEvalRows(b.selfEval);
+  const scored = buildSelfEval(b.targets);
+  if (scored.weight === 0) return [];
+  const rows = selfEvalRows(scored);
   // Which cells of columns 0 and 1 start or continue a merged run.
   const merge = new Map<string, 'restart' | 'continue'>();
   for (const col of [0, 1]) {
@@ -50,7 +53,7 @@ export function selfEvalDocxBlocks(d: Docx, b: ReportBundle, headingText = '五�
     table,
     new Paragraph({
       spacing: { before: 120, after: 120 },
-      children: [new TextRun({ text: `自评结论：${b.selfEval.score}分（${selfEvalGroupsText(b.selfEval)}）。` })],
+      children: [new TextRun({ text: `自评结论：${scored.score}分（${selfEvalGroupsText(scored)}）。` })],
     }),
   ];
 }

@@ -2,11 +2,11 @@
  * The scored 整体绩效自评表 as rows and as an XLSX sheet: 一级指标 | 二级指标 | 三级指标 | 分值 |
  * 指标值 | 实际完成值 | 得分 | 偏差原因及改进措施, a 小计 per 一级指标 and the 合计 ("100 | 93.5"). 分值 and
  * 得分 are number cells; 一级/二级指标 cells of consecutive rows are merged as the paper table
- * does. The rows are shared with the DOCX table (self-eval-docx.ts). Read off the bundle's
- * selfEval (domain/self-eval.ts), so the file shows the screen's scores.
+ * does. The rows are shared with the DOCX table (self-eval-docx.ts). Scored by domain/self-eval.ts
+ * from the bundle's target evaluations, as the screen scores them.
  */
 import type { Workbook } from '@cj-tech-master/excelts';
-import type { SelfEvalRow, SelfEvalTable } from '../../domain/self-eval';
+import { buildSelfEval, type SelfEvalRow, type SelfEvalTable } from '../../domain/self-eval';
 import type { ReportBundle } from './report-bundle';
 import type { Cell } from './report-sheets';
 
@@ -81,7 +81,8 @@ export function addSelfEvalSheet(wb: Workbook, b: ReportBundle, scope: string): 
     c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8F0FB' } };
     c.border = { bottom: { style: 'thin' } };
   });
-  const rows = selfEvalRows(b.selfEval);
+  const table = buildSelfEval(b.targets);
+  const rows = selfEvalRows(table);
   const first = head.number + 1;
   for (const r of rows) {
     const row = ws.addRow(r.cells);
@@ -90,5 +91,5 @@ export function addSelfEvalSheet(wb: Workbook, b: ReportBundle, scope: string): 
   }
   for (const col of [0, 1]) for (const [a, z] of mergeRuns(rows, col)) ws.mergeCells(first + a, col + 1, first + z, col + 1);
   ws.addRow([]);
-  ws.addRow([`自评结论：${b.selfEval.score}分（${selfEvalGroupsText(b.selfEval)}）`]);
+  ws.addRow([`自评结论：${table.score}分（${selfEvalGroupsText(table)}）`]);
 }

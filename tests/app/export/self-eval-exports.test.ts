@@ -11,6 +11,7 @@ import { buildReportBundle, type ReportBundle } from '../../../src/app/export/re
 import { reportXlsxBytes, SHEET_NAMES } from '../../../src/app/export/xlsx';
 import { reportDocxBytes } from '../../../src/app/export/docx';
 import { mergeRuns, SELF_EVAL_HEADERS, SELF_EVAL_SHEET, selfEvalRows } from '../../../src/app/export/self-eval-sheet';
+import { buildSelfEval } from '../../../src/domain/self-eval';
 import { seedIndicators } from '../../fixtures/self-eval-2023';
 import { pack, seedLedger } from '../import/seed-ledger';
 
@@ -74,7 +75,7 @@ describe('the 整体绩效自评表 sheet read back with excelts', () => {
     expect(merges).toContain('A1:H1');
     // 预算执行 spans rows 5–10 (资金管理 5–8); 预算使用效益 rows 11–18 (履职效能 11–16, 社会效应 17–18).
     expect(merges).toEqual(expect.arrayContaining(['A5:A10', 'B5:B8', 'A11:A18', 'B11:B16', 'B17:B18']));
-    expect(mergeRuns(selfEvalRows(bundle.selfEval), 0)).toEqual([
+    expect(mergeRuns(selfEvalRows(buildSelfEval(bundle.targets)), 0)).toEqual([
       [1, 6],
       [7, 14],
     ]);

@@ -9,7 +9,6 @@ import SelfEvalTable from '../../../../src/app/components/report/SelfEvalTable.v
 import { i18n, mergeFeatureMessages } from '../../../../src/app/i18n';
 import messages from '../../../../src/app/i18n/messages/reports';
 import { buildReport } from '../../../../src/domain/report';
-import { buildSelfEval } from '../../../../src/domain/self-eval';
 import { DEFAULT_TAXONOMY } from '../../../../src/domain/taxonomy';
 import { loadHuidongPack } from '../../../fixtures/region-pack';
 import { seed2023Events } from '../../../fixtures/seed-2023';
@@ -17,7 +16,7 @@ import { indicator, seedIndicators } from '../../../fixtures/self-eval-2023';
 
 const pack = loadHuidongPack();
 const table = (targets = seedIndicators()) =>
-  buildSelfEval(buildReport(seed2023Events('reviewed'), targets, { year: 2023, reviewedOnly: true, taxonomy: DEFAULT_TAXONOMY, pack }).targets);
+  buildReport(seed2023Events('reviewed'), targets, { year: 2023, reviewedOnly: true, taxonomy: DEFAULT_TAXONOMY, pack }).targets;
 
 let w: VueWrapper | undefined;
 afterEach(() => {
@@ -26,7 +25,7 @@ afterEach(() => {
 });
 function show(t = table()): VueWrapper {
   mergeFeatureMessages(messages);
-  w = mount(SelfEvalTable, { props: { table: t }, global: { plugins: [i18n] } });
+  w = mount(SelfEvalTable, { props: { evaluations: t }, global: { plugins: [i18n] } });
   return w;
 }
 

@@ -17,6 +17,7 @@ import { townshipReportName, villageShortName, type RegionPack } from './region.
 import { clauseKeyOf, selectEvents, type ReportCounts } from './report-counts.js';
 import { countLines, type LineCounts, type ReportLine } from './report-lines.js';
 import { labelOf, type Taxonomy } from './taxonomy.js';
+import { DEFAULT_TIME_ZONE, zonedParts } from './year.js';
 
 /** The fields the narrative reads: the counted ones plus title, place words and village. */
 export type NarratableEvent = CountableEvent & Pick<LedgerEvent, 'title' | 'venueName' | 'villageCode'>;
@@ -61,6 +62,13 @@ export interface Narrative {
   readonly activities: string;
   /** Which townships the year reached and which it missed. */
   readonly coverage: string;
+  /**
+   * The publicity section ("三、…完善阵地建设。一是依托电台、电视台媒体…"): media-format events in no
+   * report line and no campaign (broadcasts, web columns, 宣传品 made); '' without them.
+   */
+  readonly publicity: string;
+  /** The training section ("四、组织开展、参加专业素质提升培训活动。…"): coach-training events in no line; '' without them. */
+  readonly training: string;
   /** Everything, paragraph by paragraph. */
   readonly text: string;
 }
@@ -355,6 +363,138 @@ function groupClause(
   return [media.length > 0 ? mediaSentence(media, campaign, year, ctx) : '', ...texts, totals].filter((x) => x !== '').join('，');
 }
 
+/** Section numbers after the activity section (二): 三, 四 … */
+const SECTION_START = 3;
+
+const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
+
+/** "晚20：40分" — the part of day and the time as the report writes it. */
+function clockWords(hour: number, minute: number): string {
+  const part = hour < 6 ? '凌晨' : hour < 12 ? '上午' : hour < 13 ? '中午' : hour < 18 ? '下午' : '晚';
+  return `${part}${hour}：${String(minute).padStart(2, '0')}分`;
+}
+
+/**
+ * A weekly broadcast schedule from the broadcasts' start times: "每周六晚20：40分和周日下午17：15分";
+ * days sharing a time are joined ("周六、日上午8：15分"), Monday first, Sunday last.
+ */
+function weeklySchedule(events: readonly NarratableEvent[], timeZone: string): string {
+  const byTime = new Map<string, { hour: number; minute: number; days: Set<number> }>();
+  for (const e of events) {
+    const p = zonedParts(e.startAt, timeZone);
+    const day = new Date(Date.UTC(p.year, p.month - 1, p.day)).getUTCDay();
+    const key = `${p.hour}:${p.minute}`;
+    const slot = byTime.get(key) ?? { hour: p.hour, minute: p.minute, days: new Set<number>() };
+    slot.days.add(day);
+    byTime.set(key, slot);
+  }
+  const order = (d: number) => (d === 0 ? 7 : d);
+  const slots = [...byTime.values()]
+    .map((s) => ({ ...s, days: [...s.days].sort((a, b) => order(a) - order(b)) }))
+    .sort((a, b) => order(a.days[0]!) - order(b.days[0]!) || a.hour * 60 + a.minute - (b.hour * 60 + b.minute));
+  return `每${slots.map((s) => `周${s.days.map((d) => WEEKDAYS[d]).join('、')}${clockWords(s.hour, s.minute)}`).join('和')}`;
+}
+
+/** A programme or column name from an event title: the quoted part, else the title ("科普园地"). */
+function programName(title: string): string {
+  const q = /[“"]([^”"]+)[”"]/.exec(title);
+  return (q ? q[1]! : title).trim();
+}
+
+const isBroadcast = (e: NarratableEvent) => /电视|电台|广播/.test(e.venueName);
+const isWeb = (e: NarratableEvent) => !isBroadcast(e) && /网|公众号|微信|微博|抖音|视频号/.test(e.venueName);
+
+/**
+ * The publicity section from media-format events in no line and no campaign, in the seed's words:
+ * 一是 broadcasts (依托电台、电视台媒体，完善了“科普大篷车”“科普园地”等电视、电台节目，每周六晚20：40分…
+ * 在惠东电视台播出), 二是 web columns (依托县人民政府门户网站设立了“科普园地”专栏，定期更新…等科普内容),
+ * 三是 宣传品 made (制作一批科普宣传环保袋、科普宣传伞等群众喜爱的科普宣传品); a part without events is left out.
+ */
+function publicitySection(events: readonly NarratableEvent[], number: number, ctx: NarrativeContext): string {
+  const zone = ctx.timeZone ?? DEFAULT_TIME_ZONE;
+  const broadcasts = events.filter(isBroadcast);
+  const web = events.filter(isWeb);
+  const made = events.filter((e) => !isBroadcast(e) && !isWeb(e));
+  const parts: string[] = [];
+  if (broadcasts.length > 0) {
+    const tv = broadcasts.filter((e) => e.venueName.includes('电视'));
+    const radio = broadcasts.filter((e) => !e.venueName.includes('电视'));
+    const media = [radio.length > 0 ? '电台' : '', tv.length > 0 ? '电视台' : ''].filter((x) => x !== '').join('、');
+    const kinds = [tv.length > 0 ? '电视' : '', radio.length > 0 ? '电台' : ''].filter((x) => x !== '').join('、');
+    const programs = distinct(broadcasts.map((e) => programName(e.title))).map((n) => `“${n}”`);
+    const outlets = groupBy([...tv, ...radio], (e) => e.venueName.trim());
+    const schedules = outlets.map(([outlet, es]) => `${weeklySchedule(es, zone)}在${outlet}播出`).join('，');
+    parts.push(`依托${media}媒体，完善了${programs.join('')}${programs.length > 1 ? '等' : ''}${kinds}节目，${schedules}`);
+  }
+  if (web.length > 0) {
+    const sites = distinct(web.map((e) => e.venueName.trim())).join('、');
+    const columns = distinct(web.map((e) => programName(e.title))).map((n) => `“${n}”`);
+    const themes = themeCountsOf(web);
+    const order = ctx.taxonomy.themes.map((t) => t.code);
+    const topics = [...themes.keys()].sort((a, b) => themes.get(b)! - themes.get(a)! || order.indexOf(a) - order.indexOf(b)).slice(0, MAX_THEMES);
+    const content = topics.length > 0 ? `${topics.map((c) => labelOf(ctx.taxonomy, 'themes', c)).join('、')}等科普内容` : '科普内容';
+    parts.push(`依托${sites}设立了${columns.join('')}专栏，定期更新${content}`);
+  }
+  if (made.length > 0) {
+    const kinds = [...materialKindsOf(made).entries()].sort((a, b) => b[1] - a[1]).map(([k]) => labelOf(ctx.taxonomy, 'materialKinds', k));
+    const things =
+      kinds.length > 0
+        ? kinds.map((k) => (k.startsWith('宣传') ? `科普${k}` : `科普宣传${k}`))
+        : distinct(
+            made.flatMap((e) =>
+              e.title
+                .trim()
+                .replace(/^制作(一批)?/, '')
+                .split('、'),
+            ),
+          ).filter((x) => x !== '');
+    parts.push(`制作一批${things.slice(0, 4).join('、')}等群众喜爱的科普宣传品`);
+  }
+  if (parts.length === 0) return '';
+  const body = parts.map((p, i) => `${chineseOrdinal(i + 1)}是${p}`).join('；');
+  return `${chineseOrdinal(number)}、开展科普宣传，完善阵地建设。${body}。`;
+}
+
+/**
+ * Whether a training was held elsewhere (staff went to it): its title names a 市 or 省 first
+ * ("2023年惠州市青少年机器人竞赛专项培训…"), not the region itself.
+ */
+function heldElsewhere(e: NarratableEvent, regionName: string): boolean {
+  const title = e.title.trim().replace(/^\d{4}年/, '');
+  if (regionName !== '' && title.startsWith(regionName)) return false;
+  return /^[\u4e00-\u9fa5]{2,7}?[省市]/.test(title);
+}
+
+/**
+ * The training section from coach-training events in no line, in the seed's words: the trainings
+ * staff went to (前往参加“…”，“…”), those the county held (召开4期我县的…、…等), then the number of
+ * 期 and participants; a part without events is left out, and so is a participant count of 0.
+ */
+function trainingSection(events: readonly NarratableEvent[], number: number, ctx: NarrativeContext): string {
+  const region = ctx.pack.meta.name;
+  const away = events.filter((e) => heldElsewhere(e, region));
+  const home = events.filter((e) => !heldElsewhere(e, region));
+  const parts: string[] = [];
+  if (away.length > 0) parts.push(`组织各中小学科技辅导员、教练员前往参加${distinct(away.map((e) => `“${e.title.trim()}”`)).join('，')}`);
+  if (home.length > 0) parts.push(`召开${home.length}期我县的${distinct(home.map((e) => e.title.trim())).join('、')}等`);
+  const attendance = events.reduce((n, e) => n + e.attendance, 0);
+  const n = (x: number) => ((ctx.round ?? false) ? roundInReportManner(x) : String(x));
+  const tally = `全年共组织、参加培训${events.length}期${attendance > 0 ? `，参训${n(attendance)}人次` : ''}`;
+  return (
+    `${chineseOrdinal(number)}、组织开展、参加专业素质提升培训活动。为促进我县教师队伍中的科技人才队伍建设，进一步提高科技辅导员和机器人教练员的业务水平，` +
+    `县科协${parts.join('，')}，${tally}，提高学校内的科技工作者的科普能力和专业技术水平。`
+  );
+}
+
+/** Media-format events in no line and no campaign (the publicity section's), and coach-training events in no line (the training section's). */
+function sectionEvents(sorted: readonly NarratableEvent[], counted: LineCounts): { publicity: NarratableEvent[]; training: NarratableEvent[] } {
+  const inNoLine = (e: NarratableEvent) => (counted.linesOf.get(e.id) ?? []).length === 0;
+  return {
+    publicity: sorted.filter((e) => isMedia(e) && e.campaign === null && inNoLine(e)),
+    training: sorted.filter((e) => e.format === 'coach-training' && inNoLine(e)),
+  };
+}
+
 /** Groups in order of each key's first element. */
 function groupBy<T>(xs: readonly T[], key: (x: T) => string): [string, T[]][] {
   const m = new Map<string, T[]>();
@@ -503,12 +643,21 @@ export function applyClauseEdits(n: Narrative, year: number, edits: readonly Cla
     if (!e || e.text.trim() === '') return c;
     return { ...c, text: e.text.trim(), edited: true, stale: e.generated !== c.generated };
   });
-  return assemble(n.summary, clauses, n.coverage);
+  return assemble(n.summary, clauses, n.coverage, n);
 }
 
-function assemble(summary: string, clauses: readonly NarrativeClause[], coverage: string): Narrative {
+function assemble(summary: string, clauses: readonly NarrativeClause[], coverage: string, sections: Pick<Narrative, 'publicity' | 'training'>): Narrative {
   const activities = clauses.length > 0 ? `${clauses.map((c) => c.text).join('；')}。` : '';
-  return { summary, clauses, activities, coverage, text: [summary, activities, coverage].filter((s) => s !== '').join('\n') };
+  const { publicity, training } = sections;
+  return {
+    summary,
+    clauses,
+    activities,
+    coverage,
+    publicity,
+    training,
+    text: [summary, activities, coverage, publicity, training].filter((s) => s !== '').join('\n'),
+  };
 }
 
 /**
@@ -526,7 +675,10 @@ export function narrativeOf(
   lineCounts: LineCounts = countLines(sorted, lines),
 ): Narrative {
   const summary = summaryOf(year, counts.total, ctx.round ?? false);
-  const clauses = activityClauses(sorted, lines, lineCounts, year, ctx).map((d, i): NarrativeClause => {
+  const own = sectionEvents(sorted, lineCounts);
+  const apart = new Set([...own.publicity, ...own.training].map((e) => e.id));
+  const spoken = apart.size === 0 ? sorted : sorted.filter((e) => !apart.has(e.id));
+  const clauses = activityClauses(spoken, lines, lineCounts, year, ctx).map((d, i): NarrativeClause => {
     const text = `${chineseOrdinal(i + 1)}是${d.body}`;
     const tally = d.events.reduce((t, e) => ({ attendance: t.attendance + e.attendance, materials: t.materials + materialsTotal(e) }), {
       attendance: 0,
@@ -534,5 +686,7 @@ export function narrativeOf(
     });
     return { key: d.key, text, generated: text, lines: d.lines, edited: false, stale: false, events: d.events.length, ...tally };
   });
-  return assemble(summary, clauses, coverageSentence(year, coverage));
+  const publicity = own.publicity.length > 0 ? publicitySection(own.publicity, SECTION_START, ctx) : '';
+  const training = own.training.length > 0 ? trainingSection(own.training, SECTION_START + (publicity === '' ? 0 : 1), ctx) : '';
+  return assemble(summary, clauses, coverageSentence(year, coverage), { publicity, training });
 }

@@ -58,6 +58,8 @@ export interface ReportOptions {
   readonly lines?: readonly ReportLine[];
   /** Staff edits of narrative clauses (any years; the report's year applies). */
   readonly clauseEdits?: readonly ClauseEdit[];
+  /** External figures for indicators that take one (external-figures.ts); missing → 未取得. */
+  readonly externals?: Readonly<Record<string, number>>;
 }
 
 /** One row of the 按统计口径 table. */
@@ -111,7 +113,7 @@ export function buildReport<E extends NarratableEvent>(events: Iterable<E>, targ
     year: o.year,
     reviewedOnly: o.reviewedOnly,
     report: tablesOf(counts, o.year, o.reviewedOnly, { ...ctx, locale: o.locale }),
-    targets: evaluateTargets(targets, { year: o.year, counted, counts, coverage, pack: o.pack, timeZone, lineCounts }),
+    targets: evaluateTargets(targets, { year: o.year, counted, counts, coverage, pack: o.pack, timeZone, lineCounts, externals: o.externals }),
     narrative: o.clauseEdits ? applyClauseEdits(narrative, o.year, o.clauseEdits) : narrative,
     coverage,
     events: counted,

@@ -4,14 +4,17 @@
  * (report-counts.ts) and coverage, which report.ts makes once: a count target on one axis is that
  * axis's group, a coverage rule over all events is the coverage's units. Only a rule or a
  * township count restricted to one format, venue, campaign or theme needs a split the counts do
- * not keep; it counts the year's events under its filter (computeCoverage). Pure.
+ * not keep; it counts the year's events under its filter (computeCoverage). A target whose 实际值
+ * staff enter (source manual) or an external figure gives (source external) reads that value
+ * instead, or is `missing` (未取得). Scoring is self-eval.ts. Pure.
  */
 import { computeCoverage, type CoverageResult } from './coverage.js';
 import { emptyTally, type CountableEvent, type EventFilter, type Tally } from './counts.js';
+import { externalFigure, type ExternalFigures } from './external-figures.js';
 import type { RegionPack } from './region.js';
 import type { ReportCounts } from './report-counts.js';
 import type { LineCounts } from './report-lines.js';
-import type { Target, TargetAxis, TargetMeasure } from './targets.js';
+import type { Target, TargetAxis, TargetMeasure, TargetSource } from './targets.js';
 import { DEFAULT_TIME_ZONE } from './year.js';
 
 /** A township below a coverage rule's minimum, with its value. */
@@ -33,6 +36,13 @@ export interface TargetEvaluation {
   readonly met: boolean;
   /** Coverage rules: the townships below the minimum, in pack order; empty for counts. */
   readonly shortfalls: readonly TownshipShortfall[];
+  /** Where 实际值 came from (the target's `source`, absent → events). */
+  readonly source: TargetSource;
+  /**
+   * A value staff have not entered yet, or an external figure not supplied (未取得): `actual` is
+   * 0, `rate` null and `met` false.
+   */
+  readonly missing: boolean;
 }
 
 /** The year's counted events, their counts and coverage (report.ts buildReport makes them once). */
@@ -45,6 +55,8 @@ export interface CountedYear {
   readonly timeZone?: string;
   /** The report lines counted over the same events (a target on axis `line` reads its line's tally). */
   readonly lineCounts?: LineCounts;
+  /** External figures by key, for targets whose 实际值 is one (external-figures.ts). */
+  readonly externals?: ExternalFigures;
 }
 
 /** The filter that picks the events a target is taken over, within the year's counted events. */
@@ -116,6 +128,12 @@ export function evaluateTargets(targets: readonly Target[], year: CountedYear): 
 }
 
 function evaluateTarget(t: Target, year: CountedYear): TargetEvaluation {
+  const source = t.source ?? 'events';
+  if (source !== 'events') {
+    const value = source === 'manual' ? (t.manualValue ?? null) : externalFigure(year.externals, t.externalKey);
+    if (value === null) return { target: t, goal: t.min, actual: 0, rate: null, met: false, shortfalls: [], source, missing: true };
+    return { target: t, goal: t.min, actual: value, rate: t.min === 0 ? null : value / t.min, met: value >= t.min, shortfalls: [], source, missing: false };
+  }
   if (t.kind === 'coverage') {
     const values = coverageValues(t, year, t.measure);
     const shortfalls: TownshipShortfall[] = [];
@@ -125,11 +143,11 @@ function evaluateTarget(t: Target, year: CountedYear): TargetEvaluation {
     }
     const goal = values.size;
     const actual = goal - shortfalls.length;
-    return { target: t, goal, actual, rate: goal === 0 ? null : actual / goal, met: shortfalls.length === 0, shortfalls };
+    return { target: t, goal, actual, rate: goal === 0 ? null : actual / goal, met: shortfalls.length === 0, shortfalls, source, missing: false };
   }
   const actual =
     t.measure === 'townshipsCovered' ? [...coverageValues(t, year, 'events').values()].filter((n) => n > 0).length : measureOf(tallyOf(t, year), t.measure);
-  return { target: t, goal: t.min, actual, rate: t.min === 0 ? null : actual / t.min, met: actual >= t.min, shortfalls: [] };
+  return { target: t, goal: t.min, actual, rate: t.min === 0 ? null : actual / t.min, met: actual >= t.min, shortfalls: [], source, missing: false };
 }
 
 /** 完成率 as the 自评表 prints it: "120%", "83.3%", or "—" without a goal. */

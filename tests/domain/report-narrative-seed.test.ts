@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import type { LedgerEvent } from '../../src/domain/event';
 import { buildReport } from '../../src/domain/report';
+import { DEFAULT_REPORT_LINES } from '../../src/domain/report-lines';
 import { applyClauseEdits, seriesSentence } from '../../src/domain/report-text';
 import { DEFAULT_TAXONOMY } from '../../src/domain/taxonomy';
 import { loadHuidongPack } from '../fixtures/region-pack';
@@ -147,10 +148,22 @@ describe('the defects seen on the reconstruction (issue 14 §2)', () => {
     );
   });
 
-  test('media-format events produce the media sentence, also outside a campaign', () => {
-    const media = ev({ title: '科普园地', format: 'media', venue: 'other', campaign: null, venueName: '惠东电视台', attendance: 0, materials: [] });
+  test('media-format events outside a campaign make the publicity section, not a clause of 二', () => {
+    const media = ev({
+      title: '科普园地',
+      format: 'media',
+      venue: 'other',
+      campaign: null,
+      venueName: '惠东电视台',
+      startAt: '2023-03-04T20:40:00+08:00',
+      attendance: 0,
+      materials: [],
+    });
     const r = report([...events, media]);
-    expect(r.narrative.clauses.at(-1)!.text).toBe('八是在电视台等媒体播放公益宣传口号');
+    expect(r.narrative.clauses).toHaveLength(7);
+    expect(r.narrative.clauses.some((c) => c.text.includes('媒体'))).toBe(false);
+    expect(r.narrative.publicity).toBe('三、开展科普宣传，完善阵地建设。一是依托电视台媒体，完善了“科普园地”电视节目，每周六晚20：40分在惠东电视台播出。');
+    expect(r.narrative.text.split('\n').at(-1)).toBe(r.narrative.publicity);
   });
 
   test('a staff edit is kept for its year, marked, with the generated text beside it; stale when the numbers change', () => {
@@ -168,5 +181,122 @@ describe('the defects seen on the reconstruction (issue 14 §2)', () => {
     const later = applyClauseEdits(report(more).narrative, 2023, [edit]);
     expect(later.clauses[4]).toMatchObject({ text: edit.text, edited: true, stale: true });
     expect(later.clauses[4]!.generated).toContain('主题活动4场次');
+  });
+});
+
+/** The seed's sections 三 (publicity) and 四 (trainings), word for word (重点分析 (1)). */
+const SEED_PUBLICITY =
+  '三、开展科技进步活动月活动、科普交流活动、“全国科普日”主题活动、购买科普宣传资料、制作、更新科普宣传栏，完善阵地建设。一是依托电台、电视台媒体，完善了“科普大篷车”“科普园地”等电视、电台节目，每周六晚20：40分和周日下午17：15分在惠东电视台播出，每周六、日上午8：15分在惠东电台播出；二是依托县人民政府门户网站设立了“科普园地”专栏，定期更新最新前沿科技、医疗救护防灾减灾等科普内容。三是制作一批科普宣传宣传袋、科普宣传伞等群众喜爱的科普宣传品。';
+const SEED_TRAINING =
+  '四、组织开展、参加专业素质提升培训活动。为促进我县教师队伍中的科技人才队伍建设，进一步提高科技辅导员和机器人教练员的业务水平，县科协组织各中小学科技辅导员、教练员前往参加“惠州市青少年无人机创新大赛暨模型科普教育竞赛教练员培训班”，“2023年惠州市青少年机器人竞赛专项培训（第一期）暨天宫建设项目技术研讨会”，“2023年惠州市青少年机器人竞赛专项培训（第二期）暨使命召唤项目技术研讨会”，召开4期我县的“科技兴国 人才兴邦”二十大理论宣讲暨青少年机器人教练员培训班、2023年惠东县青少年机器人教练员能力提升培训活动等，提高学校内的科技工作者的科普能力和专业技术水平。';
+
+/** Where the app's section differs from the seed's, and why (applied to the seed's text as above). */
+const SECTION_DIFFERENCES: { section: 'publicity' | 'training'; seed: string; app: string; why: string }[] = [
+  {
+    section: 'publicity',
+    seed: '开展科技进步活动月活动、科普交流活动、“全国科普日”主题活动、购买科普宣传资料、制作、更新科普宣传栏，',
+    app: '开展科普宣传，',
+    why: "the seed's heading lists the year's programme (活动月, 交流, purchases, notice boards), which no publicity event records; the app heads the section with what it states",
+  },
+  {
+    section: 'publicity',
+    seed: '最新前沿科技、医疗救护防灾减灾等',
+    app: '防灾减灾、应急救护、前沿科技等',
+    why: "the web column's contents are the events' themes in the taxonomy's words and order; 最新 and 医疗救护 are the seed's own wording",
+  },
+  {
+    section: 'publicity',
+    seed: '科普内容。三是',
+    app: '科普内容；三是',
+    why: 'the seed ends 二是 with 。 but separates 一是/二是 with ；; the app separates every part with ；',
+  },
+  { section: 'publicity', seed: '科普宣传宣传袋', app: '科普宣传袋', why: 'a stutter in the seed; the event is titled 制作科普宣传袋、科普宣传伞' },
+  {
+    section: 'training',
+    seed: '能力提升培训活动等，提高',
+    app: '能力提升培训活动等，全年共组织、参加培训7期，参训160多人次，提高',
+    why: 'the issue asks the section to state the number of 期 and participants (166, written in the report manner as elsewhere); the seed gives neither',
+  },
+];
+
+describe('the publicity and training sections (issue 14 §4)', () => {
+  const at = (day: string, time: string) => `2023-01-${day}T${time}:00+08:00`;
+  const base = { venue: 'other', campaign: null, attendance: 0, materials: [], audience: [], themes: [] };
+  // 2023-01-07 is a Saturday, 01-08 a Sunday.
+  const publicity = [
+    ev({ ...base, title: '科普大篷车', format: 'media', venueName: '惠东电台', startAt: at('07', '08:15') }),
+    ev({ ...base, title: '科普大篷车', format: 'media', venueName: '惠东电视台', startAt: at('07', '20:40') }),
+    ev({ ...base, title: '“科普园地”', format: 'media', venueName: '惠东电台', startAt: at('08', '08:15') }),
+    ev({ ...base, title: '科普园地', format: 'media', venueName: '惠东电视台', startAt: at('08', '17:15') }),
+    ev({ ...base, title: '科普园地', format: 'media', venueName: '惠东电视台', startAt: '2023-01-14T20:40:00+08:00' }),
+    ev({
+      ...base,
+      title: '科普园地专栏更新',
+      format: 'media',
+      venueName: '县人民政府门户网站',
+      startAt: at('10', '10:00'),
+      themes: ['frontier-tech', 'emergency-rescue', 'disaster-prevention'],
+    }),
+    ev({ ...base, title: '制作科普宣传袋、科普宣传伞', format: 'media', venueName: '县科协', startAt: at('12', '10:00') }),
+  ].map((e, i) => (i === 5 ? { ...e, title: '“科普园地”专栏' } : e));
+  const training = [
+    ['惠州市青少年无人机创新大赛暨模型科普教育竞赛教练员培训班', '2023-03-10', 6],
+    ['2023年惠州市青少年机器人竞赛专项培训（第一期）暨天宫建设项目技术研讨会', '2023-04-14', 5],
+    ['2023年惠州市青少年机器人竞赛专项培训（第二期）暨使命召唤项目技术研讨会', '2023-05-19', 5],
+    ['“科技兴国 人才兴邦”二十大理论宣讲暨青少年机器人教练员培训班', '2023-06-03', 40],
+    ['“科技兴国 人才兴邦”二十大理论宣讲暨青少年机器人教练员培训班', '2023-06-10', 40],
+    ['“科技兴国 人才兴邦”二十大理论宣讲暨青少年机器人教练员培训班', '2023-06-17', 40],
+    ['2023年惠东县青少年机器人教练员能力提升培训活动', '2023-10-21', 30],
+  ].map(([title, day, n]) =>
+    ev({
+      ...base,
+      title: title as string,
+      format: 'coach-training',
+      venue: 'school',
+      venueName: '县青少年活动中心',
+      startAt: `${day}T09:00:00+08:00`,
+      attendance: n as number,
+    }),
+  );
+  const seedWith = (text: string, section: 'publicity' | 'training') =>
+    SECTION_DIFFERENCES.filter((d) => d.section === section).reduce((t, d) => (expect(t).toContain(d.seed), t.replace(d.seed, d.app)), text);
+
+  test("each section equals the seed's except the listed, justified differences; clauses 一–七 are untouched", () => {
+    const r = report([...events, ...publicity, ...training]).narrative;
+    expect(r.publicity).toBe(seedWith(SEED_PUBLICITY, 'publicity'));
+    expect(r.training).toBe(seedWith(SEED_TRAINING, 'training'));
+    expect(r.clauses.map((c) => c.text)).toEqual(report().narrative.clauses.map((c) => c.text));
+    expect(r.text.split('\n').slice(-2)).toEqual([r.publicity, r.training]);
+  });
+
+  test('a section comes only with its events, numbered in turn; a part without events and a participant count of 0 are left out', () => {
+    expect(report().narrative).toMatchObject({ publicity: '', training: '' });
+    const onlyTraining = report([...events, ...training.slice(3).map((e) => ({ ...e, attendance: 0 }))]).narrative;
+    expect(onlyTraining.publicity).toBe('');
+    expect(onlyTraining.training).toBe(
+      '三、组织开展、参加专业素质提升培训活动。为促进我县教师队伍中的科技人才队伍建设，进一步提高科技辅导员和机器人教练员的业务水平，县科协召开4期我县的“科技兴国 人才兴邦”二十大理论宣讲暨青少年机器人教练员培训班、2023年惠东县青少年机器人教练员能力提升培训活动等，全年共组织、参加培训4期，提高学校内的科技工作者的科普能力和专业技术水平。',
+    );
+    const onlyWeb = report([...events, publicity[5]!]).narrative;
+    expect(onlyWeb.publicity).toBe(
+      '三、开展科普宣传，完善阵地建设。一是依托县人民政府门户网站设立了“科普园地”专栏，定期更新防灾减灾、应急救护、前沿科技等科普内容。',
+    );
+  });
+
+  test('media work of a campaign stays in its clause (七), trainings in a report line stay in the line', () => {
+    const campaignMedia = { ...publicity[1]!, campaign: 'science-day' };
+    const r = report([...events, campaignMedia]).narrative;
+    expect(r.publicity).toBe('');
+    expect(r.clauses[6]!.text).toContain('期间在电视台等媒体播放公益宣传口号');
+    const lines = [...DEFAULT_REPORT_LINES, { ...DEFAULT_REPORT_LINES[1]!, code: 'training', name: '教练员培训', formats: ['coach-training'], phrase: '' }];
+    const inLine = buildReport([...events, ...training], [], {
+      year: 2023,
+      reviewedOnly: true,
+      taxonomy: DEFAULT_TAXONOMY,
+      pack,
+      round: true,
+      lines,
+    }).narrative;
+    expect(inLine.training).toBe('');
+    expect(inLine.clauses.at(-1)!.lines).toEqual(['training']);
   });
 });

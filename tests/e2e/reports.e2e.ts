@@ -150,7 +150,17 @@ describe('the 2023 report in the browser', () => {
   it("downloads an XLSX whose numbers equal the screen's", async () => {
     const wb = new Workbook();
     await wb.xlsx.load(await download('export-xlsx'));
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '目标完成情况', '按乡镇', '按月', '活动明细', '志愿者名册', '按统计口径', '形式×专项']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      '汇总',
+      '目标完成情况',
+      '按乡镇',
+      '按月',
+      '活动明细',
+      '志愿者名册',
+      '按统计口径',
+      '形式×专项',
+      '整体绩效自评表',
+    ]);
     const col = (ws: Worksheet, label: string) => {
       let out: unknown[] = [];
       ws.eachRow((r) => {

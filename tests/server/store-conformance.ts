@@ -420,6 +420,37 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
       expect(await store.pull(newId(), 0, 10)).toEqual({ rows: [], dropped: [], more: false, epoch });
     });
 
+    test('an indicator of the 自评表: a target written before the indicator fields takes them by a later put, reads back whole, and a bad one changes nothing', async () => {
+      const client = newId();
+      const t = newId();
+      await doPush(staff, client, [targetPut(1, t, 5)]);
+      const fields = {
+        weight: 3,
+        goalText: '按时办结率100%',
+        source: 'external' as const,
+        externalKey: 'feedback.onTimeRate',
+        rule: 'bands' as const,
+        bands: [
+          { atLeast: 1, share: 1 },
+          { atLeast: 0.5, share: 0.5 },
+        ],
+        manualScore: null,
+        valueNote: '说明',
+        evidence: '佐证：信访台账（档案号 2024-03）',
+        deviation: '开通群众意见反馈渠道',
+      };
+      const put = await doPush(staff, client, [{ entity: 'target', op: 'put', seq: 2, targetId: t, at: AT, fields }]);
+      expect(put.results).toEqual([{ seq: 2, status: 'applied', rev: expect.any(Number) }]);
+      const rows = (await store.pull(o.id, 0, 10)).rows.filter((r) => r.row.id === t);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.row).toMatchObject({ ...fields, min: 5, level3: '科普大篷车巡展', rev: put.results[0]!.status === 'applied' ? put.results[0]!.rev : -1 });
+      expect((await store.history('target', t)).map((h) => h.field)).toEqual(expect.arrayContaining(['weight', 'source', 'bands', 'deviation']));
+      // A 分值 below 0 is refused with its field and code; the stored row stays as it was.
+      const bad = await doPush(staff, client, [{ entity: 'target', op: 'put', seq: 3, targetId: t, at: AT, fields: { weight: -1, deviation: '改' } }]);
+      expect(bad.results).toEqual([{ seq: 3, status: 'rejected', reason: expect.any(String), problems: [{ field: 'weight', code: 'negative' }] }]);
+      expect((await store.pull(o.id, 0, 10)).rows.find((r) => r.row.id === t)!.row).toMatchObject({ weight: 3, deviation: '开通群众意见反馈渠道' });
+    });
+
     test('a scoped pull gives the user’s own events, those listing them and every target; a removal is `dropped` at its rev', async () => {
       const client = newId();
       const [mine, listed, other] = [newId(), newId(), newId()];

@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { createUuidV7, isUuid } from '../../domain/ids';
 import { toProblems } from '../../domain/problems';
+import { copyIndicatorDefinitions } from '../../domain/self-eval';
 import { targetFieldEntries, targetPatchSchema, TARGET_MUTABLE_FIELDS, type TargetFields, type TargetPatch } from '../../domain/targets';
 import { toZonedIso } from '../../domain/year';
 import type { Mutation } from '../../sync/protocol';
@@ -28,6 +29,12 @@ export interface TargetRepository {
   deleteTarget(id: string): Promise<void>;
   /** Live targets of a year, in the order they were made. */
   targetsOfYear(year: number): Promise<TargetRow[]>;
+  /**
+   * "Copy last year's indicators": the definitions (not the values) of `fromYear`'s live targets
+   * as new targets of `toYear`, in their order, each with its outbox put, all in one transaction;
+   * an indicator `toYear` already has (same 一级/二级/三级指标) is not copied again. The number made.
+   */
+  copyIndicators(fromYear: number, toYear: number): Promise<number>;
 }
 
 /** Builds the repository over one LedgerDb, with the event repository's world (clock, ids, identity). */
@@ -100,8 +107,38 @@ export function createTargetRepository(db: LedgerDb, deps: Omit<RepositoryDeps, 
     });
   }
 
+  async function copyIndicators(fromYear: number, toYear: number): Promise<number> {
+    const clientId = await deps.clientId();
+    const now = deps.now();
+    const at = toZonedIso(now, deps.timeZone);
+    const who = deps.identity();
+    return db.transaction('rw', tables, async () => {
+      const copies = copyIndicatorDefinitions(await targetsOfYearIn(db, fromYear), await targetsOfYearIn(db, toYear), toYear);
+      for (const [i, fields] of copies.entries()) {
+        const parsed = v.safeParse(targetFieldsSchema, fields, { abortPipeEarly: true });
+        if (!parsed.success) throw new ValidationError(toProblems(parsed.issues));
+        // Ids a millisecond apart keep the copies in the order of last year's table.
+        const id = createUuidV7(now + i, deps.random16());
+        await db.targets.add({
+          ...parsed.output,
+          id,
+          orgId: who.orgId,
+          createdBy: who.userId,
+          createdAt: at,
+          updatedBy: who.userId,
+          updatedAt: at,
+          deleted: false,
+          rev: 0,
+        });
+        await enqueue(clientId, id, at, { op: 'put', fields: { ...parsed.output } });
+      }
+      return copies.length;
+    });
+  }
+
   return {
     newTargetId: () => createUuidV7(deps.now(), deps.random16()),
+    copyIndicators,
     createTarget,
     updateTarget,
     deleteTarget,

@@ -6,6 +6,7 @@
 import type { Paragraph as ParagraphT, Table as TableT } from 'docx';
 import type { ReportBundle } from './report-bundle';
 import { TARGET_HEADERS, TOWNSHIP_HEADERS, rateText, summaryRows, targetRows, townshipRows, type Cell } from './report-sheets';
+import { selfEvalDocxBlocks } from './self-eval-docx';
 
 /** Builds the document's bytes (a .docx zip). */
 export async function reportDocxBytes(b: ReportBundle): Promise<Uint8Array> {
@@ -49,6 +50,7 @@ export async function reportDocxBytes(b: ReportBundle): Promise<Uint8Array> {
     ...(b.narrative.activities ? [para(b.narrative.activities)] : []),
     heading('三、镇街覆盖情况'),
     para(b.narrative.coverage),
+    ...[b.narrative.publicity, b.narrative.training].filter((x) => x !== '').map((x) => para(x)),
     table(TOWNSHIP_HEADERS, townshipRows(b)),
     para(gaps.length > 0 ? `未覆盖镇街（${gaps.length}个）：${gaps.join('、')}` : '未覆盖镇街：无', { bold: true }),
     heading('四、绩效目标完成情况'),
@@ -58,6 +60,7 @@ export async function reportDocxBytes(b: ReportBundle): Promise<Uint8Array> {
           targetRows(b.targets).map((r) => r.map((c, i) => (i === 6 ? rateText(c) : c))),
         )
       : para('本年度尚未设置绩效目标。'),
+    ...selfEvalDocxBlocks(d, b),
   ];
   const doc = new Document({
     creator: '科普台账',

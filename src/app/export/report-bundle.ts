@@ -31,6 +31,8 @@ export interface ReportBundleOptions {
   readonly lines?: readonly ReportLine[];
   /** Staff edits of narrative clauses. */
   readonly clauseEdits?: readonly ClauseEdit[];
+  /** External figures for indicators that take one (domain/external-figures.ts). */
+  readonly externals?: Readonly<Record<string, number>>;
 }
 
 /** Builds a year's bundle from every event of the ledger (any year; tombstones are skipped). */

@@ -26,9 +26,10 @@ import {
   townshipRows,
   type Cell,
 } from './report-sheets';
+import { addSelfEvalSheet, SELF_EVAL_SHEET } from './self-eval-sheet';
 
 /** The sheet names, in order. */
-export const SHEET_NAMES = ['汇总', '目标完成情况', '按乡镇', '按月', '活动明细', '志愿者名册', '按统计口径', '形式×专项'] as const;
+export const SHEET_NAMES = ['汇总', '目标完成情况', '按乡镇', '按月', '活动明细', '志愿者名册', '按统计口径', '形式×专项', SELF_EVAL_SHEET] as const;
 const CHUNK = 2000;
 const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
 
@@ -147,6 +148,7 @@ export async function buildReportWorkbook(b: ReportBundle, WorkbookOf?: Workbook
   header(cx, cross.headers);
   for (const r of cross.rows) cx.addRow(r);
   cx.addRow(cross.total).font = { bold: true };
+  addSelfEvalSheet(wb, b, scope);
   return wb;
 }
 

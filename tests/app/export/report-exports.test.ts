@@ -189,7 +189,7 @@ describe('the XLSX as any spreadsheet reads it (its XML, not our library)', () =
     const frozen = await Promise.all(
       SHEET_NAMES.map(async (_, i) => /<pane [^>]*ySplit="1"[^>]*state="frozen"/.test(await part(`xl/worksheets/sheet${i + 1}.xml`))),
     );
-    expect(frozen).toEqual([false, false, false, false, true, true, false, false]);
+    expect(frozen).toEqual([false, false, false, false, true, true, false, false, false]);
   });
 
   test('merges the title across the table and sets the widths', async () => {

@@ -78,4 +78,48 @@ describe('the target repository', () => {
     expect((err as ValidationError).problems).toEqual([{ field: 'min', code: 'negative' }]);
     expect([await db.targets.count(), await db.outbox.count()]).toEqual([0, 0]);
   });
+
+  test('an indicator edit on an old target sends only its new fields; a bad manual value is refused and changes nothing', async () => {
+    const { db, repo, clock } = world();
+    await repo.createTarget(TID, FIELDS);
+    clock.ms += 60_000;
+    const row = await repo.updateTarget(TID, { weight: 4, source: 'manual', manualValue: 95.5, valueNote: '问卷统计', evidence: '满意度问卷汇总表', min: 5 });
+    expect(row).toMatchObject({ ...FIELDS, weight: 4, source: 'manual', manualValue: 95.5 });
+    expect((await db.outbox.toArray()).at(-1)).toMatchObject({
+      op: 'put',
+      fields: { weight: 4, source: 'manual', manualValue: 95.5, valueNote: '问卷统计', evidence: '满意度问卷汇总表' },
+    });
+    const err = await repo.updateTarget(TID, { manualValue: -3, deviation: '改' }).catch((e: unknown) => e);
+    expect((err as ValidationError).problems).toEqual([{ field: 'manualValue', code: 'negative' }]);
+    expect(await db.targets.get(TID)).toMatchObject({ manualValue: 95.5 });
+    expect((await db.targets.get(TID))!.deviation).toBeUndefined();
+    expect(await db.outbox.count()).toBe(2);
+  });
+
+  test("copies last year's indicators into the year once, definitions only, in order, each with its outbox put", async () => {
+    const { db, repo } = world();
+    await repo.createTarget(TID, { ...FIELDS, level1: '预算使用效益', weight: 4, rule: 'bands', deviation: '去年的说明' });
+    await repo.createTarget('018a9b7c-1d2e-7f00-9a00-000000000002', {
+      ...FIELDS,
+      level1: '预算执行',
+      level3: '政府采购执行率',
+      unit: '%',
+      min: 100,
+      weight: 2,
+      source: 'manual',
+      manualValue: 50,
+      valueNote: '采购台账',
+    });
+    expect(await repo.copyIndicators(2023, 2024)).toBe(2);
+    const copied = await repo.targetsOfYear(2024);
+    expect(copied.map((t) => [t.level3, t.weight, t.manualValue ?? null, t.deviation ?? null, t.valueNote ?? null])).toEqual([
+      ['科普大篷车巡展场次', 4, null, null, null],
+      ['政府采购执行率', 2, null, null, null],
+    ]);
+    const puts = (await db.outbox.toArray()).slice(2);
+    expect(puts.map((m) => ('targetId' in m ? m.targetId : ''))).toEqual(copied.map((t) => t.id));
+    // Again: nothing more, the year already has them.
+    expect(await repo.copyIndicators(2023, 2024)).toBe(0);
+    expect(await db.targets.count()).toBe(4);
+  });
 });

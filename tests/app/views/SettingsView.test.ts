@@ -85,6 +85,11 @@ describe('settings by role', () => {
 
   it('shows staff taxonomy, region, base map, targets and this device in 管理设置', async () => {
     const w = await render(StaffSettingsView, 'staff');
+    // The target editor is a staff-only chunk, loaded when the page opens.
+    await vi.waitFor(async () => {
+      await flushPromises();
+      expect(w.find('[data-testid=target-settings]').exists()).toBe(true);
+    });
     for (const sel of STAFF_PARTS) expect(w.find(sel).exists(), sel).toBe(true);
   });
 

@@ -88,6 +88,7 @@ export default {
         notMet: '未完成',
         gaps: '未达标：{list}',
         settings: '设置目标',
+        selfEvalOffline: '绩效自评表在联网时打开一次后，离线也能查看。',
       },
       lines: {
         title: '统计口径',
@@ -145,6 +146,7 @@ export default {
         measures: { events: '活动场次', attendance: '惠及人次', materials: '资料份数', volunteerHours: '志愿服务时长', townshipsCovered: '覆盖镇街数' },
         axes: { all: '全部活动', format: '活动形式', venue: '场所类型', campaign: '专项', theme: '主题', township: '乡镇/街道', line: '统计口径' },
         units: { events: '场次', attendance: '人次', materials: '份', volunteerHours: '小时', townshipsCovered: '个' },
+        offline: '目标设置在联网时打开一次后，离线也能使用。',
       },
       export: {
         title: '导出',
@@ -389,6 +391,7 @@ export default {
         notMet: 'Not met',
         gaps: 'Below target: {list}',
         settings: 'Set targets',
+        selfEvalOffline: 'The self-evaluation table works offline once it has been opened online.',
       },
       lines: {
         title: 'Report lines',
@@ -453,6 +456,7 @@ export default {
         },
         axes: { all: 'All events', format: 'Format', venue: 'Venue', campaign: 'Campaign', theme: 'Theme', township: 'Township', line: 'Report line' },
         units: { events: 'events', attendance: 'people', materials: 'copies', volunteerHours: 'hours', townshipsCovered: 'townships' },
+        offline: 'Target settings work offline once they have been opened online.',
       },
       export: {
         title: 'Export',

@@ -44,6 +44,7 @@ export default {
       },
       sections: { sync: '同步与账号', region: '地区', basemap: '底图', targets: '绩效目标' },
       staff: {
+        targetsOffline: '绩效目标设置在联网时打开一次后，离线也能使用。',
         title: '管理设置',
         link: '管理设置',
         linkHint: '分类目录、地区边界、底图、绩效目标（仅科协工作人员）',
@@ -103,6 +104,7 @@ export default {
       },
       sections: { sync: 'Sync and account', region: 'Region', basemap: 'Base map', targets: 'Targets' },
       staff: {
+        targetsOffline: 'Target settings work offline once they have been opened online.',
         title: 'Staff settings',
         link: 'Staff settings',
         linkHint: 'Taxonomy, region boundaries, base map, targets (association staff only)',

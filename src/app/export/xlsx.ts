@@ -8,6 +8,7 @@
 import type { Workbook, Worksheet } from '@cj-tech-master/excelts';
 import { DETAIL_HEADERS, eventDetailRow } from './event-detail';
 import type { ReportBundle } from './report-bundle';
+import { addAwardsSheet } from './awards-sheet';
 import {
   BREAKDOWN_HEADERS,
   LINE_HEADERS,
@@ -147,6 +148,7 @@ export async function buildReportWorkbook(b: ReportBundle, WorkbookOf?: Workbook
   header(cx, cross.headers);
   for (const r of cross.rows) cx.addRow(r);
   cx.addRow(cross.total).font = { bold: true };
+  if (b.awards) addAwardsSheet(wb, b, b.awards);
   return wb;
 }
 

@@ -33,7 +33,7 @@ export const AWARD_CATEGORY_WORDS: Readonly<Record<AwardCategory, string>> = {
 export const AWARD_PRIZE_WORDS: Readonly<Record<AwardPrize, string>> = { first: '一等奖', second: '二等奖', third: '三等奖', merit: '优秀奖' };
 
 /** Limits a stored award keeps to. */
-export const AWARD_LIMITS = { competitionMax: 100, recipientsMax: 2000, noteMax: 500, countMax: 10_000, photosMax: 6 } as const;
+export const AWARD_LIMITS = { competitionMax: 100, recipientsMax: 2000, noteMax: 500, countMax: 10_000, photosMax: 12 } as const;
 
 const instant = v.pipe(v.string(), v.isoTimestamp('badTime'));
 const text = (max: number) => v.pipe(v.string('notText'), v.trim(), v.maxLength(max, 'tooLong'));

@@ -81,7 +81,7 @@ describe('awardsSentence', () => {
 
   it('states the province competition with every figure of the seed; the wording differences are listed here', () => {
     const text = awardsSentence(SEED_AWARDS_2023.map(live), 2023);
-    const province = text.split('；二是')[1];
+    const province = text.split('；二是')[1]!;
     expect(province).toBe('在4月份第38届广东省青少年科技创新大赛中，获得辅导员项目一等奖1项、二等奖1项，学生项目二等奖1项、三等奖1项');
     // Differences from the seed, each deliberate:
     // - "今年4月份": the generator does not write relative time ("今年") — the year is the report's.

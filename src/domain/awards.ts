@@ -2,8 +2,7 @@
  * Competition awards (竞赛获奖, issue 14 §4): one record per award batch — "第21届惠州市青少年科技
  * 创新大赛, 市级, 学生项目, 一等奖, 8项". Org-wide records made by staff, stored and synced like
  * targets (entity 'award'); volunteers' phones neither pull nor push them. The report counts
- * them by level and prize (awardCounts) and states them in the seed's words (report-text.ts,
- * awardsSentence).
+ * them by level and prize and states them in the seed's words (award-report.ts).
  */
 import * as v from 'valibot';
 
@@ -21,16 +20,6 @@ export type AwardPrize = (typeof AWARD_PRIZES)[number];
 
 /** Categories that are projects (they carry a prize); the others are honours. */
 export const PROJECT_CATEGORIES: readonly AwardCategory[] = ['studentProject', 'counselorProject'];
-
-/** The report's words for each code (the report's Chinese, not UI text). */
-export const AWARD_LEVEL_WORDS: Readonly<Record<AwardLevel, string>> = { county: '县级', city: '市级', province: '省级', national: '国家级' };
-export const AWARD_CATEGORY_WORDS: Readonly<Record<AwardCategory, string>> = {
-  studentProject: '学生项目',
-  counselorProject: '辅导员项目',
-  organization: '优秀组织奖',
-  counselor: '优秀辅导员',
-};
-export const AWARD_PRIZE_WORDS: Readonly<Record<AwardPrize, string>> = { first: '一等奖', second: '二等奖', third: '三等奖', merit: '优秀奖' };
 
 /** Limits a stored award keeps to. */
 export const AWARD_LIMITS = { competitionMax: 100, recipientsMax: 2000, noteMax: 500, countMax: 10_000, photosMax: 12 } as const;
@@ -102,55 +91,3 @@ export type AwardPatch = v.InferOutput<typeof awardPatchSchema>;
 
 /** Field names an award mutation may set. */
 export const AWARD_MUTABLE_FIELDS = Object.keys(awardFieldEntries) as (keyof AwardFields)[];
-
-/** The counted fields of an award. */
-export type CountableAward = Pick<Award, 'year' | 'level' | 'category' | 'prize' | 'count' | 'deleted'>;
-
-/** Columns of the counts table: the four prizes, then the two honours. */
-export const AWARD_COUNT_COLUMNS = ['first', 'second', 'third', 'merit', 'organization', 'counselor'] as const;
-export type AwardCountColumn = (typeof AWARD_COUNT_COLUMNS)[number];
-
-/** One row of the counts table: a level, its count per column and in all. */
-export interface AwardCountRow {
-  readonly level: AwardLevel;
-  readonly cells: Readonly<Record<AwardCountColumn, number>>;
-  readonly total: number;
-}
-
-/** Counts by level and prize of one year. */
-export interface AwardCounts {
-  /** Only the levels that have awards, county → national. */
-  readonly rows: readonly AwardCountRow[];
-  /** Column sums over every level. */
-  readonly totals: Readonly<Record<AwardCountColumn, number>>;
-  readonly total: number;
-}
-
-function columnOf(a: CountableAward): AwardCountColumn | null {
-  if (a.category === 'organization' || a.category === 'counselor') return a.category;
-  return a.prize;
-}
-
-const zeroCells = (): Record<AwardCountColumn, number> => ({ first: 0, second: 0, third: 0, merit: 0, organization: 0, counselor: 0 });
-
-/** Counts the year's live awards by level (rows) and prize or honour (columns). */
-export function awardCounts(awards: Iterable<CountableAward>, year: number): AwardCounts {
-  const byLevel = new Map<AwardLevel, Record<AwardCountColumn, number>>();
-  const totals = zeroCells();
-  let total = 0;
-  for (const a of awards) {
-    if (a.deleted || a.year !== year) continue;
-    const col = columnOf(a);
-    if (col === null) continue;
-    let cells = byLevel.get(a.level);
-    if (!cells) byLevel.set(a.level, (cells = zeroCells()));
-    cells[col] += a.count;
-    totals[col] += a.count;
-    total += a.count;
-  }
-  const rows = AWARD_LEVELS.filter((l) => byLevel.has(l)).map((level) => {
-    const cells = byLevel.get(level)!;
-    return { level, cells, total: AWARD_COUNT_COLUMNS.reduce((n, c) => n + cells[c], 0) };
-  });
-  return { rows, totals, total };
-}

@@ -12,7 +12,6 @@
  */
 import { countEventsBy, isLaterInstant, type CountableEvent, type EventFilter } from './counts.js';
 import type { CoverageResult } from './coverage.js';
-import { AWARD_CATEGORY_WORDS, AWARD_LEVELS, AWARD_PRIZES, AWARD_PRIZE_WORDS, type Award } from './awards.js';
 import { materialsTotal, type LedgerEvent } from './event.js';
 import { townshipReportName, villageShortName, type RegionPack } from './region.js';
 import { clauseKeyOf, selectEvents, type ReportCounts } from './report-counts.js';
@@ -536,57 +535,4 @@ export function narrativeOf(
     return { key: d.key, text, generated: text, lines: d.lines, edited: false, stale: false, events: d.events.length, ...tally };
   });
   return assemble(summary, clauses, coverageSentence(year, coverage));
-}
-
-/** The fields the awards sentence reads. */
-export type NarratableAward = Pick<Award, 'year' | 'month' | 'competition' | 'level' | 'category' | 'prize' | 'count' | 'deleted'>;
-
-/** "一等奖8项、二等奖29项、三等奖18项": a category's prizes, in prize order, zeros left out. */
-function prizesPhrase(awards: readonly NarratableAward[]): string {
-  return AWARD_PRIZES.map((p) => [p, awards.filter((a) => a.prize === p).reduce((n, a) => n + a.count, 0)] as const)
-    .filter(([, n]) => n > 0)
-    .map(([p, n]) => `${AWARD_PRIZE_WORDS[p]}${n}项`)
-    .join('、');
-}
-
-/**
- * The awards of a year in the seed report's words, one clause per competition:
- * "一是在2月份第21届惠州市青少年科技创新大赛中，获得各类项目一等奖8项、二等奖29项、三等奖18项，同时评选出了
- * 2名优秀科技辅导员、2个优秀组织奖单位；二是…". A competition's projects of one category read "各类项目";
- * of both, each category is named (辅导员项目…，学生项目…). Competitions follow their month (unknown
- * last), then level (county first), then name; one competition takes no "一是". Empty when none.
- */
-export function awardsSentence(awards: Iterable<NarratableAward>, year: number): string {
-  const groups = new Map<string, NarratableAward[]>();
-  for (const a of awards) {
-    if (a.deleted || a.year !== year) continue;
-    const g = groups.get(a.competition);
-    if (g) g.push(a);
-    else groups.set(a.competition, [a]);
-  }
-  const monthOf = (g: readonly NarratableAward[]): number => Math.min(...g.map((a) => a.month ?? 13));
-  const levelOf = (g: readonly NarratableAward[]): number => Math.min(...g.map((a) => AWARD_LEVELS.indexOf(a.level)));
-  const sorted = [...groups.entries()].sort(([na, a], [nb, b]) => monthOf(a) - monthOf(b) || levelOf(a) - levelOf(b) || (na < nb ? -1 : na > nb ? 1 : 0));
-  const clauses = sorted.map(([name, g]) => {
-    const month = monthOf(g);
-    const parts: string[] = [];
-    const counselorProjects = g.filter((a) => a.category === 'counselorProject');
-    const studentProjects = g.filter((a) => a.category === 'studentProject');
-    if (counselorProjects.length && studentProjects.length) {
-      parts.push(
-        `获得${AWARD_CATEGORY_WORDS.counselorProject}${prizesPhrase(counselorProjects)}，${AWARD_CATEGORY_WORDS.studentProject}${prizesPhrase(studentProjects)}`,
-      );
-    } else if (counselorProjects.length || studentProjects.length) {
-      parts.push(`获得各类项目${prizesPhrase([...counselorProjects, ...studentProjects])}`);
-    }
-    const honour = (category: 'counselor' | 'organization'): number => g.filter((a) => a.category === category).reduce((n, a) => n + a.count, 0);
-    const honours = [
-      honour('counselor') > 0 ? `${honour('counselor')}名优秀科技辅导员` : '',
-      honour('organization') > 0 ? `${honour('organization')}个优秀组织奖单位` : '',
-    ].filter((s) => s !== '');
-    if (honours.length) parts.push(`${parts.length ? '同时' : ''}评选出了${honours.join('、')}`);
-    return `在${month <= 12 ? `${month}月份` : ''}${name}中，${parts.join('，')}`;
-  });
-  if (clauses.length === 1) return clauses[0]!;
-  return clauses.map((c, i) => `${chineseOrdinal(i + 1)}是${c}`).join('；');
 }

@@ -8,7 +8,7 @@
 import * as v from 'valibot';
 import { eventPatchSchema, type EventPatch, type LedgerEvent } from '../domain/event.js';
 import { targetPatchSchema, type Target, type TargetPatch } from '../domain/targets.js';
-import { awardPatchSchema, type Award, type AwardPatch } from '../domain/awards.js';
+import type { Award, AwardPatch } from '../domain/awards.js';
 import type { TotalsRow } from '../domain/totals.js';
 
 /** The protocol version this build speaks. */
@@ -41,9 +41,12 @@ export const mutationSchema = v.variant('entity', [
     v.strictObject({ entity: v.literal('target'), op: v.literal('put'), seq, targetId: uuid, fields: targetPatchSchema, at }),
     v.strictObject({ entity: v.literal('target'), op: v.literal('delete'), seq, targetId: uuid, at }),
   ]),
-  // Competition awards (issue 14 §4, domain/awards.ts): staff and admins only, like targets.
+  // Competition awards (issue 14 §4, domain/awards.ts): staff and admins only, like targets. The
+  // fields are checked field by field by the planner (planAward: a bad put is that mutation's
+  // rejection, with its problems), so a volunteer's phone, which validates its outbox backup with
+  // this schema, does not carry the award schema in its first visit.
   v.variant('op', [
-    v.strictObject({ entity: v.literal('award'), op: v.literal('put'), seq, awardId: uuid, fields: awardPatchSchema, at }),
+    v.strictObject({ entity: v.literal('award'), op: v.literal('put'), seq, awardId: uuid, fields: v.record(v.string(), v.unknown(), 'notObject'), at }),
     v.strictObject({ entity: v.literal('award'), op: v.literal('delete'), seq, awardId: uuid, at }),
   ]),
 ]);

@@ -4,9 +4,9 @@
  */
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { awardCounts, awardFieldsSchema, awardPatchSchema, type AwardFields } from '../../src/domain/awards';
+import { awardFieldsSchema, awardPatchSchema, type AwardFields } from '../../src/domain/awards';
+import { awardCounts, awardsSentence } from '../../src/domain/award-report';
 import { toProblems } from '../../src/domain/problems';
-import { awardsSentence } from '../../src/domain/report-text';
 import { SEED_AWARDS_2023, SEED_AWARDS_SENTENCE } from '../fixtures/awards-2023';
 
 const live = (a: AwardFields) => ({ ...a, deleted: false });

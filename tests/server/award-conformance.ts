@@ -124,12 +124,19 @@ export function awardConformance(name: string, makeHandle: () => Promise<StoreHa
         putAward(2, newId(), { ...FIELDS, category: 'organization' }),
         putAward(3, newId(), { ...FIELDS, count: 0 }),
         putAward(4, newId(), { ...FIELDS, competition: '  ' }),
+        // The wire leaves award fields to the planner: bookkeeping and malformed photo lists are refused there.
+        putAward(5, newId(), { ...FIELDS, orgId: 'another-org' } as AwardPatch),
+        putAward(6, newId(), { ...FIELDS, photos: 'abc' } as unknown as AwardPatch),
+        putAward(7, newId(), { ...FIELDS, photos: [5] } as unknown as AwardPatch),
       ]);
       expect(res.results.map((r) => (r.status === 'rejected' ? [r.reason, r.problems] : r.status))).toEqual([
         ['invalid', [{ field: 'prize', code: 'prizeMismatch' }]],
         ['invalid', [{ field: 'prize', code: 'prizeMismatch' }]],
         ['invalid', [{ field: 'count', code: 'notPositive' }]],
         ['invalid', [{ field: 'competition', code: 'required' }]],
+        ['invalid', [{ field: 'orgId', code: 'unknownField' }]],
+        ['invalid', [{ field: 'photos', code: 'notList' }]],
+        ['invalid', [{ field: 'photos.0', code: 'invalid' }]],
       ]);
       expect((await store.dump()).awards).toEqual([]);
     });

@@ -5,16 +5,16 @@
  * when the bundle carries the year's awards, which `withYearAwards` reads from the phone's ledger.
  */
 import type { Workbook } from '@cj-tech-master/excelts';
+import type { Award } from '../../domain/awards';
 import {
   AWARD_CATEGORY_WORDS,
   AWARD_COUNT_COLUMNS,
   AWARD_LEVEL_WORDS,
   AWARD_PRIZE_WORDS,
   awardCounts,
-  type Award,
+  awardsSentence,
   type AwardCountColumn,
-} from '../../domain/awards';
-import { awardsSentence } from '../../domain/report-text';
+} from '../../domain/award-report';
 import type { ReportBundle } from './report-bundle';
 import type { Cell } from './report-sheets';
 

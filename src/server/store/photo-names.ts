@@ -19,9 +19,12 @@ export function newlyNamedPhotos(
 ): string[] {
   const out = new Set<string>();
   for (const m of mutations) {
-    if (m.entity === 'target' || m.op !== 'put' || !m.fields.photos) continue;
+    if (m.entity === 'target' || m.op !== 'put') continue;
+    // An award put's fields are checked by the planner, not on the wire (protocol.ts): only a list of text counts here.
+    const photos: unknown = m.fields.photos;
+    if (!Array.isArray(photos)) continue;
     const had = (m.entity === 'event' ? stored.get(m.eventId) : storedAwards.get(m.awardId))?.photos ?? [];
-    for (const h of m.fields.photos) if (!had.includes(h)) out.add(h);
+    for (const h of photos) if (typeof h === 'string' && !had.includes(h)) out.add(h);
   }
   return [...out];
 }

@@ -5,10 +5,10 @@
  */
 import * as v from 'valibot';
 import { EVENT_MUTABLE_FIELDS, checkEventReferences, validateLedgerEvent, type LedgerEvent, type ReferenceContext } from '../../domain/event.js';
-import type { Problem } from '../../domain/problems.js';
+import { toProblems, type Problem } from '../../domain/problems.js';
 import { BACK_TO_REVIEW, losesApproval } from '../../domain/review.js';
 import { TARGET_MUTABLE_FIELDS, targetSchema, type Target } from '../../domain/targets.js';
-import { AWARD_MUTABLE_FIELDS, awardSchema, type Award } from '../../domain/awards.js';
+import { AWARD_MUTABLE_FIELDS, awardPatchSchema, awardSchema, type Award } from '../../domain/awards.js';
 import { PROTOCOL_VERSION, type Mutation, type MutationResult } from '../../sync/protocol.js';
 import { stableJson, type Actor, type HistoryRow, type PushPlan, type PushState, type RejectedResult } from '../store/store.js';
 
@@ -238,6 +238,9 @@ export function planAward(
     const row: Award = { ...current, deleted: true, updatedBy: actor.userId, updatedAt: now };
     return { kind: 'write', row, changes: [{ field: 'deleted', oldValue: false, newValue: true }] };
   }
+  // The wire schema leaves an award's fields to here (protocol.ts): only award fields, each valid.
+  const patch = v.safeParse(awardPatchSchema, m.fields, { abortPipeEarly: true });
+  if (!patch.success) return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems: toProblems(patch.issues) };
   const base: Record<string, unknown> = current ?? {
     id: m.awardId,
     orgId: actor.orgId,
@@ -246,14 +249,14 @@ export function planAward(
     deleted: false,
     rev: 0,
   };
-  const merged = Object.assign({}, base, m.fields as Record<string, unknown>, { updatedBy: actor.userId, updatedAt: now });
+  const merged = Object.assign({}, base, patch.output as Record<string, unknown>, { updatedBy: actor.userId, updatedAt: now });
   const r = v.safeParse(awardSchema, merged, { abortPipeEarly: true });
   if (!r.success) {
     const problems: Problem[] = r.issues.map((i) => ({ field: v.getDotPath(i) ?? '', code: i.message.startsWith('Invalid') ? 'invalid' : i.message }));
     return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems };
   }
-  if (m.fields.photos && held) {
-    const missing = missingPhotoProblems(m.fields.photos, current, held);
+  if (patch.output.photos && held) {
+    const missing = missingPhotoProblems(patch.output.photos, current, held);
     if (missing.length) return { kind: 'rejected', reason: REJECT_REASONS.photoMissing, problems: missing };
   }
   const row = r.output;

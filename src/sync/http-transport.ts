@@ -100,7 +100,8 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
     async pull(cursor: number, limit: number, epoch: string | null, scope?: string | null, totalsKey?: string | null): Promise<PullResponse> {
       const scoped =
         (scope === undefined ? '' : `&scope=${encodeURIComponent(scope ?? '')}`) + (totalsKey ? `&totalsKey=${encodeURIComponent(totalsKey)}` : '');
-      const res = await request('GET', `/api/sync/pull?cursor=${cursor}&limit=${limit}&epoch=${epoch ?? ''}${scoped}`);
+      // `awards=1`: this build stores award rows (protocol.ts, pull query).
+      const res = await request('GET', `/api/sync/pull?cursor=${cursor}&limit=${limit}&epoch=${epoch ?? ''}${scoped}&awards=1`);
       const body = await json(res);
       if (!isPullResponse(body)) throw new ApiError('server', 'pull answer has the wrong shape', { status: 200 });
       return { ...body, v: PROTOCOL_VERSION };

@@ -64,7 +64,7 @@ export interface StoredBlob {
  *    `adoptEpoch(epoch)` stores it only when none is stored and the cursor is 0 (a fresh device).
  *    `beginRecovery(epoch)` atomically records the recovery and marks every local photo as not
  *    uploaded (the restored server may lack it; a PUT of one it has is harmless).
- *    `recoveryRows(after, limit)` pages every stored event, then every target, in id order after
+ *    `recoveryRows(after, limit)` pages every stored event, then every target, then every award, in id order after
  *    `after` (null: from the start), tombstones included, each with only the record's own fields
  *    and the signature it was last pulled with (null when it has none, or was changed here since).
  *    `finishRecovery(epoch)` atomically, when that recovery is the one under way: stores the
@@ -77,7 +77,10 @@ export interface StoredBlob {
  *     belong to (null before the first pull that named one). `changeScope(scope)` atomically stores
  *     it, sets the cursor to 0 and, for a volunteer's scope (`own:<id>`), deletes every event outside
  *     it that has no unsettled mutation (rows with unsynced changes are never lost: the push
- *     resolves them); for `all` it forgets the org totals. `applyPulled`'s `extras.dropped` are
+ *     resolves them), and every award without one (volunteers do not receive awards); for `all`
+ *     it forgets the org totals.
+ * 12. Awards (issue 14 §4) are records like targets: pulled, merged, settled, discarded and sent
+ *     back in a recovery by the same rules (`entity: 'award'`, key "award:<id>"). `applyPulled`'s `extras.dropped` are
  *     applied before its rows, in the same transaction: each named event without unsettled
  *     mutations is deleted (its totals too); `extras.totals`, when present, replaces the stored
  *     org totals, which `orgTotals()` answers (null when none), and `extras.totalsKey` (kept only
@@ -125,8 +128,8 @@ export interface LocalEpoch {
   readonly recovering: string | null;
 }
 
-/** A place in the recovery order: events by id, then targets by id. */
+/** A place in the recovery order: events by id, then targets by id, then awards by id. */
 export interface RecoveryKey {
-  readonly entity: 'event' | 'target';
+  readonly entity: 'event' | 'target' | 'award';
   readonly id: string;
 }

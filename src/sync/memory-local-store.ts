@@ -6,10 +6,11 @@
  */
 import { EVENT_MUTABLE_FIELDS, eventFieldsOf, type EventPatch, type LedgerEvent } from '../domain/event';
 import type { Target } from '../domain/targets';
+import type { Award } from '../domain/awards';
 import { inScope, scopeUser } from '../domain/scope';
 import type { TotalsRow } from '../domain/totals';
 import type { LocalEpoch, LocalStore, PulledExtras, QuarantinedMutation, RecoveryKey, StoredBlob } from './local-store';
-import { mergePulledEvent, mergePulledTarget } from './merge';
+import { mergePulledAward, mergePulledEvent, mergePulledTarget } from './merge';
 import { cursorAfterPull, recordKeyOf, settlePushResults } from './outbox';
 import type { Mutation, MutationResult, OutboxMutation, PulledRow, RecoveredRow } from './protocol';
 
@@ -34,6 +35,7 @@ const clone = <T>(x: T): T => structuredClone(x);
 export class MemoryLocalStore implements LocalStore {
   readonly events = new Map<string, LedgerEvent>();
   readonly targets = new Map<string, Target>();
+  readonly awards = new Map<string, Award>();
   readonly outbox = new Map<number, MemoryOutboxRow>();
   readonly photos = new Map<string, StoredBlob & { uploaded: boolean }>();
   /** The signature each record was last pulled with, by "event:<id>" / "target:<id>". */
@@ -98,6 +100,11 @@ export class MemoryLocalStore implements LocalStore {
         const merged = mergePulledEvent(pulled.row, local, unsettled);
         verbatim = merged === pulled.row;
         this.events.set(pulled.row.id, clone(merged));
+      } else if (pulled.entity === 'award') {
+        const local = this.awards.get(pulled.row.id);
+        const merged = mergePulledAward(pulled.row, local, unsettled);
+        verbatim = merged === pulled.row;
+        this.awards.set(pulled.row.id, clone(merged));
       } else {
         const local = this.targets.get(pulled.row.id);
         const merged = mergePulledTarget(pulled.row, local, unsettled);
@@ -168,6 +175,7 @@ export class MemoryLocalStore implements LocalStore {
     if (rec.rev > 0) this.cursor = Math.min(this.cursor, rec.rev - 1);
     else if (!this.sortedOutbox().some((r) => recordKeyOf(r) === key)) {
       if (row.entity === 'event') this.events.delete(row.eventId);
+      else if (row.entity === 'award') this.awards.delete(row.awardId);
       else this.targets.delete(row.targetId);
     }
   }
@@ -186,14 +194,16 @@ export class MemoryLocalStore implements LocalStore {
   }
 
   async recoveryRows(after: RecoveryKey | null, limit: number): Promise<RecoveredRow[]> {
+    const order = ['event', 'target', 'award'];
     const all: RecoveredRow[] = [
       ...[...this.events.keys()].sort().map((id) => ({ entity: 'event' as const, id })),
       ...[...this.targets.keys()].sort().map((id) => ({ entity: 'target' as const, id })),
+      ...[...this.awards.keys()].sort().map((id) => ({ entity: 'award' as const, id })),
     ]
-      .filter((k) => after === null || (k.entity === after.entity ? k.id > after.id : k.entity === 'target' && after.entity === 'event'))
+      .filter((k) => after === null || (k.entity === after.entity ? k.id > after.id : order.indexOf(k.entity) > order.indexOf(after.entity)))
       .slice(0, limit)
       .map((k) => {
-        const row = (k.entity === 'event' ? this.events.get(k.id) : this.targets.get(k.id))!;
+        const row = (k.entity === 'event' ? this.events.get(k.id) : k.entity === 'award' ? this.awards.get(k.id) : this.targets.get(k.id))!;
         return { entity: k.entity, row: clone(row) as unknown as RecoveredRow['row'], sig: this.sigs.get(`${k.entity}:${k.id}`) ?? null };
       });
     return all;
@@ -223,6 +233,12 @@ export class MemoryLocalStore implements LocalStore {
       if (inScope(scope, e) || keep.has(`event:${id}`)) continue;
       this.events.delete(id);
       this.sigs.delete(`event:${id}`);
+    }
+    // Volunteers do not receive awards: only those with unsynced changes stay, for the push.
+    for (const id of [...this.awards.keys()]) {
+      if (keep.has(`award:${id}`)) continue;
+      this.awards.delete(id);
+      this.sigs.delete(`award:${id}`);
     }
   }
 
@@ -286,6 +302,25 @@ export class MemoryLocalStore implements LocalStore {
 
   private recordOf(key: string): { rev: number } | undefined {
     const [entity, id] = key.split(':') as [string, string];
-    return entity === 'event' ? this.events.get(id) : this.targets.get(id);
+    return entity === 'event' ? this.events.get(id) : entity === 'award' ? this.awards.get(id) : this.targets.get(id);
+  }
+
+  /** Creates (or replaces) an award as staff would on this device, with its 'put' or 'delete' mutation. */
+  putAward(row: Award, fields: Partial<Award>, at: string): void {
+    this.awards.set(row.id, clone(row));
+    this.sigs.delete(`award:${row.id}`);
+    const seq = ++this.seq;
+    const m = { entity: 'award', seq, awardId: row.id, at, op: 'put', fields: clone(fields) } as Mutation;
+    this.outbox.set(seq, { ...m, clientId: this.id, state: 'pending', rejection: null } as MemoryOutboxRow);
+  }
+
+  /** Tombstones an award with its 'delete' mutation. */
+  deleteAward(id: string, at: string, userId: string): void {
+    const old = this.awards.get(id);
+    if (!old) throw new Error(`no award ${id}`);
+    this.awards.set(id, { ...old, deleted: true, updatedAt: at, updatedBy: userId });
+    this.sigs.delete(`award:${id}`);
+    const seq = ++this.seq;
+    this.outbox.set(seq, { entity: 'award', op: 'delete', seq, awardId: id, at, clientId: this.id, state: 'pending', rejection: null });
   }
 }

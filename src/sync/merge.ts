@@ -12,10 +12,12 @@
  */
 import type { LedgerEvent } from '../domain/event';
 import type { Target } from '../domain/targets';
+import type { Award } from '../domain/awards';
 import type { Mutation, PulledRow } from './protocol';
 
 type EventMutation = Extract<Mutation, { entity: 'event' }>;
 type TargetMutation = Extract<Mutation, { entity: 'target' }>;
+type AwardMutation = Extract<Mutation, { entity: 'award' }>;
 
 /** Replays one event mutation on a row: put sets its fields, delete/undelete flip the tombstone. */
 export function applyEventMutation<T extends LedgerEvent>(row: T, m: EventMutation): T {
@@ -29,8 +31,8 @@ export function applyEventMutation<T extends LedgerEvent>(row: T, m: EventMutati
   return { ...row, deleted: m.op === 'delete' };
 }
 
-/** Replays one target mutation on a row. */
-export function applyTargetMutation<T extends Target>(row: T, m: TargetMutation): T {
+/** Replays one target or award mutation on a row (put sets its fields, delete tombstones it). */
+export function applyTargetMutation<T extends Target | Award>(row: T, m: TargetMutation | AwardMutation): T {
   if (m.op === 'put') {
     const next = { ...row };
     for (const [k, value] of Object.entries(m.fields)) {
@@ -69,9 +71,19 @@ export function mergePulledTarget(pulled: Target, local: Pick<Target, 'updatedAt
   return row;
 }
 
-/** Merges any pulled row (event or target) with the unsettled mutations of its record. */
+/** The award to store after pulling `pulled`; same rule as events. */
+export function mergePulledAward(pulled: Award, local: Pick<Award, 'updatedAt' | 'updatedBy'> | undefined, unsettled: readonly Mutation[]): Award {
+  const mine = unsettled.filter((m): m is AwardMutation => m.entity === 'award' && m.awardId === pulled.id);
+  if (mine.length === 0) return pulled;
+  let row: Award = { ...pulled };
+  for (const m of [...mine].sort((a, b) => a.seq - b.seq)) row = applyTargetMutation(row, m);
+  if (local) row = { ...row, updatedAt: local.updatedAt, updatedBy: local.updatedBy };
+  return row;
+}
+
+/** Merges any pulled row (event, target or award) with the unsettled mutations of its record. */
 export function mergePulledRow(pulled: PulledRow, local: Pick<LedgerEvent, 'updatedAt' | 'updatedBy'> | undefined, unsettled: readonly Mutation[]): PulledRow {
-  return pulled.entity === 'event'
-    ? { entity: 'event', row: mergePulledEvent(pulled.row, local, unsettled) }
-    : { entity: 'target', row: mergePulledTarget(pulled.row, local, unsettled) };
+  if (pulled.entity === 'event') return { entity: 'event', row: mergePulledEvent(pulled.row, local, unsettled) };
+  if (pulled.entity === 'award') return { entity: 'award', row: mergePulledAward(pulled.row, local, unsettled) };
+  return { entity: 'target', row: mergePulledTarget(pulled.row, local, unsettled) };
 }

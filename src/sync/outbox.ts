@@ -4,9 +4,14 @@
  */
 import type { Mutation, MutationResult, OutboxMutation } from './protocol';
 
-/** Names the record a mutation changes: "event:<id>" or "target:<id>". */
+/** Names the record a mutation changes: "event:<id>", "target:<id>" or "award:<id>". */
 export function recordKeyOf(m: Mutation): string {
-  return m.entity === 'event' ? `event:${m.eventId}` : `target:${m.targetId}`;
+  return `${m.entity}:${recordIdOf(m)}`;
+}
+
+/** The id of the record a mutation changes. */
+export function recordIdOf(m: Mutation): string {
+  return m.entity === 'event' ? m.eventId : m.entity === 'target' ? m.targetId : m.awardId;
 }
 
 /** Groups mutations by record, each group in rising seq order. */
@@ -32,6 +37,10 @@ export function toWireMutation(m: OutboxMutation | (OutboxMutation & Record<stri
       return m.op === 'put'
         ? { entity: 'target', op: 'put', seq: m.seq, targetId: m.targetId, fields: m.fields, at: m.at }
         : { entity: 'target', op: 'delete', seq: m.seq, targetId: m.targetId, at: m.at };
+    case 'award':
+      return m.op === 'put'
+        ? { entity: 'award', op: 'put', seq: m.seq, awardId: m.awardId, fields: m.fields, at: m.at }
+        : { entity: 'award', op: 'delete', seq: m.seq, awardId: m.awardId, at: m.at };
   }
 }
 

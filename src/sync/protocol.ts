@@ -8,6 +8,7 @@
 import * as v from 'valibot';
 import { eventPatchSchema, type EventPatch, type LedgerEvent } from '../domain/event.js';
 import { targetPatchSchema, type Target, type TargetPatch } from '../domain/targets.js';
+import type { Award, AwardPatch } from '../domain/awards.js';
 import type { TotalsRow } from '../domain/totals.js';
 
 /** The protocol version this build speaks. */
@@ -40,12 +41,22 @@ export const mutationSchema = v.variant('entity', [
     v.strictObject({ entity: v.literal('target'), op: v.literal('put'), seq, targetId: uuid, fields: targetPatchSchema, at }),
     v.strictObject({ entity: v.literal('target'), op: v.literal('delete'), seq, targetId: uuid, at }),
   ]),
+  // Competition awards (issue 14 §4, domain/awards.ts): staff and admins only, like targets. The
+  // fields are checked field by field by the planner (planAward: a bad put is that mutation's
+  // rejection, with its problems), so a volunteer's phone, which validates its outbox backup with
+  // this schema, does not carry the award schema in its first visit.
+  v.variant('op', [
+    v.strictObject({ entity: v.literal('award'), op: v.literal('put'), seq, awardId: uuid, fields: v.record(v.string(), v.unknown(), 'notObject'), at }),
+    v.strictObject({ entity: v.literal('award'), op: v.literal('delete'), seq, awardId: uuid, at }),
+  ]),
 ]);
 export type Mutation =
   | { entity: 'event'; op: 'put'; seq: number; eventId: string; fields: EventPatch; at: string }
   | { entity: 'event'; op: 'delete' | 'undelete'; seq: number; eventId: string; at: string }
   | { entity: 'target'; op: 'put'; seq: number; targetId: string; fields: TargetPatch; at: string }
-  | { entity: 'target'; op: 'delete'; seq: number; targetId: string; at: string };
+  | { entity: 'target'; op: 'delete'; seq: number; targetId: string; at: string }
+  | { entity: 'award'; op: 'put'; seq: number; awardId: string; fields: AwardPatch; at: string }
+  | { entity: 'award'; op: 'delete'; seq: number; awardId: string; at: string };
 
 /** An outbox row: a mutation and the device that made it. */
 export type OutboxMutation = Mutation & { readonly clientId: string };
@@ -108,6 +119,12 @@ export const pullQuerySchema = v.strictObject({
   limit: v.optional(
     v.pipe(v.string(), v.regex(/^\d{1,4}$/, 'badLimit'), v.transform(Number), v.minValue(1, 'badLimit'), v.maxValue(MAX_PULL_LIMIT, 'badLimit')),
   ),
+  /**
+   * `1`: the phone understands award rows (issue 14 §4). Phones from before awards leave it out and
+   * get none (they would store them as targets); a phone's first build with awards pulls from 0
+   * once (the Dexie upgrade that adds the table resets its cursor), so it misses none.
+   */
+  awards: v.optional(v.literal('1', 'badAwards')),
 });
 
 /**
@@ -115,13 +132,15 @@ export const pullQuerySchema = v.strictObject({
  * signature of the row (absent for rows written before signatures existed): the phone keeps it
  * and sends it back with the row if the server is ever restored from an older backup.
  */
-export type PulledRow = { entity: 'event'; row: LedgerEvent; sig?: string } | { entity: 'target'; row: Target; sig?: string };
+export type PulledRow =
+  { entity: 'event'; row: LedgerEvent; sig?: string } | { entity: 'target'; row: Target; sig?: string } | { entity: 'award'; row: Award; sig?: string };
 
 /**
  * GET /api/sync/pull answer: rows with rev > cursor in rev order, and the cursor to ask next.
  *
  * Scopes (issue 13 §5, src/domain/scope.ts): staff and admins pull every row (`scope: 'all'`); a
  * volunteer pulls the events they created or are listed on, and every target (`own:<userId>`).
+ * Awards go to staff and admins only (phones that send `awards=1`): volunteers never see them.
  * When the answer's scope is not the one the phone's rows belong to (a promotion or demotion),
  * the phone drops what is outside the new scope (keeping rows with unsynced changes) and pulls
  * again from 0. Scoped rows and `dropped` are cut from one rev-ordered list: the cursor covers both.
@@ -167,11 +186,14 @@ export const MAX_RECOVER_ROWS = 1000;
 const recoveredRowSchema = v.variant('entity', [
   v.strictObject({ entity: v.literal('event'), row: v.looseObject({ id: uuid }), sig: v.nullable(v.pipe(v.string(), v.maxLength(100, 'tooLong'))) }),
   v.strictObject({ entity: v.literal('target'), row: v.looseObject({ id: uuid }), sig: v.nullable(v.pipe(v.string(), v.maxLength(100, 'tooLong'))) }),
+  v.strictObject({ entity: v.literal('award'), row: v.looseObject({ id: uuid }), sig: v.nullable(v.pipe(v.string(), v.maxLength(100, 'tooLong'))) }),
 ]);
-export type RecoveredRow = { entity: 'event' | 'target'; row: { id: string } & Record<string, unknown>; sig: string | null };
+/** The synced record kinds. */
+export type RecordEntity = 'event' | 'target' | 'award';
+export type RecoveredRow = { entity: RecordEntity; row: { id: string } & Record<string, unknown>; sig: string | null };
 
 /**
- * POST /api/sync/recover body: after a restore, a phone sends every event and target it holds,
+ * POST /api/sync/recover body: after a restore, a phone sends every event, target and award it holds,
  * in pages, under the server's new epoch (which it learnt from an `epochChanged` answer).
  */
 export const recoverRequestSchema = v.strictObject({
@@ -190,11 +212,11 @@ export interface RecoverRequest {
 /** What became of one recovered row. */
 export type RecoverResult =
   /** The server lacked the row, or held an older version: the phone's is stored (a new rev). */
-  | { entity: 'event' | 'target'; id: string; status: 'restored'; rev: number }
+  | { entity: RecordEntity; id: string; status: 'restored'; rev: number }
   /** The server holds the same or a newer version: nothing written. */
-  | { entity: 'event' | 'target'; id: string; status: 'kept' }
+  | { entity: RecordEntity; id: string; status: 'kept' }
   /** Not taken (bad row, or a change this user may not make); the next pull brings the server's. */
-  | { entity: 'event' | 'target'; id: string; status: 'rejected'; reason: string; problems?: { field: string; code: string }[] };
+  | { entity: RecordEntity; id: string; status: 'rejected'; reason: string; problems?: { field: string; code: string }[] };
 
 /** POST /api/sync/recover answer. */
 export interface RecoverResponse {

@@ -302,7 +302,7 @@ class PhotoSender {
 
 /** The photos a photo-refused edit names that the server said it lacks (all it adds, if unsaid). */
 function missingPhotosOf(q: QuarantinedMutation): string[] {
-  if (q.entity !== 'event' || q.op !== 'put') return [];
+  if (q.entity === 'target' || q.op !== 'put') return [];
   const photos = q.fields.photos ?? [];
   const said = (q.rejection.problems ?? []).flatMap((p) => {
     const m = /^photos\.(\d+)$/.exec(p.field);

@@ -336,6 +336,7 @@ export function storeConformance(name: string, makeHandle: () => Promise<StoreHa
           rev: state.rev,
           events: [],
           targets: [],
+          awards: [],
           history: [],
         };
       });

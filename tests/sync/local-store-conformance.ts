@@ -5,6 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EventPatch, LedgerEvent } from '../../src/domain/event';
 import type { Target } from '../../src/domain/targets';
+import type { Award, AwardFields, AwardPatch } from '../../src/domain/awards';
 import type { LocalStore } from '../../src/sync/local-store';
 import type { OutboxMutation } from '../../src/sync/protocol';
 import { EVENT_1, EVENT_2, EVENT_3, sampleEvent } from './fixtures';
@@ -19,6 +20,12 @@ export interface LocalStoreHarness {
   /** The stored event, without any storage-only keys. */
   event(id: string): Promise<LedgerEvent | undefined>;
   target(id: string): Promise<Target | undefined>;
+  /** Creates, edits and deletes an award locally (row + outbox mutation), as staff do. */
+  createAward(id: string, fields: AwardFields): Promise<void>;
+  updateAward(id: string, patch: AwardPatch): Promise<void>;
+  removeAward(id: string): Promise<void>;
+  /** The stored award, without the signature. */
+  award(id: string): Promise<Award | undefined>;
   addPhoto(hash: string, bytes: Uint8Array<ArrayBuffer>, type: string): Promise<void>;
 }
 
@@ -46,6 +53,34 @@ const TARGET_ROW: Target = {
   rev: 4,
 };
 const HASH_B = 'b'.repeat(64);
+
+const AWARD_1 = '018a9b7c-1d2e-7f00-8a00-0000000000a1';
+const AWARD_2 = '018a9b7c-1d2e-7f00-8a00-0000000000a2';
+const AWARD_FIELDS: AwardFields = {
+  year: 2023,
+  month: 2,
+  competition: '第21届惠州市青少年科技创新大赛',
+  level: 'city',
+  category: 'studentProject',
+  prize: 'first',
+  count: 8,
+  recipients: '',
+  photos: [],
+  note: '',
+};
+/** An award as the server hands it out. */
+const awardRow = (over: Partial<Award> = {}): Award => ({
+  ...AWARD_FIELDS,
+  id: AWARD_1,
+  orgId: 'org-1',
+  createdBy: 'u-staff',
+  createdAt: '2023-03-01T00:00:00+08:00',
+  updatedBy: 'u-staff',
+  updatedAt: '2023-03-01T00:00:00+08:00',
+  deleted: false,
+  rev: 5,
+  ...over,
+});
 
 const bookkeeping = (e: LedgerEvent | undefined) => e && { updatedAt: e.updatedAt, updatedBy: e.updatedBy };
 const seqs = (ms: OutboxMutation[]) => ms.map((m) => m.seq);
@@ -506,6 +541,83 @@ export function describeLocalStoreConformance(name: string, make: () => Promise<
       await h.store.changeScope('own:u-vol-9');
       expect(await h.event(EVENT_1)).toMatchObject({ title: '还没同步' });
       expect(await h.event(EVENT_2)).toBeUndefined();
+    });
+
+    it('writes pulled awards verbatim and keeps an unsynced local award edit over a pulled row (issue 14 §4)', async () => {
+      const pulled = awardRow();
+      await h.store.applyPulled([{ entity: 'award', row: pulled, sig: 'sig-a' }], 5, 0);
+      expect(await h.award(AWARD_1)).toEqual(pulled);
+      expect(await h.store.pullCursor()).toBe(5);
+      await h.updateAward(AWARD_1, { note: '本地备注' });
+      const pending = await h.store.pendingMutations(10);
+      expect(pending.map((m) => [m.entity, m.op, m.entity === 'award' ? m.awardId : ''])).toEqual([['award', 'put', AWARD_1]]);
+      // Someone else raised the count meanwhile: both changes stay.
+      await h.store.applyPulled([{ entity: 'award', row: awardRow({ rev: 9, count: 9, updatedBy: 'u-other' }) }], 9, 5);
+      expect(await h.award(AWARD_1)).toMatchObject({ rev: 9, count: 9, note: '本地备注' });
+      // Once settled, the server's row is written as it comes: devices converge.
+      await h.store.applyPushResults([{ seq: pending[0]!.seq, status: 'applied', rev: 10 }]);
+      const final = awardRow({ rev: 10, count: 9, note: '本地备注' });
+      await h.store.applyPulled([{ entity: 'award', row: final }], 10, 9);
+      expect(await h.award(AWARD_1)).toEqual(final);
+    });
+
+    it('settles award mutations like any record: a refused create is quarantined, and discarding it deletes the never-synced copy', async () => {
+      await h.createAward(AWARD_2, AWARD_FIELDS);
+      expect(await h.award(AWARD_2)).toMatchObject({ ...AWARD_FIELDS, id: AWARD_2, rev: 0, deleted: false });
+      const [m] = await h.store.pendingMutations(10);
+      expect(m).toMatchObject({ entity: 'award', op: 'put', awardId: AWARD_2, fields: AWARD_FIELDS });
+      await h.store.applyPushResults([{ seq: m!.seq, status: 'rejected', reason: 'staffOnly' }]);
+      expect((await h.store.quarantined()).map((q) => [q.entity, q.rejection.reason])).toEqual([['award', 'staffOnly']]);
+      await h.store.discardQuarantined(m!.seq);
+      expect(await h.award(AWARD_2)).toBeUndefined();
+      expect(await h.store.pendingCount()).toBe(0);
+    });
+
+    it('discards a refused award edit and rewinds so the next pull restores the server version', async () => {
+      await h.store.applyPulled([{ entity: 'award', row: awardRow({ rev: 7 }) }], 20, 0);
+      await h.removeAward(AWARD_1);
+      expect(await h.award(AWARD_1)).toMatchObject({ deleted: true });
+      const [m] = await h.store.pendingMutations(10);
+      expect(m).toMatchObject({ entity: 'award', op: 'delete', awardId: AWARD_1 });
+      await h.store.applyPushResults([{ seq: m!.seq, status: 'rejected', reason: 'staffOnly' }]);
+      await h.store.discardQuarantined(m!.seq);
+      expect(await h.store.pullCursor()).toBe(6);
+      await h.store.applyPulled([{ entity: 'award', row: awardRow({ rev: 7 }) }], 20, 6);
+      expect(await h.award(AWARD_1)).toEqual(awardRow({ rev: 7 }));
+    });
+
+    it('pages awards after events and targets for a recovery, with their signatures', async () => {
+      await h.store.applyPulled(
+        [
+          { entity: 'target', row: TARGET_ROW, sig: 'sig-t' },
+          { entity: 'award', row: awardRow(), sig: 'sig-a' },
+        ],
+        5,
+        0,
+      );
+      await h.createAward(AWARD_2, AWARD_FIELDS);
+      await h.create(EVENT_1);
+      const all = await h.store.recoveryRows(null, 10);
+      expect(all.map((r) => [r.entity, r.row.id, r.sig])).toEqual([
+        ['event', EVENT_1, null],
+        ['target', TARGET_ROW.id, 'sig-t'],
+        ['award', AWARD_1, 'sig-a'],
+        ['award', AWARD_2, null],
+      ]);
+      expect(all[2]!.row).toEqual(awardRow());
+      expect((await h.store.recoveryRows({ entity: 'target', id: TARGET_ROW.id }, 1)).map((r) => r.row.id)).toEqual([AWARD_1]);
+      expect((await h.store.recoveryRows({ entity: 'award', id: AWARD_1 }, 5)).map((r) => r.row.id)).toEqual([AWARD_2]);
+      expect(await h.store.recoveryRows({ entity: 'award', id: AWARD_2 }, 5)).toEqual([]);
+    });
+
+    it('narrowed to a volunteer’s scope, a phone keeps no award but those with unsynced changes', async () => {
+      await h.store.applyPulled([{ entity: 'award', row: awardRow() }], 5, 0);
+      await h.createAward(AWARD_2, AWARD_FIELDS);
+      await h.store.changeScope('all');
+      expect(await h.award(AWARD_1)).toBeDefined();
+      await h.store.changeScope('own:u-vol-1');
+      expect(await h.award(AWARD_1)).toBeUndefined();
+      expect(await h.award(AWARD_2)).toMatchObject({ id: AWARD_2 });
     });
   });
 }

@@ -13,6 +13,15 @@ describeLocalStoreConformance('in-memory', async () => {
     remove: async (id) => store.setEventDeleted(id, true, AT, 'u-vol-1'),
     event: async (id) => store.events.get(id),
     target: async (id) => store.targets.get(id),
+    createAward: async (id, fields) =>
+      store.putAward(
+        { ...fields, id, orgId: 'org-1', createdBy: 'u-staff', createdAt: AT, updatedBy: 'u-staff', updatedAt: AT, deleted: false, rev: 0 },
+        fields,
+        AT,
+      ),
+    updateAward: async (id, patch) => store.putAward({ ...store.awards.get(id)!, ...patch, updatedAt: AT, updatedBy: 'u-staff' }, patch, AT),
+    removeAward: async (id) => store.deleteAward(id, AT, 'u-staff'),
+    award: async (id) => store.awards.get(id),
     addPhoto: async (hash, bytes, type) => store.addPhoto(hash, { blob: new Blob([bytes], { type }), type }),
   };
 });

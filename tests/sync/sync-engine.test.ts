@@ -70,8 +70,8 @@ describe('sync engine over the real server', () => {
       'A PUT /api/blobs/<hash>',
       'A POST /api/sync/push seqs=1,2',
       'A POST /api/sync/push seqs=3,4',
-      'A GET /api/sync/pull?cursor=0&limit=2&epoch=&scope=',
-      'A GET /api/sync/pull?cursor=3&limit=2&epoch=<epoch>&scope=own:<me>',
+      'A GET /api/sync/pull?cursor=0&limit=2&epoch=&scope=&awards=1',
+      'A GET /api/sync/pull?cursor=3&limit=2&epoch=<epoch>&scope=own:<me>&awards=1',
     ]);
     expect(await a.store.pendingBlobHashes()).toEqual([]);
     expect([a.store.cursor, a.store.events.get(EVENT_1)?.rev, a.store.events.get(EVENT_1)?.attendance]).toEqual([4, 3, 5]);

@@ -5,14 +5,15 @@
  * transaction, so a tab closed at any moment leaves either all of a step or none of it.
  */
 import type { Target } from '../../domain/targets';
+import type { Award } from '../../domain/awards';
 import { inScope, scopeUser } from '../../domain/scope';
 import type { TotalsRow } from '../../domain/totals';
 import type { LocalEpoch, LocalStore, PulledExtras, QuarantinedMutation, RecoveryKey, StoredBlob } from '../../sync/local-store';
-import { mergePulledEvent, mergePulledTarget } from '../../sync/merge';
-import { cursorAfterPull, recordKeyOf, settlePushResults } from '../../sync/outbox';
+import { mergePulledAward, mergePulledEvent, mergePulledTarget } from '../../sync/merge';
+import { cursorAfterPull, recordIdOf, recordKeyOf, settlePushResults } from '../../sync/outbox';
 import type { Mutation, MutationResult, OutboxMutation, PulledRow, RecoveredRow } from '../../sync/protocol';
 import { recordOfRow, writeEvents, type EventWrite, type StoredEvent } from './event-writes';
-import { withoutSig, type EventRow, type LedgerDb, type OutboxRow, type TargetRow } from './ledger-db';
+import { withoutSig, type AwardRow, type EventRow, type LedgerDb, type OutboxRow, type TargetRow } from './ledger-db';
 import { getOrCreateClientId, META, takeSeq } from './meta';
 
 /** Meta key of the last rev applied from pulls. */
@@ -80,7 +81,7 @@ export class DexieLocalStore implements LocalStore {
 
   async applyPushResults(results: readonly MutationResult[]): Promise<void> {
     const { db } = this;
-    await db.transaction('rw', [db.outbox, db.events, db.targets, db.meta], async () => {
+    await db.transaction('rw', [db.outbox, db.events, db.targets, db.awards, db.meta], async () => {
       if (results.length === 0) return;
       // A page's seqs are one run of the outbox: one range read (getAll) instead of a get per seq;
       // rows in the range without a result are never settled (settlePushResults goes by results).
@@ -114,7 +115,7 @@ export class DexieLocalStore implements LocalStore {
 
   async applyPulled(rows: readonly PulledRow[], cursor: number, fromCursor: number, extras: PulledExtras = {}): Promise<void> {
     const { db } = this;
-    await db.transaction('rw', [db.outbox, db.events, db.targets, db.meta, db.totals], async () => {
+    await db.transaction('rw', [db.outbox, db.events, db.targets, db.awards, db.meta, db.totals], async () => {
       // The outbox is read inside the same transaction: a save landing meanwhile is either fully
       // before (and re-applied here) or fully after (and applied over what we write).
       const unsettled = await db.outbox.toArray();
@@ -165,6 +166,18 @@ export class DexieLocalStore implements LocalStore {
           merged.set(pulled.id, sig ? { ...row, sig } : withoutSig<TargetRow>(row));
         });
         await db.targets.bulkPut([...merged.values()]);
+      }
+      const awards = rows.flatMap((r) => (r.entity === 'award' ? [r.row] : []));
+      if (awards.length) {
+        const locals = await db.awards.bulkGet(awards.map((a) => a.id));
+        const merged = new Map<string, AwardRow>();
+        const sigs = rows.flatMap((r) => (r.entity === 'award' ? [r.sig] : []));
+        awards.forEach((pulled, i) => {
+          const row: Award = mergePulledAward(pulled, merged.get(pulled.id) ?? locals[i], unsettled);
+          const sig = row === pulled ? sigs[i] : undefined;
+          merged.set(pulled.id, sig ? { ...row, sig } : withoutSig<AwardRow>(row));
+        });
+        await db.awards.bulkPut([...merged.values()]);
       }
       const stored = await this.pullCursor();
       await db.meta.put({ key: PULL_CURSOR_KEY, value: cursorAfterPull(stored, fromCursor, cursor) });
@@ -228,11 +241,12 @@ export class DexieLocalStore implements LocalStore {
 
   async discardQuarantined(seq: number): Promise<void> {
     const { db } = this;
-    await db.transaction('rw', [db.outbox, db.events, db.targets, db.meta, db.totals], async () => {
+    await db.transaction('rw', [db.outbox, db.events, db.targets, db.awards, db.meta, db.totals], async () => {
       const row = await db.outbox.get(seq);
       if (!row || row.state !== 'quarantined') return;
       await db.outbox.delete(seq);
-      const rec = row.entity === 'event' ? await db.events.get(row.eventId) : await db.targets.get(row.targetId);
+      const id = recordIdOf(row);
+      const rec = row.entity === 'event' ? await db.events.get(id) : row.entity === 'award' ? await db.awards.get(id) : await db.targets.get(id);
       if (!rec) return;
       if (row.entity === 'event') {
         // Kept only for its unsynced change: outside this phone's scope the server never sends it again.
@@ -248,13 +262,11 @@ export class DexieLocalStore implements LocalStore {
         return;
       }
       const key = recordKeyOf(row);
-      const others = await db.outbox
-        .where(row.entity === 'event' ? 'eventId' : 'targetId')
-        .equals(row.entity === 'event' ? row.eventId : row.targetId)
-        .toArray();
+      const others = await db.outbox.where(`${row.entity}Id`).equals(id).toArray();
       if (others.some((o) => recordKeyOf(o) === key)) return;
       if (row.entity === 'event') await writeEvents(db, [{ before: rec as EventRow, after: null }], this.deps.timeZone);
-      else await db.targets.delete(row.targetId);
+      else if (row.entity === 'award') await db.awards.delete(id);
+      else await db.targets.delete(id);
     });
   }
 
@@ -286,7 +298,7 @@ export class DexieLocalStore implements LocalStore {
 
   async recoveryRows(after: RecoveryKey | null, limit: number): Promise<RecoveredRow[]> {
     const { db } = this;
-    return db.transaction('r', [db.events, db.targets], async () => {
+    return db.transaction('r', [db.events, db.targets, db.awards], async () => {
       const out: RecoveredRow[] = [];
       if (after === null || after.entity === 'event') {
         const events = after === null ? db.events.orderBy(':id') : db.events.where(':id').above(after.id);
@@ -294,11 +306,18 @@ export class DexieLocalStore implements LocalStore {
           out.push({ entity: 'event', row: recordOfRow(row) as RecoveredRow['row'], sig: row.sig ?? null });
         }
       }
-      if (out.length < limit) {
+      if (out.length < limit && after?.entity !== 'award') {
         const targets = after?.entity === 'target' ? db.targets.where(':id').above(after.id) : db.targets.orderBy(':id');
         for (const row of await targets.limit(limit - out.length).toArray()) {
           const { sig, ...record } = row;
           out.push({ entity: 'target', row: record as RecoveredRow['row'], sig: sig ?? null });
+        }
+      }
+      if (out.length < limit) {
+        const awards = after?.entity === 'award' ? db.awards.where(':id').above(after.id) : db.awards.orderBy(':id');
+        for (const row of await awards.limit(limit - out.length).toArray()) {
+          const { sig, ...record } = row;
+          out.push({ entity: 'award', row: record as RecoveredRow['row'], sig: sig ?? null });
         }
       }
       return out;
@@ -325,7 +344,7 @@ export class DexieLocalStore implements LocalStore {
 
   async changeScope(scope: string): Promise<void> {
     const { db } = this;
-    await db.transaction('rw', [db.outbox, db.events, db.meta, db.totals], async () => {
+    await db.transaction('rw', [db.outbox, db.events, db.awards, db.meta, db.totals], async () => {
       await db.meta.bulkPut([
         { key: PULL_SCOPE_KEY, value: scope },
         { key: PULL_CURSOR_KEY, value: 0 },
@@ -342,6 +361,9 @@ export class DexieLocalStore implements LocalStore {
         if (!inScope(scope, e) && !keep.has(`event:${e.id}`)) gone.push({ before: e, after: null });
       });
       if (gone.length) await writeEvents(db, gone, this.deps.timeZone);
+      // Volunteers do not receive awards: only those with unsynced changes stay, for the push.
+      const awardIds = (await db.awards.toCollection().primaryKeys()).filter((id) => !keep.has(`award:${id}`));
+      if (awardIds.length) await db.awards.bulkDelete(awardIds);
     });
   }
 
@@ -380,7 +402,9 @@ export class DexieLocalStore implements LocalStore {
   private async revsOf(mutations: readonly Mutation[]): Promise<Map<string, number>> {
     const eventIds = [...new Set(mutations.flatMap((m) => (m.entity === 'event' ? [m.eventId] : [])))];
     const targetIds = [...new Set(mutations.flatMap((m) => (m.entity === 'target' ? [m.targetId] : [])))];
+    const awardIds = [...new Set(mutations.flatMap((m) => (m.entity === 'award' ? [m.awardId] : [])))];
     const out = new Map<string, number>();
+    if (awardIds.length) (await this.db.awards.bulkGet(awardIds)).forEach((a, i) => out.set(`award:${awardIds[i]}`, a?.rev ?? 0));
     (await this.db.events.bulkGet(eventIds)).forEach((e, i) => out.set(`event:${eventIds[i]}`, e?.rev ?? 0));
     (await this.db.targets.bulkGet(targetIds)).forEach((t, i) => out.set(`target:${targetIds[i]}`, t?.rev ?? 0));
     return out;

@@ -6,6 +6,7 @@
 import Dexie, { type Table, type Transaction } from 'dexie';
 import type { LedgerEvent, EventContent } from '../../domain/event';
 import type { Target } from '../../domain/targets';
+import type { Award } from '../../domain/awards';
 import type { OutboxMutation, MutationResult } from '../../sync/protocol';
 import type { StoredTotalsRow, TotalsKey } from '../../domain/totals';
 import { rebuildTotals } from './year-totals';
@@ -64,6 +65,9 @@ export interface MetaRow {
 /** A stored target (绩效目标), with the server's signature as for events. */
 export type TargetRow = Target & { sig?: string };
 
+/** A stored competition award (竞赛获奖, staff only), with the server's signature as for events. */
+export type AwardRow = Award & { sig?: string };
+
 /** A stored row without the server's signature: what a local change must store (it no longer holds). */
 export function withoutSig<T extends { sig?: string }>(row: T): T {
   if (!('sig' in row)) return row;
@@ -91,12 +95,30 @@ export const LEDGER_DB_VERSIONS: Record<number, Record<string, string>> = {
   3: {
     drafts: 'key, savedAt',
   },
+  // Competition awards (issue 14 §4), synced like targets; the outbox finds an award's mutations.
+  4: {
+    outbox: 'seq, eventId, targetId, awardId, state',
+    awards: 'id, year',
+  },
 };
+
+/**
+ * Version 4: a staff phone's cursor may have passed award rows the server held back from its
+ * earlier build (protocol.ts, pull query `awards`): it pulls once more from 0 (rows it holds are
+ * written again or merged, which changes nothing). A volunteer's phone receives no awards.
+ */
+async function pullAgainForAwards(tx: Transaction): Promise<void> {
+  const meta = tx.table<MetaRow, string>('meta');
+  const scope = await meta.get('pullScope');
+  if (typeof scope?.value === 'string' && scope.value.startsWith('own:')) return;
+  if ((await meta.get('pullCursor')) !== undefined) await meta.put({ key: 'pullCursor', value: 0 });
+}
 
 /** Upgrades that rewrite or build rows, by the version that brings them. */
 const LEDGER_DB_UPGRADES: Record<number, (tx: Transaction) => Promise<void>> = {
   2: rebuildTotals,
   3: moveDraftsIntoBox,
+  4: pullAgainForAwards,
 };
 
 /**
@@ -111,6 +133,7 @@ export class LedgerDb extends Dexie {
   photos!: Table<PhotoRow, string>;
   meta!: Table<MetaRow, string>;
   targets!: Table<TargetRow, string>;
+  awards!: Table<AwardRow, string>;
   totals!: Table<StoredTotalsRow, TotalsKey>;
 
   private readonly queuedListeners = new Set<() => void>();

@@ -8,6 +8,7 @@ import type { RegionPack } from '../../domain/region';
 import { buildReport, type ReportParts } from '../../domain/report';
 import type { ReportLine } from '../../domain/report-lines';
 import type { ClauseEdit } from '../../domain/report-text';
+import type { Award } from '../../domain/awards';
 import type { Target } from '../../domain/targets';
 import type { Taxonomy } from '../../domain/taxonomy';
 
@@ -18,6 +19,8 @@ export interface ReportBundle extends ReportParts<LedgerEvent> {
   readonly pack: RegionPack;
   /** e.g. 惠东县 — from the region pack. */
   readonly regionName: string;
+  /** The year's competition awards, when the export reads them (awards-sheet.ts withYearAwards). */
+  readonly awards?: readonly Award[];
 }
 
 /** What building a bundle needs besides the events and targets. */

@@ -8,6 +8,7 @@
 import type { Workbook, Worksheet } from '@cj-tech-master/excelts';
 import { DETAIL_HEADERS, eventDetailRow } from './event-detail';
 import type { ReportBundle } from './report-bundle';
+import { addAwardsSheet } from './awards-sheet';
 import {
   BREAKDOWN_HEADERS,
   LINE_HEADERS,
@@ -149,6 +150,7 @@ export async function buildReportWorkbook(b: ReportBundle, WorkbookOf?: Workbook
   for (const r of cross.rows) cx.addRow(r);
   cx.addRow(cross.total).font = { bold: true };
   addSelfEvalSheet(wb, b, scope);
+  if (b.awards) addAwardsSheet(wb, b, b.awards);
   return wb;
 }
 

@@ -144,13 +144,15 @@ export async function syncRoutes(app: FastifyInstance): Promise<void> {
       return res;
     };
     const cursor = q.cursor;
-    const page = await k.store.pull(user.orgId, cursor, limit, scoped);
+    // Awards (issue 14 §4) go to staff phones that understand them; a volunteer's scope has none.
+    const options = { awards: q.awards === '1' && !scoped };
+    const page = await k.store.pull(user.orgId, cursor, limit, scoped, options);
     if (q.epoch === undefined) {
       // A phone older than epochs. Its cursor ahead of the server means a restore: send everything
       // again (applying a row twice is harmless). Phones that know epochs recover properly.
       if (cursor > 0 && cursor > (await k.store.currentRev())) {
         req.log.warn({ userId: user.id, cursor }, 'pull cursor ahead of the server (restored backup?); re-sending from 0');
-        return answer(await k.store.pull(user.orgId, 0, limit, scoped), 0);
+        return answer(await k.store.pull(user.orgId, 0, limit, scoped, options), 0);
       }
     } else if (q.epoch !== page.epoch && (q.epoch !== '' || cursor > 0)) {
       // The phone's cursor and rows belong to another copy of the ledger (or to one it cannot
@@ -176,6 +178,7 @@ export async function syncRoutes(app: FastifyInstance): Promise<void> {
     const records = {
       events: rows.filter((r) => r.entity === 'event').map((r) => r.row.id),
       targets: rows.filter((r) => r.entity === 'target').map((r) => r.row.id),
+      awards: rows.filter((r) => r.entity === 'award').map((r) => r.row.id),
     };
     const res = await withinEpoch(() =>
       k.store.push<RecoverResponse>({ actor, clientId: body.clientId, mutations: [], records }, (state) =>

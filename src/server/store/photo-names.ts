@@ -5,20 +5,35 @@
  * depends on its photos (rows from before migration 006 may name photos never uploaded).
  */
 import type { LedgerEvent } from '../../domain/event.js';
+import type { Award } from '../../domain/awards.js';
 import type { Mutation } from '../../sync/protocol.js';
 
-/** Hashes named by the push's event puts that the named event's stored row does not hold, once each. */
-export function newlyNamedPhotos(mutations: readonly Mutation[], stored: ReadonlyMap<string, LedgerEvent>): string[] {
+/**
+ * Hashes named by the push's event and award puts that the named record's stored row does not
+ * hold, once each.
+ */
+export function newlyNamedPhotos(
+  mutations: readonly Mutation[],
+  stored: ReadonlyMap<string, LedgerEvent>,
+  storedAwards: ReadonlyMap<string, Award> = new Map(),
+): string[] {
   const out = new Set<string>();
   for (const m of mutations) {
-    if (m.entity !== 'event' || m.op !== 'put' || !m.fields.photos) continue;
-    const had = stored.get(m.eventId)?.photos ?? [];
-    for (const h of m.fields.photos) if (!had.includes(h)) out.add(h);
+    if (m.entity === 'target' || m.op !== 'put') continue;
+    // An award put's fields are checked by the planner, not on the wire (protocol.ts): only a list of text counts here.
+    const photos: unknown = m.fields.photos;
+    if (!Array.isArray(photos)) continue;
+    const had = (m.entity === 'event' ? stored.get(m.eventId) : storedAwards.get(m.awardId))?.photos ?? [];
+    for (const h of photos) if (typeof h === 'string' && !had.includes(h)) out.add(h);
   }
   return [...out];
 }
 
-/** A name to record: event `eventId` of org `orgId` names photo `sha256`. */
+/**
+ * A name to record: record `eventId` of org `orgId` names photo `sha256`. An award's evidence
+ * photo is recorded under the award's id in the same column (ids are UUIDs: they never collide),
+ * so the read rule and the sweep treat it as named exactly like an event's.
+ */
 export interface PhotoName {
   orgId: string;
   sha256: string;
@@ -26,7 +41,7 @@ export interface PhotoName {
 }
 
 /** The names the written rows add to what their stored rows (before the push) named. */
-export function photosAddedBy(written: readonly LedgerEvent[], before: ReadonlyMap<string, LedgerEvent>): PhotoName[] {
+export function photosAddedBy<R extends Pick<LedgerEvent, 'id' | 'orgId' | 'photos'>>(written: readonly R[], before: ReadonlyMap<string, R>): PhotoName[] {
   const out: PhotoName[] = [];
   for (const e of written) {
     const had = before.get(e.id)?.photos ?? [];

@@ -8,9 +8,10 @@
 import pg from 'pg';
 import type { LedgerEvent } from '../../domain/event.js';
 import type { Target } from '../../domain/targets.js';
+import type { Award } from '../../domain/awards.js';
 import { accessChanges } from '../../domain/scope.js';
 import type { Taxonomy } from '../../domain/taxonomy.js';
-import type { PulledRow, PushResponse } from '../../sync/protocol.js';
+import type { PulledRow, PushResponse, RecordEntity } from '../../sync/protocol.js';
 import { signRecord } from '../sync/signature.js';
 import { loadMigrations } from './migrations.js';
 import { newlyNamedPhotos, photosAddedBy } from './photo-names.js';
@@ -26,6 +27,7 @@ import type {
   LimitCount,
   OrgRow,
   OrgTaxonomyRow,
+  PullOptions,
   PullPage,
   PullScopeFilter,
   PushInput,
@@ -126,6 +128,7 @@ function placeRevs<R>(p: PushPlan<R>, seen: number, drawn: readonly number[]): P
     rev: shift(p.rev),
     events: p.events.map((e) => ({ ...e, rev: shift(e.rev) })),
     targets: p.targets.map((t) => ({ ...t, rev: shift(t.rev) })),
+    awards: p.awards.map((a) => ({ ...a, rev: shift(a.rev) })),
     history: p.history.map((h) => ({ ...h, rev: shift(h.rev) })),
     response: { ...p.response, results: answer.results.map((r) => (typeof r.rev === 'number' ? { ...r, rev: shift(r.rev) } : r)) },
   };
@@ -408,7 +411,8 @@ export class PostgresStore implements Store {
     const run = (name: string, text: string, values: unknown[]) => c.query({ name, text, values });
     const eventIds = [...new Set([...mutations.flatMap((m) => (m.entity === 'event' ? [m.eventId] : [])), ...(input.records?.events ?? [])])];
     const targetIds = [...new Set([...mutations.flatMap((m) => (m.entity === 'target' ? [m.targetId] : [])), ...(input.records?.targets ?? [])])];
-    const claims = [...eventIds.map((id) => `e:${id}`), ...targetIds.map((id) => `t:${id}`)];
+    const awardIds = [...new Set([...mutations.flatMap((m) => (m.entity === 'award' ? [m.awardId] : [])), ...(input.records?.awards ?? [])])];
+    const claims = [...eventIds.map((id) => `e:${id}`), ...targetIds.map((id) => `t:${id}`), ...awardIds.map((id) => `a:${id}`)];
     // In key order, so two pushes naming the same records wait for each other in one order (a
     // deadlock PostgreSQL breaks is retried, before any rev is drawn).
     const claim = (p: number): string => `cm AS (INSERT INTO record_claims (key) SELECT k FROM unnest($${p}::text[]) AS k ORDER BY k ON CONFLICT DO NOTHING)`;
@@ -436,28 +440,32 @@ export class PostgresStore implements Store {
       ).rows[0] as Row | undefined;
       lastSeq = cr ? Number(cr.last_seq) : 0;
     }
-    // One statement: the named rows locked in one global order (events, then targets, each by
+    // One statement: the named rows locked in one global order (events, then targets, then awards, each by
     // id), then — after every lock is held (UNION ALL arms run in order) — the rev lease, the
     // sequence's value, the ledger's epoch and sign key and the org's taxonomy.
     const events = new Map<string, LedgerEvent>();
     const targets = new Map<string, Target>();
+    const awards = new Map<string, Award>();
     const deletedIds: string[] = [];
     let head: Row | undefined;
     const read = await run(
       'kl-push-read',
       'WITH le AS (SELECT id, data, deleted FROM events WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE), ' +
-        'lt AS (SELECT id, data FROM targets WHERE id = ANY($2::text[]) ORDER BY id FOR UPDATE) ' +
+        'lt AS (SELECT id, data FROM targets WHERE id = ANY($2::text[]) ORDER BY id FOR UPDATE), ' +
+        'la AS (SELECT id, data FROM awards WHERE id = ANY($4::text[]) ORDER BY id FOR UPDATE) ' +
         "SELECT 'event' AS k, id, data, deleted, NULL::bigint AS rev, NULL AS epoch, NULL AS sign_key, NULL::jsonb AS taxonomy FROM le " +
         "UNION ALL SELECT 'target', id, data, NULL, NULL, NULL, NULL, NULL FROM lt " +
+        "UNION ALL SELECT 'award', id, data, NULL, NULL, NULL, NULL, NULL FROM la " +
         "UNION ALL SELECT 'head', NULL, NULL, NULL, rev_current(), l.epoch, l.sign_key, (SELECT data FROM org_taxonomy WHERE org_id = $3) " +
         'FROM ledger l, LATERAL (SELECT rev_lease()) AS lease WHERE l.id = 1',
-      [eventIds, targetIds, actor.orgId],
+      [eventIds, targetIds, actor.orgId, awardIds],
     );
     for (const r of read.rows as Row[]) {
       if (r.k === 'event') {
         events.set(String(r.id), r.data as LedgerEvent);
         if (r.deleted === true) deletedIds.push(String(r.id));
       } else if (r.k === 'target') targets.set(String(r.id), r.data as Target);
+      else if (r.k === 'award') awards.set(String(r.id), r.data as Award);
       else head = r;
     }
     if (!head) throw new Error('the ledger row is missing');
@@ -476,7 +484,7 @@ export class PostgresStore implements Store {
     }
     // Photos the push names anew: held by the org? FOR SHARE keeps each holding until COMMIT and
     // takes the table lock the sweep waits for (see sweepBlobs), so none is swept meanwhile.
-    const named = newlyNamedPhotos(mutations, events);
+    const named = newlyNamedPhotos(mutations, events, awards);
     let storedPhotos: Set<string> | undefined;
     if (named.length) {
       const held = await run('kl-push-photos', 'SELECT sha256 FROM blob_owners WHERE org_id = $1 AND sha256 = ANY($2::text[]) ORDER BY sha256 FOR SHARE', [
@@ -505,6 +513,7 @@ export class PostgresStore implements Store {
       rev: seen,
       events,
       targets,
+      awards,
       rejections,
       deletedBy,
       taxonomy,
@@ -537,6 +546,7 @@ export class PostgresStore implements Store {
     // signatures, computed here, leave rev out), updates the client's row and drops the claims.
     const es = planned.events;
     const ts = planned.targets;
+    const as = planned.awards;
     const h = planned.history;
     const access = es.flatMap((e) => accessChanges(events.get(e.id), e).map((a) => ({ ...a, eventId: e.id, orgId: e.orgId, rev: e.rev })));
     const written = await run(
@@ -560,8 +570,14 @@ export class PostgresStore implements Store {
         'a AS (INSERT INTO event_access (user_id, event_id, org_id, rev, member) ' +
         'SELECT x.user_id, x.event_id, x.org_id, r.rev, x.member ' +
         'FROM unnest($32::text[], $33::text[], $34::text[], $35::bigint[], $36::boolean[]) AS x(user_id, event_id, org_id, p, member) JOIN r ON r.p = x.p ' +
-        'ON CONFLICT (user_id, event_id) DO UPDATE SET rev = excluded.rev, member = excluded.member) ' +
+        'ON CONFLICT (user_id, event_id) DO UPDATE SET rev = excluded.rev, member = excluded.member), ' +
+        // Awards (migration 009), like targets.
+        'aw AS (INSERT INTO awards (id, org_id, rev, deleted, data, sig) ' +
+        "SELECT x.id, x.org_id, r.rev, x.deleted, jsonb_set(x.data, '{rev}', to_jsonb(r.rev)), x.sig " +
+        'FROM unnest($37::text[], $38::text[], $39::bigint[], $40::boolean[], $41::jsonb[], $42::text[]) AS x(id, org_id, p, deleted, data, sig) JOIN r ON r.p = x.p ' +
+        'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig RETURNING id, (xmax = 0) AS inserted) ' +
         "SELECT 'event' AS entity, id, inserted, NULL::bigint[] AS revs FROM e UNION ALL SELECT 'target', id, inserted, NULL FROM t " +
+        "UNION ALL SELECT 'award', id, inserted, NULL FROM aw " +
         "UNION ALL SELECT 'revs', NULL, NULL, (SELECT array_agg(rev ORDER BY p) FROM r)",
       [
         es.map((e) => e.id),
@@ -597,6 +613,12 @@ export class PostgresStore implements Store {
         access.map((a) => a.orgId),
         access.map((a) => a.rev),
         access.map((a) => a.member),
+        as.map((a) => a.id),
+        as.map((a) => a.orgId),
+        as.map((a) => a.rev),
+        as.map((a) => a.deleted),
+        as.map((a) => JSON.stringify(a)),
+        as.map((a) => signRecord(signKey, a)),
       ],
     );
     const rows = written.rows as Row[];
@@ -610,7 +632,11 @@ export class PostgresStore implements Store {
       rows.filter((r) => r.entity === 'target'),
       targets,
     );
-    const refs = photosAddedBy(out.events, events);
+    assertCreated(
+      rows.filter((r) => r.entity === 'award'),
+      awards,
+    );
+    const refs = [...photosAddedBy(out.events, events), ...photosAddedBy(out.awards, awards)];
     if (refs.length) {
       await run(
         'kl-push-photo-names',
@@ -627,7 +653,7 @@ export class PostgresStore implements Store {
    * pull (`more` says only whether rows below it were left out by the limit), so a cursor never
    * passes a rev a running push may still commit.
    */
-  async pull(orgId: string, cursor: number, limit: number, scope?: PullScopeFilter): Promise<PullPage> {
+  async pull(orgId: string, cursor: number, limit: number, scope?: PullScopeFilter, options: PullOptions = {}): Promise<PullPage> {
     const head = (await this.q('SELECT epoch, rev_barrier() AS barrier FROM ledger WHERE id = 1', [], 'kl-pull-head'))[0]!;
     const rows = scope
       ? await this.q(
@@ -638,13 +664,22 @@ export class PostgresStore implements Store {
           [orgId, cursor, limit + 1, head.barrier, scope.userId],
           'kl-pull-scoped',
         )
-      : await this.q(
-          "(SELECT 'event' AS entity, rev, TRUE AS member, id, data, sig FROM events WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
-            "UNION ALL (SELECT 'target' AS entity, rev, TRUE, id, data, sig FROM targets WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
-            'ORDER BY rev LIMIT $3',
-          [orgId, cursor, limit + 1, head.barrier],
-          'kl-pull-rows',
-        );
+      : options.awards
+        ? await this.q(
+            "(SELECT 'event' AS entity, rev, TRUE AS member, id, data, sig FROM events WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
+              "UNION ALL (SELECT 'target' AS entity, rev, TRUE, id, data, sig FROM targets WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
+              "UNION ALL (SELECT 'award' AS entity, rev, TRUE, id, data, sig FROM awards WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
+              'ORDER BY rev LIMIT $3',
+            [orgId, cursor, limit + 1, head.barrier],
+            'kl-pull-rows-awards',
+          )
+        : await this.q(
+            "(SELECT 'event' AS entity, rev, TRUE AS member, id, data, sig FROM events WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
+              "UNION ALL (SELECT 'target' AS entity, rev, TRUE, id, data, sig FROM targets WHERE org_id = $1 AND rev > $2 AND rev <= $4 ORDER BY rev LIMIT $3) " +
+              'ORDER BY rev LIMIT $3',
+            [orgId, cursor, limit + 1, head.barrier],
+            'kl-pull-rows',
+          );
     const more = rows.length > limit;
     const page: PullPage = { rows: [], dropped: [], more, epoch: String(head.epoch) };
     for (const r of rows.slice(0, limit)) {
@@ -652,7 +687,12 @@ export class PostgresStore implements Store {
         page.dropped.push({ id: String(r.id), rev: Number(r.rev) });
         continue;
       }
-      const pulled: PulledRow = r.entity === 'event' ? { entity: 'event', row: r.data as LedgerEvent } : { entity: 'target', row: r.data as Target };
+      const pulled: PulledRow =
+        r.entity === 'event'
+          ? { entity: 'event', row: r.data as LedgerEvent }
+          : r.entity === 'award'
+            ? { entity: 'award', row: r.data as Award }
+            : { entity: 'target', row: r.data as Target };
       if (typeof r.sig === 'string') pulled.sig = r.sig;
       page.rows.push(pulled);
     }
@@ -693,7 +733,7 @@ export class PostgresStore implements Store {
     return r ? (r.data as LedgerEvent) : null;
   }
 
-  async history(entity: 'event' | 'target', recordId: string): Promise<HistoryRow[]> {
+  async history(entity: RecordEntity, recordId: string): Promise<HistoryRow[]> {
     return (await this.q('SELECT * FROM event_history WHERE entity = $1 AND record_id = $2 ORDER BY id', [entity, recordId])).map(historyOf);
   }
 
@@ -813,6 +853,7 @@ export class PostgresStore implements Store {
       clients: await this.q('SELECT * FROM clients ORDER BY user_id, client_id'),
       events: await this.q('SELECT id, org_id, rev, created_by, deleted, data FROM events ORDER BY id'),
       targets: await this.q('SELECT id, org_id, rev, deleted, data FROM targets ORDER BY id'),
+      awards: await this.q('SELECT id, org_id, rev, deleted, data FROM awards ORDER BY id'),
       event_history: await this.q('SELECT * FROM event_history ORDER BY id'),
       blobs: await this.q('SELECT sha256, content_type, size, created_at FROM blobs ORDER BY sha256'),
       blob_owners: await this.q('SELECT * FROM blob_owners ORDER BY org_id, sha256'),

@@ -8,8 +8,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { LedgerEvent } from '../../domain/event.js';
 import type { Target } from '../../domain/targets.js';
+import type { Award } from '../../domain/awards.js';
 import { accessChanges } from '../../domain/scope.js';
-import type { PulledRow, PushResponse } from '../../sync/protocol.js';
+import type { PulledRow, PushResponse, RecordEntity } from '../../sync/protocol.js';
 import { signRecord } from '../sync/signature.js';
 import { loadMigrations } from './migrations.js';
 import { newlyNamedPhotos, photosAddedBy } from './photo-names.js';
@@ -26,6 +27,7 @@ import type {
   LimitCount,
   OrgRow,
   OrgTaxonomyRow,
+  PullOptions,
   PullPage,
   PullScopeFilter,
   PushInput,
@@ -342,9 +344,11 @@ export class SqliteStore implements Store {
         const signKey = String(head.sign_key);
         const events = new Map<string, LedgerEvent>();
         const targets = new Map<string, Target>();
+        const awards = new Map<string, Award>();
         const deletedBy = new Map<string, string>();
         const getEvent = this.stmt('SELECT data FROM events WHERE id = ?');
         const getTarget = this.stmt('SELECT data FROM targets WHERE id = ?');
+        const getAward = this.stmt('SELECT data FROM awards WHERE id = ?');
         const readEvent = (id: string): void => {
           if (events.has(id)) return;
           const r = getEvent.get(id) as Row | undefined;
@@ -355,10 +359,17 @@ export class SqliteStore implements Store {
           const r = getTarget.get(id) as Row | undefined;
           if (r) targets.set(id, JSON.parse(String(r.data)) as Target);
         };
+        const readAward = (id: string): void => {
+          if (awards.has(id)) return;
+          const r = getAward.get(id) as Row | undefined;
+          if (r) awards.set(id, JSON.parse(String(r.data)) as Award);
+        };
         for (const m of mutations) {
           if (m.entity === 'event') readEvent(m.eventId);
+          else if (m.entity === 'award') readAward(m.awardId);
           else readTarget(m.targetId);
         }
+        for (const id of input.records?.awards ?? []) readAward(id);
         for (const id of input.records?.events ?? []) readEvent(id);
         for (const id of input.records?.targets ?? []) readTarget(id);
         const deleter = this.stmt("SELECT user_id FROM event_history WHERE entity = 'event' AND record_id = ? AND field = 'deleted' ORDER BY id DESC LIMIT 1");
@@ -379,7 +390,7 @@ export class SqliteStore implements Store {
           ) as Row[];
           for (const r of rows) rejections.set(Number(r.seq), JSON.parse(String(r.result)) as RejectedResult);
         }
-        const named = newlyNamedPhotos(mutations, events);
+        const named = newlyNamedPhotos(mutations, events, awards);
         const storedPhotos = named.length ? this.heldPhotos(actor.orgId, named) : undefined;
         const taxonomy = this.taxonomyRow(actor.orgId)?.taxonomy ?? null;
         const out = plan({
@@ -388,6 +399,7 @@ export class SqliteStore implements Store {
           rev,
           events,
           targets,
+          awards,
           rejections,
           deletedBy,
           taxonomy,
@@ -404,7 +416,7 @@ export class SqliteStore implements Store {
             'ON CONFLICT (user_id, event_id) DO UPDATE SET rev = excluded.rev, member = excluded.member',
         );
         for (const e of out.events) for (const a of accessChanges(events.get(e.id), e)) putAccess.run(a.userId, e.id, e.orgId, e.rev, a.member ? 1 : 0);
-        const refs = photosAddedBy(out.events, events);
+        const refs = [...photosAddedBy(out.events, events), ...photosAddedBy(out.awards, awards)];
         if (refs.length) {
           const putRef = this.stmt('INSERT INTO blob_refs (org_id, sha256, event_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
           for (const r of refs) putRef.run(r.orgId, r.sha256, r.eventId);
@@ -414,6 +426,13 @@ export class SqliteStore implements Store {
             'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig',
         );
         for (const t of out.targets) putTarget.run(t.id, t.orgId, t.rev, t.deleted ? 1 : 0, JSON.stringify(t), signRecord(signKey, t));
+        if (out.awards.length) {
+          const putAward = this.stmt(
+            'INSERT INTO awards (id, org_id, rev, deleted, data, sig) VALUES (?, ?, ?, ?, ?, ?) ' +
+              'ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted, data = excluded.data, sig = excluded.sig',
+          );
+          for (const a of out.awards) putAward.run(a.id, a.orgId, a.rev, a.deleted ? 1 : 0, JSON.stringify(a), signRecord(signKey, a));
+        }
         const putHistory = this.stmt(
           'INSERT INTO event_history (entity, record_id, field, old_value, new_value, rev, user_id, client_id, at, client_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         );
@@ -450,7 +469,7 @@ export class SqliteStore implements Store {
       .immediate();
   }
 
-  async pull(orgId: string, cursor: number, limit: number, scope?: PullScopeFilter): Promise<PullPage> {
+  async pull(orgId: string, cursor: number, limit: number, scope?: PullScopeFilter, options: PullOptions = {}): Promise<PullPage> {
     const rows = scope
       ? (this.stmt(
           "SELECT 'event' AS entity, a.rev, a.member, a.event_id AS id, CASE WHEN a.member = 1 THEN e.data END AS data, CASE WHEN a.member = 1 THEN e.sig END AS sig " +
@@ -458,11 +477,18 @@ export class SqliteStore implements Store {
             "UNION ALL SELECT 'target' AS entity, rev, 1, id, data, sig FROM targets WHERE org_id = ? AND rev > ? " +
             'ORDER BY rev LIMIT ?',
         ).all(scope.userId, orgId, cursor, orgId, cursor, limit + 1) as Row[])
-      : (this.stmt(
-          "SELECT 'event' AS entity, rev, 1 AS member, id, data, sig FROM events WHERE org_id = ? AND rev > ? " +
-            "UNION ALL SELECT 'target' AS entity, rev, 1 AS member, id, data, sig FROM targets WHERE org_id = ? AND rev > ? " +
-            'ORDER BY rev LIMIT ?',
-        ).all(orgId, cursor, orgId, cursor, limit + 1) as Row[]);
+      : options.awards
+        ? (this.stmt(
+            "SELECT 'event' AS entity, rev, 1 AS member, id, data, sig FROM events WHERE org_id = ? AND rev > ? " +
+              "UNION ALL SELECT 'target' AS entity, rev, 1 AS member, id, data, sig FROM targets WHERE org_id = ? AND rev > ? " +
+              "UNION ALL SELECT 'award' AS entity, rev, 1 AS member, id, data, sig FROM awards WHERE org_id = ? AND rev > ? " +
+              'ORDER BY rev LIMIT ?',
+          ).all(orgId, cursor, orgId, cursor, orgId, cursor, limit + 1) as Row[])
+        : (this.stmt(
+            "SELECT 'event' AS entity, rev, 1 AS member, id, data, sig FROM events WHERE org_id = ? AND rev > ? " +
+              "UNION ALL SELECT 'target' AS entity, rev, 1 AS member, id, data, sig FROM targets WHERE org_id = ? AND rev > ? " +
+              'ORDER BY rev LIMIT ?',
+          ).all(orgId, cursor, orgId, cursor, limit + 1) as Row[]);
     const more = rows.length > limit;
     const epoch = String((this.stmt('SELECT epoch FROM ledger WHERE id = 1').get() as Row).epoch);
     const page: PullPage = { rows: [], dropped: [], more, epoch };
@@ -474,7 +500,9 @@ export class SqliteStore implements Store {
       const pulled: PulledRow =
         r.entity === 'event'
           ? { entity: 'event', row: JSON.parse(String(r.data)) as LedgerEvent }
-          : { entity: 'target', row: JSON.parse(String(r.data)) as Target };
+          : r.entity === 'award'
+            ? { entity: 'award', row: JSON.parse(String(r.data)) as Award }
+            : { entity: 'target', row: JSON.parse(String(r.data)) as Target };
       if (typeof r.sig === 'string') pulled.sig = r.sig;
       page.rows.push(pulled);
     }
@@ -515,7 +543,7 @@ export class SqliteStore implements Store {
     return r ? (JSON.parse(String(r.data)) as LedgerEvent) : null;
   }
 
-  async history(entity: 'event' | 'target', recordId: string): Promise<HistoryRow[]> {
+  async history(entity: RecordEntity, recordId: string): Promise<HistoryRow[]> {
     return (this.stmt('SELECT * FROM event_history WHERE entity = ? AND record_id = ? ORDER BY id').all(entity, recordId) as Row[]).map(historyOf);
   }
 
@@ -637,6 +665,10 @@ export class SqliteStore implements Store {
         data: JSON.parse(String(r.data)) as unknown,
       })),
       targets: (q('SELECT id, org_id, rev, deleted, data FROM targets ORDER BY id') as Row[]).map((r) => ({
+        ...r,
+        data: JSON.parse(String(r.data)) as unknown,
+      })),
+      awards: (q('SELECT id, org_id, rev, deleted, data FROM awards ORDER BY id') as Row[]).map((r) => ({
         ...r,
         data: JSON.parse(String(r.data)) as unknown,
       })),

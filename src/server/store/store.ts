@@ -7,8 +7,9 @@
 import type { PublicInvite, PublicUser } from '../../domain/account.js';
 import type { LedgerEvent } from '../../domain/event.js';
 import type { Target } from '../../domain/targets.js';
+import type { Award } from '../../domain/awards.js';
 import type { Taxonomy } from '../../domain/taxonomy.js';
-import type { Mutation, MutationResult, PulledRow, PushResponse } from '../../sync/protocol.js';
+import type { Mutation, MutationResult, PulledRow, PushResponse, RecordEntity } from '../../sync/protocol.js';
 
 export interface OrgRow {
   id: string;
@@ -69,7 +70,7 @@ export interface Actor {
 
 /** One overwritten value: kept forever so the loser of a conflict can be seen and restored. */
 export interface HistoryRow {
-  entity: 'event' | 'target';
+  entity: RecordEntity;
   recordId: string;
   field: string;
   oldValue: unknown;
@@ -94,6 +95,8 @@ export interface PushState {
   /** The current rows of every event / target the push names (any org), by id. */
   events: ReadonlyMap<string, LedgerEvent>;
   targets: ReadonlyMap<string, Target>;
+  /** The current rows of every award the push names (migration: SQLite 008, PostgreSQL 009). */
+  awards: ReadonlyMap<string, Award>;
   /**
    * The stored answers of earlier rejected mutations of this client, by seq, for the pushed seqs
    * ≤ lastSeq (a retry whose first answer was lost is answered "rejected" again). Absent: none.
@@ -105,8 +108,8 @@ export interface PushState {
    */
   deletedBy?: ReadonlyMap<string, string>;
   /**
-   * Photos (migration 006): of the hashes the push's event puts name that the named event's stored
-   * row does not already hold, those the actor's org holds (has uploaded and not lost to the
+   * Photos (migration 006): of the hashes the push's event and award puts name that the named
+   * record's stored row does not already hold, those the actor's org holds (has uploaded and not lost to the
    * sweep). Read inside the push transaction, under a lock the sweep waits for, so a photo found
    * here is still there at COMMIT. Absent: none.
    */
@@ -131,6 +134,7 @@ export interface PushPlan<R = PushResponse> {
   /** Rows to insert or replace (final state only). */
   events: LedgerEvent[];
   targets: Target[];
+  awards: Award[];
   history: HistoryRow[];
   /** Answers of the mutations rejected by this push, to remember (absent: none). */
   rejections?: RejectedResult[];
@@ -143,7 +147,7 @@ export interface PushInput {
   clientId: string;
   mutations: readonly Mutation[];
   /** Records to read (and lock) besides those the mutations name: a recovery's rows. */
-  records?: { readonly events: readonly string[]; readonly targets: readonly string[] };
+  records?: { readonly events: readonly string[]; readonly targets: readonly string[]; readonly awards?: readonly string[] };
 }
 
 /** The ledger's identity (table `ledger`, migration 004). */
@@ -223,6 +227,12 @@ export interface BlobSweep {
 /** A scoped pull (issue 13 §5): a volunteer's events only (src/domain/scope.ts; table `event_access`). */
 export interface PullScopeFilter {
   userId: string;
+}
+
+/** What else a pull carries besides events and targets. */
+export interface PullOptions {
+  /** Award rows (issue 14 §4): only to staff phones that understand them; never with a scope. */
+  awards?: boolean;
 }
 
 /** One page of a pull. */
@@ -322,9 +332,10 @@ export interface Store {
    * stored with (none for rows written before migration 004). With `scope`: only the events in
    * the user's scope (their `event_access` member rows) and every target, and the events that
    * left the scope (`dropped`); the limit counts both. Every push records, in its transaction,
-   * the access changes of each event it writes (domain/scope.ts accessChanges).
+   * the access changes of each event it writes (domain/scope.ts accessChanges). With
+   * `options.awards` and no scope, award rows too, in the same rev order.
    */
-  pull(orgId: string, cursor: number, limit: number, scope?: PullScopeFilter): Promise<PullPage>;
+  pull(orgId: string, cursor: number, limit: number, scope?: PullScopeFilter, options?: PullOptions): Promise<PullPage>;
   /**
    * Every live (non-deleted) event of the org and the sum of the revs of all its events, tombstones
    * included, read in one snapshot. The sum rises with every committed write of an org's event, so
@@ -343,7 +354,7 @@ export interface Store {
    */
   renewEpoch(epoch: string, at: string): Promise<string>;
   getEvent(id: string): Promise<LedgerEvent | null>;
-  history(entity: 'event' | 'target', recordId: string): Promise<HistoryRow[]>;
+  history(entity: RecordEntity, recordId: string): Promise<HistoryRow[]>;
 
   // The org's taxonomy (migration 002)
   getTaxonomy(orgId: string): Promise<OrgTaxonomyRow | null>;

@@ -18,15 +18,16 @@
  */
 import { EVENT_MUTABLE_FIELDS, validateLedgerEvent, type LedgerEvent } from '../../domain/event.js';
 import { TARGET_MUTABLE_FIELDS, targetSchema, type Target } from '../../domain/targets.js';
+import { AWARD_MUTABLE_FIELDS, awardSchema, type Award } from '../../domain/awards.js';
 import { toProblems } from '../../domain/problems.js';
 import * as v from 'valibot';
-import { PROTOCOL_VERSION, type Mutation, type RecoverResponse, type RecoverResult } from '../../sync/protocol.js';
+import { PROTOCOL_VERSION, type Mutation, type RecordEntity, type RecoverResponse, type RecoverResult } from '../../sync/protocol.js';
 import type { HistoryRow, PushPlan, PushState } from '../store/store.js';
-import { EpochChangedError, REJECT_REASONS, changesOf, isStaff, planEvent, planTarget, type Outcome, type PlanContext } from './plan.js';
+import { EpochChangedError, REJECT_REASONS, changesOf, isStaff, planAward, planEvent, planTarget, type Outcome, type PlanContext } from './plan.js';
 
 /** One row of a recovery request, after the route checked its signature. */
 export interface CheckedRecoveredRow {
-  readonly entity: 'event' | 'target';
+  readonly entity: RecordEntity;
   readonly row: { id: string } & Record<string, unknown>;
   /** The signature is the server's own for exactly this row. */
   readonly trusted: boolean;
@@ -99,11 +100,33 @@ function planUntrustedTarget(row: Target, current: Target | undefined, ctx: Reco
   return { kind: 'write', row: second.row, changes: [...(first.kind === 'write' ? first.changes : []), ...second.changes] };
 }
 
+/** Awards as targets (staff only): a trusted row as issued, an untrusted one through planAward (no photo check, as for events). */
+function planTrustedAward(row: Award, current: Award | undefined): Planned<Award> {
+  const changes = changesOf([...AWARD_MUTABLE_FIELDS, 'deleted'], current ?? null, row);
+  if (!current && row.deleted) changes.push({ field: 'deleted', oldValue: false, newValue: true });
+  return { kind: 'write', row, changes };
+}
+
+function planUntrustedAward(row: Award, current: Award | undefined, ctx: RecoveryContext): Planned<Award> {
+  const fields: Record<string, unknown> = {};
+  for (const f of AWARD_MUTABLE_FIELDS) fields[f] = row[f];
+  const first = planAward({ entity: 'award', op: 'put', seq: 0, awardId: row.id, fields, at: current ? row.updatedAt : row.createdAt }, current, ctx);
+  if (first.kind === 'rejected' || !row.deleted) return first;
+  const after = first.kind === 'write' ? first.row : current!;
+  const second = planAward({ entity: 'award', op: 'delete', seq: 0, awardId: row.id, at: row.updatedAt }, after, ctx);
+  if (second.kind !== 'write') return first;
+  return { kind: 'write', row: second.row, changes: [...(first.kind === 'write' ? first.changes : []), ...second.changes] };
+}
+
 /** Validates a sent row; the problems when it is not a whole stored record. */
-function checkRow(r: CheckedRecoveredRow): { ok: true; row: LedgerEvent | Target } | { ok: false; problems: { field: string; code: string }[] } {
+function checkRow(r: CheckedRecoveredRow): { ok: true; row: LedgerEvent | Target | Award } | { ok: false; problems: { field: string; code: string }[] } {
   if (r.entity === 'event') {
     const checked = validateLedgerEvent(r.row);
     return checked.ok ? { ok: true, row: checked.value } : { ok: false, problems: checked.problems };
+  }
+  if (r.entity === 'award') {
+    const checked = v.safeParse(awardSchema, r.row, { abortPipeEarly: true });
+    return checked.success ? { ok: true, row: checked.output } : { ok: false, problems: toProblems(checked.issues) };
   }
   const checked = v.safeParse(targetSchema, r.row, { abortPipeEarly: true });
   return checked.success ? { ok: true, row: checked.output } : { ok: false, problems: toProblems(checked.issues) };
@@ -119,8 +142,10 @@ export function planRecovery(ctx: RecoveryContext, state: PushState): PushPlan<R
   let rev = state.rev;
   const events = new Map(state.events);
   const targets = new Map(state.targets);
+  const awards = new Map(state.awards);
   const changedEvents = new Map<string, LedgerEvent>();
   const changedTargets = new Map<string, Target>();
+  const changedAwards = new Map<string, Award>();
   const history: HistoryRow[] = [];
   const results: RecoverResult[] = [];
 
@@ -136,7 +161,7 @@ export function planRecovery(ctx: RecoveryContext, state: PushState): PushPlan<R
       continue;
     }
     const row = checked.row;
-    const current = entity === 'event' ? events.get(id) : targets.get(id);
+    const current = entity === 'event' ? events.get(id) : entity === 'award' ? awards.get(id) : targets.get(id);
     if (row.orgId !== ctx.actor.orgId || (current && current.orgId !== ctx.actor.orgId)) {
       reject(REJECT_REASONS.notFound);
       continue;
@@ -145,14 +170,18 @@ export function planRecovery(ctx: RecoveryContext, state: PushState): PushPlan<R
       results.push({ entity, id, status: 'kept' });
       continue;
     }
-    const planned: Planned<LedgerEvent | Target> =
+    const planned: Planned<LedgerEvent | Target | Award> =
       entity === 'event'
         ? r.trusted
           ? planTrustedEvent(row as LedgerEvent, current as LedgerEvent | undefined)
           : planUntrustedEvent(row as LedgerEvent, current as LedgerEvent | undefined, ctx, state.deletedBy?.get(id))
-        : r.trusted
-          ? planTrustedTarget(row as Target, current as Target | undefined)
-          : planUntrustedTarget(row as Target, current as Target | undefined, ctx);
+        : entity === 'award'
+          ? r.trusted
+            ? planTrustedAward(row as Award, current as Award | undefined)
+            : planUntrustedAward(row as Award, current as Award | undefined, ctx)
+          : r.trusted
+            ? planTrustedTarget(row as Target, current as Target | undefined)
+            : planUntrustedTarget(row as Target, current as Target | undefined, ctx);
     if (planned.kind === 'rejected') {
       reject(
         planned.reason,
@@ -169,6 +198,10 @@ export function planRecovery(ctx: RecoveryContext, state: PushState): PushPlan<R
       const stored = { ...(planned.row as LedgerEvent), rev };
       events.set(id, stored);
       changedEvents.set(id, stored);
+    } else if (entity === 'award') {
+      const stored = { ...(planned.row as Award), rev };
+      awards.set(id, stored);
+      changedAwards.set(id, stored);
     } else {
       const stored = { ...(planned.row as Target), rev };
       targets.set(id, stored);
@@ -198,6 +231,7 @@ export function planRecovery(ctx: RecoveryContext, state: PushState): PushPlan<R
     rev,
     events: [...changedEvents.values()],
     targets: [...changedTargets.values()],
+    awards: [...changedAwards.values()],
     history,
   };
 }

@@ -5,9 +5,10 @@
  */
 import * as v from 'valibot';
 import { EVENT_MUTABLE_FIELDS, checkEventReferences, validateLedgerEvent, type LedgerEvent, type ReferenceContext } from '../../domain/event.js';
-import type { Problem } from '../../domain/problems.js';
+import { toProblems, type Problem } from '../../domain/problems.js';
 import { BACK_TO_REVIEW, losesApproval } from '../../domain/review.js';
 import { TARGET_MUTABLE_FIELDS, targetSchema, type Target } from '../../domain/targets.js';
+import { AWARD_MUTABLE_FIELDS, awardPatchSchema, awardSchema, type Award } from '../../domain/awards.js';
 import { PROTOCOL_VERSION, type Mutation, type MutationResult } from '../../sync/protocol.js';
 import { stableJson, type Actor, type HistoryRow, type PushPlan, type PushState, type RejectedResult } from '../store/store.js';
 
@@ -99,7 +100,7 @@ export interface PhotoHoldings {
  * Problems for the photos a put adds (to the current row and the stored one) that the org does not
  * hold: refused, so the server never keeps an event whose evidence it cannot show.
  */
-function missingPhotoProblems(photos: readonly string[], current: LedgerEvent | undefined, held: PhotoHoldings): Problem[] {
+function missingPhotoProblems(photos: readonly string[], current: { photos: readonly string[] } | undefined, held: PhotoHoldings): Problem[] {
   const problems: Problem[] = [];
   photos.forEach((h, i) => {
     if (!held.stored.has(h) && !held.before.includes(h) && !(current?.photos ?? []).includes(h)) problems.push({ field: `photos.${i}`, code: 'photoMissing' });
@@ -218,6 +219,52 @@ export function planTarget(m: Extract<Mutation, { entity: 'target' }>, current: 
   return { kind: 'write', row, changes };
 }
 
+/**
+ * Plans one award mutation (issue 14 §4): like a target — staff and admin only, the whole row
+ * checked after the merge — and, like an event's, its evidence photos must be held by the org.
+ */
+export function planAward(
+  m: Extract<Mutation, { entity: 'award' }>,
+  current: Award | undefined,
+  ctx: Pick<PlanContext, 'actor' | 'now'>,
+  held?: PhotoHoldings,
+): Outcome<Award> {
+  const { actor, now } = ctx;
+  if (current && current.orgId !== actor.orgId) return { kind: 'rejected', reason: REJECT_REASONS.notFound };
+  if (!isStaff(actor)) return { kind: 'rejected', reason: REJECT_REASONS.staffOnly };
+  if (m.op === 'delete') {
+    if (!current) return { kind: 'rejected', reason: REJECT_REASONS.notFound };
+    if (current.deleted) return { kind: 'noop', rev: current.rev };
+    const row: Award = { ...current, deleted: true, updatedBy: actor.userId, updatedAt: now };
+    return { kind: 'write', row, changes: [{ field: 'deleted', oldValue: false, newValue: true }] };
+  }
+  // The wire schema leaves an award's fields to here (protocol.ts): only award fields, each valid.
+  const patch = v.safeParse(awardPatchSchema, m.fields, { abortPipeEarly: true });
+  if (!patch.success) return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems: toProblems(patch.issues) };
+  const base: Record<string, unknown> = current ?? {
+    id: m.awardId,
+    orgId: actor.orgId,
+    createdBy: actor.userId,
+    createdAt: creationTime(m.at, now),
+    deleted: false,
+    rev: 0,
+  };
+  const merged = Object.assign({}, base, patch.output as Record<string, unknown>, { updatedBy: actor.userId, updatedAt: now });
+  const r = v.safeParse(awardSchema, merged, { abortPipeEarly: true });
+  if (!r.success) {
+    const problems: Problem[] = r.issues.map((i) => ({ field: v.getDotPath(i) ?? '', code: i.message.startsWith('Invalid') ? 'invalid' : i.message }));
+    return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems };
+  }
+  if (patch.output.photos && held) {
+    const missing = missingPhotoProblems(patch.output.photos, current, held);
+    if (missing.length) return { kind: 'rejected', reason: REJECT_REASONS.photoMissing, problems: missing };
+  }
+  const row = r.output;
+  const changes = changesOf(AWARD_MUTABLE_FIELDS, current ?? null, row);
+  if (current && changes.length === 0) return { kind: 'noop', rev: current.rev };
+  return { kind: 'write', row, changes };
+}
+
 const NO_PHOTOS: ReadonlySet<string> = new Set();
 
 /**
@@ -230,8 +277,10 @@ export function planPush(ctx: PlanContext, state: PushState): PushPlan {
   let rev = state.rev;
   const events = new Map(state.events);
   const targets = new Map(state.targets);
+  const awards = new Map(state.awards);
   const changedEvents = new Map<string, LedgerEvent>();
   const changedTargets = new Map<string, Target>();
+  const changedAwards = new Map<string, Award>();
   const history: HistoryRow[] = [];
   const results: MutationResult[] = [];
   const rejections: RejectedResult[] = [];
@@ -244,14 +293,16 @@ export function planPush(ctx: PlanContext, state: PushState): PushPlan {
       continue;
     }
     lastSeq = m.seq;
-    const id = m.entity === 'event' ? m.eventId : m.targetId;
-    const outcome: Outcome<LedgerEvent | Target> =
+    const id = m.entity === 'event' ? m.eventId : m.entity === 'target' ? m.targetId : m.awardId;
+    const outcome: Outcome<LedgerEvent | Target | Award> =
       m.entity === 'event'
         ? planEvent(m, events.get(m.eventId), ctx, {
             deletedBy: state.deletedBy?.get(m.eventId),
             held: { before: state.events.get(m.eventId)?.photos ?? [], stored: state.storedPhotos ?? NO_PHOTOS },
           })
-        : planTarget(m, targets.get(m.targetId), ctx);
+        : m.entity === 'award'
+          ? planAward(m, awards.get(m.awardId), ctx, { before: state.awards.get(m.awardId)?.photos ?? [], stored: state.storedPhotos ?? NO_PHOTOS })
+          : planTarget(m, targets.get(m.targetId), ctx);
     if (outcome.kind === 'rejected') {
       const r: RejectedResult = { seq: m.seq, status: 'rejected', reason: outcome.reason };
       if (outcome.problems && outcome.problems.length) r.problems = outcome.problems.map((p) => ({ field: p.field, code: p.code }));
@@ -268,6 +319,10 @@ export function planPush(ctx: PlanContext, state: PushState): PushPlan {
       const row = { ...(outcome.row as LedgerEvent), rev };
       events.set(id, row);
       changedEvents.set(id, row);
+    } else if (m.entity === 'award') {
+      const row = { ...(outcome.row as Award), rev };
+      awards.set(id, row);
+      changedAwards.set(id, row);
     } else {
       const row = { ...(outcome.row as Target), rev };
       targets.set(id, row);
@@ -296,6 +351,7 @@ export function planPush(ctx: PlanContext, state: PushState): PushPlan {
     rev,
     events: [...changedEvents.values()],
     targets: [...changedTargets.values()],
+    awards: [...changedAwards.values()],
     history,
     rejections,
   };

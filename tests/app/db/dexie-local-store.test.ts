@@ -1,6 +1,7 @@
 import { beforeAll } from 'vitest';
 import { DexieLocalStore } from '../../../src/app/db/dexie-local-store';
 import { createEventRepository } from '../../../src/app/db/event-repository';
+import { createAwardRepository } from '../../../src/app/db/award-repository';
 import { eventFieldsOf, type LedgerEvent } from '../../../src/domain/event';
 import { describeLocalStoreConformance } from '../../sync/local-store-conformance';
 import { sampleEvent } from '../../sync/fixtures';
@@ -18,6 +19,7 @@ describeLocalStoreConformance('Dexie (fake-indexeddb)', async () => {
   const store = new DexieLocalStore(db, { random16: () => new Uint8Array(16).fill((r += 1)), timeZone: 'Asia/Shanghai' });
   const { deps } = testDeps({ clientId: () => store.clientId() });
   const repo = createEventRepository(db, deps);
+  const awards = createAwardRepository(db, deps);
   const strip = (row: (LedgerEvent & { year?: number; ym?: string; sig?: string }) | undefined) => {
     if (!row) return undefined;
     const { year: _y, ym: _m, sig: _s, ...e } = row;
@@ -40,6 +42,19 @@ describeLocalStoreConformance('Dexie (fake-indexeddb)', async () => {
       if (!row) return undefined;
       const { sig: _s, ...t } = row;
       return t;
+    },
+    createAward: async (id, fields) => {
+      await awards.createAward(id, fields);
+    },
+    updateAward: async (id, patch) => {
+      await awards.updateAward(id, patch);
+    },
+    removeAward: (id) => awards.deleteAward(id),
+    award: async (id) => {
+      const row = await db.awards.get(id);
+      if (!row) return undefined;
+      const { sig: _s, ...a } = row;
+      return a;
     },
     addPhoto: async (hash, bytes, type) => {
       const blob = new Blob([bytes], { type });

@@ -186,3 +186,82 @@ describe('LedgerDb version 3: the single draft joins the draft box', () => {
     db.close();
   });
 });
+
+describe('LedgerDb version 4: competition awards (issue 14 §4)', () => {
+  /** Writes `meta` and `outbox` at schema version 3, then opens the current LedgerDb. */
+  async function upgradeFrom3(meta: { key: string; value: unknown }[], outbox: OutboxRow[] = []): Promise<LedgerDb> {
+    const name = freshDb().name;
+    const old = openAtVersion(name, 3);
+    await old.transaction('rw', ['meta', 'outbox'], async () => {
+      await old.table('meta').bulkAdd(meta);
+      await old.table('outbox').bulkAdd(outbox);
+    });
+    old.close();
+    const db = new LedgerDb(name);
+    await db.open();
+    return db;
+  }
+
+  it('a staff phone (or one from before scopes) pulls once more from 0, so it misses no award its earlier build was not sent', async () => {
+    for (const scope of [[{ key: 'pullScope', value: 'all' }], []]) {
+      const db = await upgradeFrom3([{ key: 'pullCursor', value: 57 }, { key: 'ledgerEpoch', value: 'e'.repeat(32) }, ...scope]);
+      expect((await db.meta.get('pullCursor'))?.value).toBe(0);
+      // The epoch stays: the rows and the cursor still belong to the same ledger.
+      expect((await db.meta.get('ledgerEpoch'))?.value).toBe('e'.repeat(32));
+      expect(await db.awards.count()).toBe(0);
+      db.close();
+    }
+  });
+
+  it('a volunteer’s phone keeps its cursor (it receives no awards); a fresh phone gets none set', async () => {
+    const vol = await upgradeFrom3([
+      { key: 'pullCursor', value: 57 },
+      { key: 'pullScope', value: 'own:u-1' },
+    ]);
+    expect((await vol.meta.get('pullCursor'))?.value).toBe(57);
+    vol.close();
+    const fresh = await upgradeFrom3([]);
+    expect(await fresh.meta.get('pullCursor')).toBeUndefined();
+    fresh.close();
+  });
+
+  it('stores awards by year and finds an award’s outbox rows by its id, beside the old rows', async () => {
+    const old: OutboxRow = {
+      clientId: 'c',
+      seq: 1,
+      entity: 'event',
+      op: 'delete',
+      eventId: ID1,
+      at: '2023-09-16T10:05:00+08:00',
+      state: 'pending',
+      rejection: null,
+    };
+    const db = await upgradeFrom3([{ key: 'seq', value: 1 }], [old]);
+    const awardId = '018a9b7c-1d2e-7f00-8a00-0000000000a1';
+    await db.outbox.add({ clientId: 'c', seq: 2, entity: 'award', op: 'delete', awardId, at: '2023-09-16T10:06:00+08:00', state: 'pending', rejection: null });
+    expect(await db.outbox.where('awardId').equals(awardId).primaryKeys()).toEqual([2]);
+    expect(await db.outbox.where('eventId').equals(ID1).primaryKeys()).toEqual([1]);
+    await db.awards.add({
+      id: awardId,
+      orgId: 'org-huidong',
+      year: 2023,
+      month: 2,
+      competition: '第21届惠州市青少年科技创新大赛',
+      level: 'city',
+      category: 'studentProject',
+      prize: 'first',
+      count: 8,
+      recipients: '',
+      photos: [],
+      note: '',
+      createdBy: 'u-1',
+      createdAt: '2023-03-01T00:00:00+08:00',
+      updatedBy: 'u-1',
+      updatedAt: '2023-03-01T00:00:00+08:00',
+      deleted: false,
+      rev: 0,
+    });
+    expect(await db.awards.where('year').equals(2023).primaryKeys()).toEqual([awardId]);
+    db.close();
+  });
+});

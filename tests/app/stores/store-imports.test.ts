@@ -76,6 +76,7 @@ describe('store imports', () => {
 
   it('finds the stores and their imports', () => {
     expect(stores.map((f) => relative(APP, f)).sort()).toEqual([
+      'stores/awards.ts',
       'stores/identity.ts',
       'stores/ledger.ts',
       'stores/region.ts',

@@ -53,11 +53,11 @@ describe('useSyncStore', () => {
     const sync = useSyncStore();
     await sync.start();
     await until(() => sync.lastSuccessAt !== null, 'the first run');
-    expect(requests).toEqual(['GET /api/sync/pull?cursor=0&limit=2000&epoch=&scope=']);
+    expect(requests).toEqual(['GET /api/sync/pull?cursor=0&limit=2000&epoch=&scope=&awards=1']);
     const ledger = useLedgerStore();
     await ledger.repo.createEvent(ledger.repo.newEventId(), sampleContent(), 'submitted');
     await until(() => requests.length === 3, 'the run after the save');
-    expect(requests.slice(1)).toEqual(['POST /api/sync/push 1:put', `GET /api/sync/pull?cursor=0&limit=2000&epoch=${EPOCH}&scope=`]);
+    expect(requests.slice(1)).toEqual(['POST /api/sync/push 1:put', `GET /api/sync/pull?cursor=0&limit=2000&epoch=${EPOCH}&scope=&awards=1`]);
     await until(() => sync.pendingCount === 0, 'the pending count to drop');
     await until(async () => (await ledgerDb().meta.get('lastSyncAt'))?.value === sync.lastSuccessAt, 'the last sync time to be kept');
     expect(typeof sync.lastSuccessAt).toBe('number');

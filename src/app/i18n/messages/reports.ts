@@ -50,7 +50,7 @@ export default {
         share: '活动形式占比',
         ranking: '乡镇场次排名',
         loading: '正在加载图表…',
-        offline: '图表在联网时打开一次后，离线也能查看。',
+        offline: '图表和获奖记录在联网时打开一次后，离线也能使用。',
       },
       narrative: {
         editClauses: '逐条修改报告正文',
@@ -353,7 +353,7 @@ export default {
         share: 'Share by format',
         ranking: 'Townships by events',
         loading: 'Loading charts…',
-        offline: 'Charts work offline once they have been opened online.',
+        offline: 'Charts and awards work offline once they have been opened online.',
       },
       narrative: {
         editClauses: 'Edit the report text clause by clause',

@@ -1,0 +1,73 @@
+/**
+ * The 竞赛获奖 sheet (issue 14 §4), read back from the workbook's bytes: counts by level and prize,
+ * the report's sentence and one row per record, as numbers where they are numbers. A bundle
+ * without awards (a volunteer's phone) has no such sheet.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { Workbook } from '@cj-tech-master/excelts';
+import { DEFAULT_TAXONOMY } from '../../../src/domain/taxonomy';
+import type { Award } from '../../../src/domain/awards';
+import { buildReportBundle, type ReportBundle } from '../../../src/app/export/report-bundle';
+import { reportXlsxBytes, SHEET_NAMES } from '../../../src/app/export/xlsx';
+import { AWARDS_SHEET_NAME } from '../../../src/app/export/awards-sheet';
+import { SEED_AWARDS_2023 } from '../../fixtures/awards-2023';
+import { pack } from '../import/seed-ledger';
+
+const AWARDS: Award[] = SEED_AWARDS_2023.map((a, i) => ({
+  ...a,
+  recipients: i === 0 ? '平山第三小学、吉隆中心小学' : '',
+  id: `00000000-0000-7000-9000-${String(i + 1).padStart(12, '0')}`,
+  orgId: 'org-huidong',
+  createdBy: 'u-staff-1',
+  createdAt: `2023-05-0${1 + (i % 9)}T09:00:00+08:00`,
+  updatedBy: 'u-staff-1',
+  updatedAt: '2023-05-10T09:00:00+08:00',
+  deleted: false,
+  rev: i + 1,
+}));
+
+let bundle: ReportBundle;
+beforeAll(() => {
+  bundle = buildReportBundle([], [], { year: 2023, reviewedOnly: true, round: true, taxonomy: DEFAULT_TAXONOMY, pack });
+});
+
+async function readBack(b: ReportBundle): Promise<Workbook> {
+  const wb = new Workbook();
+  await wb.xlsx.load((await reportXlsxBytes(b)) as unknown as ArrayBuffer);
+  return wb;
+}
+
+describe('the 竞赛获奖 sheet', () => {
+  test('follows the other sheets and holds the counts, the sentence and the records', async () => {
+    const deleted = { ...AWARDS[0]!, id: '00000000-0000-7000-9000-0000000000ff', deleted: true, count: 100 };
+    const wb = await readBack({ ...bundle, awards: [...AWARDS, deleted] });
+    expect(wb.worksheets.map((w) => w.name)).toEqual([...SHEET_NAMES, AWARDS_SHEET_NAME]);
+    const ws = wb.getWorksheet(AWARDS_SHEET_NAME)!;
+    const rows: unknown[][] = [];
+    ws.eachRow({ includeEmpty: true }, (row) => rows.push((row.values as unknown[]).slice(1)));
+    expect(rows[0]![0]).toBe('惠东县2023年竞赛获奖情况');
+    const at = (label: string) => rows.findIndex((r) => r[0] === label);
+    const counts = rows.slice(at('级别') + 1, at('合计') + 1);
+    expect(counts).toEqual([
+      ['市级', 8, 29, 18, 0, 2, 2, 59],
+      ['省级', 1, 2, 1, 0, 0, 0, 4],
+      ['合计', 9, 31, 19, 0, 2, 2, 63],
+    ]);
+    const sentence = String(rows[at('报告表述') + 1]![0]);
+    expect(
+      sentence.startsWith(
+        '一是在2月份第21届惠州市青少年科技创新大赛中，获得各类项目一等奖8项、二等奖29项、三等奖18项，同时评选出了2名优秀科技辅导员、2个优秀组织奖单位；二是',
+      ),
+    ).toBe(true);
+    const detail = rows.slice(at('年份') + 1);
+    expect(detail).toHaveLength(SEED_AWARDS_2023.length);
+    expect(detail[0]).toEqual([2023, 2, '第21届惠州市青少年科技创新大赛', '市级', '学生项目', '一等奖', 8, '平山第三小学、吉隆中心小学', '', 0]);
+    expect(detail.find((r) => r[8] === '全省16项')).toEqual([2023, 4, '第38届广东省青少年科技创新大赛', '省级', '辅导员项目', '一等奖', 1, '', '全省16项', 0]);
+    expect(detail.find((r) => r[4] === '优秀组织奖')![5]).toBe('');
+  });
+
+  test('is left out when the bundle carries no awards', async () => {
+    const wb = await readBack(bundle);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([...SHEET_NAMES]);
+  });
+});

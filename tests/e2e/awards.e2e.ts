@@ -1,0 +1,181 @@
+/**
+ * Issue 14 §4 in a real browser over the real server: staff record the 2023 city competition's
+ * awards on the reports screen of a 390×844 phone (获奖记录: add, edit, delete, an evidence photo),
+ * the counts table and the report's sentence show the seed's words, the awards sync and the server
+ * holds them (read back through its API, the photo too), and a volunteer's phone neither gets them
+ * nor sees the section. Screenshots go to test-artifacts/awards/.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Award } from '../../src/domain/awards';
+import type { PullResponse } from '../../src/sync/protocol';
+import { auditA11y, freePort, readStore, screenshot, startRealServer } from './harness';
+import { gradientPng } from './png';
+import { Phones, go, serverApi, signIn as signInAt, syncNow, type Phone } from './phones';
+
+const FEATURE = 'awards';
+const PASSWORD = 'kepu-ledger-2026';
+const CITY = '第21届惠州市青少年科技创新大赛';
+
+let base = '';
+let dataDir = '';
+let proc: ChildProcess | null = null;
+const phones = new Phones();
+const api = serverApi(() => base);
+const signIn = (p: Phone, username: string) => signInAt(p, base, username, PASSWORD);
+
+beforeAll(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  dataDir = mkdtempSync(join(tmpdir(), 'kl-awards-e2e-'));
+  const server = await startRealServer(port, dataDir);
+  proc = server.child;
+  const admin = await api<{ token: string }>('POST', '/api/setup', null, {
+    code: server.setupCode,
+    orgName: '惠东县科协',
+    adminName: '管理员',
+    username: 'admin',
+    password: PASSWORD,
+  });
+  await api('POST', '/api/users', admin.token, { role: 'staff', name: '王干事', username: 'wang', password: PASSWORD });
+  await api('POST', '/api/users', admin.token, { role: 'volunteer', name: '张志愿', username: 'zhang', password: PASSWORD });
+});
+
+afterAll(async () => {
+  await phones.closeAll();
+  const p = proc;
+  if (p && p.exitCode === null)
+    await new Promise((ok) => {
+      p.once('exit', ok);
+      p.kill('SIGTERM');
+    });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Fills the open award form as staff would and saves it. */
+async function addAward(p: Phone, a: { category: string; prize?: string; count: number; recipients?: string; photo?: Buffer }): Promise<void> {
+  const page = p.page;
+  await page.locator('[data-testid=award-add]').click();
+  const form = page.locator('[data-testid=award-form]');
+  await form.waitFor();
+  await page.locator('[data-testid=award-competition]').fill(CITY);
+  await page.locator('[data-testid=award-level]').selectOption('city');
+  await page.locator('[data-testid=award-month]').selectOption({ label: '2月' });
+  await page.locator('[data-testid=award-category]').selectOption(a.category);
+  if (a.prize) await page.locator('[data-testid=award-prize]').selectOption(a.prize);
+  else expect(await page.locator('[data-testid=award-prize]').count()).toBe(0);
+  await page.locator('[data-testid=award-count]').fill(String(a.count));
+  if (a.recipients) await page.locator('[data-testid=award-recipients]').fill(a.recipients);
+  if (a.photo) {
+    await form.locator('[data-test=photo-pick]').setInputFiles({ name: 'certificate.png', mimeType: 'image/png', buffer: a.photo });
+    await form.locator('.kl-photos__item img').first().waitFor();
+  }
+  await page.locator('[data-testid=award-save]').click();
+  await form.waitFor({ state: 'detached' });
+}
+
+describe('competition awards on the reports screen', () => {
+  it('staff add, edit and delete awards; the counts and the seed’s sentence show; the server holds them', async () => {
+    const staff = await phones.open('staff');
+    await signIn(staff, 'wang');
+    const page = staff.page;
+    await go(staff, '/reports?year=2023');
+    const section = page.locator('[data-testid=awards-section]');
+    await section.waitFor();
+    expect(await page.locator('[data-testid=awards-empty]').innerText()).toContain('还没有获奖记录');
+
+    await addAward(staff, { category: 'studentProject', prize: 'first', count: 8, recipients: '平山第三小学、吉隆中心小学', photo: gradientPng(900, 600, 7) });
+    await addAward(staff, { category: 'studentProject', prize: 'second', count: 28 });
+    await addAward(staff, { category: 'studentProject', prize: 'third', count: 18 });
+    await addAward(staff, { category: 'counselor', count: 2 });
+    await addAward(staff, { category: 'organization', count: 2 });
+    await addAward(staff, { category: 'studentProject', prize: 'merit', count: 3 });
+
+    // A wrong count is corrected, a record entered by mistake is deleted.
+    const items = page.locator('[data-testid=award-item]');
+    expect(await items.count()).toBe(6);
+    await items.filter({ hasText: '二等奖' }).locator('[data-testid=award-edit]').click();
+    await page.locator('[data-testid=award-count]').fill('29');
+    await page.locator('[data-testid=award-save]').click();
+    await page.locator('[data-testid=award-form]').waitFor({ state: 'detached' });
+    await items.filter({ hasText: '优秀奖' }).locator('[data-testid=award-delete]').click();
+    await page.locator('.van-dialog__confirm').click();
+    await items.filter({ hasText: '优秀奖' }).waitFor({ state: 'detached' });
+    expect(await items.count()).toBe(5);
+
+    // A bad count is refused with a clear message and changes nothing.
+    await page.locator('[data-testid=award-add]').click();
+    await page.locator('[data-testid=award-competition]').fill(CITY);
+    await page.locator('[data-testid=award-count]').fill('0');
+    await page.locator('[data-testid=award-save]').click();
+    await page.locator('[data-testid=award-form] .problem').filter({ hasText: /\S/ }).first().waitFor();
+    expect(await items.count()).toBe(5);
+    await page.locator('[data-testid=award-form]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.evaluate(() => window.scrollBy(0, -64));
+    await screenshot(page, FEATURE, '1-form-refuses-a-zero-count');
+    await page.locator('[data-testid=award-cancel]').click();
+
+    const sentence = '在2月份第21届惠州市青少年科技创新大赛中，获得各类项目一等奖8项、二等奖29项、三等奖18项，同时评选出了2名优秀科技辅导员、2个优秀组织奖单位';
+    expect(await page.locator('[data-testid=award-sentence]').innerText()).toBe(sentence);
+    const counts = await page.locator('[data-testid=award-counts] tbody tr').allInnerTexts();
+    expect(counts.map((r) => r.split(/\s+/).filter(Boolean))).toEqual([
+      ['市级', '8', '29', '18', '0', '2', '2', '59'],
+      ['合计', '8', '29', '18', '0', '2', '2', '59'],
+    ]);
+
+    // Labels, 44 px targets and contrast in the section (other features' parts are judged by their tests).
+    const audit = await auditA11y(page, ['.van-tabbar', '[data-testid=sync-badge]', '.kl-reports > :not([data-testid=awards-section])']);
+    expect(audit).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
+
+    await section.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.evaluate(() => window.scrollBy(0, -64));
+    await screenshot(page, FEATURE, '2-awards-list');
+    await page.locator('[data-testid=award-counts]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.evaluate(() => window.scrollBy(0, -64));
+    await screenshot(page, FEATURE, '3-counts-and-sentence');
+
+    // It syncs: the server holds the five awards, the edit and the tombstone, and the photo.
+    await syncNow(staff);
+    const { token } = await api<{ token: string }>('POST', '/api/login', null, { username: 'wang', password: PASSWORD });
+    const pulled = await api<PullResponse>('GET', '/api/sync/pull?cursor=0&limit=100&awards=1', token);
+    const awards = pulled.rows.filter((r) => r.entity === 'award').map((r) => r.row as Award);
+    const live = awards.filter((a) => !a.deleted);
+    expect(awards).toHaveLength(6);
+    expect(live.map((a) => [a.competition, a.level, a.month, a.category, a.prize, a.count]).sort()).toEqual(
+      [
+        [CITY, 'city', 2, 'studentProject', 'first', 8],
+        [CITY, 'city', 2, 'studentProject', 'second', 29],
+        [CITY, 'city', 2, 'studentProject', 'third', 18],
+        [CITY, 'city', 2, 'counselor', null, 2],
+        [CITY, 'city', 2, 'organization', null, 2],
+      ].sort(),
+    );
+    const first = live.find((a) => a.prize === 'first')!;
+    expect(first.recipients).toBe('平山第三小学、吉隆中心小学');
+    expect(first.photos).toHaveLength(1);
+    const photo = await fetch(`${base}/api/blobs/${first.photos[0]}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get('content-type')).toMatch(/^image\//);
+    // The phone's copy now carries the server's revs.
+    const local = await readStore<Award & { sig?: string }>(page, 'awards');
+    expect(local.filter((a) => !a.deleted).every((a) => a.rev > 0)).toBe(true);
+    expect(staff.errors).toEqual([]);
+  });
+
+  it('a volunteer’s phone neither receives the awards nor shows the section', async () => {
+    const vol = await phones.open('volunteer');
+    await signIn(vol, 'zhang');
+    await go(vol, '/reports?year=2023');
+    await vol.page.locator('[data-testid=reports-view]').waitFor();
+    await vol.page.locator('[data-testid=report-scope]').waitFor();
+    expect(await vol.page.locator('[data-testid=awards-section]').count()).toBe(0);
+    expect(await readStore(vol.page, 'awards')).toEqual([]);
+    const { token } = await api<{ token: string }>('POST', '/api/login', null, { username: 'zhang', password: PASSWORD });
+    const pulled = await api<PullResponse>('GET', '/api/sync/pull?cursor=0&limit=100&awards=1&scope=', token);
+    expect(pulled.rows.filter((r) => r.entity === 'award')).toEqual([]);
+    expect(vol.errors).toEqual([]);
+  });
+});

@@ -421,7 +421,7 @@ export function summaryText(r: Pick<FeedbackRecord, 'liked' | 'suggest' | 'text'
 }
 
 /** Cuts a text to `max` characters (code points) with an ellipsis. */
-export function cutText(s: string, max = FEEDBACK_LIMITS.listTextMax): string {
+export function cutText(s: string, max: number = FEEDBACK_LIMITS.listTextMax): string {
   const chars = Array.from(s.replace(/\s+/g, ' ').trim());
   return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
 }

@@ -86,6 +86,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('feedback routes on %s', (kind)
     expect(full.acceptDueAt).toBeTruthy();
 
     expect((await act(row!.id, { action: 'reply', text: '谢谢' })).json().error).toBe('badTransition');
+    expect((await app.inject({ url: '/api/feedback/counts', headers: bearer(acc.staff) })).json()).toEqual({ open: 1, overdue: 0, dueSoon: 0 });
     expect((await act(row!.id, { action: 'accept' })).json<FeedbackItem>().state).toBe('accepted');
     const assigned = await act(row!.id, { action: 'assign', assigneeId: acc.staff.userId });
     expect(assigned.json<FeedbackItem>()).toMatchObject({ state: 'inProgress', assigneeName: '工作人员' });
@@ -95,6 +96,9 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('feedback routes on %s', (kind)
     expect(replied.state).toBe('replied');
     expect(replied.history.map((x) => x.action)).toEqual(['submit', 'accept', 'assign', 'note', 'reply']);
     expect(replied.history[1]).toMatchObject({ byId: acc.staff.userId, byName: '工作人员' });
+    // Without ?year the list holds every year; the register's 办理结果 reads replyText.
+    const listed = (await app.inject({ url: '/api/feedback', headers: bearer(acc.staff) })).json<{ items: FeedbackListItem[] }>().items;
+    expect(listed[0]).toMatchObject({ replyText: '感谢您的建议，下月再来。', rejectReason: null });
 
     const s2 = (await status(queryCode.toLowerCase())).json<PublicFeedbackStatus>();
     expect(s2).toMatchObject({ state: 'replied', reply: { text: '感谢您的建议，下月再来。' }, canFollowUp: true });

@@ -41,6 +41,7 @@ import {
   staffFeedbackRequestSchema,
   toListItem,
   type EventSatisfactionAnswer,
+  type FeedbackCounts,
   type FeedbackEventInfo,
   type FeedbackFigures,
   type FeedbackItem,
@@ -330,6 +331,21 @@ export async function feedbackRoutes(app: FastifyInstance, opts: FeedbackRouteOp
       items.push(item);
     }
     return { items };
+  });
+
+  app.get('/api/feedback/counts', { onRequest: requireRole(...STAFF) }, async (req): Promise<FeedbackCounts> => {
+    const me = userOf(req);
+    const settings = await settingsOf(me.orgId);
+    const nowMs = k.now().getTime();
+    const out: FeedbackCounts = { open: 0, overdue: 0, dueSoon: 0 };
+    for (const r of await store.listFeedback(me.orgId, {})) {
+      if (r.state === 'closed' || r.state === 'rejected') continue;
+      out.open++;
+      const d = deadlinesOf(r, settings, nowMs);
+      if (d.overdue) out.overdue++;
+      if (d.dueSoon) out.dueSoon++;
+    }
+    return out;
   });
 
   const yearQuery = v.strictObject({ year: v.pipe(v.string('required'), v.regex(/^\d{4}$/, 'badYear'), v.transform(Number)) });

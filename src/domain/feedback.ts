@@ -180,7 +180,6 @@ export function maskPhone(phone: string | null): string | null {
 function freeText(max: number) {
   return v.pipe(
     v.string('notText'),
-    // eslint-disable-next-line no-control-regex
     v.transform((s: string) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim()),
     v.maxLength(max, 'tooLong'),
   );

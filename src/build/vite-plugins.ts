@@ -2,7 +2,7 @@
  * The app's own Vite plugins (vite.config.ts wires them). Build-time code: it runs in Node while
  * Vite builds, never in the phone.
  */
-import type { Plugin } from 'vite';
+import { minify, transformWithOxc, type Plugin } from 'vite';
 import { VantResolver } from '@vant/auto-import-resolver';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -187,6 +187,16 @@ export function feedbackPage(htmlFile: string): Plugin[] {
       name: 'kl-feedback-page-no-manifest',
       apply: 'build',
       enforce: 'post',
+      // The build targets ES2020; the page's script is lowered to ES2017 after minification
+      // (which had written ES2019's `catch {}`), then minified again for ES2017: old Android
+      // browsers and WeChat's older kernels parse it (tests/build/vite-build.test.ts checks).
+      async generateBundle(_options, bundle) {
+        for (const out of Object.values(bundle)) {
+          if (out.type !== 'chunk' || out.name !== FEEDBACK_ENTRY) continue;
+          const lowered = await transformWithOxc(out.code, out.fileName, { target: 'es2017', lang: 'js' });
+          out.code = (await minify(out.fileName, lowered.code, { compress: { target: 'es2017' }, mangle: true, module: true })).code;
+        }
+      },
       transformIndexHtml: {
         order: 'post',
         handler(html, ctx) {

@@ -140,7 +140,11 @@ function radios(name: string, legend: string, choices: [string, string][], value
     const id = name + '-' + i;
     const input = el('input', { type: 'radio', name: name, id: id, value: c[0] });
     input.checked = value === c[0];
-    const label = el('label', { class: 'fb-choice' + (input.checked ? ' is-on' : ''), for: id }, [input, el('span', {}, [c[1]])]);
+    const label = el('label', { class: 'fb-choice' + (input.checked ? ' is-on' : ''), for: id }, [
+      input,
+      el('span', { class: 'fb-dot' }),
+      el('span', {}, [c[1]]),
+    ]);
     input.addEventListener('change', function () {
       labels.forEach(function (l) {
         l.className = 'fb-choice';
@@ -248,8 +252,14 @@ function renderForm(code: string, target: Target, d: Draft): void {
   });
   const consent = el('input', { type: 'checkbox', id: 'consent', name: 'consent' });
   consent.checked = d.consent;
+  const consentLabel = el('label', { class: 'fb-consent' + (d.consent ? ' is-on' : ''), for: 'consent' }, [
+    consent,
+    el('span', { class: 'fb-box' }),
+    el('span', {}, ['我同意按上述目的使用我的电话号码（依据《个人信息保护法》）']),
+  ]);
   consent.addEventListener('change', function () {
     d.consent = consent.checked;
+    consentLabel.className = 'fb-consent' + (consent.checked ? ' is-on' : '');
     save();
   });
   parts.push(
@@ -258,7 +268,7 @@ function renderForm(code: string, target: Target, d: Draft): void {
       el('p', { class: 'fb-notice', id: 'phone-notice' }, [
         '留下电话仅用于我们就您反映的问题回复和回访，不作他用、不向第三方提供；办结后保存不超过三年即删除。不留电话也可以凭查询码查看答复。',
       ]),
-      el('label', { class: 'fb-consent', for: 'consent' }, [consent, el('span', {}, ['我同意按上述目的使用我的电话号码（依据《个人信息保护法》）'])]),
+      consentLabel,
     ]),
   );
   // The honeypot: invisible to people and to screen readers; a bot fills it.
@@ -318,7 +328,19 @@ function sendLoop(code: string, d: Draft & { website?: string }, target: Target 
   let busy = false;
   const note = el('p', { class: 'fb-wait', role: 'status' }, ['正在提交…']);
   const again = el('button', { type: 'button', class: 'fb-button' }, ['立即重试']);
-  show(el('h1', { class: 'fb-title' }, ['提交意见']), note, again);
+  // What is kept, so the person sees nothing was lost.
+  const kept: string[] = [];
+  const word = SATISFACTION_WORDS.filter((w) => w[0] === d.satisfaction)[0];
+  if (word) kept.push('满意度：' + word[1]);
+  if (d.liked.trim()) kept.push('喜欢：' + d.liked.trim());
+  if (d.suggest.trim()) kept.push('建议：' + d.suggest.trim());
+  if (d.text.trim()) kept.push(d.text.trim());
+  show(
+    el('h1', { class: 'fb-title' }, ['提交意见']),
+    note,
+    el('div', { class: 'fb-card' }, [el('p', { class: 'fb-kept', id: 'kept' }, [kept.join('\n')])]),
+    again,
+  );
   const attempt = async function (): Promise<void> {
     if (busy) return;
     busy = true;

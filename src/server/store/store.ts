@@ -10,6 +10,7 @@ import type { Target } from '../../domain/targets.js';
 import type { Award } from '../../domain/awards.js';
 import type { Taxonomy } from '../../domain/taxonomy.js';
 import type { Mutation, MutationResult, PulledRow, PushResponse, RecordEntity } from '../../sync/protocol.js';
+import type { FeedbackStore } from './feedback-store.js';
 
 export interface OrgRow {
   id: string;
@@ -248,7 +249,7 @@ export interface PullPage {
   epoch: string;
 }
 
-export interface Store {
+export interface Store extends FeedbackStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Applies pending numbered migrations (idempotent). */
   migrate(): Promise<void>;

@@ -11,6 +11,11 @@ export const routes: RouteRecordRaw[] = [
   { path: '/events/new', name: 'event-new', component: () => import('./views/EventEditView.vue') },
   { path: '/events/:id', name: 'event-detail', component: () => import('./views/EventDetailView.vue'), props: true },
   { path: '/events/:id/edit', name: 'event-edit', component: () => import('./views/EventEditView.vue'), props: true },
+  // Issue 15 (群众意见): an event's QR code and poster, the 意见箱 poster, the staff inbox. On demand, not precached.
+  { path: '/events/:id/feedback', name: 'event-feedback', component: () => import('./views/FeedbackPosterView.vue'), props: true },
+  { path: '/feedback/box', name: 'feedback-box', component: () => import('./views/FeedbackPosterView.vue') },
+  { path: '/feedback', name: 'feedback', component: () => import('./views/FeedbackInboxView.vue') },
+  { path: '/feedback/:id', name: 'feedback-item', component: () => import('./views/FeedbackItemView.vue'), props: true },
   { path: '/map', name: 'map', component: () => import('./views/MapView.vue') },
   { path: '/reports', name: 'reports', component: () => import('./views/ReportsView.vue') },
   { path: '/review', name: 'review', component: () => import('./views/ReviewView.vue') },

@@ -162,6 +162,7 @@ export default {
       clearFilters: 'Clear filters',
     },
     detail: {
+      feedback: 'Rate by QR code',
       title: 'Event',
       delete: 'Delete',
       confirmDelete: 'Delete this event? You can undo it.',

@@ -9,7 +9,7 @@
  * src/server/README.md, "Feedback").
  */
 import * as v from 'valibot';
-import { yearOf, zonedParts } from './year';
+import { yearOf, zonedParts } from './year.js';
 
 // ---------------------------------------------------------------------------------------------
 // Words

@@ -25,6 +25,7 @@ import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { blobRoutes, type BlobBudget } from './routes/blobs.js';
 import { eventRoutes } from './routes/events.js';
+import { feedbackRoutes, type FeedbackLimits } from './routes/feedback.js';
 import { healthRoutes, type HealthRouteOptions } from './routes/health.js';
 import { orgRoutes } from './routes/org.js';
 import { syncRoutes } from './routes/sync.js';
@@ -72,6 +73,8 @@ export interface AppOptions {
   sessionMaxDays?: number;
   /** Photo storage budgets; default DEFAULT_BLOB_BUDGET. */
   blobBudget?: BlobBudget;
+  /** Limits of the public feedback routes (routes/feedback.ts); default DEFAULT_FEEDBACK_LIMITS. */
+  feedbackLimits?: Partial<FeedbackLimits>;
   /** What `GET /api/ready` shows of the backup schedule (main.ts); default none. */
   backupStatus?: HealthRouteOptions['backups'];
 }
@@ -129,6 +132,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(eventRoutes);
   await app.register(blobRoutes, opts.blobBudget ? { budget: opts.blobBudget } : {});
   await app.register(orgRoutes);
+  await app.register(feedbackRoutes, { ...(opts.feedbackLimits ? { limits: opts.feedbackLimits } : {}), region: opts.region ?? 'huidong' });
   await app.register(healthRoutes, opts.backupStatus ? { backups: opts.backupStatus } : {});
 
   const staticDir = opts.staticDir ?? null;

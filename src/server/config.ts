@@ -1,4 +1,5 @@
 /** Server configuration from environment variables (documented in src/server/README.md). */
+import { DEFAULT_FEEDBACK_LIMITS, type FeedbackLimits } from './routes/feedback.js';
 import path from 'node:path';
 import { DEFAULT_TILE_SOURCES, parseCspSources } from './http/security-headers.js';
 import { DEFAULT_SESSION_IDLE_DAYS, DEFAULT_SESSION_MAX_DAYS } from './auth/sessions.js';
@@ -41,6 +42,8 @@ export interface Config {
   /** Scheduled SQLite backups (backup-schedule.ts): every BACKUP_EVERY_HOURS (0: none), keeping BACKUP_KEEP. */
   backupEveryHours: number;
   backupKeep: number;
+  /** Public feedback limits (routes/feedback.ts): FEEDBACK_PER_ADDRESS_MINUTE, FEEDBACK_PER_ADDRESS_DAY, FEEDBACK_PER_CODE_DAY, FEEDBACK_LOOKUPS_PER_ADDRESS. */
+  feedbackLimits: FeedbackLimits;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -77,6 +80,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     blobGraceDays: positiveOf(env, 'BLOB_GRACE_DAYS', DEFAULT_BLOB_GRACE_DAYS, 1),
     backupEveryHours: positiveOf(env, 'BACKUP_EVERY_HOURS', DEFAULT_BACKUP_EVERY_HOURS, 0),
     backupKeep,
+    feedbackLimits: {
+      perAddressMinute: positiveOf(env, 'FEEDBACK_PER_ADDRESS_MINUTE', DEFAULT_FEEDBACK_LIMITS.perAddressMinute, 1),
+      perAddressDay: positiveOf(env, 'FEEDBACK_PER_ADDRESS_DAY', DEFAULT_FEEDBACK_LIMITS.perAddressDay, 1),
+      perCodeDay: positiveOf(env, 'FEEDBACK_PER_CODE_DAY', DEFAULT_FEEDBACK_LIMITS.perCodeDay, 1),
+      lookupsPerAddress: positiveOf(env, 'FEEDBACK_LOOKUPS_PER_ADDRESS', DEFAULT_FEEDBACK_LIMITS.lookupsPerAddress, 1),
+      duplicateMinutes: DEFAULT_FEEDBACK_LIMITS.duplicateMinutes,
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import { buildApp } from './app.js';
 import { loadSecret, secretMatchesStore } from './auth/secret.js';
 import { startBackupSchedule, type BackupSchedule } from './backup-schedule.js';
 import { startBlobSweeper } from './blob-sweep.js';
+import { startFeedbackSweeper } from './routes/feedback.js';
 import { SQLITE_FILE, readConfig } from './config.js';
 import { loggerOptions } from './log-format.js';
 import { REPO_ROOT, defaultRegionDirs, loadRegion, referenceContextOf } from './region.js';
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
     sessionIdleDays: config.sessionIdleDays,
     sessionMaxDays: config.sessionMaxDays,
     blobBudget: config.blobBudget,
+    region: config.region,
+    feedbackLimits: config.feedbackLimits,
     backupStatus: () => backups?.status() ?? null,
   });
   app.log.info(
@@ -101,6 +104,16 @@ async function main(): Promise<void> {
     },
   });
 
+  // Feedback (issue 15): personal data anonymised after the retention period; codes of events
+  // ingested before the feedback tables recorded (hourly, and once at start).
+  const stopFeedbackSweeper = startFeedbackSweeper({
+    store,
+    report: (r) => {
+      if (r instanceof Error) app.log.error({ err: r }, 'feedback sweep failed');
+      else if (r.anonymised > 0 || r.codesRecorded > 0) app.log.info(r, 'feedback sweep');
+    },
+  });
+
   // Scheduled online copies of the SQLite ledger into DATA_DIR/backups (PostgreSQL: pg_dump).
   if (store.kind === 'sqlite' && config.backupEveryHours > 0) {
     backups = startBackupSchedule({
@@ -134,6 +147,7 @@ async function main(): Promise<void> {
     app
       .close()
       .then(() => stopSweeper())
+      .then(() => stopFeedbackSweeper())
       .then(() => backups?.stop())
       .then(() => store.close())
       .then(() => {

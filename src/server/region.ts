@@ -53,3 +53,23 @@ export function defaultRegionDirs(staticDir?: string | null): string[] {
 export function referenceContextOf(region: RegionInfo): ReferenceContext {
   return { taxonomy: DEFAULT_TAXONOMY, townshipCodes: region.townshipCodes, villageTownship: region.villageTownship };
 }
+
+/** Township names (code → name) of a region pack; empty when the pack is missing (tests without one). */
+export function loadTownshipNames(id: string, searchDirs: readonly string[] = defaultRegionDirs()): Map<string, string> {
+  const names = new Map<string, string>();
+  try {
+    const dir = searchDirs.map((d) => path.join(d, id)).find((d) => existsSync(path.join(d, 'region.json')));
+    if (!dir) return names;
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'region.json'), 'utf8')) as { files?: { townships?: string } };
+    const townships = JSON.parse(readFileSync(path.join(dir, manifest.files?.townships ?? 'townships.geojson'), 'utf8')) as {
+      features: { properties?: { code?: unknown; name?: unknown } | null }[];
+    };
+    for (const f of townships.features) {
+      const code = String(f.properties?.code ?? '').trim();
+      if (/^\d{12}$/.test(code)) names.set(code, String(f.properties?.name ?? ''));
+    }
+  } catch {
+    // A broken pack fails loadRegion at start; names are only a nicety of the public page.
+  }
+  return names;
+}

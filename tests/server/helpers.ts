@@ -76,7 +76,7 @@ afterAll(async () => {
 });
 
 const PG_TABLES =
-  'orgs, users, tokens, invites, clients, events, targets, event_history, blobs, auth_limits, server_keys, blob_owners, blob_refs, record_claims';
+  'orgs, users, tokens, invites, clients, events, targets, event_history, blobs, auth_limits, server_keys, blob_owners, blob_refs, record_claims, feedback, feedback_seq, feedback_codes, feedback_settings';
 
 /**
  * A migrated, empty PostgreSQL store in its own schema `kl_test_<random>` (so parallel runs never

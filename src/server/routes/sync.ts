@@ -1,6 +1,7 @@
 /** Push and pull (protocol in src/sync/protocol.ts). */
 import { Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { feedbackCodeOf } from '../../domain/feedback.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   EPOCH_CHANGED,
@@ -117,6 +118,15 @@ export async function syncRoutes(app: FastifyInstance): Promise<void> {
     );
     const rejected = res.results.filter((r) => r.status === 'rejected').length;
     req.log.info({ userId: user.id, clientId: body.clientId, mutations: body.mutations.length, rejected, lastAppliedSeq: res.lastAppliedSeq }, 'push');
+    // Issue 15: the public feedback code of each event this push names, so the code resolves (and
+    // feedback sent before the event synced is linked). Only events that exist are recorded; a
+    // failure here loses nothing (the hourly feedback sweep records codes still missing).
+    const eventIds = [...new Set(body.mutations.flatMap((m) => (m.entity === 'event' ? [m.eventId] : [])))];
+    if (eventIds.length) {
+      await k.store
+        .recordFeedbackCodes(eventIds.map((id) => ({ code: feedbackCodeOf(id), eventId: id })))
+        .catch((err: unknown) => req.log.warn({ err }, 'feedback codes not recorded'));
+    }
     return res;
   });
 

@@ -32,8 +32,15 @@ export function loadMigrations(kind: 'sqlite' | 'postgres'): Migration[] {
     if (!m) continue;
     out.push({ version: Number(m[1]), name: m[2]!, sql: readFileSync(path.join(dir, file), 'utf8') });
   }
+  // Numbers rise strictly; a gap is allowed (branches reserve numbers ahead of each other, e.g. the
+  // feedback tables are SQLite 009 / PostgreSQL 010 while 008 / 009 land from another branch). A
+  // database records each applied version, so a lower number merged later is still applied.
   out.forEach((mig, i) => {
-    if (mig.version !== i + 1) throw new Error(`migration numbers must run 001, 002, …; found ${String(mig.version).padStart(3, '0')} at ${i + 1}`);
+    const prev = i === 0 ? 0 : out[i - 1]!.version;
+    if (mig.version <= prev || (i === 0 && mig.version !== 1))
+      throw new Error(
+        `migration numbers must rise from 001 without repeats; found ${String(mig.version).padStart(3, '0')} after ${String(prev).padStart(3, '0')}`,
+      );
   });
   return out;
 }

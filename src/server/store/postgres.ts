@@ -12,6 +12,17 @@ import { accessChanges } from '../../domain/scope.js';
 import type { Taxonomy } from '../../domain/taxonomy.js';
 import type { PulledRow, PushResponse } from '../../sync/protocol.js';
 import { signRecord } from '../sync/signature.js';
+import type { FeedbackRecord } from '../../domain/feedback.js';
+import type {
+  CreateFeedbackResult,
+  FeedbackDecider,
+  FeedbackFilter,
+  FeedbackKey,
+  FeedbackSettingsRow,
+  NewFeedback,
+  UpdateFeedbackResult,
+} from './feedback-store.js';
+import { PostgresFeedback } from './feedback-postgres.js';
 import { loadMigrations } from './migrations.js';
 import { newlyNamedPhotos, photosAddedBy } from './photo-names.js';
 import type {
@@ -136,6 +147,10 @@ export class PostgresStore implements Store {
   readonly pool: pg.Pool;
   readonly schema: string;
   private readonly createSchema: boolean;
+  private readonly feedback = new PostgresFeedback(
+    (sql, params, name) => this.q(sql, params, name),
+    (fn) => this.tx(fn),
+  );
 
   constructor(opts: PostgresStoreOptions) {
     const schema = opts.schema ?? 'public';
@@ -819,6 +834,48 @@ export class PostgresStore implements Store {
       blob_refs: await this.q('SELECT * FROM blob_refs ORDER BY org_id, sha256, event_id'),
       org_taxonomy: await this.q('SELECT org_id, data, updated_by, updated_at FROM org_taxonomy ORDER BY org_id'),
       push_rejections: await this.q('SELECT user_id, client_id, seq, result, at FROM push_rejections ORDER BY user_id, client_id, seq'),
+      feedback: await this.q('SELECT * FROM feedback ORDER BY id'),
+      feedback_seq: await this.q('SELECT * FROM feedback_seq ORDER BY org_id, year'),
+      feedback_codes: await this.q('SELECT * FROM feedback_codes ORDER BY code COLLATE "C"'),
+      feedback_settings: await this.q('SELECT * FROM feedback_settings ORDER BY org_id'),
     };
+  }
+
+  // Feedback (issue 15, feedback-store.ts): delegated to the feedback part of the store.
+  listOrgs(): Promise<{ id: string; name: string }[]> {
+    return this.feedback.listOrgs();
+  }
+  feedbackEventByCode(code: string): Promise<{ eventId: string; orgId: string } | null> {
+    return this.feedback.feedbackEventByCode(code);
+  }
+  recordFeedbackCodes(codes: readonly { code: string; eventId: string }[]): Promise<number> {
+    return this.feedback.recordFeedbackCodes(codes);
+  }
+  eventsWithoutFeedbackCode(limit: number): Promise<string[]> {
+    return this.feedback.eventsWithoutFeedbackCode(limit);
+  }
+  createFeedback(input: NewFeedback): Promise<CreateFeedbackResult> {
+    return this.feedback.createFeedback(input);
+  }
+  getFeedback(key: FeedbackKey): Promise<FeedbackRecord | null> {
+    return this.feedback.getFeedback(key);
+  }
+  listFeedback(orgId: string, filter: FeedbackFilter): Promise<FeedbackRecord[]> {
+    return this.feedback.listFeedback(orgId, filter);
+  }
+  feedbackByPhone(orgId: string, phone: string): Promise<FeedbackRecord[]> {
+    return this.feedback.feedbackByPhone(orgId, phone);
+  }
+  updateFeedback(key: FeedbackKey, decide: FeedbackDecider): Promise<UpdateFeedbackResult> {
+    return this.feedback.updateFeedback(key, decide);
+  }
+  feedbackToAnonymise(orgId: string, closedBefore: string, limit: number): Promise<FeedbackRecord[]> {
+    return this.feedback.feedbackToAnonymise(orgId, closedBefore, limit);
+  }
+  getFeedbackSettings(orgId: string): Promise<FeedbackSettingsRow | null> {
+    return this.feedback.getFeedbackSettings(orgId);
+  }
+  putFeedbackSettings(orgId: string, row: FeedbackSettingsRow): Promise<void> {
+    return this.feedback.putFeedbackSettings(orgId, row);
   }
 }

@@ -11,6 +11,17 @@ import type { Target } from '../../domain/targets.js';
 import { accessChanges } from '../../domain/scope.js';
 import type { PulledRow, PushResponse } from '../../sync/protocol.js';
 import { signRecord } from '../sync/signature.js';
+import type { FeedbackRecord } from '../../domain/feedback.js';
+import type {
+  CreateFeedbackResult,
+  FeedbackDecider,
+  FeedbackFilter,
+  FeedbackKey,
+  FeedbackSettingsRow,
+  NewFeedback,
+  UpdateFeedbackResult,
+} from './feedback-store.js';
+import { SqliteFeedback } from './feedback-sqlite.js';
 import { loadMigrations } from './migrations.js';
 import { newlyNamedPhotos, photosAddedBy } from './photo-names.js';
 import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.js';
@@ -105,6 +116,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    this.feedback = new SqliteFeedback(this.db, (sql) => this.stmt(sql));
     const every = opts.checkpointEveryMs ?? 1000;
     if (opts.file !== ':memory:' && every > 0) {
       this.db.pragma('wal_autocheckpoint = 0');
@@ -116,6 +128,8 @@ export class SqliteStore implements Store {
   }
 
   private readonly checkpointer: Checkpointer | null = null;
+
+  private readonly feedback: SqliteFeedback;
 
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -652,6 +666,48 @@ export class SqliteStore implements Store {
         ...r,
         result: JSON.parse(String(r.result)) as unknown,
       })),
+      feedback: (q('SELECT * FROM feedback ORDER BY id') as Row[]).map((r) => ({ ...r, data: JSON.parse(String(r.data)) as unknown })),
+      feedback_seq: q('SELECT * FROM feedback_seq ORDER BY org_id, year'),
+      feedback_codes: q('SELECT * FROM feedback_codes ORDER BY code'),
+      feedback_settings: (q('SELECT * FROM feedback_settings ORDER BY org_id') as Row[]).map((r) => ({ ...r, data: JSON.parse(String(r.data)) as unknown })),
     };
+  }
+
+  // Feedback (issue 15, feedback-store.ts): delegated to the feedback part of the store.
+  listOrgs(): Promise<{ id: string; name: string }[]> {
+    return this.feedback.listOrgs();
+  }
+  feedbackEventByCode(code: string): Promise<{ eventId: string; orgId: string } | null> {
+    return this.feedback.feedbackEventByCode(code);
+  }
+  recordFeedbackCodes(codes: readonly { code: string; eventId: string }[]): Promise<number> {
+    return this.feedback.recordFeedbackCodes(codes);
+  }
+  eventsWithoutFeedbackCode(limit: number): Promise<string[]> {
+    return this.feedback.eventsWithoutFeedbackCode(limit);
+  }
+  createFeedback(input: NewFeedback): Promise<CreateFeedbackResult> {
+    return this.feedback.createFeedback(input);
+  }
+  getFeedback(key: FeedbackKey): Promise<FeedbackRecord | null> {
+    return this.feedback.getFeedback(key);
+  }
+  listFeedback(orgId: string, filter: FeedbackFilter): Promise<FeedbackRecord[]> {
+    return this.feedback.listFeedback(orgId, filter);
+  }
+  feedbackByPhone(orgId: string, phone: string): Promise<FeedbackRecord[]> {
+    return this.feedback.feedbackByPhone(orgId, phone);
+  }
+  updateFeedback(key: FeedbackKey, decide: FeedbackDecider): Promise<UpdateFeedbackResult> {
+    return this.feedback.updateFeedback(key, decide);
+  }
+  feedbackToAnonymise(orgId: string, closedBefore: string, limit: number): Promise<FeedbackRecord[]> {
+    return this.feedback.feedbackToAnonymise(orgId, closedBefore, limit);
+  }
+  getFeedbackSettings(orgId: string): Promise<FeedbackSettingsRow | null> {
+    return this.feedback.getFeedbackSettings(orgId);
+  }
+  putFeedbackSettings(orgId: string, row: FeedbackSettingsRow): Promise<void> {
+    return this.feedback.putFeedbackSettings(orgId, row);
   }
 }

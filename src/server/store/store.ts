@@ -9,6 +9,7 @@ import type { LedgerEvent } from '../../domain/event.js';
 import type { Target } from '../../domain/targets.js';
 import type { Taxonomy } from '../../domain/taxonomy.js';
 import type { Mutation, MutationResult, PulledRow, PushResponse } from '../../sync/protocol.js';
+import type { FeedbackStore } from './feedback-store.js';
 
 export interface OrgRow {
   id: string;
@@ -238,7 +239,7 @@ export interface PullPage {
   epoch: string;
 }
 
-export interface Store {
+export interface Store extends FeedbackStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Applies pending numbered migrations (idempotent). */
   migrate(): Promise<void>;

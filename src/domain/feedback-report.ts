@@ -64,7 +64,11 @@ export function feedbackSentence(f: FeedbackSentenceFigures): string {
   const lateReplies = Math.max(0, f.replied - f.repliedOnTime);
   const lateAccepts = Math.max(0, f.accepted - f.acceptedOnTime);
   if (f.replied > 0) {
-    parts.push(lateReplies === 0 ? `已办理答复${f.replied}条，均在规定时限内` : `已办理答复${f.replied}条，其中在规定时限内答复${f.repliedOnTime}条，超过时限答复${lateReplies}条`);
+    parts.push(
+      lateReplies === 0
+        ? `已办理答复${f.replied}条，均在规定时限内`
+        : `已办理答复${f.replied}条，其中在规定时限内答复${f.repliedOnTime}条，超过时限答复${lateReplies}条`,
+    );
   }
   if (rejected > 0) parts.push(`不予受理并告知理由${rejected}条`);
   if (lateAccepts > 0) parts.push(`超过时限受理${lateAccepts}条`);

@@ -46,7 +46,15 @@ describe('the 群众意见 sentence of the report', () => {
   });
 
   test('says nothing was received in a year without feedback, and never "均在规定时限内"', () => {
-    const zero = { ...base, received: 0, accepted: 0, acceptedOnTime: 0, replied: 0, repliedOnTime: 0, replySatisfaction: { answered: 0, satisfiedRate: null } };
+    const zero = {
+      ...base,
+      received: 0,
+      accepted: 0,
+      acceptedOnTime: 0,
+      replied: 0,
+      repliedOnTime: 0,
+      replySatisfaction: { answered: 0, satisfiedRate: null },
+    };
     expect(feedbackSentence(zero)).toBe('全年通过群众意见反映渠道未收到意见建议，活动满意率95%。');
     expect(allHandledOnTime(zero)).toBe(false);
   });

@@ -32,7 +32,21 @@ const row = (over: Partial<FeedbackRow>): FeedbackRow => ({
 describe('群众意见办理台账', () => {
   test('reads back with the office layout, real date cells on the China calendar date, and inert text', async () => {
     const rows = [
-      row({ id: 'f2', ref: '2026-0002', channel: 'phone', category: 'complaint', state: 'rejected', text: '=HYPERLINK("http://x","点我")<script>', receivedAt: '2026-04-05T01:00:00.000Z', acceptedAt: null, repliedAt: null, assigneeName: null, followUpSatisfaction: null, rejectReason: '不属于本会职责，已告知向县市场监管局反映', replyText: null }),
+      row({
+        id: 'f2',
+        ref: '2026-0002',
+        channel: 'phone',
+        category: 'complaint',
+        state: 'rejected',
+        text: '=HYPERLINK("http://x","点我")<script>',
+        receivedAt: '2026-04-05T01:00:00.000Z',
+        acceptedAt: null,
+        repliedAt: null,
+        assigneeName: null,
+        followUpSatisfaction: null,
+        rejectReason: '不属于本会职责，已告知向县市场监管局反映',
+        replyText: null,
+      }),
       row({}),
     ];
     const bytes = await feedbackRegisterXlsxBytes(rows, '2026年群众意见办理台账');

@@ -122,7 +122,9 @@ export default {
         badDays: '请填写 1–{max} 之间的整数',
       },
       history: {
-        created: '收到',
+        submit: '收到（群众提交）',
+        log: '登记',
+        linkEvent: '关联活动',
         accept: '受理',
         reject: '不予受理',
         assign: '指派',
@@ -307,7 +309,9 @@ export default {
         badDays: 'A whole number from 1 to {max}',
       },
       history: {
-        created: 'Received',
+        submit: 'Received from the public',
+        log: 'Logged',
+        linkEvent: 'Linked to the event',
         accept: 'Accepted',
         reject: 'Not accepted',
         assign: 'Assigned',

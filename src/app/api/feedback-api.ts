@@ -17,7 +17,6 @@ import type {
   StaffFeedbackRequest,
 } from '../../domain/feedback';
 import { createHttpClient } from '../../sync/http-client';
-import type { AdminApiOptions } from './admin-api';
 
 /** A register row: the list row, with the reply and rejection reason when the server gives them. */
 export type FeedbackRow = FeedbackListItem & { replyText?: string | null; rejectReason?: string | null };
@@ -66,8 +65,21 @@ export function feedbackQueryString(q: FeedbackQuery = {}): string {
   return s ? `?${s}` : '';
 }
 
-/** Makes the API over `fetch` (options as the admin API's). */
-export function createFeedbackApi(opts: AdminApiOptions): FeedbackApi {
+/** How the API reaches the server (as the admin API's options). */
+export interface FeedbackApiOptions {
+  /** Server origin, '' for this site. Read on every request. */
+  baseUrl(): string;
+  token(): string | null;
+  /** Resolves once the session is known. */
+  ready?(): Promise<unknown>;
+  fetch?: typeof fetch;
+  /** Called on a 401 with the server's error code. */
+  onUnauthorized?(code: string): void;
+  timeoutMs?: number;
+}
+
+/** Makes the API over `fetch`. */
+export function createFeedbackApi(opts: FeedbackApiOptions): FeedbackApi {
   const client = createHttpClient({
     baseUrl: opts.baseUrl,
     token: async () => {

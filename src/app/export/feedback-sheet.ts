@@ -73,3 +73,23 @@ export async function feedbackRegisterXlsxBytes(rows: readonly FeedbackRow[], ti
   const buf: ArrayBuffer | Uint8Array = await wb.xlsx.writeBuffer();
   return buf instanceof Uint8Array ? buf : new Uint8Array(buf);
 }
+
+/**
+ * Builds the year's register and hands it to the browser as `群众意见办理台账-<year>.xlsx`; answers
+ * the file name. (Not through download.ts: sharing it with the volunteer's backup would split it
+ * into a chunk of its own in the first visit.)
+ */
+export async function feedbackRegisterXlsx(rows: readonly FeedbackRow[], year: number): Promise<string> {
+  const bytes = await feedbackRegisterXlsxBytes(rows, `${year}年群众意见办理台账`);
+  const name = `群众意见办理台账-${year}.xlsx`;
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
+}

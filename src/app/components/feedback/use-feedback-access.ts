@@ -5,8 +5,10 @@
  * 'staff', so a phone nobody signed in on never asks the server (the review queue's old defect).
  */
 import { ref, type Ref } from 'vue';
-import { browserOffline } from '../../api/admin-api';
 import { useSessionStore } from '../../stores/session';
+
+/** Whether the browser says it has no network (a failed request says so too). */
+const browserOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
 
 export type FeedbackAccess = 'loading' | 'offline' | 'signIn' | 'volunteer' | 'staff';
 

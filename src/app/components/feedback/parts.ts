@@ -9,7 +9,7 @@
  */
 export const feedbackParts = {
   home: () => import('./HomeFeedbackCard.vue'),
-  eventSatisfaction: () => import('./EventSatisfaction.vue'),
+  eventFeedback: () => import('./EventFeedback.vue'),
   settings: () => import('./FeedbackSettings.vue'),
   report: () => import('./FeedbackReportSection.vue'),
 };

@@ -162,7 +162,6 @@ export default {
       clearFilters: 'Clear filters',
     },
     detail: {
-      feedback: 'Rate by QR code',
       title: 'Event',
       delete: 'Delete',
       confirmDelete: 'Delete this event? You can undo it.',

@@ -162,7 +162,6 @@ export default {
       clearFilters: '清除筛选',
     },
     detail: {
-      feedback: '扫码评价',
       title: '活动详情',
       delete: '删除',
       confirmDelete: '确定删除这条活动？删除后可以撤销。',

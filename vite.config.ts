@@ -5,6 +5,10 @@ import { VitePWA } from 'vite-plugin-pwa';
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite';
 import { fileURLToPath } from 'node:url';
 import {
+  FEEDBACK_ASSETS,
+  FEEDBACK_ENTRY,
+  FEEDBACK_HTML,
+  feedbackPage,
   LOGGING_CHUNK,
   LOGGING_ROUTE_VIEW,
   loggingRouteGraph,
@@ -42,6 +46,7 @@ export default defineConfig({
     bootAfterFirstPaint(fromRoot('./src/app/boot.ts')),
     routePreloads(fromRoot('./src/app/router.ts')),
     VitePWA(pwaOptions(staffOnly.isStaffOnly)),
+    feedbackPage(fromRoot(FEEDBACK_HTML)),
   ],
   // No component uses the Options API (all are <script setup> or setup(), Vant's too): drop it.
   define: { __VUE_OPTIONS_API__: 'false' },
@@ -49,7 +54,13 @@ export default defineConfig({
     target: 'es2020',
     sourcemap: false,
     rolldownOptions: {
+      // Two pages: the app, and the public feedback page (issue 15, src/feedback: its own entry,
+      // nothing shared with the app, files under f-assets/ that the service worker never touches).
+      input: { index: fromRoot('./index.html'), [FEEDBACK_ENTRY]: fromRoot(FEEDBACK_HTML) },
       output: {
+        entryFileNames: (chunk) => (chunk.name === FEEDBACK_ENTRY ? `${FEEDBACK_ASSETS}/[name]-[hash].js` : 'assets/[name]-[hash].js'),
+        assetFileNames: (asset) =>
+          asset.names.some((n) => n.startsWith(FEEDBACK_ENTRY)) ? `${FEEDBACK_ASSETS}/[name]-[hash][extname]` : 'assets/[name]-[hash][extname]',
         codeSplitting: {
           groups: [
             // Vue, the router, Pinia and vue-i18n: the shell of every route.

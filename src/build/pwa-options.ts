@@ -14,6 +14,9 @@ import type { VitePWAOptions } from 'vite-plugin-pwa';
 /** Run-time cache of the app's own hashed files that are not precached (staff-only code). */
 export const STAFF_ASSETS_CACHE = 'kl-staff-assets';
 
+/** A file of the public feedback page (its HTML under src/feedback/, its scripts and styles under f-assets/). */
+export const isFeedbackPage = (url: string): boolean => /^\/?(src\/feedback\/|f-assets\/)/.test(url);
+
 export const pwaOptions = (isStaffOnly: (file: string) => boolean): Partial<VitePWAOptions> => ({
   registerType: 'prompt',
   injectRegister: false,
@@ -44,10 +47,12 @@ export const pwaOptions = (isStaffOnly: (file: string) => boolean): Partial<Vite
     // still waits until the person taps 刷新 (ReloadPrompt.vue sends SKIP_WAITING).
     clientsClaim: true,
     globPatterns: ['**/*.{js,css,html,png,ico,svg,json,geojson,woff2}'],
-    globIgnores: ['**/*.md', '**/*.csv', 'route-preloads.json'],
-    manifestTransforms: [async (entries) => ({ manifest: entries.filter((e) => !isStaffOnly(e.url)), warnings: [] })],
+    // The public feedback page (src/feedback, issue 15) is for the public, not volunteers: neither
+    // its HTML nor its files are precached, and a navigation to /f/… never gets the app shell.
+    globIgnores: ['**/*.md', '**/*.csv', 'route-preloads.json', 'src/feedback/**', 'f-assets/**'],
+    manifestTransforms: [async (entries) => ({ manifest: entries.filter((e) => !isStaffOnly(e.url) && !isFeedbackPage(e.url)), warnings: [] })],
     navigateFallback: '/index.html',
-    navigateFallbackDenylist: [/^\/api\//],
+    navigateFallbackDenylist: [/^\/api\//, /^\/f(\/|$)/],
     maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
     runtimeCaching: [
       {

@@ -2,7 +2,7 @@
  * The app's own Vite plugins (vite.config.ts wires them). Build-time code: it runs in Node while
  * Vite builds, never in the phone.
  */
-import type { Plugin } from 'vite';
+import { minify, transformWithOxc, type Plugin } from 'vite';
 import { VantResolver } from '@vant/auto-import-resolver';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -140,7 +140,7 @@ export function staffOnlyChunks(staffEntries: readonly RegExp[] = STAFF_ONLY_ENT
         return !!facade && staffEntries.some((re) => re.test(facade));
       };
       const reached = new Set<string>();
-      const stack = [...chunks.values()].filter((c) => c.isEntry).map((c) => c.fileName);
+      const stack = [...chunks.values()].filter((c) => c.isEntry && !c.fileName.startsWith(`${FEEDBACK_ASSETS}/`)).map((c) => c.fileName);
       while (stack.length) {
         const file = stack.pop()!;
         if (reached.has(file)) continue;
@@ -153,11 +153,64 @@ export function staffOnlyChunks(staffEntries: readonly RegExp[] = STAFF_ONLY_ENT
       }
       // Assets a volunteer's chunk reaches through its stylesheet (fonts) count as reached too:
       // only scripts and styles are sorted out here.
-      for (const file of Object.keys(bundle)) if (/\.(js|css)$/.test(file) && !reached.has(file)) staff.add(file);
+      for (const file of Object.keys(bundle)) if (/\.(js|css)$/.test(file) && !reached.has(file) && !file.startsWith(`${FEEDBACK_ASSETS}/`)) staff.add(file);
       if (staff.size === 0) this.warn('staff-only chunks: none found (are the staff entries still loaded on demand?)');
     },
   };
   return { plugin, isStaffOnly: (file: string) => staff.has(file.replace(/^\//, '')) };
+}
+
+/** The public feedback page (issue 15): its entry's name, its HTML and the folder of its files in dist/. */
+export const FEEDBACK_ENTRY = 'kl-feedback';
+export const FEEDBACK_HTML = './src/feedback/feedback.html';
+export const FEEDBACK_ASSETS = 'f-assets';
+
+/**
+ * Keeps the public feedback page apart from the app: its HTML gets no module-preload polyfill
+ * (Vite adds one to every page's entry; shared by two pages it became a chunk of its own, one
+ * more request on the app's first load, and the page preloads nothing anyway) and no link to the
+ * app's web manifest (vite-plugin-pwa adds it to every page: the public must not be offered to
+ * install 科普台账). List it after VitePWA.
+ */
+export function feedbackPage(htmlFile: string): Plugin[] {
+  const EMPTY = '\0kl-feedback-no-polyfill';
+  return [
+    {
+      name: 'kl-feedback-page-no-polyfill',
+      apply: 'build',
+      enforce: 'pre',
+      resolveId(source, importer) {
+        if (source === 'vite/modulepreload-polyfill' && importer !== undefined && resolve(importer) === resolve(htmlFile)) return EMPTY;
+        return null;
+      },
+      load(id) {
+        return id === EMPTY ? '' : null;
+      },
+    },
+    {
+      // vite-plugin-pwa's HTML hook is enforce 'post' too: this one, listed after it, runs after it.
+      name: 'kl-feedback-page-no-manifest',
+      apply: 'build',
+      enforce: 'post',
+      // The build targets ES2020; the page's script is lowered to ES2017 after minification
+      // (which had written ES2019's `catch {}`), then minified again for ES2017: old Android
+      // browsers and WeChat's older kernels parse it (tests/build/vite-build.test.ts checks).
+      async generateBundle(_options, bundle) {
+        for (const out of Object.values(bundle)) {
+          if (out.type !== 'chunk' || out.name !== FEEDBACK_ENTRY) continue;
+          const lowered = await transformWithOxc(out.code, out.fileName, { target: 'es2017', lang: 'js' });
+          out.code = (await minify(out.fileName, lowered.code, { compress: { target: 'es2017' }, mangle: true, module: true })).code;
+        }
+      },
+      transformIndexHtml: {
+        order: 'post',
+        handler(html, ctx) {
+          if (resolve(ctx.filename) !== resolve(htmlFile)) return html;
+          return html.replace(/\s*<link rel="manifest"[^>]*>/g, '');
+        },
+      },
+    },
+  ];
 }
 
 /**
@@ -175,6 +228,8 @@ export function bootAfterFirstPaint(bootModule: string): Plugin {
     transformIndexHtml: {
       order: 'post',
       handler(html, ctx) {
+        // The app's page only (the feedback page is another entry, with nothing of the app's).
+        if (ctx.path !== '/index.html') return html;
         const chunks = new Map<string, BundleChunk>();
         for (const [file, out] of Object.entries(ctx.bundle ?? {})) if (out.type === 'chunk') chunks.set(file, out as unknown as BundleChunk);
         const boot = [...chunks.values()].find((c) => c.facadeModuleId === bootModule);

@@ -180,7 +180,6 @@ export function maskPhone(phone: string | null): string | null {
 function freeText(max: number) {
   return v.pipe(
     v.string('notText'),
-    // eslint-disable-next-line no-control-regex
     v.transform((s: string) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim()),
     v.maxLength(max, 'tooLong'),
   );
@@ -403,6 +402,17 @@ export interface FeedbackListItem extends FeedbackDeadlines {
   eventId: string | null;
   eventTitle: string | null;
   followUpSatisfaction: Satisfaction | null;
+  /** For the register's 办理结果 (staff only): the rejection reason and the reply, cut to 200 characters. */
+  rejectReason: string | null;
+  replyText: string | null;
+}
+
+/** GET /api/feedback/counts: open items of every year, for the staff home card. */
+export interface FeedbackCounts {
+  /** Not closed or rejected. */
+  open: number;
+  overdue: number;
+  dueSoon: number;
 }
 
 /** The category of a public submission: given; else suggestion when there is text; else null. */
@@ -759,6 +769,8 @@ export function toListItem(i: FeedbackItem): FeedbackListItem {
     eventId: i.eventId,
     eventTitle: i.event?.title ?? null,
     followUpSatisfaction: i.followUpSatisfaction,
+    rejectReason: i.rejectReason === null ? null : cutText(i.rejectReason, 200),
+    replyText: i.replyText === null ? null : cutText(i.replyText, 200),
     acceptDueAt: i.acceptDueAt,
     replyDueAt: i.replyDueAt,
     overdue: i.overdue,

@@ -7,7 +7,7 @@ import compress from '@fastify/compress';
 import { randomBytes } from 'node:crypto';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ReferenceContext } from '../domain/event.js';
 import { MAX_BODY_BYTES } from '../sync/protocol.js';
@@ -79,6 +79,9 @@ export interface AppOptions {
   backupStatus?: HealthRouteOptions['backups'];
 }
 
+/** The public feedback page in the build (vite.config.ts: its HTML keeps its source path). */
+export const FEEDBACK_PAGE_FILE = path.join('src', 'feedback', 'feedback.html');
+
 /** Files the browser must revalidate on every load, so a new version is seen at once. */
 const NO_CACHE = new Set(['sw.js', 'index.html', 'registerSW.js', 'manifest.webmanifest']);
 
@@ -145,8 +148,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       cacheControl: false,
       setHeaders(reply, filePath) {
         const base = path.basename(filePath);
-        if (NO_CACHE.has(base)) reply.header('cache-control', 'no-cache');
-        else if (filePath.includes(`${path.sep}assets${path.sep}`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+        if (NO_CACHE.has(base) || base === 'feedback.html') reply.header('cache-control', 'no-cache');
+        else if (filePath.includes(`${path.sep}assets${path.sep}`) || filePath.includes(`${path.sep}f-assets${path.sep}`))
+          reply.header('cache-control', 'public, max-age=31536000, immutable');
         else reply.header('cache-control', 'public, max-age=3600');
       },
     });
@@ -154,6 +158,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const htmlFor = indexHtmlWithPreloads(staticDir);
     spaShell = (url, reply) => reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(htmlFor(url));
     app.get('/', (req, reply) => spaShell!(req.url.split('?')[0]!, reply));
+    // The public feedback page (issue 15): /f/<code> and /f/q/<查询码> get its own page, never the
+    // app's shell (security-headers.ts gives it its own, narrower policy).
+    const feedbackHtml = path.join(staticDir, FEEDBACK_PAGE_FILE);
+    if (existsSync(feedbackHtml)) {
+      const page = readFileSync(feedbackHtml, 'utf8');
+      const sendPage = (_req: unknown, reply: FastifyReply) => reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(page);
+      app.get('/f', sendPage);
+      app.get('/f/*', sendPage);
+    } else {
+      app.log.warn({ staticDir }, 'the build has no public feedback page (src/feedback); /f/ links answer 404');
+    }
   } else if (staticDir !== null) {
     app.log.warn({ staticDir }, 'no built PWA (index.html) in STATIC_DIR; serving the API only — run `npm run build`');
   }

@@ -44,15 +44,19 @@ export async function appliedPostgresVersions(connectionString: string, schema =
   }
 }
 
-/** Throws when `applied` holds a migration this release does not have. */
+/**
+ * Throws when `applied` holds a migration this release does not have (numbers may leave gaps — see
+ * migrations.ts —, so any applied number outside this release's list counts, not only a higher one).
+ */
 export function assertKnownSchema(applied: readonly number[] | null, kind: 'sqlite' | 'postgres'): void {
   if (!applied || applied.length === 0) return;
-  const known = loadMigrations(kind).length;
-  const newest = Math.max(...applied);
-  if (newest > known) {
+  const versions = loadMigrations(kind).map((m) => m.version);
+  const known = new Set(versions);
+  const unknown = applied.filter((v) => !known.has(v));
+  if (unknown.length) {
     const pad = (n: number) => String(n).padStart(3, '0');
     throw new Error(
-      `this database has schema ${pad(newest)} but this release knows only up to ${pad(known)}: it was written by a newer release. ` +
+      `this database has schema ${pad(Math.max(...unknown))} but this release knows only up to ${pad(Math.max(...versions))}: it was written by a newer release. ` +
         'Start the newer release again, or restore the pre-upgrade copy from backups/ with this one (see the deployment guide, "Upgrades").',
     );
   }
@@ -78,5 +82,5 @@ export async function backupBeforeUpgrade(file: string, backupsDir: string, now 
   const fromSchema = Math.max(...applied);
   const dest = path.join(backupsDir, `pre-upgrade-${backupStamp(now)}-schema-${String(fromSchema).padStart(3, '0')}.sqlite`);
   const copy = await backupSqlite(file, dest);
-  return { ...copy, fromSchema, toSchema: known.length };
+  return { ...copy, fromSchema, toSchema: Math.max(...known) };
 }

@@ -7,6 +7,10 @@
  *
  *   node tests/bench/lighthouse-routes.mjs [--runs=3] [--routes=/,/map] [--why]
  *
+ * The public feedback page (issue 15): `--routes=/f/:box,/f/q/:query` sets the association up
+ * first (the setup code the server prints), then opens its 意见箱 page and the status page of one
+ * submission; a stranger's first visit, so no storage is kept between runs.
+ *
  * Environment: KL_DIST (default dist/), KL_SERVER_DIST (default dist-server/), CHROMIUM_PATH.
  * Scores swing with the machine's load: compare medians taken side by side.
  */
@@ -65,11 +69,19 @@ async function startServer(port, dataDir) {
       STATIC_DIR: resolve(ROOT, process.env.KL_DIST ?? 'dist'),
       LOG_LEVEL: 'warn',
     },
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let out = '';
+  const onData = (b) => {
+    out += b.toString();
+    const m = /One-time setup code: ([A-Z0-9-]+)/.exec(out);
+    if (m) child.setupCode = m[1];
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   for (let i = 0; i < 200; i++) {
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok && child.setupCode) return child;
     } catch {
       /* not yet */
     }
@@ -116,13 +128,32 @@ const stop = () => {
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
+/** Sets the association up (issue 15 routes): its 意见箱 code and one submission's 查询码. */
+async function feedbackCodes() {
+  const post = (path, body) => fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const setup = await post('/api/setup', {
+    code: server.setupCode,
+    orgName: '惠东县科协',
+    adminName: '管理员',
+    username: 'admin',
+    password: 'lighthouse-pass-1',
+  });
+  const { org } = await setup.json();
+  const { feedbackCodeOf } = await import(resolve(ROOT, process.env.KL_SERVER_DIST ?? 'dist-server', 'domain', 'feedback.js'));
+  const box = feedbackCodeOf(org.id);
+  const sent = await post('/api/public/feedback', { code: box, clientId: crypto.randomUUID(), category: 'suggestion', text: '希望周末多办活动' });
+  return { box, query: (await sent.json()).queryCode };
+}
+
 try {
   let eventId = null;
+  let fb = null;
   for (let run = 0; run < RUNS; run++) {
     for (const route of ROUTES) {
       const detail = route.includes(':id');
       if (detail) eventId ??= await logOneEvent(chrome.port, base);
-      const url = `${base}${detail ? route.replace(':id', eventId) : route}`;
+      if (route.includes(':box') || route.includes(':query')) fb ??= await feedbackCodes();
+      const url = `${base}${detail ? route.replace(':id', eventId) : fb ? route.replace(':box', fb.box).replace(':query', fb.query) : route}`;
       const result = await lighthouse(url, {
         port: chrome.port,
         output: 'json',

@@ -186,9 +186,22 @@ describe('configuration', () => {
       logFormat: 'json',
       backupEveryHours: 24,
       backupKeep: 14,
+      feedbackLimits: { perAddressMinute: 10, perAddressDay: 100, perCodeDay: 300, lookupsPerAddress: 30, duplicateMinutes: 10 },
     });
     expect(() => readConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => readConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+
+  test('public feedback limits come from FEEDBACK_* variables; bad values are refused', () => {
+    const c = readConfig({
+      FEEDBACK_PER_ADDRESS_MINUTE: '20',
+      FEEDBACK_PER_ADDRESS_DAY: '500',
+      FEEDBACK_PER_CODE_DAY: '1000',
+      FEEDBACK_LOOKUPS_PER_ADDRESS: '60',
+    });
+    expect(c.feedbackLimits).toEqual({ perAddressMinute: 20, perAddressDay: 500, perCodeDay: 1000, lookupsPerAddress: 60, duplicateMinutes: 10 });
+    expect(() => readConfig({ FEEDBACK_PER_ADDRESS_MINUTE: '0' })).toThrow('FEEDBACK_PER_ADDRESS_MINUTE must be a number of at least 1, got "0"');
+    expect(() => readConfig({ FEEDBACK_PER_CODE_DAY: 'many' })).toThrow(/FEEDBACK_PER_CODE_DAY/);
   });
 
   test('log format and the backup schedule come from LOG_FORMAT, BACKUP_EVERY_HOURS (0: off) and BACKUP_KEEP; bad values are refused', () => {

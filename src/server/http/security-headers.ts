@@ -116,6 +116,30 @@ export const PERMISSIONS_POLICY = [
  */
 export const HSTS = 'max-age=31536000';
 
+/**
+ * The public feedback page (/f/…, its files under /f-assets/; issue 15): a stranger's page that
+ * loads its own script and stylesheet and talks to its own origin, nothing else — no images from
+ * tile hosts, no workers, no manifest.
+ */
+export const FEEDBACK_PAGE_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The feedback page asks for no device feature at all. */
+export const FEEDBACK_PERMISSIONS_POLICY = PERMISSIONS_POLICY.replace(/=\(self\)/g, '=()');
+
+/** Whether a request path is the public feedback page or one of its files. */
+export function isFeedbackPagePath(url: string): boolean {
+  return url === '/f' || url.startsWith('/f/') || url.startsWith('/f?') || url.startsWith('/f-assets/');
+}
+
 /** Headers on every answer, API or not. */
 const COMMON = {
   'x-content-type-options': 'nosniff',
@@ -127,10 +151,11 @@ const COMMON = {
 } as const;
 
 /** The headers of an app answer (shell, asset, sw.js) and of an API answer, before HSTS. */
-export function securityHeadersOf(opts: SecurityHeaderOptions): { app: Record<string, string>; api: Record<string, string> } {
+export function securityHeadersOf(opts: SecurityHeaderOptions): { app: Record<string, string>; api: Record<string, string>; feedback: Record<string, string> } {
   return {
     app: { ...COMMON, 'content-security-policy': appContentSecurityPolicy(opts), 'permissions-policy': PERMISSIONS_POLICY },
     api: { ...COMMON, 'content-security-policy': API_CONTENT_SECURITY_POLICY },
+    feedback: { ...COMMON, 'content-security-policy': FEEDBACK_PAGE_CONTENT_SECURITY_POLICY, 'permissions-policy': FEEDBACK_PERMISSIONS_POLICY },
   };
 }
 
@@ -145,7 +170,7 @@ export function installSecurityHeaders(app: FastifyInstance, opts: SecurityHeade
   app.addHook('onSend', async (req, reply) => {
     const url = req.url;
     const isApi = url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
-    void reply.headers(isApi ? headers.api : headers.app);
+    void reply.headers(isApi ? headers.api : isFeedbackPagePath(url) ? headers.feedback : headers.app);
     if (req.protocol === 'https') void reply.header('strict-transport-security', HSTS);
   });
 }

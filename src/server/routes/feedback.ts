@@ -41,6 +41,7 @@ import {
   staffFeedbackRequestSchema,
   toListItem,
   type EventSatisfactionAnswer,
+  type FeedbackCounts,
   type FeedbackEventInfo,
   type FeedbackFigures,
   type FeedbackItem,
@@ -61,11 +62,14 @@ import type { Store } from '../store/store.js';
 
 /** Limits of the public routes (config.ts reads them from FEEDBACK_* variables). */
 export interface FeedbackLimits {
-  /** Submissions per client address per minute (default 5). */
+  /**
+   * Submissions per client address per minute (default 10) and per day (default 100). Higher than
+   * a lone spammer needs: an event's audience often shares one address (school Wi-Fi, carrier
+   * NAT), and the page waits out a 429 (Retry-After) and sends again, so nobody loses a text.
+   */
   perAddressMinute: number;
-  /** Submissions per client address per day (default 30). */
   perAddressDay: number;
-  /** Submissions per code per day (default 200: a big event's audience). */
+  /** Submissions per code per day (default 300: a big event's audience). */
   perCodeDay: number;
   /** 查询码 lookups and follow-ups per client address per 15 minutes (default 30). */
   lookupsPerAddress: number;
@@ -73,7 +77,13 @@ export interface FeedbackLimits {
   duplicateMinutes: number;
 }
 
-export const DEFAULT_FEEDBACK_LIMITS: FeedbackLimits = { perAddressMinute: 5, perAddressDay: 30, perCodeDay: 200, lookupsPerAddress: 30, duplicateMinutes: 10 };
+export const DEFAULT_FEEDBACK_LIMITS: FeedbackLimits = {
+  perAddressMinute: 10,
+  perAddressDay: 100,
+  perCodeDay: 300,
+  lookupsPerAddress: 30,
+  duplicateMinutes: 10,
+};
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -330,6 +340,21 @@ export async function feedbackRoutes(app: FastifyInstance, opts: FeedbackRouteOp
       items.push(item);
     }
     return { items };
+  });
+
+  app.get('/api/feedback/counts', { onRequest: requireRole(...STAFF) }, async (req): Promise<FeedbackCounts> => {
+    const me = userOf(req);
+    const settings = await settingsOf(me.orgId);
+    const nowMs = k.now().getTime();
+    const out: FeedbackCounts = { open: 0, overdue: 0, dueSoon: 0 };
+    for (const r of await store.listFeedback(me.orgId, {})) {
+      if (r.state === 'closed' || r.state === 'rejected') continue;
+      out.open++;
+      const d = deadlinesOf(r, settings, nowMs);
+      if (d.overdue) out.overdue++;
+      if (d.dueSoon) out.dueSoon++;
+    }
+    return out;
   });
 
   const yearQuery = v.strictObject({ year: v.pipe(v.string('required'), v.regex(/^\d{4}$/, 'badYear'), v.transform(Number)) });

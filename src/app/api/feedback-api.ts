@@ -8,6 +8,7 @@
 import type { PublicUser } from '../../domain/account';
 import type {
   EventSatisfactionAnswer,
+  FeedbackCounts,
   FeedbackAction,
   FeedbackFigures,
   FeedbackItem,
@@ -18,8 +19,8 @@ import type {
 } from '../../domain/feedback';
 import { createHttpClient } from '../../sync/http-client';
 
-/** A register row: the list row, with the reply and rejection reason when the server gives them. */
-export type FeedbackRow = FeedbackListItem & { replyText?: string | null; rejectReason?: string | null };
+/** A register row (the list row: it carries the reply and the rejection reason, cut, for 办理结果). */
+export type FeedbackRow = FeedbackListItem;
 
 /** Filters of GET /api/feedback; each is optional. */
 export interface FeedbackQuery {
@@ -38,6 +39,8 @@ export type StaffFeedbackBody = Omit<StaffFeedbackRequest, 'phone' | 'consent' |
 
 export interface FeedbackApi {
   list(q?: FeedbackQuery): Promise<FeedbackRow[]>;
+  /** Open, overdue and due-soon items of every year (the staff home card). */
+  counts(): Promise<FeedbackCounts>;
   get(id: string): Promise<FeedbackItem>;
   create(body: StaffFeedbackBody): Promise<FeedbackItem>;
   act(id: string, action: FeedbackAction): Promise<FeedbackItem>;
@@ -95,6 +98,7 @@ export function createFeedbackApi(opts: FeedbackApiOptions): FeedbackApi {
   const id = (x: string) => encodeURIComponent(x);
   return {
     list: async (q) => (await call<{ items: FeedbackRow[] }>('GET', `/api/feedback${feedbackQueryString(q)}`)).items,
+    counts: () => call<FeedbackCounts>('GET', '/api/feedback/counts'),
     get: async (x) => unwrap<FeedbackItem>(await call('GET', `/api/feedback/${id(x)}`), 'item'),
     create: async (body) => unwrap<FeedbackItem>(await call('POST', '/api/feedback', body), 'item'),
     act: async (x, action) => unwrap<FeedbackItem>(await call('POST', `/api/feedback/${id(x)}/actions`, action), 'item'),

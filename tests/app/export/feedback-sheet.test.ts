@@ -25,6 +25,7 @@ const row = (over: Partial<FeedbackRow>): FeedbackRow => ({
   replyDueAt: '2026-05-02T15:59:59.999Z',
   overdue: false,
   dueSoon: false,
+  rejectReason: null,
   replyText: '感谢建议，下月再到贵村开展活动',
   ...over,
 });

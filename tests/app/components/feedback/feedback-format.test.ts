@@ -24,6 +24,8 @@ const row = (id: string, over: Partial<FeedbackListItem>): FeedbackListItem => (
   replyDueAt: null,
   overdue: false,
   dueSoon: false,
+  rejectReason: null,
+  replyText: null,
   ...over,
 });
 

@@ -22,6 +22,8 @@ import HomeView from '../../../../src/app/views/HomeView.vue';
 import { routes } from '../../../../src/app/router';
 import { setLedgerDbFactory } from '../../../../src/app/db/database';
 import { useSessionStore, type StoredSession } from '../../../../src/app/stores/session';
+import { SESSION_KEY, useIdentityStore } from '../../../../src/app/stores/identity';
+import { writeMeta } from '../../../../src/app/db/meta-values';
 import { feedbackCodeOf } from '../../../../src/domain/feedback';
 import { freshDb } from '../../db/helpers';
 import { modulesOf, readQr } from '../admin/qr-read';
@@ -57,6 +59,7 @@ function signIn(a: Account, role: StoredSession['role'], name: string): void {
   const s = useSessionStore();
   s.session = { userId: a.userId, orgId: a.orgId, role, name, token: a.token, serverUrl: '', username: a.username, orgName: '惠东县科协', expired: false };
   s.loaded = true;
+  useIdentityStore().adopt(s.session);
 }
 
 async function until(check: () => void | Promise<void>): Promise<void> {
@@ -224,7 +227,7 @@ describe('the staff home card', () => {
     await until(() => expect(w.find('[data-test=home-feedback-overdue]').exists()).toBe(true));
     expect(w.get('[data-test=home-feedback-overdue]').text()).toBe('1 条已超期');
     expect(w.text()).toContain('2 条待办理');
-    expect(calls).toEqual(['GET /api/feedback']);
+    expect(calls).toEqual(['GET /api/feedback/counts']);
   });
 
   it('is not there, and nothing is asked, on a phone nobody signed in on or a volunteer’s', async () => {
@@ -232,13 +235,19 @@ describe('the staff home card', () => {
     useSessionStore().loaded = true;
     await flushPromises();
     expect(home.find('[data-test=home-feedback]').exists()).toBe(false);
-    signIn(acc.volA, 'volunteer', '志愿者甲');
-    await flushPromises();
+    // As the app signs in: the session is stored, and the identity follows it.
+    const signInStored = async (a: Account, role: StoredSession['role'], name: string) => {
+      signIn(a, role, name);
+      await writeMeta(SESSION_KEY, { ...useSessionStore().session });
+      await flushPromises();
+    };
+    await signInStored(acc.volA, 'volunteer', '志愿者甲');
+    await until(() => expect(useIdentityStore().identity.role).toBe('volunteer'));
     expect(home.find('[data-test=home-feedback]').exists()).toBe(false);
     expect(calls.filter((c) => c.includes('/api/'))).toEqual([]);
-    signIn(acc.staff, 'staff', '工作人员');
+    await signInStored(acc.staff, 'staff', '工作人员');
     await until(() => expect(home.find('[data-test=home-feedback]').exists()).toBe(true));
-    await until(() => expect(calls.filter((c) => c.includes('/api/'))).toEqual(['GET /api/feedback']));
+    await until(() => expect(calls.filter((c) => c.includes('/api/'))).toEqual(['GET /api/feedback/counts']));
   });
 });
 

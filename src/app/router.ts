@@ -3,7 +3,6 @@
  * (/events/new) carries little JavaScript and Leaflet, charts and export writers load only on
  * the routes that use them.
  */
-import type { Component } from 'vue';
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 
 export const routes: RouteRecordRaw[] = [
@@ -22,20 +21,13 @@ export const routes: RouteRecordRaw[] = [
   { path: '/drafts', name: 'drafts', component: () => import('./views/DraftsView.vue') },
   // An invite link (/join?code=…): the join form, with the code filled and the server this site.
   { path: '/join', name: 'join', component: () => import('./views/LoginView.vue') },
-  // Issue 15 (群众意见): an event's QR code and poster, the 意见箱 poster, the staff inbox. On demand,
-  // not precached, through one small module (views/feedback-views.ts says why).
-  { path: '/events/:id/feedback', name: 'event-feedback', component: () => feedbackView('poster'), props: true },
-  { path: '/feedback/box', name: 'feedback-box', component: () => feedbackView('poster') },
-  { path: '/feedback', name: 'feedback', component: () => feedbackView('inbox') },
-  { path: '/feedback/:id', name: 'feedback-item', component: () => feedbackView('item'), props: true },
+  // Issue 15 (群众意见): the staff inbox 意见办理, an item, the 意见箱 poster and an event's QR code and
+  // poster, all under one route (views/FeedbackRouteView.vue), on demand and not precached, through
+  // components/feedback/parts.ts (which says why).
+  { path: '/feedback/:p(.*)*', component: () => import('./components/feedback/parts').then((m) => m.feedbackParts.route()) },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
 
 export function createAppRouter() {
   return createRouter({ history: createWebHistory(), routes });
-}
-
-/** Last in the file: the order of dynamic imports here sets the order of modules in shared chunks. */
-function feedbackView(name: 'poster' | 'inbox' | 'item') {
-  return import('./views/feedback-views').then((m) => m.feedbackViews[name]() as Promise<{ default: Component }>);
 }

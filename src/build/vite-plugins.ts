@@ -102,7 +102,7 @@ export const STAFF_ONLY_ENTRIES: readonly RegExp[] = [
   // Issue 15 (群众意见): the staff inbox and its parts (home card, report section, settings), and
   // the feedback QR poster with the QR encoder, which volunteers open too: like the invite QR, it is
   // not in the first visit (the service worker keeps it once used online).
-  /[\\/]src[\\/]app[\\/]views[\\/](Feedback\w*View\.vue|feedback-views\.ts)$/,
+  /[\\/]src[\\/]app[\\/]views[\\/]Feedback\w*View\.vue$/,
   /[\\/]src[\\/]app[\\/]components[\\/]feedback[\\/]/,
   /[\\/]src[\\/]app[\\/](export|import)[\\/]/,
   /[\\/]node_modules[\\/](@cj-tech-master[\\/]excelts|docx|chart\.js)[\\/]/,

@@ -8,6 +8,8 @@
  * outside the first visit.
  */
 export const feedbackParts = {
+  /** The /feedback/… route's view (the router is in the first visit too). */
+  route: () => import('../../views/FeedbackRouteView.vue'),
   home: () => import('./HomeFeedbackCard.vue'),
   eventFeedback: () => import('./EventFeedback.vue'),
   settings: () => import('./FeedbackSettings.vue'),

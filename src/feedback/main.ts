@@ -277,6 +277,15 @@ function renderForm(code: string, target: Target, d: Draft): void {
   const button = el('button', { type: 'submit', class: 'fb-button' }, ['提交']);
   parts.push(error, button);
   const form = el('form', { novalidate: true }, parts);
+  // A correction clears the last complaint.
+  const clearError = function (): void {
+    if (error.textContent) {
+      error.textContent = '';
+      error.className = '';
+    }
+  };
+  form.addEventListener('input', clearError);
+  form.addEventListener('change', clearError);
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
     error.textContent = '';
@@ -375,7 +384,7 @@ function sendLoop(code: string, d: Draft & { website?: string }, target: Target 
     delay = Math.min(delay * 2, 60000);
     note.textContent =
       r.status === 0
-        ? '网络不佳，您的意见已保存在本机，联网后会自动提交，请勿关闭本页。'
+        ? '网络不佳，您的意见已保存在本机，联网后会自动提交（关掉本页后再次打开也会继续提交）。'
         : r.status === 429
           ? '提交太频繁，' + Math.ceil(wait / 1000) + ' 秒后自动重试。'
           : '服务器暂时无法接收，已保存在本机，稍后自动重试。';

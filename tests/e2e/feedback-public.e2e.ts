@@ -31,6 +31,7 @@ let ctx: BrowserContext;
 let page: Page;
 let errors: string[] = [];
 let token = '';
+let orgId = '';
 let firstQueryCode = '';
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
@@ -56,7 +57,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   const server = await startRealServer(port, dataDir);
   proc = server.child;
-  const setup = await api<{ token: string }>('POST', '/api/setup', {
+  const setup = await api<{ token: string; org: { id: string } }>('POST', '/api/setup', {
     code: server.setupCode,
     orgName: '惠东县科协',
     adminName: '管理员',
@@ -65,6 +66,7 @@ beforeAll(async () => {
   });
   expect(setup.status).toBe(201);
   token = setup.body.token;
+  orgId = setup.body.org.id;
   // The volunteer's phone synced the event (an admin's push here).
   const push = await api<{ results: { status: string }[] }>('POST', '/api/sync/push', {
     v: 1,
@@ -202,6 +204,21 @@ describe('the public feedback page on a phone', () => {
     await page.goto(`${base}/f/q/ABCDEFGHJK`);
     await page.getByText('没有找到这个查询码').waitFor();
     expect(await auditA11y(page)).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
+  });
+
+  it('the 意见箱 asks for a category and the text', async () => {
+    await page.goto(`${base}/f/${feedbackCodeOf(orgId)}`);
+    await page.getByText('意见箱', { exact: true }).waitFor();
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByText('请写下您的意见。').waitFor();
+    await page.getByText('投诉', { exact: true }).click();
+    await page.getByLabel('您的意见').fill('活动现场音响太吵');
+    expect(await page.getByText('请写下您的意见。').count()).toBe(0);
+    expect(await auditA11y(page)).toEqual({ unlabeled: [], smallTargets: [], lowContrast: [] });
+    await screenshot(page, FEATURE, '07-box');
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.locator('#query-code').waitFor();
+    expect((await items()).filter((i) => i.satisfaction === null)).toHaveLength(1);
   });
 
   it('ran without page errors (the offline fetch failures aside)', () => {

@@ -21,6 +21,10 @@ export const routes: RouteRecordRaw[] = [
   { path: '/drafts', name: 'drafts', component: () => import('./views/DraftsView.vue') },
   // An invite link (/join?code=…): the join form, with the code filled and the server this site.
   { path: '/join', name: 'join', component: () => import('./views/LoginView.vue') },
+  // Issue 15 (群众意见): the staff inbox 意见办理, an item, the 意见箱 poster and an event's QR code and
+  // poster, all under one route (views/FeedbackRouteView.vue), on demand and not precached, through
+  // components/feedback/parts.ts (which says why).
+  { path: '/feedback/:p(.*)*', component: () => import('./components/feedback/parts').then((m) => m.feedbackParts.route()) },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
 

@@ -101,6 +101,11 @@ export const STAFF_ONLY_ENTRIES: readonly RegExp[] = [
   /[\\/]src[\\/]app[\\/]components[\\/]report[\\/](TargetSettings|SelfEvalTable)\.vue$/,
   // The invite QR code and its encoder (uqr): loaded by the invite panel when a code is shown.
   /[\\/]src[\\/]app[\\/]components[\\/]admin[\\/]InviteQr\.vue$/,
+  // Issue 15 (群众意见): the staff inbox and its parts (home card, report section, settings), and
+  // the feedback QR poster with the QR encoder, which volunteers open too: like the invite QR, it is
+  // not in the first visit (the service worker keeps it once used online).
+  /[\\/]src[\\/]app[\\/]views[\\/]Feedback\w*View\.vue$/,
+  /[\\/]src[\\/]app[\\/]components[\\/]feedback[\\/]/,
   /[\\/]src[\\/]app[\\/](export|import)[\\/]/,
   /[\\/]node_modules[\\/](@cj-tech-master[\\/]excelts|docx|chart\.js)[\\/]/,
 ];

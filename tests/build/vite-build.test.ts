@@ -181,7 +181,7 @@ describe('the logging route’s first-paint chunk', () => {
 const VOLUNTEER_VIEWS = ['HomeView', 'EventListView', 'EventEditView', 'EventDetailView', 'MapView', 'ReportsView', 'SettingsView', 'LoginView', 'DraftsView'];
 /** Staff-only code, by the module a chunk is loaded for. */
 const STAFF_ONLY =
-  /src\/app\/views\/(ReviewView|AdminView)\.vue$|src\/app\/components\/report\/ReportCharts\.vue$|src\/app\/components\/admin\/InviteQr\.vue$|src\/app\/(export|import)\/|node_modules\/(@cj-tech-master\/excelts|docx|chart\.js|uqr)\//;
+  /src\/app\/views\/(ReviewView|AdminView)\.vue$|src\/app\/components\/report\/ReportCharts\.vue$|src\/app\/components\/admin\/InviteQr\.vue$|src\/app\/views\/Feedback\w*View\.vue$|src\/app\/components\/feedback\/|src\/app\/(export|import)\/|node_modules\/(@cj-tech-master\/excelts|docx|chart\.js|uqr)\//;
 
 describe('a volunteer’s first visit', () => {
   it(`downloads at most ${FIRST_VISIT_BUDGET / 1024} KB gzip in all, precache included`, () => {

@@ -1,0 +1,210 @@
+/**
+ * 群众意见 (issue 15), the staff and volunteer side, in a real browser at 390×844 against the
+ * BUILT app served by the REAL server on SQLite (a temp DATA_DIR):
+ * - a volunteer's event detail shows 扫码评价; its QR code, drawn on the phone, reads back (jsqr) as
+ *   `<origin>/f/<feedbackCodeOf(eventId)>`, and the detail shows the public's ratings of the event
+ *   ("群众评价 2 条，平均 4.5 分"), never the people;
+ * - staff see a public submission (POST /api/public/feedback) in 意见办理 with the phone masked,
+ *   open it (the phone in full), accept, reply and close it;
+ * - the staff home card counts an overdue item (logged with a receivedAt 20 days back).
+ * Screenshots go to test-artifacts/feedback-staff/; every screen passes auditA11y.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditA11y, freePort, screenshot, startRealServer } from './harness';
+import { Phones, go, serverApi, signIn, type Phone } from './phones';
+import { eventFields } from './release';
+import { modulesFromSvg, readQr } from '../app/components/admin/qr-read';
+import { feedbackCodeOf } from '../../src/domain/feedback';
+
+const FEATURE = 'feedback-staff';
+const PASSWORD = 'kepu-ledger-2026';
+const CLEAN = { unlabeled: [], smallTargets: [], lowContrast: [] };
+/** Other features' parts of the screen, judged by their own tests. */
+const OTHERS = ['[data-testid=sync-badge]', '.van-tabbar', '.van-toast'];
+
+let base = '';
+let dataDir = '';
+let proc: ChildProcess | null = null;
+let staffToken = '';
+let volunteerToken = '';
+const eventId = randomUUID();
+const phones = new Phones();
+const api = serverApi(() => base);
+
+/** What a person sends from the public page. */
+const submit = (body: Record<string, unknown>) =>
+  api<{ queryCode: string; ref: string }>('POST', '/api/public/feedback', null, { clientId: randomUUID(), website: '', ...body });
+
+beforeAll(async () => {
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  dataDir = mkdtempSync(join(tmpdir(), 'kl-feedback-staff-e2e-'));
+  const server = await startRealServer(port, dataDir);
+  proc = server.child;
+  const admin = await api<{ token: string }>('POST', '/api/setup', null, {
+    code: server.setupCode,
+    orgName: '惠东县科协',
+    adminName: '李管理',
+    username: 'lee',
+    password: PASSWORD,
+  });
+  await api('POST', '/api/users', admin.token, { role: 'staff', name: '王干事', username: 'wang', password: PASSWORD });
+  staffToken = (await api<{ token: string }>('POST', '/api/login', null, { username: 'wang', password: PASSWORD })).token;
+  const invite = await api<{ code: string }>('POST', '/api/invites', staffToken, {
+    role: 'volunteer',
+    expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    maxUses: 5,
+  });
+  volunteerToken = (
+    await api<{ token: string }>('POST', '/api/join', null, { code: invite.code, name: '张志愿', phoneOrUsername: 'zhang', password: PASSWORD })
+  ).token;
+  // The volunteer's event, this year, as their phone pushes it.
+  const year = new Date().getFullYear();
+  await api('POST', '/api/sync/push', volunteerToken, {
+    v: 1,
+    clientId: randomUUID(),
+    mutations: [
+      {
+        entity: 'event',
+        op: 'put',
+        seq: 1,
+        eventId,
+        fields: { ...eventFields('科普大篷车进平山中心小学'), startAt: `${year}-01-05T09:30:00+08:00`, endAt: `${year}-01-05T11:30:00+08:00` },
+        at: `${year}-01-05T12:00:00+08:00`,
+      },
+    ],
+  });
+  // Two ratings of the event from the public.
+  await submit({ code: feedbackCodeOf(eventId), satisfaction: 5, liked: '实验很有趣' });
+  await submit({ code: feedbackCodeOf(eventId), satisfaction: 4 });
+});
+
+afterAll(async () => {
+  await phones.closeAll();
+  if (proc && proc.exitCode === null) {
+    const p = proc;
+    await new Promise((ok) => {
+      p.once('exit', ok);
+      p.kill('SIGTERM');
+    });
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the volunteer’s event: QR code and ratings', () => {
+  let volunteer: Phone;
+
+  it('shows 扫码评价 and the public’s ratings on the event detail, never the people', async () => {
+    volunteer = await phones.open('volunteer');
+    await signIn(volunteer, base, 'zhang', PASSWORD);
+    await go(volunteer, `/events/${eventId}`);
+    const sat = volunteer.page.locator('[data-testid=event-satisfaction]');
+    await sat.waitFor();
+    expect(await sat.innerText()).toBe('群众评价 2 条，平均 4.5 分');
+    expect(await volunteer.page.getByText('实验很有趣').count()).toBe(0);
+    await screenshot(volunteer.page, FEATURE, '01-event-detail');
+    expect(await auditA11y(volunteer.page, OTHERS)).toEqual(CLEAN);
+  });
+
+  it('opens the event’s QR code, which reads back as its public link', async () => {
+    await volunteer.page.locator('[data-test=feedback-qr]').click();
+    const qr = volunteer.page.locator('[data-testid=feedback-qr] svg');
+    await qr.waitFor();
+    const link = `${base}/f/${feedbackCodeOf(eventId)}`;
+    expect(await volunteer.page.locator('[data-testid=feedback-link]').innerText()).toBe(link);
+    const [viewBox, d] = await qr.evaluate((svg) => [svg.getAttribute('viewBox')!, svg.querySelector('path')!.getAttribute('d')!]);
+    expect(readQr(modulesFromSvg(viewBox, d))).toBe(link);
+    expect((await qr.boundingBox())!.width).toBeGreaterThanOrEqual(200);
+    expect(await volunteer.page.locator('[data-testid=poster-title]').first().innerText()).toBe('科普大篷车进平山中心小学');
+    await screenshot(volunteer.page, FEATURE, '02-event-qr', true);
+    expect(await auditA11y(volunteer.page, OTHERS)).toEqual(CLEAN);
+    // The print view: an A4 poster with the heading, the title and the QR code.
+    await volunteer.page.emulateMedia({ media: 'print' });
+    expect(await volunteer.page.locator('.van-nav-bar').isVisible()).toBe(false);
+    expect(await volunteer.page.getByText('扫码评价本次活动').first().isVisible()).toBe(true);
+    await screenshot(volunteer.page, FEATURE, '03-event-poster-print', true);
+    await volunteer.page.emulateMedia({ media: 'screen' });
+  });
+});
+
+describe('意见办理 for staff', () => {
+  let staff: Phone;
+  let overdueRef = '';
+  let publicRef = '';
+
+  it('counts an overdue item on the staff home card', async () => {
+    const logged = await api<{ ref: string }>('POST', '/api/feedback', staffToken, {
+      channel: 'letter',
+      category: 'inquiry',
+      text: '来信咨询科普大篷车何时到我村',
+      receivedAt: new Date(Date.now() - 20 * 86_400_000).toISOString(),
+    });
+    overdueRef = logged.ref;
+    publicRef = (
+      await submit({
+        code: feedbackCodeOf((await api<{ user: { orgId: string } }>('GET', '/api/me', staffToken)).user.orgId),
+        text: '希望多办<script>alert(1)</script>青少年科普讲座',
+        category: 'suggestion',
+        phone: '13812341234',
+        consent: true,
+      })
+    ).ref;
+    staff = await phones.open('staff');
+    await signIn(staff, base, 'wang', PASSWORD);
+    const card = staff.page.locator('[data-test=home-feedback]');
+    await card.waitFor();
+    await staff.page.locator('[data-test=home-feedback-overdue]').waitFor();
+    expect(await staff.page.locator('[data-test=home-feedback-overdue]').innerText()).toBe('1 条已超期');
+    await screenshot(staff.page, FEATURE, '04-home-card');
+    expect(await auditA11y(staff.page, OTHERS)).toEqual(CLEAN);
+  });
+
+  it('sees the public submission in the inbox with the phone masked, accepts, replies and closes it', async () => {
+    await staff.page.locator('[data-test=home-feedback]').click();
+    await staff.page.waitForURL(`${base}/feedback`);
+    const rows = staff.page.locator('[data-testid=feedback-row]');
+    await rows.first().waitFor();
+    // Overdue first; the event ratings and the box item follow.
+    expect(await rows.first().innerText()).toContain(overdueRef);
+    expect(await staff.page.locator('[data-testid=feedback-overdue]').count()).toBe(1);
+    const row = rows.filter({ hasText: publicRef });
+    expect(await row.innerText()).toContain('138****1234');
+    expect(await row.innerText()).not.toContain('13812341234');
+    expect(await row.innerText()).toContain('<script>alert(1)</script>');
+    await screenshot(staff.page, FEATURE, '05-inbox', true);
+    expect(await auditA11y(staff.page, OTHERS)).toEqual(CLEAN);
+
+    await row.click();
+    const state = staff.page.locator('[data-testid=feedback-state]');
+    await state.waitFor();
+    expect(await state.innerText()).toBe('待受理');
+    expect(await staff.page.locator('[data-testid=feedback-phone]').innerText()).toContain('13812341234');
+    await screenshot(staff.page, FEATURE, '06-item', true);
+    expect(await auditA11y(staff.page, OTHERS)).toEqual(CLEAN);
+
+    await staff.page.locator('[data-testid=feedback-accept]').click();
+    await staff.page.waitForFunction((want) => document.querySelector('[data-testid=feedback-state]')?.getAttribute('data-state') === want, 'accepted');
+    await staff.page.locator('[data-testid=feedback-reply]').click();
+    await staff.page.locator('[data-testid=feedback-action-text]').fill('感谢您的建议，下月起每月在县新时代文明实践中心举办一场青少年科普讲座。');
+    await screenshot(staff.page, FEATURE, '07-reply-form');
+    expect(await auditA11y(staff.page, OTHERS)).toEqual(CLEAN);
+    await staff.page.locator('[data-testid=feedback-action-submit]').click();
+    await staff.page.waitForFunction((want) => document.querySelector('[data-testid=feedback-state]')?.getAttribute('data-state') === want, 'replied');
+    await staff.page.locator('[data-testid=feedback-close]').click();
+    await staff.page.locator('[data-testid=feedback-action-submit]').click();
+    await staff.page.locator('.van-dialog__confirm').click();
+    await staff.page.waitForFunction((want) => document.querySelector('[data-testid=feedback-state]')?.getAttribute('data-state') === want, 'closed');
+    expect(await staff.page.locator('[data-testid=feedback-history] li').count()).toBe(4);
+    await screenshot(staff.page, FEATURE, '08-closed', true);
+    expect(await auditA11y(staff.page, OTHERS)).toEqual(CLEAN);
+
+    // What the public sees with the 查询码 agrees: the reply is there.
+    const items = (await api<{ items: { ref: string; state: string }[] }>('GET', '/api/feedback', staffToken)).items;
+    expect(items.find((i) => i.ref === publicRef)?.state).toBe('closed');
+  });
+});

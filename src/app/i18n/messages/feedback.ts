@@ -195,6 +195,14 @@ export default {
         none: '—',
       },
     },
+    // Problem codes of src/domain/feedback.ts, worded with the feedback screens (staff-only chunk).
+    validation: {
+      badPhone: '请填写手机号或座机号',
+      consentRequired: '留下电话需要对方同意',
+      badCategory: '请选择类别',
+      badChannel: '请选择渠道',
+      tooSmall: '数值太小',
+    },
   },
   en: {
     feedback: {
@@ -381,6 +389,13 @@ export default {
         offline: 'Feedback figures need a network',
         none: '—',
       },
+    },
+    validation: {
+      badPhone: 'A mobile or landline number',
+      consentRequired: 'Leaving a number needs their consent',
+      badCategory: 'Choose a category',
+      badChannel: 'Choose a channel',
+      tooSmall: 'Too small',
     },
   },
 };

@@ -77,3 +77,19 @@ export function feedbackSentence(f: FeedbackSentenceFigures): string {
   if (inHand > 0) parts.push(`正在规定时限内办理${inHand}条`);
   return `${head}，${parts.join('，')}${satisfied}。`;
 }
+
+/**
+ * The figures the 自评表's external indicators read (domain/external-figures.ts), in the
+ * indicator's units: `feedback.count` (件), `feedback.onTimeRate` (%: replies made on time among
+ * the items replied to or overdue — items still within their time limit are not yet judged) and
+ * `feedback.satisfactionRate` (%: the sentence's satisfaction, 回访 first, else the event ratings).
+ * A rate with nothing to judge is left out, so its indicator reads 未取得 rather than 0 or 100.
+ */
+export function feedbackExternals(f: FeedbackSentenceFigures): Record<string, number> {
+  const out: Record<string, number> = { 'feedback.count': f.received };
+  const judged = f.replied + f.overdueOpen;
+  if (judged > 0) out['feedback.onTimeRate'] = Math.round((f.repliedOnTime / judged) * 1000) / 10;
+  const sat = satisfactionOf(f);
+  if (sat) out['feedback.satisfactionRate'] = Math.round(sat.rate * 1000) / 10;
+  return out;
+}

@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { allHandledOnTime, feedbackSentence, percentText, satisfactionOf, type FeedbackSentenceFigures } from '../../src/domain/feedback-report';
+import {
+  allHandledOnTime,
+  feedbackExternals,
+  feedbackSentence,
+  percentText,
+  satisfactionOf,
+  type FeedbackSentenceFigures,
+} from '../../src/domain/feedback-report';
 
 const base: FeedbackSentenceFigures = {
   received: 12,
@@ -61,5 +68,33 @@ describe('the 群众意见 sentence of the report', () => {
 
   test('writes rates as the report does', () => {
     expect([percentText(1), percentText(0.9649), percentText(0.5), percentText(0)]).toEqual(['100%', '96.5%', '50%', '0%']);
+  });
+});
+
+describe('the 自评表 figures of the feedback channel', () => {
+  test('count, on-time rate among replied and overdue, satisfaction in percent', () => {
+    const f: FeedbackSentenceFigures = {
+      ...base,
+      received: 12,
+      replied: 9,
+      repliedOnTime: 8,
+      overdueOpen: 1,
+      replySatisfaction: { answered: 8, satisfiedRate: 0.875 },
+    };
+    expect(feedbackExternals(f)).toEqual({ 'feedback.count': 12, 'feedback.onTimeRate': 80, 'feedback.satisfactionRate': 87.5 });
+  });
+
+  test('a rate with nothing to judge is left out (未取得), the count is not', () => {
+    const f: FeedbackSentenceFigures = {
+      ...base,
+      received: 2,
+      accepted: 2,
+      acceptedOnTime: 2,
+      replied: 0,
+      repliedOnTime: 0,
+      overdueOpen: 0,
+      replySatisfaction: { answered: 0, satisfiedRate: null },
+    };
+    expect(feedbackExternals({ ...f, eventSatisfaction: { answered: 0, satisfiedRate: null } })).toEqual({ 'feedback.count': 2 });
   });
 });

@@ -9,8 +9,13 @@ import { useLedgerStore } from '../../stores/ledger';
 import { useRegionStore } from '../../stores/region';
 import { useSettingsStore } from '../../stores/settings';
 
-/** Live events, targets, pending review count and the bundle for a year. */
-export function useReportData(year: Ref<number>, reviewedOnly: Ref<boolean>, round: Ref<boolean>) {
+/** Live events, targets, pending review count and the bundle for a year; `externals`: figures from outside the ledger (the feedback channel's) for the 自评表. */
+export function useReportData(
+  year: Ref<number>,
+  reviewedOnly: Ref<boolean>,
+  round: Ref<boolean>,
+  externals?: Ref<Readonly<Record<string, number>> | undefined>,
+) {
   const settings = useSettingsStore();
   const region = useRegionStore();
   void settings.load();
@@ -29,6 +34,7 @@ export function useReportData(year: Ref<number>, reviewedOnly: Ref<boolean>, rou
       pack,
       lines: settings.reportLines,
       clauseEdits: settings.clauseEdits,
+      ...(externals?.value ? { externals: externals.value } : {}),
     });
   });
   return { events, targets, pendingReview, bundle };

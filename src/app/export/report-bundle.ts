@@ -10,6 +10,7 @@ import type { ReportLine } from '../../domain/report-lines';
 import type { ClauseEdit } from '../../domain/report-text';
 import type { Target } from '../../domain/targets';
 import type { Taxonomy } from '../../domain/taxonomy';
+import { mergeNames, namesFromImports, type PeopleNames } from './people';
 
 /** Everything a report shows or writes for one year. */
 export interface ReportBundle extends ReportParts<LedgerEvent> {
@@ -18,6 +19,12 @@ export interface ReportBundle extends ReportParts<LedgerEvent> {
   readonly pack: RegionPack;
   /** e.g. 惠东县 — from the region pack. */
   readonly regionName: string;
+  /** The organisation that signs the report (落款), e.g. 惠东县科学技术协会; the region's name when unknown. */
+  readonly orgName: string;
+  /** When the report is issued (ms): the 落款's date. */
+  readonly issuedAt: number;
+  /** Names of 填报人 and 审核人 by user id (people.ts): the given ones, then the import batches'. */
+  readonly names: PeopleNames;
 }
 
 /** What building a bundle needs besides the events and targets. */
@@ -31,11 +38,27 @@ export interface ReportBundleOptions {
   readonly lines?: readonly ReportLine[];
   /** Staff edits of narrative clauses. */
   readonly clauseEdits?: readonly ClauseEdit[];
+  /** The signing organisation (the session's org name); default: the region's name. */
+  readonly orgName?: string;
+  /** The 落款's date (ms); default: now. */
+  readonly issuedAt?: number;
+  /** Names by user id the phone knows (session, staff list). */
+  readonly names?: PeopleNames;
 }
 
 /** Builds a year's bundle from every event of the ledger (any year; tombstones are skipped). */
 export function buildReportBundle(events: readonly LedgerEvent[], targets: readonly Target[], o: ReportBundleOptions): ReportBundle {
-  return { ...buildReport(events, targets, o), round: o.round, taxonomy: o.taxonomy, pack: o.pack, regionName: o.pack.meta.name };
+  const parts = buildReport(events, targets, o);
+  return {
+    ...parts,
+    round: o.round,
+    taxonomy: o.taxonomy,
+    pack: o.pack,
+    regionName: o.pack.meta.name,
+    orgName: o.orgName?.trim() || o.pack.meta.name,
+    issuedAt: o.issuedAt ?? Date.now(),
+    names: mergeNames(o.names, namesFromImports(events)),
+  };
 }
 
 /** The file name stem of a year's exports: 惠东县科普活动统计_2023. */

@@ -1,6 +1,7 @@
 /**
  * The reports screen's data: the year's events (through the [year+ym] index) and targets as
- * live queries, and the one report bundle the tables, charts, narrative and exports all use.
+ * live queries, and the one report bundle the tables, charts, narrative and exports all use
+ * (with the names of the people it names and the organisation that signs it).
  */
 import { computed, type Ref } from 'vue';
 import { buildReportBundle, type ReportBundle } from '../../export/report-bundle';
@@ -8,6 +9,8 @@ import { useEventsOfYear, usePendingReviewCount, useTargetsOfYear } from '../../
 import { useLedgerStore } from '../../stores/ledger';
 import { useRegionStore } from '../../stores/region';
 import { useSettingsStore } from '../../stores/settings';
+import { usePeopleNames } from '../../composables/usePeopleNames';
+import { useAdminApi } from '../../composables/useAdminApi';
 
 /** Live events, targets, pending review count and the bundle for a year. */
 export function useReportData(year: Ref<number>, reviewedOnly: Ref<boolean>, round: Ref<boolean>) {
@@ -18,6 +21,7 @@ export function useReportData(year: Ref<number>, reviewedOnly: Ref<boolean>, rou
   const events = useEventsOfYear(year);
   const targets = useTargetsOfYear(() => year.value);
   const pendingReview = usePendingReviewCount();
+  const people = usePeopleNames(useAdminApi());
   const bundle = computed<ReportBundle | null>(() => {
     const pack = region.pack;
     if (!pack || events.value === undefined || targets.value === undefined) return null;
@@ -29,6 +33,8 @@ export function useReportData(year: Ref<number>, reviewedOnly: Ref<boolean>, rou
       pack,
       lines: settings.reportLines,
       clauseEdits: settings.clauseEdits,
+      names: people.names.value,
+      orgName: people.orgName.value,
     });
   });
   return { events, targets, pendingReview, bundle };

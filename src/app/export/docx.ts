@@ -65,7 +65,8 @@ async function packDocument(model: ReportDocument): Promise<Uint8Array> {
   const { HeadingLevel, TableLayoutType, VerticalAlignTable } = d;
 
   const exact = { line: LINE_PITCH, lineRule: LineRuleType.EXACT, before: 0, after: 0 };
-  const body = (text: string) => new Paragraph({ spacing: exact, indent: { firstLine: 2 * CHAR }, alignment: AlignmentType.JUSTIFIED, children: [new TextRun({ text })] });
+  const body = (text: string) =>
+    new Paragraph({ spacing: exact, indent: { firstLine: 2 * CHAR }, alignment: AlignmentType.JUSTIFIED, children: [new TextRun({ text })] });
   const note = (text: string) =>
     new Paragraph({
       spacing: { line: 360, lineRule: LineRuleType.EXACT, before: 60, after: 0 },
@@ -143,11 +144,25 @@ async function packDocument(model: ReportDocument): Promise<Uint8Array> {
       children: [new TextRun({ text: model.subtitle, font: fontOf(OFFICIAL_FONTS.h2.name) })],
     }),
     blank(),
-    ...model.sections.flatMap((s) => [new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun({ text: s.heading })] }), ...s.blocks.flatMap(block)]),
+    ...model.sections.flatMap((s) => [
+      new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun({ text: s.heading })] }),
+      ...s.blocks.flatMap(block),
+    ]),
     blank(true),
     blank(true),
-    new Paragraph({ alignment: AlignmentType.RIGHT, spacing: exact, keepNext: true, indent: { right: Math.round(indents.org * CHAR) }, children: [new TextRun({ text: model.signature.org })] }),
-    new Paragraph({ alignment: AlignmentType.RIGHT, spacing: exact, indent: { right: Math.round(indents.date * CHAR) }, children: [new TextRun({ text: model.signature.date })] }),
+    new Paragraph({
+      alignment: AlignmentType.RIGHT,
+      spacing: exact,
+      keepNext: true,
+      indent: { right: Math.round(indents.org * CHAR) },
+      children: [new TextRun({ text: model.signature.org })],
+    }),
+    new Paragraph({
+      alignment: AlignmentType.RIGHT,
+      spacing: exact,
+      indent: { right: Math.round(indents.date * CHAR) },
+      children: [new TextRun({ text: model.signature.date })],
+    }),
   ];
 
   // 单页码居右空一字，双页码居左空一字 (one 4号 character = 280 twips).
@@ -226,15 +241,15 @@ async function withFontSubstitutes(bytes: Uint8Array): Promise<Uint8Array> {
   const { unzipSync, zipSync, strToU8, strFromU8 } = await import('fflate');
   const files = unzipSync(bytes);
   const entries = Object.values(OFFICIAL_FONTS)
-    .map(
-      (f) => `<w:font w:name="${f.name}"><w:altName w:val="${f.alt}"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>`,
-    )
+    .map((f) => `<w:font w:name="${f.name}"><w:altName w:val="${f.alt}"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>`)
     .join('');
   const path = 'word/fontTable.xml';
   const table = files[path] ? strFromU8(files[path]) : null;
   if (table === null) return bytes;
   // docx writes an empty table as <w:fonts …/>.
-  const filled = table.includes('</w:fonts>') ? table.replace('</w:fonts>', `${entries}</w:fonts>`) : table.replace(/<w:fonts([^>]*?)\s*\/>/, `<w:fonts$1>${entries}</w:fonts>`);
+  const filled = table.includes('</w:fonts>')
+    ? table.replace('</w:fonts>', `${entries}</w:fonts>`)
+    : table.replace(/<w:fonts([^>]*?)\s*\/>/, `<w:fonts$1>${entries}</w:fonts>`);
   if (filled === table) return bytes;
   files[path] = strToU8(filled);
   return zipSync(files, { level: 6 });

@@ -9,17 +9,7 @@
 import { chineseOrdinal } from '../../domain/report-text';
 import { chineseDate } from './event-detail';
 import type { ReportBundle } from './report-bundle';
-import {
-  TARGET_HEADERS,
-  TOWNSHIP_HEADERS,
-  crossRows,
-  lineNotes,
-  rateText,
-  summaryRows,
-  targetRows,
-  townshipRows,
-  type Cell,
-} from './report-sheets';
+import { TARGET_HEADERS, TOWNSHIP_HEADERS, crossRows, lineNotes, rateText, summaryRows, targetRows, townshipRows, type Cell } from './report-sheets';
 
 /** A table of the document; `widths` are relative column widths (default: equal). */
 export interface DocTable {
@@ -95,7 +85,14 @@ const activities: SectionBuilder = (b) => {
   if (cross.rows.length > 0) {
     blocks.push(
       { kind: 'h2', text: '按活动形式与专项统计' },
-      { kind: 'table', caption: '活动场次（活动形式×专项）', headers: cross.headers, rows: cross.rows, total: cross.total, widths: [3, ...cross.headers.slice(1).map(() => 1.3)] },
+      {
+        kind: 'table',
+        caption: '活动场次（活动形式×专项）',
+        headers: cross.headers,
+        rows: cross.rows,
+        total: cross.total,
+        widths: [3, ...cross.headers.slice(1).map(() => 1.3)],
+      },
     );
   }
   return { id: 'activities', heading: '活动开展情况', blocks };
@@ -133,7 +130,8 @@ const targets: SectionBuilder = (b) => ({
             caption: '绩效目标完成情况',
             headers: TARGET_HEADERS,
             rows: targetRows(b.targets).map((r) => r.map((c, i) => (i === 6 ? rateText(c) : c))),
-            widths: [1.3, 1.3, 2.6, 0.8, 1.1, 1.1, 1.1, 1.1, 2.2],
+            // In points of the 156 mm 版心 at 五号: four characters for the levels, two for 单位, room for 42.9%.
+            widths: [50, 50, 80, 29, 40, 40, 40, 40, 73],
           },
         ]
       : [{ kind: 'para', text: '本年度尚未设置绩效目标。' }],

@@ -102,11 +102,17 @@ describe('the report DOCX rendered by LibreOffice', () => {
     expect(squeezed).toContain('惠东县科学技术协会');
     expect(squeezed).toContain('2024年1月15日');
     expect(squeezed).toContain(bundle.narrative.coverage.replace(/\s+/g, ''));
-    const numbers = [...pdfText.matchAll(/^— (\d+) —$/gm)].map((m) => Number(m[1]));
+    const numbers = [...pdfText.matchAll(/^\f?— (\d+) —$/gm)].map((m) => Number(m[1]));
     expect(numbers).toEqual(pages.map((_, i) => i + 1));
     // The 落款 is the document's last text, above the last page number.
-    const lastPage = pdfText.split('\f').filter((p) => p.trim() !== '').at(-1)!;
-    const lines = lastPage.split('\n').map((l) => l.replace(/\s+/g, '')).filter((l) => l !== '');
+    const lastPage = pdfText
+      .split('\f')
+      .filter((p) => p.trim() !== '')
+      .at(-1)!;
+    const lines = lastPage
+      .split('\n')
+      .map((l) => l.replace(/\s+/g, ''))
+      .filter((l) => l !== '');
     expect(lines.slice(-3)).toEqual(['惠东县科学技术协会', '2024年1月15日', `—${pages.length}—`]);
   });
 

@@ -84,7 +84,12 @@ describe('the XLSX', () => {
     expect(body.slice(1, -1).map((r) => r[1])).toEqual(bundle.narrative.clauses.map((c, i, all) => `${c.text}${i === all.length - 1 ? '。' : '；'}`));
     expect(body.at(-1)![1]).toBe(bundle.narrative.coverage);
     // The clauses joined are the narrative the DOCX prints.
-    expect(body.slice(1, -1).map((r) => r[1]).join('')).toBe(bundle.narrative.activities);
+    expect(
+      body
+        .slice(1, -1)
+        .map((r) => r[1])
+        .join(''),
+    ).toBe(bundle.narrative.activities);
     expect(ws.getCell('B4').alignment).toMatchObject({ wrapText: true });
   });
 
@@ -240,7 +245,9 @@ describe('the DOCX XML', () => {
     const withText = paras.filter((p) => p.text !== '');
     expect(withText[0]!.text).toBe('惠东县2023年科普活动统计报告');
     expect(withText[0]!.xml).toContain('<w:pStyle w:val="Title"/>');
-    expect(withText.filter((p) => p.xml.includes('<w:pStyle w:val="Heading1"/>')).map((p) => p.text)).toEqual(reportDocument(bundle).sections.map((s) => s.heading));
+    expect(withText.filter((p) => p.xml.includes('<w:pStyle w:val="Heading1"/>')).map((p) => p.text)).toEqual(
+      reportDocument(bundle).sections.map((s) => s.heading),
+    );
     expect(withText.some((p) => p.text === bundle.narrative.activities.replace(/"/g, '&quot;'))).toBe(true);
     const [org, date] = withText.slice(-2);
     expect([org!.text, date!.text]).toEqual(['惠东县科学技术协会', '2024年1月15日']);

@@ -39,7 +39,17 @@ async function seed(): Promise<void> {
   await repo.createEvent(ids(3), sampleContent({ title: '无名的活动' }), 'submitted');
   // An approved row imported before imports recorded their reviewer.
   await ledgerDb().events.update(ids(2), { reviewedBy: null, reviewedAt: null });
-  await writeMeta('session', { userId: 'u-wang', orgId: 'org-huidong', role: 'staff', name: '王干事', token: 't', serverUrl: '', username: 'wang', orgName: '惠东县科协', expired: false });
+  await writeMeta('session', {
+    userId: 'u-wang',
+    orgId: 'org-huidong',
+    role: 'staff',
+    name: '王干事',
+    token: 't',
+    serverUrl: '',
+    username: 'wang',
+    orgName: '惠东县科协',
+    expired: false,
+  });
   await writeMeta(PEOPLE_NAMES_KEY, [['u-zhang', '张志愿']]);
 }
 

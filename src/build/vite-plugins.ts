@@ -96,7 +96,7 @@ export function loggingRouteGraph(view: string): { plugin: Plugin; test: (id: st
  */
 export const STAFF_ONLY_ENTRIES: readonly RegExp[] = [
   /[\\/]src[\\/]app[\\/]views[\\/](ReviewView|AdminView)\.vue$/,
-  /[\\/]src[\\/]app[\\/]components[\\/]report[\\/]ReportCharts\.vue$/,
+  /[\\/]src[\\/]app[\\/]components[\\/]report[\\/](ReportCharts|ReportDocument)\.vue$/,
   // The invite QR code and its encoder (uqr): loaded by the invite panel when a code is shown.
   /[\\/]src[\\/]app[\\/]components[\\/]admin[\\/]InviteQr\.vue$/,
   /[\\/]src[\\/]app[\\/](export|import)[\\/]/,

@@ -269,6 +269,10 @@ describe('the 2023 report in the browser', () => {
       [...m[0].matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''),
     );
     expect(docxHeads[0]).toBe('一、总体情况');
+    // The print view loads when printing is asked for (打印, or the browser's beforeprint).
+    expect(await page.locator('[data-testid=print-document]').count()).toBe(0);
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    await page.locator('[data-testid=print-document]').waitFor({ state: 'attached' });
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('.van-tabbar').isVisible()).toBe(false);
     expect(await page.locator('[data-testid=export-buttons]').isVisible()).toBe(false);

@@ -36,9 +36,11 @@ export function tableToCsv(rows: readonly (readonly DetailCell[])[]): string {
 /** The event detail of a bundle as a CSV Blob, built in chunks. */
 export async function eventDetailCsv(b: ReportBundle): Promise<Blob> {
   const parts: string[] = [UTF8_BOM + csvLine(DETAIL_HEADERS)];
+  // Loaded here, not imported: the reports screen's own chunk holds this module (tableToCsv).
+  const people = (await import('./people')).peopleOf(b);
   for (let i = 0; i < b.events.length; i += CHUNK) {
     let chunk = '';
-    for (const e of b.events.slice(i, i + CHUNK)) chunk += csvLine(eventDetailRow(e, b.taxonomy, b.pack, b.names));
+    for (const e of b.events.slice(i, i + CHUNK)) chunk += csvLine(eventDetailRow(e, b.taxonomy, b.pack, people));
     parts.push(chunk);
     if (i + CHUNK < b.events.length) await new Promise((r) => setTimeout(r, 0));
   }

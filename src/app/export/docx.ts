@@ -54,9 +54,7 @@ const fontOf = (name: string, latin = 'Times New Roman') => ({ ascii: latin, hAn
 
 /** Builds the document's bytes (a .docx zip). */
 export async function reportDocxBytes(b: ReportBundle): Promise<Uint8Array> {
-  const doc = reportDocument(b);
-  const bytes = await packDocument(doc);
-  return withFontSubstitutes(bytes);
+  return packDocument(reportDocument(b));
 }
 
 async function packDocument(model: ReportDocument): Promise<Uint8Array> {
@@ -230,29 +228,18 @@ async function packDocument(model: ReportDocument): Promise<Uint8Array> {
       },
     ],
   });
-  return Packer.pack(document, 'uint8array');
+  return Packer.pack(document, 'uint8array', false, [{ path: 'word/fontTable.xml', data: fontTableXml() }]);
 }
 
 /**
- * Names each font's substitute in word/fontTable.xml (w:altName), the way Word's own files do, so
+ * word/fontTable.xml naming each font's substitute (w:altName), the way Word's own files do, so
  * a PC without 仿宋_GB2312 or 方正小标宋简体 shows 仿宋 or 宋体 rather than a font of its choosing.
  */
-async function withFontSubstitutes(bytes: Uint8Array): Promise<Uint8Array> {
-  const { unzipSync, zipSync, strToU8, strFromU8 } = await import('fflate');
-  const files = unzipSync(bytes);
+export function fontTableXml(): string {
   const entries = Object.values(OFFICIAL_FONTS)
     .map((f) => `<w:font w:name="${f.name}"><w:altName w:val="${f.alt}"/><w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>`)
     .join('');
-  const path = 'word/fontTable.xml';
-  const table = files[path] ? strFromU8(files[path]) : null;
-  if (table === null) return bytes;
-  // docx writes an empty table as <w:fonts …/>.
-  const filled = table.includes('</w:fonts>')
-    ? table.replace('</w:fonts>', `${entries}</w:fonts>`)
-    : table.replace(/<w:fonts([^>]*?)\s*\/>/, `<w:fonts$1>${entries}</w:fonts>`);
-  if (filled === table) return bytes;
-  files[path] = strToU8(filled);
-  return zipSync(files, { level: 6 });
+  return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">${entries}</w:fonts>`;
 }
 
 /** The document as a file to download. */

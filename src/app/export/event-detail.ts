@@ -7,7 +7,6 @@ import { materialsTotal, type LedgerEvent } from '../../domain/event';
 import { villageShortName, type RegionPack } from '../../domain/region';
 import { labelOf, type Taxonomy } from '../../domain/taxonomy';
 import { offsetMinutesAt, zonedParts, type ZonedParts } from '../../domain/year';
-import { reviewerName, submitterName, type PeopleNames } from './people';
 
 /** A cell of an exported table; a Date is a wall time (its UTC fields are the region's clock: see wallDate). */
 export type DetailCell = string | number | Date;
@@ -107,15 +106,21 @@ export function chineseDate(ms: number, timeZone: string): string {
 /** The detail columns that hold a time: date-time cells in XLSX, "2023-05-20 09:00" in CSV. */
 export const DETAIL_TIME_COLUMNS: ReadonlySet<(typeof DETAIL_HEADERS)[number]> = new Set(['开始时间', '结束时间', '审核时间', '填报时间', '更新时间']);
 
+/** Who a row names: 填报人 and 审核人 of an event, by name (people.ts peopleOf). */
+export interface RowPeople {
+  submitter(e: LedgerEvent): string;
+  reviewer(e: LedgerEvent): string;
+}
+
 /** How a detail row writes times: text for CSV, wall-time Dates for XLSX date cells. */
 export type TimeCells = 'text' | 'date';
 
 /**
- * One event as a detail row, in DETAIL_HEADERS order; 填报人 and 审核人 by name (people.ts). An
+ * One event as a detail row, in DETAIL_HEADERS order; 填报人 and 审核人 by name (`people`). An
  * approved imported row without a recorded reviewer was approved by its import: its batch gives
  * the name and the time.
  */
-export function eventDetailRow(e: LedgerEvent, taxonomy: Taxonomy, pack: RegionPack, names: PeopleNames, times: TimeCells = 'text'): DetailCell[] {
+export function eventDetailRow(e: LedgerEvent, taxonomy: Taxonomy, pack: RegionPack, people: RowPeople, times: TimeCells = 'text'): DetailCell[] {
   const tz = pack.meta.timeZone;
   const time = times === 'date' ? wallDate : wallTime;
   const reviewedAt = e.reviewedAt ?? (e.status === 'reviewed' && e.reviewedBy === null ? (e.importBatch?.at ?? null) : null);
@@ -148,11 +153,11 @@ export function eventDetailRow(e: LedgerEvent, taxonomy: Taxonomy, pack: RegionP
     e.distanceKm ?? '',
     e.photos.length,
     STATUS_LABELS[e.status],
-    reviewerName(e, names),
+    people.reviewer(e),
     time(reviewedAt, tz),
     e.reviewNote ?? '',
     e.notes,
-    submitterName(e, names),
+    people.submitter(e),
     time(e.createdAt, tz),
     time(e.updatedAt, tz),
   ];

@@ -6,9 +6,18 @@
  * display name). A person none of these knows is written as 未知用户, never as an id.
  */
 import type { LedgerEvent } from '../../domain/event';
+import type { RowPeople } from './event-detail';
 
 /** Names by user id. */
 export type PeopleNames = ReadonlyMap<string, string>;
+
+/** The meta key of the staff list cached on the phone: [id, name] pairs (people-source.ts). */
+export const PEOPLE_NAMES_KEY = 'peopleNames';
+
+/** A cached list of [id, name] pairs. */
+export function isNamePairs(x: unknown): x is [string, string][] {
+  return Array.isArray(x) && x.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string');
+}
 
 /** A user id the phone has no name for. */
 export const UNKNOWN_PERSON = '未知用户';
@@ -55,4 +64,10 @@ export function reviewerName(e: Pick<LedgerEvent, 'status' | 'reviewedBy' | 'imp
   if (e.reviewedBy !== null) return personName(names, e.reviewedBy);
   if (e.status === 'reviewed' && e.importBatch) return e.importBatch.by.trim() || UNKNOWN_PERSON;
   return '';
+}
+
+/** 填报人 and 审核人 of a bundle's rows: its known names, then its events' import batches. */
+export function peopleOf(b: { readonly names: PeopleNames; readonly events: readonly LedgerEvent[] }): RowPeople & { readonly names: PeopleNames } {
+  const names = mergeNames(b.names, namesFromImports(b.events));
+  return { names, submitter: (e) => submitterName(e, names), reviewer: (e) => reviewerName(e, names) };
 }

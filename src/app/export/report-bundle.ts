@@ -10,7 +10,7 @@ import type { ReportLine } from '../../domain/report-lines';
 import type { ClauseEdit } from '../../domain/report-text';
 import type { Target } from '../../domain/targets';
 import type { Taxonomy } from '../../domain/taxonomy';
-import { mergeNames, namesFromImports, type PeopleNames } from './people';
+import type { PeopleNames } from './people';
 
 /** Everything a report shows or writes for one year. */
 export interface ReportBundle extends ReportParts<LedgerEvent> {
@@ -23,7 +23,7 @@ export interface ReportBundle extends ReportParts<LedgerEvent> {
   readonly orgName: string;
   /** When the report is issued (ms): the 落款's date. */
   readonly issuedAt: number;
-  /** Names of 填报人 and 审核人 by user id (people.ts): the given ones, then the import batches'. */
+  /** Names of 填报人 and 审核人 by user id the phone knows; the exports add the import batches' (people.ts peopleOf). */
   readonly names: PeopleNames;
 }
 
@@ -57,7 +57,7 @@ export function buildReportBundle(events: readonly LedgerEvent[], targets: reado
     regionName: o.pack.meta.name,
     orgName: o.orgName?.trim() || o.pack.meta.name,
     issuedAt: o.issuedAt ?? Date.now(),
-    names: mergeNames(o.names, namesFromImports(events)),
+    names: o.names ?? new Map(),
   };
 }
 

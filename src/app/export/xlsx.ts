@@ -10,6 +10,7 @@
 import type { Workbook, Worksheet } from '@cj-tech-master/excelts';
 import { DETAIL_HEADERS, DETAIL_TIME_COLUMNS, eventDetailRow } from './event-detail';
 import type { ReportBundle } from './report-bundle';
+import { peopleOf } from './people';
 import {
   BREAKDOWN_HEADERS,
   LINE_HEADERS,
@@ -143,10 +144,11 @@ async function detailSheet(de: Worksheet, { b }: SheetContext): Promise<void> {
     de,
     DETAIL_HEADERS.map((h) => (h === '编号' ? 38 : h === '活动名称' || h === '场所名称' ? 30 : DETAIL_TIME_COLUMNS.has(h) ? 17 : 14)),
   );
+  const people = peopleOf(b);
   await addRowsChunked(
     de,
     (function* () {
-      for (const e of b.events) yield eventDetailRow(e, b.taxonomy, b.pack, b.names, 'date');
+      for (const e of b.events) yield eventDetailRow(e, b.taxonomy, b.pack, people, 'date');
     })(),
     DETAIL_DATE_COLUMNS,
   );

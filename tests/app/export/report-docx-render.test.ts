@@ -12,7 +12,36 @@ import { promisify } from 'node:util';
 import { DEFAULT_TAXONOMY } from '../../../src/domain/taxonomy';
 import { buildReportBundle, type ReportBundle } from '../../../src/app/export/report-bundle';
 import { reportDocxBytes } from '../../../src/app/export/docx';
+import type { Target } from '../../../src/domain/targets';
 import { pack, seedLedger } from '../import/seed-ledger';
+
+const target = (i: number, over: Partial<Target>): Target => ({
+  year: 2023,
+  kind: 'count',
+  measure: 'events',
+  axis: 'all',
+  axisCode: null,
+  min: 1,
+  level1: '产出指标',
+  level2: '数量指标',
+  level3: '',
+  unit: '场次',
+  id: `00000000-0000-7000-9000-${String(i).padStart(12, '0')}`,
+  orgId: 'org-huidong',
+  createdBy: 'u-staff-1',
+  createdAt: '2023-01-02T09:00:00+08:00',
+  updatedBy: 'u-staff-1',
+  updatedAt: '2023-01-02T09:00:00+08:00',
+  deleted: false,
+  rev: 0,
+  ...over,
+});
+// The widest table (9 columns, a long 说明) is laid out too.
+const TARGETS: Target[] = [
+  target(1, { axis: 'format', axisCode: 'caravan', min: 5, level3: '科普大篷车巡展场次' }),
+  target(2, { measure: 'materials', min: 20000, unit: '份', level3: '发放科普宣传资料' }),
+  target(3, { kind: 'coverage', min: 2, level2: '社会效益指标', level3: '每个镇街至少开展活动2场次' }),
+];
 
 const run = promisify(execFile);
 const keep = process.env.DOCX_RENDER_DIR;
@@ -56,7 +85,7 @@ let pdfInfo: string;
 let pages: string[];
 beforeAll(async () => {
   const { db } = await seedLedger('reviewed');
-  bundle = buildReportBundle(await db.events.toArray(), [], {
+  bundle = buildReportBundle(await db.events.toArray(), TARGETS, {
     year: 2023,
     reviewedOnly: true,
     round: true,

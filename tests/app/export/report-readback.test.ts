@@ -13,7 +13,7 @@ import { parseCsvText } from '../../../src/app/import/read-table';
 import { DETAIL_HEADERS, wallDate, wallTime, chineseDate } from '../../../src/app/export/event-detail';
 import { narrativeRows } from '../../../src/app/export/report-sheets';
 import { reportDocument, signatureIndents, DOC_SECTIONS } from '../../../src/app/export/report-document';
-import { mergeNames, namesFromImports, personName, reviewerName, THIS_DEVICE, UNKNOWN_PERSON } from '../../../src/app/export/people';
+import { mergeNames, namesFromImports, peopleOf, personName, reviewerName, THIS_DEVICE, UNKNOWN_PERSON } from '../../../src/app/export/people';
 import { pack, seedLedger, SEED_BATCH } from '../import/seed-ledger';
 
 const VALUE_DATE = 4; // excelts ValueType.Date
@@ -43,7 +43,7 @@ describe('people by name, never by id', () => {
     for (const e of events) {
       expect([e.status, e.createdBy, e.reviewedBy, e.reviewedAt]).toEqual(['reviewed', 'u-staff-1', 'u-staff-1', e.createdAt]);
     }
-    expect(bundle.names.get('u-staff-1')).toBe(SEED_BATCH.by);
+    expect(peopleOf(bundle).names.get('u-staff-1')).toBe(SEED_BATCH.by);
   });
 
   test('a name the phone knows wins over the batch; unknown ids, no id and this phone read as words', () => {

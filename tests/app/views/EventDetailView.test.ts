@@ -14,7 +14,7 @@ import EventDetailView from '../../../src/app/views/EventDetailView.vue';
 import { ledgerDb, setLedgerDbFactory } from '../../../src/app/db/database';
 import { writeMeta } from '../../../src/app/db/meta-values';
 import { createEventRepository, type Identity } from '../../../src/app/db/event-repository';
-import { PEOPLE_NAMES_KEY } from '../../../src/app/composables/usePeopleNames';
+import { PEOPLE_NAMES_KEY } from '../../../src/app/export/people';
 import { freshDb, sampleContent, testDeps } from '../db/helpers';
 
 vi.mock('vant/es/image-preview/style', () => ({}));

@@ -3,14 +3,13 @@
  * live queries, and the one report bundle the tables, charts, narrative and exports all use
  * (with the names of the people it names and the organisation that signs it).
  */
-import { computed, type Ref } from 'vue';
+import { computed, onMounted, shallowRef, type Ref } from 'vue';
 import { buildReportBundle, type ReportBundle } from '../../export/report-bundle';
 import { useEventsOfYear, usePendingReviewCount, useTargetsOfYear } from '../../composables/useLedger';
 import { useLedgerStore } from '../../stores/ledger';
 import { useRegionStore } from '../../stores/region';
 import { useSettingsStore } from '../../stores/settings';
-import { usePeopleNames } from '../../composables/usePeopleNames';
-import { useAdminApi } from '../../composables/useAdminApi';
+import type { PeopleNames } from '../../export/people';
 
 /** Live events, targets, pending review count and the bundle for a year. */
 export function useReportData(year: Ref<number>, reviewedOnly: Ref<boolean>, round: Ref<boolean>) {
@@ -21,7 +20,14 @@ export function useReportData(year: Ref<number>, reviewedOnly: Ref<boolean>, rou
   const events = useEventsOfYear(year);
   const targets = useTargetsOfYear(() => year.value);
   const pendingReview = usePendingReviewCount();
-  const people = usePeopleNames(useAdminApi());
+  // Who 填报人/审核人 are and who signs: staff code, loaded after the screen shows (people-source.ts).
+  const people = shallowRef<{ names: PeopleNames; orgName: string } | null>(null);
+  onMounted(() => {
+    import('../../export/people-source')
+      .then((m) => m.loadPeople())
+      .then((p) => (people.value = p))
+      .catch(() => undefined);
+  });
   const bundle = computed<ReportBundle | null>(() => {
     const pack = region.pack;
     if (!pack || events.value === undefined || targets.value === undefined) return null;
@@ -33,8 +39,8 @@ export function useReportData(year: Ref<number>, reviewedOnly: Ref<boolean>, rou
       pack,
       lines: settings.reportLines,
       clauseEdits: settings.clauseEdits,
-      names: people.names.value,
-      orgName: people.orgName.value,
+      names: people.value?.names,
+      orgName: people.value?.orgName,
     });
   });
   return { events, targets, pendingReview, bundle };

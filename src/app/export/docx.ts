@@ -2,7 +2,7 @@
  * The year's report as a Word document (docx, loaded only when asked) in the layout of
  * GB/T 9704-2012 《党政机关公文格式》: A4; 天头 (top margin) 37 mm, 订口 (left margin) 28 mm, 版心
  * 156 mm × 225 mm; body 3号 (16 pt) 仿宋_GB2312 at a fixed 28.95 pt line pitch, 22 lines of 28
- * characters a page (the section's document grid); title 2号 (22 pt) 方正小标宋简体; level-1 headings
+ * characters a page (exact line spacing, character spacing −0.25 pt); title 2号 (22 pt) 方正小标宋简体; level-1 headings
  * 3号 黑体, level-2 3号 楷体_GB2312; page numbers "— 1 —" in 4号 宋体 below the 版心, odd pages on the
  * right and even pages on the left, one character in; the 落款 (organisation over the date,
  * "2024年1月15日") at the end. Font names in the file are those a government PC has; the font

@@ -96,7 +96,7 @@ export function loggingRouteGraph(view: string): { plugin: Plugin; test: (id: st
  */
 export const STAFF_ONLY_ENTRIES: readonly RegExp[] = [
   /[\\/]src[\\/]app[\\/]views[\\/](ReviewView|AdminView)\.vue$/,
-  /[\\/]src[\\/]app[\\/]components[\\/]report[\\/](ReportCharts|AwardsSection)\.vue$/,
+  /[\\/]src[\\/]app[\\/]components[\\/]report[\\/](ReportCharts|AwardsSection|ReportDocument)\.vue$/,
   // The target and 自评表 indicator editor (reports screen and 管理设置), and the scored 自评表.
   /[\\/]src[\\/]app[\\/]components[\\/]report[\\/](TargetSettings|SelfEvalTable)\.vue$/,
   // The invite QR code and its encoder (uqr): loaded by the invite panel when a code is shown.

@@ -2,12 +2,14 @@
  * Issue 5 in a real browser: the BUILT app on a 390×844 phone. The 2023 seed fixture is imported
  * through the import dialog (file chooser → event-import → repo.createEvents); /reports?year=2023
  * then shows the seed report's numbers and text; a target is set; every export downloads a file
- * that opens (XLSX read with excelts, DOCX unzipped, CSV's BOM checked); the print page hides the
- * controls; an event imported as 待审核 counts only after staff approve it on /review.
+ * that opens (XLSX read with excelts, DOCX unzipped, CSV's BOM checked); printing prints the
+ * DOCX's document (same headings) on A4 with "— 1 —" page numbers (page.pdf read by poppler);
+ * an event imported as 待审核 counts only after staff approve it on /review.
  * Screenshots go to test-artifacts/reports/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -152,6 +154,7 @@ describe('the 2023 report in the browser', () => {
     await wb.xlsx.load(await download('export-xlsx'));
     expect(wb.worksheets.map((w) => w.name)).toEqual([
       '汇总',
+      '报告正文',
       '目标完成情况',
       '按乡镇',
       '按月',
@@ -175,6 +178,11 @@ describe('the 2023 report in the browser', () => {
     expect(col(wb.getWorksheet('目标完成情况')!, '产出指标').slice(0, 7)).toEqual(['产出指标', '数量指标', '每个镇街至少2场', '场次', 14, 6, 6 / 14]);
     expect(col(wb.getWorksheet('按乡镇')!, '平山街道').slice(0, 4)).toEqual(['平山街道', 30, expect.any(Number), expect.any(Number)]);
     expect(wb.getWorksheet('活动明细')!.rowCount).toBe(54);
+    // Times are date cells; 填报人 is a person's name (or this phone), never an id.
+    const detail = wb.getWorksheet('活动明细')!;
+    const head = (detail.getRow(1).values as unknown[]).slice(1);
+    expect(detail.getRow(2).getCell(head.indexOf('开始时间') + 1).value).toBeInstanceOf(Date);
+    expect(String(detail.getRow(2).getCell(head.indexOf('填报人') + 1).value)).not.toMatch(/^[0-9a-f-]{8,}$|^u-/);
     expect(wb.getWorksheet('志愿者名册')!.rowCount).toBe(155);
   });
 
@@ -254,13 +262,42 @@ describe('the 2023 report in the browser', () => {
     expect(lines[1]).toContain('传统文化科普进社区志愿服务');
   });
 
-  it('prints without navigation and controls', async () => {
+  it('prints the DOCX document on A4 in the official layout, without navigation and controls', async () => {
+    // The DOCX's headings (Heading1/Heading2 paragraphs) and table captions, in order.
+    const zip = await JSZip.loadAsync(await download('export-docx'));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    const docxHeads = [...xml.matchAll(/<w:p>(?:(?!<\/w:p>)[\s\S])*?<w:pStyle w:val="(Heading1|Heading2)"\/>[\s\S]*?<\/w:p>/g)].map((m) =>
+      [...m[0].matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((t) => t[1]).join(''),
+    );
+    expect(docxHeads[0]).toBe('一、总体情况');
+    // The print view loads when printing is asked for (打印, or the browser's beforeprint).
+    expect(await page.locator('[data-testid=print-document]').count()).toBe(0);
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    await page.locator('[data-testid=print-document]').waitFor({ state: 'attached' });
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('.van-tabbar').isVisible()).toBe(false);
     expect(await page.locator('[data-testid=export-buttons]').isVisible()).toBe(false);
-    expect(await page.locator('[data-testid=table-township]').isVisible()).toBe(true);
-    await screenshot(page, FEATURE, '05-print', true);
+    expect(await page.locator('[data-testid=table-township]').isVisible()).toBe(false);
+    expect(await page.locator('[data-testid=print-document]').isVisible()).toBe(true);
+    // Same sections, order and headings as the DOCX.
+    expect(await page.locator('[data-testid=print-document] :is(h2, h3)').allInnerTexts()).toEqual(docxHeads);
+    expect(await text('print-title')).toBe('惠东县2023年科普活动统计报告');
+    const pdfPath = join(downloads, 'print.pdf');
+    writeFileSync(pdfPath, await page.pdf({ preferCSSPageSize: true, printBackground: true }));
     await page.emulateMedia({ media: 'screen' });
+    expect(await page.locator('[data-testid=print-document]').isVisible()).toBe(false);
+    const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' });
+    expect(run('pdfinfo', [pdfPath])).toMatch(/Page size:\s+59[45]\.\d+ x 841\.\d+ pts \(A4\)/);
+    const raw = run('pdftotext', ['-raw', pdfPath, '-']);
+    const squeezed = raw.replace(/\s+/g, '');
+    expect(squeezed).toContain('惠东县2023年科普活动统计报告');
+    expect(squeezed).toContain(expected.coverage.replace(/\s+/g, ''));
+    expect(squeezed).toMatch(/\d{4}年\d{1,2}月\d{1,2}日/);
+    // Chromium draws the page's margin boxes first: a page's number follows its form feed.
+    const numbers = [...raw.matchAll(/^\f?— (\d+) —$/gm)].map((m) => Number(m[1]));
+    expect(numbers).toEqual(Array.from({ length: Number(run('pdfinfo', [pdfPath]).match(/Pages:\s+(\d+)/)![1]) }, (_, i) => i + 1));
+    mkdirSync(join(ROOT, 'test-artifacts', FEATURE), { recursive: true });
+    run('pdftoppm', ['-r', '50', '-png', '-f', '1', '-l', '2', pdfPath, join(ROOT, 'test-artifacts', FEATURE, '05-print-page')]);
   });
 
   it('counts an event imported as 待审核 only after staff approve it on /review', async () => {

@@ -113,12 +113,15 @@ export function createEventRepository(db: LedgerDb, deps: RepositoryDeps): Event
 
   function newEvent(id: string, content: EventContent, status: EventStatus, at: string, importBatch?: ImportBatchRef): StoredEvent {
     const who = deps.identity();
+    // Written as approved (staff importing their own records): the writer approved it, now, and
+    // the 审核人 of every export says so (the server keeps a reviewer the put names).
+    const approved = status === 'reviewed';
     return {
       ...content,
       status,
       reviewNote: null,
-      reviewedBy: null,
-      reviewedAt: null,
+      reviewedBy: approved ? who.userId : null,
+      reviewedAt: approved ? at : null,
       ...(importBatch ? { importBatch } : {}),
       id,
       orgId: who.orgId,

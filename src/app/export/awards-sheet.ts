@@ -4,7 +4,7 @@
  * file so the workbook's other sheets (xlsx.ts, report-sheets.ts) stay as they are; xlsx.ts adds it
  * when the bundle carries the year's awards, which `withYearAwards` reads from the phone's ledger.
  */
-import type { Workbook } from '@cj-tech-master/excelts';
+import type { Worksheet } from '@cj-tech-master/excelts';
 import type { Award } from '../../domain/awards';
 import {
   AWARD_CATEGORY_WORDS,
@@ -63,9 +63,9 @@ export function awardDetailRows(awards: readonly Award[], year: number): Cell[][
     ]);
 }
 
-/** Adds the 竞赛获奖 sheet for the bundle's year. */
-export function addAwardsSheet(wb: Workbook, b: Pick<ReportBundle, 'regionName' | 'year'>, awards: readonly Award[]): void {
-  const ws = wb.addWorksheet(AWARDS_SHEET_NAME);
+/** Fills the 竞赛获奖 sheet for the bundle's year (an entry of xlsx.ts SHEETS, present when the bundle has awards). */
+export function fillAwardsSheet(ws: Worksheet, { b }: { readonly b: Pick<ReportBundle, 'regionName' | 'year' | 'awards'> }): void {
+  const awards = b.awards ?? [];
   [14, 10, 34, 10, 12, 10, 8, 36, 30, 10].forEach((w, i) => (ws.getColumn(i + 1).width = w));
   const titleRow = ws.addRow([`${b.regionName}${b.year}年竞赛获奖情况`]);
   titleRow.font = { bold: true, size: 14 };

@@ -10,9 +10,14 @@ import { DETAIL_HEADERS, eventDetailRow, type DetailCell } from './event-detail'
 export const UTF8_BOM = '\uFEFF';
 const CHUNK = 2000;
 
+/** A wall-time Date (event-detail.ts wallDate) as "2023-05-20 09:00". */
+function wallText(d: Date): string {
+  return d.toISOString().slice(0, 16).replace('T', ' ');
+}
+
 /** Quotes a cell when it holds a comma, quote or line break (RFC 4180); a leading =+-@ is defused. */
 export function csvCell(v: DetailCell): string {
-  let s = typeof v === 'number' ? String(v) : v;
+  let s = typeof v === 'number' ? String(v) : v instanceof Date ? wallText(v) : v;
   // A cell starting with = + - @ would run as a formula in Excel (CSV injection).
   if (typeof v === 'string' && /^[=+\-@]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -31,9 +36,11 @@ export function tableToCsv(rows: readonly (readonly DetailCell[])[]): string {
 /** The event detail of a bundle as a CSV Blob, built in chunks. */
 export async function eventDetailCsv(b: ReportBundle): Promise<Blob> {
   const parts: string[] = [UTF8_BOM + csvLine(DETAIL_HEADERS)];
+  // Loaded here, not imported: the reports screen's own chunk holds this module (tableToCsv).
+  const people = (await import('./people')).peopleOf(b);
   for (let i = 0; i < b.events.length; i += CHUNK) {
     let chunk = '';
-    for (const e of b.events.slice(i, i + CHUNK)) chunk += csvLine(eventDetailRow(e, b.taxonomy, b.pack));
+    for (const e of b.events.slice(i, i + CHUNK)) chunk += csvLine(eventDetailRow(e, b.taxonomy, b.pack, people));
     parts.push(chunk);
     if (i + CHUNK < b.events.length) await new Promise((r) => setTimeout(r, 0));
   }

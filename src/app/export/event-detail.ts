@@ -6,9 +6,10 @@
 import { materialsTotal, type LedgerEvent } from '../../domain/event';
 import { villageShortName, type RegionPack } from '../../domain/region';
 import { labelOf, type Taxonomy } from '../../domain/taxonomy';
-import { offsetMinutesAt, zonedParts } from '../../domain/year';
+import { offsetMinutesAt, zonedParts, type ZonedParts } from '../../domain/year';
 
-export type DetailCell = string | number;
+/** A cell of an exported table; a Date is a wall time (its UTC fields are the region's clock: see wallDate). */
+export type DetailCell = string | number | Date;
 
 /** Status words of the review. */
 export const STATUS_LABELS: Readonly<Record<LedgerEvent['status'], string>> = {
@@ -69,31 +70,68 @@ function fixedOffsetOf(timeZone: string, year: number): number | null {
   return off;
 }
 
-/** "2023-05-20 09:00" in the region's zone (a detail sheet formats tens of thousands of these). */
+/** Wall-clock parts of an instant in the region's zone (a detail sheet splits tens of thousands of these). */
+function wallParts(ms: number, timeZone: string): ZonedParts {
+  const off = fixedOffsetOf(timeZone, new Date(ms).getUTCFullYear());
+  if (off === null) return zonedParts(ms, timeZone);
+  const w = new Date(ms + off * 60_000);
+  return { year: w.getUTCFullYear(), month: w.getUTCMonth() + 1, day: w.getUTCDate(), hour: w.getUTCHours(), minute: w.getUTCMinutes() };
+}
+
+/** "2023-05-20 09:00" in the region's zone. */
 export function wallTime(iso: string | null, timeZone: string): string {
   if (iso === null || iso === '') return '';
-  const ms = Date.parse(iso);
+  const p = wallParts(Date.parse(iso), timeZone);
   const d = (n: number) => String(n).padStart(2, '0');
-  const off = fixedOffsetOf(timeZone, new Date(ms).getUTCFullYear());
-  if (off !== null) {
-    const w = new Date(ms + off * 60_000);
-    return `${w.getUTCFullYear()}-${d(w.getUTCMonth() + 1)}-${d(w.getUTCDate())} ${d(w.getUTCHours())}:${d(w.getUTCMinutes())}`;
-  }
-  const p = zonedParts(ms, timeZone);
   return `${p.year}-${d(p.month)}-${d(p.day)} ${d(p.hour)}:${d(p.minute)}`;
 }
 
-/** One event as a detail row, in DETAIL_HEADERS order. */
-export function eventDetailRow(e: LedgerEvent, taxonomy: Taxonomy, pack: RegionPack): DetailCell[] {
+/**
+ * The region's wall time of an instant as a Date for a spreadsheet date cell: a spreadsheet date
+ * has no zone, and the writer turns a Date into a serial number from its UTC fields, so the UTC
+ * fields carry the wall clock (2023-05-20T01:00Z in Asia/Shanghai → a cell showing 2023-05-20 09:00).
+ */
+export function wallDate(iso: string | null, timeZone: string): Date | '' {
+  if (iso === null || iso === '') return '';
+  const p = wallParts(Date.parse(iso), timeZone);
+  return new Date(Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute));
+}
+
+/** "2024年1月15日": a date as an official document writes it (落款), in the region's zone. */
+export function chineseDate(ms: number, timeZone: string): string {
+  const p = wallParts(ms, timeZone);
+  return `${p.year}年${p.month}月${p.day}日`;
+}
+
+/** The detail columns that hold a time: date-time cells in XLSX, "2023-05-20 09:00" in CSV. */
+export const DETAIL_TIME_COLUMNS: ReadonlySet<(typeof DETAIL_HEADERS)[number]> = new Set(['开始时间', '结束时间', '审核时间', '填报时间', '更新时间']);
+
+/** Who a row names: 填报人 and 审核人 of an event, by name (people.ts peopleOf). */
+export interface RowPeople {
+  submitter(e: LedgerEvent): string;
+  reviewer(e: LedgerEvent): string;
+}
+
+/** How a detail row writes times: text for CSV, wall-time Dates for XLSX date cells. */
+export type TimeCells = 'text' | 'date';
+
+/**
+ * One event as a detail row, in DETAIL_HEADERS order; 填报人 and 审核人 by name (`people`). An
+ * approved imported row without a recorded reviewer was approved by its import: its batch gives
+ * the name and the time.
+ */
+export function eventDetailRow(e: LedgerEvent, taxonomy: Taxonomy, pack: RegionPack, people: RowPeople, times: TimeCells = 'text'): DetailCell[] {
   const tz = pack.meta.timeZone;
+  const time = times === 'date' ? wallDate : wallTime;
+  const reviewedAt = e.reviewedAt ?? (e.status === 'reviewed' && e.reviewedBy === null ? (e.importBatch?.at ?? null) : null);
   const township = pack.townships.find((t) => t.code === e.townshipCode)?.name ?? e.townshipCode;
   const village = e.villageCode === null ? '' : villageNameOf(pack, e.villageCode);
   const hours = Math.round(e.volunteers.reduce((s, v) => s + v.hours, 0) * 100) / 100;
   return [
     e.id,
     e.title,
-    wallTime(e.startAt, tz),
-    wallTime(e.endAt, tz),
+    time(e.startAt, tz),
+    time(e.endAt, tz),
     labelOf(taxonomy, 'formats', e.format),
     labelOf(taxonomy, 'venues', e.venue),
     e.campaign === null ? '' : labelOf(taxonomy, 'campaigns', e.campaign),
@@ -115,13 +153,13 @@ export function eventDetailRow(e: LedgerEvent, taxonomy: Taxonomy, pack: RegionP
     e.distanceKm ?? '',
     e.photos.length,
     STATUS_LABELS[e.status],
-    e.reviewedBy ?? '',
-    wallTime(e.reviewedAt, tz),
+    people.reviewer(e),
+    time(reviewedAt, tz),
     e.reviewNote ?? '',
     e.notes,
-    e.createdBy,
-    wallTime(e.createdAt, tz),
-    wallTime(e.updatedAt, tz),
+    people.submitter(e),
+    time(e.createdAt, tz),
+    time(e.updatedAt, tz),
   ];
 }
 

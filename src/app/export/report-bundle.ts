@@ -11,6 +11,7 @@ import type { ClauseEdit } from '../../domain/report-text';
 import type { Award } from '../../domain/awards';
 import type { Target } from '../../domain/targets';
 import type { Taxonomy } from '../../domain/taxonomy';
+import type { PeopleNames } from './people';
 
 /** Everything a report shows or writes for one year. */
 export interface ReportBundle extends ReportParts<LedgerEvent> {
@@ -21,6 +22,14 @@ export interface ReportBundle extends ReportParts<LedgerEvent> {
   readonly regionName: string;
   /** The year's competition awards, when the export reads them (awards-sheet.ts withYearAwards). */
   readonly awards?: readonly Award[];
+  /** The organisation that signs the report (落款), e.g. 惠东县科学技术协会; the region's name when unknown. */
+  readonly orgName: string;
+  /** When the report is issued (ms): the 落款's date. */
+  readonly issuedAt: number;
+  /** Names of 填报人 and 审核人 by user id the phone knows; the exports add the import batches' (people.ts peopleOf). */
+  readonly names: PeopleNames;
+  /** The 群众意见 sentence (domain/feedback-report.ts), when the screen has read the year's feedback figures. */
+  readonly feedbackSentence?: string;
 }
 
 /** What building a bundle needs besides the events and targets. */
@@ -36,11 +45,30 @@ export interface ReportBundleOptions {
   readonly clauseEdits?: readonly ClauseEdit[];
   /** External figures for indicators that take one (domain/external-figures.ts). */
   readonly externals?: Readonly<Record<string, number>>;
+  /** The signing organisation (the session's org name); default: the region's name. */
+  readonly orgName?: string;
+  /** The 落款's date (ms); default: now. */
+  readonly issuedAt?: number;
+  /** Names by user id the phone knows (session, staff list). */
+  readonly names?: PeopleNames;
+  /** The 群众意见 sentence, when the year's feedback figures were read. */
+  readonly feedbackSentence?: string;
 }
 
 /** Builds a year's bundle from every event of the ledger (any year; tombstones are skipped). */
 export function buildReportBundle(events: readonly LedgerEvent[], targets: readonly Target[], o: ReportBundleOptions): ReportBundle {
-  return { ...buildReport(events, targets, o), round: o.round, taxonomy: o.taxonomy, pack: o.pack, regionName: o.pack.meta.name };
+  const parts = buildReport(events, targets, o);
+  return {
+    ...parts,
+    round: o.round,
+    taxonomy: o.taxonomy,
+    pack: o.pack,
+    regionName: o.pack.meta.name,
+    orgName: o.orgName?.trim() || o.pack.meta.name,
+    issuedAt: o.issuedAt ?? Date.now(),
+    names: o.names ?? new Map(),
+    ...(o.feedbackSentence ? { feedbackSentence: o.feedbackSentence } : {}),
+  };
 }
 
 /** The file name stem of a year's exports: 惠东县科普活动统计_2023. */

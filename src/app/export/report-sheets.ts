@@ -7,9 +7,11 @@ import { labelOf } from '../../domain/taxonomy';
 import { hasArea } from '../../domain/region';
 import { formatRate, type TargetEvaluation } from '../../domain/targets-eval';
 import type { ReportBundle } from './report-bundle';
-import { wallTime } from './event-detail';
+import { wallDate, wallTime, type DetailCell } from './event-detail';
 
 export type Cell = string | number;
+/** A cell of a sheet: also a wall-time Date (a date cell). */
+export type SheetCell = DetailCell;
 
 /** 汇总: the year's totals as [指标, 数值]. */
 export function summaryRows(b: ReportBundle): [string, number][] {
@@ -85,15 +87,41 @@ export function rateText(c: Cell): string {
 
 export const ROSTER_HEADERS = ['姓名', '活动名称', '活动日期', '服务时长（小时）', '乡镇/街道', '场所名称'] as const;
 
-/** 志愿者名册: one line per volunteer per event (name and hours only, never an ID number). */
-export function rosterRows(b: ReportBundle): Cell[][] {
-  const out: Cell[][] = [];
+/**
+ * 志愿者名册: one line per volunteer per event (name and hours only, never an ID number). The
+ * date is text ("2023-05-20"), or with `times: 'date'` a wall-time Date for a date cell.
+ */
+export function rosterRows(b: ReportBundle, times: 'text' | 'date' = 'text'): SheetCell[][] {
+  const out: SheetCell[][] = [];
   for (const e of b.events) {
     const township = b.pack.townships.find((t) => t.code === e.townshipCode)?.name ?? e.townshipCode;
-    const date = wallTime(e.startAt, b.pack.meta.timeZone).slice(0, 10);
+    const tz = b.pack.meta.timeZone;
+    const date = times === 'date' ? dayOf(wallDate(e.startAt, tz)) : wallTime(e.startAt, tz).slice(0, 10);
     for (const v of e.volunteers) out.push([v.name, e.title, date, v.hours, township, e.venueName]);
   }
   return out;
+}
+
+function dayOf(d: Date | ''): Date | '' {
+  return d === '' ? '' : new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+}
+
+export const NARRATIVE_HEADERS = ['段落', '正文', '说明'] as const;
+
+/**
+ * 报告正文: the narrative one paragraph a row, in the report's order — the year's summary, each
+ * activity clause (一是…, 二是…; staff edits as printed, marked), the coverage sentence.
+ */
+export function narrativeRows(b: ReportBundle): Cell[][] {
+  const n = b.narrative;
+  const rows: Cell[][] = [['总体情况', n.summary, '']];
+  n.clauses.forEach((c, i) => {
+    const note = c.edited ? (c.stale ? '已人工修改；数据已变化，请核对' : '已人工修改') : '';
+    const last = i === n.clauses.length - 1;
+    rows.push([`活动情况（${i + 1}）`, `${c.text}${last ? '。' : '；'}`, note]);
+  });
+  rows.push(['镇街覆盖', n.coverage, '']);
+  return rows;
 }
 
 export const LINE_HEADERS = ['统计口径', '定义', '场次', '惠及人次', '资料份数', '同时计入'] as const;

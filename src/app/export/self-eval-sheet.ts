@@ -2,10 +2,10 @@
  * The scored 整体绩效自评表 as rows and as an XLSX sheet: 一级指标 | 二级指标 | 三级指标 | 分值 |
  * 指标值 | 实际完成值 | 得分 | 偏差原因及改进措施, a 小计 per 一级指标 and the 合计 ("100 | 93.5"). 分值 and
  * 得分 are number cells; 一级/二级指标 cells of consecutive rows are merged as the paper table
- * does. The rows are shared with the DOCX table (self-eval-docx.ts). Scored by domain/self-eval.ts
+ * does. The rows are shared with the DOCX and print table (report-document.ts selfEval). Scored by domain/self-eval.ts
  * from the bundle's target evaluations, as the screen scores them.
  */
-import type { Workbook } from '@cj-tech-master/excelts';
+import type { Worksheet } from '@cj-tech-master/excelts';
 import { buildSelfEval, type SelfEvalRow, type SelfEvalTable } from '../../domain/self-eval';
 import type { ReportBundle } from './report-bundle';
 import type { Cell } from './report-sheets';
@@ -67,9 +67,8 @@ export function mergeRuns(rows: readonly SelfEvalSheetRow[], col: number): [numb
   return runs;
 }
 
-/** Adds the sheet to a workbook. */
-export function addSelfEvalSheet(wb: Workbook, b: ReportBundle, scope: string): void {
-  const ws = wb.addWorksheet(SELF_EVAL_SHEET);
+/** Fills the sheet (an entry of xlsx.ts SHEETS). */
+export function fillSelfEvalSheet(ws: Worksheet, { b, scope }: { readonly b: ReportBundle; readonly scope: string }): void {
   [12, 14, 30, 8, 14, 14, 8, 40].forEach((w, i) => (ws.getColumn(i + 1).width = w));
   const title = ws.addRow([`${b.regionName}${b.year}年整体绩效自评表`]);
   title.font = { bold: true, size: 14 };

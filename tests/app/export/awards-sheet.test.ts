@@ -10,7 +10,8 @@ import type { Award } from '../../../src/domain/awards';
 import { buildReportBundle, type ReportBundle } from '../../../src/app/export/report-bundle';
 import { reportXlsxBytes, SHEET_NAMES } from '../../../src/app/export/xlsx';
 import { AWARDS_SHEET_NAME } from '../../../src/app/export/awards-sheet';
-import { SEED_AWARDS_2023 } from '../../fixtures/awards-2023';
+import { SEED_AWARDS_2023, SEED_AWARDS_SENTENCE } from '../../fixtures/awards-2023';
+import { reportDocument, type DocTable } from '../../../src/app/export/report-document';
 import { pack } from '../import/seed-ledger';
 
 const AWARDS: Award[] = SEED_AWARDS_2023.map((a, i) => ({
@@ -69,5 +70,19 @@ describe('the 竞赛获奖 sheet', () => {
   test('is left out when the bundle carries no awards', async () => {
     const wb = await readBack(bundle);
     expect(wb.worksheets.map((w) => w.name)).toEqual([...SHEET_NAMES]);
+  });
+});
+
+describe('the 竞赛获奖 section of the DOCX and print document', () => {
+  test('says the seed’s city clause and counts by level and prize; none without awards', () => {
+    const doc = reportDocument({ ...bundle, awards: AWARDS });
+    const section = doc.sections.find((s) => s.id === 'awards')!;
+    expect(section.heading).toMatch(/^[一二三四五六七八九十]+、竞赛获奖情况$/);
+    const para = section.blocks.find((b) => b.kind === 'para') as { text: string };
+    expect(para.text.startsWith(SEED_AWARDS_SENTENCE.split('；')[0]!)).toBe(true);
+    const table = section.blocks.find((b) => b.kind === 'table') as DocTable;
+    expect(table.total?.[0]).toBe('合计');
+    expect(table.rows.map((r) => r[0])).toEqual(['市级', '省级']);
+    expect(reportDocument(bundle).sections.some((s) => s.id === 'awards')).toBe(false);
   });
 });

@@ -1,20 +1,22 @@
 /**
  * The reports screen's data: the year's events (through the [year+ym] index) and targets as
- * live queries, and the one report bundle the tables, charts, narrative and exports all use.
+ * live queries, and the one report bundle the tables, charts, narrative and exports all use
+ * (with the names of the people it names and the organisation that signs it).
  */
-import { computed, type Ref } from 'vue';
+import { computed, onMounted, shallowRef, type Ref } from 'vue';
 import { buildReportBundle, type ReportBundle } from '../../export/report-bundle';
 import { useEventsOfYear, usePendingReviewCount, useTargetsOfYear } from '../../composables/useLedger';
 import { useLedgerStore } from '../../stores/ledger';
 import { useRegionStore } from '../../stores/region';
 import { useSettingsStore } from '../../stores/settings';
+import type { PeopleNames } from '../../export/people';
 
-/** Live events, targets, pending review count and the bundle for a year; `externals`: figures from outside the ledger (the feedback channel's) for the 自评表. */
+/** Live events, targets, pending review count and the bundle for a year; `feedback`: what the feedback channel's section read (the 自评表's external figures, the report's sentence). */
 export function useReportData(
   year: Ref<number>,
   reviewedOnly: Ref<boolean>,
   round: Ref<boolean>,
-  externals?: Ref<Readonly<Record<string, number>> | undefined>,
+  feedback?: Ref<{ readonly externals: Readonly<Record<string, number>>; readonly sentence: string } | undefined>,
 ) {
   const settings = useSettingsStore();
   const region = useRegionStore();
@@ -23,6 +25,14 @@ export function useReportData(
   const events = useEventsOfYear(year);
   const targets = useTargetsOfYear(() => year.value);
   const pendingReview = usePendingReviewCount();
+  // Who 填报人/审核人 are and who signs: staff code, loaded after the screen shows (people-source.ts).
+  const people = shallowRef<{ names: PeopleNames; orgName: string } | null>(null);
+  onMounted(() => {
+    import('../../export/people-source')
+      .then((m) => m.loadPeople())
+      .then((p) => (people.value = p))
+      .catch(() => undefined);
+  });
   const bundle = computed<ReportBundle | null>(() => {
     const pack = region.pack;
     if (!pack || events.value === undefined || targets.value === undefined) return null;
@@ -34,7 +44,9 @@ export function useReportData(
       pack,
       lines: settings.reportLines,
       clauseEdits: settings.clauseEdits,
-      ...(externals?.value ? { externals: externals.value } : {}),
+      ...(feedback?.value ? { externals: feedback.value.externals, feedbackSentence: feedback.value.sentence } : {}),
+      names: people.value?.names,
+      orgName: people.value?.orgName,
     });
   });
   return { events, targets, pendingReview, bundle };

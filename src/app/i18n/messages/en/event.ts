@@ -179,6 +179,10 @@ export default {
       photoAlt: 'Event photo {n}',
       reviewNote: 'Review note',
       returnedReason: 'Why it was returned',
+      createdBy: 'Logged by',
+      reviewedBy: 'Reviewed by',
+      unknownPerson: 'Unknown user',
+      thisDevice: 'This phone (not signed in)',
     },
     card: {
       people: '{n} people',

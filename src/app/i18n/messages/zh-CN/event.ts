@@ -179,6 +179,10 @@ export default {
       photoAlt: '活动照片 {n}',
       reviewNote: '审核意见',
       returnedReason: '退回原因',
+      createdBy: '填报人',
+      reviewedBy: '审核人',
+      unknownPerson: '未知用户',
+      thisDevice: '本机（未登录）',
     },
     card: {
       people: '{n} 人次',

@@ -50,6 +50,8 @@ export interface FeedbackApi {
   putSettings(s: FeedbackSettings): Promise<FeedbackSettings>;
   /** The org's members (GET /api/users), to assign an item to. */
   users(): Promise<PublicUser[]>;
+  /** Every item with this phone number (admin: a person's request for their records, 个人信息保护法). */
+  person(phone: string): Promise<FeedbackItem[]>;
 }
 
 /** An answer that is either the object or `{ [key]: object }`. */
@@ -107,5 +109,6 @@ export function createFeedbackApi(opts: FeedbackApiOptions): FeedbackApi {
     getSettings: async () => unwrap<FeedbackSettings>(await call('GET', '/api/org/feedback-settings'), 'settings'),
     putSettings: async (s) => unwrap<FeedbackSettings>(await call('PUT', '/api/org/feedback-settings', s), 'settings'),
     users: async () => (await call<{ users: PublicUser[] }>('GET', '/api/users')).users,
+    person: async (phone) => (await call<{ items: FeedbackItem[] }>('GET', `/api/feedback/person?phone=${encodeURIComponent(phone)}`)).items,
   };
 }

@@ -282,6 +282,41 @@ describe('settings and the QR poster', () => {
     expect(s.find('[data-testid=feedback-settings-save]').exists()).toBe(false);
   });
 
+  it('the admin exports one person’s records by phone number, in full; staff have no such form', async () => {
+    await publicSubmission({ text: '第一条意见', phone: '13800001111', consent: true });
+    await publicSubmission({ text: '第二条意见', phone: '13800001111', consent: true });
+    await publicSubmission({ text: '别人的意见', phone: '13900002222', consent: true });
+    const blobs: Blob[] = [];
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => {
+      blobs.push(b as Blob);
+      return 'blob:person';
+    });
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    signIn(acc.admin, 'admin', '管理员');
+    const w = await render(FeedbackSettings, '/settings/staff');
+    await until(() => expect(w.find('[data-testid=feedback-person]').exists()).toBe(true));
+    const note = () => w.find('[data-testid=feedback-person-note]').text();
+    await w.get('[data-testid=feedback-person]').trigger('submit');
+    await flushPromises();
+    expect([note(), blobs.length]).toEqual(['请填写电话号码', 0]);
+    await w.get('[data-testid=feedback-person-phone]').setValue('13700000000');
+    await w.get('[data-testid=feedback-person]').trigger('submit');
+    await until(() => expect(note()).toBe('没有该号码的记录'));
+    await w.get('[data-testid=feedback-person-phone]').setValue('138 0000 1111');
+    await w.get('[data-testid=feedback-person]').trigger('submit');
+    await until(() => expect(note()).toMatch(/^已导出 2 条：个人信息导出-1111-\d{4}-\d{2}-\d{2}\.json$/));
+    const file = JSON.parse(await blobs[0]!.text()) as { items: { text: string; phone: string }[] };
+    expect(file.items.map((i) => [i.text, i.phone]).sort()).toEqual([
+      ['第一条意见', '13800001111'],
+      ['第二条意见', '13800001111'],
+    ]);
+
+    signIn(acc.staff, 'staff', '工作人员');
+    const s = await render(FeedbackSettings, '/settings/staff');
+    await until(() => expect(s.find('[data-testid=feedback-setting-replyDays]').exists()).toBe(true));
+    expect(s.find('[data-testid=feedback-person]').exists()).toBe(false);
+  });
+
   it('draws the 意见箱 QR code on the phone, without the server: it reads back as the org’s link', async () => {
     signIn(acc.staff, 'staff', '工作人员');
     const w = await render(FeedbackPosterView, '/feedback/box');

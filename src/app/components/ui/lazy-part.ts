@@ -1,0 +1,37 @@
+/**
+ * An optional part of a screen loaded on demand: staff-only code and the feedback parts, which the
+ * service worker does not precache (a volunteer's first visit stays within its budget). Offline
+ * before the part was ever fetched, its chunk cannot load — that is expected, not a defect: the
+ * screen shows `offline` (or nothing) and logs nothing, and the next time the part is shown it tries
+ * again (unlike Vue's defineAsyncComponent, which logs the failure as an error and, with an
+ * errorComponent, keeps nothing to retry with). A failure while the browser says it is online is a
+ * real error and is logged.
+ */
+import { defineComponent, h, shallowRef, type Component } from 'vue';
+
+type Loaded = Component | { default: Component };
+
+export function lazyPart(loader: () => Promise<Loaded>, offline?: () => ReturnType<typeof h>): Component {
+  let loaded: Component | null = null;
+  return defineComponent({
+    name: 'LazyPart',
+    inheritAttrs: false,
+    setup(_, { attrs, slots }) {
+      const part = shallowRef<Component | null>(loaded);
+      const failed = shallowRef(false);
+      if (!loaded) {
+        loader().then(
+          (m) => {
+            loaded = typeof m === 'object' && m !== null && 'default' in m ? (m.default as Component) : (m as Component);
+            part.value = loaded;
+          },
+          (e: unknown) => {
+            if (typeof navigator === 'undefined' || navigator.onLine) console.error('a part of the screen failed to load', e);
+            failed.value = true;
+          },
+        );
+      }
+      return () => (part.value ? h(part.value, attrs, slots) : failed.value && offline ? offline() : null);
+    },
+  });
+}

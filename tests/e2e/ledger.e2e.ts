@@ -256,7 +256,7 @@ describe('the offline event ledger on a phone', () => {
   it('deletes the event and 撤销 brings it back', async () => {
     await page.locator('[data-test=delete]').click();
     await page.locator('.van-dialog__confirm').click();
-    await page.locator('[data-test=undo-snackbar]').waitFor();
+    await page.locator('[data-testid=undo-bar]').waitFor();
     // The count is a live query of its own: it follows the delete a moment after the snackbar
     // shows (read once, it raced the query and left the event deleted for every later test).
     await expect.poll(() => page.locator('[data-test=list-count]').innerText()).toBe('共 0 场');

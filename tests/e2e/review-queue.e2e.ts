@@ -248,11 +248,11 @@ describe('staff review with the evidence; a returned event cannot be missed', ()
     await staff.page.locator('[data-testid=review-queue-title]', { hasText: '待审核（3）' }).waitFor();
     timings.approveTen = { taps: c.taps, ms: Date.now() - started };
     expect(await statusesOf(staff, tenIds)).toEqual(Array(10).fill('reviewed'));
-    expect(await staff.page.locator('[data-testid=review-undo-bar]').innerText()).toMatch(/^已审核通过 10 条\s*撤销$/);
+    expect(await staff.page.locator('[data-testid=undo-bar]').innerText()).toMatch(/^已审核通过 10 条\s*撤销$/);
     await screenshot(staff.page, FEATURE, '3-staff-approved-ten-undo-offered');
 
     const since = Date.now();
-    await staff.page.locator('[data-testid=review-undo]').click();
+    await staff.page.locator('[data-testid=undo-action]').click();
     await staff.page.locator('[data-testid=review-queue-title]', { hasText: '待审核（13）' }).waitFor();
     expect(await staff.page.locator('[data-testid=review-status]').innerText()).toBe('已撤销，10 条回到待审核');
     expect(await statusesOf(staff, tenIds)).toEqual(Array(10).fill('submitted'));

@@ -169,15 +169,15 @@ describe('ReviewView', () => {
 
     await w.get('[data-testid=review-approve-shown]').trigger('click');
     await vi.waitFor(() => expect(text(w, 'review-queue-title')).toBe('待审核（2）'));
-    expect(text(w, 'review-undo-bar')).toBe('已审核通过 3 条撤销');
+    expect(text(w, 'undo-bar')).toBe('已审核通过 3 条撤销');
     const statuses = async () => (await ledgerDb().events.orderBy('id').toArray()).map((e) => e.status);
     expect(await statuses()).toEqual(['reviewed', 'reviewed', 'reviewed', 'submitted', 'submitted']);
 
-    await w.get('[data-testid=review-undo]').trigger('click');
+    await w.get('[data-testid=undo-action]').trigger('click');
     await vi.waitFor(() => expect(text(w, 'review-queue-title')).toBe('待审核（5）'));
     expect(await statuses()).toEqual(['submitted', 'submitted', 'submitted', 'submitted', 'submitted']);
     expect(text(w, 'review-status')).toBe('已撤销，3 条回到待审核');
-    expect(w.find('[data-testid=review-undo-bar]').exists()).toBe(false);
+    expect(w.find('[data-testid=undo-bar]').exists()).toBe(false);
   });
 
   it('approves only the selected events', async () => {

@@ -358,6 +358,50 @@ export interface FeedbackRecord {
   history: FeedbackHistoryEntry[];
 }
 
+/** What a new item is made of: who sent it, through what, what it says; nothing handled yet. */
+export type NewFeedbackFields = Pick<FeedbackRecord, 'id' | 'orgId' | 'channel' | 'category' | 'receivedAt' | 'history'> &
+  Partial<Pick<FeedbackRecord, 'satisfaction' | 'liked' | 'suggest' | 'text' | 'phone' | 'consent' | 'eventId' | 'eventCode' | 'createdBy'>>;
+
+/**
+ * A feedback item as it is first stored (state 待受理, no step of its handling yet): the one way the
+ * server makes a record, whether the public sent it or staff logged a call, letter or visit. The
+ * store numbers it (`ref`).
+ */
+export function newFeedbackRecord(f: NewFeedbackFields): Omit<FeedbackRecord, 'ref'> {
+  return {
+    id: f.id,
+    orgId: f.orgId,
+    channel: f.channel,
+    category: f.category,
+    state: 'received',
+    satisfaction: f.satisfaction ?? null,
+    liked: f.liked ?? '',
+    suggest: f.suggest ?? '',
+    text: f.text ?? '',
+    phone: f.phone ?? null,
+    consent: f.consent ?? false,
+    eventId: f.eventId ?? null,
+    eventCode: f.eventCode ?? null,
+    receivedAt: f.receivedAt,
+    acceptedAt: null,
+    rejectedAt: null,
+    rejectReason: null,
+    assigneeId: null,
+    repliedAt: null,
+    replyText: null,
+    closedAt: null,
+    extensionDays: 0,
+    extensionReason: null,
+    followUpSatisfaction: null,
+    followUpComment: null,
+    followUpAt: null,
+    anonymisedAt: null,
+    createdBy: f.createdBy ?? null,
+    notes: [],
+    history: f.history,
+  };
+}
+
 /** The event of an item, as the server joins it (null fields when the event has not synced). */
 export interface FeedbackEventInfo {
   title: string;

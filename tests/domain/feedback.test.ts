@@ -22,6 +22,7 @@ import {
   normalizeFeedbackCode,
   publicFeedbackRequestSchema,
   staffFeedbackRequestSchema,
+  newFeedbackRecord,
   type FeedbackRecord,
   type FiguresInput,
 } from '../../src/domain/feedback';
@@ -30,41 +31,64 @@ const settings = DEFAULT_FEEDBACK_SETTINGS;
 const staff = { id: 'u1', name: '王老师' };
 
 function record(over: Partial<FeedbackRecord> = {}): FeedbackRecord {
-  return {
+  const first = newFeedbackRecord({
     id: 'f1',
     orgId: 'o1',
-    ref: '2026-0001',
     channel: 'event',
     category: 'suggestion',
-    state: 'received',
     satisfaction: 4,
-    liked: '',
-    suggest: '',
     text: '讲得好',
     phone: '13812341234',
     consent: true,
-    eventId: null,
     eventCode: 'ABCDEFGH',
     receivedAt: '2026-03-01T10:00:00.000Z',
-    acceptedAt: null,
-    rejectedAt: null,
-    rejectReason: null,
-    assigneeId: null,
-    repliedAt: null,
-    replyText: null,
-    closedAt: null,
-    extensionDays: 0,
-    extensionReason: null,
-    followUpSatisfaction: null,
-    followUpComment: null,
-    followUpAt: null,
-    anonymisedAt: null,
-    createdBy: null,
-    notes: [],
     history: [],
-    ...over,
-  };
+  });
+  return { ...first, ref: '2026-0001', ...over };
 }
+
+describe('newFeedbackRecord', () => {
+  test('a new item is 待受理 with nothing of its handling, whoever made it', () => {
+    const r = newFeedbackRecord({
+      id: 'f9',
+      orgId: 'o1',
+      channel: 'phone',
+      category: 'complaint',
+      text: '讲座太吵',
+      receivedAt: '2026-03-02T01:00:00.000Z',
+      createdBy: 'u1',
+      history: [],
+    });
+    expect(r).toMatchObject({
+      state: 'received',
+      satisfaction: null,
+      liked: '',
+      suggest: '',
+      phone: null,
+      consent: false,
+      eventId: null,
+      eventCode: null,
+      createdBy: 'u1',
+    });
+    expect([r.acceptedAt, r.rejectedAt, r.repliedAt, r.closedAt, r.assigneeId, r.replyText, r.followUpAt, r.anonymisedAt]).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    expect([r.extensionDays, r.notes]).toEqual([0, []]);
+    // Open for acceptance: 15 days from receipt, overdue after them.
+    expect(deadlinesOf(r, settings, Date.parse('2026-03-20T00:00:00.000Z'))).toMatchObject({
+      acceptDueAt: expect.any(String),
+      replyDueAt: null,
+      overdue: true,
+    });
+  });
+});
 
 describe('feedbackCodeOf', () => {
   test('8 symbols of the invite alphabet, the same every time, case of the uuid ignored', () => {

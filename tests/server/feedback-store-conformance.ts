@@ -3,7 +3,7 @@
  * (feedback-store.test.ts). It talks to the Store interface only.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { feedbackCodeOf, type FeedbackRecord } from '../../src/domain/feedback';
+import { feedbackCodeOf, newFeedbackRecord, type FeedbackRecord } from '../../src/domain/feedback';
 import { planPush } from '../../src/server/sync/plan';
 import type { NewFeedback } from '../../src/server/store/feedback-store';
 import type { Store } from '../../src/server/store/store';
@@ -13,39 +13,7 @@ import { eventFields, newId, putEvent, TOWNSHIP, VILLAGE, type StoreHandle } fro
 const NOW = '2026-03-01T08:00:00.000Z';
 
 function rec(orgId: string, over: Partial<FeedbackRecord> = {}): Omit<FeedbackRecord, 'ref'> {
-  return {
-    id: newId(),
-    orgId,
-    channel: 'box',
-    category: 'suggestion',
-    state: 'received',
-    satisfaction: null,
-    liked: '',
-    suggest: '',
-    text: '路灯坏了',
-    phone: null,
-    consent: false,
-    eventId: null,
-    eventCode: null,
-    receivedAt: NOW,
-    acceptedAt: null,
-    rejectedAt: null,
-    rejectReason: null,
-    assigneeId: null,
-    repliedAt: null,
-    replyText: null,
-    closedAt: null,
-    extensionDays: 0,
-    extensionReason: null,
-    followUpSatisfaction: null,
-    followUpComment: null,
-    followUpAt: null,
-    anonymisedAt: null,
-    createdBy: null,
-    notes: [],
-    history: [],
-    ...over,
-  };
+  return { ...newFeedbackRecord({ id: newId(), orgId, channel: 'box', category: 'suggestion', text: '路灯坏了', receivedAt: NOW, history: [] }), ...over };
 }
 
 function input(orgId: string, over: Partial<NewFeedback> = {}, r: Partial<FeedbackRecord> = {}): NewFeedback {

@@ -35,6 +35,7 @@ import {
   isDueForAnonymisation,
   isFeedbackCode,
   isQueryCode,
+  newFeedbackRecord,
   normalizeFeedbackCode,
   normalizePhone,
   publicFeedbackRequestSchema,
@@ -205,12 +206,11 @@ export async function feedbackRoutes(app: FastifyInstance, opts: FeedbackRouteOp
     const nowIso = now.toISOString();
     const content = [body.satisfaction ?? '', body.liked, body.suggest, body.text, body.category ?? ''].join('\u0001');
     const hasText = body.liked !== '' || body.suggest !== '' || body.text !== '';
-    const record: Omit<FeedbackRecord, 'ref'> = {
+    const record = newFeedbackRecord({
       id: randomUUID(),
       orgId: target.orgId,
       channel: target.kind,
       category: inferCategory(body),
-      state: 'received',
       satisfaction: (body.satisfaction ?? null) as Satisfaction | null,
       liked: body.liked,
       suggest: body.suggest,
@@ -220,23 +220,8 @@ export async function feedbackRoutes(app: FastifyInstance, opts: FeedbackRouteOp
       eventId: target.kind === 'event' && !target.pending ? target.eventId : null,
       eventCode: target.kind === 'event' ? body.code : null,
       receivedAt: nowIso,
-      acceptedAt: null,
-      rejectedAt: null,
-      rejectReason: null,
-      assigneeId: null,
-      repliedAt: null,
-      replyText: null,
-      closedAt: null,
-      extensionDays: 0,
-      extensionReason: null,
-      followUpSatisfaction: null,
-      followUpComment: null,
-      followUpAt: null,
-      anonymisedAt: null,
-      createdBy: null,
-      notes: [],
       history: [{ at: nowIso, byId: null, byName: null, action: 'submit', detail: null }],
-    };
+    });
     const queryCode = queryCodeOf(k.secret, body.clientId);
     const res = await store.createFeedback({
       record,
@@ -423,38 +408,20 @@ export async function feedbackRoutes(app: FastifyInstance, opts: FeedbackRouteOp
       if (!e || e.orgId !== me.orgId) fail('invalid', 'No such event in your association.', [{ field: 'eventId', code: 'unknownEvent' }]);
       eventCode = feedbackCodeOf(body.eventId);
     }
-    const record: Omit<FeedbackRecord, 'ref'> = {
+    const record = newFeedbackRecord({
       id: randomUUID(),
       orgId: me.orgId,
       channel: body.channel,
       category: body.category,
-      state: 'received',
-      satisfaction: null,
-      liked: '',
-      suggest: '',
       text: body.text,
       phone: body.phone === '' ? null : body.phone,
       consent: body.phone !== '' && body.consent,
       eventId: body.eventId ?? null,
       eventCode,
       receivedAt,
-      acceptedAt: null,
-      rejectedAt: null,
-      rejectReason: null,
-      assigneeId: null,
-      repliedAt: null,
-      replyText: null,
-      closedAt: null,
-      extensionDays: 0,
-      extensionReason: null,
-      followUpSatisfaction: null,
-      followUpComment: null,
-      followUpAt: null,
-      anonymisedAt: null,
       createdBy: me.id,
-      notes: [],
       history: [{ at: now.toISOString(), byId: me.id, byName: me.name, action: 'log', detail: body.channel }],
-    };
+    });
     const res = await store.createFeedback({ record, clientId: null, queryHash: null, dup: null, year: yearOf(receivedAt) });
     req.log.info({ orgId: me.orgId, by: me.id, ref: res.record.ref }, 'feedback logged');
     void reply.status(201);

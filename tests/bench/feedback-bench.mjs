@@ -10,6 +10,11 @@
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/kl_fb_bench node tests/bench/feedback-bench.mjs
  *
  * N (default 2000) submissions, CONCURRENCY (default 32) in flight.
+ *
+ * "None of this may slow the sync routes": SYNC_N (default 200) single-event pushes, one after
+ * another as a phone sends them, timed alone and then while the public floods the server (N
+ * submissions from N addresses, and one spammer); alone / flooded / alone again, medians and the
+ * ratio of flooded to the two quiet rounds.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -18,10 +23,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadDomain, makeEvents } from './fixtures.mjs';
+import { summary } from './lib.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const N = Number(process.env.N ?? 2000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
+const SYNC_N = Number(process.env.SYNC_N ?? 200);
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
 const freePort = () =>
@@ -101,6 +109,7 @@ try {
     body: JSON.stringify({ code, orgName: '惠东县科协', adminName: '管理员', username: 'admin', password: 'bench-password-1' }),
   });
   if (setup.status !== 201) throw new Error(`setup ${setup.status}`);
+  const { token } = await setup.json();
   console.log(
     `store: ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'SQLite'}; N=${N}, concurrency ${CONCURRENCY}; limits: the defaults (10/min and 100/day per address, 300/day per code)`,
   );
@@ -116,6 +125,75 @@ try {
   await run('people (one address each)', base, people, (i) => ({ 'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }));
   const spam = Array.from({ length: N }, (_, i) => ({ code: codes[0], clientId: randomUUID(), text: `广告 ${i}` }));
   await run('one spammer (one address)', base, spam, () => ({ 'x-forwarded-for': '192.0.2.66' }));
+
+  // The sync routes beside it: one phone's single-event pushes, quiet and under a public flood.
+  const domain = await loadDomain(join(ROOT, 'dist-server'), ROOT);
+  const events = makeEvents(domain, SYNC_N * 5, 7);
+  const clientId = randomUUID();
+  let seq = 0;
+  const pushOne = async (e) => {
+    seq += 1;
+    const t = performance.now();
+    const res = await fetch(`${base}/api/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        v: 1,
+        clientId,
+        mutations: [{ entity: 'event', op: 'put', seq, eventId: e.id, fields: domain.event.eventFieldsOf(e), at: e.updatedAt }],
+      }),
+    });
+    const body = await res.json();
+    if (!res.ok || body.results?.[0]?.status !== 'applied') throw new Error(`push: HTTP ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+    return performance.now() - t;
+  };
+  const pushes = async (slice) => {
+    const ms = [];
+    for (const e of slice) ms.push(await pushOne(e));
+    return summary(ms);
+  };
+  /** Pushes `slice` while `floodOnce(round)` runs again and again; the pushes' summary. */
+  const underFlood = async (slice, floodOnce) => {
+    let flooding = true;
+    const flood = (async () => {
+      for (let round = 1; flooding; round++) await floodOnce(round);
+    })();
+    const s = await pushes(slice);
+    flooding = false;
+    await flood;
+    return s;
+  };
+  // A spammer from one address: what the limits are for (429 after 10 a minute).
+  const spamFlood = async (round) => {
+    const burst = Array.from({ length: N }, (_, i) => ({ code: codes[0], clientId: randomUUID(), text: `广告 ${round}-${i}` }));
+    await run(`  spam flood round ${round} (one address)`, base, burst, () => ({ 'x-forwarded-for': '192.0.2.67' }));
+  };
+  // Many people at once, each under their limits (a botnet, or a whole county at one moment):
+  // every submission is stored. Fresh codes each round so no per-code limit refuses them.
+  const crowdFlood = async (round) => {
+    const fresh = Array.from({ length: Math.ceil(N / 250) }, randomCode);
+    const crowd = Array.from({ length: N }, (_, i) => ({
+      code: fresh[i % fresh.length],
+      clientId: randomUUID(),
+      satisfaction: (i % 5) + 1,
+      suggest: `建议 ${i}`,
+    }));
+    await run(`  crowd flood round ${round} (one address each)`, base, crowd, (i) => ({
+      'x-forwarded-for': `172.${round & 255}.${(i >> 8) & 255}.${i & 255}`,
+    }));
+  };
+  const quiet1 = await pushes(events.slice(0, SYNC_N));
+  const spammed = await underFlood(events.slice(SYNC_N, 2 * SYNC_N), spamFlood);
+  const quiet2 = await pushes(events.slice(2 * SYNC_N, 3 * SYNC_N));
+  const crowded = await underFlood(events.slice(3 * SYNC_N, 4 * SYNC_N), crowdFlood);
+  const quiet3 = await pushes(events.slice(4 * SYNC_N));
+  const f = (x) => x.toFixed(1);
+  const fmt = (x) => `${f(x.median)} ms (p95 ${f(x.p95)})`;
+  const quietMedian = [quiet1, quiet2, quiet3].map((q) => q.median).sort((a, b) => a - b)[1];
+  console.log(`sync push, one event, ${SYNC_N} in turn (${CONCURRENCY} public requests in flight during a flood):`);
+  console.log(`  quiet ${fmt(quiet1)}, ${fmt(quiet2)}, ${fmt(quiet3)} — median of the three ${f(quietMedian)} ms`);
+  console.log(`  during one address's spam (429s): ${fmt(spammed)} — ${(spammed.median / quietMedian).toFixed(2)}× quiet`);
+  console.log(`  during a crowd of addresses (all stored): ${fmt(crowded)} — ${(crowded.median / quietMedian).toFixed(2)}× quiet`);
 } finally {
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');

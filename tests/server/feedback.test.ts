@@ -261,6 +261,35 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('feedback routes on %s', (kind)
     expect((await submit({ code: boxCode(), text: '正常意见' }, '10.50.0.2')).statusCode).toBe(201);
   });
 
+  test('a refused flood costs the store nothing: once over, an address is refused in memory until its window ends', async () => {
+    // The sync routes share the process with the public ones: a spammer's 429s must not each be a
+    // database write (tests/bench/feedback-bench.mjs measures the sync pushes beside the flood).
+    let clock = Date.parse('2026-03-01T08:00:00.000Z');
+    const timed = await testApp(h.store, { now: () => new Date(clock) });
+    apps.push(timed);
+    let writes = 0;
+    const hit = h.store.hitLimit.bind(h.store);
+    h.store.hitLimit = async (...a: Parameters<typeof hit>) => {
+      writes += 1;
+      return hit(...a);
+    };
+    const answers: LightMyRequestResponse[] = [];
+    for (let i = 0; i < 20; i++)
+      answers.push(...(await Promise.all(Array.from({ length: 50 }, (_, j) => submit({ code: boxCode(), text: `广告 ${i}-${j}` }, '10.51.0.1', timed)))));
+    expect(tally(answers)).toEqual({ 201: 10, 429: 990 });
+    // 10 accepted (minute + day key each) and the first batch's refusals; every later one in memory.
+    // Before: one write per refused request (1,010 in all).
+    expect(writes).toBeLessThanOrEqual(2 * 10 + 50);
+    const inMemory = answers.at(-1)!;
+    expect(inMemory.json().error).toBe('rateLimited');
+    expect(Number(inMemory.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(inMemory.headers['retry-after'])).toBeLessThanOrEqual(60);
+    // The minute's window ends: the address is counted by the store again, and accepted.
+    clock += 61_000;
+    expect((await submit({ code: boxCode(), text: '过了一分钟的正常意见' }, '10.51.0.1', timed)).statusCode).toBe(201);
+    expect(await rows()).toBe(11);
+  });
+
   test('the honeypot answers like a success and stores nothing', async () => {
     const r = await submit({ code: boxCode(), text: '买药', website: 'http://spam.example' });
     expect(r.statusCode).toBe(201);

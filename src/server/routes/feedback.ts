@@ -121,14 +121,41 @@ export async function feedbackRoutes(app: FastifyInstance, opts: FeedbackRouteOp
     return townshipNames.get(code) ?? '';
   };
 
+  /**
+   * Keys this process has seen over their limit, and when their window ends. The store's windows
+   * are fixed: once a key is over, every hit until the window ends is refused whatever the count, so
+   * refusing from here until then answers exactly what the store would — without a write per
+   * refused request. A spammer's flood is then parsed and refused in memory, and the sync routes
+   * beside it keep their pace (tests/bench/feedback-bench.mjs). Other processes learn it from the
+   * store at their own first refusal; the limits stay shared.
+   */
+  const overLimit = new Map<string, number>();
+  const OVER_LIMIT_KEYS = 50_000;
+
   /** Counts one hit; over `max`, answers 429 with Retry-After. */
   async function limit(reply: FastifyReply, key: string, max: number, windowMs: number): Promise<void> {
     const now = k.now().getTime();
+    const until = overLimit.get(key);
+    if (until !== undefined && until > now) refuse(reply, until, now);
+    if (until !== undefined) overLimit.delete(key);
     const { hits, resetAt } = await store.hitLimit(key, now, windowMs);
     if (hits > max) {
-      void reply.header('retry-after', String(Math.max(1, Math.ceil((resetAt - now) / 1000))));
-      fail('rateLimited');
+      if (overLimit.size >= OVER_LIMIT_KEYS) {
+        for (const [key, end] of overLimit) if (end <= now) overLimit.delete(key);
+        // Still full of live keys: forget the oldest (the store still counts them).
+        for (const key of overLimit.keys()) {
+          if (overLimit.size < OVER_LIMIT_KEYS) break;
+          overLimit.delete(key);
+        }
+      }
+      overLimit.set(key, resetAt);
+      refuse(reply, resetAt, now);
     }
+  }
+
+  function refuse(reply: FastifyReply, resetAt: number, now: number): never {
+    void reply.header('retry-after', String(Math.max(1, Math.ceil((resetAt - now) / 1000))));
+    fail('rateLimited');
   }
 
   async function settingsOf(orgId: string): Promise<FeedbackSettings> {

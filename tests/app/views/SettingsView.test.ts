@@ -85,11 +85,15 @@ describe('settings by role', () => {
 
   it('shows staff taxonomy, region, base map, targets and this device in 管理设置', async () => {
     const w = await render(StaffSettingsView, 'staff');
-    // The target editor is a staff-only chunk, loaded when the page opens.
-    await vi.waitFor(async () => {
-      await flushPromises();
-      expect(w.find('[data-testid=target-settings]').exists()).toBe(true);
-    });
+    // The target editor is a staff-only chunk, loaded when the page opens. Its first import is
+    // transformed on the spot, which took over the default 1 s on a loaded machine (load 10).
+    await vi.waitFor(
+      async () => {
+        await flushPromises();
+        expect(w.find('[data-testid=target-settings]').exists()).toBe(true);
+      },
+      { timeout: 15_000 },
+    );
     for (const sel of STAFF_PARTS) expect(w.find(sel).exists(), sel).toBe(true);
   });
 

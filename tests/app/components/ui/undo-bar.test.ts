@@ -41,6 +41,17 @@ describe('UndoBar', () => {
     expect(w.emitted('lapse')).toHaveLength(1);
   });
 
+  it('a new offer with the same words restarts the clock too', async () => {
+    const first = { id: 1 };
+    const w = mount(UndoBar, { props: { text: '已审核通过 10 条', offer: first, ms: 10_000 }, global: { plugins: [i18n] } });
+    vi.advanceTimersByTime(9000);
+    await w.setProps({ offer: { id: 2 } });
+    vi.advanceTimersByTime(9000);
+    expect(w.emitted('lapse')).toBeUndefined();
+    vi.advanceTimersByTime(1000);
+    expect(w.emitted('lapse')).toHaveLength(1);
+  });
+
   it('stops its clock when it goes away', () => {
     const w = bar('已删除：科普讲座', 8000);
     w.unmount();

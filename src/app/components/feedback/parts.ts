@@ -14,4 +14,7 @@ export const feedbackParts = {
   eventFeedback: () => import('./EventFeedback.vue'),
   settings: () => import('./FeedbackSettings.vue'),
   report: () => import('./FeedbackReportSection.vue'),
+  /** 满意度 on the coverage map (staff, online): the figures and the legend. */
+  mapSatisfaction: () => import('./map-satisfaction'),
+  mapLegend: () => import('./MapSatisfactionLegend.vue'),
 };

@@ -9,15 +9,18 @@
  * - the staff home card counts an overdue item (logged with a receivedAt 20 days back);
  * - staff colour the coverage map by 满意度: the rated townships in greens by their mean, the rest
  *   无评价 (grey, not a gap), the legend and the township sheet say 平均满意度 x.x 分（n 条）; offline a
- *   new filter says it needs the network; a volunteer's map has no such choice.
+ *   new filter says it needs the network; a volunteer's map has no such choice;
+ * - the year's XLSX carries the 群众意见办理台账 sheet when staff export online (text as text: `=1+1`
+ *   is no formula), and offline it is written without it and the screen says so.
  * Screenshots go to test-artifacts/feedback-staff/; every screen passes auditA11y.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Workbook } from '@cj-tech-master/excelts';
 import { auditA11y, freePort, screenshot, startRealServer } from './harness';
 import { Phones, go, serverApi, signIn, type Phone } from './phones';
 import { eventFields, PINGSHAN } from './release';
@@ -317,5 +320,53 @@ describe('意见办理 for staff', () => {
     await staff.ctx.setOffline(false);
     await page.waitForFunction(() => document.querySelector('[data-testid=satisfaction-total]')?.textContent === '全部所选活动：平均满意度 4.5 分（2 条）');
     expect(await state.count()).toBe(0);
+  });
+
+  it('exports the year’s XLSX with the 群众意见办理台账 online, and without it (saying so) offline', async () => {
+    const page = staff.page;
+    const xlsx = async () => {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=export-xlsx]').click()]);
+      const path = join(dataDir, `dl-${Date.now()}.xlsx`);
+      await dl.saveAs(path);
+      const wb = new Workbook();
+      await wb.xlsx.load(readFileSync(path) as unknown as ArrayBuffer);
+      return wb;
+    };
+    await go(staff, '/reports');
+    await page.locator('[data-testid=export-xlsx]').waitFor();
+    const online = await xlsx();
+    const register = online.getWorksheet('群众意见办理台账');
+    expect(register).toBeDefined();
+    expect(register!.getCell('A1').value).toBe(`${new Date().getFullYear()}年群众意见办理台账`);
+    expect((register!.getRow(2).values as unknown[]).slice(1)).toEqual([
+      '编号',
+      '收到日期',
+      '渠道',
+      '类别',
+      '内容摘要',
+      '承办人',
+      '受理日期',
+      '答复日期',
+      '办理结果',
+      '回访满意度',
+    ]);
+    // Every item of the year (two event ratings of each event with text or not, the letter, the box item).
+    const rows = [];
+    for (let r = 3; r <= register!.rowCount; r++) rows.push(register!.getRow(r));
+    expect(rows).toHaveLength(6);
+    expect(rows.every((r) => r.getCell(2).value instanceof Date)).toBe(true);
+    const formulaLike = rows.find((r) => String(r.getCell(5).value).includes('=1+1'));
+    expect(formulaLike?.getCell(5).formula).toBeUndefined();
+    expect(JSON.stringify(rows.map((r) => r.values))).not.toContain('13812341234');
+    expect(await page.locator('[data-testid=export-status]').innerText()).toMatch(/^已生成 .*\.xlsx$/);
+
+    await staff.ctx.setOffline(true);
+    const offline = await xlsx();
+    expect(offline.getWorksheet('群众意见办理台账')).toBeUndefined();
+    expect(offline.getWorksheet('汇总')).toBeDefined();
+    expect(await page.locator('[data-testid=export-status]').innerText()).toContain('未含“群众意见办理台账”');
+    await page.locator('[data-testid=export-status]').scrollIntoViewIfNeeded();
+    await screenshot(page, FEATURE, '13-export-offline');
+    await staff.ctx.setOffline(false);
   });
 });

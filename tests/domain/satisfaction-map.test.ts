@@ -147,7 +147,16 @@ describe('summing the ratings of the events that match the filter', () => {
   });
 
   test('the map’s filter survives the query string', () => {
-    const f = { year: 2023, reviewedOnly: false, monthFrom: 3, monthTo: 9, formats: ['caravan'], venues: ['school'], campaigns: ['none'], themes: ['sci-tech'] };
+    const f = {
+      year: 2023,
+      reviewedOnly: false,
+      monthFrom: 3,
+      monthTo: 9,
+      formats: ['caravan'],
+      venues: ['school'],
+      campaigns: ['none'],
+      themes: ['sci-tech'],
+    };
     const qs = satisfactionQueryString(f);
     expect(qs).toBe('year=2023&from=3&to=9&format=caravan&venue=school&campaign=none&theme=sci-tech&basis=submitted');
     const parsed = v.parse(satisfactionQuerySchema, Object.fromEntries(new URLSearchParams(qs)));

@@ -364,7 +364,7 @@ describe('意见办理 for staff', () => {
     const offline = await xlsx();
     expect(offline.getWorksheet('群众意见办理台账')).toBeUndefined();
     expect(offline.getWorksheet('汇总')).toBeDefined();
-    expect(await page.locator('[data-testid=export-status]').innerText()).toContain('未含“群众意见办理台账”');
+    expect(await page.locator('[data-testid=export-status]').innerText()).toContain('未含群众意见办理台账');
     await page.locator('[data-testid=export-status]').scrollIntoViewIfNeeded();
     await screenshot(page, FEATURE, '13-export-offline');
     await staff.ctx.setOffline(false);

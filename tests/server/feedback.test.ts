@@ -8,7 +8,21 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { feedbackCodeOf, type FeedbackItem, type FeedbackListItem, type PublicFeedbackStatus } from '../../src/domain/feedback';
 import { sweepFeedback } from '../../src/server/routes/feedback';
-import { bearer, eventFields, handleFor, newId, OTHER_TOWNSHIP, push, putEvent, seedAccounts, testApp, TOWNSHIP, type Accounts, type StoreHandle, type StoreKind } from './helpers';
+import {
+  bearer,
+  eventFields,
+  handleFor,
+  newId,
+  OTHER_TOWNSHIP,
+  push,
+  putEvent,
+  seedAccounts,
+  testApp,
+  TOWNSHIP,
+  type Accounts,
+  type StoreHandle,
+  type StoreKind,
+} from './helpers';
 
 function tally(rs: LightMyRequestResponse[]): Record<number, number> {
   const out: Record<number, number> = {};
@@ -226,7 +240,11 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('feedback routes on %s', (kind)
       total: { answered: 1, sum: 2, events: 1 },
       byTownship: { [TOWNSHIP]: { answered: 1, sum: 2 } },
     });
-    expect((await get('year=2025', acc.admin)).json()).toEqual({ year: 2025, total: { answered: 1, sum: 1, events: 1 }, byTownship: { [TOWNSHIP]: { answered: 1, sum: 1 } } });
+    expect((await get('year=2025', acc.admin)).json()).toEqual({
+      year: 2025,
+      total: { answered: 1, sum: 1, events: 1 },
+      byTownship: { [TOWNSHIP]: { answered: 1, sum: 1 } },
+    });
     // Nothing is reviewed yet: on the 已审核 basis no event counts, so no rating does.
     expect((await get('year=2024&basis=reviewed')).json()).toEqual({ year: 2024, total: { answered: 0, sum: 0, events: 0 }, byTownship: {} });
     expect((await get('year=2024', acc.volA)).statusCode).toBe(403);

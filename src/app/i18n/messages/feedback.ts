@@ -209,7 +209,8 @@ export default {
         single: '{from} 分',
         zone: '特殊区域（评价计入所在镇）',
         point: '有定位的活动',
-        counts: '统计所选范围（{scope}）内活动的群众扫码评价，按活动所在乡镇；评价不论何时提交，都计入活动所在的年份。无评价表示这些活动没有人评价，不表示没有活动。',
+        counts:
+          '统计所选范围（{scope}）内活动的群众扫码评价，按活动所在乡镇；评价不论何时提交，都计入活动所在的年份。无评价表示这些活动没有人评价，不表示没有活动。',
         unrated: '无评价乡镇 ({n})',
         allRated: '所选范围内每个乡镇都有评价',
         sheet: '满意度',
@@ -424,7 +425,8 @@ export default {
         single: '{from}',
         zone: 'Special zone (rated with its town)',
         point: 'Located events',
-        counts: 'Counts the public’s QR ratings of the events in the selection ({scope}), by the event’s township; a rating counts in its event’s year whenever it was sent. No ratings means nobody rated those events, not that there were none.',
+        counts:
+          'Counts the public’s QR ratings of the events in the selection ({scope}), by the event’s township; a rating counts in its event’s year whenever it was sent. No ratings means nobody rated those events, not that there were none.',
         unrated: 'Townships without ratings ({n})',
         allRated: 'Every township in the selection has ratings',
         sheet: 'Satisfaction',

@@ -223,6 +223,8 @@ export default {
       badCategory: '请选择类别',
       badChannel: '请选择渠道',
       tooSmall: '数值太小',
+      badYear: '年份须为四位数字',
+      badBasis: '计入口径须为已审核或全部已提交',
     },
   },
   en: {
@@ -438,6 +440,8 @@ export default {
       badCategory: 'Choose a category',
       badChannel: 'Choose a channel',
       tooSmall: 'Too small',
+      badYear: 'A four-digit year',
+      badBasis: 'Reviewed or all submitted',
     },
   },
 };

@@ -17,9 +17,20 @@ import { hasArea, type RegionPack, type TownshipUnit } from './region.js';
 import { countEventsBy, emptyTally, matchesFilter, mergeTallyInto, type CountableEvent, type EventFilter, type Tally } from './counts.js';
 import { DEFAULT_TIME_ZONE, zonedParts } from './year.js';
 
-/** What the map colours by: 场次, 人次 (offline attendance), 资料份数, or days since the last event. */
-export type CoverageMeasure = 'events' | 'attendance' | 'materials' | 'daysSince';
+/**
+ * What the map colours by: 场次, 人次 (offline attendance), 资料份数, days since the last event, or
+ * 满意度 (the public's average rating of the events, staff only and online: it is not counted from
+ * the events on the phone but made by domain/satisfaction-map.ts from the server's ratings).
+ */
+export type CoverageMeasure = 'events' | 'attendance' | 'materials' | 'daysSince' | 'satisfaction';
+/** The measures counted from events (every phone, offline). */
 export const COVERAGE_MEASURES: readonly CoverageMeasure[] = ['events', 'attendance', 'materials', 'daysSince'];
+
+/** The public's ratings of a unit's events (满意度): how many, and their mean (null: 无评价). */
+export interface UnitRating {
+  readonly answered: number;
+  readonly mean: number;
+}
 
 /** One township-level unit's numbers under a filter. */
 export interface UnitCoverage {
@@ -46,6 +57,8 @@ export interface UnitCoverage {
   readonly classIndex: number | null;
   /** An area unit with no event under the filter. */
   readonly gap: boolean;
+  /** Measure 'satisfaction' only: the ratings of the unit's events, or null (无评价, not a gap). */
+  readonly rating?: UnitRating | null;
 }
 
 /** The whole picture for a filter and a measure. */
@@ -66,6 +79,8 @@ export interface CoverageResult {
   readonly breaks: readonly number[];
   /** One fill colour per class, light → dark (darker = more, or more recent for daysSince). */
   readonly colours: readonly string[];
+  /** Measure 'satisfaction' only: every rating of the matching events, all townships. */
+  readonly rating?: UnitRating | null;
 }
 
 export interface CoverageOptions {
@@ -89,6 +104,8 @@ export function measureValue(t: Tally, measure: CoverageMeasure, now: number, ti
       return t.materials;
     case 'daysSince':
       return t.lastStartAt === null ? null : daysBetween(t.lastStartAt, now, timeZone);
+    default:
+      return null;
   }
 }
 

@@ -6,18 +6,24 @@
  *   ("群众评价 2 条，平均 4.5 分"), never the people;
  * - staff see a public submission (POST /api/public/feedback) in 意见办理 with the phone masked,
  *   open it (the phone in full), accept, reply and close it;
- * - the staff home card counts an overdue item (logged with a receivedAt 20 days back).
+ * - the staff home card counts an overdue item (logged with a receivedAt 20 days back);
+ * - staff colour the coverage map by 满意度: the rated townships in greens by their mean, the rest
+ *   无评价 (grey, not a gap), the legend and the township sheet say 平均满意度 x.x 分（n 条）; offline a
+ *   new filter says it needs the network; a volunteer's map has no such choice;
+ * - the year's XLSX carries the 群众意见办理台账 sheet when staff export online (text as text: `=1+1`
+ *   is no formula), and offline it is written without it and the screen says so.
  * Screenshots go to test-artifacts/feedback-staff/; every screen passes auditA11y.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Workbook } from '@cj-tech-master/excelts';
 import { auditA11y, freePort, screenshot, startRealServer } from './harness';
 import { Phones, go, serverApi, signIn, type Phone } from './phones';
-import { eventFields } from './release';
+import { eventFields, PINGSHAN } from './release';
 import { modulesFromSvg, readQr } from '../app/components/admin/qr-read';
 import { feedbackCodeOf } from '../../src/domain/feedback';
 
@@ -33,6 +39,9 @@ let proc: ChildProcess | null = null;
 let staffToken = '';
 let volunteerToken = '';
 const eventId = randomUUID();
+/** A second event, in 吉隆镇, rated lower: two classes on the map. */
+const JILONG = '441323109000';
+const jilongEventId = randomUUID();
 const phones = new Phones();
 const api = serverApi(() => base);
 
@@ -79,9 +88,32 @@ beforeAll(async () => {
       },
     ],
   });
-  // Two ratings of the event from the public.
+  await api('POST', '/api/sync/push', volunteerToken, {
+    v: 1,
+    clientId: randomUUID(),
+    mutations: [
+      {
+        entity: 'event',
+        op: 'put',
+        seq: 1,
+        eventId: jilongEventId,
+        fields: {
+          ...eventFields('科普讲座进吉隆社区'),
+          townshipCode: JILONG,
+          villageCode: null,
+          format: 'lecture',
+          startAt: `${year}-01-06T09:30:00+08:00`,
+          endAt: `${year}-01-06T11:30:00+08:00`,
+        },
+        at: `${year}-01-06T12:00:00+08:00`,
+      },
+    ],
+  });
+  // Two ratings of the event from the public (and two of the 吉隆 one, counted on the map only).
   await submit({ code: feedbackCodeOf(eventId), satisfaction: 5, liked: '实验很有趣' });
   await submit({ code: feedbackCodeOf(eventId), satisfaction: 4 });
+  await submit({ code: feedbackCodeOf(jilongEventId), satisfaction: 3 });
+  await submit({ code: feedbackCodeOf(jilongEventId), satisfaction: 2, suggest: '=1+1' });
 });
 
 afterAll(async () => {
@@ -129,6 +161,19 @@ describe('the volunteer’s event: QR code and ratings', () => {
     expect(await volunteer.page.getByText('扫码评价本次活动').first().isVisible()).toBe(true);
     await screenshot(volunteer.page, FEATURE, '03-event-poster-print', true);
     await volunteer.page.emulateMedia({ media: 'screen' });
+  });
+
+  it('gives a volunteer’s map no 满意度, not even through a link', async () => {
+    await go(volunteer, '/map?measure=satisfaction');
+    await volunteer.page.locator('[data-testid=map-legend]').waitFor();
+    expect(await volunteer.page.locator('[data-measure]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-measure')))).toEqual([
+      'events',
+      'attendance',
+      'materials',
+      'daysSince',
+    ]);
+    expect(await volunteer.page.locator('[data-measure=events]').getAttribute('aria-checked')).toBe('true');
+    expect(await volunteer.page.locator('[data-testid=satisfaction-total]').count()).toBe(0);
   });
 });
 
@@ -206,5 +251,122 @@ describe('意见办理 for staff', () => {
     // What the public sees with the 查询码 agrees: the reply is there.
     const items = (await api<{ items: { ref: string; state: string }[] }>('GET', '/api/feedback', staffToken)).items;
     expect(items.find((i) => i.ref === publicRef)?.state).toBe('closed');
+  });
+
+  it('colours the map by 满意度: greens by the mean, 无评价 grey and no gap, legend and sheet with 平均满意度 x.x 分（n 条）', async () => {
+    const page = staff.page;
+    await go(staff, '/map');
+    await page.locator('[data-testid=gap-list]').waitFor();
+    await page.locator('[data-measure=satisfaction]').click();
+    const total = page.locator('[data-testid=satisfaction-total]');
+    await total.waitFor();
+    // The counting basis applies: nothing is reviewed yet, so on 已审核 no rating counts.
+    expect(await page.locator('[data-testid=count-basis-reviewed]').isChecked()).toBe(true);
+    expect(await total.innerText()).toBe('全部所选活动：无评价');
+    expect(await page.locator('path.kl-town').evaluateAll((ps) => ps.every((p) => p.getAttribute('fill') === '#f3f4f6'))).toBe(true);
+    await page.locator('label.kl-basis__option', { has: page.locator('[data-testid=count-basis-submitted]') }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=satisfaction-total]')?.textContent !== '全部所选活动：无评价');
+    expect(await total.innerText()).toBe('全部所选活动：平均满意度 3.5 分（4 条）');
+    expect(new URL(page.url()).searchParams.get('measure')).toBe('satisfaction');
+    const fill = (code: string) => page.locator(`path.kl-town-${code}`).getAttribute('fill');
+    // Two classes, light → dark: 吉隆 2.5, 平山 4.5; every other township 无评价, none hatched as a gap.
+    expect(await fill(PINGSHAN)).toBe('#31a354');
+    expect(await fill(JILONG)).toBe('#a1d99b');
+    const fills = await page.locator('path.kl-town').evaluateAll((ps) => ps.map((p) => p.getAttribute('fill')));
+    expect(fills.filter((f) => f === '#f3f4f6')).toHaveLength(12);
+    expect(fills).not.toContain('url(#kl-gap-hatch)');
+    expect((await page.locator('[data-testid=map-legend] li').allInnerTexts()).slice(0, 3)).toEqual(['2.5 分', '2.6–4.5 分', '无评价']);
+    expect(await page.locator('[data-testid=satisfaction-counts]').innerText()).toContain(`${new Date().getFullYear()} 年 · 全年 · `);
+    expect(await page.locator('[data-testid=unrated-list] button').count()).toBe(12);
+    expect(await page.locator('[data-testid=gap-list]').count()).toBe(0);
+    expect(await page.locator(`.kl-label-${PINGSHAN} .kl-label__value`).innerText()).toBe('4.5');
+    // No township is styled as a gap in the table either (大岭 had no event: 无评价, not orange).
+    expect(await page.locator('[data-testid=township-table] .kl-table__row--gap').count()).toBe(0);
+    await page.locator('.van-toast').waitFor({ state: 'hidden' });
+    await screenshot(page, FEATURE, '09-map-satisfaction');
+    await screenshot(page, FEATURE, '10-map-satisfaction-full', true);
+    expect(await auditA11y(page, [...OTHERS, '.leaflet-container'])).toEqual(CLEAN);
+
+    // The township sheet and the table say the same.
+    await page.locator(`[data-testid=township-table] button[data-code="${PINGSHAN}"]`).click();
+    const stat = page.locator('[data-testid=township-sheet] [data-stat=satisfaction] dd');
+    await stat.waitFor();
+    expect(await stat.innerText()).toBe('平均满意度 4.5 分（2 条）');
+    // Once the sheet has slid in.
+    await page.waitForFunction(() => !document.querySelector('.van-popup.van-slide-up-enter-active'));
+    await screenshot(page, FEATURE, '11-map-satisfaction-sheet');
+    await page.locator('.van-popup__close-icon:visible').click();
+    await page.locator('[data-testid=township-sheet]').waitFor({ state: 'hidden' });
+    expect(await page.locator(`[data-testid=township-table] button[data-code="${JILONG}"] .kl-table__value`).innerText()).toBe('平均满意度 2.5 分（2 条）');
+    expect(await page.locator(`[data-testid=township-table] button[data-code="441323002000"] .kl-table__value`).innerText()).toBe('无评价');
+
+    // A format filter: only the 讲座 in 吉隆 counts.
+    await go(staff, '/map?measure=satisfaction&format=lecture');
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid=satisfaction-total]')?.textContent?.includes('（2 条）') &&
+        document.querySelector('[data-testid=satisfaction-counts]')?.textContent?.includes('科普讲座'),
+    );
+    expect(await total.innerText()).toBe('全部所选活动：平均满意度 2.5 分（2 条）');
+    expect(await fill(PINGSHAN)).toBe('#f3f4f6');
+
+    // Offline, a filter not asked yet says it needs the network; back online it is asked.
+    await staff.ctx.setOffline(true);
+    await go(staff, '/map?measure=satisfaction&format=caravan');
+    const state = page.locator('[data-testid=satisfaction-state]');
+    await state.waitFor();
+    expect(await state.innerText()).toBe('满意度来自服务器上的群众评价，需联网查看');
+    await screenshot(page, FEATURE, '12-map-satisfaction-offline');
+    await staff.ctx.setOffline(false);
+    await page.waitForFunction(() => document.querySelector('[data-testid=satisfaction-total]')?.textContent === '全部所选活动：平均满意度 4.5 分（2 条）');
+    expect(await state.count()).toBe(0);
+  });
+
+  it('exports the year’s XLSX with the 群众意见办理台账 online, and without it (saying so) offline', async () => {
+    const page = staff.page;
+    const xlsx = async () => {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=export-xlsx]').click()]);
+      const path = join(dataDir, `dl-${Date.now()}.xlsx`);
+      await dl.saveAs(path);
+      const wb = new Workbook();
+      await wb.xlsx.load(readFileSync(path) as unknown as ArrayBuffer);
+      return wb;
+    };
+    await go(staff, '/reports');
+    await page.locator('[data-testid=export-xlsx]').waitFor();
+    const online = await xlsx();
+    const register = online.getWorksheet('群众意见办理台账');
+    expect(register).toBeDefined();
+    expect(register!.getCell('A1').value).toBe(`${new Date().getFullYear()}年群众意见办理台账`);
+    expect((register!.getRow(2).values as unknown[]).slice(1)).toEqual([
+      '编号',
+      '收到日期',
+      '渠道',
+      '类别',
+      '内容摘要',
+      '承办人',
+      '受理日期',
+      '答复日期',
+      '办理结果',
+      '回访满意度',
+    ]);
+    // Every item of the year (two event ratings of each event with text or not, the letter, the box item).
+    const rows = [];
+    for (let r = 3; r <= register!.rowCount; r++) rows.push(register!.getRow(r));
+    expect(rows).toHaveLength(6);
+    expect(rows.every((r) => r.getCell(2).value instanceof Date)).toBe(true);
+    const formulaLike = rows.find((r) => String(r.getCell(5).value).includes('=1+1'));
+    expect(formulaLike?.getCell(5).formula).toBeUndefined();
+    expect(JSON.stringify(rows.map((r) => r.values))).not.toContain('13812341234');
+    expect(await page.locator('[data-testid=export-status]').innerText()).toMatch(/^已生成 .*\.xlsx$/);
+
+    await staff.ctx.setOffline(true);
+    const offline = await xlsx();
+    expect(offline.getWorksheet('群众意见办理台账')).toBeUndefined();
+    expect(offline.getWorksheet('汇总')).toBeDefined();
+    expect(await page.locator('[data-testid=export-status]').innerText()).toContain('未含群众意见办理台账');
+    await page.locator('[data-testid=export-status]').scrollIntoViewIfNeeded();
+    await screenshot(page, FEATURE, '13-export-offline');
+    await staff.ctx.setOffline(false);
   });
 });

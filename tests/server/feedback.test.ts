@@ -8,7 +8,21 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { feedbackCodeOf, type FeedbackItem, type FeedbackListItem, type PublicFeedbackStatus } from '../../src/domain/feedback';
 import { sweepFeedback } from '../../src/server/routes/feedback';
-import { bearer, eventFields, handleFor, newId, push, putEvent, seedAccounts, testApp, type Accounts, type StoreHandle, type StoreKind } from './helpers';
+import {
+  bearer,
+  eventFields,
+  handleFor,
+  newId,
+  OTHER_TOWNSHIP,
+  push,
+  putEvent,
+  seedAccounts,
+  testApp,
+  TOWNSHIP,
+  type Accounts,
+  type StoreHandle,
+  type StoreKind,
+} from './helpers';
 
 function tally(rs: LightMyRequestResponse[]): Record<number, number> {
   const out: Record<number, number> = {};
@@ -188,6 +202,56 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('feedback routes on %s', (kind)
     // A code that is neither an event nor a box of this server with two orgs → 404 is covered by
     // the store; a malformed code is refused here.
     expect((await app.inject({ url: '/api/public/feedback/target/not-a-code' })).statusCode).toBe(404);
+  });
+
+  test('满意度 by township: the ratings of the events matching the map’s filter, by the event’s year and township; staff only', async () => {
+    const ev = async (fields: Record<string, unknown>) => {
+      const id = newId();
+      expect((await push(app, acc.volA, newId(), [putEvent(1, id, eventFields(fields))])).statusCode).toBe(200);
+      return id;
+    };
+    const e1 = await ev({});
+    const e2 = await ev({ townshipCode: OTHER_TOWNSHIP, villageCode: null, format: 'lecture' });
+    // Rated now (years later): it counts in its event's year, 2024.
+    const e3 = await ev({ startAt: '2024-12-31T20:00:00+08:00', endAt: '2024-12-31T21:00:00+08:00' });
+    const e4 = await ev({ startAt: '2025-01-02T09:00:00+08:00', endAt: '2025-01-02T11:00:00+08:00' });
+    await ev({ title: '无人评价的活动' });
+    let ip = 0;
+    const rate = async (eventId: string, satisfaction: number | null, extra: Record<string, unknown> = {}) =>
+      expect((await submit({ code: feedbackCodeOf(eventId), satisfaction, ...extra }, `10.40.0.${++ip}`)).statusCode).toBe(201);
+    await rate(e1, 5);
+    await rate(e1, 4);
+    await rate(e1, null, { liked: '只留了文字' });
+    await rate(e2, 3);
+    await rate(e3, 2);
+    await rate(e4, 1);
+    expect((await submit({ code: boxCode(), category: 'praise', text: '很好' }, '10.40.1.1')).statusCode).toBe(201);
+
+    const get = (q: string, who = acc.staff) => app.inject({ url: `/api/feedback/township-satisfaction?${q}`, headers: bearer(who) });
+    const year = await get('year=2024');
+    expect(year.statusCode).toBe(200);
+    expect(year.json()).toEqual({
+      year: 2024,
+      total: { answered: 4, sum: 14, events: 3 },
+      byTownship: { [TOWNSHIP]: { answered: 3, sum: 11 }, [OTHER_TOWNSHIP]: { answered: 1, sum: 3 } },
+    });
+    expect((await get('year=2024&format=caravan&from=12&to=12&basis=submitted')).json()).toEqual({
+      year: 2024,
+      total: { answered: 1, sum: 2, events: 1 },
+      byTownship: { [TOWNSHIP]: { answered: 1, sum: 2 } },
+    });
+    expect((await get('year=2025', acc.admin)).json()).toEqual({
+      year: 2025,
+      total: { answered: 1, sum: 1, events: 1 },
+      byTownship: { [TOWNSHIP]: { answered: 1, sum: 1 } },
+    });
+    // Nothing is reviewed yet: on the 已审核 basis no event counts, so no rating does.
+    expect((await get('year=2024&basis=reviewed')).json()).toEqual({ year: 2024, total: { answered: 0, sum: 0, events: 0 }, byTownship: {} });
+    expect((await get('year=2024', acc.volA)).statusCode).toBe(403);
+    expect((await app.inject({ url: '/api/feedback/township-satisfaction?year=2024' })).statusCode).toBe(401);
+    for (const bad of ['', 'year=24', 'year=2024&format=Caravan', 'year=2024&from=13', 'year=2024&basis=all', 'year=2024&phone=1']) {
+      expect((await get(bad)).statusCode, bad).toBe(400);
+    }
   });
 
   test('HTML and script stay inert text: stored as typed, answered as JSON with a CSP that allows nothing', async () => {

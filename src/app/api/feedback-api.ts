@@ -17,6 +17,8 @@ import type {
   FeedbackState,
   StaffFeedbackRequest,
 } from '../../domain/feedback';
+import type { EventFilter } from '../../domain/counts';
+import { satisfactionQueryString, type TownshipSatisfactionAnswer } from '../../domain/satisfaction-map';
 import { createHttpClient } from '../../sync/http-client';
 
 /** A register row (the list row: it carries the reply and the rejection reason, cut, for 办理结果). */
@@ -46,6 +48,8 @@ export interface FeedbackApi {
   act(id: string, action: FeedbackAction): Promise<FeedbackItem>;
   figures(year: number): Promise<FeedbackFigures>;
   eventSatisfaction(year: number): Promise<EventSatisfactionAnswer>;
+  /** 满意度 by township under the map's filter (staff): counts and sums of the matching events' ratings. */
+  townshipSatisfaction(filter: EventFilter & { readonly year: number }): Promise<TownshipSatisfactionAnswer>;
   getSettings(): Promise<FeedbackSettings>;
   putSettings(s: FeedbackSettings): Promise<FeedbackSettings>;
   /** The org's members (GET /api/users), to assign an item to. */
@@ -106,6 +110,7 @@ export function createFeedbackApi(opts: FeedbackApiOptions): FeedbackApi {
     act: async (x, action) => unwrap<FeedbackItem>(await call('POST', `/api/feedback/${id(x)}/actions`, action), 'item'),
     figures: async (year) => unwrap<FeedbackFigures>(await call('GET', `/api/feedback/figures?year=${year}`), 'figures'),
     eventSatisfaction: (year) => call<EventSatisfactionAnswer>('GET', `/api/feedback/event-satisfaction?year=${year}`),
+    townshipSatisfaction: (filter) => call<TownshipSatisfactionAnswer>('GET', `/api/feedback/township-satisfaction?${satisfactionQueryString(filter)}`),
     getSettings: async () => unwrap<FeedbackSettings>(await call('GET', '/api/org/feedback-settings'), 'settings'),
     putSettings: async (s) => unwrap<FeedbackSettings>(await call('PUT', '/api/org/feedback-settings', s), 'settings'),
     users: async () => (await call<{ users: PublicUser[] }>('GET', '/api/users')).users,

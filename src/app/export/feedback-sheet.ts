@@ -4,7 +4,7 @@
  * Dates are real date cells (yyyy-mm-dd, the China calendar date), so a spreadsheet sorts and
  * filters them; text stays text (a value typed by the public that looks like a formula is written
  * as a string, never evaluated). Its own workbook from the inbox or the report, or one more sheet
- * of the year's workbook (addFeedbackSheet).
+ * of the year's workbook (xlsx.ts SHEETS, when the export could read the rows: feedback-register.ts).
  */
 import type { Workbook, Worksheet } from '@cj-tech-master/excelts';
 import { FEEDBACK_CATEGORY_ZH, FEEDBACK_CHANNEL_ZH, FEEDBACK_STATE_ZH, SATISFACTION_ZH, chinaDateOf } from '../../domain/feedback';
@@ -46,6 +46,16 @@ export function feedbackRegisterRow(r: FeedbackRow): (string | Date | null)[] {
 /** Adds the register sheet to a workbook. */
 export function addFeedbackSheet(wb: Workbook, rows: readonly FeedbackRow[], title?: string): Worksheet {
   const ws = wb.addWorksheet(FEEDBACK_SHEET_NAME);
+  fillFeedbackSheet(ws, rows, title);
+  return ws;
+}
+
+/**
+ * Fills a sheet with the register: the title (merged), the header, one row per item, oldest first.
+ * Every text is a plain string cell (excelts writes a string as a string, whatever it starts with:
+ * only a `{ formula }` value is a formula), so `=1+1` typed by the public stays text.
+ */
+export function fillFeedbackSheet(ws: Worksheet, rows: readonly FeedbackRow[], title?: string): void {
   [12, 12, 10, 10, 48, 10, 12, 12, 36, 12].forEach((w, i) => (ws.getColumn(i + 1).width = w));
   if (title) {
     const t = ws.addRow([title]);
@@ -61,7 +71,6 @@ export function addFeedbackSheet(wb: Workbook, rows: readonly FeedbackRow[], tit
     row.getCell(5).alignment = { wrapText: true, vertical: 'top' };
     row.getCell(9).alignment = { wrapText: true, vertical: 'top' };
   }
-  return ws;
 }
 
 /** The register alone, as XLSX bytes. */

@@ -9,6 +9,7 @@ import { buildReport, type ReportParts } from '../../domain/report';
 import type { ReportLine } from '../../domain/report-lines';
 import type { ClauseEdit } from '../../domain/report-text';
 import type { Award } from '../../domain/awards';
+import type { FeedbackListItem } from '../../domain/feedback';
 import type { Target } from '../../domain/targets';
 import type { Taxonomy } from '../../domain/taxonomy';
 import type { PeopleNames } from './people';
@@ -30,6 +31,11 @@ export interface ReportBundle extends ReportParts<LedgerEvent> {
   readonly names: PeopleNames;
   /** The 群众意见 sentence (domain/feedback-report.ts), when the screen has read the year's feedback figures. */
   readonly feedbackSentence?: string;
+  /**
+   * The year's 群众意见办理台账 rows, when the export could read them from the server (staff, online:
+   * feedback-register.ts withFeedbackRegister); absent, the workbook has no such sheet.
+   */
+  readonly feedbackRows?: readonly FeedbackListItem[];
 }
 
 /** What building a bundle needs besides the events and targets. */

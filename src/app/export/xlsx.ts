@@ -5,7 +5,8 @@
  * region's clock, 填报人/审核人 by name) and 志愿者名册 (names and hours per event, for entry into
  * i志愿/志愿汇), 按统计口径 (each report line from its one definition) and 形式×专项 (场次 by format and
  * campaign), 整体绩效自评表 (the scored indicators: self-eval-sheet.ts) and, when the bundle carries the
- * year's awards, 竞赛获奖 (awards-sheet.ts). A new sheet is one more entry in SHEETS. Every number comes from the report bundle
+ * year's awards, 竞赛获奖 (awards-sheet.ts), and, when the export could read them from the server, the
+ * 群众意见办理台账 (feedback-sheet.ts). A new sheet is one more entry in SHEETS. Every number comes from the report bundle
  * the screen shows. Detail rows go in chunks with a yield between them so the page stays responsive.
  */
 import type { Workbook, Worksheet } from '@cj-tech-master/excelts';
@@ -14,6 +15,7 @@ import type { ReportBundle } from './report-bundle';
 import { peopleOf } from './people';
 import { fillSelfEvalSheet, SELF_EVAL_SHEET } from './self-eval-sheet';
 import { AWARDS_SHEET_NAME, fillAwardsSheet } from './awards-sheet';
+import { FEEDBACK_SHEET_NAME, fillFeedbackSheet } from './feedback-sheet';
 import {
   BREAKDOWN_HEADERS,
   LINE_HEADERS,
@@ -198,6 +200,12 @@ export const SHEETS: readonly SheetSpec[] = [
   { name: '形式×专项', fill: crossSheet },
   { name: SELF_EVAL_SHEET, fill: fillSelfEvalSheet },
   { name: AWARDS_SHEET_NAME, fill: fillAwardsSheet, when: (b) => (b.awards?.length ?? 0) > 0 },
+  // The register lives on the server: there when the export read it (staff, online), even if empty.
+  {
+    name: FEEDBACK_SHEET_NAME,
+    fill: (ws, { b }) => fillFeedbackSheet(ws, b.feedbackRows ?? [], `${b.year}年群众意见办理台账`),
+    when: (b) => b.feedbackRows !== undefined,
+  },
 ];
 
 /** The names of the sheets every workbook has, in order (a conditional sheet is not among them). */

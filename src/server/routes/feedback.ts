@@ -54,6 +54,8 @@ import {
   type PublicFeedbackStatus,
   type Satisfaction,
 } from '../../domain/feedback.js';
+import { matchesFilter } from '../../domain/counts.js';
+import { filterOfSatisfactionQuery, satisfactionByTownship, satisfactionQuerySchema, type TownshipSatisfactionAnswer } from '../../domain/satisfaction-map.js';
 import { yearBounds, yearOf } from '../../domain/year.js';
 import { STAFF, parse, requireRole, userOf } from '../context.js';
 import { fail } from '../errors.js';
@@ -395,6 +397,19 @@ export async function feedbackRoutes(app: FastifyInstance, opts: FeedbackRouteOp
       records = own;
     }
     return eventSatisfaction(records, year);
+  });
+
+  // 满意度 on the map (domain/satisfaction-map.ts): the ratings of the events that match the map's
+  // filter, by township; counts and sums only. Staff only: a volunteer's phone never shows it.
+  app.get('/api/feedback/township-satisfaction', { onRequest: requireRole(...STAFF) }, async (req): Promise<TownshipSatisfactionAnswer> => {
+    const me = userOf(req);
+    const filter = filterOfSatisfactionQuery(parse(satisfactionQuerySchema, req.query));
+    const events = (await store.liveEvents(me.orgId)).events.filter((e) => matchesFilter(e, filter));
+    const ratings = [];
+    for (const r of await store.listFeedback(me.orgId, { eventIds: events.map((e) => e.id) })) {
+      if (r.channel === 'event' && r.eventId !== null && r.satisfaction !== null) ratings.push({ eventId: r.eventId, satisfaction: r.satisfaction });
+    }
+    return satisfactionByTownship(events, ratings, filter);
   });
 
   const phoneQuery = v.strictObject({

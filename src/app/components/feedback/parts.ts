@@ -14,4 +14,9 @@ export const feedbackParts = {
   eventFeedback: () => import('./EventFeedback.vue'),
   settings: () => import('./FeedbackSettings.vue'),
   report: () => import('./FeedbackReportSection.vue'),
+  /** 满意度 on the coverage map (staff, online): the figures and the legend. */
+  mapSatisfaction: () => import('./map-satisfaction'),
+  mapLegend: () => import('./MapSatisfactionLegend.vue'),
+  /** The 群众意见办理台账 for the year's workbook (the reports screen's 导出 Excel). */
+  register: () => import('../../export/feedback-register'),
 };

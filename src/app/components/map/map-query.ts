@@ -49,7 +49,8 @@ export function parseMapQuery(query: LocationQuery, thisYear: number): MapQuery 
     venue: code(query.venue),
     campaign: code(query.campaign),
     theme: code(query.theme),
-    measure: COVERAGE_MEASURES.includes(m as CoverageMeasure) ? (m as CoverageMeasure) : 'events',
+    // 满意度 too: the view shows it to staff only (a volunteer's link with it shows 场次).
+    measure: m === 'satisfaction' || COVERAGE_MEASURES.includes(m as CoverageMeasure) ? (m as CoverageMeasure) : 'events',
   };
 }
 

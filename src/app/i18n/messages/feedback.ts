@@ -200,6 +200,21 @@ export default {
         offline: '群众意见的统计需要联网',
         none: '—',
       },
+      map: {
+        title: '满意度（群众评价平均分，1–5 分）',
+        mean: '平均满意度 {mean} 分（{n} 条）',
+        none: '无评价',
+        county: '全部所选活动：{text}',
+        range: '{from}–{to} 分',
+        single: '{from} 分',
+        zone: '特殊区域（评价计入所在镇）',
+        point: '有定位的活动',
+        counts:
+          '统计所选范围（{scope}）内活动的群众扫码评价，按活动所在乡镇；评价不论何时提交，都计入活动所在的年份。无评价表示这些活动没有人评价，不表示没有活动。',
+        unrated: '无评价乡镇 ({n})',
+        allRated: '所选范围内每个乡镇都有评价',
+        sheet: '满意度',
+      },
     },
     // Problem codes of src/domain/feedback.ts, worded with the feedback screens (staff-only chunk).
     validation: {
@@ -208,6 +223,8 @@ export default {
       badCategory: '请选择类别',
       badChannel: '请选择渠道',
       tooSmall: '数值太小',
+      badYear: '年份须为四位数字',
+      badBasis: '计入口径须为已审核或全部已提交',
     },
   },
   en: {
@@ -401,6 +418,21 @@ export default {
         offline: 'Feedback figures need a network',
         none: '—',
       },
+      map: {
+        title: 'Satisfaction (the public’s mean rating, 1–5)',
+        mean: 'Mean satisfaction {mean} ({n} ratings)',
+        none: 'No ratings',
+        county: 'All selected events: {text}',
+        range: '{from}–{to}',
+        single: '{from}',
+        zone: 'Special zone (rated with its town)',
+        point: 'Located events',
+        counts:
+          'Counts the public’s QR ratings of the events in the selection ({scope}), by the event’s township; a rating counts in its event’s year whenever it was sent. No ratings means nobody rated those events, not that there were none.',
+        unrated: 'Townships without ratings ({n})',
+        allRated: 'Every township in the selection has ratings',
+        sheet: 'Satisfaction',
+      },
     },
     validation: {
       badPhone: 'A mobile or landline number',
@@ -408,6 +440,8 @@ export default {
       badCategory: 'Choose a category',
       badChannel: 'Choose a channel',
       tooSmall: 'Too small',
+      badYear: 'A four-digit year',
+      badBasis: 'Reviewed or all submitted',
     },
   },
 };

@@ -16,8 +16,12 @@ export default {
         attendance: '人次',
         materials: '资料份数',
         daysSince: '距上次活动天数',
+        satisfaction: '满意度',
+        // 满意度 comes from the server (staff, online); said before its words (feedback) can load.
+        loading: '正在读取群众评价…',
+        offline: '满意度来自服务器上的群众评价，需联网查看',
       },
-      unit: { events: '场', attendance: '人次', materials: '份', daysSince: '天' },
+      unit: { events: '场', attendance: '人次', materials: '份', daysSince: '天', satisfaction: '分' },
       filters: {
         title: '筛选',
         open: '筛选条件',
@@ -150,8 +154,11 @@ export default {
         attendance: 'Attendance',
         materials: 'Materials',
         daysSince: 'Days since last event',
+        satisfaction: 'Satisfaction',
+        loading: 'Reading the public’s ratings…',
+        offline: 'Satisfaction comes from the public’s ratings on the server: it needs a network',
       },
-      unit: { events: 'events', attendance: 'people', materials: 'copies', daysSince: 'days' },
+      unit: { events: 'events', attendance: 'people', materials: 'copies', daysSince: 'days', satisfaction: 'points' },
       filters: {
         title: 'Filters',
         open: 'Filters',

@@ -156,8 +156,9 @@ export default {
         print: '打印',
         working: '正在生成…',
         done: '已生成 {name}',
+        noRegister: '已生成 {name}（未含群众意见办理台账：需联网并以工作人员身份登录）',
         failed: '导出失败：{msg}',
-        hint: '文件由本机数据生成，不需联网',
+        hint: '文件由本机数据生成，不需联网（Excel 中的群众意见办理台账除外）',
       },
       import: {
         open: '导入历史活动',
@@ -466,8 +467,9 @@ export default {
         print: 'Print',
         working: 'Generating…',
         done: 'Generated {name}',
+        noRegister: 'Generated {name} (without the feedback register: it needs a network and a staff sign-in)',
         failed: 'Export failed: {msg}',
-        hint: "Files are made from this device's data; no network needed",
+        hint: "Files are made from this device's data, no network needed (except the Excel file's feedback register)",
       },
       import: {
         open: 'Import past events',

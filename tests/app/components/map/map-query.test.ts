@@ -56,4 +56,10 @@ describe('the map view in the URL', () => {
     expect(q).toMatchObject({ year: 2026, monthFrom: 3, monthTo: 11, format: null, measure: 'events' });
     expect(parseMapQuery({ from: '13', year: '1999' }, 2026)).toMatchObject({ year: 2026, monthFrom: null });
   });
+
+  it('keeps 满意度 in the link (the view shows it to staff only)', () => {
+    const q = parseMapQuery({ measure: 'satisfaction', format: 'caravan' }, 2026);
+    expect(q.measure).toBe('satisfaction');
+    expect(toRouteQuery(q, 2026)).toEqual({ format: 'caravan', measure: 'satisfaction' });
+  });
 });

@@ -769,19 +769,20 @@ export function feedbackFigures(
   };
 }
 
-/** GET /api/feedback/event-satisfaction?year=: per event, never text or people. */
+/** GET /api/feedback/event-satisfaction?year=: per event of that year, never text or people. */
 export interface EventSatisfactionAnswer {
   events: { eventId: string; answered: number; mean: number }[];
 }
 
-/** Per-event rating figures of a year's event-channel items with a rating and a known event. */
-export function eventSatisfaction(
-  items: readonly Pick<FeedbackRecord, 'channel' | 'eventId' | 'satisfaction' | 'receivedAt'>[],
-  year: number,
-): EventSatisfactionAnswer {
+/**
+ * Per-event rating figures of event-channel items with a rating and a known event. The caller picks
+ * the items by their EVENTS (an event's year, a volunteer's own events), not by when a rating came:
+ * a December event rated in January is still December's.
+ */
+export function eventSatisfaction(items: readonly Pick<FeedbackRecord, 'channel' | 'eventId' | 'satisfaction'>[]): EventSatisfactionAnswer {
   const by = new Map<string, number[]>();
   for (const r of items) {
-    if (r.channel !== 'event' || r.eventId === null || r.satisfaction === null || yearOf(r.receivedAt) !== year) continue;
+    if (r.channel !== 'event' || r.eventId === null || r.satisfaction === null) continue;
     const xs = by.get(r.eventId) ?? [];
     xs.push(r.satisfaction);
     by.set(r.eventId, xs);

@@ -287,15 +287,12 @@ describe('figures', () => {
     expect(f.eventSatisfaction.mean).toBeNull();
   });
   test('event satisfaction per event, only known events', () => {
-    const e = eventSatisfaction(
-      [
-        { channel: 'event', eventId: 'e1', satisfaction: 5, receivedAt: '2026-03-01T00:00:00Z' },
-        { channel: 'event', eventId: 'e1', satisfaction: 4, receivedAt: '2026-03-01T00:00:00Z' },
-        { channel: 'event', eventId: null, satisfaction: 1, receivedAt: '2026-03-01T00:00:00Z' },
-        { channel: 'box', eventId: 'e2', satisfaction: 1, receivedAt: '2026-03-01T00:00:00Z' },
-      ],
-      2026,
-    );
+    const e = eventSatisfaction([
+      { channel: 'event', eventId: 'e1', satisfaction: 5 },
+      { channel: 'event', eventId: 'e1', satisfaction: 4 },
+      { channel: 'event', eventId: null, satisfaction: 1 },
+      { channel: 'box', eventId: 'e2', satisfaction: 1 },
+    ]);
     expect(e.events).toEqual([{ eventId: 'e1', answered: 2, mean: 4.5 }]);
   });
   test('cutText counts characters, not UTF-16 units', () => {

@@ -143,10 +143,13 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('feedback routes on %s', (kind)
       replySatisfaction: { answered: 1, satisfiedRate: 1 },
     });
     expect(fig.eventSatisfaction.byFormat.caravan).toEqual({ answered: 1, mean: 5, satisfiedRate: 1 });
-    // Volunteers see their own events' satisfaction, never text or people.
-    const own = await app.inject({ url: `/api/feedback/event-satisfaction?year=${year}`, headers: bearer(acc.volA) });
+    // Volunteers see their own events' satisfaction, never text or people — asked by the EVENT's
+    // year, as the detail page asks (the event is of 2024-05-20, rated now): the old route picked
+    // ratings by the year they came in and the detail of a past year's event showed none.
+    const own = await app.inject({ url: '/api/feedback/event-satisfaction?year=2024', headers: bearer(acc.volA) });
     expect(own.json()).toEqual({ events: [{ eventId, answered: 1, mean: 5 }] });
-    expect((await app.inject({ url: `/api/feedback/event-satisfaction?year=${year}`, headers: bearer(acc.volB) })).json()).toEqual({ events: [] });
+    expect((await app.inject({ url: '/api/feedback/event-satisfaction?year=2024', headers: bearer(acc.volB) })).json()).toEqual({ events: [] });
+    expect((await app.inject({ url: `/api/feedback/event-satisfaction?year=${year}`, headers: bearer(acc.volA) })).json()).toEqual({ events: [] });
     // One person's records on request (admin only).
     expect((await app.inject({ url: '/api/feedback/person?phone=13812341234', headers: bearer(acc.staff) })).statusCode).toBe(403);
     const person = await app.inject({ url: '/api/feedback/person?phone=%2B8613812341234', headers: bearer(acc.admin) });

@@ -387,16 +387,20 @@ export async function feedbackRoutes(app: FastifyInstance, opts: FeedbackRouteOp
   app.get('/api/feedback/event-satisfaction', { onRequest: requireRole() }, async (req): Promise<EventSatisfactionAnswer> => {
     const me = userOf(req);
     const { year } = parse(yearQuery, req.query);
-    const b = yearBounds(year);
-    let records = await store.listFeedback(me.orgId, { receivedFrom: new Date(b.start).toISOString(), receivedTo: new Date(b.end).toISOString() });
-    if (me.role === 'volunteer') {
-      // Their own events only: those they created.
-      const events = eventCache();
-      const own: FeedbackRecord[] = [];
-      for (const r of records) if ((await events(r.eventId))?.authorId === me.id) own.push(r);
-      records = own;
+    // The ratings of the year's EVENTS: an event is rated after it happened, so they were received
+    // from the year's start on (a December event rated in January is December's).
+    const records = await store.listFeedback(me.orgId, { receivedFrom: new Date(yearBounds(year).start).toISOString() });
+    const events = eventCache();
+    const kept: FeedbackRecord[] = [];
+    for (const r of records) {
+      if (r.channel !== 'event' || r.eventId === null || r.satisfaction === null) continue;
+      const e = await events(r.eventId);
+      if (!e || Number(e.date.slice(0, 4)) !== year) continue;
+      // A volunteer: their own events only (those they created).
+      if (me.role === 'volunteer' && e.authorId !== me.id) continue;
+      kept.push(r);
     }
-    return eventSatisfaction(records, year);
+    return eventSatisfaction(kept);
   });
 
   // 满意度 on the map (domain/satisfaction-map.ts): the ratings of the events that match the map's

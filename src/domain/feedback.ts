@@ -672,7 +672,7 @@ export interface FeedbackFigures {
 export type FiguresInput = Pick<
   FeedbackRecord,
   'channel' | 'category' | 'state' | 'satisfaction' | 'receivedAt' | 'acceptedAt' | 'rejectedAt' | 'repliedAt' | 'extensionDays' | 'followUpSatisfaction'
-> & { event: Pick<FeedbackEventInfo, 'format' | 'townshipCode'> | null };
+> & { event: Pick<FeedbackEventInfo, 'format' | 'townshipCode' | 'date'> | null };
 
 function satisfactionOf(values: number[]): SatisfactionFigures {
   if (values.length === 0) return { answered: 0, mean: null, satisfiedRate: null };
@@ -696,9 +696,12 @@ function chinaDayNumber(iso: string): number {
 }
 
 /**
- * The year's figures from the items received in that year (China time; items of other years are
- * ignored). Event satisfaction counts event-channel items with a rating; by format and township
- * only where the event is known.
+ * The year's figures. The register's counts (received, accepted, replied, on time …) are of the
+ * items received in that year (China time). Event satisfaction is of the year's EVENTS, as the map
+ * and each event's detail count it: an item whose event is known counts in its event's year (a
+ * December event rated in January is December's), one whose event has not synced yet in the year
+ * it came in; by format and township only where the event is known. Pass the items received from
+ * the year's start on; others are ignored.
  */
 export function feedbackFigures(
   items: readonly FiguresInput[],
@@ -721,7 +724,19 @@ export function feedbackFigures(
   const byFormat = new Map<string, number[]>();
   const byTownship = new Map<string, number[]>();
   for (const r of items) {
-    if (yearOf(r.receivedAt) !== year) continue;
+    const receivedInYear = yearOf(r.receivedAt) === year;
+    if (r.channel === 'event' && r.satisfaction !== null && (r.event ? Number(r.event.date.slice(0, 4)) === year : receivedInYear)) {
+      ratings.push(r.satisfaction);
+      if (r.event) {
+        const f = byFormat.get(r.event.format) ?? [];
+        f.push(r.satisfaction);
+        byFormat.set(r.event.format, f);
+        const t = byTownship.get(r.event.townshipCode) ?? [];
+        t.push(r.satisfaction);
+        byTownship.set(r.event.townshipCode, t);
+      }
+    }
+    if (!receivedInYear) continue;
     received++;
     byChannel[r.channel]++;
     if (r.category) byCategory[r.category]++;
@@ -735,17 +750,6 @@ export function feedbackFigures(
     }
     if (deadlinesOf(r, settings, nowMs).overdue) overdueOpen++;
     if (r.followUpSatisfaction !== null) follow.push(r.followUpSatisfaction);
-    if (r.channel === 'event' && r.satisfaction !== null) {
-      ratings.push(r.satisfaction);
-      if (r.event) {
-        const f = byFormat.get(r.event.format) ?? [];
-        f.push(r.satisfaction);
-        byFormat.set(r.event.format, f);
-        const t = byTownship.get(r.event.townshipCode) ?? [];
-        t.push(r.satisfaction);
-        byTownship.set(r.event.townshipCode, t);
-      }
-    }
   }
   const fs = satisfactionOf(follow);
   return {

@@ -233,7 +233,7 @@ describe('transitions', () => {
 });
 
 describe('figures', () => {
-  const ev = (format: string, township: string) => ({ format, townshipCode: township });
+  const ev = (format: string, township: string, date = '2026-02-20') => ({ format, townshipCode: township, date });
   const items: FiguresInput[] = [
     { ...record({ satisfaction: 5 }), event: ev('lecture', 't1') },
     { ...record({ satisfaction: 3 }), event: ev('lecture', 't2') },
@@ -280,6 +280,18 @@ describe('figures', () => {
     expect(f.eventSatisfaction.satisfiedRate).toBeCloseTo(2 / 3);
     expect(f.eventSatisfaction.byFormat.lecture).toEqual({ answered: 2, mean: 4, satisfiedRate: 0.5 });
     expect(Object.keys(f.eventSatisfaction.byTownship)).toEqual(['t1', 't2']);
+  });
+  test('event satisfaction is of the year’s events: a December event rated in January counts in December’s year', () => {
+    const late = [
+      { ...record({ satisfaction: 2, receivedAt: '2026-01-03T02:00:00Z' }), event: ev('caravan', 't3', '2025-12-28') },
+      { ...record({ satisfaction: 5, receivedAt: '2026-01-04T02:00:00Z' }), event: null }, // its event has not synced: the year it came in
+    ];
+    const y2025 = feedbackFigures(late, 2025, settings, Date.parse('2026-02-01T00:00:00Z'));
+    expect([y2025.received, y2025.eventSatisfaction.answered, y2025.eventSatisfaction.mean]).toEqual([0, 1, 2]);
+    expect(y2025.eventSatisfaction.byTownship).toEqual({ t3: { answered: 1, mean: 2, satisfiedRate: 0 } });
+    const y2026 = feedbackFigures(late, 2026, settings, Date.parse('2026-02-01T00:00:00Z'));
+    expect([y2026.received, y2026.eventSatisfaction.answered, y2026.eventSatisfaction.mean]).toEqual([2, 1, 5]);
+    expect(y2026.eventSatisfaction.byTownship).toEqual({});
   });
   test('an empty year has nulls, not NaN', () => {
     const f = feedbackFigures([], 2026, settings, 0);

@@ -376,8 +376,9 @@ export async function feedbackRoutes(app: FastifyInstance, opts: FeedbackRouteOp
   app.get('/api/feedback/figures', { onRequest: requireRole(...STAFF) }, async (req): Promise<FeedbackFigures> => {
     const me = userOf(req);
     const { year } = parse(yearQuery, req.query);
-    const b = yearBounds(year);
-    const records = await store.listFeedback(me.orgId, { receivedFrom: new Date(b.start).toISOString(), receivedTo: new Date(b.end).toISOString() });
+    // From the year's start on: the register counts what came in that year, event satisfaction
+    // the ratings of the year's events, some of which come in the next year (feedbackFigures).
+    const records = await store.listFeedback(me.orgId, { receivedFrom: new Date(yearBounds(year).start).toISOString() });
     const events = eventCache();
     const inputs = [];
     for (const r of records) inputs.push({ ...r, event: await events(r.eventId) });

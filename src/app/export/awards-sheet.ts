@@ -6,6 +6,7 @@
  */
 import type { Worksheet } from '@cj-tech-master/excelts';
 import type { Award } from '../../domain/awards';
+import { withAwardsClause } from '../../domain/report-text';
 import {
   AWARD_CATEGORY_WORDS,
   AWARD_COUNT_COLUMNS,
@@ -33,7 +34,19 @@ const COLUMN_WORDS: Readonly<Record<AwardCountColumn, string>> = {
 export const AWARD_COUNT_HEADERS: readonly string[] = ['级别', ...AWARD_COUNT_COLUMNS.map((c) => COLUMN_WORDS[c]), '合计'];
 
 /** Headers of the record rows. */
-export const AWARD_DETAIL_HEADERS: readonly string[] = ['年份', '月份', '竞赛名称', '级别', '类别', '奖项', '数量', '获奖学校或个人', '备注', '佐证照片'];
+export const AWARD_DETAIL_HEADERS: readonly string[] = [
+  '年份',
+  '月份',
+  '竞赛名称',
+  '级别',
+  '类别',
+  '奖项',
+  '数量',
+  '获奖学校或个人',
+  '备注',
+  '补充说明',
+  '佐证照片',
+];
 
 /** The counts table of a year: one row per level with awards, then 合计. */
 export function awardCountRows(awards: readonly Award[], year: number): Cell[][] {
@@ -59,14 +72,15 @@ export function awardDetailRows(awards: readonly Award[], year: number): Cell[][
       a.count,
       a.recipients,
       a.note,
+      a.remark ?? '',
       a.photos.length,
     ]);
 }
 
 /** Fills the 竞赛获奖 sheet for the bundle's year (an entry of xlsx.ts SHEETS, present when the bundle has awards). */
-export function fillAwardsSheet(ws: Worksheet, { b }: { readonly b: Pick<ReportBundle, 'regionName' | 'year' | 'awards'> }): void {
+export function fillAwardsSheet(ws: Worksheet, { b }: { readonly b: Pick<ReportBundle, 'regionName' | 'year' | 'awards' | 'narrative'> }): void {
   const awards = b.awards ?? [];
-  [14, 10, 34, 10, 12, 10, 8, 36, 30, 10].forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  [14, 10, 34, 10, 12, 10, 8, 36, 30, 30, 10].forEach((w, i) => (ws.getColumn(i + 1).width = w));
   const titleRow = ws.addRow([`${b.regionName}${b.year}年竞赛获奖情况`]);
   titleRow.font = { bold: true, size: 14 };
   ws.mergeCells(titleRow.number, 1, titleRow.number, AWARD_COUNT_HEADERS.length);
@@ -83,11 +97,31 @@ export function fillAwardsSheet(ws: Worksheet, { b }: { readonly b: Pick<ReportB
   });
   ws.addRow([]);
   bold(['报告表述']);
-  ws.addRow([awardsSentence(awards, b.year) || '（本年度无获奖记录）']);
+  ws.addRow([awardsTextOf(b) || '（本年度无获奖记录）']);
   ws.addRow([]);
   bold(['获奖记录']);
   bold(AWARD_DETAIL_HEADERS);
   for (const r of awardDetailRows(awards, b.year)) ws.addRow(r);
+}
+
+/**
+ * The awards sentence as the report prints it: the narrative's awards clause (the staff's edit when
+ * there is one), else the sentence generated from the bundle's awards; '' without awards.
+ */
+export function awardsTextOf(b: Pick<ReportBundle, 'year' | 'awards' | 'narrative'>): string {
+  return b.narrative.awards?.text ?? (b.awards?.length ? awardsSentence(b.awards, b.year) : '');
+}
+
+/** The awards sentence as a paragraph of the report (ends with "。"), or ''. */
+export function awardsParagraphOf(b: Pick<ReportBundle, 'year' | 'awards' | 'narrative'>): string {
+  const text = awardsTextOf(b);
+  return text === '' ? '' : `${text.replace(/[。；，]$/, '')}。`;
+}
+
+/** The bundle with the given awards of its year and their sentence as the narrative's awards clause (the staff's edit applied). */
+export function withAwards(b: ReportBundle, awards: readonly Award[]): ReportBundle {
+  if (awards.length === 0) return b;
+  return { ...b, awards, narrative: withAwardsClause(b.narrative, b.year, awardsSentence(awards, b.year), b.clauseEdits) };
 }
 
 /**
@@ -96,6 +130,5 @@ export function fillAwardsSheet(ws: Worksheet, { b }: { readonly b: Pick<ReportB
  */
 export async function withYearAwards(b: ReportBundle): Promise<ReportBundle> {
   const [{ ledgerDb }, { awardsOfYearIn }] = await Promise.all([import('../db/database'), import('../db/award-repository')]);
-  const awards = await awardsOfYearIn(ledgerDb(), b.year);
-  return awards.length ? { ...b, awards } : b;
+  return withAwards(b, await awardsOfYearIn(ledgerDb(), b.year));
 }

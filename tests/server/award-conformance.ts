@@ -204,7 +204,15 @@ export function awardConformance(name: string, makeHandle: () => Promise<StoreHa
       };
       const upload = (p: { bytes: Buffer; sha: string }) =>
         store.putBlob(
-          { sha256: p.sha, contentType: 'image/jpeg', bytes: p.bytes, orgId: o.id, userId: staff.id, at: '2024-05-01T00:00:00.000Z', dayStart: '2024-04-30T00:00:00.000Z' },
+          {
+            sha256: p.sha,
+            contentType: 'image/jpeg',
+            bytes: p.bytes,
+            orgId: o.id,
+            userId: staff.id,
+            at: '2024-05-01T00:00:00.000Z',
+            dayStart: '2024-04-30T00:00:00.000Z',
+          },
           () => null,
         );
       const named = photo();

@@ -25,7 +25,8 @@ export function newlyNamedPhotos(
     // An award put's fields are checked by the planner, not on the wire (protocol.ts): only a list of text counts here.
     const photos: unknown = m.fields.photos;
     if (!Array.isArray(photos)) continue;
-    const had = (m.entity === 'event' ? stored.get(m.eventId) : m.entity === 'award' ? storedAwards.get(m.awardId) : storedTargets.get(m.targetId))?.photos ?? [];
+    const had =
+      (m.entity === 'event' ? stored.get(m.eventId) : m.entity === 'award' ? storedAwards.get(m.awardId) : storedTargets.get(m.targetId))?.photos ?? [];
     for (const h of photos) if (typeof h === 'string' && !had.includes(h)) out.add(h);
   }
   return [...out];

@@ -8,6 +8,7 @@
 import { AWARD_MUTABLE_FIELDS, awardFieldsSchema, awardPatchSchema, type AwardFields, type AwardPatch } from '../../domain/awards';
 import type { RepositoryDeps } from './event-repository';
 import type { AwardRow, LedgerDb } from './ledger-db';
+import { awardsOfYearIn } from './queries';
 import { createSyncedRecordRepository, type SyncedRecordKind } from './synced-record-repository';
 
 /** Awards as synced records: an edit keeps the whole award valid (a project's prize), and a deleted award takes none. */
@@ -33,14 +34,6 @@ export interface AwardRepository {
   deleteAward(id: string): Promise<void>;
   /** Live awards of a year, by month, then in the order they were made. */
   awardsOfYear(year: number): Promise<AwardRow[]>;
-}
-
-/** Live awards of a year in `db`: by month (unknown last), then in the order they were made. */
-export async function awardsOfYearIn(db: LedgerDb, year: number): Promise<AwardRow[]> {
-  const rows = await db.awards.where('year').equals(year).toArray();
-  return rows
-    .filter((a) => !a.deleted)
-    .sort((a, b) => (a.month ?? 13) - (b.month ?? 13) || (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
 }
 
 /** Builds the repository over one LedgerDb, with the event repository's world (clock, ids, identity). */

@@ -129,6 +129,6 @@ export function withAwards(b: ReportBundle, awards: readonly Award[]): ReportBun
  * a volunteer's holds none, and its workbook has no 竞赛获奖 sheet).
  */
 export async function withYearAwards(b: ReportBundle): Promise<ReportBundle> {
-  const [{ ledgerDb }, { awardsOfYearIn }] = await Promise.all([import('../db/database'), import('../db/award-repository')]);
+  const [{ ledgerDb }, { awardsOfYearIn }] = await Promise.all([import('../db/database'), import('../db/queries')]);
   return withAwards(b, await awardsOfYearIn(ledgerDb(), b.year));
 }

@@ -206,8 +206,10 @@ describe('competition awards on the reports screen', () => {
     await screenshot(page, FEATURE, '5-self-eval-evidence');
 
     // The awards sentence, edited as a narrative clause: 已修改, the generated text beside it.
-    const generated = '在2月份第21届惠州市青少年科技创新大赛中，获得各类项目一等奖8项、二等奖29项、三等奖18项，同时评选出了2名优秀科技辅导员、2个优秀组织奖单位';
-    const edited = '在今年2月份第21届惠州市青少年科技创新大赛中，获得各类项目一等奖8项、二等奖29项、三等奖18项，同时评选出了2名优秀科技辅导员、2个优秀组织奖单位';
+    const generated =
+      '在2月份第21届惠州市青少年科技创新大赛中，获得各类项目一等奖8项、二等奖29项、三等奖18项，同时评选出了2名优秀科技辅导员、2个优秀组织奖单位';
+    const edited =
+      '在今年2月份第21届惠州市青少年科技创新大赛中，获得各类项目一等奖8项、二等奖29项、三等奖18项，同时评选出了2名优秀科技辅导员、2个优秀组织奖单位';
     await page.locator('[data-testid=narrative-awards]').filter({ hasText: generated }).waitFor();
     const clause = page.locator('[data-testid=awards-section] [data-testid=clause-awards]');
     await clause.locator('[data-testid=clause-edit]').click();
@@ -229,7 +231,13 @@ describe('competition awards on the reports screen', () => {
     const { token } = await api<{ token: string }>('POST', '/api/login', null, { username: 'wang', password: PASSWORD });
     const pulled = await api<PullResponse>('GET', '/api/sync/pull?cursor=0&limit=100', token);
     const target = pulled.rows.filter((r) => r.entity === 'target').map((r) => r.row as Target)[0]!;
-    expect([target.level3, target.source, target.manualValue, target.evidence, target.photos?.length]).toEqual(['部门预算资金支出率', 'manual', 97, '2023年部门决算报表', 1]);
+    expect([target.level3, target.source, target.manualValue, target.evidence, target.photos?.length]).toEqual([
+      '部门预算资金支出率',
+      'manual',
+      97,
+      '2023年部门决算报表',
+      1,
+    ]);
     const photo = await fetch(`${base}/api/blobs/${target.photos![0]}`, { headers: { authorization: `Bearer ${token}` } });
     expect(photo.status).toBe(200);
     expect(photo.headers.get('content-type')).toMatch(/^image\//);

@@ -12,7 +12,7 @@ import type { ReportBundle } from './report-bundle';
 import { TARGET_HEADERS, TOWNSHIP_HEADERS, crossRows, lineNotes, rateText, summaryRows, targetRows, townshipRows, type Cell } from './report-sheets';
 import { buildSelfEval } from '../../domain/self-eval';
 import { SELF_EVAL_HEADERS, selfEvalGroupsText, selfEvalRows } from './self-eval-sheet';
-import { AWARD_COUNT_HEADERS, awardCountRows, awardsParagraphOf } from './awards-sheet';
+import { AWARD_COUNT_HEADERS, awardCountRows, awardsParagraphOf } from './awards-export';
 
 /** A table of the document; `widths` are relative column widths (default: equal). */
 export interface DocTable {

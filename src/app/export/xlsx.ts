@@ -5,7 +5,7 @@
  * region's clock, 填报人/审核人 by name) and 志愿者名册 (names and hours per event, for entry into
  * i志愿/志愿汇), 按统计口径 (each report line from its one definition) and 形式×专项 (场次 by format and
  * campaign), 整体绩效自评表 (the scored indicators: self-eval-sheet.ts) and, when the bundle carries the
- * year's awards, 竞赛获奖 (awards-sheet.ts). A new sheet is one more entry in SHEETS. Every number comes from the report bundle
+ * year's awards, 竞赛获奖 (awards-export.ts). A new sheet is one more entry in SHEETS. Every number comes from the report bundle
  * the screen shows. Detail rows go in chunks with a yield between them so the page stays responsive.
  */
 import type { Workbook, Worksheet } from '@cj-tech-master/excelts';
@@ -13,7 +13,7 @@ import { DETAIL_HEADERS, DETAIL_TIME_COLUMNS, eventDetailRow } from './event-det
 import type { ReportBundle } from './report-bundle';
 import { peopleOf } from './people';
 import { fillSelfEvalSheet, SELF_EVAL_SHEET } from './self-eval-sheet';
-import { AWARDS_SHEET_NAME, awardsParagraphOf, fillAwardsSheet } from './awards-sheet';
+import { AWARDS_SHEET_NAME, awardsParagraphOf, fillAwardsSheet } from './awards-export';
 import {
   BREAKDOWN_HEADERS,
   LINE_HEADERS,

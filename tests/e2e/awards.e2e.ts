@@ -104,6 +104,7 @@ describe('competition awards on the reports screen', () => {
 
     // A wrong count is corrected, a record entered by mistake is deleted.
     const items = page.locator('[data-testid=award-item]');
+    await items.nth(5).waitFor(); // the list follows the database a moment after the form closes
     expect(await items.count()).toBe(6);
     await items.filter({ hasText: '二等奖' }).locator('[data-testid=award-edit]').click();
     await page.locator('[data-testid=award-count]').fill('29');
@@ -205,11 +206,18 @@ describe('competition awards on the reports screen', () => {
     await row.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await screenshot(page, FEATURE, '5-self-eval-evidence');
 
-    // The awards sentence, edited as a narrative clause: 已修改, the generated text beside it.
+    // A note and a remark on the first prizes go into the sentence: the note after its count, the remark after the category.
+    await page.locator('[data-testid=award-item]').filter({ hasText: '一等奖' }).locator('[data-testid=award-edit]').click();
+    await page.locator('[data-testid=award-note]').fill('全市8项');
+    await page.locator('[data-testid=award-remark]').fill('其中3个项目推荐参加省赛');
+    await page.locator('[data-testid=award-save]').click();
+    await page.locator('[data-testid=award-form]').waitFor({ state: 'detached' });
     const generated =
-      '在2月份第21届惠州市青少年科技创新大赛中，获得各类项目一等奖8项、二等奖29项、三等奖18项，同时评选出了2名优秀科技辅导员、2个优秀组织奖单位';
+      '在2月份第21届惠州市青少年科技创新大赛中，获得各类项目一等奖8项（全市8项）、二等奖29项、三等奖18项，其中3个项目推荐参加省赛；同时评选出了2名优秀科技辅导员、2个优秀组织奖单位';
+    await page.locator('[data-testid=award-sentence]').filter({ hasText: generated }).waitFor();
+    // The awards sentence, edited as a narrative clause: 已修改, the generated text beside it.
     const edited =
-      '在今年2月份第21届惠州市青少年科技创新大赛中，获得各类项目一等奖8项、二等奖29项、三等奖18项，同时评选出了2名优秀科技辅导员、2个优秀组织奖单位';
+      '在今年2月份第21届惠州市青少年科技创新大赛中，获得各类项目一等奖8项（全市8项）、二等奖29项、三等奖18项，其中3个项目推荐进入省赛；同时评选出了2名优秀科技辅导员、2个优秀组织奖单位';
     await page.locator('[data-testid=narrative-awards]').filter({ hasText: generated }).waitFor();
     const clause = page.locator('[data-testid=awards-section] [data-testid=clause-awards]');
     await clause.locator('[data-testid=clause-edit]').click();

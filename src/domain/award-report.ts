@@ -71,22 +71,48 @@ export function awardCounts(awards: Iterable<CountableAward>, year: number): Awa
 }
 
 /** The fields the awards sentence reads. */
-export type NarratableAward = Pick<Award, 'year' | 'month' | 'competition' | 'level' | 'category' | 'prize' | 'count' | 'deleted'>;
+export type NarratableAward = Pick<Award, 'year' | 'month' | 'competition' | 'level' | 'category' | 'prize' | 'count' | 'deleted' | 'note' | 'remark'>;
 
-/** "一等奖8项、二等奖29项、三等奖18项": a category's prizes, in prize order, zeros left out. */
+/** The distinct non-empty values, in record order. */
+function distinctTexts(values: readonly (string | undefined)[]): string[] {
+  return [...new Set(values.map((s) => (s ?? '').trim()).filter((s) => s !== ''))];
+}
+
+/** "（全省16项）" from the records' notes, or '' without any. */
+function notesPhrase(awards: readonly NarratableAward[]): string {
+  const notes = distinctTexts(awards.map((a) => a.note));
+  return notes.length ? `（${notes.join('；')}）` : '';
+}
+
+/** "，其中有一个项目推荐进入国赛" from the records' remarks, or '' without any. */
+function remarksPhrase(awards: readonly NarratableAward[]): string {
+  return distinctTexts(awards.map((a) => a.remark))
+    .map((r) => `，${r}`)
+    .join('');
+}
+
+/**
+ * "一等奖1项（全省16项）、二等奖1项": a category's prizes, in prize order, zeros left out; a record's
+ * note goes in parentheses after the count it qualifies.
+ */
 function prizesPhrase(awards: readonly NarratableAward[]): string {
-  return AWARD_PRIZES.map((p) => [p, awards.filter((a) => a.prize === p).reduce((n, a) => n + a.count, 0)] as const)
-    .filter(([, n]) => n > 0)
-    .map(([p, n]) => `${AWARD_PRIZE_WORDS[p]}${n}项`)
-    .join('、');
+  return AWARD_PRIZES.flatMap((p) => {
+    const of = awards.filter((a) => a.prize === p);
+    const n = of.reduce((sum, a) => sum + a.count, 0);
+    return n > 0 ? [`${AWARD_PRIZE_WORDS[p]}${n}项${notesPhrase(of)}`] : [];
+  }).join('、');
 }
 
 /**
  * The awards of a year in the seed report's words, one clause per competition:
  * "一是在2月份第21届惠州市青少年科技创新大赛中，获得各类项目一等奖8项、二等奖29项、三等奖18项，同时评选出了
  * 2名优秀科技辅导员、2个优秀组织奖单位；二是…". A competition's projects of one category read "各类项目";
- * of both, each category is named (辅导员项目…，学生项目…). Competitions follow their month (unknown
- * last), then level (county first), then name; one competition takes no "一是". Empty when none.
+ * of both, each category is named (辅导员项目…，学生项目…). What the records hold besides counts is
+ * said where it belongs: a note in parentheses after its count ("一等奖1项（全省16项）"), a remark after
+ * its category ("…二等奖1项，其中有一个项目推荐进入国赛"). A competition whose parts then contain a
+ * comma separates them with "；", as Chinese does for clauses that hold commas. Competitions follow
+ * their month (unknown last), then level (county first), then name; one competition takes no
+ * "一是". Empty when none.
  */
 export function awardsSentence(awards: Iterable<NarratableAward>, year: number): string {
   const groups = new Map<string, NarratableAward[]>();
@@ -101,23 +127,28 @@ export function awardsSentence(awards: Iterable<NarratableAward>, year: number):
   const sorted = [...groups.entries()].sort(([na, a], [nb, b]) => monthOf(a) - monthOf(b) || levelOf(a) - levelOf(b) || (na < nb ? -1 : na > nb ? 1 : 0));
   const clauses = sorted.map(([name, g]) => {
     const month = monthOf(g);
-    const parts: string[] = [];
     const counselorProjects = g.filter((a) => a.category === 'counselorProject');
     const studentProjects = g.filter((a) => a.category === 'studentProject');
-    if (counselorProjects.length && studentProjects.length) {
-      parts.push(
-        `获得${AWARD_CATEGORY_WORDS.counselorProject}${prizesPhrase(counselorProjects)}，${AWARD_CATEGORY_WORDS.studentProject}${prizesPhrase(studentProjects)}`,
-      );
-    } else if (counselorProjects.length || studentProjects.length) {
-      parts.push(`获得各类项目${prizesPhrase([...counselorProjects, ...studentProjects])}`);
-    }
-    const honour = (category: 'counselor' | 'organization'): number => g.filter((a) => a.category === category).reduce((n, a) => n + a.count, 0);
-    const honours = [
-      honour('counselor') > 0 ? `${honour('counselor')}名优秀科技辅导员` : '',
-      honour('organization') > 0 ? `${honour('organization')}个优秀组织奖单位` : '',
-    ].filter((s) => s !== '');
-    if (honours.length) parts.push(`${parts.length ? '同时' : ''}评选出了${honours.join('、')}`);
-    return `在${month <= 12 ? `${month}月份` : ''}${name}中，${parts.join('，')}`;
+    const projects =
+      counselorProjects.length && studentProjects.length
+        ? [
+            `${AWARD_CATEGORY_WORDS.counselorProject}${prizesPhrase(counselorProjects)}${remarksPhrase(counselorProjects)}`,
+            `${AWARD_CATEGORY_WORDS.studentProject}${prizesPhrase(studentProjects)}${remarksPhrase(studentProjects)}`,
+          ]
+        : counselorProjects.length || studentProjects.length
+          ? [`各类项目${prizesPhrase([...counselorProjects, ...studentProjects])}${remarksPhrase([...counselorProjects, ...studentProjects])}`]
+          : [];
+    const honour = (category: 'counselor' | 'organization', words: (n: number) => string): string => {
+      const of = g.filter((a) => a.category === category);
+      const n = of.reduce((sum, a) => sum + a.count, 0);
+      return n > 0 ? `${words(n)}${notesPhrase(of)}` : '';
+    };
+    const honours = [honour('counselor', (n) => `${n}名优秀科技辅导员`), honour('organization', (n) => `${n}个优秀组织奖单位`)].filter((s) => s !== '');
+    const honourRemarks = remarksPhrase(g.filter((a) => a.category === 'counselor' || a.category === 'organization'));
+    const parts = projects.map((p, i) => (i === 0 ? `获得${p}` : p));
+    if (honours.length) parts.push(`${parts.length ? '同时' : ''}评选出了${honours.join('、')}${honourRemarks}`);
+    const separator = parts.some((p) => p.includes('，')) ? '；' : '，';
+    return `在${month <= 12 ? `${month}月份` : ''}${name}中，${parts.join(separator)}`;
   });
   if (clauses.length === 1) return clauses[0]!;
   return clauses.map((c, i) => `${chineseOrdinal(i + 1)}是${c}`).join('；');

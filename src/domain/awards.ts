@@ -22,7 +22,7 @@ export type AwardPrize = (typeof AWARD_PRIZES)[number];
 export const PROJECT_CATEGORIES: readonly AwardCategory[] = ['studentProject', 'counselorProject'];
 
 /** Limits a stored award keeps to. */
-export const AWARD_LIMITS = { competitionMax: 100, recipientsMax: 2000, noteMax: 500, countMax: 10_000, photosMax: 12 } as const;
+export const AWARD_LIMITS = { competitionMax: 100, recipientsMax: 2000, noteMax: 500, remarkMax: 200, countMax: 10_000, photosMax: 12 } as const;
 
 const instant = v.pipe(v.string(), v.isoTimestamp('badTime'));
 const text = (max: number) => v.pipe(v.string('notText'), v.trim(), v.maxLength(max, 'tooLong'));
@@ -45,7 +45,18 @@ export const awardFieldEntries = {
   recipients: text(AWARD_LIMITS.recipientsMax),
   /** Evidence (佐证材料): photo hashes, through the same blob path as events' photos. */
   photos: v.pipe(v.array(sha256, 'notList'), v.maxLength(AWARD_LIMITS.photosMax, 'tooMany')),
+  /**
+   * A short qualifier of the count, which the report prints in parentheses right after it:
+   * 一等奖1项（全省16项）. Keep it to a few words; a sentence belongs in `remark`.
+   */
   note: text(AWARD_LIMITS.noteMax),
+  /**
+   * A sentence the report adds after this record's category, once ("…二等奖1项，其中有一个项目推荐进入国赛"):
+   * what happened to the projects besides their prizes. A field of its own rather than a convention
+   * inside `note`, so the generator never guesses which is which. Optional: awards written before
+   * it read and sync unchanged (the server keeps award rows as JSON).
+   */
+  remark: v.optional(text(AWARD_LIMITS.remarkMax)),
 } as const;
 
 /** Bookkeeping on an award, kept by app and server. */

@@ -31,23 +31,34 @@ export interface NarrativeContext {
   readonly round?: boolean;
 }
 
-/** One numbered clause ("一是…"), with the counts it states. */
-export interface NarrativeClause {
+/** A generated passage staff may edit for a year (applyClauseEdit): an activity clause or the awards sentence. */
+export interface EditableClause {
   /**
-   * `line:<code>` (a report line of its own), `clause:<key>` (the lines sharing a clause key), or
-   * for events in no line `campaign:<code>` / `format:<code>`.
+   * Activity clauses: `line:<code>` (a report line of its own), `clause:<key>` (the lines sharing a
+   * clause key), or for events in no line `campaign:<code>` / `format:<code>`; the awards sentence:
+   * AWARDS_CLAUSE_KEY.
    */
   readonly key: string;
   /** The text as the report prints it: the staff's edit when there is one, else the generated text. */
   readonly text: string;
   /** The generated text (equal to `text` unless edited). */
   readonly generated: string;
-  /** The codes of the report lines the clause states, in line order. */
-  readonly lines: readonly string[];
   /** Staff edited this clause for the year (applyClauseEdits). */
   readonly edited: boolean;
   /** Edited, and the generated text has changed since the edit was made: compare the numbers. */
   readonly stale: boolean;
+}
+
+/**
+ * The clause key of the year's awards sentence (award-report.ts awardsSentence): staff edit it as
+ * they edit an activity clause, and the edit is kept in the same clause edits of the org document.
+ */
+export const AWARDS_CLAUSE_KEY = 'awards';
+
+/** One numbered clause ("一是…"), with the counts it states. */
+export interface NarrativeClause extends EditableClause {
+  /** The codes of the report lines the clause states, in line order. */
+  readonly lines: readonly string[];
   readonly events: number;
   readonly attendance: number;
   readonly materials: number;
@@ -69,6 +80,11 @@ export interface Narrative {
   readonly publicity: string;
   /** The training section ("四、组织开展、参加专业素质提升培训活动。…"): coach-training events in no line; '' without them. */
   readonly training: string;
+  /**
+   * The competition awards sentence (withAwardsClause), edited by staff or as generated; null when
+   * the report was given none (no awards, or a phone that does not hold them).
+   */
+  readonly awards: EditableClause | null;
   /** Everything, paragraph by paragraph. */
   readonly text: string;
 }
@@ -623,7 +639,7 @@ function summaryOf(year: number, total: { events: number; attendance: number; ma
 /** A staff member's edit of one clause of one year, kept with the generated text it replaced. */
 export interface ClauseEdit {
   readonly year: number;
-  /** The clause's key (NarrativeClause.key). */
+  /** The clause's key (NarrativeClause.key, or AWARDS_CLAUSE_KEY for the awards sentence). */
   readonly key: string;
   readonly text: string;
   /** The generated text when the edit was made. */
@@ -631,24 +647,46 @@ export interface ClauseEdit {
 }
 
 /**
- * The narrative with the staff's edits of its year applied: an edited clause prints the edit,
- * keeps the generated text beside it, and is `stale` when the generated text has since changed
- * (the numbers moved). Edits of other years or of clauses no longer generated are ignored.
+ * A clause with the staff's edit of `year` applied: it prints the edit, keeps the generated text
+ * beside it, and is `stale` when the generated text has since changed (the numbers moved).
  */
-export function applyClauseEdits(n: Narrative, year: number, edits: readonly ClauseEdit[]): Narrative {
-  const mine = new Map(edits.filter((e) => e.year === year).map((e) => [e.key, e]));
-  if (mine.size === 0) return n;
-  const clauses = n.clauses.map((c) => {
-    const e = mine.get(c.key);
-    if (!e || e.text.trim() === '') return c;
-    return { ...c, text: e.text.trim(), edited: true, stale: e.generated !== c.generated };
-  });
-  return assemble(n.summary, clauses, n.coverage, n);
+export function applyClauseEdit<C extends EditableClause>(c: C, year: number, edits: readonly ClauseEdit[]): C {
+  const e = edits.find((x) => x.year === year && x.key === c.key);
+  if (!e || e.text.trim() === '') return c;
+  return { ...c, text: e.text.trim(), edited: true, stale: e.generated !== c.generated };
 }
 
-function assemble(summary: string, clauses: readonly NarrativeClause[], coverage: string, sections: Pick<Narrative, 'publicity' | 'training'>): Narrative {
+/**
+ * The narrative with the staff's edits of its year applied (applyClauseEdit), the awards sentence
+ * included. Edits of other years or of clauses no longer generated are ignored.
+ */
+export function applyClauseEdits(n: Narrative, year: number, edits: readonly ClauseEdit[]): Narrative {
+  const mine = edits.filter((e) => e.year === year);
+  if (mine.length === 0) return n;
+  const clauses = n.clauses.map((c) => applyClauseEdit(c, year, mine));
+  return assemble(n.summary, clauses, n.coverage, { ...n, awards: n.awards && applyClauseEdit(n.awards, year, mine) });
+}
+
+/**
+ * The narrative with the year's awards sentence (generated by award-report.ts, which stays out of a
+ * volunteer's code: the caller passes its text) as the clause AWARDS_CLAUSE_KEY, the staff's edit
+ * of it applied; '' leaves the narrative without one.
+ */
+export function withAwardsClause(n: Narrative, year: number, generated: string, edits: readonly ClauseEdit[] = []): Narrative {
+  const clause: EditableClause | null =
+    generated === '' ? null : applyClauseEdit({ key: AWARDS_CLAUSE_KEY, text: generated, generated, edited: false, stale: false }, year, edits);
+  return assemble(n.summary, n.clauses, n.coverage, { ...n, awards: clause });
+}
+
+function assemble(
+  summary: string,
+  clauses: readonly NarrativeClause[],
+  coverage: string,
+  sections: Pick<Narrative, 'publicity' | 'training' | 'awards'>,
+): Narrative {
   const activities = clauses.length > 0 ? `${clauses.map((c) => c.text).join('；')}。` : '';
-  const { publicity, training } = sections;
+  const { publicity, training, awards } = sections;
+  const awardsText = awards ? `${awards.text.replace(/[。；，]$/, '')}。` : '';
   return {
     summary,
     clauses,
@@ -656,7 +694,8 @@ function assemble(summary: string, clauses: readonly NarrativeClause[], coverage
     coverage,
     publicity,
     training,
-    text: [summary, activities, coverage, publicity, training].filter((s) => s !== '').join('\n'),
+    awards,
+    text: [summary, activities, coverage, publicity, training, awardsText].filter((s) => s !== '').join('\n'),
   };
 }
 
@@ -688,5 +727,5 @@ export function narrativeOf(
   });
   const publicity = own.publicity.length > 0 ? publicitySection(own.publicity, SECTION_START, ctx) : '';
   const training = own.training.length > 0 ? trainingSection(own.training, SECTION_START + (publicity === '' ? 0 : 1), ctx) : '';
-  return assemble(summary, clauses, coverageSentence(year, coverage), { publicity, training });
+  return assemble(summary, clauses, coverageSentence(year, coverage), { publicity, training, awards: null });
 }

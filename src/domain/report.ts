@@ -11,7 +11,7 @@ import { countEventsBy, emptyTally, type CountableEvent, type EventFilter, type 
 import type { RegionPack } from './region.js';
 import { countReport, selectEvents, yearFilter, type ReportCounts, type VolunteerRosterRow } from './report-counts.js';
 import { countLines, crossTableOf, DEFAULT_REPORT_LINES, describeLine, lineName, type CrossTable, type LineCounts, type ReportLine } from './report-lines.js';
-import { applyClauseEdits, byStart, narrativeOf, type ClauseEdit, type Narrative, type NarratableEvent } from './report-text.js';
+import { applyClauseEdits, byStart, narrativeOf, withAwardsClause, type ClauseEdit, type Narrative, type NarratableEvent } from './report-text.js';
 import type { Target } from './targets.js';
 import { evaluateTargets, type TargetEvaluation } from './targets-eval.js';
 import { labelOf, type Taxonomy, type TaxonomyListName } from './taxonomy.js';
@@ -58,6 +58,11 @@ export interface ReportOptions {
   readonly lines?: readonly ReportLine[];
   /** Staff edits of narrative clauses (any years; the report's year applies). */
   readonly clauseEdits?: readonly ClauseEdit[];
+  /**
+   * The year's generated awards sentence (award-report.ts awardsSentence, made by staff code that
+   * holds the awards): the narrative's clause AWARDS_CLAUSE_KEY. Absent or '': none.
+   */
+  readonly awardsSentence?: string;
   /** External figures for indicators that take one (external-figures.ts); missing → 未取得. */
   readonly externals?: Readonly<Record<string, number>>;
 }
@@ -108,7 +113,8 @@ export function buildReport<E extends NarratableEvent>(events: Iterable<E>, targ
   const ctx = { taxonomy: o.taxonomy, pack: o.pack, timeZone, round: o.round ?? false };
   const lines = o.lines ?? DEFAULT_REPORT_LINES;
   const lineCounts = countLines(counted, lines);
-  const narrative = narrativeOf(counted, counts, coverage, o.year, ctx, lines, lineCounts);
+  const generated = narrativeOf(counted, counts, coverage, o.year, ctx, lines, lineCounts);
+  const narrative = o.awardsSentence ? withAwardsClause(generated, o.year, o.awardsSentence) : generated;
   return {
     year: o.year,
     reviewedOnly: o.reviewedOnly,

@@ -4,7 +4,7 @@
  *
  * A target is also an indicator of the scored 绩效自评表 (self-eval.ts): 分值 (`weight`), 指标值
  * text, where its 实际值 comes from (`source`: the events, a value staff enter with a note and
- * evidence, or an external figure the caller supplies), the scoring rule and 偏差原因及改进措施.
+ * evidence — text and photos —, or an external figure the caller supplies), the scoring rule and 偏差原因及改进措施.
  * Those fields are optional: rows written before them still read (as an unscored, event-counted
  * target), and the server stores target rows as JSON, so no migration is needed.
  */
@@ -40,6 +40,9 @@ export interface ScoreBand {
 }
 
 const instant = v.pipe(v.string(), v.isoTimestamp('badTime'));
+const sha256 = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/, 'badPhotoHash'));
+/** Most evidence photos an indicator keeps (as many as an award: AWARD_LIMITS.photosMax). */
+export const TARGET_PHOTOS_MAX = 12;
 const label = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max, 'tooLong'));
 
 /** The fields staff edit on a target. */
@@ -70,6 +73,12 @@ export const targetFieldEntries = {
   valueNote: v.optional(label(200)),
   /** Evidence for a manual value: a note and link text (文件名、网址、档案号). */
   evidence: v.optional(label(500)),
+  /**
+   * Evidence photos (佐证材料) of a manual value: content hashes, uploaded through the blob path
+   * before the push that names them and kept by the server's sweep, as an award's photos are.
+   * Optional beside the text `evidence`: targets written before it read and sync unchanged.
+   */
+  photos: v.optional(v.pipe(v.array(sha256, 'notList'), v.maxLength(TARGET_PHOTOS_MAX, 'tooMany'))),
   rule: v.optional(v.picklist(SCORING_RULES, 'badRule')),
   /** Threshold bands of the `bands` rule, any order (absent or empty: DEFAULT_BANDS). */
   bands: v.optional(

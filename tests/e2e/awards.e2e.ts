@@ -3,7 +3,10 @@
  * awards on the reports screen of a 390×844 phone (获奖记录: add, edit, delete, an evidence photo),
  * the counts table and the report's sentence show the seed's words, the awards sync and the server
  * holds them (read back through its API, the photo too), and a volunteer's phone neither gets them
- * nor sees the section. Screenshots go to test-artifacts/awards/.
+ * nor sees the section. Then staff attach an evidence photo to a manual indicator (the 自评表 shows
+ * its 佐证; the server holds the target and the photo) and edit the awards sentence like a narrative
+ * clause (已修改, the generated text beside it, 恢复), which syncs with the org document.
+ * Screenshots go to test-artifacts/awards/.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Award } from '../../src/domain/awards';
+import type { Target } from '../../src/domain/targets';
+import type { Taxonomy } from '../../src/domain/taxonomy';
 import type { PullResponse } from '../../src/sync/protocol';
 import { auditA11y, freePort, readStore, screenshot, startRealServer } from './harness';
 import { gradientPng } from './png';
@@ -77,9 +82,12 @@ async function addAward(p: Phone, a: { category: string; prize?: string; count: 
   await form.waitFor({ state: 'detached' });
 }
 
+let staffPhone: Phone | null = null;
+
 describe('competition awards on the reports screen', () => {
   it('staff add, edit and delete awards; the counts and the seed’s sentence show; the server holds them', async () => {
     const staff = await phones.open('staff');
+    staffPhone = staff;
     await signIn(staff, 'wang');
     const page = staff.page;
     await go(staff, '/reports?year=2023');
@@ -96,6 +104,7 @@ describe('competition awards on the reports screen', () => {
 
     // A wrong count is corrected, a record entered by mistake is deleted.
     const items = page.locator('[data-testid=award-item]');
+    await items.nth(5).waitFor(); // the list follows the database a moment after the form closes
     expect(await items.count()).toBe(6);
     await items.filter({ hasText: '二等奖' }).locator('[data-testid=award-edit]').click();
     await page.locator('[data-testid=award-count]').fill('29');
@@ -162,6 +171,91 @@ describe('competition awards on the reports screen', () => {
     // The phone's copy now carries the server's revs.
     const local = await readStore<Award & { sig?: string }>(page, 'awards');
     expect(local.filter((a) => !a.deleted).every((a) => a.rev > 0)).toBe(true);
+    expect(staff.errors).toEqual([]);
+  });
+
+  it('staff attach an evidence photo to a manual indicator and edit the awards sentence; both sync', async () => {
+    const staff = staffPhone!;
+    const page = staff.page;
+    // A manual indicator with a note, text evidence and a photo of the document.
+    await page.locator('[data-testid=target-settings-toggle]').click();
+    const form = page.locator('[data-testid=target-form]');
+    await form.waitFor();
+    await page.locator('[data-testid=target-source]').selectOption('manual');
+    await page.locator('[data-testid=target-min]').fill('100');
+    await form.locator('label', { hasText: '单位' }).locator('input').fill('%');
+    await form.locator('label', { hasText: '一级指标' }).locator('input').fill('预算执行');
+    await form.locator('label', { hasText: '二级指标' }).locator('input').fill('资金管理');
+    await page.locator('[data-testid=target-name]').fill('部门预算资金支出率');
+    await page.locator('[data-testid=target-weight]').fill('5');
+    await page.locator('[data-testid=target-manual-value]').fill('97');
+    await page.locator('[data-testid=target-value-note]').fill('支出97万元，预算100万元');
+    await page.locator('[data-testid=target-evidence]').fill('2023年部门决算报表');
+    const photos = page.locator('[data-testid=target-photos]');
+    await photos.locator('[data-test=photo-pick]').setInputFiles({ name: 'juesuan.png', mimeType: 'image/png', buffer: gradientPng(900, 1200, 3) });
+    await photos.locator('.kl-photos__item img').first().waitFor();
+    await photos.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await screenshot(page, FEATURE, '4-indicator-photo-attached');
+    await page.locator('[data-testid=target-save]').click();
+
+    // The 自评表 row shows its 佐证: the count and the thumbnail.
+    const row = page.locator('[data-testid=self-eval-row]', { hasText: '部门预算资金支出率' });
+    await row.waitFor();
+    expect(await row.locator('[data-testid=self-eval-evidence]').innerText()).toBe('佐证照片 1 张');
+    await row.locator('.thumbs img').first().waitFor();
+    await row.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await screenshot(page, FEATURE, '5-self-eval-evidence');
+
+    // A note and a remark on the first prizes go into the sentence: the note after its count, the remark after the category.
+    await page.locator('[data-testid=award-item]').filter({ hasText: '一等奖' }).locator('[data-testid=award-edit]').click();
+    await page.locator('[data-testid=award-note]').fill('全市8项');
+    await page.locator('[data-testid=award-remark]').fill('其中3个项目推荐参加省赛');
+    await page.locator('[data-testid=award-save]').click();
+    await page.locator('[data-testid=award-form]').waitFor({ state: 'detached' });
+    const generated =
+      '在2月份第21届惠州市青少年科技创新大赛中，获得各类项目一等奖8项（全市8项）、二等奖29项、三等奖18项，其中3个项目推荐参加省赛；同时评选出了2名优秀科技辅导员、2个优秀组织奖单位';
+    await page.locator('[data-testid=award-sentence]').filter({ hasText: generated }).waitFor();
+    // The awards sentence, edited as a narrative clause: 已修改, the generated text beside it.
+    const edited =
+      '在今年2月份第21届惠州市青少年科技创新大赛中，获得各类项目一等奖8项（全市8项）、二等奖29项、三等奖18项，其中3个项目推荐进入省赛；同时评选出了2名优秀科技辅导员、2个优秀组织奖单位';
+    await page.locator('[data-testid=narrative-awards]').filter({ hasText: generated }).waitFor();
+    const clause = page.locator('[data-testid=awards-section] [data-testid=clause-awards]');
+    await clause.locator('[data-testid=clause-edit]').click();
+    await clause.locator('[data-testid=clause-draft]').fill(edited);
+    await clause.locator('[data-testid=clause-save]').click();
+    await clause.locator('[data-testid=clause-edited]').waitFor();
+    expect(await page.locator('[data-testid=award-sentence]').innerText()).toBe(edited);
+    expect(await clause.locator('.generated').innerText()).toBe(`自动生成：${generated}`);
+    await page.locator('[data-testid=narrative-awards]').filter({ hasText: edited }).waitFor();
+    // The narrative card lists it among the clauses staff edit, marked the same way.
+    await page.locator('[data-testid=clause-editor] summary').click();
+    expect(await page.locator('[data-testid=clause-editor] [data-testid=clause-awards] [data-testid=clause-edited]').count()).toBe(1);
+    await page.locator('[data-testid=awards-section] [data-testid=award-sentence]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.evaluate(() => window.scrollBy(0, -64));
+    await screenshot(page, FEATURE, '6-awards-sentence-edited');
+
+    // Both sync: the server holds the target with its photo, the photo, and the clause edit.
+    await syncNow(staff);
+    const { token } = await api<{ token: string }>('POST', '/api/login', null, { username: 'wang', password: PASSWORD });
+    const pulled = await api<PullResponse>('GET', '/api/sync/pull?cursor=0&limit=100', token);
+    const target = pulled.rows.filter((r) => r.entity === 'target').map((r) => r.row as Target)[0]!;
+    expect([target.level3, target.source, target.manualValue, target.evidence, target.photos?.length]).toEqual([
+      '部门预算资金支出率',
+      'manual',
+      97,
+      '2023年部门决算报表',
+      1,
+    ]);
+    const photo = await fetch(`${base}/api/blobs/${target.photos![0]}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(photo.status).toBe(200);
+    expect(photo.headers.get('content-type')).toMatch(/^image\//);
+    const doc = await api<{ taxonomy: Taxonomy }>('GET', '/api/org/taxonomy', token);
+    expect(doc.taxonomy.clauseEdits).toEqual([{ year: 2023, key: 'awards', text: edited, generated }]);
+
+    // 恢复 brings the generated sentence back.
+    await clause.locator('[data-testid=clause-restore]').click();
+    await page.locator('[data-testid=award-sentence]').filter({ hasText: generated }).waitFor();
+    expect(await clause.locator('[data-testid=clause-edited]').count()).toBe(0);
     expect(staff.errors).toEqual([]);
   });
 

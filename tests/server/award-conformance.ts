@@ -3,11 +3,13 @@
  * staff write them, they take global revs like events and targets, pulls hand them out only to
  * phones that ask (never in a volunteer's scoped pull), a retried push changes nothing, the
  * history keeps every overwritten value, concurrent edits merge in rev order, and an award's
- * evidence photo must be held by the org and, once named, is never swept.
+ * evidence photo must be held by the org and, once named, is never swept — and so must a target's
+ * (a manual indicator's 佐证 photos, issue 14 §3).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Award, AwardPatch } from '../../src/domain/awards';
+import type { TargetPatch } from '../../src/domain/targets';
 import type { ReferenceContext } from '../../src/domain/event';
 import { DEFAULT_TAXONOMY } from '../../src/domain/taxonomy';
 import { planRecovery } from '../../src/server/sync/plan-recovery';
@@ -193,6 +195,63 @@ export function awardConformance(name: string, makeHandle: () => Promise<StoreHa
       // Long past the grace period: the named photo stays.
       expect(await store.sweepBlobs('2030-01-01T00:00:00.000Z')).toEqual({ owners: 0, blobs: 0, bytes: 0 });
       expect(await store.blobMeta(o.id, sha)).toEqual({ contentType: 'image/jpeg', size: bytes.length });
+    });
+
+    test('a target’s evidence photo is refused until the org holds it, as an event’s; once named it survives the sweep, and an unnamed one does not', async () => {
+      const photo = () => {
+        const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), randomBytes(61)]);
+        return { bytes, sha: createHash('sha256').update(bytes).digest('hex') };
+      };
+      const upload = (p: { bytes: Buffer; sha: string }) =>
+        store.putBlob(
+          {
+            sha256: p.sha,
+            contentType: 'image/jpeg',
+            bytes: p.bytes,
+            orgId: o.id,
+            userId: staff.id,
+            at: '2024-05-01T00:00:00.000Z',
+            dayStart: '2024-04-30T00:00:00.000Z',
+          },
+          () => null,
+        );
+      const named = photo();
+      const unnamed = photo();
+      const indicator: TargetPatch = {
+        year: 2024,
+        kind: 'count',
+        measure: 'events',
+        axis: 'all',
+        axisCode: null,
+        min: 95,
+        level1: '产出指标',
+        level2: '质量指标',
+        level3: '资金支出率',
+        unit: '%',
+        source: 'manual',
+        manualValue: 97,
+        evidence: '2024年决算表.xlsx',
+      };
+      const t = newId();
+      const c = newId();
+      const putTarget = (seq: number, fields: TargetPatch): Mutation => ({ entity: 'target', op: 'put', seq, targetId: t, fields, at: AT });
+      // A target from before photos (no photos field) is written and edited as ever.
+      expect((await doPush(staff, c, [putTarget(1, indicator)])).results).toEqual([{ seq: 1, status: 'applied', rev: 1 }]);
+      const missing = await doPush(staff, c, [putTarget(2, { photos: [named.sha] })]);
+      expect(missing.results).toEqual([{ seq: 2, status: 'rejected', reason: 'photoMissing', problems: [{ field: 'photos.0', code: 'photoMissing' }] }]);
+      expect((await upload(named)).status).toBe('created');
+      expect((await upload(unnamed)).status).toBe('created');
+      expect((await doPush(staff, c, [putTarget(3, { photos: [named.sha] })])).results).toEqual([{ seq: 3, status: 'applied', rev: 2 }]);
+      const dump = await store.dump();
+      expect(dump.blob_refs).toEqual([{ org_id: o.id, sha256: named.sha, event_id: t }]);
+      // Editing other fields later never re-checks a photo the target already names.
+      expect((await doPush(staff, c, [putTarget(4, { manualValue: 98, photos: [named.sha] })])).results).toEqual([{ seq: 4, status: 'applied', rev: 3 }]);
+      const pulled = await store.pull(o.id, 0, 10);
+      expect(pulled.rows.map((r) => [r.entity, (r.row as { photos?: string[] }).photos])).toEqual([['target', [named.sha]]]);
+      // Long past the grace period: the named photo stays, the one nothing names goes.
+      expect(await store.sweepBlobs('2030-01-01T00:00:00.000Z')).toEqual({ owners: 1, blobs: 1, bytes: unnamed.bytes.length });
+      expect(await store.blobMeta(o.id, named.sha)).toEqual({ contentType: 'image/jpeg', size: named.bytes.length });
+      expect(await store.blobMeta(o.id, unnamed.sha)).toBeNull();
     });
 
     test('a recovery keeps the stored version of a signed award and refuses a volunteer’s unsigned one', async () => {

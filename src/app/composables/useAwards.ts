@@ -2,7 +2,7 @@
  * The year's awards as a live read (issue 14 §4). Its own file, imported only by the reports
  * screen's awards section: the award code stays in that staff-only chunk.
  */
-import { awardsOfYearIn } from '../db/award-repository';
+import { awardsOfYearIn } from '../db/queries';
 import { ledgerDb } from '../db/database';
 import { useLiveQuery } from './useLiveQuery';
 

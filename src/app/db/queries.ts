@@ -7,7 +7,7 @@
 import Dexie from 'dexie';
 import { returnedBy, returnedTo } from '../../domain/review';
 import { ledgerDb } from './database';
-import type { DraftRow, EventRow, LedgerDb, TargetRow } from './ledger-db';
+import type { AwardRow, DraftRow, EventRow, LedgerDb, TargetRow } from './ledger-db';
 import { listDrafts } from './draft-repository';
 import { myLastLoggedEventIn, myRecentEventsIn, outboxCountIn } from './my-events';
 import { readOrgYearTotals, readYearTotals, type YearTotals } from './year-totals';
@@ -129,6 +129,18 @@ export async function eventTitles(ids: readonly string[]): Promise<Map<string, s
 export async function targetsOfYearIn(db: LedgerDb, year: number): Promise<TargetRow[]> {
   const rows = await db.targets.where('year').equals(year).toArray();
   return rows.filter((t) => !t.deleted).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+/**
+ * Live awards of a year in `db`: by month (unknown last), then in the order they were made. Here,
+ * not in award-repository.ts, so that reading awards for a print or an export does not load the
+ * repository (staff-only writing code, not precached for a volunteer's first visit).
+ */
+export async function awardsOfYearIn(db: LedgerDb, year: number): Promise<AwardRow[]> {
+  const rows = await db.awards.where('year').equals(year).toArray();
+  return rows
+    .filter((a) => !a.deleted)
+    .sort((a, b) => (a.month ?? 13) - (b.month ?? 13) || (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
 }
 
 /** Live targets of a year, in the order they were made. */

@@ -23,6 +23,8 @@ export interface ReportBundle extends ReportParts<LedgerEvent> {
   readonly regionName: string;
   /** The year's competition awards, when the export reads them (awards-sheet.ts withYearAwards). */
   readonly awards?: readonly Award[];
+  /** The staff's clause edits the narrative was built with: withYearAwards applies them to the awards sentence it adds. */
+  readonly clauseEdits: readonly ClauseEdit[];
   /** The organisation that signs the report (落款), e.g. 惠东县科学技术协会; the region's name when unknown. */
   readonly orgName: string;
   /** When the report is issued (ms): the 落款's date. */
@@ -47,8 +49,10 @@ export interface ReportBundleOptions {
   readonly pack: RegionPack;
   /** The org's report lines (default: the seed's eight). */
   readonly lines?: readonly ReportLine[];
-  /** Staff edits of narrative clauses. */
+  /** Staff edits of narrative clauses (the awards sentence's too). */
   readonly clauseEdits?: readonly ClauseEdit[];
+  /** The year's generated awards sentence, when the screen holds the awards (staff): the narrative's awards clause. */
+  readonly awardsSentence?: string;
   /** External figures for indicators that take one (domain/external-figures.ts). */
   readonly externals?: Readonly<Record<string, number>>;
   /** The signing organisation (the session's org name); default: the region's name. */
@@ -73,6 +77,7 @@ export function buildReportBundle(events: readonly LedgerEvent[], targets: reado
     orgName: o.orgName?.trim() || o.pack.meta.name,
     issuedAt: o.issuedAt ?? Date.now(),
     names: o.names ?? new Map(),
+    clauseEdits: o.clauseEdits ?? [],
     ...(o.feedbackSentence ? { feedbackSentence: o.feedbackSentence } : {}),
   };
 }

@@ -11,9 +11,8 @@ import { chineseDate } from './event-detail';
 import type { ReportBundle } from './report-bundle';
 import { TARGET_HEADERS, TOWNSHIP_HEADERS, crossRows, lineNotes, rateText, summaryRows, targetRows, townshipRows, type Cell } from './report-sheets';
 import { buildSelfEval } from '../../domain/self-eval';
-import { awardsSentence } from '../../domain/award-report';
 import { SELF_EVAL_HEADERS, selfEvalGroupsText, selfEvalRows } from './self-eval-sheet';
-import { AWARD_COUNT_HEADERS, awardCountRows } from './awards-sheet';
+import { AWARD_COUNT_HEADERS, awardCountRows, awardsParagraphOf } from './awards-export';
 
 /** A table of the document; `widths` are relative column widths (default: equal). */
 export interface DocTable {
@@ -186,16 +185,19 @@ const selfEval: SectionBuilder = (b) => {
   };
 };
 
-/** 竞赛获奖: the sentence in the seed's words and the counts by level and prize; left out without awards. */
+/**
+ * 竞赛获奖: the awards sentence as the report prints it (the staff's edit when there is one) and the
+ * counts by level and prize; left out without awards.
+ */
 const awards: SectionBuilder = (b) => {
-  const sentence = b.awards?.length ? awardsSentence(b.awards, b.year) : '';
-  if (sentence === '') return null;
-  const rows = awardCountRows(b.awards!, b.year);
+  const text = awardsParagraphOf(b);
+  if (text === '' || !b.awards?.length) return null;
+  const rows = awardCountRows(b.awards, b.year);
   return {
     id: 'awards',
     heading: '竞赛获奖情况',
     blocks: [
-      { kind: 'para', text: sentence },
+      { kind: 'para', text },
       {
         kind: 'table',
         caption: '竞赛获奖（按级别和奖项）',

@@ -5,7 +5,7 @@
  * region's clock, 填报人/审核人 by name) and 志愿者名册 (names and hours per event, for entry into
  * i志愿/志愿汇), 按统计口径 (each report line from its one definition) and 形式×专项 (场次 by format and
  * campaign), 整体绩效自评表 (the scored indicators: self-eval-sheet.ts) and, when the bundle carries the
- * year's awards, 竞赛获奖 (awards-sheet.ts), and, when the export could read them from the server, the
+ * year's awards, 竞赛获奖 (awards-export.ts), and, when the export could read them from the server, the
  * 群众意见办理台账 (feedback-sheet.ts). A new sheet is one more entry in SHEETS. Every number comes from the report bundle
  * the screen shows. Detail rows go in chunks with a yield between them so the page stays responsive.
  */
@@ -14,7 +14,7 @@ import { DETAIL_HEADERS, DETAIL_TIME_COLUMNS, eventDetailRow } from './event-det
 import type { ReportBundle } from './report-bundle';
 import { peopleOf } from './people';
 import { fillSelfEvalSheet, SELF_EVAL_SHEET } from './self-eval-sheet';
-import { AWARDS_SHEET_NAME, fillAwardsSheet } from './awards-sheet';
+import { AWARDS_SHEET_NAME, awardsParagraphOf, fillAwardsSheet } from './awards-export';
 import { FEEDBACK_SHEET_NAME, fillFeedbackSheet } from './feedback-sheet';
 import {
   BREAKDOWN_HEADERS,
@@ -34,6 +34,7 @@ import {
   summaryRows,
   targetRows,
   townshipRows,
+  type Cell,
   type SheetCell,
 } from './report-sheets';
 
@@ -101,12 +102,26 @@ function summarySheet(sum: Worksheet, { b, scope }: SheetContext): void {
   }
 }
 
+/**
+ * The 报告正文 rows with the awards sentence (the narrative's awards clause, as printed: the staff's
+ * edit when there is one, marked as the activity clauses are) before 镇街覆盖, the order of the
+ * report document (report-document.ts DOC_SECTIONS).
+ */
+function withAwardsRow(rows: Cell[][], b: ReportBundle): Cell[][] {
+  const a = b.narrative.awards;
+  if (!a) return rows;
+  const note = a.edited ? (a.stale ? '已人工修改；数据已变化，请核对' : '已人工修改') : '';
+  const at = rows.findIndex((r) => r[0] === '镇街覆盖');
+  const row: Cell[] = ['竞赛获奖', awardsParagraphOf(b), note];
+  return at < 0 ? [...rows, row] : [...rows.slice(0, at), row, ...rows.slice(at)];
+}
+
 function narrativeSheet(ws: Worksheet, { b, scope }: SheetContext): void {
   widths(ws, [16, 100, 24]);
   title(ws, `${b.regionName}${b.year}年科普工作情况（报告正文）`, NARRATIVE_HEADERS.length);
   ws.addRow([scope]);
   header(ws, NARRATIVE_HEADERS);
-  for (const r of narrativeRows(b)) {
+  for (const r of withAwardsRow(narrativeRows(b), b)) {
     const row = ws.addRow(r);
     row.getCell(2).alignment = { wrapText: true, vertical: 'top' };
     row.getCell(1).alignment = { vertical: 'top' };

@@ -499,7 +499,7 @@ export class PostgresStore implements Store {
     }
     // Photos the push names anew: held by the org? FOR SHARE keeps each holding until COMMIT and
     // takes the table lock the sweep waits for (see sweepBlobs), so none is swept meanwhile.
-    const named = newlyNamedPhotos(mutations, events, awards);
+    const named = newlyNamedPhotos(mutations, events, awards, targets);
     let storedPhotos: Set<string> | undefined;
     if (named.length) {
       const held = await run('kl-push-photos', 'SELECT sha256 FROM blob_owners WHERE org_id = $1 AND sha256 = ANY($2::text[]) ORDER BY sha256 FOR SHARE', [
@@ -651,7 +651,7 @@ export class PostgresStore implements Store {
       rows.filter((r) => r.entity === 'award'),
       awards,
     );
-    const refs = [...photosAddedBy(out.events, events), ...photosAddedBy(out.awards, awards)];
+    const refs = [...photosAddedBy(out.events, events), ...photosAddedBy(out.awards, awards), ...photosAddedBy(out.targets, targets)];
     if (refs.length) {
       await run(
         'kl-push-photo-names',

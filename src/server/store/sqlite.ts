@@ -404,7 +404,7 @@ export class SqliteStore implements Store {
           ) as Row[];
           for (const r of rows) rejections.set(Number(r.seq), JSON.parse(String(r.result)) as RejectedResult);
         }
-        const named = newlyNamedPhotos(mutations, events, awards);
+        const named = newlyNamedPhotos(mutations, events, awards, targets);
         const storedPhotos = named.length ? this.heldPhotos(actor.orgId, named) : undefined;
         const taxonomy = this.taxonomyRow(actor.orgId)?.taxonomy ?? null;
         const out = plan({
@@ -430,7 +430,7 @@ export class SqliteStore implements Store {
             'ON CONFLICT (user_id, event_id) DO UPDATE SET rev = excluded.rev, member = excluded.member',
         );
         for (const e of out.events) for (const a of accessChanges(events.get(e.id), e)) putAccess.run(a.userId, e.id, e.orgId, e.rev, a.member ? 1 : 0);
-        const refs = [...photosAddedBy(out.events, events), ...photosAddedBy(out.awards, awards)];
+        const refs = [...photosAddedBy(out.events, events), ...photosAddedBy(out.awards, awards), ...photosAddedBy(out.targets, targets)];
         if (refs.length) {
           const putRef = this.stmt('INSERT INTO blob_refs (org_id, sha256, event_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
           for (const r of refs) putRef.run(r.orgId, r.sha256, r.eventId);

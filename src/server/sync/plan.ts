@@ -188,8 +188,16 @@ export function planEvent(
   return { kind: 'write', row, changes };
 }
 
-/** Plans one target mutation against the stored row (staff and admin only). */
-export function planTarget(m: Extract<Mutation, { entity: 'target' }>, current: Target | undefined, ctx: Pick<PlanContext, 'actor' | 'now'>): Outcome<Target> {
+/**
+ * Plans one target mutation against the stored row (staff and admin only); like an award's, the
+ * evidence photos a put names must be held by the org (`held`; absent: no check, as in a recovery).
+ */
+export function planTarget(
+  m: Extract<Mutation, { entity: 'target' }>,
+  current: Target | undefined,
+  ctx: Pick<PlanContext, 'actor' | 'now'>,
+  held?: PhotoHoldings,
+): Outcome<Target> {
   const { actor, now } = ctx;
   if (current && current.orgId !== actor.orgId) return { kind: 'rejected', reason: REJECT_REASONS.notFound };
   if (!isStaff(actor)) return { kind: 'rejected', reason: REJECT_REASONS.staffOnly };
@@ -212,6 +220,10 @@ export function planTarget(m: Extract<Mutation, { entity: 'target' }>, current: 
   if (!r.success) {
     const problems: Problem[] = r.issues.map((i) => ({ field: v.getDotPath(i) ?? '', code: i.message.startsWith('Invalid') ? 'invalid' : i.message }));
     return { kind: 'rejected', reason: REJECT_REASONS.invalid, problems };
+  }
+  if (m.fields.photos && held) {
+    const missing = missingPhotoProblems(m.fields.photos, current && { photos: current.photos ?? [] }, held);
+    if (missing.length) return { kind: 'rejected', reason: REJECT_REASONS.photoMissing, problems: missing };
   }
   const row = r.output;
   const changes = changesOf(TARGET_MUTABLE_FIELDS, current ?? null, row);
@@ -302,7 +314,7 @@ export function planPush(ctx: PlanContext, state: PushState): PushPlan {
           })
         : m.entity === 'award'
           ? planAward(m, awards.get(m.awardId), ctx, { before: state.awards.get(m.awardId)?.photos ?? [], stored: state.storedPhotos ?? NO_PHOTOS })
-          : planTarget(m, targets.get(m.targetId), ctx);
+          : planTarget(m, targets.get(m.targetId), ctx, { before: state.targets.get(m.targetId)?.photos ?? [], stored: state.storedPhotos ?? NO_PHOTOS });
     if (outcome.kind === 'rejected') {
       const r: RejectedResult = { seq: m.seq, status: 'rejected', reason: outcome.reason };
       if (outcome.problems && outcome.problems.length) r.problems = outcome.problems.map((p) => ({ field: p.field, code: p.code }));

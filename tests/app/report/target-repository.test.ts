@@ -96,6 +96,19 @@ describe('the target repository', () => {
     expect(await db.outbox.count()).toBe(2);
   });
 
+  test('keeps evidence photos as a list of at most 12 content hashes, and refuses anything else', async () => {
+    const { db, repo } = world();
+    const hashes = Array.from({ length: 13 }, (_, i) => i.toString(16).padStart(64, '0'));
+    const bad = async (photos: unknown) =>
+      ((await repo.createTarget(TID, { ...FIELDS, photos } as TargetFields).catch((e: unknown) => e)) as ValidationError).problems;
+    expect(await bad(hashes)).toEqual([{ field: 'photos', code: 'tooMany' }]);
+    expect(await bad(['not-a-hash'])).toEqual([{ field: 'photos.0', code: 'badPhotoHash' }]);
+    expect(await db.outbox.count()).toBe(0);
+    const row = await repo.createTarget(TID, { ...FIELDS, photos: hashes.slice(0, 12) });
+    expect(row.photos).toHaveLength(12);
+    expect((await db.outbox.toArray())[0]).toMatchObject({ entity: 'target', op: 'put', fields: { photos: hashes.slice(0, 12) } });
+  });
+
   test("copies last year's indicators into the year once, definitions only, in order, each with its outbox put", async () => {
     const { db, repo } = world();
     await repo.createTarget(TID, { ...FIELDS, level1: '预算使用效益', weight: 4, rule: 'bands', deviation: '去年的说明' });

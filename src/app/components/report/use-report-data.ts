@@ -11,12 +11,17 @@ import { useRegionStore } from '../../stores/region';
 import { useSettingsStore } from '../../stores/settings';
 import type { PeopleNames } from '../../export/people';
 
-/** Live events, targets, pending review count and the bundle for a year; `feedback`: what the feedback channel's section read (the 自评表's external figures, the report's sentence). */
+/**
+ * Live events, targets, pending review count and the bundle for a year; `feedback`: what the
+ * feedback channel's section read (the 自评表's external figures, the report's sentence);
+ * `awardsSentence`: the year's generated awards sentence the awards section made (staff).
+ */
 export function useReportData(
   year: Ref<number>,
   reviewedOnly: Ref<boolean>,
   round: Ref<boolean>,
   feedback?: Ref<{ readonly externals: Readonly<Record<string, number>>; readonly sentence: string } | undefined>,
+  awardsSentence?: Ref<string>,
 ) {
   const settings = useSettingsStore();
   const region = useRegionStore();
@@ -44,6 +49,7 @@ export function useReportData(
       pack,
       lines: settings.reportLines,
       clauseEdits: settings.clauseEdits,
+      awardsSentence: awardsSentence?.value ?? '',
       ...(feedback?.value ? { externals: feedback.value.externals, feedbackSentence: feedback.value.sentence } : {}),
       names: people.value?.names,
       orgName: people.value?.orgName,

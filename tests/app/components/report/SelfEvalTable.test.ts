@@ -61,6 +61,21 @@ describe('SelfEvalTable', () => {
     expect(buy.text()).toContain('2023年部门决算报表（档案号 2024-01）');
   });
 
+  it('shows a manual indicator’s evidence photos (佐证) by count and thumbnail; none for an indicator counted from events', () => {
+    const photos = ['a'.repeat(64), 'b'.repeat(64)];
+    const v = show(
+      table([
+        indicator({ level1: 'A', level3: '资金支出率', weight: 5, source: 'manual', manualValue: 97, evidence: '决算报表', photos }),
+        indicator({ level1: 'A', level3: '活动场次', weight: 5, min: 1, unit: '场次', photos: ['c'.repeat(64)] }),
+        indicator({ level1: 'A', level3: '满意度', weight: 5, source: 'manual', manualValue: 90 }),
+      ]),
+    );
+    const rows = v.findAll('[data-testid=self-eval-row]');
+    expect(rows.map((r) => r.findAll('[data-testid=self-eval-evidence]').map((e) => e.text()))).toEqual([['佐证照片 2 张'], [], []]);
+    expect(rows.map((r) => r.findAll('.thumb').length)).toEqual([2, 0, 0]);
+    expect(rows[0]!.text()).toContain('决算报表');
+  });
+
   it('says 待评分 for a manual score not yet entered and 不计分 without 分值; English words in English', () => {
     const v = show(
       table([

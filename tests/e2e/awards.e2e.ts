@@ -130,10 +130,17 @@ describe('competition awards on the reports screen', () => {
     const sentence = '在2月份第21届惠州市青少年科技创新大赛中，获得各类项目一等奖8项、二等奖29项、三等奖18项，同时评选出了2名优秀科技辅导员、2个优秀组织奖单位';
     expect(await page.locator('[data-testid=award-sentence]').innerText()).toBe(sentence);
     const counts = await page.locator('[data-testid=award-counts] tbody tr').allInnerTexts();
+    // Prizes down, levels across (市级, 合计): it fits the phone's width, no sideways scroll.
     expect(counts.map((r) => r.split(/\s+/).filter(Boolean))).toEqual([
-      ['市级', '8', '29', '18', '0', '2', '2', '59'],
-      ['合计', '8', '29', '18', '0', '2', '2', '59'],
+      ['一等奖', '8', '8'],
+      ['二等奖', '29', '29'],
+      ['三等奖', '18', '18'],
+      ['优秀奖', '0', '0'],
+      ['优秀组织奖', '2', '2'],
+      ['优秀辅导员', '2', '2'],
+      ['合计', '59', '59'],
     ]);
+    expect(await page.locator('[data-testid=award-counts]').evaluate((t) => t.parentElement!.scrollWidth <= t.parentElement!.clientWidth)).toBe(true);
 
     // Labels, 44 px targets and contrast in the section (other features' parts are judged by their tests).
     const audit = await auditA11y(page, ['.van-tabbar', '[data-testid=sync-badge]', '.kl-reports > :not([data-testid=awards-section])']);

@@ -4,51 +4,31 @@
  * warns that this sends it back to review); the event is back in the staff's queue as 已提交, and
  * its detail on the staff's phone shows what changed since the approval, with who and when.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, readStore, screenshot, startRealServer } from './harness';
-import { Phones, go, serverApi, signIn as signInAt, syncNow, waitSynced, type Phone } from './phones';
+import { readStore, screenshot } from './harness';
+import { go, type OrgServer, type Phone, Phones, serverApi, signIn as signInAt, startOrg, syncNow, waitSynced } from './phones';
 
 const FEATURE = 'approval';
 const PINGSHAN = '441323001000';
 const PASSWORD = 'kepu-ledger-2026';
 
 let base = '';
-let dataDir = '';
-let proc: ChildProcess | null = null;
+let org: OrgServer | null = null;
 const phones = new Phones();
 const api = serverApi(() => base);
 const signIn = (p: Phone, username: string) => signInAt(p, base, username, PASSWORD);
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  dataDir = mkdtempSync(join(tmpdir(), 'kl-approval-e2e-'));
-  const server = await startRealServer(port, dataDir);
-  proc = server.child;
-  const admin = await api<{ token: string }>('POST', '/api/setup', null, {
-    code: server.setupCode,
-    orgName: '惠东县科协',
-    adminName: '管理员',
-    username: 'admin',
-    password: PASSWORD,
-  });
-  await api('POST', '/api/users', admin.token, { role: 'volunteer', name: '张志愿', username: 'zhang', password: PASSWORD });
-  await api('POST', '/api/users', admin.token, { role: 'staff', name: '王干事', username: 'wang', password: PASSWORD });
+  org = await startOrg('approval', PASSWORD, [
+    { role: 'volunteer', name: '张志愿', username: 'zhang' },
+    { role: 'staff', name: '王干事', username: 'wang' },
+  ]);
+  base = org.base;
 });
 
 afterAll(async () => {
   await phones.closeAll();
-  const p = proc;
-  if (p && p.exitCode === null)
-    await new Promise((ok) => {
-      p.once('exit', ok);
-      p.kill('SIGTERM');
-    });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await org?.stop();
 });
 
 describe('an approved event changed by its author goes back to review', () => {

@@ -8,56 +8,36 @@
  * clause (已修改, the generated text beside it, 恢复), which syncs with the org document.
  * Screenshots go to test-artifacts/awards/.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Award } from '../../src/domain/awards';
 import type { Target } from '../../src/domain/targets';
 import type { Taxonomy } from '../../src/domain/taxonomy';
 import type { PullResponse } from '../../src/sync/protocol';
-import { auditA11y, freePort, readStore, screenshot, startRealServer } from './harness';
+import { auditA11y, readStore, screenshot } from './harness';
 import { gradientPng } from './png';
-import { Phones, go, serverApi, signIn as signInAt, syncNow, type Phone } from './phones';
+import { go, type OrgServer, type Phone, Phones, serverApi, signIn as signInAt, startOrg, syncNow } from './phones';
 
 const FEATURE = 'awards';
 const PASSWORD = 'kepu-ledger-2026';
 const CITY = '第21届惠州市青少年科技创新大赛';
 
 let base = '';
-let dataDir = '';
-let proc: ChildProcess | null = null;
+let org: OrgServer | null = null;
 const phones = new Phones();
 const api = serverApi(() => base);
 const signIn = (p: Phone, username: string) => signInAt(p, base, username, PASSWORD);
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  dataDir = mkdtempSync(join(tmpdir(), 'kl-awards-e2e-'));
-  const server = await startRealServer(port, dataDir);
-  proc = server.child;
-  const admin = await api<{ token: string }>('POST', '/api/setup', null, {
-    code: server.setupCode,
-    orgName: '惠东县科协',
-    adminName: '管理员',
-    username: 'admin',
-    password: PASSWORD,
-  });
-  await api('POST', '/api/users', admin.token, { role: 'staff', name: '王干事', username: 'wang', password: PASSWORD });
-  await api('POST', '/api/users', admin.token, { role: 'volunteer', name: '张志愿', username: 'zhang', password: PASSWORD });
+  org = await startOrg('awards', PASSWORD, [
+    { role: 'staff', name: '王干事', username: 'wang' },
+    { role: 'volunteer', name: '张志愿', username: 'zhang' },
+  ]);
+  base = org.base;
 });
 
 afterAll(async () => {
   await phones.closeAll();
-  const p = proc;
-  if (p && p.exitCode === null)
-    await new Promise((ok) => {
-      p.once('exit', ok);
-      p.kill('SIGTERM');
-    });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await org?.stop();
 });
 
 /** Fills the open award form as staff would and saves it. */

@@ -6,13 +6,9 @@
  * list's filters are all in view; dates are written the Chinese way; an empty title gets the same
  * red border as an empty select.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditA11y, freePort, screenshot, startRealServer } from './harness';
-import { Phones, go, serverApi, signIn as signInAt, syncNow, waitSynced, type Phone } from './phones';
+import { auditA11y, screenshot } from './harness';
+import { go, type OrgServer, type Phone, Phones, serverApi, signIn as signInAt, startOrg, syncNow, waitSynced } from './phones';
 
 const FEATURE = 'field-fixes';
 const PASSWORD = 'kepu-ledger-2026';
@@ -20,8 +16,7 @@ const TOWNS = { pingshan: '441323001000', daling: '441323002000', baihua: '44132
 const CHINESE_DATE_TIME = /^\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d/;
 
 let base = '';
-let dataDir = '';
-let proc: ChildProcess | null = null;
+let org: OrgServer | null = null;
 const phones = new Phones();
 const api = serverApi(() => base);
 const signIn = (p: Phone, username: string) => signInAt(p, base, username, PASSWORD);
@@ -29,31 +24,16 @@ let vol: Phone;
 let staff: Phone;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  dataDir = mkdtempSync(join(tmpdir(), 'kl-field-fixes-e2e-'));
-  const server = await startRealServer(port, dataDir);
-  proc = server.child;
-  const admin = await api<{ token: string }>('POST', '/api/setup', null, {
-    code: server.setupCode,
-    orgName: '惠东县科协',
-    adminName: '管理员',
-    username: 'admin',
-    password: PASSWORD,
-  });
-  await api('POST', '/api/users', admin.token, { role: 'volunteer', name: '张志愿', username: 'zhang', password: PASSWORD });
-  await api('POST', '/api/users', admin.token, { role: 'staff', name: '王干事', username: 'wang', password: PASSWORD });
+  org = await startOrg('field-fixes', PASSWORD, [
+    { role: 'volunteer', name: '张志愿', username: 'zhang' },
+    { role: 'staff', name: '王干事', username: 'wang' },
+  ]);
+  base = org.base;
 });
 
 afterAll(async () => {
   await phones.closeAll();
-  const p = proc;
-  if (p && p.exitCode === null)
-    await new Promise((ok) => {
-      p.once('exit', ok);
-      p.kill('SIGTERM');
-    });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await org?.stop();
 });
 
 /** The titles of the settings groups on screen, in order. */

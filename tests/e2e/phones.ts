@@ -4,8 +4,12 @@
  * data to settle), plus the operator's view of the server (its JSON API). One module, so every
  * feature's test says the same thing the same way.
  */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { collectErrors, launchBrowser, newProfileDir, readStore, removeProfileDir, waitForServiceWorkerControl } from './harness';
+import { collectErrors, freePort, launchBrowser, newProfileDir, readStore, removeProfileDir, startRealServer, waitForServiceWorkerControl } from './harness';
 
 /** One phone: its profile, browser, page and the errors the page reported. */
 export interface Phone {
@@ -99,5 +103,52 @@ export function serverApi(base: () => string) {
     });
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
+  };
+}
+
+/** An association on a real server of its own: what the browser tests that need accounts start from. */
+export interface OrgServer {
+  readonly base: string;
+  readonly adminToken: string;
+  readonly child: ChildProcess;
+  /** Stops the server (SIGTERM, waits for it) and removes its data dir. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real server on a free port over a temp DATA_DIR, sets the association up (惠东县科协,
+ * admin `admin`) and creates `users` — all with `password`.
+ */
+export async function startOrg(
+  feature: string,
+  password: string,
+  users: readonly { role: 'staff' | 'volunteer'; name: string; username: string }[] = [],
+): Promise<OrgServer> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const dataDir = mkdtempSync(join(tmpdir(), `kl-${feature}-e2e-`));
+  const server = await startRealServer(port, dataDir);
+  const api = serverApi(() => base);
+  const admin = await api<{ token: string }>('POST', '/api/setup', null, {
+    code: server.setupCode,
+    orgName: '惠东县科协',
+    adminName: '管理员',
+    username: 'admin',
+    password,
+  });
+  for (const u of users) await api('POST', '/api/users', admin.token, { ...u, password });
+  return {
+    base,
+    adminToken: admin.token,
+    child: server.child,
+    async stop() {
+      const p = server.child;
+      if (p.exitCode === null)
+        await new Promise((ok) => {
+          p.once('exit', ok);
+          p.kill('SIGTERM');
+        });
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }

@@ -3,15 +3,11 @@
  * two volunteers each log an event (in different townships); each one's 活动 list shows only
  * their own, while the home coverage card counts both (the server's org totals), as staff's does.
  */
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventFields } from '../server/helpers';
-import { freePort, readStore, screenshot, startRealServer } from './harness';
-import { Phones, go, serverApi, signIn as signInAt, type Phone } from './phones';
+import { readStore, screenshot } from './harness';
+import { go, type OrgServer, type Phone, Phones, serverApi, signIn as signInAt, startOrg } from './phones';
 
 const FEATURE = 'scoped';
 const PINGSHAN = '441323001000';
@@ -19,27 +15,17 @@ const DALING = '441323002000';
 const PASSWORD = 'kepu-ledger-2026';
 
 let base = '';
-let dataDir = '';
-let proc: ChildProcess | null = null;
+let org: OrgServer | null = null;
 const phones = new Phones();
 const api = serverApi(() => base);
 const signIn = (p: Phone, username: string) => signInAt(p, base, username, PASSWORD);
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  dataDir = mkdtempSync(join(tmpdir(), 'kl-scoped-e2e-'));
-  const server = await startRealServer(port, dataDir);
-  proc = server.child;
-  const admin = await api<{ token: string }>('POST', '/api/setup', null, {
-    code: server.setupCode,
-    orgName: '惠东县科协',
-    adminName: '管理员',
-    username: 'admin',
-    password: PASSWORD,
-  });
-  await api('POST', '/api/users', admin.token, { role: 'volunteer', name: '李志愿', username: 'lizy', password: PASSWORD });
-  await api('POST', '/api/users', admin.token, { role: 'volunteer', name: '陈志愿', username: 'chenzy', password: PASSWORD });
+  org = await startOrg('scoped', PASSWORD, [
+    { role: 'volunteer', name: '李志愿', username: 'lizy' },
+    { role: 'volunteer', name: '陈志愿', username: 'chenzy' },
+  ]);
+  base = org.base;
   // Each volunteer logs one event this year, from a phone of their own (the sync API).
   for (const [username, title, townshipCode] of [
     ['lizy', '李的科普讲座', PINGSHAN],
@@ -58,13 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await phones.closeAll();
-  const p = proc;
-  if (p && p.exitCode === null)
-    await new Promise((ok) => {
-      p.once('exit', ok);
-      p.kill('SIGTERM');
-    });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await org?.stop();
 });
 
 describe('a volunteer’s phone holds their own events and the org’s numbers', () => {

@@ -9,12 +9,18 @@ import { createAppRouter } from './router';
 import { i18n } from './i18n';
 import { afterFirstPaint } from './after-first-paint';
 import { nextTask } from './next-task';
+import { ledgerDb } from './db/database';
 
 const router = createAppRouter();
 const app = createApp(App);
 app.use(createPinia());
 app.use(router);
 app.use(i18n);
+// The database opens (on a first visit: is created) while the shell renders, not when the first
+// view's first query asks for it: every screen reads it. A failure is the first query's to report.
+ledgerDb()
+  .open()
+  .catch(() => undefined);
 // Evaluating the app's modules is one task, the first render another (the router has meanwhile
 // started loading the first view): at 4x CPU the two were one task of ~0.45 s.
 void nextTask().then(() => app.mount('#app'));

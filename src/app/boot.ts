@@ -8,33 +8,21 @@ import App from './App.vue';
 import { createAppRouter } from './router';
 import { i18n } from './i18n';
 import { afterFirstPaint } from './after-first-paint';
-import { nextTask } from './next-task';
-import { ledgerDb } from './db/database';
 
 const router = createAppRouter();
 const app = createApp(App);
 app.use(createPinia());
 app.use(router);
 app.use(i18n);
-// The database opens (on a first visit: is created) while the shell renders, not when the first
-// view's first query asks for it: every screen reads it. A failure is the first query's to report.
-ledgerDb()
-  .open()
-  .catch(() => undefined);
-// Evaluating the app's modules is one task, the first render another (the router has meanwhile
-// started loading the first view): at 4x CPU the two were one task of ~0.45 s.
-void nextTask().then(() => app.mount('#app'));
+app.mount('#app');
 // Sync runs at start, on online/visible, after every save (outbox hook) and on a timer. Its code
 // (engine, transport, loop) and the org taxonomy sync (fetch at start and after sign-in, send
 // staff edits) load once the first screen has painted. Then the year totals' change log (one row
 // per save since the last fold) is folded into the rows, so reading them stays a few dozen rows.
 void afterFirstPaint(router).then(async () => {
   const [sync, taxonomy] = await Promise.all([import('./stores/sync'), import('./stores/taxonomy-sync')]);
-  await nextTask();
   await sync.startSync();
-  await nextTask();
   taxonomy.startTaxonomySync();
   const [database, totals] = await Promise.all([import('./db/database'), import('./db/year-totals')]);
-  await nextTask();
   await totals.compactTotals(database.ledgerDb()).catch((e: unknown) => console.warn('year totals: fold of the change log failed', e));
 });

@@ -211,7 +211,7 @@ describe('field fixes (issue 13 §6 and §7)', () => {
       [daling.x, daling.y],
     );
     expect(hit).toContain(`kl-town-${TOWNS.daling}`);
-    const attribution = await vol.page.locator('.leaflet-control-attribution').innerText();
+    const attribution = await vol.page.locator('[data-testid=map-source]').innerText();
     expect(attribution).toContain('乡镇边界为近似范围');
     expect(attribution).toContain('设置 → 管理设置 → 地区');
     expect(attribution).not.toContain('PROVENANCE');

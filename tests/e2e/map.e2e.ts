@@ -152,8 +152,8 @@ describe('the township coverage map on a phone with no signal', () => {
     expect(await page.locator(`path.kl-town-${T.daling}`).getAttribute('stroke')).toBe('#d9480f');
     expect(await page.locator('#kl-gap-hatch').count()).toBe(1);
     expect(await page.locator(`.kl-zone-${T.xunliao} .kl-zone__badge`).innerText()).toBe('2');
-    expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('乡镇边界为近似范围');
-    expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('GeoNames');
+    expect(await page.locator('[data-testid=map-source]').innerText()).toContain('乡镇边界为近似范围');
+    expect(await page.locator('[data-testid=map-source]').innerText()).toContain('GeoNames');
     expect(await page.getByRole('button', { name: '放大' }).count()).toBe(1);
     expect(await page.getByRole('button', { name: '缩小' }).count()).toBe(1);
     const table = page.locator('[data-testid=township-table] button');
@@ -338,7 +338,7 @@ describe('the township coverage map on a phone with no signal', () => {
     await paintedAtLeast(1);
     expect(await page.locator('path.kl-town').count()).toBe(2);
     await page.getByText('已覆盖 0 / 2 个乡镇').waitFor();
-    expect(await page.locator('.leaflet-control-attribution').innerText()).toContain('乡镇范围来自导入文件 huicheng.geojson');
+    expect(await page.locator('[data-testid=map-source]').innerText()).toContain('乡镇范围来自导入文件 huicheng.geojson');
     await screenshot(page, FEATURE, '10-imported-region');
 
     await page.goto(`${origin}/settings/staff`);

@@ -48,7 +48,9 @@ function walk(dir, out = []) {
 /** The npm packages the compiled server imports (bare specifiers, `node:` excluded). */
 export function serverImports(distServer) {
   const names = new Set();
-  const spec = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)['"]([^'"]+)['"]/g;
+  // A specifier has no space, comma or parenthesis: so `p.set('from', String(x))` (the string
+  // 'from' followed by a quote) is no import.
+  const spec = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)['"]([^'"\s,()]+)['"]/g;
   for (const file of walk(distServer).filter((f) => f.endsWith('.js'))) {
     for (const m of readFileSync(file, 'utf8').matchAll(spec)) {
       const s = m[1];

@@ -12,7 +12,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     exclude: ['tests/e2e/**', '**/node_modules/**'],
     environment: 'happy-dom',
-    setupFiles: ['fake-indexeddb/auto'],
+    setupFiles: ['fake-indexeddb/auto', 'tests/setup/settle-mounts.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

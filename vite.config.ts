@@ -12,6 +12,7 @@ import {
   LOGGING_CHUNK,
   LOGGING_ROUTE_VIEW,
   loggingRouteGraph,
+  regionPackFiles,
   routePreloads,
   bootAfterFirstPaint,
   staffOnlyChunks,
@@ -19,6 +20,7 @@ import {
   vantPerComponent,
 } from './src/build/vite-plugins';
 import { pwaOptions } from './src/build/pwa-options';
+import { DEFAULT_REGION_ID } from './src/app/region/load-region';
 
 // The plugins and the service worker's options live in src/build/ (vite-plugins.ts, pwa-options.ts).
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -44,7 +46,15 @@ export default defineConfig({
     vantIconFontAsFile(fromRoot('./node_modules/.cache')),
     staffOnly.plugin,
     bootAfterFirstPaint(fromRoot('./src/app/boot.ts')),
-    routePreloads(fromRoot('./src/app/router.ts')),
+    // Each route's view files, and the shipped region pack for the screens that show it.
+    routePreloads(fromRoot('./src/app/router.ts'), [
+      {
+        module: fromRoot('./src/app/stores/region.ts'),
+        files: regionPackFiles(fromRoot('./public'), DEFAULT_REGION_ID),
+        // The ledger store holds the region store for later; a screen loads the pack itself.
+        notThrough: /[\\/]src[\\/]app[\\/]stores[\\/]/,
+      },
+    ]),
     VitePWA(pwaOptions(staffOnly.isStaffOnly)),
     feedbackPage(fromRoot(FEEDBACK_HTML)),
   ],

@@ -261,12 +261,37 @@ export function bootAfterFirstPaint(bootModule: string): Plugin {
 /** The file `routePreloads` writes into the build, read by the server (src/server/route-preloads.ts). */
 export const ROUTE_PRELOADS_FILE = 'route-preloads.json';
 
-/** One route's files beyond what index.html already loads: its view's scripts and styles. */
+/** One route's files beyond what index.html already loads: its view's scripts, styles and data. */
 export interface RoutePreload {
   /** The route's path as the router writes it ('/events/:id'). */
   path: string;
   scripts: string[];
   styles: string[];
+  /** Files the view fetches as soon as it runs (the region pack), fetched with the entry instead. */
+  fetches: string[];
+}
+
+/** Data a module fetches as soon as a screen that imports it runs: `files`, relative to the root. */
+export interface DataPreload {
+  /** The module (absolute path) whose presence in a view's static imports means the fetch. */
+  module: string;
+  files: readonly string[];
+  /**
+   * Modules that import `module` without fetching at once (other stores hold it for later use):
+   * the search does not pass through them, so a screen reaching it only through them (sign-in,
+   * settings) is not sent files it does not open.
+   */
+  notThrough?: RegExp;
+}
+
+/**
+ * The shipped region pack's files (manifest first), as `load-region.ts` fetches them: the
+ * manifest and the files it names, under `regions/<id>/`.
+ */
+export function regionPackFiles(publicDir: string, id: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(publicDir, 'regions', id, 'region.json'), 'utf8')) as { files?: Record<string, string> };
+  const files = { townships: 'townships.geojson', county: 'county.geojson', villages: 'villages.json', ...manifest.files };
+  return [...new Set(['region.json', ...Object.values(files)])].map((f) => `regions/${id}/${f}`);
 }
 
 /**
@@ -275,12 +300,31 @@ export interface RoutePreload {
  * (`<link rel="modulepreload">`, `<link rel="preload" as="style">`), so on a slow link they come
  * with the entry instead of one round trip after it has run. Routes are read from the router's
  * source (`path: '…'` … `import('./views/….vue')` in one route record).
+ *
+ * `data`: files a module fetches once a screen importing it runs (the region store and its pack):
+ * a route whose view reaches that module through static imports names them too (`<link
+ * rel="preload" as="fetch">`), so the home screen's coverage, the map and the report no longer
+ * wait for the app's scripts to arrive and run before their data is asked for.
  */
-export function routePreloads(routerFile: string): Plugin {
+export function routePreloads(routerFile: string, data: readonly DataPreload[] = []): Plugin {
   return {
     name: 'kl-route-preloads',
     apply: 'build',
     generateBundle(_options, bundle) {
+      // Which modules a view reaches through static imports (the module graph, not the chunks:
+      // a shared chunk holds modules the view never imports).
+      const reaches = (root: string, { module: target, notThrough }: DataPreload): boolean => {
+        const seen = new Set<string>();
+        const stack = [root];
+        while (stack.length) {
+          const id = stack.pop()!;
+          if (id === target) return true;
+          if (seen.has(id) || (id !== root && notThrough?.test(id))) continue;
+          seen.add(id);
+          stack.push(...(this.getModuleInfo(id)?.importedIds ?? []));
+        }
+        return false;
+      };
       const chunks = new Map<string, BundleChunk>();
       for (const [file, out] of Object.entries(bundle)) if (out.type === 'chunk') chunks.set(file, out as unknown as BundleChunk);
       const closure = (roots: string[]): Set<string> => {
@@ -311,7 +355,8 @@ export function routePreloads(routerFile: string): Plugin {
         }
         const files = [...closure([chunk.fileName])].filter((f) => !entry.has(f));
         const styles = [...cssOf(new Set([chunk.fileName, ...files]))].filter((f) => !entryCss.has(f));
-        routes.push({ path: m[1]!, scripts: files, styles });
+        const fetches = data.filter((d) => reaches(view, d)).flatMap((d) => d.files);
+        routes.push({ path: m[1]!, scripts: files, styles, fetches });
       }
       if (routes.length === 0) this.warn(`route preloads: no route found in ${routerFile}`);
       this.emitFile({ type: 'asset', fileName: ROUTE_PRELOADS_FILE, source: JSON.stringify(routes) });

@@ -291,6 +291,18 @@ describe('route preloads (route-preloads.json, read by the server)', () => {
       }
     }
   });
+
+  it('names the region pack for the screens that open it at once, and only for those', () => {
+    const routes = JSON.parse(readFileSync(join(outDir, 'route-preloads.json'), 'utf8')) as { path: string; fetches: string[] }[];
+    const fetches = new Map(routes.map((r) => [r.path, r.fetches]));
+    const pack = ['regions/huidong/region.json', 'regions/huidong/townships.geojson', 'regions/huidong/county.geojson', 'regions/huidong/villages.json'];
+    // Home (coverage card), the list, the form, an event, the map, the report and review fetch the
+    // pack as they open (src/app/stores/region.ts through their own components).
+    for (const path of ['/', '/events', '/events/new', '/events/:id', '/map', '/reports', '/review']) expect([path, fetches.get(path)]).toEqual([path, pack]);
+    // Sign-in, settings and admin reach the region store only through the ledger store: none.
+    for (const path of ['/login', '/settings', '/admin', '/join']) expect([path, fetches.get(path)]).toEqual([path, []]);
+    for (const f of pack) expect(readFileSync(join(outDir, f)).length).toBeGreaterThan(0);
+  });
 });
 
 /**

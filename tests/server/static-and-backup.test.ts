@@ -84,7 +84,12 @@ describe('a navigation names its route’s files (route-preloads.json from the b
     writeFileSync(
       path.join(dir, 'route-preloads.json'),
       JSON.stringify([
-        { path: '/', scripts: ['assets/HomeView-a1.js'], styles: ['assets/HomeView-b2.css'] },
+        {
+          path: '/',
+          scripts: ['assets/HomeView-a1.js'],
+          styles: ['assets/HomeView-b2.css'],
+          fetches: ['regions/huidong/region.json', 'regions/x"><script>.json'],
+        },
         { path: '/events/new', scripts: ['assets/EventEditView-c3.js'], styles: [] },
         { path: '/events/:id', scripts: ['assets/EventDetailView-d4.js', 'assets/x"><script>alert(1)</script>.js'], styles: [] },
         { path: '/empty', scripts: [], styles: [] },
@@ -100,15 +105,22 @@ describe('a navigation names its route’s files (route-preloads.json from the b
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const links = (html: string) => [...html.matchAll(/<link rel="(modulepreload|preload)"[^>]*href="([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`);
+  const links = (html: string) =>
+    [...html.matchAll(/<link rel="(modulepreload|preload)"(?: as="(\w+)")?[^>]*href="([^"]+)"/g)].map((m) => `${m[1]}${m[2] ? ` ${m[2]}` : ''} ${m[3]}`);
 
   test('each route gets its view’s scripts (modulepreload, low priority) and styles (preload, not render-blocking) in the head', async () => {
     const home = await app.inject('/');
     expect([home.statusCode, home.headers['content-type'], home.headers['cache-control']]).toEqual([200, 'text/html; charset=utf-8', 'no-cache']);
-    expect(links(home.body)).toEqual(['modulepreload /assets/HomeView-a1.js', 'preload /assets/HomeView-b2.css']);
+    expect(links(home.body)).toEqual([
+      'modulepreload /assets/HomeView-a1.js',
+      'preload style /assets/HomeView-b2.css',
+      'preload fetch /regions/huidong/region.json',
+    ]);
+    // The data in fetch() mode (crossorigin), or the browser fetches it twice; an unsafe name is dropped.
     expect(home.body).toMatch(
-      /<link rel="modulepreload" fetchpriority="low" crossorigin href="\/assets\/HomeView-a1.js"><link rel="preload" as="style" crossorigin href="\/assets\/HomeView-b2.css"><\/head>/,
+      /<link rel="modulepreload" fetchpriority="low" crossorigin href="\/assets\/HomeView-a1.js"><link rel="preload" as="style" crossorigin href="\/assets\/HomeView-b2.css"><link rel="preload" as="fetch" crossorigin href="\/regions\/huidong\/region.json"><\/head>/,
     );
+    expect(home.body).not.toContain('<script>');
     // A static segment wins over a parameter only where the router says so: /events/new is its own route.
     expect(links((await app.inject('/events/new')).body)).toEqual(['modulepreload /assets/EventEditView-c3.js']);
     expect(links((await app.inject('/events/0190a000-0000-7000-8000-000000000000?x=1')).body)).toEqual(['modulepreload /assets/EventDetailView-d4.js']);

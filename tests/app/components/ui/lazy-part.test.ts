@@ -1,12 +1,13 @@
 /**
  * lazyPart: an optional part that cannot load offline shows its placeholder and logs nothing (the
  * browser tests count any console error as a defect), retries when shown again, passes props and
- * listeners through, and logs a failure that happens online.
+ * listeners through, logs a failure that happens online, and asks for its code only after the
+ * screen around it has painted.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, h } from 'vue';
 import { flushPromises, mount } from '@vue/test-utils';
-import { lazyPart } from '../../../../src/app/components/ui/lazy-part';
+import { afterNextPaint, lazyPart } from '../../../../src/app/components/ui/lazy-part';
 
 const Part = defineComponent({
   props: { who: { type: String, required: true } },
@@ -20,6 +21,12 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** The part's code is asked for after the next painted frame: wait for that, then its promises. */
+async function settled(): Promise<void> {
+  await afterNextPaint();
+  await flushPromises();
+}
+
 describe('lazyPart', () => {
   it('offline: shows the placeholder, logs nothing, and loads the part the next time it is shown', async () => {
     vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
@@ -28,7 +35,7 @@ describe('lazyPart', () => {
     const loader = vi.fn(() => (online ? Promise.resolve({ default: Part }) : Promise.reject(new TypeError('Failed to fetch dynamically imported module'))));
     const Lazy = lazyPart(loader, () => h('p', { class: 'offline' }, '需要联网'));
     const first = mount(Lazy, { props: { who: '甲' } });
-    await flushPromises();
+    await settled();
     expect(first.html()).toBe('<p class="offline">需要联网</p>');
     expect(errors).not.toHaveBeenCalled();
     first.unmount();
@@ -36,7 +43,7 @@ describe('lazyPart', () => {
     online = true;
     const heard: unknown[] = [];
     const second = mount(Lazy, { props: { who: '乙', onHello: (x: unknown) => heard.push(x) } });
-    await flushPromises();
+    await settled();
     expect(second.text()).toBe('part of 乙');
     await second.get('button').trigger('click');
     expect(heard).toEqual(['乙']);
@@ -51,10 +58,34 @@ describe('lazyPart', () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const Lazy = lazyPart(() => Promise.reject(new SyntaxError('bad chunk')));
     const w = mount(Lazy);
-    await flushPromises();
+    await settled();
     expect(w.text()).toBe('');
     expect(w.find('*').exists()).toBe(false);
     expect(errors).toHaveBeenCalledTimes(1);
     expect(String(errors.mock.calls[0]![1])).toContain('bad chunk');
+  });
+
+  it('asks for its code only after the screen around it has painted a frame', async () => {
+    const frames: FrameRequestCallback[] = [];
+    vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => frames.push(cb));
+    const loader = vi.fn(() => Promise.resolve({ default: Part }));
+    const w = mount(lazyPart(loader), { props: { who: '丁' } });
+    await flushPromises();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(loader).not.toHaveBeenCalled();
+    expect(w.text()).toBe('');
+    // The frame is painted; a task later the part is asked for and shown.
+    frames.shift()!(performance.now());
+    await vi.waitFor(() => expect(w.text()).toBe('part of 丁'));
+    expect(loader).toHaveBeenCalledTimes(1);
+  });
+
+  it('a tab that paints no frame (hidden) still gets its part, a moment later', async () => {
+    vi.spyOn(window, 'requestAnimationFrame').mockImplementation(() => 0);
+    const w = mount(
+      lazyPart(() => Promise.resolve({ default: Part })),
+      { props: { who: '戊' } },
+    );
+    await vi.waitFor(() => expect(w.text()).toBe('part of 戊'), { timeout: 1000 });
   });
 });

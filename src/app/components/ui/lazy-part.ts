@@ -7,7 +7,7 @@
  * errorComponent, keeps nothing to retry with). A failure while the browser says it is online is a
  * real error and is logged.
  *
- * A part asks for its code only after the screen around it has painted (`afterNextPaint`): on a
+ * A part asks for its code only after the screen around it has been shown (`afterNextPaint`): on a
  * slow link the screen's own content is drawn first, and the part's download never stands before
  * it (Lighthouse counted the 获奖记录 section's five files in the report's largest paint).
  */
@@ -16,19 +16,19 @@ import { defineComponent, h, shallowRef, type Component } from 'vue';
 type Loaded = Component | { default: Component };
 
 /**
- * Resolves once the browser has painted the frame that the current render produces: the next
- * animation frame, then a task. A hidden tab paints no frames, so it never waits longer than
- * `atMostMs`.
+ * Resolves once the browser has shown the frame that the current render produces: the frame after
+ * the next one has begun (a frame's paint is presented after its own callbacks and the next task
+ * may run before that). A hidden tab shows no frames, so it never waits longer than `atMostMs`.
  */
 export function afterNextPaint(atMostMs = 250): Promise<void> {
   return new Promise((done) => {
     if (typeof requestAnimationFrame !== 'function') return done();
     const fallback = setTimeout(done, atMostMs);
     requestAnimationFrame(() =>
-      setTimeout(() => {
+      requestAnimationFrame(() => {
         clearTimeout(fallback);
         done();
-      }, 0),
+      }),
     );
   });
 }

@@ -59,3 +59,17 @@ export function lazyPart(loader: () => Promise<Loaded>, offline?: () => ReturnTy
     },
   });
 }
+
+/**
+ * Renders its content once the screen around it has been shown (`afterNextPaint`): for a part
+ * below the fold whose code is already there but whose render is long (the report's tables), so
+ * the screen's first render is one shorter task and the part's a second one, not one long task.
+ */
+export const AfterPaint = defineComponent({
+  name: 'AfterPaint',
+  setup(_, { slots }) {
+    const ready = shallowRef(false);
+    void afterNextPaint().then(() => (ready.value = true));
+    return () => (ready.value ? slots.default?.() : null);
+  },
+});

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, h } from 'vue';
 import { flushPromises, mount } from '@vue/test-utils';
-import { afterNextPaint, lazyPart } from '../../../../src/app/components/ui/lazy-part';
+import { AfterPaint, afterNextPaint, lazyPart } from '../../../../src/app/components/ui/lazy-part';
 
 const Part = defineComponent({
   props: { who: { type: String, required: true } },
@@ -90,5 +90,16 @@ describe('lazyPart', () => {
       { props: { who: '戊' } },
     );
     await vi.waitFor(() => expect(w.text()).toBe('part of 戊'), { timeout: 1000 });
+  });
+
+  it('AfterPaint renders its content in a task after the screen around it was shown', async () => {
+    const frames: FrameRequestCallback[] = [];
+    vi.spyOn(window, 'requestAnimationFrame').mockImplementation((cb) => frames.push(cb));
+    const w = mount(defineComponent({ setup: () => () => h('div', [h('h2', '报告'), h(AfterPaint, null, { default: () => h('table', '按乡镇') })]) }));
+    await flushPromises();
+    expect(w.text()).toBe('报告');
+    frames.shift()!(performance.now());
+    frames.shift()!(performance.now());
+    await vi.waitFor(() => expect(w.find('table').text()).toBe('按乡镇'));
   });
 });

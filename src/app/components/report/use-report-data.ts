@@ -38,7 +38,9 @@ export function useReportData(
       .then((p) => (people.value = p))
       .catch(() => undefined);
   });
-  const bundle = computed<ReportBundle | null>(() => {
+  // Counted without the people: their names label the exports only (填报人/审核人, 落款), so their
+  // arrival a moment after the screen shows relabels the bundle instead of counting it again.
+  const counted = computed<ReportBundle | null>(() => {
     const pack = region.pack;
     if (!pack || events.value === undefined || targets.value === undefined) return null;
     return buildReportBundle(events.value, targets.value, {
@@ -51,9 +53,12 @@ export function useReportData(
       clauseEdits: settings.clauseEdits,
       awardsSentence: awardsSentence?.value ?? '',
       ...(feedback?.value ? { externals: feedback.value.externals, feedbackSentence: feedback.value.sentence } : {}),
-      names: people.value?.names,
-      orgName: people.value?.orgName,
     });
+  });
+  const bundle = computed<ReportBundle | null>(() => {
+    const b = counted.value;
+    const p = people.value;
+    return b && p ? { ...b, names: p.names, orgName: p.orgName.trim() || b.orgName } : b;
   });
   return { events, targets, pendingReview, bundle };
 }

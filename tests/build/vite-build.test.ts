@@ -303,6 +303,17 @@ describe('route preloads (route-preloads.json, read by the server)', () => {
     for (const path of ['/login', '/settings', '/admin', '/join']) expect([path, fetches.get(path)]).toEqual([path, []]);
     for (const f of pack) expect(readFileSync(join(outDir, f)).length).toBeGreaterThan(0);
   });
+
+  it("the map's first paint does not wait for the sync engine (it only asks whether the browser is online)", () => {
+    const routes = JSON.parse(readFileSync(join(outDir, 'route-preloads.json'), 'utf8')) as { path: string; scripts: string[] }[];
+    const map = routes.find((r) => r.path === '/map')!;
+    const chunks = new Map(output.filter((o): o is Rollup.OutputChunk => o.type === 'chunk').map((c) => [c.fileName, c]));
+    const modules = map.scripts.flatMap((f) => chunks.get(f)?.moduleIds ?? []).map((id) => relative(ROOT, id).split(sep).join('/'));
+    expect(modules).toContain('src/app/views/MapView.vue');
+    // The store, its engine, transport and loop (the sync folder's error type is shared by every HTTP client).
+    const syncEngine = ['src/app/stores/sync.ts', 'src/sync/sync-engine.ts', 'src/sync/http-transport.ts', 'src/sync/sync-loop.ts', 'src/sync/transport.ts'];
+    expect(modules.filter((m) => syncEngine.includes(m))).toEqual([]);
+  });
 });
 
 /**

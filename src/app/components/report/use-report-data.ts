@@ -3,13 +3,14 @@
  * live queries, and the one report bundle the tables, charts, narrative and exports all use
  * (with the names of the people it names and the organisation that signs it).
  */
-import { computed, onMounted, shallowRef, type Ref } from 'vue';
+import { computed, shallowRef, watch, type Ref } from 'vue';
 import { buildReportBundle, type ReportBundle } from '../../export/report-bundle';
 import { useEventsOfYear, usePendingReviewCount, useTargetsOfYear } from '../../composables/useLedger';
 import { useLedgerStore } from '../../stores/ledger';
 import { useRegionStore } from '../../stores/region';
 import { useSettingsStore } from '../../stores/settings';
 import type { PeopleNames } from '../../export/people';
+import { afterNextPaint } from '../ui/lazy-part';
 
 /**
  * Live events, targets, pending review count and the bundle for a year; `feedback`: what the
@@ -30,14 +31,11 @@ export function useReportData(
   const events = useEventsOfYear(year);
   const targets = useTargetsOfYear(() => year.value);
   const pendingReview = usePendingReviewCount();
-  // Who 填报人/审核人 are and who signs: staff code, loaded after the screen shows (people-source.ts).
+  // Who 填报人/审核人 are and who signs: staff code (people-source.ts), loaded once the report has
+  // been counted and shown — it labels the exports only, and its download never stands before the
+  // report's first paint.
   const people = shallowRef<{ names: PeopleNames; orgName: string } | null>(null);
-  onMounted(() => {
-    import('../../export/people-source')
-      .then((m) => m.loadPeople())
-      .then((p) => (people.value = p))
-      .catch(() => undefined);
-  });
+  let peopleAsked = false;
   // Counted without the people: their names label the exports only (填报人/审核人, 落款), so their
   // arrival a moment after the screen shows relabels the bundle instead of counting it again.
   const counted = computed<ReportBundle | null>(() => {
@@ -55,6 +53,19 @@ export function useReportData(
       ...(feedback?.value ? { externals: feedback.value.externals, feedbackSentence: feedback.value.sentence } : {}),
     });
   });
+  watch(
+    counted,
+    (b) => {
+      if (!b || peopleAsked) return;
+      peopleAsked = true;
+      void afterNextPaint()
+        .then(() => import('../../export/people-source'))
+        .then((m) => m.loadPeople())
+        .then((p) => (people.value = p))
+        .catch(() => undefined);
+    },
+    { immediate: true },
+  );
   const bundle = computed<ReportBundle | null>(() => {
     const b = counted.value;
     const p = people.value;

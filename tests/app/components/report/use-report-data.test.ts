@@ -25,9 +25,12 @@ vi.mock('../../../../src/app/export/report-bundle', async (original) => {
     },
   };
 });
-const people = vi.hoisted(() => ({ release: (_: { names: PeopleNames; orgName: string }) => undefined as void }));
+const people = vi.hoisted(() => ({ asked: 0, release: (_: { names: PeopleNames; orgName: string }) => undefined as void }));
 vi.mock('../../../../src/app/export/people-source', () => ({
-  loadPeople: () => new Promise((done) => (people.release = done)),
+  loadPeople: () => {
+    people.asked += 1;
+    return new Promise((done) => (people.release = done));
+  },
 }));
 
 import { useReportData } from '../../../../src/app/components/report/use-report-data';
@@ -41,6 +44,7 @@ beforeEach(() => {
   setActivePinia(pinia);
   setLedgerDbFactory(freshDb);
   counting.calls = 0;
+  people.asked = 0;
   vi.stubGlobal('fetch', async (input: RequestInfo | URL) => {
     const m = /^\/regions\/huidong\/([\w.-]+)$/.exec(String(input));
     if (m) return new Response(readFileSync(regionDir + m[1]!, 'utf8'), { status: 200, headers: { 'content-type': 'application/json' } });
@@ -70,6 +74,8 @@ describe('useReportData', () => {
     expect(counted).toBeGreaterThanOrEqual(1);
     const before = data!.bundle.value!;
 
+    // Asked for once the counted report has been shown, not before.
+    await vi.waitFor(() => expect(people.asked).toBe(1));
     people.release({ names: new Map([['u-li', '李志愿']]), orgName: '惠东县科学技术协会' });
     await vi.waitFor(() => expect(w!.text()).toBe('惠东县科学技术协会 1'));
     const after = data!.bundle.value!;

@@ -6,7 +6,6 @@
 import { computed, shallowRef, watch, type Ref } from 'vue';
 import { buildReportBundle, type ReportBundle } from '../../export/report-bundle';
 import { useEventsOfYear, usePendingReviewCount, useTargetsOfYear } from '../../composables/useLedger';
-import { useLedgerStore } from '../../stores/ledger';
 import { useRegionStore } from '../../stores/region';
 import { useSettingsStore } from '../../stores/settings';
 import type { PeopleNames } from '../../export/people';
@@ -72,14 +71,4 @@ export function useReportData(
     return b && p ? { ...b, names: p.names, orgName: p.orgName.trim() || b.orgName } : b;
   });
   return { events, targets, pendingReview, bundle };
-}
-
-/** The signed-in role; with no session the device user acts as staff locally (the screen says so). */
-export function useReportRole() {
-  const ledger = useLedgerStore();
-  const role = computed(() => ledger.identity.role);
-  const isStaff = computed(() => role.value === null || role.value === 'staff' || role.value === 'admin');
-  const isLocalStaff = computed(() => role.value === null);
-  const userId = computed(() => ledger.identity.userId || 'local-staff');
-  return { role, isStaff, isLocalStaff, userId };
 }

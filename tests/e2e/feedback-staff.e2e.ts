@@ -244,6 +244,9 @@ describe('意见办理 for staff', () => {
     await staff.page.locator('[data-testid=feedback-action-submit]').click();
     await staff.page.locator('.van-dialog__confirm').click();
     await staff.page.waitForFunction((want) => document.querySelector('[data-testid=feedback-state]')?.getAttribute('data-state') === want, 'closed');
+    // The confirm dialog zooms out after the answer: audited mid-animation its buttons measured
+    // 127×38 (CI, 2026-12-04). The screen is checked once it has gone.
+    await staff.page.locator('.van-dialog').waitFor({ state: 'hidden' });
     expect(await staff.page.locator('[data-testid=feedback-history] li').count()).toBe(4);
     await screenshot(staff.page, FEATURE, '08-closed', true);
     expect(await auditA11y(staff.page, OTHERS)).toEqual(CLEAN);

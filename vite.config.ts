@@ -20,7 +20,7 @@ import {
   vantPerComponent,
 } from './src/build/vite-plugins';
 import { pwaOptions } from './src/build/pwa-options';
-import { DEFAULT_REGION_ID } from './src/app/region/load-region';
+import { DEFAULT_REGION_ID, REGION_PACK_DEFAULT_FILES } from './src/app/region/load-region';
 
 // The plugins and the service worker's options live in src/build/ (vite-plugins.ts, pwa-options.ts).
 const fromRoot = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -50,7 +50,7 @@ export default defineConfig({
     routePreloads(fromRoot('./src/app/router.ts'), [
       {
         module: fromRoot('./src/app/stores/region.ts'),
-        files: regionPackFiles(fromRoot('./public'), DEFAULT_REGION_ID),
+        files: regionPackFiles(fromRoot('./public'), DEFAULT_REGION_ID, REGION_PACK_DEFAULT_FILES),
         // The ledger store holds the region store for later; a screen loads the pack itself.
         notThrough: /[\\/]src[\\/]app[\\/]stores[\\/]/,
       },

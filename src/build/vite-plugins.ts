@@ -65,22 +65,34 @@ export const LOGGING_CHUNK = 'logging';
  *
  * What may join that chunk, and how big it may grow, is held by tests/build/logging-chunk.test.ts.
  */
-export function loggingRouteGraph(view: string): { plugin: Plugin; test: (id: string) => boolean } {
+/**
+ * Every module `root` reaches through static imports, itself included, once the module graph is
+ * known (`getModuleInfo` of a plugin context). The walk does not go on from a module `skip` names
+ * (it is still counted as reached).
+ */
+export function staticImportsOf(getModuleInfo: (id: string) => { importedIds: readonly string[] } | null, root: string, skip?: RegExp): Set<string> {
   const reached = new Set<string>();
+  const stack = [root];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (reached.has(id)) continue;
+    reached.add(id);
+    if (id !== root && skip?.test(id)) continue;
+    stack.push(...(getModuleInfo(id)?.importedIds ?? []));
+  }
+  return reached;
+}
+
+export function loggingRouteGraph(view: string): { plugin: Plugin; test: (id: string) => boolean } {
+  let reached = new Set<string>();
   const plugin: Plugin = {
     name: 'kl-logging-route-graph',
     apply: 'build',
     buildEnd() {
-      reached.clear();
-      const stack = [view];
-      while (stack.length) {
-        const id = stack.pop()!;
-        if (reached.has(id)) continue;
-        reached.add(id);
-        // Vant's barrel re-exports every component: reaching it would put all of them here.
-        if (/[\\/]vant[\\/]es[\\/]index\.mjs$/.test(id)) this.error(`logging route graph: import from 'vant/es/<component>', not 'vant' (${view})`);
-        stack.push(...(this.getModuleInfo(id)?.importedIds ?? []));
-      }
+      reached = staticImportsOf((id) => this.getModuleInfo(id), view);
+      // Vant's barrel re-exports every component: reaching it would put all of them here.
+      if ([...reached].some((id) => /[\\/]vant[\\/]es[\\/]index\.mjs$/.test(id)))
+        this.error(`logging route graph: import from 'vant/es/<component>', not 'vant' (${view})`);
       if (reached.size < 2) this.error(`logging route graph: ${view} not found in the build`);
     },
   };
@@ -286,12 +298,11 @@ export interface DataPreload {
 
 /**
  * The shipped region pack's files (manifest first), as `load-region.ts` fetches them: the
- * manifest and the files it names, under `regions/<id>/`.
+ * manifest and the files it names (`defaults` where it names none), under `regions/<id>/`.
  */
-export function regionPackFiles(publicDir: string, id: string): string[] {
+export function regionPackFiles(publicDir: string, id: string, defaults: Readonly<Record<string, string>>): string[] {
   const manifest = JSON.parse(readFileSync(join(publicDir, 'regions', id, 'region.json'), 'utf8')) as { files?: Record<string, string> };
-  const files = { townships: 'townships.geojson', county: 'county.geojson', villages: 'villages.json', ...manifest.files };
-  return [...new Set(['region.json', ...Object.values(files)])].map((f) => `regions/${id}/${f}`);
+  return [...new Set(['region.json', ...Object.values({ ...defaults, ...manifest.files })])].map((f) => `regions/${id}/${f}`);
 }
 
 /**
@@ -311,20 +322,9 @@ export function routePreloads(routerFile: string, data: readonly DataPreload[] =
     name: 'kl-route-preloads',
     apply: 'build',
     generateBundle(_options, bundle) {
-      // Which modules a view reaches through static imports (the module graph, not the chunks:
+      // Whether a view reaches a module through static imports (the module graph, not the chunks:
       // a shared chunk holds modules the view never imports).
-      const reaches = (root: string, { module: target, notThrough }: DataPreload): boolean => {
-        const seen = new Set<string>();
-        const stack = [root];
-        while (stack.length) {
-          const id = stack.pop()!;
-          if (id === target) return true;
-          if (seen.has(id) || (id !== root && notThrough?.test(id))) continue;
-          seen.add(id);
-          stack.push(...(this.getModuleInfo(id)?.importedIds ?? []));
-        }
-        return false;
-      };
+      const reaches = (view: string, d: DataPreload): boolean => staticImportsOf((id) => this.getModuleInfo(id), view, d.notThrough).has(d.module);
       const chunks = new Map<string, BundleChunk>();
       for (const [file, out] of Object.entries(bundle)) if (out.type === 'chunk') chunks.set(file, out as unknown as BundleChunk);
       const closure = (roots: string[]): Set<string> => {

@@ -3,8 +3,9 @@
  * build writes them per route (route-preloads.json, src/build/vite-plugins.ts `routePreloads`),
  * and this adds `<link rel="modulepreload">` (scripts), `<link rel="preload" as="style">`
  * (stylesheets: fetched early, not render-blocking, so the boot frame still paints at once) and
- * `<link rel="preload" as="fetch">` (data the view fetches at once: the region pack) to the head. On a slow link the view's files then come with the entry, not one round trip after
- * the entry has run. A build without the file, or a path no route matches, gets index.html as is.
+ * `<link rel="preload" as="fetch">` (data the view fetches at once: the region pack) to the head.
+ * On a slow link the view's files then come with the entry, not one round trip after the entry
+ * has run. A build without the file, or a path no route matches, gets index.html as is.
  * The service worker answers later navigations from its precached index.html (no hints needed:
  * every file is local by then).
  */

@@ -11,6 +11,9 @@ interface Manifest extends RegionMeta {
   files?: { townships?: string; county?: string; villages?: string };
 }
 
+/** A pack's files where its manifest names none (`files` in region.json overrides them). */
+export const REGION_PACK_DEFAULT_FILES = { townships: 'townships.geojson', county: 'county.geojson', villages: 'villages.json' } as const;
+
 type Fetch = (url: string) => Promise<Pick<Response, 'ok' | 'status' | 'json'>>;
 
 /** The URL folder of a shipped region, under the app's base URL. */
@@ -27,7 +30,7 @@ export async function loadRegionPack(baseUrl = regionBaseUrl(), fetchFn: Fetch =
   };
   // The manifest and the files under their default names are fetched at once (one round trip,
   // not two, on a slow link); a manifest that names other files has those fetched after it.
-  const defaults = { townships: 'townships.geojson', county: 'county.geojson', villages: 'villages.json' };
+  const defaults = REGION_PACK_DEFAULT_FILES;
   const early = {
     townships: get<Parameters<typeof buildRegionPack>[1]>(defaults.townships),
     county: get<Parameters<typeof buildRegionPack>[3]>(defaults.county),

@@ -221,7 +221,9 @@ describe('field fixes (issue 13 §6 and §7)', () => {
 
   it('shows the sync state right after a reload, before the sync code has loaded', async () => {
     await go(vol, '/');
-    await vol.page.locator('[data-testid=sync-headline]').waitFor();
+    // The sync that starts after the page has painted says 正在同步… first (CI once read it then):
+    // the state the snapshot must show after the reload is the settled one.
+    await vol.page.locator('[data-testid=sync-headline]').filter({ hasText: '已同步' }).waitFor();
     const live = await vol.page.locator('[data-testid=sync-headline]').innerText();
     expect(live).toBe('已同步');
     await vol.page.reload({ waitUntil: 'domcontentloaded' });
